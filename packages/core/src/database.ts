@@ -1,0 +1,130 @@
+import 'reflect-metadata';
+import { DataSource, type Logger as OrmLogger, type MixedList, type EntitySchema } from 'typeorm';
+import { Client } from 'pg';
+
+/** Counts the SQL statements each subgraph sends; the N+1 tests and the benchmark read it. */
+export class SqlStatementCounter {
+  private counts = new Map<string, number>();
+  add(source: string): void {
+    this.counts.set(source, (this.counts.get(source) ?? 0) + 1);
+  }
+  get(source?: string): number {
+    if (source) return this.counts.get(source) ?? 0;
+    let total = 0;
+    for (const n of this.counts.values()) total += n;
+    return total;
+  }
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+  reset(): void {
+    this.counts.clear();
+  }
+}
+
+export const sqlStatements = new SqlStatementCounter();
+
+class CountingLogger implements OrmLogger {
+  constructor(private readonly source: string) {}
+  logQuery(query: string): void {
+    if (query === 'START TRANSACTION' || query === 'COMMIT' || query === 'ROLLBACK') return;
+    sqlStatements.add(this.source);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+export interface SubgraphDataSourceOptions {
+  /** Subgraph name; also its PostgreSQL schema (namespace). */
+  schema: string;
+  url: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  entities: MixedList<Function | string | EntitySchema<any>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  migrations: MixedList<Function | string>;
+  poolSize?: number;
+}
+
+export function createDataSource(options: SubgraphDataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['query'],
+    logger: new CountingLogger(options.schema),
+    extra: { max: options.poolSize ?? 10, application_name: `cgp-${options.schema}` },
+  });
+}
+
+/** A clear, single-line description of why the database cannot be reached (no stack, no password). */
+export function describeConnectionError(url: string, error: unknown): string {
+  let where = 'the configured server';
+  try {
+    const u = new URL(url);
+    where = `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    /* keep the generic wording */
+  }
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return `Cannot reach PostgreSQL at ${where} (${reason}). Check DATABASE_URL, or unset it to use the embedded database.`;
+}
+
+export class DatabaseUnreachableError extends Error {}
+
+/** Initialises the data source, turning connection failures into DatabaseUnreachableError with a readable message. */
+export async function connect(dataSource: DataSource, url: string): Promise<DataSource> {
+  try {
+    return await dataSource.initialize();
+  } catch (error) {
+    throw new DatabaseUnreachableError(describeConnectionError(url, error));
+  }
+}
+
+/** Creates the subgraph's schema and the ltree extension, then applies pending migrations. */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const schema = (dataSource.options as { schema?: string }).schema;
+  await dataSource.query('CREATE EXTENSION IF NOT EXISTS ltree');
+  if (schema) await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}
+
+/** Checks a database URL answers, with a short timeout. */
+export async function ping(url: string, timeoutMs = 3000): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Something that runs SQL: a DataSource, an EntityManager or a QueryRunner. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Bulk insert with multi-row INSERT statements (at most `batchSize` rows, and PostgreSQL's 65,535
+ * parameters, per statement), so demo and city-scale data load in seconds, not row by row.
+ */
+export async function insertRows<T>(db: Queryable, table: string, columns: Record<string, (row: T) => unknown>, rows: readonly T[], batchSize = 1000): Promise<void> {
+  const names = Object.keys(columns);
+  const getters = Object.values(columns);
+  const perStatement = Math.max(1, Math.min(batchSize, Math.floor(65535 / names.length)));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const params: unknown[] = [];
+    const tuples = chunk.map((row) => `(${getters.map((get) => { params.push(get(row)); return `$${params.length}`; }).join(', ')})`);
+    await db.query(`INSERT INTO ${table} (${names.map((n) => `"${n}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+  }
+}

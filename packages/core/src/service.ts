@@ -1,0 +1,146 @@
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { DataSource, MixedList, EntitySchema } from 'typeorm';
+import { RequestContext } from './context';
+import type { DemoDataset } from '@cgp/demo-data';
+import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
+import { readEnvironment, servicePort, subgraphDatabaseUrl, type SubgraphName } from './environment';
+import { json, serveApollo, type RunningHttpServer } from './http';
+import { createLogger, type Logger } from './logger';
+
+/** Everything the platform needs to know about one subgraph. */
+export interface SubgraphDefinition {
+  name: SubgraphName;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  entities: MixedList<Function | string | EntitySchema<any>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  migrations: MixedList<Function | string>;
+  buildSchema(): Promise<GraphQLSchema>;
+  /** Inserts this subgraph's share of the demo dataset (its own tables only). */
+  seed(db: Queryable, dataset: DemoDataset): Promise<void>;
+}
+
+/** Masks anything that is not a deliberate, coded GraphQL error: no SQL, stack or internals reach a caller. */
+export function maskError(logger: Logger) {
+  const deliberate = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code as string | undefined;
+    if (code && deliberate.has(code)) {
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      void _stack;
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: (error as { originalError?: unknown }).originalError ?? error, path: formatted.path }, 'unexpected error');
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+export interface StartedSubgraph {
+  name: SubgraphName;
+  url: string;
+  dataSource: DataSource;
+  http: RunningHttpServer;
+  stop(): Promise<void>;
+}
+
+export interface StartSubgraphOptions {
+  port?: number;
+  host?: string;
+  /** An initialised data source to use (tests share one); otherwise one is created from the environment. */
+  dataSource?: DataSource;
+  databaseUrl?: string;
+}
+
+export function subgraphDataSource(def: SubgraphDefinition, url: string): DataSource {
+  const env = readEnvironment();
+  return createDataSource({ schema: def.name, url, entities: def.entities, migrations: def.migrations, poolSize: env.DATABASE_POOL_SIZE });
+}
+
+/** Starts one subgraph's HTTP server: /graphql, /health (liveness) and /ready (database reachable). */
+export async function startSubgraph(def: SubgraphDefinition, options: StartSubgraphOptions = {}): Promise<StartedSubgraph> {
+  const logger = createLogger(`subgraph-${def.name}`);
+  let dataSource = options.dataSource;
+  const ownsDataSource = !dataSource;
+  if (!dataSource) {
+    const url = options.databaseUrl ?? subgraphDatabaseUrl(def.name);
+    dataSource = await connect(subgraphDataSource(def, url), url);
+  }
+  const db = dataSource;
+  const schema = await def.buildSchema();
+  const server = new ApolloServer<RequestContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskError(logger),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+  await server.start();
+  const http = await serveApollo<RequestContext>({
+    server,
+    port: options.port ?? servicePort(def.name),
+    host: options.host ?? process.env.HOST,
+    context: async ({ req }: { req: IncomingMessage }) => new RequestContext(db, req.headers['x-request-id'] as string | undefined),
+    routes: {
+      '/health': (_req, res) => json(res, 200, { status: 'ok', service: def.name }),
+      '/ready': async (_req, res) => {
+        try {
+          await db.query('SELECT 1');
+          json(res, 200, { status: 'ready', service: def.name });
+        } catch {
+          json(res, 503, { status: 'database unreachable', service: def.name });
+        }
+      },
+    },
+  });
+  logger.info({ url: http.url }, `${def.name} subgraph ready`);
+  return {
+    name: def.name,
+    url: http.url,
+    dataSource: db,
+    http,
+    async stop() {
+      await http.close();
+      await server.stop();
+      if (ownsDataSource) await db.destroy();
+    },
+  };
+}
+
+/** Applies a subgraph's migrations to its database. */
+export async function migrateSubgraph(def: SubgraphDefinition, url: string): Promise<string[]> {
+  const ds = await connect(subgraphDataSource(def, url), url);
+  try {
+    return await migrate(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Entry point of a subgraph process: `node main.js` serves, `node main.js migrate` applies migrations. */
+export function runSubgraphProcess(def: SubgraphDefinition): void {
+  const logger = createLogger(`subgraph-${def.name}`);
+  const command = process.argv[2] ?? 'serve';
+  const main = async () => {
+    if (command === 'migrate') {
+      const applied = await migrateSubgraph(def, subgraphDatabaseUrl(def.name));
+      logger.info({ applied }, `${def.name}: ${applied.length} migration(s) applied`);
+      return;
+    }
+    const started = await startSubgraph(def);
+    const shutdown = async () => {
+      await started.stop();
+      process.exit(0);
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  };
+  main().catch((error) => {
+    if (error instanceof DatabaseUnreachableError) {
+      process.stderr.write(`${def.name} subgraph: ${error.message}\n`);
+    } else {
+      logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
+    }
+    process.exit(1);
+  });
+}

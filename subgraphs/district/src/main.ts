@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@cgp/core';
+import { districtSubgraph } from './index';
+
+runSubgraphProcess(districtSubgraph);

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@cgp/core';
+import { streetSubgraph } from './index';
+
+runSubgraphProcess(streetSubgraph);

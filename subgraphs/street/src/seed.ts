@@ -1,0 +1,11 @@
+import { insertRows, type Queryable } from '@cgp/core';
+import type { DemoDataset, UnitSeed } from '@cgp/demo-data';
+
+export async function seedStreet(db: Queryable, data: DemoDataset): Promise<void> {
+  await insertRows<UnitSeed>(
+    db,
+    'street.street',
+    { id: (r) => r.id, code: (r) => r.code, name: (r) => r.name, district_id: (r) => r.parentId, path: (r) => r.path },
+    data.streets,
+  );
+}
