@@ -1,3 +1,4 @@
+import { APP_ROLE } from './rls';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -49,4 +50,20 @@ export function subgraphDatabaseUrl(name: SubgraphName, env: NodeJS.ProcessEnv =
     throw new Error(`No database configured for the ${name} subgraph: set DATABASE_URL (or ${name.toUpperCase()}_DATABASE_URL)`);
   }
   return z.string().url().parse(url);
+}
+
+/**
+ * The URL the running application uses: the same server and database as `ownerUrl`, but as the
+ * application role cgp_app (password DATABASE_APP_PASSWORD, default cgp_app), which owns no
+ * table and is subject to row-level security. Migrations and demo loading use the owner URL.
+ */
+export function appDatabaseUrl(ownerUrl: string, env: NodeJS.ProcessEnv = process.env): string {
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = appDatabasePassword(env);
+  return url.toString();
+}
+
+export function appDatabasePassword(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DATABASE_APP_PASSWORD ?? 'cgp_app';
 }

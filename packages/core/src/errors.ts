@@ -21,7 +21,7 @@ export function forbidden(message = 'You are not allowed to see or change this: 
 }
 
 export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
 }
 
 export function notFound(message: string): GraphQLError {

@@ -11,3 +11,7 @@ export * from './subgraph';
 export * from './http';
 export * from './service';
 export * from './unit-store';
+export * from './platform';
+export * from './auth';
+export * from './rls';
+export * from './personal-data';

@@ -121,6 +121,8 @@ export interface ChildListSpec<T> {
   /** Column the list is sorted by; unique within a parent. Its text is the cursor key. */
   orderColumn: string;
   orderKey: (row: T) => string;
+  /** ltree column filtered to the caller's subtree (defence in depth besides the field rules and RLS). */
+  scopeColumn?: string;
 }
 
 /**
@@ -131,10 +133,12 @@ export function childConnection<T>(ctx: RequestContext, spec: ChildListSpec<T>, 
   const window = pageWindow(args);
   const loader = ctx.loader<string, ConnectionData<T>>(`${spec.name}:${window.limit}:${window.after ?? ''}`, async (parents) => {
     const keys = [...parents];
+    const scoped = spec.scopeColumn ? `AND ${spec.scopeColumn} <@ $2::ltree` : '';
+    const scopeParam = spec.scopeColumn ? [ctx.scope] : [];
     const [counts, rows] = await Promise.all([
       ctx.query<{ parent: string; n: number }>(
-        `SELECT ${spec.parentColumn}::text AS parent, count(*)::int AS n FROM ${spec.table} WHERE ${spec.parentColumn} = ANY($1) GROUP BY 1`,
-        [keys],
+        `SELECT ${spec.parentColumn}::text AS parent, count(*)::int AS n FROM ${spec.table} WHERE ${spec.parentColumn} = ANY($1) ${scoped} GROUP BY 1`,
+        [keys, ...scopeParam],
       ),
       ctx.query<T & { __parent: string }>(
         `SELECT * FROM (
@@ -142,8 +146,9 @@ export function childConnection<T>(ctx: RequestContext, spec: ChildListSpec<T>, 
                   row_number() OVER (PARTITION BY ${spec.parentColumn} ORDER BY ${spec.orderColumn}) AS __rn
              FROM ${spec.table}
             WHERE ${spec.parentColumn} = ANY($1) AND ($2::text IS NULL OR ${spec.orderColumn}::text > $2)
+              ${spec.scopeColumn ? `AND ${spec.scopeColumn} <@ $4::ltree` : ''}
          ) page WHERE __rn <= $3 ORDER BY __parent, __rn`,
-        [keys, window.after, window.limit + 1],
+        [keys, window.after, window.limit + 1, ...scopeParam],
       ),
     ]);
     const totals = new Map(counts.map((c) => [c.parent, c.n]));

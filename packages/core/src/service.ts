@@ -4,9 +4,11 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { RequestContext } from './context';
-import type { DemoDataset } from '@cgp/demo-data';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
-import { readEnvironment, servicePort, subgraphDatabaseUrl, type SubgraphName } from './environment';
+import { appDatabaseUrl, readEnvironment, servicePort, subgraphDatabaseUrl, type SubgraphName } from './environment';
+import { authConfigFromEnvironment, createVerifier, type AuthConfig } from './auth/verify';
+import { protect } from './auth/permissions';
+import type { IRules } from 'graphql-shield/typings/types';
 import { json, serveApollo, type RunningHttpServer } from './http';
 import { createLogger, type Logger } from './logger';
 
@@ -18,8 +20,10 @@ export interface SubgraphDefinition {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   migrations: MixedList<Function | string>;
   buildSchema(): Promise<GraphQLSchema>;
+  /** graphql-shield rules by type and field; anything not listed is denied. */
+  permissions: Record<string, IRules>;
   /** Inserts this subgraph's share of the demo dataset (its own tables only). */
-  seed(db: Queryable, dataset: DemoDataset): Promise<void>;
+  seed(db: Queryable, dataset: unknown): Promise<void>;
 }
 
 /** Masks anything that is not a deliberate, coded GraphQL error: no SQL, stack or internals reach a caller. */
@@ -50,7 +54,14 @@ export interface StartSubgraphOptions {
   host?: string;
   /** An initialised data source to use (tests share one); otherwise one is created from the environment. */
   dataSource?: DataSource;
+  /** The owner URL of the subgraph's database; the subgraph connects to it as the application role. */
   databaseUrl?: string;
+  auth?: AuthConfig;
+}
+
+/** The subgraph's schema as served: built, then wrapped in its graphql-shield permissions. */
+export async function protectedSchema(def: SubgraphDefinition): Promise<GraphQLSchema> {
+  return protect(await def.buildSchema(), def.permissions);
 }
 
 export function subgraphDataSource(def: SubgraphDefinition, url: string): DataSource {
@@ -64,23 +75,42 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   let dataSource = options.dataSource;
   const ownsDataSource = !dataSource;
   if (!dataSource) {
-    const url = options.databaseUrl ?? subgraphDatabaseUrl(def.name);
+    const url = appDatabaseUrl(options.databaseUrl ?? subgraphDatabaseUrl(def.name));
     dataSource = await connect(subgraphDataSource(def, url), url);
   }
   const db = dataSource;
-  const schema = await def.buildSchema();
+  const verify = createVerifier(options.auth ?? authConfigFromEnvironment());
+  const schema = await protectedSchema(def);
   const server = new ApolloServer<RequestContext>({
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: maskError(logger),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        // Ends each request's scoped transaction: a mutation that raised any error is rolled back
+        // whole (bad input changes nothing); reads commit, so their audit records are kept.
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ contextValue, operationName }) {
+              contextValue.operationName = operationName ?? undefined;
+            },
+            async willSendResponse({ contextValue, errors, operation }) {
+              await contextValue.finish(operation?.operation !== 'mutation' || !errors?.length);
+            },
+          };
+        },
+      },
+    ],
   });
   await server.start();
   const http = await serveApollo<RequestContext>({
     server,
     port: options.port ?? servicePort(def.name),
     host: options.host ?? process.env.HOST,
-    context: async ({ req }: { req: IncomingMessage }) => new RequestContext(db, req.headers['x-request-id'] as string | undefined),
+    // Every subgraph verifies the caller again: it must be safe even when reached directly.
+    context: async ({ req }: { req: IncomingMessage }) =>
+      new RequestContext(db, await verify(req.headers.authorization), req.headers['x-request-id'] as string | undefined),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: def.name }),
       '/ready': async (_req, res) => {

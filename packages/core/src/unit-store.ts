@@ -1,9 +1,12 @@
+import { Access, accessToCode, accessToPath } from './auth/scope';
 import { rowsByKey, type RequestContext } from './context';
+import { forbidden } from './errors';
 import { childConnection, pageWindow, toConnection, type ConnectionData, type PageArgs } from './pagination';
 
 export interface UnitRow {
   id: string;
   code: string;
+  path: string;
 }
 
 export interface UnitStoreSpec {
@@ -30,17 +33,27 @@ export function unitStore<T extends UnitRow>(spec: UnitStoreSpec) {
     byCode(ctx: RequestContext, code: string): Promise<T | null> {
       return rowsByKey<T>(ctx, `${spec.name}.byCode`, `${select} WHERE code = ANY($1)`, (r) => r.code).load(code);
     },
-    /** Resolves a federation reference by either key. */
-    byReference(ctx: RequestContext, reference: { id?: string; code?: string }): Promise<T | null> {
-      if (reference.id) return this.byId(ctx, reference.id);
-      if (reference.code) return this.byCode(ctx, reference.code);
-      return Promise.resolve(null);
+    /**
+     * Resolves a federation reference by either key, refusing units outside the caller's subtree and
+     * breadcrumb (by code, decided before any read, so existence cannot be probed).
+     */
+    async byReference(ctx: RequestContext, reference: { id?: string; code?: string }): Promise<T | null> {
+      if (reference.code) {
+        if (accessToCode(ctx.identity, reference.code) === Access.NONE) throw forbidden();
+        return this.byCode(ctx, reference.code);
+      }
+      if (!reference.id) return null;
+      const unit = await this.byId(ctx, reference.id);
+      if (unit && accessToPath(ctx.identity, unit.path) === Access.NONE) throw forbidden();
+      return unit;
     },
+    /** The units of this tier inside the caller's subtree (filtered in SQL, so totalCount and pages are right). */
     async list(ctx: RequestContext, args: PageArgs): Promise<ConnectionData<T>> {
       const window = pageWindow(args);
+      const scope = ctx.scope;
       const [rows, [{ n }]] = await Promise.all([
-        ctx.query<T>(`${select} WHERE ($1::text IS NULL OR code > $1) ORDER BY code LIMIT $2`, [window.after, window.limit + 1]),
-        ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.table}`),
+        ctx.query<T>(`${select} WHERE path <@ $1::ltree AND ($2::text IS NULL OR code > $2) ORDER BY code LIMIT $3`, [scope, window.after, window.limit + 1]),
+        ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.table} WHERE path <@ $1::ltree`, [scope]),
       ]);
       return toConnection(rows, window, n, (r) => r.code);
     },
@@ -48,7 +61,10 @@ export function unitStore<T extends UnitRow>(spec: UnitStoreSpec) {
       if (!spec.parentColumn) throw new Error(`${spec.name} has no parent`);
       return childConnection<T>(
         ctx,
-        { name: `${spec.name}.children`, table: spec.table, columns: spec.columns, parentColumn: spec.parentColumn, orderColumn: 'code', orderKey: (r) => r.code },
+        {
+          name: `${spec.name}.children`, table: spec.table, columns: spec.columns, parentColumn: spec.parentColumn,
+          orderColumn: 'code', orderKey: (r) => r.code, scopeColumn: 'path',
+        },
         parentId,
         args,
       );

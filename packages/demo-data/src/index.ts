@@ -1,6 +1,8 @@
+import { idCardCheckDigit } from '@cgp/core';
 import { Random, spread, stableId } from './random';
 
 export { Random, stableId, spread } from './random';
+export { seedAll } from './load';
 
 /** Figures of Chuanhui district from the seed articles: one district is generated at these volumes. */
 export const CHUANHUI = {
@@ -55,6 +57,10 @@ export interface PartyMemberSeed {
   organisationId: string;
   path: string;
   joinedOn: string;
+  /** Personal data: mobile phone number. */
+  phone: string;
+  /** Personal data: 18-character resident ID-card number with a valid check digit. */
+  idCardNumber: string;
 }
 export interface SocialOrganisationSeed {
   id: string;
@@ -117,6 +123,12 @@ function isoDate(random: Random, fromYear: number, toYear: number): string {
   const m = random.int(1, 12);
   const d = random.int(1, 28);
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** A resident ID-card number: area code, birth date, sequence, check digit. */
+function idCard(random: Random, areaCode: string): string {
+  const first17 = `${areaCode}${isoDate(random, 1940, 2000).replace(/-/g, '')}${String(random.int(0, 999)).padStart(3, '0')}`;
+  return first17 + idCardCheckDigit(first17);
 }
 
 function personName(random: Random): string {
@@ -222,6 +234,8 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
             data.partyMembers.push({
               id: stableId('member', communityCode, kind, i), name: personName(random), kind, organisationId: org.id, path: org.path,
               joinedOn: isoDate(random, 1975, 2019),
+              phone: `1${random.pick(['38', '39', '58', '86', '35'])}${String(random.int(0, 99999999)).padStart(8, '0')}`,
+              idCardNumber: idCard(random, code),
             });
           }
         };

@@ -5,7 +5,7 @@ export async function seedStreet(db: Queryable, data: DemoDataset): Promise<void
   await insertRows<UnitSeed>(
     db,
     'street.street',
-    { id: (r) => r.id, code: (r) => r.code, name: (r) => r.name, district_id: (r) => r.parentId, path: (r) => r.path },
+    { id: (r) => r.id, code: (r) => r.code, name: (r) => r.name, district_code: (r) => r.code.slice(0, 6), path: (r) => r.path },
     data.streets,
   );
 }

@@ -22,18 +22,19 @@ export class Street {
   @Field(() => Tier, { description: 'Always STREET.' })
   tier: Tier;
 
-  @Column('uuid', { name: 'district_id' })
-  districtId: string;
+  /** Code of the parent district (the first 6 digits of this code). */
+  @Column('varchar', { name: 'district_code', length: 6 })
+  districtCode: string;
 
   @Column('ltree')
   path: string;
 }
 
-export const STREET_COLUMNS = `id, code, name, 'STREET' AS tier, district_id AS "districtId", path::text AS path`;
+export const STREET_COLUMNS = `id, code, name, 'STREET' AS tier, district_code AS "districtCode", path::text AS path`;
 
-@Directive('@key(fields: "id")')
+@Directive('@key(fields: "code")')
 @ObjectType({ description: 'A district; the street subgraph adds its street offices.' })
 export class District {
-  @Field(() => ID, { description: 'Stable identifier.' })
-  id: string;
+  @Field(() => String, { description: '6-digit code.' })
+  code: string;
 }

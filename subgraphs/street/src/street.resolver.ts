@@ -20,7 +20,7 @@ export class StreetResolver {
 
   @FieldResolver(() => District, { description: 'The district this street office belongs to.' })
   district(@Root() street: Street): District {
-    return { id: street.districtId };
+    return { code: street.districtCode };
   }
 }
 
@@ -28,7 +28,7 @@ export class StreetResolver {
 export class DistrictStreetsResolver {
   @FieldResolver(() => StreetConnection, { description: 'The street offices of this district, by code.' })
   streets(@Root() district: District, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Street>> {
-    return StreetService.childrenOf(ctx, district.id, args);
+    return StreetService.childrenOf(ctx, district.code, args);
   }
 }
 

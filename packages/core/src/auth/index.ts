@@ -1,0 +1,5 @@
+export * from './identity';
+export * from './verify';
+export * from './token';
+export * from './scope';
+export * from './permissions';

@@ -1,0 +1,83 @@
+import type { GraphQLSchema } from 'graphql';
+import { isObjectType } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { allow, deny, rule, shield } from 'graphql-shield';
+import type { IRules } from 'graphql-shield/typings/types';
+import type { RequestContext } from '../context';
+import { forbidden } from '../errors';
+import { pathOfCode, tierOfCode } from '../tier';
+import { Access, accessToCode, accessToPath } from './scope';
+import { CallerKind, type Role } from './identity';
+
+/** The ancestry path of a unit object: its `path` when loaded here, else derived from its code (a reference). */
+export function unitPathOf(unit: { path?: string; code?: string }): string {
+  if (unit.path) return unit.path;
+  if (unit.code && tierOfCode(unit.code)) return pathOfCode(unit.code);
+  return '';
+}
+
+type Ctx = RequestContext;
+
+/*
+ * Rules that depend on the parent object or the arguments must not be cached by name
+ * (graphql-shield's 'contextual' cache keys by rule name only), hence cache: 'no_cache'.
+ */
+export const rules = {
+  allow,
+  deny,
+  /** The parent unit is the caller's own, below it, or one of its ancestors (breadcrumb fields). */
+  unitBreadcrumb: rule('unitBreadcrumb', { cache: 'no_cache' })((parent: { path?: string; code?: string }, _args, ctx: Ctx) =>
+    accessToPath(ctx.identity, unitPathOf(parent)) >= Access.BREADCRUMB ? true : forbidden(),
+  ),
+  /** The parent unit is the caller's own or below it. */
+  unitFull: rule('unitFull', { cache: 'no_cache' })((parent: { path?: string; code?: string }, _args, ctx: Ctx) =>
+    accessToPath(ctx.identity, unitPathOf(parent)) === Access.FULL ? true : forbidden(),
+  ),
+  /** A record attached to a unit (it carries that unit's `path`) inside the caller's subtree. */
+  recordInScope: rule('recordInScope', { cache: 'no_cache' })((parent: { path?: string }, _args, ctx: Ctx) =>
+    parent.path && accessToPath(ctx.identity, parent.path) === Access.FULL ? true : forbidden(),
+  ),
+  /**
+   * A lookup by `code`: allowed for the caller's subtree and ancestors, decided from the code alone,
+   * so the answer is the same whether or not the unit exists. Malformed codes pass on to the
+   * resolver, which answers BAD_USER_INPUT.
+   */
+  codeArgVisible: rule('codeArgVisible', { cache: 'no_cache' })((_parent, args: { code?: string }, ctx: Ctx) =>
+    !args.code || !tierOfCode(args.code) || accessToCode(ctx.identity, args.code) >= Access.BREADCRUMB ? true : forbidden(),
+  ),
+  /** Staff of a unit (any tier), not a partner. */
+  unitStaff: rule('unitStaff', { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
+    ctx.identity.kind !== CallerKind.PARTNER ? true : forbidden('Partner organisations cannot use this field'),
+  ),
+  partner: rule('partner', { cache: 'contextual' })((_parent, _args, ctx: Ctx) => (ctx.identity.kind === CallerKind.PARTNER ? true : forbidden())),
+  hasRole: (role: Role) =>
+    rule(`hasRole:${role}`, { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
+      ctx.identity.roles.includes(role) ? true : forbidden(`This needs the ${role} role`),
+    ),
+};
+
+/** Shield rules for a unit type: id, code, name and tier as breadcrumb, everything else only inside the caller's subtree. */
+export function unitTypeRules(): IRules {
+  return { '*': rules.unitFull, id: rules.unitBreadcrumb, code: rules.unitBreadcrumb, name: rules.unitBreadcrumb, tier: rules.unitBreadcrumb } as IRules;
+}
+
+/**
+ * Wraps a subgraph schema in graphql-shield with deny as the fallback: nothing is reachable unless a
+ * rule opens it. Federation's `_service`, `_entities` and `_Service.sdl` are opened explicitly
+ * (entity references are scoped inside each `__resolveReference`), as are pagination wrappers.
+ */
+export function protect(schema: GraphQLSchema, permissions: Record<string, IRules>): GraphQLSchema {
+  const all: Record<string, IRules> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    if (type.name.endsWith('Connection') || type.name.endsWith('Edge') || type.name === 'PageInfo') all[type.name] = { '*': allow } as IRules;
+  }
+  all._Service = { sdl: allow } as IRules;
+  const query = (permissions.Query ?? {}) as Record<string, unknown>;
+  all.Query = { ...query, _service: allow, _entities: allow } as IRules;
+  for (const [name, value] of Object.entries(permissions)) if (name !== 'Query') all[name] = value;
+  return applyMiddleware(
+    schema,
+    shield(all as never, { fallbackRule: deny, fallbackError: () => forbidden(), allowExternalErrors: true, debug: false }),
+  );
+}

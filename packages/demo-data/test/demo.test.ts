@@ -1,0 +1,47 @@
+import { CHUANHUI, generateDemo } from '../src';
+
+describe('demo data generator', () => {
+  const demo = generateDemo();
+
+  it('models Chuanhui district at the seed articles\' volumes', () => {
+    expect(demo.districts).toHaveLength(1);
+    expect(demo.districts[0]).toMatchObject({ code: '411602', name: '川汇区' });
+    expect(demo.streets).toHaveLength(CHUANHUI.streets);
+    expect(demo.communities).toHaveLength(58);
+    expect(demo.grids).toHaveLength(162);
+    expect(demo.buildings).toHaveLength(516);
+    expect(demo.socialOrganisations).toHaveLength(89);
+    expect(demo.enterprises).toHaveLength(50);
+    expect(demo.communities.find((c) => c.name === '新华社区')).toMatchObject({ households: 11000, population: 28600 });
+  });
+
+  it('is deterministic', () => {
+    expect(generateDemo()).toEqual(demo);
+    expect(generateDemo({ seed: 7 }).partyMembers[0].name).toBeDefined();
+  });
+
+  it('gives every unit a code that starts with its parent\'s and a matching ancestry path', () => {
+    const byId = new Map([...demo.districts, ...demo.streets, ...demo.communities, ...demo.grids].map((u) => [u.id, u]));
+    for (const unit of [...demo.streets, ...demo.communities, ...demo.grids, ...demo.buildings]) {
+      const parent = byId.get(unit.parentId as string);
+      expect(parent).toBeDefined();
+      expect(unit.code.startsWith(parent!.code)).toBe(true);
+      expect(unit.code.length).toBe(parent!.code.length + 3);
+      expect(unit.path).toBe(`${parent!.path}.${unit.code}`);
+    }
+  });
+
+  it('has the three kinds of party member and pairs every social organisation with a community', () => {
+    const kinds = new Set(demo.partyMembers.map((m) => m.kind));
+    expect([...kinds].sort()).toEqual(['FLOATING', 'IN_SERVICE', 'RESIDENT']);
+    const paired = new Set(demo.pairings.map((p) => p.socialOrganisationId).filter(Boolean));
+    expect(paired.size).toBe(89);
+  });
+
+  it('scales to a city of ten districts', () => {
+    const city = generateDemo({ scale: 10 });
+    expect(city.districts).toHaveLength(10);
+    expect(city.communities).toHaveLength(580);
+    expect(city.buildings).toHaveLength(5160);
+  });
+});

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { CallerKind, DatabaseUnreachableError, describeConnectionError, Role, migrateAll, ping, signToken, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
+import { seedAll } from '@cgp/demo-data';
+import { SUBGRAPHS } from '@cgp/gateway';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process exited with code ${child.exitCode} before it was ready`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+let database: EmbeddedDatabase | undefined;
+const children: ChildProcess[] = [];
+let stopping = false;
+
+/** Stops every child process, then the embedded database, then exits. */
+async function stop(code: number): Promise<void> {
+    if (stopping) return;
+  stopping = true;
+  say('Stopping the platform…');
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+          }),
+      ),
+    );
+    if (database) await database.stop();
+    say('Stopped.');
+    process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+  const base = Number(env.PORT_BASE ?? 4000);
+  const portOf = (name: SubgraphName | 'gateway') => Number(env[`${name.toUpperCase()}_PORT`] ?? base + (name === 'gateway' ? 0 : SUBGRAPH_NAMES.indexOf(name) + 1));
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+  if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+    env.AUTH_JWT_SECRET = randomBytes(32).toString('hex');
+    say(`No AUTH_JWT_SECRET: generated one for this run:\n  export AUTH_JWT_SECRET=${env.AUTH_JWT_SECRET}`);
+  }
+
+  if (!env.DATABASE_URL) {
+    const dataDir = resolve(env.EMBEDDED_PG_DIR ?? join(ROOT, '.data', 'postgres'));
+    const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
+    say(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${dataDir}, port ${port})`);
+    database = await startEmbeddedDatabase({ dataDir, port, persistent: true });
+    env.DATABASE_URL = await database.createDatabase('cgp');
+  } else {
+    try {
+      await ping(env.DATABASE_URL);
+    } catch (error) {
+      throw new DatabaseUnreachableError(describeConnectionError(env.DATABASE_URL, error));
+    }
+  }
+
+  const applied = await migrateAll(SUBGRAPHS, env);
+  const count = Object.values(applied).reduce((n, list) => n + list.length, 0);
+  say(`Migrations: ${count} applied`);
+  const scale = Number(env.DEMO_SCALE ?? 1);
+  if (env.DEMO_DATA !== 'off') {
+    const seeded = await seedAll(SUBGRAPHS, { scale, env });
+    say(seeded.length ? `Demo data (scale ${scale}) loaded into: ${seeded.join(', ')}` : 'Demo data already loaded');
+  }
+
+  for (const def of SUBGRAPHS) {
+    const port = portOf(def.name);
+    const child = spawn(process.execPath, [join(ROOT, 'subgraphs', def.name, 'dist', 'main.js')], {
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.push(child);
+    env[`${def.name.toUpperCase()}_URL`] = `http://127.0.0.1:${port}/graphql`;
+  }
+  await Promise.all(SUBGRAPHS.map((def, i) => waitForHealth(`http://127.0.0.1:${portOf(def.name)}/health`, children[i])));
+  const gatewayPort = portOf('gateway');
+  const gateway = spawn(process.execPath, [join(ROOT, 'gateway', 'dist', 'main.js')], {
+    env: { ...env, PORT: String(gatewayPort) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push(gateway);
+  await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, gateway);
+  for (const child of children) {
+    child.once('exit', (code) => {
+      if (!stopping) {
+        process.stderr.write(`A platform process exited unexpectedly (code ${code}); stopping everything.\n`);
+        void stop(1);
+      }
+    });
+  }
+  say(`Platform ready. Gateway: http://localhost:${gatewayPort}/graphql`);
+  if (env.AUTH_JWT_SECRET) {
+    const token = await signToken({ sub: 'demo-district-staff', tier: CallerKind.DISTRICT, unit: '411602', roles: [Role.STAFF, Role.AUDITOR] }, env.AUTH_JWT_SECRET, '12h');
+    say(`Demo token (Chuanhui district staff, 12 h) — send it as "Authorization: Bearer <token>":\n  ${token}`);
+    say('More tokens: AUTH_JWT_SECRET=<the secret above> npx -y pnpm@10 token --tier STREET --unit 411602001 --roles STAFF');
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error instanceof DatabaseUnreachableError ? error.message : `Platform failed to start: ${error.message}`}\n`);
+  void stop(1);
+});

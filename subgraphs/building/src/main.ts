@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@cgp/core';
+import { buildingSubgraph } from './index';
+
+runSubgraphProcess(buildingSubgraph);

@@ -1,0 +1,39 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { assertUnitCode, connectionType, PageArgs, Tier, type ConnectionData, type RequestContext } from '@cgp/core';
+import { Community, Street } from './community.entity';
+import { CommunityService } from './community.service';
+
+export const CommunityConnection = connectionType(Community, 'Community', 'A page of communities, by code.');
+
+@Resolver(() => Community)
+export class CommunityResolver {
+  @Query(() => Community, { nullable: true, description: 'The community with this 12-digit code, or null when there is none.' })
+  community(@Arg('code', () => String, { description: '12-digit community code, e.g. 411602001001.' }) code: string, @Ctx() ctx: RequestContext): Promise<Community | null> {
+    assertUnitCode(code, Tier.COMMUNITY);
+    return CommunityService.byCode(ctx, code);
+  }
+
+  @Query(() => CommunityConnection, { description: 'All communities, by code.' })
+  communities(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Community>> {
+    return CommunityService.list(ctx, args);
+  }
+
+  @FieldResolver(() => Street, { description: 'The street office this community belongs to.' })
+  street(@Root() community: Community): Street {
+    return { code: community.streetCode };
+  }
+}
+
+@Resolver(() => Street)
+export class StreetCommunitiesResolver {
+  @FieldResolver(() => CommunityConnection, { description: 'The communities of this street office, by code.' })
+  communities(@Root() street: Street, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Community>> {
+    return CommunityService.childrenOf(ctx, street.code, args);
+  }
+}
+
+export const communityReferenceResolvers = {
+  Community: {
+    __resolveReference: (reference: { id?: string; code?: string }, ctx: RequestContext) => CommunityService.byReference(ctx, reference),
+  },
+};

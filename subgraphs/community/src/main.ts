@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@cgp/core';
+import { communitySubgraph } from './index';
+
+runSubgraphProcess(communitySubgraph);

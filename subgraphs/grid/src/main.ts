@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@cgp/core';
+import { gridSubgraph } from './index';
+
+runSubgraphProcess(gridSubgraph);

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@cgp/core';
+import { partySubgraph } from './index';
+
+runSubgraphProcess(partySubgraph);

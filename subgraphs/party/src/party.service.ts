@@ -1,0 +1,102 @@
+import { childConnection, pathOfCode, rowsByKey, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { PARTY_ORGANISATION_COLUMNS, type PartyOrganisation } from './party-organisation.entity';
+import { PARTY_MEMBER_COLUMNS, type PartyMember } from './party-member.entity';
+
+const KIND_ORDER = `array_position(ARRAY['DISTRICT_COMMITTEE','STREET_WORKING_COMMITTEE','COMMUNITY_COMMITTEE','GENERAL_BRANCH','BRANCH','GROUP']::varchar[], kind)`;
+
+/** Groups rows by a key into a list per requested key. */
+function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = keyOf(row);
+    let list = map.get(k);
+    if (!list) map.set(k, (list = []));
+    list.push(row);
+  }
+  return keys.map((k) => map.get(k) ?? []);
+}
+
+/** Party organisations and members; every read is batched per request and limited to the caller's subtree in SQL. */
+export const PartyService = {
+  organisation(ctx: RequestContext, id: string): Promise<PartyOrganisation | null> {
+    return rowsByKey<PartyOrganisation>(
+      ctx,
+      'party.organisationById',
+      `SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation WHERE id::text = ANY($1)`,
+      (r) => r.id,
+    ).load(id);
+  },
+
+  member(ctx: RequestContext, id: string): Promise<PartyMember | null> {
+    return rowsByKey<PartyMember>(ctx, 'party.memberById', `SELECT ${PARTY_MEMBER_COLUMNS} FROM party.party_member WHERE id::text = ANY($1)`, (r) => r.id).load(id);
+  },
+
+  /** Organisations attached directly to a unit, top level first. */
+  organisationsOfUnit(ctx: RequestContext, unitCode: string): Promise<PartyOrganisation[]> {
+    return ctx
+      .loader<string, PartyOrganisation[]>('party.organisationsOfUnit', async (codes) => {
+        const rows = await ctx.query<PartyOrganisation>(
+          `SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation
+            WHERE unit_code = ANY($1) AND path <@ $2::ltree ORDER BY ${KIND_ORDER}, name`,
+          [codes, ctx.scope],
+        );
+        return groupBy(codes, rows, (r) => r.unitCode);
+      })
+      .load(unitCode);
+  },
+
+  children(ctx: RequestContext, organisationId: string): Promise<PartyOrganisation[]> {
+    return ctx
+      .loader<string, PartyOrganisation[]>('party.children', async (ids) => {
+        const rows = await ctx.query<PartyOrganisation>(
+          `SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation
+            WHERE parent_id::text = ANY($1) AND path <@ $2::ltree ORDER BY ${KIND_ORDER}, name`,
+          [ids, ctx.scope],
+        );
+        return groupBy(ids, rows, (r) => r.parentId as string);
+      })
+      .load(organisationId);
+  },
+
+  members(ctx: RequestContext, organisationId: string, args: PageArgs): Promise<ConnectionData<PartyMember>> {
+    return childConnection<PartyMember>(
+      ctx,
+      { name: 'party.members', table: 'party.party_member', columns: PARTY_MEMBER_COLUMNS, parentColumn: 'organisation_id', orderColumn: 'id', orderKey: (m) => m.id, scopeColumn: 'path' },
+      organisationId,
+      args,
+    );
+  },
+
+  memberCount(ctx: RequestContext, organisationId: string): Promise<number> {
+    return ctx
+      .loader<string, number>('party.memberCount', async (ids) => {
+        const rows = await ctx.query<{ id: string; n: number }>(
+          `SELECT organisation_id::text AS id, count(*)::int AS n FROM party.party_member
+            WHERE organisation_id::text = ANY($1) AND path <@ $2::ltree GROUP BY 1`,
+          [ids, ctx.scope],
+        );
+        const counts = new Map(rows.map((r) => [r.id, r.n]));
+        return ids.map((id) => counts.get(id) ?? 0);
+      })
+      .load(organisationId);
+  },
+
+  /** Party members living anywhere in a unit's subtree, by kind: one GROUP BY for every unit asked. */
+  membersInSubtree(ctx: RequestContext, unitCode: string): Promise<Record<string, number>> {
+    return ctx
+      .loader<string, Record<string, number>>('party.membersInSubtree', async (codes) => {
+        const rows = await ctx.query<{ code: string; kind: string; n: number }>(
+          `SELECT u.code, m.kind, count(*)::int AS n
+             FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
+             JOIN party.party_member m ON m.path <@ u.path
+            WHERE m.path <@ $3::ltree
+            GROUP BY 1, 2`,
+          [codes, codes.map(pathOfCode), ctx.scope],
+        );
+        const byCode = new Map<string, Record<string, number>>();
+        for (const r of rows) byCode.set(r.code, { ...(byCode.get(r.code) ?? {}), [r.kind]: r.n });
+        return codes.map((c) => byCode.get(c) ?? {});
+      })
+      .load(unitCode);
+  },
+};
