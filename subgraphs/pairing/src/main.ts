@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@cgp/core';
+import { pairingSubgraph } from './index';
+
+runSubgraphProcess(pairingSubgraph);
