@@ -1,14 +1,16 @@
 import { generateDemo } from '@cgp/demo-data';
-import { gql, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
+import { districtStaff, gql, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
 
 /** The whole federated graph, seven subgraphs and the gateway over HTTP, on a real PostgreSQL with a small demo district. */
 describe('federated graph through the gateway', () => {
   const demo = generateDemo({ scale: 0.1 });
   let platform: InProcessPlatform;
-  const query = (q: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, q, variables);
+  let auth: Record<string, string>;
+  const query = (q: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, q, variables, auth);
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
+    auth = await districtStaff();
   });
   afterAll(() => platform?.stop());
 
@@ -76,13 +78,15 @@ describe('federated graph through the gateway', () => {
       g: unit(code: $g) { __typename ... on Grid { code name community { code } } }
       d: unit(code: "411602") { __typename ... on District { name } }
       missing: grid(code: "411602999999999") { code }
-      noDistrict: district(code: "999999") { code }
+      noStreet: street(code: "411602099") { code }
+      noUnit: unit(code: "411602099001") { __typename ... on Community { code name } }
     }`, { g: grid.code });
     expect(res.errors).toBeUndefined();
     expect(res.data.g).toEqual({ __typename: 'Grid', code: grid.code, name: grid.name, community: { code: grid.code.slice(0, 12) } });
     expect(res.data.d).toEqual({ __typename: 'District', name: '川汇区' });
     expect(res.data.missing).toBeNull();
-    expect(res.data.noDistrict).toBeNull();
+    expect(res.data.noStreet).toBeNull();
+    expect(res.data.noUnit).toBeNull();
   });
 
   it('refuses a malformed code with BAD_USER_INPUT saying what a code looks like', async () => {

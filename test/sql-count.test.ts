@@ -1,5 +1,5 @@
 import { sqlStatements } from '@cgp/core';
-import { gql, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
+import { districtStaff, gql, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
 
 /**
  * No N+1: the statements a query walking the whole hierarchy (and out to party and pairing) costs
@@ -11,7 +11,7 @@ const WALK = `{
     streets(first: 100) { edges { node { code district { code }
       partyOrganisations { name }
       communities(first: 100) { totalCount edges { node { code street { code name }
-        partyOrganisations { name memberCount members(first: 5) { totalCount edges { node { name organisation { name } } } } }
+        partyMembers { total inService } partyOrganisations { name memberCount members(first: 5) { totalCount edges { node { name phone organisation { name } } } } }
         pairings { active partner { __typename ... on SocialOrganisation { name pairings { id } } ... on Enterprise { name } } }
         grids(first: 100) { totalCount edges { node { code community { name }
           buildings(first: 100) { totalCount edges { node { code grid { name } partyOrganisations { name parent { name } } } } }
@@ -25,7 +25,7 @@ async function statementsFor(scale: number): Promise<{ perSubgraph: Record<strin
   const platform: InProcessPlatform = await startPlatform(await preparedDatabase({ scale }));
   try {
     sqlStatements.reset();
-    const res = await gql(platform.gatewayUrl, WALK);
+    const res = await gql(platform.gatewayUrl, WALK, undefined, await districtStaff());
     expect(res.errors).toBeUndefined();
     const perSubgraph = sqlStatements.snapshot();
     const streets = res.data.district.streets.edges;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { createTestDatabase, gql } from '@cgp/testing';
+import { createTestDatabase, gql, TEST_SECRET, tokenFor } from '@cgp/testing';
 
 const ROOT = join(__dirname, '..');
 const LAUNCHER = join(ROOT, 'packages', 'launcher', 'dist', 'main.js');
@@ -26,12 +26,14 @@ async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<voi
 describe('start command (compiled, separate processes)', () => {
   it('starts the platform on a given DATABASE_URL, serves the demo district, and stops cleanly on SIGINT', async () => {
     const base = 20000 + Math.floor(Math.random() * 20000);
-    const started = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_SCALE: '0.1' });
+    const started = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_SCALE: '0.1', AUTH_JWT_SECRET: TEST_SECRET });
     try {
       await waitFor(() => /Platform ready/.test(started.output()) || started.child.exitCode !== null, 90_000);
       expect(started.output()).toContain(`Gateway: http://localhost:${base}/graphql`);
       expect(started.output()).toMatch(/Migrations: \d+ applied/);
-      const res = await gql(`http://127.0.0.1:${base}/graphql`, `{ district(code: "411602") { name streets(first: 1) { totalCount edges { node { communities(first: 1) { edges { node { grids(first: 1) { edges { node { buildings(first: 1) { totalCount } } } } } } } } } } } }`);
+      const res = await gql(`http://127.0.0.1:${base}/graphql`, `{ district(code: "411602") { name streets(first: 1) { totalCount edges { node { communities(first: 1) { edges { node { grids(first: 1) { edges { node { buildings(first: 1) { totalCount } } } } } } } } } } } }`, undefined, {
+        authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602' } as never)}`,
+      });
       expect(res.errors).toBeUndefined();
       expect(res.data.district.name).toBe('川汇区');
       expect(res.data.district.streets.totalCount).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
 import type { RequestContext } from './context';
 
@@ -14,6 +14,7 @@ export class PageArgs {
   after?: string | null;
 }
 
+@Directive('@shareable')
 @ObjectType({ description: 'Where a page sits in its list (Relay cursor pagination).' })
 export class PageInfo {
   @Field(() => Boolean, { description: 'True when more items follow this page.' })

