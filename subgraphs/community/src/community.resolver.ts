@@ -1,7 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertUnitCode, connectionType, PageArgs, Tier, type ConnectionData, type RequestContext } from '@cgp/core';
 import { Community, Street } from './community.entity';
 import { CommunityService } from './community.service';
+import { CommunityProfileInput } from './community-profile.input';
 
 export const CommunityConnection = connectionType(Community, 'Community', 'A page of communities, by code.');
 
@@ -16,6 +17,19 @@ export class CommunityResolver {
   @Query(() => CommunityConnection, { description: 'All communities, by code.' })
   communities(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Community>> {
     return CommunityService.list(ctx, args);
+  }
+
+  @Mutation(() => Community, {
+    nullable: true,
+    description: 'Updates a community’s profile (name and figures). Staff of the community or of a unit above it; null when no community has this code.',
+  })
+  updateCommunityProfile(
+    @Arg('code', () => String, { description: '12-digit community code.' }) code: string,
+    @Arg('input', () => CommunityProfileInput) input: CommunityProfileInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Community | null> {
+    assertUnitCode(code, Tier.COMMUNITY);
+    return CommunityService.updateProfile(ctx, code, input);
   }
 
   @FieldResolver(() => Street, { description: 'The street office this community belongs to.' })

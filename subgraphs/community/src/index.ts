@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { buildFederatedSchema, rules, unitTypeRules, type SubgraphDefinition } from '@cgp/core';
+import { and } from 'graphql-shield';
+import { buildFederatedSchema, Role, rules, unitTypeRules, type SubgraphDefinition } from '@cgp/core';
 import { Community } from './community.entity';
 import { CommunityResolver, StreetCommunitiesResolver, communityReferenceResolvers } from './community.resolver';
 import { CreateCommunity1732000000000 } from './migrations/1732000000000-create-community';
@@ -12,6 +13,7 @@ export const communitySubgraph: SubgraphDefinition = {
   migrations: [CreateCommunity1732000000000, CommunityRowLevelSecurity1732000001000],
   permissions: {
     Query: { community: rules.codeArgVisible, communities: rules.unitStaff },
+    Mutation: { updateCommunityProfile: and(rules.codeArgInScope, rules.hasRole(Role.STAFF)) },
     Community: unitTypeRules(),
     Street: { code: rules.unitBreadcrumb, communities: rules.unitFull },
   },
