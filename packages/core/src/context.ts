@@ -69,7 +69,8 @@ export class RequestContext {
   async query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
     const run = this.queue.then(async () => {
       const runner = await this.transaction();
-      return (await runner.query(sql, parameters)) as T[];
+      // Structured results give the rows for every command (TypeORM's plain result for UPDATE is [rows, count]).
+      return (await runner.query(sql, parameters, true)).records as T[];
     });
     this.queue = run.catch(() => undefined);
     return run;

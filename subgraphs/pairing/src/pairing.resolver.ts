@@ -9,7 +9,7 @@ export const EnterpriseConnection = connectionType(Enterprise, 'Enterprise', 'A 
 @Resolver(() => Pairing)
 export class PairingResolver {
   @Query(() => Pairing, { nullable: true, description: 'A pairing you may see (in your subtree, or your own as a partner), or null.' })
-  pairing(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Pairing | null> {
+  pairing(@Arg('id', () => ID, { description: 'Its id.' }) id: string, @Ctx() ctx: RequestContext): Promise<Pairing | null> {
     return PairingService.pairing(ctx, id);
   }
 
@@ -47,7 +47,7 @@ export class SocialOrganisationResolver {
   }
 
   @Query(() => SocialOrganisation, { nullable: true, description: 'A social organisation you may see, or null.' })
-  socialOrganisation(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<SocialOrganisation | null> {
+  socialOrganisation(@Arg('id', () => ID, { description: 'Its id.' }) id: string, @Ctx() ctx: RequestContext): Promise<SocialOrganisation | null> {
     return PairingService.socialOrganisation(ctx, id);
   }
 

@@ -20,7 +20,7 @@ export class PartyMemberCounts {
 @Resolver(() => PartyOrganisation)
 export class PartyOrganisationResolver {
   @Query(() => PartyOrganisation, { nullable: true, description: 'A party organisation in your subtree, or null (also when it is outside your subtree).' })
-  partyOrganisation(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<PartyOrganisation | null> {
+  partyOrganisation(@Arg('id', () => ID, { description: 'Its id.' }) id: string, @Ctx() ctx: RequestContext): Promise<PartyOrganisation | null> {
     return PartyService.organisation(ctx, id);
   }
 
@@ -55,7 +55,7 @@ export class PartyOrganisationResolver {
 @Resolver(() => PartyMember)
 export class PartyMemberResolver {
   @Query(() => PartyMember, { nullable: true, description: 'A party member in your subtree, or null (also when outside your subtree).' })
-  partyMember(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<PartyMember | null> {
+  partyMember(@Arg('id', () => ID, { description: 'Its id.' }) id: string, @Ctx() ctx: RequestContext): Promise<PartyMember | null> {
     return PartyService.member(ctx, id);
   }
 

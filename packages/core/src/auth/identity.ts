@@ -40,6 +40,14 @@ export enum CallerKind {
 registerEnumType(CallerKind, {
   name: 'CallerKind',
   description: 'Whom a token speaks for: staff of a tier, or a partner social organisation (through the API).',
+  valuesConfig: {
+    DISTRICT: { description: 'Staff of a district: the district and everything below it.' },
+    STREET: { description: 'Staff of a street office: the street and everything below it.' },
+    COMMUNITY: { description: 'Staff of a community: the community and its grids and buildings.' },
+    GRID: { description: 'Grid staff: the grid and its buildings.' },
+    BUILDING: { description: 'A building leader: the building.' },
+    PARTNER: { description: 'A partner social organisation or caring enterprise, through the API: its own pairings only.' },
+  },
 });
 
 /** A verified caller. */

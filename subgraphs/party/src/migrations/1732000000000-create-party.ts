@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { personalDataAuditTable, runAll } from '@cgp/core';
 
 export class CreateParty1732000000000 implements MigrationInterface {
   name = 'CreateParty1732000000000';
@@ -34,11 +33,9 @@ export class CreateParty1732000000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX party_member_organisation ON party.party_member (organisation_id, id)`);
     await q.query(`CREATE INDEX party_member_path ON party.party_member USING gist (path)`);
-    await runAll(q, personalDataAuditTable('party'));
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE party.personal_data_read`);
     await q.query(`DROP TABLE party.party_member`);
     await q.query(`DROP TABLE party.party_organisation`);
   }
