@@ -93,7 +93,8 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
         async requestDidStart() {
           return {
             async didResolveOperation({ contextValue, operationName }) {
-              contextValue.operationName = operationName ?? undefined;
+              // The gateway names its subgraph fetches <operation>__<subgraph>__<n>; the audit log keeps the caller's name.
+              contextValue.operationName = operationName?.replace(/__[a-z]+__\d+$/, '') ?? undefined;
             },
             async willSendResponse({ contextValue, errors, operation }) {
               await contextValue.finish(operation?.operation !== 'mutation' || !errors?.length);
