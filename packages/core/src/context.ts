@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Identity } from './auth/identity';
 import { insertRows } from './database';
-import type { PersonalDataRead } from './personal-data';
+import type { PersonalDataAccess } from './personal-data';
 import { forbidden } from './errors';
 
 /**
@@ -18,7 +18,7 @@ export class RequestContext {
   private runner?: Promise<QueryRunner>;
   /** Statements on the request's one connection run one after another (pg does not allow overlapping queries). */
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly auditBuffer = new Map<string, Map<string, PersonalDataRead>>();
+  private readonly auditBuffer = new Map<string, Map<string, PersonalDataAccess>>();
   /** Name of the GraphQL operation, for the audit log (set once the operation is resolved). */
   operationName?: string;
 
@@ -26,6 +26,10 @@ export class RequestContext {
     readonly db: DataSource,
     readonly identity: Identity,
     requestId?: string,
+    /** The caller's Authorization header, forwarded when this subgraph asks another on the caller's behalf. */
+    readonly authorization?: string,
+    /** URLs of the other subgraphs, by name. */
+    readonly peers: Readonly<Record<string, string>> = {},
   ) {
     this.requestId = requestId ?? randomUUID();
   }
@@ -77,7 +81,7 @@ export class RequestContext {
   }
 
   /** Records an unmasked read of personal data; written to `table` in this request's transaction. */
-  audit(table: string, read: PersonalDataRead): void {
+  audit(table: string, read: PersonalDataAccess): void {
     let reads = this.auditBuffer.get(table);
     if (!reads) this.auditBuffer.set(table, (reads = new Map()));
     reads.set(`${read.recordType}/${read.recordId}/${read.field}`, read);
@@ -92,12 +96,12 @@ export class RequestContext {
           actor_sub: () => this.identity.sub,
           actor_tier: () => this.identity.kind,
           actor_unit: () => this.identity.unit ?? null,
-          record_type: (r: PersonalDataRead) => r.recordType,
-          record_id: (r: PersonalDataRead) => r.recordId,
-          field: (r: PersonalDataRead) => r.field,
+          record_type: (r: PersonalDataAccess) => r.recordType,
+          record_id: (r: PersonalDataAccess) => r.recordId,
+          field: (r: PersonalDataAccess) => r.field,
           operation: () => this.operationName ?? null,
           request_id: () => this.requestId,
-          path: (r: PersonalDataRead) => r.path,
+          path: (r: PersonalDataAccess) => r.path,
         },
         [...reads.values()],
       );

@@ -15,3 +15,4 @@ export * from './platform';
 export * from './auth';
 export * from './rls';
 export * from './personal-data';
+export * from './audit.resolver';

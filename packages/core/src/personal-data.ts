@@ -44,7 +44,7 @@ export function mayReadPersonalData(identity: Identity, personPath: string): boo
   return accessToPath(identity, personPath) === Access.FULL;
 }
 
-export interface PersonalDataRead {
+export interface PersonalDataAccess {
   recordType: string;
   recordId: string;
   field: string;
@@ -58,7 +58,7 @@ export interface PersonalDataRead {
 export function personalField(
   ctx: RequestContext,
   auditTable: string,
-  read: PersonalDataRead,
+  read: PersonalDataAccess,
   value: string | null,
   mask: (v: string | null) => string | null,
 ): string | null {

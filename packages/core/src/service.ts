@@ -5,7 +5,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { RequestContext } from './context';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
-import { appDatabaseUrl, readEnvironment, servicePort, subgraphDatabaseUrl, type SubgraphName } from './environment';
+import { appDatabaseUrl, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
 import { authConfigFromEnvironment, createVerifier, type AuthConfig } from './auth/verify';
 import { protect } from './auth/permissions';
 import type { IRules } from 'graphql-shield/typings/types';
@@ -24,6 +24,15 @@ export interface SubgraphDefinition {
   permissions: Record<string, IRules>;
   /** Inserts this subgraph's share of the demo dataset (its own tables only). */
   seed(db: Queryable, dataset: unknown): Promise<void>;
+}
+
+function peerUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const peers: Record<string, string> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const url = env[`${name.toUpperCase()}_URL`];
+    if (url) peers[name] = url;
+  }
+  return peers;
 }
 
 /** Masks anything that is not a deliberate, coded GraphQL error: no SQL, stack or internals reach a caller. */
@@ -57,6 +66,8 @@ export interface StartSubgraphOptions {
   /** The owner URL of the subgraph's database; the subgraph connects to it as the application role. */
   databaseUrl?: string;
   auth?: AuthConfig;
+  /** URLs of the other subgraphs (for calls on the caller's behalf); default `<NAME>_URL` from the environment. */
+  peers?: Record<string, string>;
 }
 
 /** The subgraph's schema as served: built, then wrapped in its graphql-shield permissions. */
@@ -80,6 +91,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   }
   const db = dataSource;
   const verify = createVerifier(options.auth ?? authConfigFromEnvironment());
+  const peers = options.peers ?? peerUrlsFromEnvironment();
   const schema = await protectedSchema(def);
   const server = new ApolloServer<RequestContext>({
     schema,
@@ -111,7 +123,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     host: options.host ?? process.env.HOST,
     // Every subgraph verifies the caller again: it must be safe even when reached directly.
     context: async ({ req }: { req: IncomingMessage }) =>
-      new RequestContext(db, await verify(req.headers.authorization), req.headers['x-request-id'] as string | undefined),
+      new RequestContext(db, await verify(req.headers.authorization), req.headers['x-request-id'] as string | undefined, req.headers.authorization, peers),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: def.name }),
       '/ready': async (_req, res) => {

@@ -1,5 +1,8 @@
+import { and } from 'graphql-shield';
 import 'reflect-metadata';
-import { buildFederatedSchema, rules, unitTypeRules, type SubgraphDefinition } from '@cgp/core';
+import { buildFederatedSchema, personalDataReadsResolver, Role, rules, unitTypeRules, type SubgraphDefinition } from '@cgp/core';
+import { CaseResolver, caseReferenceResolvers } from './case.resolver';
+import { CreateCases1732000002000 } from './migrations/1732000002000-create-cases';
 import { Grid } from './grid.entity';
 import { CommunityGridsResolver, GridResolver, gridReferenceResolvers } from './grid.resolver';
 import { CreateGrid1732000000000 } from './migrations/1732000000000-create-grid';
@@ -9,12 +12,28 @@ import { seedGrid } from './seed';
 export const gridSubgraph: SubgraphDefinition = {
   name: 'grid',
   entities: [Grid],
-  migrations: [CreateGrid1732000000000, GridRowLevelSecurity1732000001000],
+  migrations: [CreateGrid1732000000000, GridRowLevelSecurity1732000001000, CreateCases1732000002000],
   permissions: {
-    Query: { grid: rules.codeArgVisible, grids: rules.unitStaff },
+    Query: {
+      grid: rules.codeArgVisible,
+      grids: rules.unitStaff,
+      gridCase: rules.unitStaff,
+      caseQueue: rules.unitStaff,
+      cases: and(rules.unitStaff, rules.codeArgInScope),
+      caseCounts: and(rules.unitStaff, rules.codeArgInScope),
+      gridPersonalDataReads: rules.hasRole(Role.AUDITOR),
+    },
+    Mutation: { '*': rules.unitStaff },
+    GridCase: { '*': rules.recordInScope },
+    CaseTransition: { '*': rules.allow },
+    CaseCounts: { '*': rules.allow },
+    PersonalDataRead: { '*': rules.allow },
     Grid: unitTypeRules(),
     Community: { code: rules.unitBreadcrumb, grids: rules.unitFull },
   },
   seed: seedGrid,
-  buildSchema: () => buildFederatedSchema({ resolvers: [GridResolver, CommunityGridsResolver] }, gridReferenceResolvers),
+  buildSchema: () => buildFederatedSchema(
+      { resolvers: [GridResolver, CommunityGridsResolver, CaseResolver, personalDataReadsResolver('grid', 'gridPersonalDataReads', 'Grid')] },
+      { ...gridReferenceResolvers, ...caseReferenceResolvers },
+    ),
 };

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { buildFederatedSchema, rules, Role, type SubgraphDefinition } from '@cgp/core';
+import { buildFederatedSchema, personalDataReadsResolver, rules, Role, type SubgraphDefinition } from '@cgp/core';
 import { CreateParty1732000000000 } from './migrations/1732000000000-create-party';
 import { PartyRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
 import { PartyMember } from './party-member.entity';
 import { PartyOrganisation } from './party-organisation.entity';
 import { PartyMemberResolver, PartyOrganisationResolver, partyReferenceResolvers, unitPartyResolvers } from './party.resolver';
-import { PersonalDataReadResolver } from './personal-data-read.resolver';
 import { seedParty } from './seed';
 import { Building, Community, District, Grid, Street } from './unit.stubs';
 
@@ -31,7 +30,7 @@ export const partySubgraph: SubgraphDefinition = {
   buildSchema: () =>
     buildFederatedSchema(
       {
-        resolvers: [PartyOrganisationResolver, PartyMemberResolver, PersonalDataReadResolver, ...unitPartyResolvers],
+        resolvers: [PartyOrganisationResolver, PartyMemberResolver, personalDataReadsResolver('party', 'partyPersonalDataReads', 'Party'), ...unitPartyResolvers],
         orphanedTypes: [District, Street, Community, Grid, Building],
       },
       partyReferenceResolvers,

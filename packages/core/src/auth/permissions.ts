@@ -46,9 +46,10 @@ export const rules = {
     !args.code || !tierOfCode(args.code) || accessToCode(ctx.identity, args.code) >= Access.BREADCRUMB ? true : forbidden(),
   ),
   /** A change to the unit with this `code`: only inside the caller's subtree (ancestors and siblings are refused alike). */
-  codeArgInScope: rule('codeArgInScope', { cache: 'no_cache' })((_parent, args: { code?: string }, ctx: Ctx) =>
-    !args.code || !tierOfCode(args.code) || accessToCode(ctx.identity, args.code) === Access.FULL ? true : forbidden(),
-  ),
+  codeArgInScope: rule('codeArgInScope', { cache: 'no_cache' })((_parent, args: { code?: string; unitCode?: string }, ctx: Ctx) => {
+    const code = args.code ?? args.unitCode;
+    return !code || !tierOfCode(code) || accessToCode(ctx.identity, code) === Access.FULL ? true : forbidden();
+  }),
   /** Staff of a unit (any tier), not a partner. */
   unitStaff: rule('unitStaff', { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
     ctx.identity.kind !== CallerKind.PARTNER ? true : forbidden('Partner organisations cannot use this field'),
