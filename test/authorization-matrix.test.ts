@@ -102,9 +102,16 @@ describe('authorization matrix', () => {
             ['_entities breadcrumb direct at owner', gql(subgraphUrl(OWNER[target.tier]), entity('name'), reps, headers), breadcrumb],
             ['_entities party organisations direct at party', gql(subgraphUrl('party'), entity('partyOrganisations { name }'), reps, headers), full],
           ];
+          const qCases = `query ($code: String!) { r: caseCounts(unitCode: $code) { total } }`;
+          checks.push(['case counts via gateway', gql(platform.gatewayUrl, qCases, { code: target.code }, headers), full]);
+          checks.push(['case counts direct at grid', gql(subgraphUrl('grid'), qCases, { code: target.code }, headers), full]);
+          checks.push(['case list via gateway', gql(platform.gatewayUrl, `query ($code: String!) { r: cases(unitCode: $code, first: 1) { totalCount } }`, { code: target.code }, headers), full]);
           if (target.tier !== 'BUILDING') {
             const childOwner = OWNER[childTier(target.tier)];
             checks.push(['_entities child list direct at child owner', gql(subgraphUrl(childOwner), entity(FULL_FIELD[target.tier].replace('households', 'grids(first: 1) { totalCount }')), reps, headers), full]);
+          }
+          if (target.tier === 'BUILDING') {
+            checks.push(['building work via gateway', gql(platform.gatewayUrl, `query ($code: String!) { r: building(code: $code) { opinions(first: 1) { totalCount } instabilityChecks(first: 1) { totalCount } leader { since } } }`, { code: target.code }, headers), full]);
           }
           if (target.tier === 'COMMUNITY') {
             checks.push(['pairings via gateway', gql(platform.gatewayUrl, `query ($code: String!) { r: community(code: $code) { pairings { id } } }`, { code: target.code }, headers), full]);

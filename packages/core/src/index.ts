@@ -16,3 +16,4 @@ export * from './auth';
 export * from './rls';
 export * from './personal-data';
 export * from './audit.resolver';
+export * from './peer';

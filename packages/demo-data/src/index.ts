@@ -3,6 +3,7 @@ import { Random, spread, stableId } from './random';
 
 export { Random, stableId, spread } from './random';
 export { seedAll } from './load';
+export * from './work';
 
 /** Figures of Chuanhui district from the seed articles: one district is generated at these volumes. */
 export const CHUANHUI = {

@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     say(seeded.length ? `Demo data (scale ${scale}) loaded into: ${seeded.join(', ')}` : 'Demo data already loaded');
   }
 
+  // Every subgraph learns where the others are (a subgraph may ask another on its caller's behalf).
+  for (const def of SUBGRAPHS) env[`${def.name.toUpperCase()}_URL`] ??= `http://127.0.0.1:${portOf(def.name)}/graphql`;
   for (const def of SUBGRAPHS) {
     const port = portOf(def.name);
     const child = spawn(process.execPath, [join(ROOT, 'subgraphs', def.name, 'dist', 'main.js')], {
@@ -93,7 +95,6 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.push(child);
-    env[`${def.name.toUpperCase()}_URL`] = `http://127.0.0.1:${port}/graphql`;
   }
   await Promise.all(SUBGRAPHS.map((def, i) => waitForHealth(`http://127.0.0.1:${portOf(def.name)}/health`, children[i])));
   const gatewayPort = portOf('gateway');

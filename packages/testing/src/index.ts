@@ -70,7 +70,10 @@ export interface InProcessPlatform {
 /** Starts all seven subgraphs and the gateway in this process, each on its own HTTP port. */
 export async function startPlatform(databaseUrl: string, defs: readonly SubgraphDefinition[] = SUBGRAPHS): Promise<InProcessPlatform> {
   const started: Record<string, StartedSubgraph> = {};
-  for (const def of defs) started[def.name] = await startSubgraph(def, { port: 0, databaseUrl, auth: TEST_AUTH });
+  // Filled once every subgraph listens: the subgraphs reach each other through it.
+  const peers: Record<string, string> = {};
+  for (const def of defs) started[def.name] = await startSubgraph(def, { port: 0, databaseUrl, auth: TEST_AUTH, peers });
+  for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
     port: 0,
     auth: TEST_AUTH,

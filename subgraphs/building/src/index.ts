@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { buildFederatedSchema, rules, unitTypeRules, type SubgraphDefinition } from '@cgp/core';
+import { buildFederatedSchema, personalDataReadsResolver, Role, rules, unitTypeRules, type SubgraphDefinition } from '@cgp/core';
+import { BuildingLeaderResolver, BuildingWorkResolver, InstabilityCheckResolver } from './building-work.resolver';
+import { CreateBuildingWork1732000002000 } from './migrations/1732000002000-create-building-work';
 import { Building } from './building.entity';
 import { BuildingResolver, GridBuildingsResolver, buildingReferenceResolvers } from './building.resolver';
 import { CreateBuilding1732000000000 } from './migrations/1732000000000-create-building';
@@ -9,12 +11,26 @@ import { seedBuilding } from './seed';
 export const buildingSubgraph: SubgraphDefinition = {
   name: 'building',
   entities: [Building],
-  migrations: [CreateBuilding1732000000000, BuildingRowLevelSecurity1732000001000],
+  migrations: [CreateBuilding1732000000000, BuildingRowLevelSecurity1732000001000, CreateBuildingWork1732000002000],
   permissions: {
-    Query: { building: rules.codeArgVisible, buildings: rules.unitStaff },
+    Query: { building: rules.codeArgVisible, buildings: rules.unitStaff, buildingPersonalDataReads: rules.hasRole(Role.AUDITOR) },
+    Mutation: { recordOpinion: rules.unitStaff, recordInstabilityCheck: rules.unitStaff },
+    BuildingLeader: { '*': rules.recordInScope },
+    Opinion: { '*': rules.recordInScope },
+    InstabilityCheck: { '*': rules.recordInScope },
+    GridCase: { id: rules.allow },
+    PersonalDataRead: { '*': rules.allow },
     Building: unitTypeRules(),
     Grid: { code: rules.unitBreadcrumb, buildings: rules.unitFull },
   },
   seed: seedBuilding,
-  buildSchema: () => buildFederatedSchema({ resolvers: [BuildingResolver, GridBuildingsResolver] }, buildingReferenceResolvers),
+  buildSchema: () => buildFederatedSchema(
+      {
+        resolvers: [
+          BuildingResolver, GridBuildingsResolver, BuildingWorkResolver, InstabilityCheckResolver, BuildingLeaderResolver,
+          personalDataReadsResolver('building', 'buildingPersonalDataReads', 'Building'),
+        ],
+      },
+      buildingReferenceResolvers,
+    ),
 };

@@ -1,0 +1,27 @@
+import { GraphQLError } from 'graphql';
+import type { RequestContext } from './context';
+
+const PASSED_ON = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'CONFLICT']);
+
+/**
+ * Calls another subgraph on the caller's behalf: the caller's own token goes with the request, so
+ * the other subgraph applies the caller's own rights. Its coded errors are passed on as they are.
+ */
+export async function callPeer<T>(ctx: RequestContext, subgraph: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
+  const url = ctx.peers[subgraph];
+  if (!url) throw new Error(`No URL for the ${subgraph} subgraph: set ${subgraph.toUpperCase()}_URL`);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: ctx.authorization ?? '', 'x-request-id': ctx.requestId },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const body = (await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  const error = body.errors?.[0];
+  if (error) {
+    const code = error.extensions?.code;
+    if (code && PASSED_ON.has(code)) throw new GraphQLError(error.message, { extensions: { code } });
+    throw new Error(`The ${subgraph} subgraph failed: ${error.message}`);
+  }
+  return body.data as T;
+}
