@@ -17,3 +17,4 @@ export * from './rls';
 export * from './personal-data';
 export * from './audit.resolver';
 export * from './peer';
+export * from './validation';

@@ -5,6 +5,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import gql from 'graphql-tag';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+import { validateInput } from './validation';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
@@ -21,7 +22,8 @@ export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck'>,
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ validate: { forbidUnknownValues: false }, ...options, skipCheck: true });
+  // Inputs are checked with class-validator; bad input answers BAD_USER_INPUT saying what to fix, field by field.
+  const schema = await buildSchema({ validateFn: validateInput, ...options, skipCheck: true });
   const typeDefs = gql`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`;
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, resolver] of Object.entries(referenceResolvers)) {

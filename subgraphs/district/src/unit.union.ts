@@ -7,25 +7,25 @@ import { District } from './district.entity';
 @Directive('@key(fields: "code", resolvable: false)')
 @ObjectType({ description: 'A street office (owned by the street subgraph).' })
 export class Street {
-  @Field(() => String) code: string;
+  @Field(() => String, { description: '9-digit code.' }) code: string;
 }
 
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType({ description: 'A community (owned by the community subgraph).' })
+@Directive('@key(fields: "code")')
+@ObjectType({ description: 'A community (owned by the community subgraph); the district subgraph adds its harmonious-community assessments.' })
 export class Community {
-  @Field(() => String) code: string;
+  @Field(() => String, { description: '12-digit code.' }) code: string;
 }
 
 @Directive('@key(fields: "code", resolvable: false)')
 @ObjectType({ description: 'A grid (owned by the grid subgraph).' })
 export class Grid {
-  @Field(() => String) code: string;
+  @Field(() => String, { description: '15-digit code.' }) code: string;
 }
 
 @Directive('@key(fields: "code", resolvable: false)')
 @ObjectType({ description: 'A building (owned by the building subgraph).' })
 export class Building {
-  @Field(() => String) code: string;
+  @Field(() => String, { description: '18-digit code.' }) code: string;
 }
 
 export const UNIT_TYPENAME: Record<Tier, string> = {
