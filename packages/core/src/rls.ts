@@ -91,3 +91,18 @@ export function personalDataAuditTable(schema: string): string[] {
     `REVOKE UPDATE, DELETE ON ${table} FROM ${APP_ROLE}`,
   ];
 }
+
+/** The audit table, for a subgraph whose features may each be the first to need it. */
+export function personalDataAuditTableIfMissing(schema: string): string[] {
+  return [
+    `DO $$ BEGIN
+       IF to_regclass('"${schema}".personal_data_read') IS NULL THEN
+         ${personalDataAuditTable(schema).map((sql) => `EXECUTE ${quoteLiteral(sql)};`).join('\n         ')}
+       END IF;
+     END $$`,
+  ];
+}
+
+function quoteLiteral(sql: string): string {
+  return `'${sql.replace(/'/g, "''")}'`;
+}

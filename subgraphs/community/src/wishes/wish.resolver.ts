@@ -1,0 +1,84 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CallerKind, connectionType, PageArgs, personalField, type ConnectionData, type RequestContext } from '@cgp/core';
+import { ClaimWishInput, PartyMember, PostWishInput, Wish, WishState, WishStepInput } from './wish.entity';
+import { WishService } from './wish.service';
+
+export const WishConnection = connectionType(Wish, 'Wish', 'A page of micro-wishes, newest first.');
+const OPEN = [WishState.POSTED];
+
+@Resolver(() => Wish)
+export class WishResolver {
+  @Query(() => WishConnection, {
+    description: 'The wish wall: open wishes you may see, newest first — staff: in your subtree (optionally one community); partners: those opened to partners in your paired communities.',
+  })
+  wishWall(
+    @Args(() => PageArgs) args: PageArgs,
+    @Ctx() ctx: RequestContext,
+    @Arg('communityCode', () => String, { nullable: true, description: 'Only this community’s wall.' }) communityCode?: string,
+  ): Promise<ConnectionData<Wish>> {
+    return WishService.list(ctx, OPEN, args, communityCode);
+  }
+
+  @Query(() => WishConnection, { description: 'Wishes you may see in the given states (default: all), newest first.' })
+  wishes(
+    @Args(() => PageArgs) args: PageArgs,
+    @Ctx() ctx: RequestContext,
+    @Arg('states', () => [WishState], { nullable: true, description: 'Only these states.' }) states?: WishState[],
+    @Arg('communityCode', () => String, { nullable: true, description: 'Only this community.' }) communityCode?: string,
+  ): Promise<ConnectionData<Wish>> {
+    return WishService.list(ctx, states?.length ? states : Object.values(WishState), args, communityCode);
+  }
+
+  @Query(() => Wish, { nullable: true, description: 'A wish you may see, or null.' })
+  wish(@Arg('id', () => ID, { description: 'The wish id.' }) id: string, @Ctx() ctx: RequestContext): Promise<Wish | null> {
+    return WishService.byId(ctx, id);
+  }
+
+  @Mutation(() => Wish, { description: 'Posts a resident’s wish on the community’s wish wall (community staff).' })
+  postWish(@Arg('input', () => PostWishInput) input: PostWishInput, @Ctx() ctx: RequestContext): Promise<Wish> {
+    return WishService.post(ctx, input);
+  }
+
+  @Mutation(() => Wish, { description: 'Claims an open wish: a partner for itself, or staff recording a party member’s claim. Of two claims at once exactly one wins; the other gets CONFLICT.' })
+  claimWish(@Arg('input', () => ClaimWishInput) input: ClaimWishInput, @Ctx() ctx: RequestContext): Promise<Wish> {
+    return WishService.claim(ctx, input);
+  }
+
+  @Mutation(() => Wish, { description: 'Marks a claimed wish fulfilled (the claimer, or community staff).' })
+  fulfilWish(@Arg('input', () => WishStepInput) input: WishStepInput, @Ctx() ctx: RequestContext): Promise<Wish> {
+    return WishService.fulfil(ctx, input);
+  }
+
+  @Mutation(() => Wish, { description: 'Records the resident’s confirmation of a fulfilled wish (community staff or the building leader).' })
+  confirmWish(@Arg('input', () => WishStepInput) input: WishStepInput, @Ctx() ctx: RequestContext): Promise<Wish> {
+    return WishService.confirm(ctx, input);
+  }
+
+  @Mutation(() => Wish, { description: 'Withdraws a posted or claimed wish (community staff).' })
+  withdrawWish(@Arg('input', () => WishStepInput) input: WishStepInput, @Ctx() ctx: RequestContext): Promise<Wish> {
+    return WishService.withdraw(ctx, input);
+  }
+
+  @FieldResolver(() => String, { description: 'The resident the wish is for (personal data: masked unless your work needs it; partners see only 居民).' })
+  beneficiary(@Root() wish: Wish, @Ctx() ctx: RequestContext): string {
+    if (ctx.identity.kind === CallerKind.PARTNER) return '居民';
+    return personalField(ctx, 'community.personal_data_read', { recordType: 'Wish', recordId: wish.id, field: 'beneficiary', path: wish.path }, wish.beneficiaryName, (v) => v && `${v.slice(0, 1)}*`) as string;
+  }
+
+  @FieldResolver(() => PartyMember, { nullable: true, description: 'The party member who claimed it, if a member did.' })
+  claimedByMember(@Root() wish: Wish): PartyMember | null {
+    return wish.claimedMemberId ? { id: wish.claimedMemberId } : null;
+  }
+}
+
+@Resolver(() => PartyMember)
+export class PartyMemberWishesResolver {
+  @FieldResolver(() => [Wish], { description: 'Micro-wishes this party member claimed, newest first (within your subtree).' })
+  claimedWishes(@Root() member: PartyMember, @Ctx() ctx: RequestContext): Promise<Wish[]> {
+    return WishService.claimedBy(ctx, member.id);
+  }
+}
+
+export const wishReferenceResolvers = {
+  Wish: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => WishService.byId(ctx, ref.id) },
+};

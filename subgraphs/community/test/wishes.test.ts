@@ -1,0 +1,79 @@
+import { generateDemo } from '@cgp/demo-data';
+import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+
+/** Micro-wishes through the gateway: posted, claimed by a party member or a partner (one claim wins), fulfilled, confirmed. */
+describe('micro-wishes', () => {
+  const demo = generateDemo({ scale: 0.2 });
+  const pairing = demo.pairings.find((p) => p.socialOrganisationId)!;
+  const community = demo.communities.find((c) => c.code === pairing.communityCode)!;
+  const member = demo.partyMembers.find((m) => m.kind === 'IN_SERVICE' && m.path.split('.')[2] === community.code)!;
+  const otherCommunity = demo.communities.find((c) => c.code !== community.code && !demo.pairings.some((p) => p.communityCode === c.code && p.socialOrganisationId === pairing.socialOrganisationId))!;
+  let platform: InProcessPlatform;
+  const as: Record<string, Record<string, string>> = {};
+  const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
+  const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
+  const WISH = `id state version openToPartners claimerKind claimedByOrganisationId beneficiary`;
+  const post = (who: string, input: Record<string, unknown>) => call(who, `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, { input });
+  const claim = (who: string, input: Record<string, unknown>) => call(who, `mutation ($input: ClaimWishInput!) { r: claimWish(input: $input) { ${WISH} } }`, { input });
+  const stepOn = (who: string, m: string, wishId: string, version: number) => call(who, `mutation ($input: WishStepInput!) { r: ${m}(input: $input) { ${WISH} } }`, { input: { wishId, version } });
+
+  beforeAll(async () => {
+    platform = await startPlatform(await preparedDatabase({ dataset: demo }));
+    as.staff = await authHeader({ tier: 'COMMUNITY', unit: community.code, roles: ['STAFF'] } as never);
+    as.otherStaff = await authHeader({ tier: 'COMMUNITY', unit: otherCommunity.code, roles: ['STAFF'] } as never);
+    as.partner = await authHeader({ tier: 'PARTNER', org: pairing.socialOrganisationId, communities: [community.code], roles: [] } as never);
+    as.district = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
+  });
+  afterAll(() => platform?.stop());
+
+  it('goes posted → claimed by a party member → fulfilled → confirmed, and shows on the member', async () => {
+    const w = (await post('staff', { communityCode: community.code, text: '一个新书包', category: 'STUDY', beneficiaryName: '李小红', openToPartners: false })).data.postWish;
+    expect(w).toMatchObject({ state: 'POSTED', version: 1, beneficiary: '李小红' });
+    const wall = (await call('staff', `query ($c: String) { wishWall(communityCode: $c, first: 100) { edges { node { id } } } }`, { c: community.code })).data.wishWall;
+    expect(wall.edges.map((e: any) => e.node.id)).toContain(w.id);
+    const claimed = await claim('staff', { wishId: w.id, partyMemberId: member.id });
+    expect(claimed.errors).toBeUndefined();
+    expect(claimed.data.r).toMatchObject({ state: 'CLAIMED', claimerKind: 'PARTY_MEMBER', version: 2 });
+    expect(code(await claim('partner', { wishId: w.id }))).not.toBe('OK');
+    expect(code(await stepOn('staff', 'confirmWish', w.id, 2))).toBe('BAD_USER_INPUT');
+    expect((await stepOn('staff', 'fulfilWish', w.id, 2)).data.r.state).toBe('FULFILLED');
+    expect(code(await stepOn('staff', 'confirmWish', w.id, 2))).toBe('CONFLICT');
+    expect((await stepOn('staff', 'confirmWish', w.id, 3)).data.r.state).toBe('CONFIRMED');
+    const claimedWishes = (await call('staff', `query ($id: ID!) { partyMember(id: $id) { claimedWishes { id state } } }`, { id: member.id })).data.partyMember.claimedWishes;
+    expect(claimedWishes).toContainEqual({ id: w.id, state: 'CONFIRMED' });
+    expect((await call('district', `query ($id: ID!) { wish(id: $id) { beneficiary } }`, { id: w.id })).data.wish.beneficiary).toBe('李*');
+  });
+
+  it('lets exactly one of two concurrent claims win; the other gets CONFLICT', async () => {
+    const w = (await post('staff', { communityCode: community.code, text: '一床冬被', category: 'DAILY_NECESSITIES', beneficiaryName: '王奶奶', openToPartners: true })).data.postWish;
+    const [a, b] = await Promise.all([claim('partner', { wishId: w.id }), claim('staff', { wishId: w.id, partyMemberId: member.id })]);
+    expect([code(a), code(b)].sort()).toEqual(['CONFLICT', 'OK']);
+    const now = (await call('staff', `query ($id: ID!) { wish(id: $id) { state version } }`, { id: w.id })).data.wish;
+    expect(now).toEqual({ state: 'CLAIMED', version: 2 });
+  });
+
+  it('shows partners only wishes opened to them in their paired communities, never the resident’s name, and lets them claim and fulfil', async () => {
+    const open = (await post('staff', { communityCode: community.code, text: '上门理发一次', category: 'COMPANIONSHIP', beneficiaryName: '张大爷', openToPartners: true })).data.postWish;
+    const closed = (await post('staff', { communityCode: community.code, text: '修水龙头', category: 'OTHER', beneficiaryName: '赵阿姨', openToPartners: false })).data.postWish;
+    const elsewhere = (await post('otherStaff', { communityCode: otherCommunity.code, text: '一辆轮椅', category: 'HEALTH', beneficiaryName: '孙爷爷', openToPartners: true })).data.postWish;
+    const wall = (await call('partner', `{ wishWall(first: 100) { totalCount edges { node { id beneficiary openToPartners } } } }`)).data.wishWall;
+    const ids = wall.edges.map((e: any) => e.node.id);
+    expect(ids).toContain(open.id);
+    expect(ids).not.toContain(closed.id);
+    expect(ids).not.toContain(elsewhere.id);
+    for (const e of wall.edges) expect(e.node).toMatchObject({ beneficiary: '居民', openToPartners: true });
+    expect(code(await claim('partner', { wishId: closed.id }))).toBe('NOT_FOUND');
+    expect(code(await claim('partner', { wishId: elsewhere.id }))).toBe('NOT_FOUND');
+    const claimed = await claim('partner', { wishId: open.id });
+    expect(claimed.data.r).toMatchObject({ state: 'CLAIMED', claimerKind: 'PARTNER', claimedByOrganisationId: pairing.socialOrganisationId });
+    expect((await stepOn('partner', 'fulfilWish', open.id, 2)).data.r.state).toBe('FULFILLED');
+    expect(code(await stepOn('partner', 'confirmWish', open.id, 3))).toBe('FORBIDDEN');
+    expect(code(await post('partner', { communityCode: community.code, text: '自己发', category: 'OTHER', beneficiaryName: 'x', openToPartners: true }))).toBe('FORBIDDEN');
+  });
+
+  it('refuses wishes posted outside the caller’s community and bad input, writing nothing', async () => {
+    expect(code(await post('otherStaff', { communityCode: community.code, text: '越权', category: 'OTHER', beneficiaryName: 'x', openToPartners: false }))).toBe('FORBIDDEN');
+    expect(code(await post('staff', { communityCode: community.code, text: 'x', category: 'OTHER', beneficiaryName: 'x', openToPartners: false }))).toBe('BAD_USER_INPUT');
+    expect(code(await claim('staff', { wishId: '00000000-0000-4000-8000-000000000000', partyMemberId: member.id }))).toBe('NOT_FOUND');
+  });
+});
