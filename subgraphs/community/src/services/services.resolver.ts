@@ -1,0 +1,156 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { assertUnitCode, badInput, connectionType, maskPhone, PageArgs, personalField, type ConnectionData, type RequestContext } from '@cgp/core';
+import { Community } from '../community.entity';
+import { AgentErrandCounts, AgentInput, Errand, ErrandCounts, ErrandInput, Grid, LivelihoodAgent } from './errand.entity';
+import { ErrandService } from './errand.service';
+import { Facility, FacilityInput } from './facility.entity';
+import { FacilityService } from './facility.service';
+import { FollowUpInput, JointMeeting, JointMeetingInput, Resolution } from './joint-meeting.entity';
+import { JointMeetingService } from './joint-meeting.service';
+import { VolunteerActivity, VolunteerActivityInput, VolunteerTeam, VolunteerTeamInput } from './volunteer.entity';
+import { VolunteerService } from './volunteer.service';
+
+export const VolunteerActivityConnection = connectionType(VolunteerActivity, 'VolunteerActivity', 'A page of volunteer activities.');
+export const JointMeetingConnection = connectionType(JointMeeting, 'JointMeeting', 'A page of joint meetings.');
+const AUDIT = 'community.personal_data_read';
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+@Resolver(() => Community)
+export class CommunityServicesResolver {
+  @FieldResolver(() => [VolunteerTeam], { description: 'The community’s volunteer teams.' })
+  volunteerTeams(@Root() c: Community, @Ctx() ctx: RequestContext): Promise<VolunteerTeam[]> {
+    return VolunteerService.teamsOfCommunity(ctx, c.code);
+  }
+
+  @FieldResolver(() => JointMeetingConnection, { description: 'Four-party joint meetings of the community.' })
+  jointMeetings(@Root() c: Community, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<JointMeeting>> {
+    return JointMeetingService.meetings(ctx, c.code, args);
+  }
+
+  @FieldResolver(() => [Facility], { description: 'Service centres, activity rooms and party-building sites.' })
+  facilities(@Root() c: Community, @Ctx() ctx: RequestContext): Promise<Facility[]> {
+    return FacilityService.ofCommunity(ctx, c.code);
+  }
+
+  @FieldResolver(() => ErrandCounts, { description: 'Livelihood errands done in the community, optionally in a period.' })
+  errandCounts(
+    @Root() c: Community,
+    @Ctx() ctx: RequestContext,
+    @Arg('from', () => String, { nullable: true, description: 'From this date (YYYY-MM-DD), inclusive.' }) from?: string,
+    @Arg('to', () => String, { nullable: true, description: 'Up to this date (YYYY-MM-DD), exclusive.' }) to?: string,
+  ): Promise<ErrandCounts> {
+    for (const [name, v] of [['from', from], ['to', to]] as const) if (v && !DATE.test(v)) throw badInput(`${name} must be a date YYYY-MM-DD`, name);
+    return ErrandService.countsForUnit(ctx, c.code, from ?? null, to ?? null);
+  }
+}
+
+@Resolver(() => Grid)
+export class GridAgentsResolver {
+  @FieldResolver(() => [LivelihoodAgent], { description: 'Livelihood agents serving the grid.' })
+  livelihoodAgents(@Root() grid: Grid, @Ctx() ctx: RequestContext): Promise<LivelihoodAgent[]> {
+    return ErrandService.agentsOfGrid(ctx, grid.code);
+  }
+}
+
+@Resolver(() => LivelihoodAgent)
+export class LivelihoodAgentResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'Phone (masked unless your work needs it).' })
+  phone(@Root() a: LivelihoodAgent, @Ctx() ctx: RequestContext): string | null {
+    return personalField(ctx, AUDIT, { recordType: 'LivelihoodAgent', recordId: a.id, field: 'phone', path: a.path }, a.phone, maskPhone);
+  }
+
+  @FieldResolver(() => [Errand], { description: 'The agent’s latest errands.' })
+  errands(@Root() a: LivelihoodAgent, @Ctx() ctx: RequestContext, @Arg('last', () => Int, { defaultValue: 20, description: 'How many, 1 to 100.' }) last: number): Promise<Errand[]> {
+    if (last < 1 || last > 100) throw badInput('last must be between 1 and 100', 'last');
+    return ErrandService.errandsOfAgent(ctx, a.id, last);
+  }
+
+  @Query(() => [AgentErrandCounts], { description: 'Every livelihood agent in a unit’s subtree with its errand counts, busiest first.' })
+  agentErrandCounts(@Arg('unitCode', () => String, { description: 'A unit inside your subtree.' }) unitCode: string, @Ctx() ctx: RequestContext) {
+    assertUnitCode(unitCode, undefined, 'unitCode');
+    return ErrandService.countsPerAgent(ctx, unitCode);
+  }
+
+  @Query(() => ErrandCounts, { description: 'Livelihood errands in a unit’s subtree, optionally in a period.' })
+  errandCounts(
+    @Arg('unitCode', () => String, { description: 'A unit inside your subtree.' }) unitCode: string,
+    @Ctx() ctx: RequestContext,
+    @Arg('from', () => String, { nullable: true, description: 'From this date (YYYY-MM-DD), inclusive.' }) from?: string,
+    @Arg('to', () => String, { nullable: true, description: 'Up to this date (YYYY-MM-DD), exclusive.' }) to?: string,
+  ): Promise<ErrandCounts> {
+    assertUnitCode(unitCode, undefined, 'unitCode');
+    for (const [name, v] of [['from', from], ['to', to]] as const) if (v && !DATE.test(v)) throw badInput(`${name} must be a date YYYY-MM-DD`, name);
+    return ErrandService.countsForUnit(ctx, unitCode, from ?? null, to ?? null);
+  }
+
+  @Mutation(() => LivelihoodAgent, { description: 'Registers a livelihood agent for a grid (staff of the grid or above).' })
+  registerLivelihoodAgent(@Arg('input', () => AgentInput) input: AgentInput, @Ctx() ctx: RequestContext): Promise<LivelihoodAgent> {
+    return ErrandService.registerAgent(ctx, input);
+  }
+
+  @Mutation(() => Errand, { description: 'Records an errand an agent does for a resident (staff of the agent’s grid or above).' })
+  recordErrand(@Arg('input', () => ErrandInput) input: ErrandInput, @Ctx() ctx: RequestContext): Promise<Errand> {
+    return ErrandService.recordErrand(ctx, input);
+  }
+
+  @Mutation(() => Errand, { description: 'Marks an errand done.' })
+  completeErrand(
+    @Arg('errandId', () => ID, { description: 'The errand.' }) errandId: string,
+    @Arg('doneOn', () => String, { description: 'Date done (YYYY-MM-DD).' }) doneOn: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Errand> {
+    return ErrandService.completeErrand(ctx, errandId, doneOn);
+  }
+}
+
+@Resolver(() => Errand)
+export class ErrandResolver {
+  @FieldResolver(() => String, { description: 'The resident it was done for (personal data: masked unless your work needs it).' })
+  residentName(@Root() e: Errand, @Ctx() ctx: RequestContext): string {
+    return personalField(ctx, AUDIT, { recordType: 'Errand', recordId: e.id, field: 'residentName', path: e.path }, e.residentName, (v) => v && `${v.slice(0, 1)}*`) as string;
+  }
+}
+
+@Resolver(() => VolunteerTeam)
+export class VolunteerTeamResolver {
+  @FieldResolver(() => VolunteerActivityConnection, { description: 'The team’s service activities.' })
+  activities(@Root() team: VolunteerTeam, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<VolunteerActivity>> {
+    return VolunteerService.activities(ctx, team.id, args);
+  }
+
+  @Mutation(() => VolunteerTeam, { description: 'Creates a volunteer team (community staff).' })
+  createVolunteerTeam(@Arg('input', () => VolunteerTeamInput) input: VolunteerTeamInput, @Ctx() ctx: RequestContext): Promise<VolunteerTeam> {
+    return VolunteerService.createTeam(ctx, input);
+  }
+
+  @Mutation(() => VolunteerActivity, { description: 'Records a service activity of a team (community staff).' })
+  recordVolunteerActivity(@Arg('input', () => VolunteerActivityInput) input: VolunteerActivityInput, @Ctx() ctx: RequestContext): Promise<VolunteerActivity> {
+    return VolunteerService.recordActivity(ctx, input);
+  }
+}
+
+@Resolver(() => JointMeeting)
+export class JointMeetingResolver {
+  @FieldResolver(() => [Resolution], { description: 'Its resolutions with their follow-up.' })
+  resolutions(@Root() m: JointMeeting, @Ctx() ctx: RequestContext): Promise<Resolution[]> {
+    return JointMeetingService.resolutions(ctx, m.id);
+  }
+
+  @Mutation(() => JointMeeting, { description: 'Records a four-party joint meeting with its resolutions (community staff).' })
+  recordJointMeeting(@Arg('input', () => JointMeetingInput) input: JointMeetingInput, @Ctx() ctx: RequestContext): Promise<JointMeeting> {
+    return JointMeetingService.record(ctx, input);
+  }
+
+  @Mutation(() => Resolution, { description: 'Records the follow-up of a resolution (community staff).' })
+  followUpResolution(@Arg('input', () => FollowUpInput) input: FollowUpInput, @Ctx() ctx: RequestContext): Promise<Resolution> {
+    return JointMeetingService.followUp(ctx, input);
+  }
+}
+
+@Resolver(() => Facility)
+export class FacilityResolver {
+  @Mutation(() => Facility, { description: 'Records a facility of a community (community staff).' })
+  recordFacility(@Arg('input', () => FacilityInput) input: FacilityInput, @Ctx() ctx: RequestContext): Promise<Facility> {
+    return FacilityService.record(ctx, input);
+  }
+}
