@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
 import { authConfigFromEnvironment, createLogger, createVerifier, json, maskError, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type Identity, type RunningHttpServer } from '@cgp/core';
@@ -34,6 +35,21 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!request.http) return;
     if ('requestId' in context && context.requestId) request.http.headers.set('x-request-id', context.requestId);
     if ('authorization' in context && context.authorization) request.http.headers.set('authorization', context.authorization);
+  }
+
+  /**
+   * A subgraph answers HTTP 400 when the caller's variables do not coerce (a `Date` that is no calendar
+   * date, say). Pass its own error on — message and code — instead of the gateway's bare "400: Bad Request".
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions.response as { body?: unknown } | undefined)?.body as { errors?: GraphQLFormattedError[] } | undefined;
+    const first = Array.isArray(body?.errors) ? body.errors[0] : undefined;
+    const code = first?.extensions?.code;
+    if (response.status === 400 && first && (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED')) {
+      return new GraphQLError(first.message, { extensions: { code } });
+    }
+    return error;
   }
 }
 

@@ -18,3 +18,4 @@ export * from './personal-data';
 export * from './audit.resolver';
 export * from './peer';
 export * from './validation';
+export * from './unit-stubs';

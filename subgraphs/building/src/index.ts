@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { buildFederatedSchema, personalDataReadsResolver, Role, rules, unitTypeRules, type SubgraphDefinition } from '@cgp/core';
 import { BuildingLeaderResolver, BuildingWorkResolver, InstabilityCheckResolver } from './building-work.resolver';
+import { buildingStatisticsResolvers, buildingUnitStubs } from './building-statistics';
 import { CreateBuildingWork1732000002000 } from './migrations/1732000002000-create-building-work';
 import { Building } from './building.entity';
 import { BuildingResolver, GridBuildingsResolver, buildingReferenceResolvers } from './building.resolver';
@@ -19,9 +20,13 @@ export const buildingSubgraph: SubgraphDefinition = {
     Opinion: { '*': rules.recordInScope },
     InstabilityCheck: { '*': rules.recordInScope },
     GridCase: { id: rules.allow },
+    BuildingWorkStatistics: { '*': rules.allow },
+    District: { code: rules.unitBreadcrumb, buildingWorkStatistics: rules.unitFull },
+    Street: { code: rules.unitBreadcrumb, buildingWorkStatistics: rules.unitFull },
+    Community: { code: rules.unitBreadcrumb, buildingWorkStatistics: rules.unitFull },
     PersonalDataRead: { '*': rules.allow },
     Building: unitTypeRules(),
-    Grid: { code: rules.unitBreadcrumb, buildings: rules.unitFull },
+    Grid: { code: rules.unitBreadcrumb, buildings: rules.unitFull, buildingWorkStatistics: rules.unitFull },
   },
   seed: seedBuilding,
   buildSchema: () => buildFederatedSchema(
@@ -29,7 +34,9 @@ export const buildingSubgraph: SubgraphDefinition = {
         resolvers: [
           BuildingResolver, GridBuildingsResolver, BuildingWorkResolver, InstabilityCheckResolver, BuildingLeaderResolver,
           personalDataReadsResolver('building', 'buildingPersonalDataReads', 'Building'),
+          ...buildingStatisticsResolvers,
         ],
+        orphanedTypes: buildingUnitStubs,
       },
       buildingReferenceResolvers,
     ),

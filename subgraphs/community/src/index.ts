@@ -7,6 +7,7 @@ import { CommunityResolver, StreetCommunitiesResolver, communityReferenceResolve
 import { CreateCommunity1732000000000 } from './migrations/1732000000000-create-community';
 import { CommunityRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
 import { seedCommunity } from './seed';
+import { residentsModule } from './residents';
 import { communityServices } from './services';
 import { wishes } from './wishes';
 
@@ -26,7 +27,7 @@ const communities = {
 };
 
 /** The pieces of work the community subgraph carries; each brings its resolvers, migrations, rules and demo data. */
-const FEATURES = [communities, wishes, communityServices];
+const FEATURES = [communities, residentsModule, wishes, communityServices];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Rules = Record<string, any>;

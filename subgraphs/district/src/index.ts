@@ -12,6 +12,7 @@ import { DistrictRowLevelSecurity1732000001000 } from './migrations/173200000100
 import { CreateAssessment1732000002000 } from './migrations/1732000002000-create-assessment';
 import { seedDistrict } from './seed';
 import { Building, Community, Grid, Street } from './unit.union';
+import { assessmentStatisticsResolvers } from './assessment-statistics';
 
 export const districtSubgraph: SubgraphDefinition = {
   name: 'district',
@@ -28,8 +29,9 @@ export const districtSubgraph: SubgraphDefinition = {
     Mutation: { recordAssessment: and(rules.unitStaff, districtCaller, rules.hasRole(Role.STAFF)) },
     District: unitTypeRules(),
     Caller: { '*': rules.allow },
-    Street: { code: rules.unitBreadcrumb },
-    Community: { code: rules.unitBreadcrumb, assessments: rules.unitFull },
+    Street: { code: rules.unitBreadcrumb, assessmentStatistics: rules.unitFull },
+    AssessmentStatistics: { '*': rules.allow },
+    Community: { code: rules.unitBreadcrumb, assessments: rules.unitFull, assessmentStatistics: rules.unitFull },
     Grid: { code: rules.unitBreadcrumb },
     Building: { code: rules.unitBreadcrumb },
     Assessment: { '*': rules.recordInScope },
@@ -40,7 +42,7 @@ export const districtSubgraph: SubgraphDefinition = {
   buildSchema: () =>
     buildFederatedSchema(
       {
-        resolvers: [DistrictResolver, CallerResolver, AssessmentResolver, CommunityAssessmentsResolver],
+        resolvers: [DistrictResolver, CallerResolver, AssessmentResolver, CommunityAssessmentsResolver, ...assessmentStatisticsResolvers],
         orphanedTypes: [Street, Community, Grid, Building],
       },
       districtReferenceResolvers,

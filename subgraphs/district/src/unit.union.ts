@@ -4,8 +4,8 @@ import { District } from './district.entity';
 
 /* Units of the lower tiers are owned by their own subgraphs; here they are references by code. */
 
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType({ description: 'A street office (owned by the street subgraph).' })
+@Directive('@key(fields: "code")')
+@ObjectType({ description: 'A street office (owned by the street subgraph); the district subgraph adds its assessment figures.' })
 export class Street {
   @Field(() => String, { description: '9-digit code.' }) code: string;
 }

@@ -2,6 +2,7 @@ import { and } from 'graphql-shield';
 import 'reflect-metadata';
 import { buildFederatedSchema, personalDataReadsResolver, Role, rules, unitTypeRules, type SubgraphDefinition } from '@cgp/core';
 import { CaseResolver, caseReferenceResolvers } from './case.resolver';
+import { caseStatisticsResolvers, unitStubTypes } from './case-statistics';
 import { CreateCases1732000002000 } from './migrations/1732000002000-create-cases';
 import { Grid } from './grid.entity';
 import { CommunityGridsResolver, GridResolver, gridReferenceResolvers } from './grid.resolver';
@@ -27,13 +28,22 @@ export const gridSubgraph: SubgraphDefinition = {
     GridCase: { '*': rules.recordInScope },
     CaseTransition: { '*': rules.allow },
     CaseCounts: { '*': rules.allow },
+    CaseStatistics: { '*': rules.allow },
+    MonthlyCaseCount: { '*': rules.allow },
+    RankedCaseUnit: { '*': rules.allow },
+    District: { code: rules.unitBreadcrumb, caseStatistics: rules.unitFull, caseTrend: rules.unitFull, caseRanking: rules.unitFull },
+    Street: { code: rules.unitBreadcrumb, caseStatistics: rules.unitFull, caseTrend: rules.unitFull, caseRanking: rules.unitFull },
+    Building: { code: rules.unitBreadcrumb, caseStatistics: rules.unitFull, caseTrend: rules.unitFull, caseRanking: rules.unitFull },
     PersonalDataRead: { '*': rules.allow },
     Grid: unitTypeRules(),
-    Community: { code: rules.unitBreadcrumb, grids: rules.unitFull },
+    Community: { code: rules.unitBreadcrumb, grids: rules.unitFull, caseStatistics: rules.unitFull, caseTrend: rules.unitFull, caseRanking: rules.unitFull },
   },
   seed: seedGrid,
   buildSchema: () => buildFederatedSchema(
-      { resolvers: [GridResolver, CommunityGridsResolver, CaseResolver, personalDataReadsResolver('grid', 'gridPersonalDataReads', 'Grid')] },
+      {
+        resolvers: [GridResolver, CommunityGridsResolver, CaseResolver, personalDataReadsResolver('grid', 'gridPersonalDataReads', 'Grid'), ...caseStatisticsResolvers],
+        orphanedTypes: unitStubTypes,
+      },
       { ...gridReferenceResolvers, ...caseReferenceResolvers },
     ),
 };

@@ -2,15 +2,21 @@ import 'reflect-metadata';
 import { buildFederatedSchema, rules, type SubgraphDefinition } from '@cgp/core';
 import { CreatePairing1732000000000 } from './migrations/1732000000000-create-pairing';
 import { PairingRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
+import { CreateServiceActivity1732000010000 } from './migrations/1732000010000-create-service-activity';
 import { Enterprise, Pairing, SocialOrganisation } from './pairing.entity';
 import { CommunityPairingsResolver, EnterpriseResolver, PairingResolver, pairingReferenceResolvers, SocialOrganisationResolver } from './pairing.resolver';
 import { pairingVisible, partnerProfile } from './pairing.rules';
+import {
+  activityReferenceResolvers, CommunityPartnerActivitiesResolver, EnterpriseActivityResolver, PairingActivitiesResolver, PartnerActivityResolver,
+  SocialOrganisationActivityResolver,
+} from './activity.resolver';
+import { activityVisible } from './activity.rules';
 import { seedPairing } from './seed';
 
 export const pairingSubgraph: SubgraphDefinition = {
   name: 'pairing',
   entities: [SocialOrganisation, Enterprise, Pairing],
-  migrations: [CreatePairing1732000000000, PairingRowLevelSecurity1732000001000],
+  migrations: [CreatePairing1732000000000, PairingRowLevelSecurity1732000001000, CreateServiceActivity1732000010000],
   permissions: {
     Query: {
       pairing: rules.allow,
@@ -18,16 +24,28 @@ export const pairingSubgraph: SubgraphDefinition = {
       socialOrganisations: rules.allow,
       socialOrganisation: rules.allow,
       enterprises: rules.allow,
+      partnerActivity: rules.allow,
+      partnerActivitySummary: rules.allow,
     },
+    // Partners and community staff record activities (the service checks whose pairing it is); only staff end pairings.
+    Mutation: { recordPartnerActivity: rules.allow, endPairing: rules.unitStaff },
     SocialOrganisation: { '*': partnerProfile },
     Enterprise: { '*': partnerProfile },
     Pairing: { '*': pairingVisible },
-    Community: { code: rules.unitBreadcrumb, pairings: rules.unitFull },
+    PartnerActivity: { '*': activityVisible },
+    PartnerActivitySummary: { '*': rules.allow },
+    PartnerActivityKindCount: { '*': rules.allow },
+    Community: { code: rules.unitBreadcrumb, pairings: rules.unitFull, partnerActivities: rules.unitFull },
   },
   seed: seedPairing,
   buildSchema: () =>
     buildFederatedSchema(
-      { resolvers: [PairingResolver, SocialOrganisationResolver, EnterpriseResolver, CommunityPairingsResolver] },
-      pairingReferenceResolvers,
+      {
+        resolvers: [
+          PairingResolver, SocialOrganisationResolver, EnterpriseResolver, CommunityPairingsResolver,
+          PartnerActivityResolver, PairingActivitiesResolver, SocialOrganisationActivityResolver, EnterpriseActivityResolver, CommunityPartnerActivitiesResolver,
+        ],
+      },
+      { ...pairingReferenceResolvers, ...activityReferenceResolvers },
     ),
 };

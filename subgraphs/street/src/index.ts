@@ -4,7 +4,7 @@ import { buildFederatedSchema, CallerKind, Role, rules, unitTypeRules, type Subg
 import { Street } from './street.entity';
 import { DistrictStreetsResolver, StreetResolver, streetReferenceResolvers } from './street.resolver';
 import { AdminTask, Community, TaskAssignment } from './task.entity';
-import { CommunityTasksResolver, TaskAssignmentResolver, TaskResolver } from './task.resolver';
+import { CommunityTasksResolver, DistrictTaskStatisticsResolver, StreetTaskStatisticsResolver, TaskAssignmentResolver, TaskResolver } from './task.resolver';
 import { callerKind, ownCommunityArg, taskVisible, unitCodeArgInScope } from './task.rules';
 import { CreateStreet1732000000000 } from './migrations/1732000000000-create-street';
 import { StreetRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
@@ -36,7 +36,7 @@ export const streetSubgraph: SubgraphDefinition = {
       completeTask: communityStaff,
     },
     Street: unitTypeRules(),
-    District: { code: rules.unitBreadcrumb, streets: rules.unitFull },
+    District: { code: rules.unitBreadcrumb, streets: rules.unitFull, taskStatistics: rules.unitFull },
     Community: { code: rules.unitBreadcrumb, tasks: rules.unitFull, taskBurden: rules.unitFull },
     AdminTask: { '*': taskVisible },
     TaskAssignment: { '*': rules.recordInScope },
@@ -47,7 +47,7 @@ export const streetSubgraph: SubgraphDefinition = {
   buildSchema: () =>
     buildFederatedSchema(
       {
-        resolvers: [StreetResolver, DistrictStreetsResolver, TaskResolver, TaskAssignmentResolver, CommunityTasksResolver],
+        resolvers: [StreetResolver, DistrictStreetsResolver, TaskResolver, TaskAssignmentResolver, CommunityTasksResolver, StreetTaskStatisticsResolver, DistrictTaskStatisticsResolver],
         orphanedTypes: [Community],
       },
       streetReferenceResolvers,

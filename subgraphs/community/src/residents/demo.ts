@@ -1,0 +1,141 @@
+import { idCardCheckDigit } from '@cgp/core';
+import { Random, stableId, type DemoDataset } from '@cgp/demo-data';
+
+/** The demo year of visits ends here (the day the demo's grid-case year ends). */
+export const DEMO_VISITS_UNTIL = '2026-11-15';
+const DEMO_YEAR = 2026;
+/** New Year and Spring Festival of the demo year, with the window in which a festival visit counts (as in the migration's calendar). */
+const FESTIVALS = [
+  { date: '2026-01-01', windowStart: '2025-12-02' },
+  { date: '2026-02-17', windowStart: '2026-01-18' },
+];
+
+export interface HouseholdSeedRow { id: string; building_code: string; community_code: string; room: string; path: string }
+export interface ResidentSeedRow {
+  id: string; household_id: string; community_code: string; name: string; id_card_number: string; phone: string | null;
+  birth_date: string; gender: string; key_categories: string[]; path: string;
+}
+export interface StaySeedRow { id: string; resident_id: string; admitted_on: string; discharged_on: string | null; hospital: string; recorded_by: string; path: string }
+export interface EventSeedRow { id: string; resident_id: string; kind: string; happened_on: string; recorded_by: string; path: string }
+export interface VisitSeedRow { id: string; resident_id: string; visitor: string; visited_on: string; kind: string; notes: string | null; path: string }
+
+export interface ResidentsDemo {
+  households: HouseholdSeedRow[];
+  residents: ResidentSeedRow[];
+  stays: StaySeedRow[];
+  events: EventSeedRow[];
+  visits: VisitSeedRow[];
+}
+
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
+const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞', '平', '刚', '桂英', '建国', '红梅', '玉兰', '德胜', '凤英'];
+const HOSPITALS = ['周口市中心医院', '周口市人民医院', '川汇区人民医院', '周口市中医院'];
+const EVENT_KINDS = ['BEREAVEMENT', 'WEDDING', 'BIRTH', 'HARDSHIP'];
+const DAY = 86_400_000;
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+const min = (a: string, b: string) => (a < b ? a : b);
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
+
+const cache = new WeakMap<DemoDataset, ResidentsDemo>();
+
+/**
+ * Residents for every household of every building (the building's `households`, rooms by floor),
+ * 1–4 each with valid ID-card numbers and a realistic spread of ages (some over 70, a few over 90),
+ * about 5% key people; hospital stays and family events of the demo year; and that year's visits:
+ * most must-visits done in time, some late, some still due.
+ */
+export function generateResidents(data: DemoDataset): ResidentsDemo {
+  const cached = cache.get(data);
+  if (cached) return cached;
+  const random = new Random(1732);
+  const out: ResidentsDemo = { households: [], residents: [], stays: [], events: [], visits: [] };
+  const usedIds = new Set<string>();
+  const [untilYear] = DEMO_VISITS_UNTIL.split('-').map(Number);
+  const date = (from: string, to: string) => addDays(from, random.int(0, Math.max(0, daysBetween(from, to))));
+
+  for (const building of data.buildings) {
+    const communityCode = building.code.slice(0, 12);
+    const perFloor = Math.max(1, Math.round(building.households / building.floors));
+    const staff = [`community-staff-${communityCode}`, `grid-manager-${building.code.slice(0, 15)}`, `building-leader-${building.code}`];
+    const visitor = () => random.pick(staff);
+    const visit = (residentId: string, kind: string, visitedOn: string, path: string, notes: string | null = null) =>
+      out.visits.push({ id: stableId('visit', residentId, kind, visitedOn), resident_id: residentId, visitor: visitor(), visited_on: visitedOn, kind, notes, path });
+
+    for (let h = 0; h < building.households; h++) {
+      const room = `${Math.floor(h / perFloor) + 1}${pad((h % perFloor) + 1)}`;
+      const household: HouseholdSeedRow = { id: stableId('household', building.code, room), building_code: building.code, community_code: communityCode, room, path: building.path };
+      out.households.push(household);
+      const size = random.pick([1, 1, 2, 2, 2, 2, 3, 3, 3, 4]);
+      const surname = random.pick(SURNAMES);
+
+      for (let i = 0; i < size; i++) {
+        const roll = random.next();
+        const age = roll < 0.16 ? random.int(0, 17) : roll < 0.7 ? random.int(18, 59) : roll < 0.84 ? random.int(60, 69) : roll < 0.975 ? random.int(70, 89) : random.int(90, 102);
+        const birthDate = `${untilYear - age}-${pad(random.int(1, 12))}-${pad(random.int(1, 28))}`;
+        let sequence = random.int(0, 999);
+        let first17 = '';
+        for (let tries = 0; tries < 500; tries++) {
+          first17 = `${building.code.slice(0, 6)}${birthDate.replace(/-/g, '')}${pad(sequence, 3)}`;
+          if (!usedIds.has(first17)) break;
+          sequence = (sequence + 2) % 1000;
+        }
+        usedIds.add(first17);
+        const gender = sequence % 2 === 1 ? 'MALE' : 'FEMALE';
+        const categories: string[] = [];
+        if (random.next() < (age >= 70 ? 0.2 : 0.03)) {
+          categories.push(age >= 70 ? random.pick(['ELDERLY', 'LIVING_ALONE', 'WIDOWED', 'DISABLED']) : random.pick(['POOR', 'WEAK_ILL', 'DISABLED']));
+          if (random.next() < 0.3) {
+            const second = random.pick(['POOR', 'WEAK_ILL', 'DISABLED', 'LIVING_ALONE']);
+            if (!categories.includes(second)) categories.push(second);
+          }
+        }
+        const resident: ResidentSeedRow = {
+          id: stableId('resident', household.id, i), household_id: household.id, community_code: communityCode,
+          name: (i === 0 || random.next() < 0.6 ? surname : random.pick(SURNAMES)) + random.pick(GIVEN),
+          id_card_number: first17 + idCardCheckDigit(first17),
+          phone: age >= 14 && random.next() < 0.92 ? `1${random.pick(['38', '39', '58', '86', '35', '37'])}${pad(random.int(0, 99_999_999), 8)}` : null,
+          birth_date: birthDate, gender, key_categories: categories, path: building.path,
+        };
+        out.residents.push(resident);
+        const done = () => random.next() < 0.9;
+
+        // (a) New Year and Spring Festival: aged 70 or more on the festival, or disabled.
+        for (const f of FESTIVALS) {
+          const eligible = birthDate <= `${Number(f.date.slice(0, 4)) - 70}${f.date.slice(4)}` || categories.includes('DISABLED');
+          if (eligible && done()) visit(resident.id, 'FESTIVAL', date(f.windowStart, f.date), building.path);
+        }
+        // (b) Hospital stays: more often for the old.
+        if (random.next() < (age >= 60 ? 0.05 : 0.008)) {
+          const admitted = date(`${DEMO_YEAR}-01-01`, DEMO_VISITS_UNTIL);
+          const discharged = addDays(admitted, random.int(3, 20));
+          out.stays.push({
+            id: stableId('hospital-stay', resident.id, admitted), resident_id: resident.id, admitted_on: admitted, discharged_on: discharged <= DEMO_VISITS_UNTIL ? discharged : null,
+            hospital: random.pick(HOSPITALS), recorded_by: visitor(), path: building.path,
+          });
+          if (done()) visit(resident.id, 'HOSPITAL', date(admitted, min(addDays(admitted, 7), DEMO_VISITS_UNTIL)), building.path);
+        }
+        // (d) Birthdays of those turning 90 or more, up to the end of the demo year.
+        if (DEMO_YEAR - (untilYear - age) >= 90) {
+          const birthday = `${DEMO_YEAR}${birthDate.slice(4)}`;
+          if (addDays(birthday, -7) <= DEMO_VISITS_UNTIL && done()) visit(resident.id, 'BIRTHDAY', date(addDays(birthday, -7), min(birthday, DEMO_VISITS_UNTIL)), building.path);
+        }
+        // Routine visits to key people.
+        if (categories.length) for (let q = 0; q < 2; q++) visit(resident.id, 'ROUTINE', date(`${DEMO_YEAR}-01-01`, DEMO_VISITS_UNTIL), building.path, '了解近况，生活正常');
+      }
+      // (c) A major family event in about 1.5% of households.
+      if (random.next() < 0.015) {
+        const residentId = stableId('resident', household.id, 0);
+        const happened = date(`${DEMO_YEAR}-01-01`, DEMO_VISITS_UNTIL);
+        out.events.push({ id: stableId('family-event', household.id, happened), resident_id: residentId, kind: random.pick(EVENT_KINDS), happened_on: happened, recorded_by: visitor(), path: building.path });
+        if (random.next() < 0.88) visit(residentId, 'FAMILY_EVENT', date(happened, min(addDays(happened, 7), DEMO_VISITS_UNTIL)), building.path);
+      }
+    }
+  }
+  // Two visits of a kind to one resident on one day would share an id: keep the first.
+  const seen = new Set<string>();
+  out.visits = out.visits.filter((v) => !seen.has(v.id) && seen.add(v.id));
+  cache.set(data, out);
+  return out;
+}

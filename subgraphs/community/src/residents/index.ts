@@ -1,0 +1,49 @@
+import { and } from 'graphql-shield';
+import type { IRules } from 'graphql-shield/typings/types';
+import { personalDataReadsResolver, Role, rules } from '@cgp/core';
+import { CreateResidents1732000010000 } from '../migrations/1732000010000-create-residents';
+import {
+  BuildingHouseholdsResolver, CommunityResidentsResolver, FamilyEventResolver, HospitalStayResolver, HouseholdResolver, MustVisitResolver,
+  ResidentResolver, residentReferenceResolvers, VisitResolver, VisitsDueResolver,
+} from './resident.resolver';
+import { seedResidents } from './seed';
+
+/**
+ * Residents and visits to people in need, as one part of the community subgraph: its migrations,
+ * resolvers, permissions and demo data, wired in by src/index.ts.
+ */
+export const residentsModule = {
+  migrations: [CreateResidents1732000010000],
+  resolvers: [
+    ResidentResolver, HouseholdResolver, BuildingHouseholdsResolver, CommunityResidentsResolver, HospitalStayResolver, FamilyEventResolver,
+    VisitResolver, VisitsDueResolver, MustVisitResolver, personalDataReadsResolver('community', 'communityPersonalDataReads', 'Community'),
+  ],
+  orphanedTypes: [],
+  referenceResolvers: residentReferenceResolvers,
+  permissions: {
+    Query: {
+      resident: rules.unitStaff,
+      visitsDue: and(rules.unitStaff, rules.codeArgInScope),
+      communityPersonalDataReads: rules.hasRole(Role.AUDITOR),
+    },
+    Mutation: {
+      importResidents: rules.unitStaff,
+      recordVisit: rules.unitStaff,
+      recordHospitalStay: rules.unitStaff,
+      recordDischarge: rules.unitStaff,
+      recordFamilyEvent: rules.unitStaff,
+    },
+    Resident: { '*': rules.recordInScope },
+    Household: { '*': rules.recordInScope },
+    HospitalStay: { '*': rules.recordInScope },
+    FamilyEvent: { '*': rules.recordInScope },
+    Visit: { '*': rules.recordInScope },
+    VisitsDue: { '*': rules.recordInScope },
+    VisitCounts: { '*': rules.allow },
+    MustVisit: { '*': rules.allow },
+    ImportReport: { '*': rules.allow },
+    PersonalDataRead: { '*': rules.allow },
+    Building: { code: rules.unitBreadcrumb, registeredHouseholds: rules.unitFull },
+  } as Record<string, IRules>,
+  seed: seedResidents,
+};

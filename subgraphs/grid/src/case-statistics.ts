@@ -1,0 +1,195 @@
+import { Arg, Ctx, Field, FieldResolver, Float, Int, ObjectType, Resolver, Root, registerEnumType, type ClassType } from 'type-graphql';
+import {
+  badInput, createUnitStubs, createUnitUnion, pathOfCode, Tier, tierOfCode, TIERS, UNIT_TYPENAMES, type RequestContext, type UnitStub,
+} from '@cgp/core';
+import { Community, Grid } from './grid.entity';
+
+@ObjectType({ description: 'Grid cases in a unit’s whole subtree: where they stand now, and what happened in the period asked for.' })
+export class CaseStatistics {
+  @Field(() => Int, { description: 'Open now (not closed or rejected).' }) open: number;
+  @Field(() => Int, { description: 'Received, waiting for dispatch.' }) received: number;
+  @Field(() => Int, { description: 'Dispatched.' }) dispatched: number;
+  @Field(() => Int, { description: 'Being handled.' }) inProgress: number;
+  @Field(() => Int, { description: 'Returned, waiting for the check.' }) returned: number;
+  @Field(() => Int, { description: 'Closed (all time).' }) closed: number;
+  @Field(() => Int, { description: 'Rejected (all time).' }) rejected: number;
+  @Field(() => Int, { description: 'Open and past the deadline now.' }) overdue: number;
+  @Field(() => Int, { description: 'Reported in the period.' }) reportedInPeriod: number;
+  @Field(() => Int, { description: 'Closed in the period.' }) closedInPeriod: number;
+  @Field(() => Float, { nullable: true, description: 'Median hours from report to close, for cases closed in the period.' }) medianHandlingHours: number | null;
+}
+
+@ObjectType({ description: 'Cases reported and closed in one month.' })
+export class MonthlyCaseCount {
+  @Field(() => String, { description: 'Month, YYYY-MM.' }) month: string;
+  @Field(() => Int, { description: 'Reported that month.' }) reported: number;
+  @Field(() => Int, { description: 'Closed that month.' }) closed: number;
+}
+
+export enum CaseMetric {
+  OPEN = 'OPEN',
+  OVERDUE = 'OVERDUE',
+  REPORTED = 'REPORTED',
+  CLOSED = 'CLOSED',
+}
+registerEnumType(CaseMetric, {
+  name: 'CaseMetric',
+  description: 'A case figure to rank units by.',
+  valuesConfig: {
+    OPEN: { description: 'Open now.' },
+    OVERDUE: { description: 'Open and past the deadline now.' },
+    REPORTED: { description: 'Reported in the period.' },
+    CLOSED: { description: 'Closed in the period.' },
+  },
+});
+
+interface Period {
+  from: string;
+  to: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The period asked for, default the last 12 months up to today; `to` is exclusive. */
+export function period(from?: string | null, to?: string | null): Period {
+  for (const [name, v] of [['from', from], ['to', to]] as const) if (v && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) throw badInput(`${name} must be a date YYYY-MM-DD`, name);
+  const end = to ?? new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const start = from ?? new Date(Date.parse(end) - 365 * 86_400_000).toISOString().slice(0, 10);
+  if (start >= end) throw badInput('from must be earlier than to', 'from');
+  if (Date.parse(end) - Date.parse(start) > 10 * 366 * 86_400_000) throw badInput('the period may span at most ten years', 'from');
+  return { from: start, to: end };
+}
+
+const OPEN = `c.state NOT IN ('CLOSED', 'REJECTED')`;
+
+/** Statistics, monthly trends and child rankings of grid cases, each one SQL statement for all units a request asks about. */
+export const CaseStatisticsService = {
+  statistics(ctx: RequestContext, code: string, p: Period): Promise<CaseStatistics> {
+    return ctx
+      .loader<string, CaseStatistics>(`case.statistics:${p.from}:${p.to}`, async (codes) => {
+        const rows = await ctx.query<CaseStatistics & { code: string }>(
+          `SELECT u.code,
+                  count(c.id) FILTER (WHERE ${OPEN})::int AS open,
+                  count(c.id) FILTER (WHERE c.state = 'RECEIVED')::int AS received,
+                  count(c.id) FILTER (WHERE c.state = 'DISPATCHED')::int AS dispatched,
+                  count(c.id) FILTER (WHERE c.state = 'IN_PROGRESS')::int AS "inProgress",
+                  count(c.id) FILTER (WHERE c.state = 'RETURNED')::int AS returned,
+                  count(c.id) FILTER (WHERE c.state = 'CLOSED')::int AS closed,
+                  count(c.id) FILTER (WHERE c.state = 'REJECTED')::int AS rejected,
+                  count(c.id) FILTER (WHERE ${OPEN} AND c.deadline < now())::int AS overdue,
+                  count(c.id) FILTER (WHERE c.reported_at >= $4 AND c.reported_at < $5)::int AS "reportedInPeriod",
+                  count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)::int AS "closedInPeriod",
+                  round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.closed_at - c.reported_at) / 3600)
+                        FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5))::numeric, 1)::float8 AS "medianHandlingHours"
+             FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
+             LEFT JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree
+            GROUP BY u.code`,
+          [codes, codes.map(pathOfCode), ctx.scope, p.from, p.to],
+        );
+        return codes.map((c) => rows.find((r) => r.code === c) as CaseStatistics);
+      })
+      .load(code);
+  },
+
+  trend(ctx: RequestContext, code: string, p: Period): Promise<MonthlyCaseCount[]> {
+    return ctx
+      .loader<string, MonthlyCaseCount[]>(`case.trend:${p.from}:${p.to}`, async (codes) => {
+        const rows = await ctx.query<{ code: string; month: string; reported: number; closed: number }>(
+          `SELECT u.code, to_char(m.month, 'YYYY-MM') AS month,
+                  count(c.id) FILTER (WHERE date_trunc('month', c.reported_at) = m.month AND c.reported_at >= $4 AND c.reported_at < $5)::int AS reported,
+                  count(c.id) FILTER (WHERE date_trunc('month', c.closed_at) = m.month AND c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)::int AS closed
+             FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
+             CROSS JOIN generate_series(date_trunc('month', $4::timestamptz), date_trunc('month', $5::timestamptz - interval '1 second'), interval '1 month') AS m(month)
+             LEFT JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree
+                   AND ((c.reported_at >= m.month AND c.reported_at < m.month + interval '1 month') OR (c.closed_at >= m.month AND c.closed_at < m.month + interval '1 month'))
+            GROUP BY u.code, m.month ORDER BY u.code, m.month`,
+          [codes, codes.map(pathOfCode), ctx.scope, p.from, p.to],
+        );
+        return codes.map((c) => rows.filter((r) => r.code === c).map(({ month, reported, closed }) => ({ month, reported, closed })));
+      })
+      .load(code);
+  },
+
+  /** The unit's children ranked by a case figure (children with no cases rank with 0). */
+  async ranking(ctx: RequestContext, code: string, metric: CaseMetric, p: Period, first: number): Promise<{ code: string; value: number; rank: number }[]> {
+    const tier = tierOfCode(code) as Tier;
+    if (tier === Tier.BUILDING) throw badInput('a building has no child units to rank', 'code');
+    const level = TIERS.indexOf(tier) + 2;
+    const value = {
+      OPEN: `count(c.id) FILTER (WHERE ${OPEN})`,
+      OVERDUE: `count(c.id) FILTER (WHERE ${OPEN} AND c.deadline < now())`,
+      REPORTED: `count(c.id) FILTER (WHERE c.reported_at >= $3 AND c.reported_at < $4)`,
+      CLOSED: `count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $3 AND c.closed_at < $4)`,
+    }[metric];
+    // Children come from the grids (every community and street below has grids) and from the cases' buildings.
+    return ctx.query(
+      `WITH children AS (
+         SELECT DISTINCT subpath(g.path, 0, $5) AS path FROM grid.grid g WHERE g.path <@ $1::ltree AND nlevel(g.path) >= $5
+         UNION SELECT DISTINCT subpath(c.path, 0, $5) FROM grid.grid_case c WHERE c.path <@ $1::ltree AND nlevel(c.path) >= $5 AND c.path <@ $2::ltree)
+       SELECT subpath(ch.path, -1)::text AS code, ${value}::int AS value, rank() OVER (ORDER BY ${value} DESC)::int AS rank
+         FROM children ch LEFT JOIN grid.grid_case c ON c.path <@ ch.path AND c.path <@ $2::ltree
+        GROUP BY ch.path ORDER BY value DESC, code LIMIT $6`,
+      [pathOfCode(code), ctx.scope, p.from, p.to, level, first],
+    );
+  },
+};
+
+@ObjectType({ description: 'A child unit with its value of the ranked figure.' })
+export class RankedUnit {
+  @Field(() => Int, { description: 'Rank, 1 = highest (ties share a rank).' }) rank: number;
+  @Field(() => Int, { description: 'The figure.' }) value: number;
+  @Field(() => String, { description: 'Code of the child unit.' }) code: string;
+}
+
+const stubs = createUnitStubs('the grid subgraph adds its case statistics');
+/** The five unit classes of this subgraph: its own Grid, the Community stub it already has, stubs for the rest. */
+export const UNIT_CLASSES: Record<Tier, ClassType<UnitStub>> = { ...stubs, [Tier.COMMUNITY]: Community, [Tier.GRID]: Grid as unknown as ClassType<UnitStub> };
+export const Unit = createUnitUnion(UNIT_CLASSES);
+
+/** Adds caseStatistics, caseTrend and caseRanking to one unit type. */
+function caseStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
+  @Resolver(() => unit)
+  class UnitCaseStatisticsResolver {
+    @FieldResolver(() => CaseStatistics, { description: `Grid cases in this ${label}'s subtree.` })
+    caseStatistics(
+      @Root() u: UnitStub,
+      @Ctx() ctx: RequestContext,
+      @Arg('from', () => String, { nullable: true, description: 'Period start (YYYY-MM-DD), default a year before `to`.' }) from?: string,
+      @Arg('to', () => String, { nullable: true, description: 'Period end, exclusive (YYYY-MM-DD), default tomorrow.' }) to?: string,
+    ): Promise<CaseStatistics> {
+      return CaseStatisticsService.statistics(ctx, u.code, period(from, to));
+    }
+
+    @FieldResolver(() => [MonthlyCaseCount], { description: `Cases reported and closed per month in this ${label}'s subtree.` })
+    caseTrend(
+      @Root() u: UnitStub,
+      @Ctx() ctx: RequestContext,
+      @Arg('from', () => String, { nullable: true, description: 'Period start (YYYY-MM-DD), default a year before `to`.' }) from?: string,
+      @Arg('to', () => String, { nullable: true, description: 'Period end, exclusive (YYYY-MM-DD), default tomorrow.' }) to?: string,
+    ): Promise<MonthlyCaseCount[]> {
+      return CaseStatisticsService.trend(ctx, u.code, period(from, to));
+    }
+
+    @FieldResolver(() => [RankedCaseUnit], { description: `The child units of this ${label} ranked by a case figure, highest first.` })
+    async caseRanking(
+      @Root() u: UnitStub,
+      @Ctx() ctx: RequestContext,
+      @Arg('metric', () => CaseMetric, { defaultValue: CaseMetric.OVERDUE, description: 'The figure to rank by.' }) metric: CaseMetric,
+      @Arg('first', () => Int, { defaultValue: 20, description: 'How many, 1 to 100.' }) first: number,
+      @Arg('from', () => String, { nullable: true, description: 'Period start (YYYY-MM-DD).' }) from?: string,
+      @Arg('to', () => String, { nullable: true, description: 'Period end, exclusive (YYYY-MM-DD).' }) to?: string,
+    ): Promise<RankedCaseUnit[]> {
+      if (first < 1 || first > 100) throw badInput('first must be between 1 and 100', 'first');
+      const rows = await CaseStatisticsService.ranking(ctx, u.code, metric, period(from, to), first);
+      return rows.map((r) => ({ ...r, unit: { __typename: UNIT_TYPENAMES[tierOfCode(r.code) as Tier], code: r.code } }));
+    }
+  }
+  return UnitCaseStatisticsResolver;
+}
+
+@ObjectType({ description: 'A child unit ranked by a case figure.' })
+export class RankedCaseUnit extends RankedUnit {
+  @Field(() => Unit, { description: 'The child unit.' }) unit: { __typename: string; code: string };
+}
+
+export const caseStatisticsResolvers = TIERS.map((tier) => caseStatisticsResolver(UNIT_CLASSES[tier], tier.toLowerCase()));
+export const unitStubTypes = [stubs.DISTRICT, stubs.STREET, stubs.BUILDING];
