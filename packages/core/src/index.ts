@@ -19,3 +19,4 @@ export * from './audit.resolver';
 export * from './peer';
 export * from './validation';
 export * from './unit-stubs';
+export * from './statistics';

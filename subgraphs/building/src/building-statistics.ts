@@ -1,5 +1,5 @@
-import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root, type ClassType } from 'type-graphql';
-import { badInput, createUnitStubs, pathOfCode, Tier, TIERS, type RequestContext, type UnitStub } from '@cgp/core';
+import { Args, Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root, type ClassType } from 'type-graphql';
+import { createUnitStubs, pathOfCode, PeriodArgs, statisticsPeriod, Tier, TIERS, type RequestContext, type UnitStub } from '@cgp/core';
 import { Building, Grid } from './building.entity';
 
 @ObjectType({ description: 'The building leaders’ work in a unit’s whole subtree over a period.' })
@@ -9,15 +9,6 @@ export class BuildingWorkStatistics {
   @Field(() => Int, { description: 'Residents heard in those opinions.' }) residentsHeard: number;
   @Field(() => Int, { description: 'Instability checks in the period.' }) checks: number;
   @Field(() => Int, { description: 'Checks that found a problem (each raised a grid case).' }) problemsFound: number;
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-function period(from?: string | null, to?: string | null): { from: string; to: string } {
-  for (const [name, v] of [['from', from], ['to', to]] as const) if (v && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) throw badInput(`${name} must be a date YYYY-MM-DD`, name);
-  const end = to ?? new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const start = from ?? new Date(Date.parse(end) - 365 * 86_400_000).toISOString().slice(0, 10);
-  if (start >= end) throw badInput('from must be earlier than to', 'from');
-  return { from: start, to: end };
 }
 
 /** One statement for all units a request asks about. */
@@ -49,10 +40,9 @@ function buildingStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
     buildingWorkStatistics(
       @Root() u: UnitStub,
       @Ctx() ctx: RequestContext,
-      @Arg('from', () => String, { nullable: true, description: 'Period start (YYYY-MM-DD), default a year before `to`.' }) from?: string,
-      @Arg('to', () => String, { nullable: true, description: 'Period end, exclusive (YYYY-MM-DD), default tomorrow.' }) to?: string,
+      @Args(() => PeriodArgs) { from, to }: PeriodArgs,
     ): Promise<BuildingWorkStatistics> {
-      return statistics(ctx, u.code, period(from, to));
+      return statistics(ctx, u.code, statisticsPeriod(from, to));
     }
   }
   return UnitBuildingStatisticsResolver;

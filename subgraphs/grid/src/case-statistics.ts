@@ -1,6 +1,7 @@
-import { Arg, Ctx, Field, FieldResolver, Float, Int, ObjectType, Resolver, Root, registerEnumType, type ClassType } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Float, Int, ObjectType, Resolver, Root, registerEnumType, type ClassType } from 'type-graphql';
 import {
-  badInput, createUnitStubs, createUnitUnion, pathOfCode, Tier, tierOfCode, TIERS, UNIT_TYPENAMES, type RequestContext, type UnitStub,
+  assertRankingSize, childLevel, createUnitStubs, createUnitUnion, monthSeriesSql, PeriodArgs, pathOfCode, RankedUnit, RankingPageArgs, statisticsPeriod, Tier, tierOfCode,
+  TIERS, UNIT_TYPENAMES, type RequestContext, type StatisticsPeriod, type UnitStub,
 } from '@cgp/core';
 import { Community, Grid } from './grid.entity';
 
@@ -43,21 +44,7 @@ registerEnumType(CaseMetric, {
   },
 });
 
-interface Period {
-  from: string;
-  to: string;
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-/** The period asked for, default the last 12 months up to today; `to` is exclusive. */
-export function period(from?: string | null, to?: string | null): Period {
-  for (const [name, v] of [['from', from], ['to', to]] as const) if (v && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) throw badInput(`${name} must be a date YYYY-MM-DD`, name);
-  const end = to ?? new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const start = from ?? new Date(Date.parse(end) - 365 * 86_400_000).toISOString().slice(0, 10);
-  if (start >= end) throw badInput('from must be earlier than to', 'from');
-  if (Date.parse(end) - Date.parse(start) > 10 * 366 * 86_400_000) throw badInput('the period may span at most ten years', 'from');
-  return { from: start, to: end };
-}
+type Period = StatisticsPeriod;
 
 const OPEN = `c.state NOT IN ('CLOSED', 'REJECTED')`;
 
@@ -98,7 +85,7 @@ export const CaseStatisticsService = {
                   count(c.id) FILTER (WHERE date_trunc('month', c.reported_at) = m.month AND c.reported_at >= $4 AND c.reported_at < $5)::int AS reported,
                   count(c.id) FILTER (WHERE date_trunc('month', c.closed_at) = m.month AND c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)::int AS closed
              FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
-             CROSS JOIN generate_series(date_trunc('month', $4::timestamptz), date_trunc('month', $5::timestamptz - interval '1 second'), interval '1 month') AS m(month)
+             CROSS JOIN ${monthSeriesSql('$4', '$5')}
              LEFT JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree
                    AND ((c.reported_at >= m.month AND c.reported_at < m.month + interval '1 month') OR (c.closed_at >= m.month AND c.closed_at < m.month + interval '1 month'))
             GROUP BY u.code, m.month ORDER BY u.code, m.month`,
@@ -111,9 +98,7 @@ export const CaseStatisticsService = {
 
   /** The unit's children ranked by a case figure (children with no cases rank with 0). */
   async ranking(ctx: RequestContext, code: string, metric: CaseMetric, p: Period, first: number): Promise<{ code: string; value: number; rank: number }[]> {
-    const tier = tierOfCode(code) as Tier;
-    if (tier === Tier.BUILDING) throw badInput('a building has no child units to rank', 'code');
-    const level = TIERS.indexOf(tier) + 2;
+    const level = childLevel(code);
     const value = {
       OPEN: `count(c.id) FILTER (WHERE ${OPEN})`,
       OVERDUE: `count(c.id) FILTER (WHERE ${OPEN} AND c.deadline < now())`,
@@ -133,13 +118,6 @@ export const CaseStatisticsService = {
   },
 };
 
-@ObjectType({ description: 'A child unit with its value of the ranked figure.' })
-export class RankedUnit {
-  @Field(() => Int, { description: 'Rank, 1 = highest (ties share a rank).' }) rank: number;
-  @Field(() => Int, { description: 'The figure.' }) value: number;
-  @Field(() => String, { description: 'Code of the child unit.' }) code: string;
-}
-
 const stubs = createUnitStubs('the grid subgraph adds its case statistics');
 /** The five unit classes of this subgraph: its own Grid, the Community stub it already has, stubs for the rest. */
 export const UNIT_CLASSES: Record<Tier, ClassType<UnitStub>> = { ...stubs, [Tier.COMMUNITY]: Community, [Tier.GRID]: Grid as unknown as ClassType<UnitStub> };
@@ -153,20 +131,18 @@ function caseStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
     caseStatistics(
       @Root() u: UnitStub,
       @Ctx() ctx: RequestContext,
-      @Arg('from', () => String, { nullable: true, description: 'Period start (YYYY-MM-DD), default a year before `to`.' }) from?: string,
-      @Arg('to', () => String, { nullable: true, description: 'Period end, exclusive (YYYY-MM-DD), default tomorrow.' }) to?: string,
+      @Args(() => PeriodArgs) { from, to }: PeriodArgs,
     ): Promise<CaseStatistics> {
-      return CaseStatisticsService.statistics(ctx, u.code, period(from, to));
+      return CaseStatisticsService.statistics(ctx, u.code, statisticsPeriod(from, to));
     }
 
     @FieldResolver(() => [MonthlyCaseCount], { description: `Cases reported and closed per month in this ${label}'s subtree.` })
     caseTrend(
       @Root() u: UnitStub,
       @Ctx() ctx: RequestContext,
-      @Arg('from', () => String, { nullable: true, description: 'Period start (YYYY-MM-DD), default a year before `to`.' }) from?: string,
-      @Arg('to', () => String, { nullable: true, description: 'Period end, exclusive (YYYY-MM-DD), default tomorrow.' }) to?: string,
+      @Args(() => PeriodArgs) { from, to }: PeriodArgs,
     ): Promise<MonthlyCaseCount[]> {
-      return CaseStatisticsService.trend(ctx, u.code, period(from, to));
+      return CaseStatisticsService.trend(ctx, u.code, statisticsPeriod(from, to));
     }
 
     @FieldResolver(() => [RankedCaseUnit], { description: `The child units of this ${label} ranked by a case figure, highest first.` })
@@ -174,12 +150,10 @@ function caseStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
       @Root() u: UnitStub,
       @Ctx() ctx: RequestContext,
       @Arg('metric', () => CaseMetric, { defaultValue: CaseMetric.OVERDUE, description: 'The figure to rank by.' }) metric: CaseMetric,
-      @Arg('first', () => Int, { defaultValue: 20, description: 'How many, 1 to 100.' }) first: number,
-      @Arg('from', () => String, { nullable: true, description: 'Period start (YYYY-MM-DD).' }) from?: string,
-      @Arg('to', () => String, { nullable: true, description: 'Period end, exclusive (YYYY-MM-DD).' }) to?: string,
+      @Args(() => RankingPageArgs) { first, from, to }: RankingPageArgs,
     ): Promise<RankedCaseUnit[]> {
-      if (first < 1 || first > 100) throw badInput('first must be between 1 and 100', 'first');
-      const rows = await CaseStatisticsService.ranking(ctx, u.code, metric, period(from, to), first);
+      assertRankingSize(first);
+      const rows = await CaseStatisticsService.ranking(ctx, u.code, metric, statisticsPeriod(from, to), first);
       return rows.map((r) => ({ ...r, unit: { __typename: UNIT_TYPENAMES[tierOfCode(r.code) as Tier], code: r.code } }));
     }
   }
