@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -40,8 +40,10 @@ const PASSWORD = 'postgres';
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const parent = join(options.dataDir, '..');
   mkdirSync(parent, { recursive: true });
-  // The server runs as the `postgres` system user, which must reach the data directory's parent.
-  chmodSync(parent, 0o755);
+  // The server runs as the `postgres` system user, which must reach the data directory's parent:
+  // add read and search for group and others, keeping every other bit (never narrow /tmp's 1777).
+  const mode = statSync(parent).mode & 0o7777;
+  if ((mode & 0o055) !== 0o055) chmodSync(parent, mode | 0o055);
   const pg = new (await loadEmbeddedPostgres())({
     databaseDir: options.dataDir,
     user: USER,

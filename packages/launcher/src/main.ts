@@ -120,7 +120,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`${error instanceof DatabaseUnreachableError ? error.message : `Platform failed to start: ${error.message}`}\n`);
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error ?? 'unknown error');
+  process.stderr.write(`${error instanceof DatabaseUnreachableError ? message : `Platform failed to start: ${message}`}\n`);
   void stop(1);
 });
