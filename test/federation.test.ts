@@ -1,5 +1,6 @@
 import { generateDemo } from '@cgp/demo-data';
-import { districtStaff, gql, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
+import { SUBGRAPHS } from '@cgp/gateway';
+import { districtStaff, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
 
 /** The whole federated graph, seven subgraphs and the gateway over HTTP, on a real PostgreSQL with a small demo district. */
 describe('federated graph through the gateway', () => {
@@ -9,7 +10,7 @@ describe('federated graph through the gateway', () => {
   const query = (q: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, q, variables, auth);
 
   beforeAll(async () => {
-    platform = await startPlatform(await preparedDatabase({ dataset: demo }));
+    platform = await startPlatform(await preparedDatabase({ dataset: demo }), SUBGRAPHS, NO_COST_LIMIT);
     auth = await districtStaff();
   });
   afterAll(() => platform?.stop());

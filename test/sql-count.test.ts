@@ -1,5 +1,6 @@
 import { sqlStatements } from '@cgp/core';
-import { districtStaff, gql, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
+import { SUBGRAPHS } from '@cgp/gateway';
+import { districtStaff, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
 
 /**
  * No N+1: the statements a query walking the whole hierarchy (and out to party and pairing) costs
@@ -22,7 +23,7 @@ const WALK = `{
 }`;
 
 async function statementsFor(scale: number): Promise<{ perSubgraph: Record<string, number>; units: number }> {
-  const platform: InProcessPlatform = await startPlatform(await preparedDatabase({ scale }));
+  const platform: InProcessPlatform = await startPlatform(await preparedDatabase({ scale }), SUBGRAPHS, NO_COST_LIMIT);
   try {
     sqlStatements.reset();
     const res = await gql(platform.gatewayUrl, WALK, undefined, await districtStaff());

@@ -6,6 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { randomUUID } from 'node:crypto';
 import { authConfigFromEnvironment, createLogger, createVerifier, json, maskError, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type Identity, type RunningHttpServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
+import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 
 export interface GatewayContext {
   requestId: string;
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   /** Subgraph URLs by name, overriding the supergraph's; defaults to `<NAME>_URL` from the environment. */
   subgraphUrls?: Partial<Record<string, string>>;
   auth?: AuthConfig;
+  /** Operation limits; default from the environment (GATEWAY_MAX_*). */
+  limits?: Partial<OperationLimits>;
 }
 
 export interface RunningGateway {
@@ -70,17 +73,23 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
     buildService: ({ name, url }) => new ForwardingDataSource({ url: overrides[name] ?? url }),
   });
+  const limits = { ...limitsFromEnvironment(), ...options.limits };
+  const guarded = operationLimitOptions(limits);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: maskError(logger),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    introspection: guarded.introspection,
+    validationRules: guarded.validationRules,
+    allowBatchedHttpRequests: guarded.allowBatchedHttpRequests,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...guarded.plugins],
   });
   await server.start();
   const http = await serveApollo<GatewayContext>({
     server,
     port: options.port ?? 4000,
     host: options.host,
+    maxBatch: limits.maxBatch,
     // The gateway refuses unauthenticated callers before planning anything; subgraphs verify again.
     context: async ({ req }: { req: IncomingMessage }) => ({
       identity: await verify(req.headers.authorization),

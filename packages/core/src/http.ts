@@ -15,6 +15,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   routes?: Record<string, HttpRoute>;
   /** Body size limit in bytes. */
   maxBodyBytes?: number;
+  /** Most operations one batched HTTP request (a JSON array) may carry; default 1 (no batching). */
+  maxBatch?: number;
 }
 
 export interface RunningHttpServer {
@@ -44,7 +46,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 /** Serves an Apollo Server on a plain Node HTTP server at /graphql (and /), plus extra routes. */
 export async function serveApollo<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<RunningHttpServer> {
-  const { server, context, routes = {}, maxBodyBytes = 1_000_000 } = options;
+  const { server, context, routes = {}, maxBodyBytes = 1_000_000, maxBatch = 1 } = options;
   const http = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
@@ -66,6 +68,14 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         } catch {
           res.writeHead(400, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
+          return;
+        }
+        if (Array.isArray(body) && body.length > maxBatch) {
+          const message = maxBatch > 1
+            ? `The request batches ${body.length} operations; the limit is ${maxBatch} per HTTP request (GATEWAY_MAX_BATCH). Send fewer at once.`
+            : 'Batched operations are not accepted here: send one operation per HTTP request.';
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }));
           return;
         }
       }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { migrateAll, signToken, startSubgraph, type Claims, type StartedSubgraph, type SubgraphDefinition } from '@cgp/core';
 import { seedAll, type DemoDataset } from '@cgp/demo-data';
-import { composeSupergraph, startGateway, SUBGRAPHS, type RunningGateway } from '@cgp/gateway';
+import { composeSupergraph, startGateway, SUBGRAPHS, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
 
 /** The HS256 secret the in-process test platform verifies tokens with. */
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -60,6 +60,12 @@ export async function preparedDatabase(options: { scale?: number; dataset?: Demo
   return url;
 }
 
+/**
+ * Gateway limits for tests that walk the whole demo hierarchy in one request (100 items per level):
+ * the static cost bound of such a walk is far above the default limit, on purpose.
+ */
+export const NO_COST_LIMIT: Pick<GatewayOptions, 'limits'> = { limits: { maxCost: Number.MAX_SAFE_INTEGER } };
+
 export interface InProcessPlatform {
   gatewayUrl: string;
   subgraphs: Record<string, StartedSubgraph>;
@@ -68,13 +74,18 @@ export interface InProcessPlatform {
 }
 
 /** Starts all seven subgraphs and the gateway in this process, each on its own HTTP port. */
-export async function startPlatform(databaseUrl: string, defs: readonly SubgraphDefinition[] = SUBGRAPHS): Promise<InProcessPlatform> {
+export async function startPlatform(
+  databaseUrl: string,
+  defs: readonly SubgraphDefinition[] = SUBGRAPHS,
+  gatewayOptions: Pick<GatewayOptions, 'limits'> = {},
+): Promise<InProcessPlatform> {
   const started: Record<string, StartedSubgraph> = {};
   // Filled once every subgraph listens: the subgraphs reach each other through it.
   const peers: Record<string, string> = {};
   for (const def of defs) started[def.name] = await startSubgraph(def, { port: 0, databaseUrl, auth: TEST_AUTH, peers });
   for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
+    ...gatewayOptions,
     port: 0,
     auth: TEST_AUTH,
     supergraphSdl: await composeSupergraph(),

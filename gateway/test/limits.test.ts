@@ -1,0 +1,104 @@
+import { buildSchema, Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { composeSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
+import { districtStaff, gql, preparedDatabase, startPlatform, TEST_AUTH, type InProcessPlatform } from '@cgp/testing';
+import { DEFAULT_PAGE_SIZE, limitsFromEnvironment, operationCost } from '../src/limits';
+
+/** Operation limits at the gateway: each refused with BAD_USER_INPUT naming the limit, before any subgraph is asked. */
+describe('gateway operation limits', () => {
+  let platform: InProcessPlatform;
+  let strict: RunningGateway;
+  let production: RunningGateway;
+  let headers: Record<string, string>;
+  const LIMITS = { maxDepth: 6, maxAliases: 3, maxDirectives: 2, maxTokens: 200, maxCharacters: 1500, maxCost: 400, maxBatch: 2, introspection: true };
+
+  beforeAll(async () => {
+    platform = await startPlatform(await preparedDatabase({ scale: 0.1 }));
+    const supergraphSdl = await composeSupergraph();
+    const subgraphUrls = Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url]));
+    strict = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl, subgraphUrls, limits: LIMITS });
+    production = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl, subgraphUrls, limits: { introspection: false } });
+    headers = await districtStaff();
+  });
+  afterAll(async () => {
+    await strict?.stop();
+    await production?.stop();
+    await platform?.stop();
+  });
+
+  /** Limits on the operation's shape (characters, tokens, depth, aliases, directives) answer GRAPHQL_VALIDATION_FAILED; cost and batch size BAD_USER_INPUT. */
+  const refusal = async (url: string, query: string, variables?: Record<string, unknown>, code = 'BAD_USER_INPUT') => {
+    const res = await gql(url, query, variables, headers);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors?.[0]?.extensions?.code).toBe(code);
+    return res.errors![0].message;
+  };
+
+  it('answers an operation within every limit', async () => {
+    const res = await gql(strict.url, '{ district(code: "411602") { name streets(first: 2) { totalCount } } }', undefined, headers);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.district.name).toBe('川汇区');
+  });
+
+  it('refuses operations that are too deep, have too many aliases or directives, too many tokens or characters', async () => {
+    expect(await refusal(strict.url, '{ district(code: "411602") { streets { edges { node { communities { edges { node { name } } } } } } } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/depth limit of 6/i);
+    expect(await refusal(strict.url, '{ a: me { tier } b: me { tier } c: me { tier } d: me { tier } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/aliases limit of 3/i);
+    expect(await refusal(strict.url, '{ me @skip(if: false) @include(if: true) { tier @skip(if: false) } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/directives limit of 2/i);
+    expect(await refusal(strict.url, `{ me { ${'tier '.repeat(200)} } }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/token limit of 200/i);
+    expect(await refusal(strict.url, `{ me { tier } } ${'#'.repeat(1600)}`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/1\d{3} characters; the limit is 1500 \(GATEWAY_MAX_CHARACTERS\)/);
+  });
+
+  it('weighs list fields by their page size (literal or variable) when costing an operation', async () => {
+    const nested = 'query ($n: Int) { district(code: "411602") { streets(first: $n) { edges { node { communities(first: 10) { totalCount } } } } } }';
+    // 1 (district) + 1 (streets) + n × (1 edges + 1 node + 1 communities + 10 × 1 totalCount) → 2 + 13n
+    expect((await gql(strict.url, nested, { n: 20 }, headers)).errors).toBeUndefined();
+    expect(await refusal(strict.url, nested, { n: 40 })).toMatch(/costs 522; the limit is 400 \(GATEWAY_MAX_COST\)/);
+  });
+
+  it('limits batched operations per HTTP request', async () => {
+    const post = (body: unknown) => fetch(strict.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const two = await post([{ query: '{ me { tier } }' }, { query: '{ me { unit } }' }]);
+    expect(two.status).toBe(200);
+    expect(((await two.json()) as { data: unknown }[]).map((r) => r.data)).toEqual([{ me: { tier: 'DISTRICT' } }, { me: { unit: '411602' } }]);
+    const three = await post([{ query: '{ me { tier } }' }, { query: '{ me { tier } }' }, { query: '{ me { tier } }' }]);
+    expect(three.status).toBe(400);
+    const body = (await three.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(body.errors[0].message).toMatch(/batches 3 operations; the limit is 2/);
+  });
+
+  it('turns introspection and field suggestions off in production mode, on in development', async () => {
+    expect((await gql(strict.url, '{ __schema { queryType { name } } }', undefined, headers)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    const denied = await gql(production.url, '{ __schema { queryType { name } } }', undefined, headers);
+    expect(denied.errors?.[0]?.message).toMatch(/introspection/i);
+    const typo = await gql(strict.url, '{ districts(first: 1) { totalCont } }', undefined, headers);
+    expect(typo.errors?.[0]?.message).toMatch(/Did you mean "totalCount"/);
+    const hidden = await gql(production.url, '{ districts(first: 1) { totalCont } }', undefined, headers);
+    expect(hidden.errors?.[0]?.message).toMatch(/Cannot query field "totalCont"/);
+    expect(hidden.errors?.[0]?.message).not.toMatch(/totalCount/);
+  });
+
+  it('reads its limits from the environment, introspection off in production unless asked for', () => {
+    expect(limitsFromEnvironment({ GATEWAY_MAX_DEPTH: '9', NODE_ENV: 'production' })).toMatchObject({ maxDepth: 9, introspection: false });
+    expect(limitsFromEnvironment({ NODE_ENV: 'development' }).introspection).toBe(true);
+    expect(limitsFromEnvironment({ NODE_ENV: 'production', GATEWAY_INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(() => limitsFromEnvironment({ GATEWAY_MAX_COST: 'lots' })).toThrow(/GATEWAY_MAX_COST/);
+  });
+
+  it('costs connections without `first` at the default page size and fragments like inline selections', () => {
+    const schema = buildSchema(`
+      type Query { districts(first: Int): DistrictConnection! }
+      type DistrictConnection { totalCount: Int! edges: [DistrictEdge!]! }
+      type DistrictEdge { node: District! }
+      type District { name: String! organisations: [String!]! }`);
+    const cost = (query: string, variables?: Record<string, unknown>) => {
+      const doc = parse(query);
+      const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+      const fragments = Object.fromEntries(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+      return operationCost(schema, op, fragments, variables);
+    };
+    expect(cost('{ districts { totalCount } }')).toBe(1 + DEFAULT_PAGE_SIZE * 1);
+    expect(cost('{ districts(first: 3) { edges { node { name } } } }')).toBe(1 + 3 * (1 + 1 + 1));
+    expect(cost('{ districts(first: 2) { edges { node { organisations } } } }')).toBe(1 + 2 * (1 + 1 + 1));
+    expect(cost('{ districts(first: 3) { ...F } } fragment F on DistrictConnection { edges { node { name } } }')).toBe(cost('{ districts(first: 3) { edges { node { name } } } }'));
+  });
+});
