@@ -1,18 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
-import { authConfigFromEnvironment, createLogger, createVerifier, json, maskError, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type Identity, type RunningHttpServer } from '@cgp/core';
+import { authConfigFromEnvironment, createLogger, createVerifier, json, maskError, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type RunningHttpServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
+import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
 
-export interface GatewayContext {
-  requestId: string;
-  authorization?: string;
-  identity: Identity;
-}
+export type { GatewayContext } from './subgraph-source';
 
 export interface GatewayOptions {
   port?: number;
@@ -24,36 +20,14 @@ export interface GatewayOptions {
   auth?: AuthConfig;
   /** Operation limits; default from the environment (GATEWAY_MAX_*). */
   limits?: Partial<OperationLimits>;
+  /** Subgraph fetch timeout and sockets; default from the environment (GATEWAY_SUBGRAPH_*). */
+  subgraphFetch?: Partial<SubgraphFetchOptions>;
 }
 
 export interface RunningGateway {
   url: string;
   http: RunningHttpServer;
   stop(): Promise<void>;
-}
-
-/** Forwards the caller's identity and the request id to every subgraph. */
-class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (!request.http) return;
-    if ('requestId' in context && context.requestId) request.http.headers.set('x-request-id', context.requestId);
-    if ('authorization' in context && context.authorization) request.http.headers.set('authorization', context.authorization);
-  }
-
-  /**
-   * A subgraph answers HTTP 400 when the caller's variables do not coerce (a `Date` that is no calendar
-   * date, say). Pass its own error on — message and code — instead of the gateway's bare "400: Bad Request".
-   */
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]): Promise<GraphQLError> {
-    const error = await super.errorFromResponse(response);
-    const body = (error.extensions.response as { body?: unknown } | undefined)?.body as { errors?: GraphQLFormattedError[] } | undefined;
-    const first = Array.isArray(body?.errors) ? body.errors[0] : undefined;
-    const code = first?.extensions?.code;
-    if (response.status === 400 && first && (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED')) {
-      return new GraphQLError(first.message, { extensions: { code } });
-    }
-    return error;
-  }
 }
 
 export function subgraphUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
@@ -69,9 +43,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const logger = createLogger('gateway');
   const overrides = options.subgraphUrls ?? subgraphUrlsFromEnvironment();
   const verify = createVerifier(options.auth ?? authConfigFromEnvironment());
+  const fetchOptions = { ...subgraphFetchFromEnvironment(), ...options.subgraphFetch };
+  const sources: SubgraphSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: overrides[name] ?? url }),
+    buildService: ({ name, url }) => {
+      const source = new SubgraphSource(name, overrides[name] ?? url ?? '', fetchOptions);
+      sources.push(source);
+      return source;
+    },
   });
   const limits = { ...limitsFromEnvironment(), ...options.limits };
   const guarded = operationLimitOptions(limits);
@@ -107,6 +87,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     async stop() {
       await http.close();
       await server.stop();
+      await Promise.all(sources.map((s) => s.close()));
     },
   };
 }
