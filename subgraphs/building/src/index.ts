@@ -9,6 +9,9 @@ import { CreateBuilding1732000000000 } from './migrations/1732000000000-create-b
 import { BuildingRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
 import { seedBuilding } from './seed';
 
+/** The dashboard figures on the unit types: only for the caller's own subtree. */
+const statisticsRules = { buildingWorkStatistics: rules.unitFull, buildingWorkTrend: rules.unitFull, buildingWorkRanking: rules.unitFull };
+
 export const buildingSubgraph: SubgraphDefinition = {
   name: 'building',
   entities: [Building],
@@ -21,12 +24,14 @@ export const buildingSubgraph: SubgraphDefinition = {
     InstabilityCheck: { '*': rules.recordInScope },
     GridCase: { id: rules.allow },
     BuildingWorkStatistics: { '*': rules.allow },
-    District: { code: rules.unitBreadcrumb, buildingWorkStatistics: rules.unitFull },
-    Street: { code: rules.unitBreadcrumb, buildingWorkStatistics: rules.unitFull },
-    Community: { code: rules.unitBreadcrumb, buildingWorkStatistics: rules.unitFull },
+    MonthlyBuildingWorkCount: { '*': rules.allow },
+    RankedBuildingWorkUnit: { '*': rules.allow },
+    District: { code: rules.unitBreadcrumb, ...statisticsRules },
+    Street: { code: rules.unitBreadcrumb, ...statisticsRules },
+    Community: { code: rules.unitBreadcrumb, ...statisticsRules },
     PersonalDataRead: { '*': rules.allow },
     Building: unitTypeRules(),
-    Grid: { code: rules.unitBreadcrumb, buildings: rules.unitFull, buildingWorkStatistics: rules.unitFull },
+    Grid: { code: rules.unitBreadcrumb, buildings: rules.unitFull, ...statisticsRules },
   },
   seed: seedBuilding,
   buildSchema: () => buildFederatedSchema(

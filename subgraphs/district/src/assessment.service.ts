@@ -2,6 +2,12 @@ import { Access, accessToCode, badInput, forbidden, pathOfCode, type RequestCont
 import { ASSESSMENT_COLUMNS, toAssessment, type Assessment, type AssessmentRow, type RankedAssessment } from './assessment.entity';
 import { PERIOD, PERIOD_HINT, type RecordAssessmentInput } from './assessment.input';
 
+/**
+ * Assessments (alias a) of one period inside a unit's subtree and the caller's scope: what both
+ * rankings (the communities of a subtree, and a unit's child units) rank.
+ */
+export const ASSESSED = (periodParam: string, unitPath: string, scopeParam: string) => `a.period = ${periodParam} AND a.path <@ ${unitPath} AND a.path <@ ${scopeParam}::ltree`;
+
 const SCORE_FIELDS = ['selfGovernance', 'management', 'service', 'publicSecurity', 'environment', 'ethos'] as const;
 
 /** Harmonious-community assessments on the six goods: recorded by the district, read by every tier in its subtree. */
@@ -59,8 +65,8 @@ export const AssessmentService = {
     const rows = await ctx.query<AssessmentRow & { rank: number }>(
       `SELECT * FROM (
          SELECT ${ASSESSMENT_COLUMNS}, rank() OVER (ORDER BY total DESC)::int AS rank
-           FROM district.assessment
-          WHERE period = $1 AND path <@ $2::ltree AND path <@ $3::ltree
+           FROM district.assessment a
+          WHERE ${ASSESSED('$1', '$2::ltree', '$3')}
        ) ranked
        ORDER BY rank, "communityCode"
        LIMIT $4`,

@@ -4,6 +4,7 @@ import {
   TIERS, UNIT_TYPENAMES, type RequestContext, type StatisticsPeriod, type UnitStub,
 } from '@cgp/core';
 import { Community, Grid } from './grid.entity';
+import { GridService } from './grid.service';
 
 @ObjectType({ description: 'Grid cases in a unit’s whole subtree: where they stand now, and what happened in the period asked for.' })
 export class CaseStatistics {
@@ -45,6 +46,7 @@ registerEnumType(CaseMetric, {
 });
 
 type Period = StatisticsPeriod;
+type RankedRow = { code: string; value: number; rank: number };
 
 const OPEN = `c.state NOT IN ('CLOSED', 'REJECTED')`;
 
@@ -96,25 +98,42 @@ export const CaseStatisticsService = {
       .load(code);
   },
 
-  /** The unit's children ranked by a case figure (children with no cases rank with 0). */
-  async ranking(ctx: RequestContext, code: string, metric: CaseMetric, p: Period, first: number): Promise<{ code: string; value: number; rank: number }[]> {
-    const level = childLevel(code);
+  /**
+   * The unit's children ranked by a case figure, highest first (equal values share a rank, then by
+   * code); children with no cases rank with 0. Every unit asked in one request costs one statement.
+   */
+  ranking(ctx: RequestContext, code: string, metric: CaseMetric, p: Period, first: number): Promise<RankedRow[]> {
+    childLevel(code); // a building has no children: BAD_USER_INPUT before anything runs
     const value = {
       OPEN: `count(c.id) FILTER (WHERE ${OPEN})`,
       OVERDUE: `count(c.id) FILTER (WHERE ${OPEN} AND c.deadline < now())`,
-      REPORTED: `count(c.id) FILTER (WHERE c.reported_at >= $3 AND c.reported_at < $4)`,
-      CLOSED: `count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $3 AND c.closed_at < $4)`,
+      REPORTED: `count(c.id) FILTER (WHERE c.reported_at >= $4 AND c.reported_at < $5)`,
+      CLOSED: `count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)`,
     }[metric];
-    // Children come from the grids (every community and street below has grids) and from the cases' buildings.
-    return ctx.query(
-      `WITH children AS (
-         SELECT DISTINCT subpath(g.path, 0, $5) AS path FROM grid.grid g WHERE g.path <@ $1::ltree AND nlevel(g.path) >= $5
-         UNION SELECT DISTINCT subpath(c.path, 0, $5) FROM grid.grid_case c WHERE c.path <@ $1::ltree AND nlevel(c.path) >= $5 AND c.path <@ $2::ltree)
-       SELECT subpath(ch.path, -1)::text AS code, ${value}::int AS value, rank() OVER (ORDER BY ${value} DESC)::int AS rank
-         FROM children ch LEFT JOIN grid.grid_case c ON c.path <@ ch.path AND c.path <@ $2::ltree
-        GROUP BY ch.path ORDER BY value DESC, code LIMIT $6`,
-      [pathOfCode(code), ctx.scope, p.from, p.to, level, first],
-    );
+    return ctx
+      .loader<string, RankedRow[]>(`case.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
+        // Children come from the grids (every community and street below has grids) and from the cases' buildings.
+        const rows = await ctx.query<RankedRow & { parent: string }>(
+          `WITH u AS (SELECT code, path, nlevel(path) + 1 AS level FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
+           children AS (
+             SELECT u.code AS parent, subpath(g.path, 0, u.level) AS path FROM u JOIN grid.grid g ON g.path <@ u.path AND nlevel(g.path) >= u.level
+             UNION
+             SELECT u.code, subpath(c.path, 0, u.level) FROM u JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree AND nlevel(c.path) >= u.level),
+           valued AS (
+             SELECT ch.parent, subpath(ch.path, -1)::text AS code, ${value}::int AS value
+               FROM children ch LEFT JOIN grid.grid_case c ON c.path <@ ch.path AND c.path <@ $3::ltree
+              GROUP BY ch.parent, ch.path),
+           ranked AS (
+             SELECT parent, code, value, rank() OVER (PARTITION BY parent ORDER BY value DESC)::int AS rank,
+                    row_number() OVER (PARTITION BY parent ORDER BY value DESC, code) AS n
+               FROM valued)
+           -- (the period test also types $4 and $5 for the figures that do not use them)
+           SELECT parent, code, value, rank FROM ranked WHERE n <= $6 AND $4::timestamptz < $5::timestamptz ORDER BY parent, n`,
+          [codes, codes.map(pathOfCode), ctx.scope, p.from, p.to, first],
+        );
+        return codes.map((c) => rows.filter((r) => r.parent === c).map(({ code: child, value: v, rank }) => ({ code: child, value: v, rank })));
+      })
+      .load(code);
   },
 };
 
@@ -145,7 +164,11 @@ function caseStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
       return CaseStatisticsService.trend(ctx, u.code, statisticsPeriod(from, to));
     }
 
-    @FieldResolver(() => [RankedCaseUnit], { description: `The child units of this ${label} ranked by a case figure, highest first.` })
+    @FieldResolver(() => [RankedCaseUnit], {
+      description: `The child units of this ${label} ranked by a case figure, highest first; equal values share a rank.${
+        label === 'grid' ? ' A grid’s buildings are those that have had cases.' : label === 'building' ? ' A building has no child units: BAD_USER_INPUT.' : ''
+      }`,
+    })
     async caseRanking(
       @Root() u: UnitStub,
       @Ctx() ctx: RequestContext,
@@ -154,7 +177,14 @@ function caseStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
     ): Promise<RankedCaseUnit[]> {
       assertRankingSize(first);
       const rows = await CaseStatisticsService.ranking(ctx, u.code, metric, statisticsPeriod(from, to), first);
-      return rows.map((r) => ({ ...r, unit: { __typename: UNIT_TYPENAMES[tierOfCode(r.code) as Tier], code: r.code } }));
+      // A grid is this subgraph's own type: the gateway reads its fields here, so it must be the whole row (one batched read).
+      return Promise.all(
+        rows.map(async (r) => {
+          const tier = tierOfCode(r.code) as Tier;
+          const own = tier === Tier.GRID ? await GridService.byCode(ctx, r.code) : null;
+          return { ...r, unit: { ...own, __typename: UNIT_TYPENAMES[tier], code: r.code } };
+        }),
+      );
     }
   }
   return UnitCaseStatisticsResolver;

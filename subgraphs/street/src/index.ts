@@ -4,7 +4,8 @@ import { buildFederatedSchema, CallerKind, Role, rules, unitTypeRules, type Subg
 import { Street } from './street.entity';
 import { DistrictStreetsResolver, StreetResolver, streetReferenceResolvers } from './street.resolver';
 import { AdminTask, Community, TaskAssignment } from './task.entity';
-import { CommunityTasksResolver, DistrictTaskStatisticsResolver, StreetTaskStatisticsResolver, TaskAssignmentResolver, TaskResolver } from './task.resolver';
+import { CommunityTasksResolver, TaskAssignmentResolver, TaskResolver } from './task.resolver';
+import { taskStatisticsResolvers, taskUnitStubs } from './task.statistics';
 import { callerKind, ownCommunityArg, taskVisible, unitCodeArgInScope } from './task.rules';
 import { CreateStreet1732000000000 } from './migrations/1732000000000-create-street';
 import { StreetRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
@@ -36,19 +37,24 @@ export const streetSubgraph: SubgraphDefinition = {
       completeTask: communityStaff,
     },
     Street: unitTypeRules(),
-    District: { code: rules.unitBreadcrumb, streets: rules.unitFull, taskStatistics: rules.unitFull },
-    Community: { code: rules.unitBreadcrumb, tasks: rules.unitFull, taskBurden: rules.unitFull },
+    District: { code: rules.unitBreadcrumb, streets: rules.unitFull, taskStatistics: rules.unitFull, taskTrend: rules.unitFull, taskRanking: rules.unitFull },
+    Community: { code: rules.unitBreadcrumb, tasks: rules.unitFull, taskBurden: rules.unitFull, taskStatistics: rules.unitFull, taskTrend: rules.unitFull },
+    Grid: { code: rules.unitBreadcrumb },
+    Building: { code: rules.unitBreadcrumb },
     AdminTask: { '*': taskVisible },
     TaskAssignment: { '*': rules.recordInScope },
     TaskBurden: { '*': rules.allow },
+    TaskStatistics: { '*': rules.allow },
+    MonthlyTaskCount: { '*': rules.allow },
+    RankedTaskUnit: { '*': rules.allow },
     CommunityTaskBurden: { '*': rules.recordInScope },
   },
   seed: seedStreet,
   buildSchema: () =>
     buildFederatedSchema(
       {
-        resolvers: [StreetResolver, DistrictStreetsResolver, TaskResolver, TaskAssignmentResolver, CommunityTasksResolver, StreetTaskStatisticsResolver, DistrictTaskStatisticsResolver],
-        orphanedTypes: [Community],
+        resolvers: [StreetResolver, DistrictStreetsResolver, TaskResolver, TaskAssignmentResolver, CommunityTasksResolver, ...taskStatisticsResolvers],
+        orphanedTypes: [Community, ...taskUnitStubs],
       },
       streetReferenceResolvers,
     ),

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertUnitCode, connectionType, PageArgs, type ConnectionData, type RequestContext } from '@cgp/core';
-import { District, Street } from './street.entity';
+import { Street } from './street.entity';
 import { StreetService } from './street.service';
 import { AdminTask, Community, CommunityTaskBurden, TaskAssignment, TaskAssignmentStatus, TaskBurden, TaskStatus } from './task.entity';
 import { CompleteTaskArgs, RefuseTaskArgs, SubmitTaskInput, TaskDecisionArgs, TaskFilter } from './task.input';
@@ -104,22 +104,5 @@ export class CommunityTasksResolver {
   @FieldResolver(() => TaskBurden, { description: 'How many administrative tasks this community carries, and the money that came with them.' })
   taskBurden(@Root() community: Community, @Ctx() ctx: RequestContext): Promise<TaskBurden> {
     return TaskService.burdenOf(ctx, community.code);
-  }
-}
-
-/** The task burden of a street office's or a district's whole subtree (for dashboards). */
-@Resolver(() => Street)
-export class StreetTaskStatisticsResolver {
-  @FieldResolver(() => TaskBurden, { description: 'Administrative tasks carried by the communities of this street office, and the money that came with them.' })
-  taskStatistics(@Root() street: Street, @Ctx() ctx: RequestContext): Promise<TaskBurden> {
-    return TaskService.burdenInSubtree(ctx, street.code);
-  }
-}
-
-@Resolver(() => District)
-export class DistrictTaskStatisticsResolver {
-  @FieldResolver(() => TaskBurden, { description: 'Administrative tasks carried by the communities of this district, and the money that came with them.' })
-  taskStatistics(@Root() district: District, @Ctx() ctx: RequestContext): Promise<TaskBurden> {
-    return TaskService.burdenInSubtree(ctx, district.code);
   }
 }

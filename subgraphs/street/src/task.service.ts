@@ -126,24 +126,6 @@ export const TaskService = {
       .load(code);
   },
 
-  /** The task burden summed over a unit's whole subtree; every unit asked in one request costs one GROUP BY. */
-  burdenInSubtree(ctx: RequestContext, code: string): Promise<TaskBurden> {
-    return ctx
-      .loader<string, TaskBurden>('street.burdenInSubtree', async (codes) => {
-        const rows = await ctx.query<TaskBurden & { code: string }>(
-          `SELECT u.code, ${BURDEN_COLUMNS}
-             FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
-             JOIN street.task_assignment a ON a.path <@ u.path AND a.path <@ $3::ltree
-             JOIN street.admin_task t ON t.id = a.task_id
-            GROUP BY u.code`,
-          [codes, codes.map(pathOfCode), ctx.scope],
-        );
-        const byCode = new Map(rows.map(({ code: c, ...burden }) => [c, burden]));
-        return codes.map((c) => byCode.get(c) ?? { ...EMPTY_BURDEN });
-      })
-      .load(code);
-  },
-
   /** A community's task burden; every community asked in one request costs one GROUP BY. */
   burdenOf(ctx: RequestContext, code: string): Promise<TaskBurden> {
     return ctx
