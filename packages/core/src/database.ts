@@ -24,6 +24,9 @@ export class SqlStatementCounter {
 
 export const sqlStatements = new SqlStatementCounter();
 
+/** The platform's civil time zone: statistics periods, months and deadlines are China Standard Time. */
+export const PLATFORM_TIME_ZONE = 'Asia/Shanghai';
+
 class CountingLogger implements OrmLogger {
   constructor(private readonly source: string) {}
   logQuery(query: string): void {
@@ -60,7 +63,9 @@ export function createDataSource(options: SubgraphDataSourceOptions): DataSource
     synchronize: false,
     logging: ['query'],
     logger: new CountingLogger(options.schema),
-    extra: { max: options.poolSize ?? 10, application_name: `cgp-${options.schema}` },
+    // Every session counts days and months in China Standard Time, where the units are (date_trunc,
+    // ::date of timestamps), whatever the server's own time zone.
+    extra: { max: options.poolSize ?? 10, application_name: `cgp-${options.schema}`, options: `-c TimeZone=${PLATFORM_TIME_ZONE}` },
   });
 }
 
