@@ -42,7 +42,7 @@ describe('community services', () => {
     const mine = listed.find((a: any) => a.id === agent.id);
     expect(mine.phone).toBe('137****1111');
     expect(mine.errands.map((e: any) => e.residentName)).toEqual(['孙*', '孙*']);
-    expect(code(await call('otherStaff', `mutation ($i: ErrandInput!) { recordErrand(input: $i) { id } }`, { i: { agentId: agent.id, kind: 'OTHER', residentName: 'x', requestedOn: today } }))).toBe('NOT_FOUND');
+    expect(code(await call('otherStaff', `mutation ($i: ErrandInput!) { recordErrand(input: $i) { id } }`, { i: { agentId: agent.id, kind: 'OTHER', residentName: 'x', requestedOn: today } }))).toBe('FORBIDDEN');
   });
 
   it('keeps volunteer teams and their activities', async () => {
@@ -51,7 +51,7 @@ describe('community services', () => {
     expect(act.data.recordVolunteerActivity).toMatchObject({ participants: 8, beneficiaries: 120 });
     const teams = (await call('staff', `query ($c: String!) { community(code: $c) { volunteerTeams { id activities(first: 50) { totalCount edges { node { id } } } } } }`, { c: community })).data.community.volunteerTeams;
     expect(teams.find((t: any) => t.id === team.id).activities.edges.map((e: any) => e.node.id)).toEqual([act.data.recordVolunteerActivity.id]);
-    expect(code(await call('otherStaff', `mutation ($i: VolunteerActivityInput!) { recordVolunteerActivity(input: $i) { id } }`, { i: { teamId: team.id, heldOn: today, kind: '义诊', title: '越权', participants: 1, beneficiaries: 1 } }))).toBe('NOT_FOUND');
+    expect(code(await call('otherStaff', `mutation ($i: VolunteerActivityInput!) { recordVolunteerActivity(input: $i) { id } }`, { i: { teamId: team.id, heldOn: today, kind: '义诊', title: '越权', participants: 1, beneficiaries: 1 } }))).toBe('FORBIDDEN');
     expect(code(await call('staff', `mutation ($i: VolunteerTeamInput!) { createVolunteerTeam(input: $i) { id } }`, { i: { communityCode: other, name: '越权队', kind: 'YOUTH', members: 3, leaderName: 'x' } }))).toBe('FORBIDDEN');
   });
 

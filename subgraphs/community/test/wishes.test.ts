@@ -62,8 +62,8 @@ describe('micro-wishes', () => {
     expect(ids).not.toContain(closed.id);
     expect(ids).not.toContain(elsewhere.id);
     for (const e of wall.edges) expect(e.node).toMatchObject({ beneficiary: '居民', openToPartners: true });
-    expect(code(await claim('partner', { wishId: closed.id }))).toBe('NOT_FOUND');
-    expect(code(await claim('partner', { wishId: elsewhere.id }))).toBe('NOT_FOUND');
+    expect(code(await claim('partner', { wishId: closed.id }))).toBe('FORBIDDEN');
+    expect(code(await claim('partner', { wishId: elsewhere.id }))).toBe('FORBIDDEN');
     const claimed = await claim('partner', { wishId: open.id });
     expect(claimed.data.r).toMatchObject({ state: 'CLAIMED', claimerKind: 'PARTNER', claimedByOrganisationId: pairing.socialOrganisationId });
     expect((await stepOn('partner', 'fulfilWish', open.id, 2)).data.r.state).toBe('FULFILLED');
@@ -74,6 +74,6 @@ describe('micro-wishes', () => {
   it('refuses wishes posted outside the caller’s community and bad input, writing nothing', async () => {
     expect(code(await post('otherStaff', { communityCode: community.code, text: '越权', category: 'OTHER', beneficiaryName: 'x', openToPartners: false }))).toBe('FORBIDDEN');
     expect(code(await post('staff', { communityCode: community.code, text: 'x', category: 'OTHER', beneficiaryName: 'x', openToPartners: false }))).toBe('BAD_USER_INPUT');
-    expect(code(await claim('staff', { wishId: '00000000-0000-4000-8000-000000000000', partyMemberId: member.id }))).toBe('NOT_FOUND');
+    expect(code(await claim('staff', { wishId: '00000000-0000-4000-8000-000000000000', partyMemberId: member.id }))).toBe('FORBIDDEN'); // unknown ids alike: nothing is revealed
   });
 });

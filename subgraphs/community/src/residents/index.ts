@@ -2,6 +2,8 @@ import { and } from 'graphql-shield';
 import type { IRules } from 'graphql-shield/typings/types';
 import { personalDataReadsResolver, Role, rules } from '@cgp/core';
 import { CreateResidents1732000010000 } from '../migrations/1732000010000-create-residents';
+import { FestivalCalendarUpkeep1732000011000 } from '../migrations/1732000011000-festival-calendar-upkeep';
+import { FestivalResolver } from './festival';
 import {
   BuildingHouseholdsResolver, CommunityResidentsResolver, FamilyEventResolver, HospitalStayResolver, HouseholdResolver, MustVisitResolver,
   ResidentResolver, residentReferenceResolvers, VisitResolver, VisitsDueResolver,
@@ -13,10 +15,10 @@ import { seedResidents } from './seed';
  * resolvers, permissions and demo data, wired in by src/index.ts.
  */
 export const residentsModule = {
-  migrations: [CreateResidents1732000010000],
+  migrations: [CreateResidents1732000010000, FestivalCalendarUpkeep1732000011000],
   resolvers: [
     ResidentResolver, HouseholdResolver, BuildingHouseholdsResolver, CommunityResidentsResolver, HospitalStayResolver, FamilyEventResolver,
-    VisitResolver, VisitsDueResolver, MustVisitResolver, personalDataReadsResolver('community', 'communityPersonalDataReads', 'Community'),
+    VisitResolver, VisitsDueResolver, MustVisitResolver, FestivalResolver, personalDataReadsResolver('community', 'communityPersonalDataReads', 'Community'),
   ],
   orphanedTypes: [],
   referenceResolvers: residentReferenceResolvers,
@@ -24,6 +26,7 @@ export const residentsModule = {
     Query: {
       resident: rules.unitStaff,
       visitsDue: and(rules.unitStaff, rules.codeArgInScope),
+      festivals: rules.unitStaff,
       communityPersonalDataReads: rules.hasRole(Role.AUDITOR),
     },
     Mutation: {
@@ -32,6 +35,8 @@ export const residentsModule = {
       recordHospitalStay: rules.unitStaff,
       recordDischarge: rules.unitStaff,
       recordFamilyEvent: rules.unitStaff,
+      // District STAFF only; the resolver checks the tier and role.
+      setSpringFestival: rules.unitStaff,
     },
     Resident: { '*': rules.recordInScope },
     Household: { '*': rules.recordInScope },
@@ -41,6 +46,7 @@ export const residentsModule = {
     VisitsDue: { '*': rules.recordInScope },
     VisitCounts: { '*': rules.allow },
     MustVisit: { '*': rules.allow },
+    Festival: { '*': rules.allow },
     ImportReport: { '*': rules.allow },
     PersonalDataRead: { '*': rules.allow },
     Building: { code: rules.unitBreadcrumb, registeredHouseholds: rules.unitFull },

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  assertUnitCode, badInput, connectionType, maskIdCard, maskPhone, PageArgs, personalField, Tier,
+  assertUnitCode, badInput, connectionType, maskIdCard, maskPhone, mayReadPersonalData, PageArgs, personalField, Tier,
   type ConnectionData, type RequestContext,
 } from '@cgp/core';
 import { Community } from '../community.entity';
@@ -224,7 +224,7 @@ export class VisitsDueResolver {
   })
   visitsDue(
     @Arg('unitCode', () => String, { description: 'A unit inside your subtree (any tier).' }) unitCode: string,
-    @Arg('year', () => Int, { description: 'The year, e.g. 2026 (festival dates are known for 2024–2030).' }) year: number,
+    @Arg('year', () => Int, { description: 'The year, e.g. 2026; its Spring Festival must be in the festival calendar (see festivals; district staff add years with setSpringFestival).' }) year: number,
     @Ctx() ctx: RequestContext,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date statuses are computed for; default today (China time).' }) asOf?: string | null,
   ): Promise<VisitsDue> {
@@ -249,16 +249,25 @@ export class VisitsDueResolver {
   }
 }
 
+/**
+ * A must-visit tells more about its resident than the masked resident does: a birthday gives the
+ * birth date hidden in the ID-card number, a festival visit under 70 a disability. So who it is (and
+ * the visit, which names the resident) is given only to the staff who may read the resident's
+ * personal data; street and district staff see the occasions and their status, not the person.
+ */
 @Resolver(() => MustVisit)
 export class MustVisitResolver {
-  @FieldResolver(() => Resident, { nullable: true, description: 'Who is to be visited (personal data masked as usual).' })
+  @FieldResolver(() => Resident, {
+    nullable: true,
+    description: 'Who is to be visited: for the staff of the resident’s own community, grid and building; null for everyone else (the occasion would reveal a birth date or a disability).',
+  })
   resident(@Root() m: MustVisit, @Ctx() ctx: RequestContext) {
-    return ResidentService.resident(ctx, m.residentId);
+    return mayReadPersonalData(ctx.identity, m.residentPath) ? ResidentService.resident(ctx, m.residentId) : null;
   }
 
-  @FieldResolver(() => Visit, { nullable: true, description: 'The visit that did it, when DONE.' })
+  @FieldResolver(() => Visit, { nullable: true, description: 'The visit that did it, when DONE; like resident, only for the staff of the resident’s own community, grid and building.' })
   visit(@Root() m: MustVisit, @Ctx() ctx: RequestContext) {
-    return m.visitId ? ResidentService.visit(ctx, m.visitId) : null;
+    return m.visitId && mayReadPersonalData(ctx.identity, m.residentPath) ? ResidentService.visit(ctx, m.visitId) : null;
   }
 }
 

@@ -1,5 +1,5 @@
 import {
-  badInput, CallerKind, childConnection, conflict, forbidden, pageWindow, pathOfCode, Role, toConnection,
+  badInput, CallerKind, childConnection, conflict, forbidden, mayReadPersonalData, pageWindow, pathOfCode, Role, toConnection,
   type ConnectionData, type PageArgs, type RequestContext,
 } from '@cgp/core';
 import { isIsoDate, todayInChina } from './date.scalar';
@@ -123,6 +123,10 @@ export const ResidentService = {
 
   /** A page of a community's residents, by id; every community asked for in one request with the same arguments costs two statements. */
   residentsOfCommunity(ctx: RequestContext, communityCode: string, filter: ResidentFilter | null | undefined, args: PageArgs): Promise<ConnectionData<ResidentRow>> {
+    // Key categories are personal data (hidden from everyone else): filtering by them would reveal them.
+    if (filter?.keyCategories?.length && !mayReadPersonalData(ctx.identity, pathOfCode(communityCode))) {
+      throw forbidden('Key categories are personal data: only the community’s own staff filter residents by them');
+    }
     const window = pageWindow(args);
     const name = `resident.byCommunity:${window.limit}:${window.after ?? ''}:${JSON.stringify(filter ?? {})}`;
     return ctx

@@ -7,43 +7,43 @@ import { MustVisitRule, VisitStatus, type MustVisit, type VisitCounts, type Visi
  * Parameters: $1 the unit's path, $2 the year, $3 the asOf date.
  *
  * - FESTIVAL: residents aged 70 or more on the festival date, and disabled residents, for New Year
- *   and Spring Festival of the year (dates from community.festival); a FESTIVAL visit counts in the
- *   30 days up to and including the festival (for a festival less than 30 days after the previous
+ *   and Spring Festival of the year (dates from community.festival); a FESTIVAL visit counts from 30
+ *   days before the festival to the festival day (for a festival less than 31 days after the previous
  *   one, from the day after it, so one visit never counts twice).
  * - FAMILY_EVENT: each family event in the year; a FAMILY_EVENT visit counts from the event to 7 days after it.
  * - HOSPITAL_STAY: each admission in the year; a HOSPITAL visit counts from admission to 7 days after it.
  * - BIRTHDAY_OVER_90: everyone turning 90 or more in the year (29 February birthdays fall on 28
- *   February in other years); a BIRTHDAY visit counts in the 7 days up to and including the birthday.
+ *   February in other years); a BIRTHDAY visit counts from 7 days before the birthday to the birthday.
  *
  * An occasion is listed once its window has opened by asOf. DONE: a visit of the matching kind in the
  * window, on or before asOf; LATE: none, and the due date is before asOf; DUE otherwise.
  */
 const ITEMS = `
   WITH res AS (
-    SELECT r.id, r.birth_date, r.key_categories FROM community.resident r WHERE r.path <@ $1::ltree
+    SELECT r.id, r.birth_date, r.key_categories, r.path FROM community.resident r WHERE r.path <@ $1::ltree
   ), festival AS (
     SELECT kind, date, greatest(date - 30, coalesce(lag(date) OVER (ORDER BY date) + 1, date - 30)) AS window_start, year FROM community.festival
   ), occasion AS (
     SELECT 'FESTIVAL'::text AS rule, r.id AS resident_id, f.kind::text AS festival, f.date AS occasion_on, f.window_start, f.date AS due_by,
-           'FESTIVAL'::text AS visit_kind, CASE f.kind WHEN 'NEW_YEAR' THEN 'New Year ' ELSE 'Spring Festival ' END || f.date::text AS reason, f.kind::text AS source
+           'FESTIVAL'::text AS visit_kind, CASE f.kind WHEN 'NEW_YEAR' THEN 'New Year ' ELSE 'Spring Festival ' END || f.date::text AS reason, f.kind::text AS source, r.path
       FROM festival f JOIN res r ON r.birth_date <= (f.date - interval '70 years')::date OR 'DISABLED' = ANY (r.key_categories)
      WHERE f.year = $2
     UNION ALL
-    SELECT 'FAMILY_EVENT', e.resident_id, NULL, e.happened_on, e.happened_on, e.happened_on + 7, 'FAMILY_EVENT', e.kind || ' on ' || e.happened_on::text, e.id::text
+    SELECT 'FAMILY_EVENT', e.resident_id, NULL, e.happened_on, e.happened_on, e.happened_on + 7, 'FAMILY_EVENT', e.kind || ' on ' || e.happened_on::text, e.id::text, e.path
       FROM community.family_event e
      WHERE e.path <@ $1::ltree AND e.happened_on >= make_date($2, 1, 1) AND e.happened_on < make_date($2 + 1, 1, 1)
     UNION ALL
-    SELECT 'HOSPITAL_STAY', s.resident_id, NULL, s.admitted_on, s.admitted_on, s.admitted_on + 7, 'HOSPITAL', 'admitted to hospital on ' || s.admitted_on::text, s.id::text
+    SELECT 'HOSPITAL_STAY', s.resident_id, NULL, s.admitted_on, s.admitted_on, s.admitted_on + 7, 'HOSPITAL', 'admitted to hospital on ' || s.admitted_on::text, s.id::text, s.path
       FROM community.hospital_stay s
      WHERE s.path <@ $1::ltree AND s.admitted_on >= make_date($2, 1, 1) AND s.admitted_on < make_date($2 + 1, 1, 1)
     UNION ALL
     SELECT 'BIRTHDAY_OVER_90', r.id, NULL, b.day, b.day - 7, b.day, 'BIRTHDAY',
-           'birthday at ' || ($2 - extract(year FROM r.birth_date)::int) || ' on ' || b.day::text, 'BIRTHDAY'
+           'birthday at ' || ($2 - extract(year FROM r.birth_date)::int) || ' on ' || b.day::text, 'BIRTHDAY', r.path
       FROM res r CROSS JOIN LATERAL (SELECT (r.birth_date + make_interval(years => $2 - extract(year FROM r.birth_date)::int))::date AS day) b
      WHERE r.birth_date < make_date($2 - 89, 1, 1)
   ), item AS (
     SELECT o.rule, o.resident_id::text AS "residentId", o.festival, o.occasion_on::text AS "occasionOn", o.window_start::text AS "windowStart",
-           o.due_by::text AS "dueBy", o.reason, v.id::text AS "visitId",
+           o.due_by::text AS "dueBy", o.reason, v.id::text AS "visitId", o.path::text AS "residentPath",
            CASE WHEN v.id IS NOT NULL THEN 'DONE' WHEN o.due_by < $3::date THEN 'LATE' ELSE 'DUE' END AS status,
            o.due_by::text || '|' || o.rule || '|' || o.source || '|' || o.resident_id::text AS key
       FROM occasion o
@@ -70,7 +70,7 @@ export const VisitsService = {
     if (!isIsoDate(date)) throw badInput(`asOf is not a date: ${date}`, 'asOf');
     if (!Number.isInteger(year) || year < 2000 || year > 2100) throw badInput(`year must be between 2000 and 2100; got ${year}`, 'year');
     const [{ n }] = await ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM community.festival WHERE year = $1`, [year]);
-    if (n < 2) throw badInput(`The festival calendar has no New Year and Spring Festival dates for ${year}: add them to community.festival`, 'year');
+    if (n < 2) throw badInput(`The festival calendar has no Spring Festival date for ${year}: district staff add it with setSpringFestival`, 'year');
     return { unitCode, year, asOf: date, path };
   },
 

@@ -1,4 +1,5 @@
 import { Access, accessToCode, badInput, CallerKind, forbidden, Role, type RequestContext } from '@cgp/core';
+import { todayInChina } from '../residents/date.scalar';
 
 const STAFF_ROLES = [Role.STAFF, Role.PARTY_SECRETARY, Role.GRID_MANAGER, Role.GRID_SUPERVISOR, Role.GRID_CO_MANAGER];
 
@@ -11,7 +12,7 @@ export function assertStaffOf(ctx: RequestContext, code: string, what: string): 
 /** Refuses dates that are not real or lie in the future. */
 export function assertPastDate(date: string, field: string): void {
   if (Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) throw badInput(`${field} is not a real date: ${date}`, field);
-  if (date > new Date().toISOString().slice(0, 10)) throw badInput(`${field} is in the future: ${date}`, field);
+  if (date > todayInChina()) throw badInput(`${field} is in the future: ${date}`, field);
 }
 
 /** Groups rows under the keys asked for, in order. */

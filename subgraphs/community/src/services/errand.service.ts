@@ -1,4 +1,4 @@
-import { badInput, notFound, pathOfCode, type RequestContext } from '@cgp/core';
+import { badInput, forbidden, pathOfCode, type RequestContext } from '@cgp/core';
 import { AGENT_COLUMNS, ERRAND_COLUMNS, type AgentInput, type Errand, type ErrandCounts, type ErrandInput, type LivelihoodAgent } from './errand.entity';
 import { assertPastDate, assertStaffOf, groupRows } from './access';
 
@@ -72,7 +72,7 @@ export const ErrandService = {
 
   async recordErrand(ctx: RequestContext, input: ErrandInput): Promise<Errand> {
     const [agent] = await ctx.query<LivelihoodAgent>(`SELECT ${AGENT_COLUMNS} FROM community.livelihood_agent WHERE id::text = $1`, [input.agentId]);
-    if (!agent) throw notFound('No livelihood agent with this id in your unit');
+    if (!agent) throw forbidden('No livelihood agent with this id in your unit');
     assertStaffOf(ctx, agent.gridCode, 'record errands of this agent');
     assertPastDate(input.requestedOn, 'requestedOn');
     if (input.doneOn) {
@@ -89,7 +89,7 @@ export const ErrandService = {
 
   async completeErrand(ctx: RequestContext, errandId: string, doneOn: string): Promise<Errand> {
     const [errand] = await ctx.query<Errand>(`SELECT ${ERRAND_COLUMNS} FROM community.errand WHERE id::text = $1`, [errandId]);
-    if (!errand) throw notFound('No errand with this id in your unit');
+    if (!errand) throw forbidden('No errand with this id in your unit');
     const [agent] = await ctx.query<LivelihoodAgent>(`SELECT ${AGENT_COLUMNS} FROM community.livelihood_agent WHERE id = $1`, [errand.agentId]);
     assertStaffOf(ctx, agent.gridCode, 'complete errands of this agent');
     assertPastDate(doneOn, 'doneOn');

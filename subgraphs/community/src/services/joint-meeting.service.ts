@@ -1,4 +1,4 @@
-import { badInput, childConnection, notFound, pathOfCode, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { badInput, childConnection, forbidden, pathOfCode, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
 import { JointParty, MEETING_COLUMNS, RESOLUTION_COLUMNS, ResolutionStatus, type FollowUpInput, type JointMeeting, type JointMeetingInput, type Resolution } from './joint-meeting.entity';
 import { assertPastDate, assertStaffOf, groupRows } from './access';
 
@@ -47,7 +47,7 @@ export const JointMeetingService = {
 
   async followUp(ctx: RequestContext, input: FollowUpInput): Promise<Resolution> {
     const [resolution] = await ctx.query<Resolution>(`SELECT ${RESOLUTION_COLUMNS} FROM community.meeting_resolution WHERE id::text = $1`, [input.resolutionId]);
-    if (!resolution) throw notFound('No resolution with this id in your unit');
+    if (!resolution) throw forbidden('No resolution with this id in your unit');
     assertStaffOf(ctx, resolution.path.split('.').pop() as string, 'follow up this resolution');
     if (resolution.status === ResolutionStatus.DONE) throw badInput('This resolution is already carried out', 'resolutionId');
     const [updated] = await ctx.query<Resolution>(

@@ -15,7 +15,7 @@ registerEnumType(WishState, {
     POSTED: { description: 'On the wish wall, waiting for someone to claim it.' },
     CLAIMED: { description: 'Claimed by a party member or a partner organisation.' },
     FULFILLED: { description: 'The claimer says it is fulfilled.' },
-    CONFIRMED: { description: 'The resident confirmed it (recorded by community staff or the building leader).' },
+    CONFIRMED: { description: 'The resident confirmed it (recorded by community staff).' },
     WITHDRAWN: { description: 'Withdrawn by the community.' },
   },
 });

@@ -14,7 +14,7 @@ export class WishResolver {
   wishWall(
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: RequestContext,
-    @Arg('communityCode', () => String, { nullable: true, description: 'Only this community’s wall.' }) communityCode?: string,
+    @Arg('communityCode', () => String, { nullable: true, description: 'Only this community’s wall: one in your subtree (a partner: one of its paired communities), FORBIDDEN otherwise.' }) communityCode?: string,
   ): Promise<ConnectionData<Wish>> {
     return WishService.list(ctx, OPEN, args, communityCode);
   }
@@ -24,7 +24,7 @@ export class WishResolver {
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: RequestContext,
     @Arg('states', () => [WishState], { nullable: true, description: 'Only these states.' }) states?: WishState[],
-    @Arg('communityCode', () => String, { nullable: true, description: 'Only this community.' }) communityCode?: string,
+    @Arg('communityCode', () => String, { nullable: true, description: 'Only this community: one in your subtree (a partner: one of its paired communities), FORBIDDEN otherwise.' }) communityCode?: string,
   ): Promise<ConnectionData<Wish>> {
     return WishService.list(ctx, states?.length ? states : Object.values(WishState), args, communityCode);
   }
@@ -49,7 +49,7 @@ export class WishResolver {
     return WishService.fulfil(ctx, input);
   }
 
-  @Mutation(() => Wish, { description: 'Records the resident’s confirmation of a fulfilled wish (community staff or the building leader).' })
+  @Mutation(() => Wish, { description: 'Records the resident’s confirmation of a fulfilled wish (staff of the wish’s community or above it).' })
   confirmWish(@Arg('input', () => WishStepInput) input: WishStepInput, @Ctx() ctx: RequestContext): Promise<Wish> {
     return WishService.confirm(ctx, input);
   }

@@ -1,5 +1,5 @@
 import {
-  Access, accessToCode, badInput, callPeer, CallerKind, conflict, forbidden, notFound, pageWindow, pathOfCode, Role, rowsByKey, toConnection,
+  Access, accessToCode, badInput, callPeer, CallerKind, conflict, forbidden, pageWindow, pathOfCode, Role, rowsByKey, toConnection,
   type ConnectionData, type PageArgs, type RequestContext,
 } from '@cgp/core';
 import { ClaimerKind, WISH_COLUMNS, WishState, type ClaimWishInput, type PostWishInput, type Wish, type WishStepInput } from './wish.entity';
@@ -21,7 +21,7 @@ function visibleSql(ctx: RequestContext, first: number): { sql: string; params: 
 
 async function fresh(ctx: RequestContext, id: string): Promise<Wish> {
   const [wish] = await ctx.query<Wish>(`SELECT ${WISH_COLUMNS} FROM community.wish WHERE id::text = $1`, [id]);
-  if (!wish) throw notFound('No wish with this id that you may see');
+  if (!wish) throw forbidden('No wish with this id that you may see');
   return wish;
 }
 
@@ -84,11 +84,13 @@ export const WishService = {
     return move(ctx, wish, input.version, [WishState.CLAIMED], WishState.FULFILLED, `, fulfilled_at = now()`);
   },
 
-  /** The resident confirms, recorded by community staff or the building leader. */
+  /**
+   * The resident confirms, recorded by the community's staff. (A wish belongs to its community, not to
+   * a building, so a building leader, whose unit is one building, does not see it.)
+   */
   async confirm(ctx: RequestContext, input: WishStepInput): Promise<Wish> {
     const wish = await fresh(ctx, input.wishId);
-    const leader = ctx.identity.kind === CallerKind.BUILDING && ctx.identity.roles.includes(Role.BUILDING_LEADER) && ctx.identity.unit?.startsWith(wish.communityCode);
-    if (!isCommunityStaffOf(ctx, wish.communityCode) && !leader) throw forbidden('The resident’s confirmation is recorded by community staff or a building leader');
+    if (!isCommunityStaffOf(ctx, wish.communityCode)) throw forbidden('The resident’s confirmation is recorded by the community’s staff');
     return move(ctx, wish, input.version, [WishState.FULFILLED], WishState.CONFIRMED, `, confirmed_at = now()`);
   },
 
