@@ -10,6 +10,7 @@ import { seedCommunity } from './seed';
 import { residentsModule } from './residents';
 import { communityServices } from './services';
 import { wishes } from './wishes';
+import { statistics } from './statistics';
 
 /** The community's core: its units and profile. */
 const communities = {
@@ -27,7 +28,7 @@ const communities = {
 };
 
 /** The pieces of work the community subgraph carries; each brings its resolvers, migrations, rules and demo data. */
-const FEATURES = [communities, residentsModule, wishes, communityServices];
+const FEATURES = [communities, residentsModule, wishes, communityServices, statistics];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Rules = Record<string, any>;
