@@ -6,6 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { randomUUID } from 'node:crypto';
 import { authConfigFromEnvironment, createLogger, createVerifier, json, maskError, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type Identity, type RunningHttpServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
+import { dashboardRoute } from './dashboard';
 
 export interface GatewayContext {
   requestId: string;
@@ -89,6 +90,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     }),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway' }),
+      // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
+      '/dashboard/*': dashboardRoute(),
     },
   });
   logger.info({ url: http.url }, 'gateway ready');

@@ -4,6 +4,7 @@ import {
   TIERS, UNIT_TYPENAMES, type RequestContext, type StatisticsPeriod, type UnitStub,
 } from '@cgp/core';
 import { Community, Grid } from './grid.entity';
+import { GridService } from './grid.service';
 
 @ObjectType({ description: 'Grid cases in a unit’s whole subtree: where they stand now, and what happened in the period asked for.' })
 export class CaseStatistics {
@@ -102,8 +103,8 @@ export const CaseStatisticsService = {
     const value = {
       OPEN: `count(c.id) FILTER (WHERE ${OPEN})`,
       OVERDUE: `count(c.id) FILTER (WHERE ${OPEN} AND c.deadline < now())`,
-      REPORTED: `count(c.id) FILTER (WHERE c.reported_at >= $3 AND c.reported_at < $4)`,
-      CLOSED: `count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $3 AND c.closed_at < $4)`,
+      REPORTED: `count(c.id) FILTER (WHERE c.reported_at >= p.period_from AND c.reported_at < p.period_to)`,
+      CLOSED: `count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= p.period_from AND c.closed_at < p.period_to)`,
     }[metric];
     // Children come from the grids (every community and street below has grids) and from the cases' buildings.
     return ctx.query(
@@ -111,7 +112,10 @@ export const CaseStatisticsService = {
          SELECT DISTINCT subpath(g.path, 0, $5) AS path FROM grid.grid g WHERE g.path <@ $1::ltree AND nlevel(g.path) >= $5
          UNION SELECT DISTINCT subpath(c.path, 0, $5) FROM grid.grid_case c WHERE c.path <@ $1::ltree AND nlevel(c.path) >= $5 AND c.path <@ $2::ltree)
        SELECT subpath(ch.path, -1)::text AS code, ${value}::int AS value, rank() OVER (ORDER BY ${value} DESC)::int AS rank
-         FROM children ch LEFT JOIN grid.grid_case c ON c.path <@ ch.path AND c.path <@ $2::ltree
+         FROM children ch
+         -- Typed here so the period parameters are known even to metrics that do not use them (OPEN, OVERDUE).
+         CROSS JOIN (SELECT $3::timestamptz AS period_from, $4::timestamptz AS period_to) p
+         LEFT JOIN grid.grid_case c ON c.path <@ ch.path AND c.path <@ $2::ltree
         GROUP BY ch.path ORDER BY value DESC, code LIMIT $6`,
       [pathOfCode(code), ctx.scope, p.from, p.to, level, first],
     );
@@ -122,6 +126,17 @@ const stubs = createUnitStubs('the grid subgraph adds its case statistics');
 /** The five unit classes of this subgraph: its own Grid, the Community stub it already has, stubs for the rest. */
 export const UNIT_CLASSES: Record<Tier, ClassType<UnitStub>> = { ...stubs, [Tier.COMMUNITY]: Community, [Tier.GRID]: Grid as unknown as ClassType<UnitStub> };
 export const Unit = createUnitUnion(UNIT_CLASSES);
+
+/**
+ * The union value of a ranked child unit. Grids are this subgraph's own type, resolved here: the whole
+ * row (batched), since the gateway asks this subgraph for their fields. Other tiers are stubs by code,
+ * whose fields the gateway fetches from the subgraphs that own them.
+ */
+async function rankedUnit(ctx: RequestContext, code: string): Promise<{ __typename: string; code: string }> {
+  const tier = tierOfCode(code) as Tier;
+  const own = tier === Tier.GRID ? await GridService.byCode(ctx, code) : null;
+  return { ...own, __typename: UNIT_TYPENAMES[tier], code };
+}
 
 /** Adds caseStatistics, caseTrend and caseRanking to one unit type. */
 function caseStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
@@ -154,7 +169,7 @@ function caseStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
     ): Promise<RankedCaseUnit[]> {
       assertRankingSize(first);
       const rows = await CaseStatisticsService.ranking(ctx, u.code, metric, statisticsPeriod(from, to), first);
-      return rows.map((r) => ({ ...r, unit: { __typename: UNIT_TYPENAMES[tierOfCode(r.code) as Tier], code: r.code } }));
+      return Promise.all(rows.map(async (r) => ({ ...r, unit: await rankedUnit(ctx, r.code) })));
     }
   }
   return UnitCaseStatisticsResolver;
