@@ -219,6 +219,16 @@ describe('dashboard page in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-district-en.png'), fullPage: true });
     await page.click('#lang');
     await expect(page.textContent('[data-kpi="cases"] h3')).resolves.toBe('网格案件');
+
+    // Another period: the year of the demo's assessments; every figure and the trend follow it.
+    const year = { from: '2024-01-01', to: '2025-01-01', year: '2024' };
+    await page.selectOption('#period', '2024');
+    await page.waitForFunction(() => document.querySelector('[data-kpi="assessment"] h3')?.textContent?.includes('2024') && !document.querySelector('#dashboard')!.classList.contains('loading'));
+    expect(await page.$eval('#period-range', (n) => ({ ...(n as HTMLElement).dataset }))).toEqual(year);
+    const api2024 = await apiFigures(platform.gatewayUrl, token, district.code, year);
+    expect(api2024.assessment.assessed).toBeGreaterThan(0);
+    await expectFiguresMatch(page, api2024, district.code);
+    expect((await chartOn(page, '[data-trend="cases"]')).x).toEqual(Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`));
     expect((page as any).problems).toEqual([]);
     await page.close();
   });
