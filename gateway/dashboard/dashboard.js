@@ -626,7 +626,8 @@ async function start() {
 async function loadUnit(code) {
   const sequence = ++loadSequence;
   const tier = tierOfCode(code);
-  Object.assign(state, { unitCode: code, unit: null, ranking: null, error: null, warnings: [], loading: true });
+  // The previous unit stays on screen, dimmed, until the new one arrives.
+  Object.assign(state, { unitCode: code, error: null, warnings: [], loading: true });
   render();
   if (!tier) return fail(new ApiError('BAD_USER_INPUT', `"${code}" is not a unit code`), sequence);
   const period = periodOf(state.periodId);
@@ -642,6 +643,7 @@ async function loadUnit(code) {
   // No unit: the whole lookup was refused (FORBIDDEN outside the caller's scope), or the code names nothing.
   if (!unit) return fail(answer.errors.length ? apiErrorOf(answer.errors) : new ApiError('NOT_FOUND', code), sequence);
   state.unit = unit;
+  state.ranking = null;
   state.warnings = answer.errors; // figures refused or failed one by one: the rest is still shown
   state.loading = false;
   render();
