@@ -7,6 +7,7 @@ import { authConfigFromEnvironment, createLogger, createVerifier, json, maskErro
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
+import { dashboardRoute } from './dashboard';
 
 export type { GatewayContext } from './subgraph-source';
 
@@ -78,6 +79,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     }),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway' }),
+      // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
+      '/dashboard/*': dashboardRoute(),
     },
   });
   logger.info({ url: http.url }, 'gateway ready');

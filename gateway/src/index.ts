@@ -1,3 +1,4 @@
 export * from './gateway';
 export * from './compose';
 export * from './subgraphs';
+export * from './dashboard';

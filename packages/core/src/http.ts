@@ -11,7 +11,11 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: ContextFunction<[{ req: IncomingMessage }], TContext>;
   port: number;
   host?: string;
-  /** Extra routes by path (e.g. /health, /ready, /dashboard). */
+  /**
+   * Extra routes by path (e.g. /health, /ready). A key ending in `/*` is a prefix route: `/dashboard/*`
+   * serves `/dashboard` and every path below it (`/dashboard/`, `/dashboard/app.js`); exact keys win,
+   * then the longest prefix.
+   */
   routes?: Record<string, HttpRoute>;
   /** Body size limit in bytes. */
   maxBodyBytes?: number;
@@ -44,13 +48,26 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** Finds the route for a path: an exact key first, then the longest `<prefix>/*` key covering it. */
+export function routeMatcher(routes: Record<string, HttpRoute>): (pathname: string) => HttpRoute | undefined {
+  const prefixes = Object.keys(routes)
+    .filter((key) => key.endsWith('/*'))
+    .map((key) => ({ base: key.slice(0, -2), route: routes[key] }))
+    .sort((a, b) => b.base.length - a.base.length);
+  return (pathname) => {
+    if (Object.hasOwn(routes, pathname) && !pathname.endsWith('/*')) return routes[pathname];
+    return prefixes.find(({ base }) => pathname === base || pathname.startsWith(`${base}/`))?.route;
+  };
+}
+
 /** Serves an Apollo Server on a plain Node HTTP server at /graphql (and /), plus extra routes. */
 export async function serveApollo<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<RunningHttpServer> {
   const { server, context, routes = {}, maxBodyBytes = 1_000_000, maxBatch = 1 } = options;
+  const findRoute = routeMatcher(routes);
   const http = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
-      const route = routes[url.pathname];
+      const route = findRoute(url.pathname);
       if (route) return await route(req, res);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');

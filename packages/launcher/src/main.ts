@@ -116,6 +116,7 @@ async function main(): Promise<void> {
   if (env.AUTH_JWT_SECRET) {
     const token = await signToken({ sub: 'demo-district-staff', tier: CallerKind.DISTRICT, unit: '411602', roles: [Role.STAFF, Role.AUDITOR] }, env.AUTH_JWT_SECRET, '12h');
     say(`Demo token (Chuanhui district staff, 12 h) — send it as "Authorization: Bearer <token>":\n  ${token}`);
+    say(`Dashboard (opens signed in as that caller): http://localhost:${gatewayPort}/dashboard/#token=${token}`);
     say('More tokens: AUTH_JWT_SECRET=<the secret above> npx -y pnpm@10 token --tier STREET --unit 411602001 --roles STAFF');
   }
 }

@@ -142,6 +142,17 @@ const stubs = createUnitStubs('the grid subgraph adds its case statistics');
 export const UNIT_CLASSES: Record<Tier, ClassType<UnitStub>> = { ...stubs, [Tier.COMMUNITY]: Community, [Tier.GRID]: Grid as unknown as ClassType<UnitStub> };
 export const Unit = createUnitUnion(UNIT_CLASSES);
 
+/**
+ * The union value of a ranked child unit. Grids are this subgraph's own type, resolved here: the whole
+ * row (batched), since the gateway asks this subgraph for their fields. Other tiers are stubs by code,
+ * whose fields the gateway fetches from the subgraphs that own them.
+ */
+async function rankedUnit(ctx: RequestContext, code: string): Promise<{ __typename: string; code: string }> {
+  const tier = tierOfCode(code) as Tier;
+  const own = tier === Tier.GRID ? await GridService.byCode(ctx, code) : null;
+  return { ...own, __typename: UNIT_TYPENAMES[tier], code };
+}
+
 /** Adds caseStatistics, caseTrend and caseRanking to one unit type. */
 function caseStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
   @Resolver(() => unit)
@@ -177,14 +188,7 @@ function caseStatisticsResolver(unit: ClassType<UnitStub>, label: string) {
     ): Promise<RankedCaseUnit[]> {
       assertRankingSize(first);
       const rows = await CaseStatisticsService.ranking(ctx, u.code, metric, statisticsPeriod(from, to), first);
-      // A grid is this subgraph's own type: the gateway reads its fields here, so it must be the whole row (one batched read).
-      return Promise.all(
-        rows.map(async (r) => {
-          const tier = tierOfCode(r.code) as Tier;
-          const own = tier === Tier.GRID ? await GridService.byCode(ctx, r.code) : null;
-          return { ...r, unit: { ...own, __typename: UNIT_TYPENAMES[tier], code: r.code } };
-        }),
-      );
+      return Promise.all(rows.map(async (r) => ({ ...r, unit: await rankedUnit(ctx, r.code) })));
     }
   }
   return UnitCaseStatisticsResolver;
