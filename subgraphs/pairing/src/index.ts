@@ -5,7 +5,8 @@ import { PairingRowLevelSecurity1732000001000 } from './migrations/1732000001000
 import { CreateServiceActivity1732000010000 } from './migrations/1732000010000-create-service-activity';
 import { Enterprise, Pairing, SocialOrganisation } from './pairing.entity';
 import { CommunityPairingsResolver, EnterpriseResolver, PairingResolver, pairingReferenceResolvers, SocialOrganisationResolver } from './pairing.resolver';
-import { pairingVisible, partnerProfile } from './pairing.rules';
+import { pairedCommunityFigures, pairingVisible, partnerProfile } from './pairing.rules';
+import { pairingStatisticsResolvers, unitStubTypes } from './pairing-statistics';
 import {
   activityReferenceResolvers, CommunityPartnerActivitiesResolver, EnterpriseActivityResolver, PairingActivitiesResolver, PartnerActivityResolver,
   SocialOrganisationActivityResolver,
@@ -35,7 +36,18 @@ export const pairingSubgraph: SubgraphDefinition = {
     PartnerActivity: { '*': activityVisible },
     PartnerActivitySummary: { '*': rules.allow },
     PartnerActivityKindCount: { '*': rules.allow },
-    Community: { code: rules.unitBreadcrumb, pairings: rules.unitFull, partnerActivities: rules.unitFull },
+    PairingStatistics: { '*': rules.allow },
+    MonthlyPairingCount: { '*': rules.allow },
+    RankedPairingUnit: { '*': rules.allow },
+    District: { code: rules.unitBreadcrumb, pairingStatistics: rules.unitFull, pairingTrend: rules.unitFull, pairingRanking: rules.unitFull },
+    Street: { code: rules.unitBreadcrumb, pairingStatistics: rules.unitFull, pairingTrend: rules.unitFull, pairingRanking: rules.unitFull },
+    Community: {
+      code: rules.unitBreadcrumb, pairings: rules.unitFull, partnerActivities: rules.unitFull,
+      // Partners read the figures of their own paired communities (their own pairings and activities there).
+      pairingStatistics: pairedCommunityFigures, pairingTrend: pairedCommunityFigures,
+    },
+    Grid: { code: rules.unitBreadcrumb },
+    Building: { code: rules.unitBreadcrumb },
   },
   seed: seedPairing,
   buildSchema: () =>
@@ -44,7 +56,9 @@ export const pairingSubgraph: SubgraphDefinition = {
         resolvers: [
           PairingResolver, SocialOrganisationResolver, EnterpriseResolver, CommunityPairingsResolver,
           PartnerActivityResolver, PairingActivitiesResolver, SocialOrganisationActivityResolver, EnterpriseActivityResolver, CommunityPartnerActivitiesResolver,
+          ...pairingStatisticsResolvers,
         ],
+        orphanedTypes: unitStubTypes,
       },
       { ...pairingReferenceResolvers, ...activityReferenceResolvers },
     ),

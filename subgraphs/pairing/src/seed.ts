@@ -33,6 +33,8 @@ export async function seedPairing(db: Queryable, data: DemoDataset): Promise<voi
     },
     generateActivities(data),
   );
+  // Fresh statistics for the planner of the subtree figures.
+  await db.query(`ANALYZE pairing.social_organisation, pairing.enterprise, pairing.pairing, pairing.service_activity`);
 }
 
 export interface ActivityRow {

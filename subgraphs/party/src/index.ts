@@ -11,10 +11,14 @@ import {
   CommunityServiceReportsResolver, MeetingAttendanceResolver, OrganisationMeetingResolver, PartyMemberLifeResolver, PartyOrganisationLifeResolver,
   partyLifeReferenceResolvers, ResponsibilityPostResolver, ServiceReportResolver, unitReportCountsResolvers,
 } from './party-life.resolver';
+import { partyStatisticsResolvers } from './party-statistics';
 import { seedParty } from './seed';
 import { Building, Community, District, Grid, Street } from './unit.stubs';
 
-const unitStub = { code: rules.unitBreadcrumb, partyOrganisations: rules.unitFull, partyMembers: rules.unitFull };
+const unitStub = {
+  code: rules.unitBreadcrumb, partyOrganisations: rules.unitFull, partyMembers: rules.unitFull,
+  partyStatistics: rules.unitFull, partyTrend: rules.unitFull, partyRanking: rules.unitFull,
+};
 const withReportCounts = { ...unitStub, serviceReportCounts: rules.unitFull };
 
 export const partySubgraph: SubgraphDefinition = {
@@ -42,6 +46,10 @@ export const partySubgraph: SubgraphDefinition = {
     MeetingAttendance: { '*': and(rules.unitStaff, rules.recordInScope) },
     MeetingSummary: { '*': rules.allow },
     ResponsibilityPost: { '*': and(rules.unitStaff, rules.recordInScope) },
+    PartyStatistics: { '*': rules.allow },
+    PartyOrganisationKindCount: { '*': rules.allow },
+    MonthlyPartyCount: { '*': rules.allow },
+    RankedPartyUnit: { '*': rules.allow },
     District: withReportCounts,
     Street: withReportCounts,
     Community: { ...withReportCounts, serviceReports: rules.unitFull },
@@ -55,7 +63,7 @@ export const partySubgraph: SubgraphDefinition = {
         resolvers: [
           PartyOrganisationResolver, PartyMemberResolver, personalDataReadsResolver('party', 'partyPersonalDataReads', 'Party'), ...unitPartyResolvers,
           ServiceReportResolver, OrganisationMeetingResolver, MeetingAttendanceResolver, ResponsibilityPostResolver, PartyMemberLifeResolver,
-          PartyOrganisationLifeResolver, CommunityServiceReportsResolver, ...unitReportCountsResolvers,
+          PartyOrganisationLifeResolver, CommunityServiceReportsResolver, ...unitReportCountsResolvers, ...partyStatisticsResolvers,
         ],
         orphanedTypes: [District, Street, Community, Grid, Building],
       },

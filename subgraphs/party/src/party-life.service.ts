@@ -10,6 +10,7 @@ import {
 } from './party-life.entity';
 import type { AssignPostArgs, LogServiceHoursArgs, RecordMeetingInput, ReportToCommunityArgs } from './party-life.input';
 import { datedConnection, isUniqueViolation, today } from './paging';
+import { perUnitSql, REPORT_COLUMNS, REPORTS_PER_PATH, type ReportFigures } from './subtree-figures';
 
 function grouped<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
   const map = new Map<string, T[]>();
@@ -166,27 +167,15 @@ export const PartyLifeService = {
     );
   },
 
-  /** Reports in each asked unit's subtree: one GROUP BY for every unit of a request. */
+  /** Reports in each asked unit's subtree: one statement for every unit of a request. */
   reportCounts(ctx: RequestContext, unitCode: string): Promise<ServiceReportCounts> {
     return ctx
       .loader<string, ServiceReportCounts>('partyLife.reportCounts', async (codes) => {
-        const rows = await ctx.query<{ code: string; reported: number; accepted: number; rejected: number; members: number; hours: number }>(
-          `SELECT u.code,
-                  count(*) FILTER (WHERE r.status = 'REPORTED')::int AS reported,
-                  count(*) FILTER (WHERE r.status = 'ACCEPTED')::int AS accepted,
-                  count(*) FILTER (WHERE r.status = 'REJECTED')::int AS rejected,
-                  count(DISTINCT r.member_id) FILTER (WHERE r.status <> 'REJECTED')::int AS members,
-                  coalesce(sum(r.service_hours) FILTER (WHERE r.status = 'ACCEPTED'), 0)::float8 AS hours
-             FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
-             JOIN party.service_report r ON r.path <@ u.path
-            WHERE r.path <@ $3::ltree
-            GROUP BY 1`,
-          [codes, codes.map(pathOfCode), ctx.scope],
-        );
+        const rows = await ctx.query<ReportFigures & { code: string }>(perUnitSql(REPORTS_PER_PATH, REPORT_COLUMNS), [codes, codes.map(pathOfCode), ctx.scope]);
         const byCode = new Map(rows.map((r) => [r.code, r]));
         return codes.map((c) => {
-          const r = byCode.get(c);
-          return { reported: r?.reported ?? 0, accepted: r?.accepted ?? 0, rejected: r?.rejected ?? 0, members: r?.members ?? 0, serviceHours: r?.hours ?? 0 };
+          const r = byCode.get(c) as ReportFigures;
+          return { reported: r.reported, accepted: r.accepted, rejected: r.rejected, members: r.reportingMembers, serviceHours: r.acceptedHours };
         });
       })
       .load(unitCode);

@@ -91,10 +91,7 @@ function unitPartyResolver(unit: ClassType<{ code: string }>, label: string) {
 
     @FieldResolver(() => PartyMemberCounts, { description: `Party members anywhere in this ${label}'s subtree, by kind.` })
     async partyMembers(@Root() u: { code: string }, @Ctx() ctx: RequestContext): Promise<PartyMemberCounts> {
-      const byKind = await PartyService.membersInSubtree(ctx, u.code);
-      const resident = byKind.RESIDENT ?? 0;
-      const inService = byKind.IN_SERVICE ?? 0;
-      const floating = byKind.FLOATING ?? 0;
+      const { residentMembers: resident, inServiceMembers: inService, floatingMembers: floating } = await PartyService.membersInSubtree(ctx, u.code);
       return { total: resident + inService + floating, resident, inService, floating };
     }
   }

@@ -1,6 +1,7 @@
 import { childConnection, pathOfCode, rowsByKey, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
 import { PARTY_ORGANISATION_COLUMNS, type PartyOrganisation } from './party-organisation.entity';
 import { PARTY_MEMBER_COLUMNS, type PartyMember } from './party-member.entity';
+import { MEMBER_COLUMNS, MEMBERS_PER_PATH, perUnitSql, type MemberFigures } from './subtree-figures';
 
 const KIND_ORDER = `array_position(ARRAY['DISTRICT_COMMITTEE','STREET_WORKING_COMMITTEE','COMMUNITY_COMMITTEE','GENERAL_BRANCH','BRANCH','GROUP']::varchar[], kind)`;
 
@@ -81,21 +82,13 @@ export const PartyService = {
       .load(organisationId);
   },
 
-  /** Party members living anywhere in a unit's subtree, by kind: one GROUP BY for every unit asked. */
-  membersInSubtree(ctx: RequestContext, unitCode: string): Promise<Record<string, number>> {
+  /** Party members living anywhere in a unit's subtree, by kind: one statement for every unit asked. */
+  membersInSubtree(ctx: RequestContext, unitCode: string): Promise<MemberFigures> {
     return ctx
-      .loader<string, Record<string, number>>('party.membersInSubtree', async (codes) => {
-        const rows = await ctx.query<{ code: string; kind: string; n: number }>(
-          `SELECT u.code, m.kind, count(*)::int AS n
-             FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
-             JOIN party.party_member m ON m.path <@ u.path
-            WHERE m.path <@ $3::ltree
-            GROUP BY 1, 2`,
-          [codes, codes.map(pathOfCode), ctx.scope],
-        );
-        const byCode = new Map<string, Record<string, number>>();
-        for (const r of rows) byCode.set(r.code, { ...(byCode.get(r.code) ?? {}), [r.kind]: r.n });
-        return codes.map((c) => byCode.get(c) ?? {});
+      .loader<string, MemberFigures>('party.membersInSubtree', async (codes) => {
+        const rows = await ctx.query<MemberFigures & { code: string }>(perUnitSql(MEMBERS_PER_PATH, MEMBER_COLUMNS), [codes, codes.map(pathOfCode), ctx.scope]);
+        const byCode = new Map(rows.map((r) => [r.code, r]));
+        return codes.map((c) => byCode.get(c) as MemberFigures);
       })
       .load(unitCode);
   },

@@ -38,6 +38,8 @@ export async function seedParty(db: Queryable, data: DemoDataset): Promise<void>
   await insertRows(db, 'party.responsibility_post', {
     id: (r: PostRow) => r.id, member_id: (r) => r.memberId, post: (r) => r.post, since: (r) => r.since, path: (r) => r.path, assigned_by: (r) => r.assignedBy,
   }, life.posts);
+  // Fresh statistics for the planner: the subtree figures join these tables, and a plan made for empty tables is ruinous on full ones.
+  await db.query(`ANALYZE party.party_organisation, party.party_member, party.service_report, party.service_log, party.organisation_meeting, party.meeting_attendance, party.responsibility_post`);
 }
 
 interface ReportRow {
