@@ -99,7 +99,7 @@ export const VisitsService = {
     const where = `($4::text IS NULL OR status = $4) AND ($5::text IS NULL OR rule = $5)`;
     const params = [due.path, due.year, due.asOf, filter.status ?? null, filter.rule ?? null];
     const [rows, [{ n }]] = await Promise.all([
-      ctx.query<MustVisit>(`${ITEMS} SELECT rule, "residentId", festival, "occasionOn", "windowStart", "dueBy", reason, "visitId", status, key FROM item WHERE ${where} AND ($6::text IS NULL OR key > $6) ORDER BY key LIMIT $7`, [...params, window.after, window.limit + 1]),
+      ctx.query<MustVisit>(`${ITEMS} SELECT rule, "residentId", festival, "occasionOn", "windowStart", "dueBy", reason, "visitId", "residentPath", status, key FROM item WHERE ${where} AND ($6::text IS NULL OR key > $6) ORDER BY key LIMIT $7`, [...params, window.after, window.limit + 1]),
       ctx.query<{ n: number }>(`${ITEMS} SELECT count(*)::int AS n FROM item WHERE ${where}`, params),
     ]);
     return toConnection(rows, window, n, (r) => r.key);
