@@ -1,5 +1,5 @@
 import {
-  badInput, conflict, encodeCursor, forbidden, notFound, pageWindow, pathOfCode, rowsByKey,
+  badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
   type ConnectionData, type PageArgs, type RequestContext,
 } from '@cgp/core';
 import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.entity';
@@ -94,7 +94,8 @@ export const CaseService = {
   /** Takes one step; exactly one of two concurrent steps on the same version wins, the other gets CONFLICT. */
   async step(ctx: RequestContext, action: Step, input: CaseStepInput): Promise<GridCase> {
     const current = await freshCase(ctx, input.caseId);
-    if (!current) throw notFound('No case with this id in your unit');
+    // Unknown and out-of-scope ids get the same answer, so ids cannot be probed.
+    if (!current) throw forbidden('No case with this id in your unit: it is outside your unit or does not exist');
     const role = actingRole(ctx.identity, current, action);
     if (!role) {
       const who = current.queueTier === 'GRID' ? STEPS[action].gridRoles.join(' or ') : `${current.queueTier.toLowerCase()} STAFF`;

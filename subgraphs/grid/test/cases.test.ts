@@ -116,7 +116,8 @@ describe('grid cases', () => {
       const res = await step(who, 'dispatchCase', c.id, 1);
       expect(`${who}: ${code(res)}`).toBe(`${who}: FORBIDDEN`);
     }
-    expect(code(await step('otherManager', 'dispatchCase', c.id, 1))).toBe('NOT_FOUND'); // outside its subtree the case does not exist for it
+    expect(code(await step('otherManager', 'dispatchCase', c.id, 1))).toBe('FORBIDDEN'); // outside its subtree: the same answer as for an id that does not exist
+    expect(code(await step('manager', 'dispatchCase', '00000000-0000-4000-8000-000000000000', 1))).toBe('FORBIDDEN'); // an id that does not exist
     expect((await load(c.id)).version).toBe(1);
     const dispatched = await step('manager', 'dispatchCase', c.id, 1);
     expect(code(await step('supervisor', 'startCase', c.id, 2))).toBe('FORBIDDEN');
