@@ -20,3 +20,4 @@ export * from './peer';
 export * from './validation';
 export * from './unit-stubs';
 export * from './statistics';
+export * from './dated-list';

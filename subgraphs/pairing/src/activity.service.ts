@@ -5,7 +5,7 @@ import {
 import { PAIRING_COLUMNS, type Pairing } from './pairing.entity';
 import { ACTIVITY_COLUMNS, PartnerActivityKind, type PartnerActivity, type PartnerActivitySummary } from './activity.entity';
 import type { EndPairingArgs, RecordPartnerActivityInput } from './activity.input';
-import { datedConnection, today } from './paging';
+import { chinaToday as today, datedConnection } from '@cgp/core';
 
 /** The SQL condition (on alias `t`, parameter $4) under which the caller sees an activity: staff inside their subtree, a partner its own. */
 function visibleActivities(ctx: RequestContext): { sql: string; param: string } {

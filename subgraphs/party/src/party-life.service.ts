@@ -9,7 +9,7 @@ import {
   type MeetingAttendance, type MeetingSummary, type OrganisationMeeting, type ResponsibilityPost, type ServiceLog, type ServiceReport, type ServiceReportCounts,
 } from './party-life.entity';
 import type { AssignPostArgs, LogServiceHoursArgs, RecordMeetingInput, ReportToCommunityArgs } from './party-life.input';
-import { datedConnection, isUniqueViolation, today } from './paging';
+import { chinaToday as today, datedConnection, isUniqueViolation } from '@cgp/core';
 import { perUnitSql, REPORT_COLUMNS, REPORTS_PER_PATH, type ReportFigures } from './subtree-figures';
 
 function grouped<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {

@@ -1,3 +1,4 @@
+import { chinaToday } from '@cgp/core';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 const SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -11,9 +12,7 @@ export function isIsoDate(value: string): boolean {
 }
 
 /** Today's date (YYYY-MM-DD) in China Standard Time, where the platform's units are. */
-export function todayInChina(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
+export const todayInChina = chinaToday;
 
 function parse(value: unknown): string {
   if (typeof value !== 'string' || !isIsoDate(value)) {

@@ -1,4 +1,6 @@
-import { badInput, encodeCursor, pageWindow, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { badInput } from './errors';
+import { encodeCursor, pageWindow, type ConnectionData, type PageArgs } from './pagination';
+import type { RequestContext } from './context';
 
 export interface DatedListSpec {
   /** Loader name, unique per list. */
@@ -71,11 +73,6 @@ export function datedConnection<T extends { id: string }>(ctx: RequestContext, s
     });
   });
   return loader.load(parentKey);
-}
-
-/** Today's date in China Standard Time (UTC+8), YYYY-MM-DD: the platform's calendar. */
-export function today(): string {
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** Maps a unique-violation from PostgreSQL to `onDuplicate()`; rethrows anything else. */
