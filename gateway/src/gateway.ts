@@ -8,10 +8,11 @@ import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
 import { dashboardRoute } from './dashboard';
+import { partnerApiHooks, type PartnerApiSettings } from './partner-api';
 
 export type { GatewayContext } from './subgraph-source';
 
-export interface GatewayOptions {
+export interface GatewayOptions extends PartnerApiSettings {
   port?: number;
   host?: string;
   /** Supergraph SDL; defaults to the committed gateway/supergraph.graphql. */
@@ -43,11 +44,15 @@ export function subgraphUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = createLogger('gateway');
   const overrides = options.subgraphUrls ?? subgraphUrlsFromEnvironment();
-  const verify = createVerifier(options.auth ?? authConfigFromEnvironment());
+  const auth = options.auth ?? authConfigFromEnvironment();
+  const verify = createVerifier(auth);
   const fetchOptions = { ...subgraphFetchFromEnvironment(), ...options.subgraphFetch };
   const sources: SubgraphSource[] = [];
+  const supergraphSdl = options.supergraphSdl ?? readCommittedSupergraph();
+  // Partner API keys, the partner safelist and per-caller rate limits (partner-api.ts).
+  const partnerApi = partnerApiHooks(options, { auth, verify, supergraphSdl, pairingUrl: overrides.pairing, timeoutMs: fetchOptions.timeoutMs });
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
+    supergraphSdl,
     buildService: ({ name, url }) => {
       const source = new SubgraphSource(name, overrides[name] ?? url ?? '', fetchOptions);
       sources.push(source);
@@ -63,7 +68,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     introspection: guarded.introspection,
     validationRules: guarded.validationRules,
     allowBatchedHttpRequests: guarded.allowBatchedHttpRequests,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...guarded.plugins],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...guarded.plugins, ...partnerApi.plugins],
   });
   await server.start();
   const http = await serveApollo<GatewayContext>({
@@ -72,15 +77,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     host: options.host,
     maxBatch: limits.maxBatch,
     // The gateway refuses unauthenticated callers before planning anything; subgraphs verify again.
+    // A partner API key is checked here too, and replaced by a short-lived token for the subgraphs.
     context: async ({ req }: { req: IncomingMessage }) => ({
-      identity: await verify(req.headers.authorization),
+      ...(await partnerApi.authenticate(req)),
       requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
-      authorization: req.headers.authorization,
     }),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway' }),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
       '/dashboard/*': dashboardRoute(),
+      // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).
+      ...partnerApi.routes,
     },
   });
   logger.info({ url: http.url }, 'gateway ready');

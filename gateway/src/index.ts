@@ -2,3 +2,7 @@ export * from './gateway';
 export * from './compose';
 export * from './subgraphs';
 export * from './dashboard';
+export * from './partner-api';
+export * from './partner-auth';
+export * from './rate-limit';
+export * from './safelist';

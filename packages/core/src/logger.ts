@@ -7,6 +7,7 @@ export function createLogger(service: string): Logger {
     name: service,
     level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
     base: { service },
-    redact: ['req.headers.authorization', '*.authorization'],
+    // Credentials never reach a log: tokens and partner API keys.
+    redact: ['req.headers.authorization', '*.authorization', 'req.headers["x-api-key"]', '*["x-api-key"]', '*.apiKey'],
   });
 }

@@ -6,10 +6,10 @@ import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { RequestContext } from './context';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
 import { appDatabaseUrl, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
-import { authConfigFromEnvironment, createVerifier, type AuthConfig } from './auth/verify';
+import { authConfigFromEnvironment, createVerifier, type AuthConfig, type Verifier } from './auth/verify';
 import { protect } from './auth/permissions';
 import type { IRules } from 'graphql-shield/typings/types';
-import { json, serveApollo, type RunningHttpServer } from './http';
+import { json, serveApollo, type HttpRoute, type RunningHttpServer } from './http';
 import { createLogger, type Logger } from './logger';
 
 /** Everything the platform needs to know about one subgraph. */
@@ -24,6 +24,11 @@ export interface SubgraphDefinition {
   permissions: Record<string, IRules>;
   /** Inserts this subgraph's share of the demo dataset (its own tables only). */
   seed(db: Queryable, dataset: unknown): Promise<void>;
+  /**
+   * Extra HTTP routes beside /graphql (e.g. the pairing subgraph's partner-key checks for the gateway),
+   * given the subgraph's application data source and its token verifier.
+   */
+  routes?(db: DataSource, verify: Verifier): Record<string, HttpRoute>;
 }
 
 function peerUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
@@ -38,6 +43,8 @@ function peerUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<s
 /** Masks anything that is not a deliberate, coded GraphQL error: no SQL, stack or internals reach a caller. */
 export function maskError(logger: Logger) {
   const deliberate = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE']);
+  // The gateway's partner API refusals (gateway/src/safelist.ts, rate-limit.ts).
+  deliberate.add('PERSISTED_QUERY_NOT_IN_SAFELIST').add('RATE_LIMITED');
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
     if (code && deliberate.has(code)) {
@@ -125,6 +132,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     context: async ({ req }: { req: IncomingMessage }) =>
       new RequestContext(db, await verify(req.headers.authorization), req.headers['x-request-id'] as string | undefined, req.headers.authorization, peers),
     routes: {
+      ...def.routes?.(db, verify),
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: def.name }),
       '/ready': async (_req, res) => {
         try {

@@ -73,11 +73,20 @@ export interface InProcessPlatform {
   stop(): Promise<void>;
 }
 
-/** Starts all seven subgraphs and the gateway in this process, each on its own HTTP port. */
+/** Gateway options a test may set on the platform it starts. */
+export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi'>;
+
+/**
+ * Starts all seven subgraphs and the gateway in this process, each on its own HTTP port.
+ *
+ * The gateway runs without per-caller rate limits and without the partner safelist unless the test
+ * asks for them (`rateLimits`, `partnerSafelist: true`): scope tests send many ad-hoc operations, partner
+ * ones included, to reach each subgraph's own defences. gateway/test/partner-api.test.ts tests both.
+ */
 export async function startPlatform(
   databaseUrl: string,
   defs: readonly SubgraphDefinition[] = SUBGRAPHS,
-  gatewayOptions: Pick<GatewayOptions, 'limits'> = {},
+  gatewayOptions: PlatformGatewayOptions = {},
 ): Promise<InProcessPlatform> {
   const started: Record<string, StartedSubgraph> = {};
   // Filled once every subgraph listens: the subgraphs reach each other through it.
@@ -85,6 +94,8 @@ export async function startPlatform(
   for (const def of defs) started[def.name] = await startSubgraph(def, { port: 0, databaseUrl, auth: TEST_AUTH, peers });
   for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
+    rateLimits: false,
+    partnerSafelist: false,
     ...gatewayOptions,
     port: 0,
     auth: TEST_AUTH,

@@ -13,11 +13,18 @@ import {
 } from './activity.resolver';
 import { activityVisible } from './activity.rules';
 import { seedPairing } from './seed';
+import { CreatePartnerApiKey1732000080000 } from './migrations/1732000080000-create-partner-api-key';
+import { PartnerApiKeyResolver } from './api-key.resolver';
+import { apiKeyVisible, districtStaff } from './api-key.rules';
+import { partnerKeyRoutes } from './api-key.routes';
+
+export * from './api-key.secret';
+export type { PartnerKeyPrincipal } from './api-key.routes';
 
 export const pairingSubgraph: SubgraphDefinition = {
   name: 'pairing',
   entities: [SocialOrganisation, Enterprise, Pairing],
-  migrations: [CreatePairing1732000000000, PairingRowLevelSecurity1732000001000, CreateServiceActivity1732000010000],
+  migrations: [CreatePairing1732000000000, PairingRowLevelSecurity1732000001000, CreateServiceActivity1732000010000, CreatePartnerApiKey1732000080000],
   permissions: {
     Query: {
       pairing: rules.allow,
@@ -27,9 +34,13 @@ export const pairingSubgraph: SubgraphDefinition = {
       enterprises: rules.allow,
       partnerActivity: rules.allow,
       partnerActivitySummary: rules.allow,
+      partnerApiKeys: districtStaff,
     },
     // Partners and community staff record activities (the service checks whose pairing it is); only staff end pairings.
-    Mutation: { recordPartnerActivity: rules.allow, endPairing: rules.unitStaff },
+    Mutation: { recordPartnerActivity: rules.allow, endPairing: rules.unitStaff, createPartnerApiKey: districtStaff, revokePartnerApiKey: districtStaff },
+    // Partner API keys: district STAFF of the issuing district only; the key itself appears once, in CreatedPartnerApiKey.
+    PartnerApiKey: { '*': apiKeyVisible },
+    CreatedPartnerApiKey: { '*': rules.allow },
     SocialOrganisation: { '*': partnerProfile },
     Enterprise: { '*': partnerProfile },
     Pairing: { '*': pairingVisible },
@@ -50,6 +61,8 @@ export const pairingSubgraph: SubgraphDefinition = {
     Building: { code: rules.unitBreadcrumb },
   },
   seed: seedPairing,
+  // The gateway's partner-key checks (API keys used directly, tokens exchanged for them).
+  routes: partnerKeyRoutes,
   buildSchema: () =>
     buildFederatedSchema(
       {
@@ -57,6 +70,7 @@ export const pairingSubgraph: SubgraphDefinition = {
           PairingResolver, SocialOrganisationResolver, EnterpriseResolver, CommunityPairingsResolver,
           PartnerActivityResolver, PairingActivitiesResolver, SocialOrganisationActivityResolver, EnterpriseActivityResolver, CommunityPartnerActivitiesResolver,
           ...pairingStatisticsResolvers,
+          PartnerApiKeyResolver,
         ],
         orphanedTypes: unitStubTypes,
       },

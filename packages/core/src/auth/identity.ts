@@ -63,6 +63,8 @@ export interface Identity {
   org?: string;
   /** Codes of the communities a partner is paired with (their names are the partner's breadcrumb). */
   communities: string[];
+  /** For a partner token the gateway issued from an API key: that key's id (checked for revocation at the gateway). */
+  apiKey?: string;
 }
 
 export const claimsSchema = z
@@ -73,6 +75,8 @@ export const claimsSchema = z
     roles: z.array(z.nativeEnum(Role)).default([]),
     org: z.string().uuid().optional(),
     communities: z.array(z.string().regex(/^\d{12}$/)).default([]),
+    /** The partner API key a gateway-issued partner token was made from. */
+    key: z.string().uuid().optional(),
   })
   .superRefine((c, ctx) => {
     if (c.tier === CallerKind.PARTNER) {
@@ -80,6 +84,7 @@ export const claimsSchema = z
       if (c.unit) ctx.addIssue({ code: 'custom', message: 'a PARTNER token has no unit claim' });
       return;
     }
+    if (c.key) ctx.addIssue({ code: 'custom', message: 'only a PARTNER token carries the key claim' });
     if (!c.unit) {
       ctx.addIssue({ code: 'custom', message: `a ${c.tier} token needs the unit claim` });
       return;
@@ -102,6 +107,7 @@ export function identityFromClaims(payload: unknown): Identity {
     roles: c.roles,
     org: c.org,
     communities: isUnit ? [] : c.communities,
+    apiKey: isUnit ? undefined : c.key,
   };
 }
 

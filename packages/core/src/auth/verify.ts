@@ -1,7 +1,8 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { GraphQLError } from 'graphql';
+import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { ZodError } from 'zod';
 import { unauthenticated } from '../errors';
-import { identityFromClaims, type Identity } from './identity';
+import { CallerKind, identityFromClaims, type Identity } from './identity';
 
 export interface AuthConfig {
   /** HS256 shared secret (local and tests). */
@@ -29,18 +30,36 @@ export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
 
 export type Verifier = (authorization: string | undefined) => Promise<Identity>;
 
-/** Verifies `Authorization: Bearer <JWT>` and returns the caller; anything else is UNAUTHENTICATED. */
+const PROVIDER_ALGORITHMS = ['RS256', 'ES256', 'PS256'];
+
+/**
+ * Verifies `Authorization: Bearer <JWT>` and returns the caller; anything else is UNAUTHENTICATED.
+ *
+ * Locally every token is HS256 with the shared secret. With an OIDC provider (`jwksUrl`), staff tokens
+ * are the provider's (RS256/ES256/PS256, issuer and audience checked); when a secret is set as well,
+ * HS256 tokens signed with it are accepted too, but only PARTNER tokens: those are the short-lived
+ * tokens the gateway issues for partner API keys.
+ */
 export function createVerifier(config: AuthConfig): Verifier {
-  const key: Uint8Array | JWTVerifyGetKey = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : new TextEncoder().encode(config.secret);
-  const algorithms = config.jwksUrl ? ['RS256', 'ES256', 'PS256'] : ['HS256'];
+  const secret = config.secret ? new TextEncoder().encode(config.secret) : undefined;
+  const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
   return async (authorization) => {
     if (!authorization) throw unauthenticated('Sign in: send Authorization: Bearer <token>');
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+    const token = match[1];
     try {
-      const { payload } = await jwtVerify(match[1], key as Uint8Array, { algorithms, issuer: config.issuer, audience: config.audience });
-      return identityFromClaims(payload);
+      const alg = decodeProtectedHeader(token).alg;
+      if (jwks && (alg !== 'HS256' || !secret)) {
+        const { payload } = await jwtVerify(token, jwks, { algorithms: PROVIDER_ALGORITHMS, issuer: config.issuer, audience: config.audience });
+        return identityFromClaims(payload);
+      }
+      const { payload } = await jwtVerify(token, secret as Uint8Array, { algorithms: ['HS256'], issuer: jwks ? undefined : config.issuer, audience: jwks ? undefined : config.audience });
+      const identity = identityFromClaims(payload);
+      if (jwks && identity.kind !== CallerKind.PARTNER) throw unauthenticated('Staff tokens come from the identity provider: this HS256 token is not accepted');
+      return identity;
     } catch (error) {
+      if (error instanceof GraphQLError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired: get a new one');
       if (error instanceof ZodError) throw unauthenticated(`The token's claims are not valid: ${error.issues.map((i) => i.message).join('; ')}`);
       throw unauthenticated('The token is not valid (bad signature, issuer, audience or format)');
