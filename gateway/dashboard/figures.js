@@ -329,10 +329,10 @@ const DASHBOARD = {
       tiers: WITH_CHILDREN,
       title: { zh: '社区服务', en: 'Community work' },
       series: [
-        { key: 'errandsDone', label: { zh: '代办办结', en: 'Errands done' } },
-        { key: 'wishesPosted', label: { zh: '心愿发布', en: 'Wishes posted' }, tiers: DISTRICT_TO_COMMUNITY },
-        { key: 'volunteerActivities', label: { zh: '志愿活动', en: 'Volunteer activities' }, tiers: DISTRICT_TO_COMMUNITY },
-        { key: 'visitsMade', label: { zh: '入户走访（右轴）', en: 'Visits made (right)' }, axis: 1 },
+        { key: 'errandsDone', label: { zh: '代办办结', en: 'Errands' } },
+        { key: 'wishesPosted', label: { zh: '心愿发布', en: 'Wishes' }, tiers: DISTRICT_TO_COMMUNITY },
+        { key: 'volunteerActivities', label: { zh: '志愿活动', en: 'Volunteering' }, tiers: DISTRICT_TO_COMMUNITY },
+        { key: 'visitsMade', label: { zh: '入户走访（右轴）', en: 'Visits (right)' }, axis: 1 },
       ],
     },
     {
