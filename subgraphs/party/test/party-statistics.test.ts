@@ -1,6 +1,7 @@
 import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo, type PartyMemberSeed } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { SUBGRAPHS } from '@cgp/gateway';
+import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { generatePartyLife } from '../src/seed';
 
 /**
@@ -96,7 +97,7 @@ describe('party statistics', () => {
     [...values].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, value]) => ({ code: c, value, rank: 1 + values.filter(([, v]) => v > value).length }));
 
   beforeAll(async () => {
-    platform = await startPlatform(await preparedDatabase({ dataset: demo }));
+    platform = await startPlatform(await preparedDatabase({ dataset: demo }), SUBGRAPHS, NO_COST_LIMIT); // the SQL-count case asks 100 per level
     const tokens: Record<string, Record<string, unknown>> = {
       district: { tier: 'DISTRICT', unit: district.code, roles: ['STAFF'], sub: 'district-staff' },
       street: { tier: 'STREET', unit: street.code, roles: ['STAFF'], sub: 'street-staff' },
