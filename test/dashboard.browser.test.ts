@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemo } from '@cgp/demo-data';
-import { gql, preparedDatabase, startPlatform, tokenFor, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, preparedDatabase, startPlatform, tokenFor, type InProcessPlatform } from '@cgp/testing';
 
 /*
  * The reference dashboard page (/dashboard) in a real browser: Debian's Chromium driven by playwright-core
@@ -28,31 +28,73 @@ function expectedPeriod(): { from: string; to: string; year: string } {
   return { from: day(m - 11), to: day(m + 1), year: String(y - 1) };
 }
 
-/** The KPI figures the API has on every dashboard unit type today, as `<kpi id>.<key>` of the page → query path. */
-const FIGURES: Record<string, { field: string; keys: string[]; args?: string; tiers: string[] }> = {
-  cases: { field: 'caseStatistics', args: '(from: $from, to: $to)', keys: ['open', 'overdue', 'reportedInPeriod', 'closedInPeriod', 'medianHandlingHours'], tiers: ['District', 'Street', 'Community', 'Grid'] },
-  buildingWork: { field: 'buildingWorkStatistics', args: '(from: $from, to: $to)', keys: ['buildingsWithLeader', 'opinions', 'residentsHeard', 'checks', 'problemsFound'], tiers: ['District', 'Street', 'Community', 'Grid'] },
-  party: { field: 'partyMembers', keys: ['total', 'resident', 'inService', 'floating'], tiers: ['District', 'Street', 'Community', 'Grid'] },
-  serviceReports: { field: 'serviceReportCounts', keys: ['members', 'accepted', 'reported', 'serviceHours'], tiers: ['District', 'Street', 'Community'] },
-  tasks: { field: 'taskStatistics', keys: ['admitted', 'open', 'refused', 'pending', 'fundingReceived'], tiers: ['District', 'Street'] },
-  assessment: { field: 'assessmentStatistics', args: '(period: $year)', keys: ['assessed', 'averageTotal', 'highestTotal', 'lowestTotal'], tiers: ['District', 'Street', 'Community'] },
+/* What the page must show, per unit type, written out here from the schema (not taken from the page's configuration). */
+const ALL = ['District', 'Street', 'Community', 'Grid', 'Building'];
+const WITH_CHILDREN = ['District', 'Street', 'Community', 'Grid'];
+const TO_COMMUNITY = ['District', 'Street', 'Community'];
+const UPPER = ['District', 'Street'];
+const PERIOD_ARGS = '(from: $from, to: $to)';
+/** A figure key, or [key, the unit types that have it when fewer than its domain's]. */
+type Key = string | [string, string[]];
+const only = (tiers: string[], keys: string[]): Key[] => keys.map((k) => [k, tiers]);
+
+/** The figure cards: page id of the domain → statistics field, its arguments, the unit types that have it, its figures. */
+const FIGURES: Record<string, { field: string; args?: string; tiers: string[]; keys: Key[] }> = {
+  population: { field: 'populationStatistics', tiers: ALL, keys: ['residents', 'households', ['population', TO_COMMUNITY], 'keyPersons', 'disabled', 'aged70OrOver', 'aged90OrOver'] },
+  cases: { field: 'caseStatistics', args: PERIOD_ARGS, tiers: ALL, keys: ['open', 'overdue', 'reportedInPeriod', 'closedInPeriod', 'medianHandlingHours'] },
+  buildingWork: { field: 'buildingWorkStatistics', args: PERIOD_ARGS, tiers: ALL, keys: ['buildingsWithLeader', 'opinions', 'residentsHeard', 'checks', 'problemsFound'] },
+  communityWork: {
+    field: 'communityWorkStatistics',
+    args: PERIOD_ARGS,
+    tiers: WITH_CHILDREN,
+    keys: [
+      'mustVisitsDue', 'mustVisitsDone', 'mustVisitsLate', 'livelihoodAgents', 'openErrands', 'errandsDoneInPeriod',
+      // Kept per community: null for a grid, so not shown there.
+      ...only(TO_COMMUNITY, ['openWishes', 'claimedWishes', 'wishesPostedInPeriod', 'wishesFulfilledInPeriod', 'volunteers', 'volunteerActivitiesInPeriod', 'volunteerBeneficiariesInPeriod', 'jointMeetingsInPeriod', 'openResolutions']),
+    ],
+  },
+  party: {
+    field: 'partyStatistics',
+    args: PERIOD_ARGS,
+    tiers: ALL,
+    keys: ['members', 'residentMembers', 'inServiceMembers', 'floatingMembers', 'organisations', 'meetingsHeld', 'attendanceRate', 'inServiceReported', 'inServiceAccepted', 'serviceHours'],
+  },
+  pairing: { field: 'pairingStatistics', args: PERIOD_ARGS, tiers: TO_COMMUNITY, keys: ['activePairings', 'socialOrganisations', 'enterprises', 'activities', 'volunteers', 'beneficiaries'] },
+  tasks: { field: 'taskStatistics', args: PERIOD_ARGS, tiers: TO_COMMUNITY, keys: ['open', 'pending', 'refused', 'fundingReceived', 'submittedInPeriod', 'admittedInPeriod'] },
+  assessment: { field: 'assessmentStatistics', args: '(period: $year)', tiers: TO_COMMUNITY, keys: ['averageTotal', ...only(UPPER, ['highestTotal', 'lowestTotal', 'assessed'])] },
 };
 
-const TYPENAME_BY_LENGTH: Record<number, string> = { 6: 'District', 9: 'Street', 12: 'Community', 15: 'Grid' };
+/** The trend charts: page id → trend field, the unit types that have it, its series; `sums`: series → the period figure its months add up to. */
+const TRENDS: Record<string, { field: string; tiers: string[]; series: Key[]; sums: Record<string, string> }> = {
+  cases: { field: 'caseTrend', tiers: ALL, series: ['reported', 'closed'], sums: { reported: 'cases.reportedInPeriod', closed: 'cases.closedInPeriod' } },
+  communityWork: {
+    field: 'communityWorkTrend',
+    tiers: WITH_CHILDREN,
+    series: ['errandsDone', 'visitsMade', ...only(TO_COMMUNITY, ['wishesPosted', 'volunteerActivities'])],
+    sums: { errandsDone: 'communityWork.errandsDoneInPeriod', wishesPosted: 'communityWork.wishesPostedInPeriod', volunteerActivities: 'communityWork.volunteerActivitiesInPeriod' },
+  },
+  party: { field: 'partyTrend', tiers: ALL, series: ['meetingsHeld', 'inServiceReported', 'inServiceAccepted'], sums: { meetingsHeld: 'party.meetingsHeld', inServiceReported: 'party.inServiceReported' } },
+  pairing: { field: 'pairingTrend', tiers: TO_COMMUNITY, series: ['activities', 'beneficiaries'], sums: { activities: 'pairing.activities', beneficiaries: 'pairing.beneficiaries' } },
+  tasks: { field: 'taskTrend', tiers: TO_COMMUNITY, series: ['submitted', 'admitted', 'rejected', 'done'], sums: { submitted: 'tasks.submittedInPeriod', admitted: 'tasks.admittedInPeriod' } },
+  buildingWork: { field: 'buildingWorkTrend', tiers: ALL, series: ['opinions', 'checks', 'problemsFound'], sums: { opinions: 'buildingWork.opinions', checks: 'buildingWork.checks', problemsFound: 'buildingWork.problemsFound' } },
+};
 
-/** The API's answer for the figures of one unit, with the token of the page. */
+const TYPENAME_BY_LENGTH: Record<number, string> = { 6: 'District', 9: 'Street', 12: 'Community', 15: 'Grid', 18: 'Building' };
+const keysOf = (keys: Key[], typename: string) => keys.filter((k) => typeof k === 'string' || k[1].includes(typename)).map((k) => (typeof k === 'string' ? k : k[0]));
+const cardsOf = (typename: string) => Object.entries(FIGURES).filter(([, f]) => f.tiers.includes(typename));
+const trendsOf = (typename: string) => Object.entries(TRENDS).filter(([, f]) => f.tiers.includes(typename));
+
+/** The API's answer for the figures and trends of one unit, with the token of the page. */
 async function apiFigures(url: string, token: string, code: string, period: { from: string; to: string; year: string }) {
   const typename = TYPENAME_BY_LENGTH[code.length];
-  const figures = Object.entries(FIGURES).filter(([, f]) => f.tiers.includes(typename));
-  const fields = figures.map(([id, f]) => `${id}: ${f.field}${f.args ?? ''} { ${f.keys.join(' ')} }`).join('\n');
-  const year = figures.some(([, f]) => f.args?.includes('$year')) ? ', $year: String!' : '';
+  const cards = cardsOf(typename);
+  const fields = cards.map(([id, f]) => `${id}: ${f.field}${f.args ?? ''} { ${keysOf(f.keys, typename).join(' ')} }`);
+  const trends = trendsOf(typename).map(([id, t]) => `trend_${id}: ${t.field}(from: $from, to: $to) { month ${keysOf(t.series, typename).join(' ')} }`);
+  const year = cards.some(([, f]) => f.args?.includes('$year')) ? ', $year: String!' : '';
   const res = await gql(
     url,
     `query ($code: String!, $from: String, $to: String${year}) { unit(code: $code) { ... on ${typename} {
-      ${fields}
-      caseTrend(from: $from, to: $to) { month reported closed }
-      overdue: caseRanking(metric: OVERDUE, first: 20, from: $from, to: $to) { rank value code }
-      reported: caseRanking(metric: REPORTED, first: 20, from: $from, to: $to) { rank value code }
+      ${[...fields, ...trends].join('\n      ')}
     } } }`,
     { code, from: period.from, to: period.to, ...(year ? { year: period.year } : {}) },
     { authorization: `Bearer ${token}` },
@@ -61,10 +103,26 @@ async function apiFigures(url: string, token: string, code: string, period: { fr
   return res.data.unit;
 }
 
-/** The figures shown on the page: `<kpi>.<key>` → the number as displayed (null for "—"). */
-async function pageFigures(page: Page): Promise<Record<string, { text: string; format: string }>> {
-  return page.$$eval('#kpis [data-figure]', (nodes) =>
-    Object.fromEntries(nodes.map((n) => [(n as HTMLElement).dataset.figure!, { text: n.querySelector('.num')!.textContent!, format: (n as HTMLElement).dataset.format! }])),
+/** The API's ranking of a unit's children by one metric (`args` as the field takes them). */
+async function apiRanking(url: string, token: string, code: string, field: string, args: string) {
+  const typename = TYPENAME_BY_LENGTH[code.length];
+  const res = await gql(url, `query ($code: String!) { unit(code: $code) { ... on ${typename} { ranking: ${field}(${args}) { rank value code } } } }`, { code }, { authorization: `Bearer ${token}` });
+  expect(res.errors).toBeUndefined();
+  return res.data.unit.ranking as { rank: number; value: number; code: string }[];
+}
+
+/** A figure of the API's answer by its page id `<domain>.<key>`. */
+const apiValue = (api: Record<string, any>, id: string) => {
+  const [domain, key] = id.split('.');
+  return api[domain]?.[key] as number | null | undefined;
+};
+
+/** The figures shown in the domain cards (or the headline tiles): `<domain>.<key>` → the number as displayed and its format. */
+async function pageFigures(page: Page, selector = '#domains [data-figure]', attribute = 'figure'): Promise<Record<string, { text: string; format: string }>> {
+  return page.$$eval(
+    selector,
+    (nodes, attr) => Object.fromEntries(nodes.map((n) => [(n as HTMLElement).dataset[attr]!, { text: n.querySelector('.num')!.textContent!, format: (n as HTMLElement).dataset.format! }])),
+    attribute,
   );
 }
 
@@ -73,25 +131,48 @@ function shownNumber(text: string): number | null {
   return Number(text.replace(/[^\d.-]/g, ''));
 }
 
-/** Every figure the API has for this unit is on the page with the API's value (decimals as shown, to 0.1). */
+/** A value as the page must show it: integers whole, decimals and scores to 0.1, rates as a percentage to 0.1. */
+function asShown(value: number | null | undefined, format: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (format === 'int' || format === 'yuan') return Math.round(value);
+  if (format === 'percent') return Math.round(value * 1000) / 10;
+  return Math.round(value * 10) / 10;
+}
+
+/**
+ * Exactly the figures the API has for this unit are in the cards, each with the API's value; every headline
+ * tile is one of them with the same value.
+ */
 async function expectFiguresMatch(page: Page, api: Record<string, any>, code: string) {
   const shown = await pageFigures(page);
   const typename = TYPENAME_BY_LENGTH[code.length];
-  let compared = 0;
-  for (const [id, f] of Object.entries(FIGURES)) {
-    if (!f.tiers.includes(typename)) continue;
-    for (const key of f.keys) {
-      const figure = shown[`${id}.${key}`];
-      expect({ figure: `${id}.${key}`, present: Boolean(figure) }).toEqual({ figure: `${id}.${key}`, present: true });
-      const expected = api[id][key] as number | null;
-      const value = shownNumber(figure.text);
-      if (expected === null) expect(value).toBeNull();
-      else if (figure.format === 'int' || figure.format === 'yuan') expect({ figure: `${id}.${key}`, value }).toEqual({ figure: `${id}.${key}`, value: Math.round(expected) });
-      else expect({ figure: `${id}.${key}`, value }).toEqual({ figure: `${id}.${key}`, value: Math.round(expected * 10) / 10 });
-      compared++;
-    }
+  const expected = cardsOf(typename).flatMap(([id, f]) => keysOf(f.keys, typename).map((key) => `${id}.${key}`));
+  expect(Object.keys(shown).sort()).toEqual([...expected].sort());
+  for (const id of expected) {
+    expect({ figure: id, value: shownNumber(shown[id].text) }).toEqual({ figure: id, value: asShown(apiValue(api, id), shown[id].format) });
   }
-  return compared;
+  expect(await page.$$eval('#headline .headline-tile', (tiles) => tiles.length)).toBeGreaterThanOrEqual(4);
+  const headline = await pageFigures(page, '#headline [data-headline]', 'headline');
+  for (const [id, { text, format }] of Object.entries(headline)) {
+    expect(expected).toContain(id);
+    expect({ headline: id, value: shownNumber(text) }).toEqual({ headline: id, value: asShown(apiValue(api, id), format) });
+  }
+  return expected.length;
+}
+
+/** Every trend chart the API has for this unit is drawn with the API's months and monthly series. */
+async function expectTrendsMatch(page: Page, api: Record<string, any>, code: string) {
+  const typename = TYPENAME_BY_LENGTH[code.length];
+  const shown = await page.$$eval('#trends [data-trend]', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.trend!));
+  expect(shown.sort()).toEqual(trendsOf(typename).map(([id]) => id).sort());
+  for (const [id, trend] of trendsOf(typename)) {
+    const rows = api[`trend_${id}`] as Record<string, any>[];
+    const chart = await chartOn(page, `[data-trend="${id}"]`);
+    expect(chart.canvas).toBe(true);
+    expect({ trend: id, months: chart.x }).toEqual({ trend: id, months: rows.map((r) => r.month) });
+    const sorted = (series: unknown[][]) => series.map((s) => JSON.stringify(s)).sort();
+    expect({ trend: id, series: sorted(chart.series) }).toEqual({ trend: id, series: sorted(keysOf(trend.series, typename).map((key) => rows.map((r) => r[key]))) });
+  }
 }
 
 /** What an ECharts chart on the page holds: whether it drew a canvas, its categories and its series' data. */
@@ -116,9 +197,17 @@ async function waitForRankingOf(page: Page, names: string[]) {
   );
 }
 
+/** Waits until the ranking chart shows exactly these values, rank 1 first. */
+async function waitForRankingValues(page: Page, values: number[]) {
+  await page.waitForFunction(
+    (expected) => JSON.stringify((window as any).echarts.getInstanceByDom(document.querySelector('#ranking-chart'))?.getOption()?.series?.[0]?.data?.map((d: any) => d.value)) === expected,
+    JSON.stringify([...values].reverse()),
+  );
+}
+
 async function waitForUnit(page: Page, name: string) {
   await page.waitForFunction((n) => document.querySelector('#unit-name')?.textContent === n && !document.querySelector('#dashboard')!.classList.contains('loading'), name);
-  await page.waitForSelector('#kpis [data-figure]');
+  await page.waitForSelector('#headline [data-headline]');
 }
 
 describe('dashboard page in Chromium', () => {
@@ -161,6 +250,26 @@ describe('dashboard page in Chromium', () => {
     return page;
   }
 
+  /**
+   * The `<p>Ranking` fields of a unit type, from the API's schema: the page's domain id for it, the metric
+   * enum's values, and whether it takes an assessment period or a from/to period.
+   */
+  async function rankingFieldsOf(typename: string): Promise<{ field: string; domain: string; metrics: string[]; period: boolean; fromTo: boolean }[]> {
+    const headers = await authHeader({ tier: 'DISTRICT', unit: district.code } as never);
+    const type = await gql(platform.gatewayUrl, `query ($t: String!) { __type(name: $t) { fields { name args { name type { name ofType { name } } } } } }`, { t: typename }, headers);
+    const fields = (type.data.__type.fields as any[]).filter((f) => f.name.endsWith('Ranking'));
+    const DOMAIN: Record<string, string> = { case: 'cases', task: 'tasks' };
+    return Promise.all(
+      fields.map(async (f) => {
+        const metric = f.args.find((a: any) => a.name === 'metric').type;
+        const values = await gql(platform.gatewayUrl, `query ($t: String!) { __type(name: $t) { enumValues { name } } }`, { t: metric.name ?? metric.ofType.name }, headers);
+        const prefix = f.name.replace(/Ranking$/, '');
+        return { field: f.name, domain: DOMAIN[prefix] ?? prefix, metrics: values.data.__type.enumValues.map((v: any) => v.name),
+          period: f.args.some((a: any) => a.name === 'period'), fromTo: f.args.some((a: any) => a.name === 'from') };
+      }),
+    );
+  }
+
   it('serves the page, its script and ECharts from the gateway with their content types', async () => {
     const base = dashboardUrl;
     const index = await fetch(`${base}/`);
@@ -176,7 +285,7 @@ describe('dashboard page in Chromium', () => {
     expect(new URL(redirect.headers.get('location')!, base).pathname).toBe('/dashboard/');
   });
 
-  it('shows a district its KPI figures, trend and ranking charts as the API answers them, in Chinese and English', async () => {
+  it('shows a district its figures of every domain, its trends and rankings as the API answers them, in Chinese and English', async () => {
     const token = await tokenFor({ tier: 'DISTRICT', unit: district.code } as never);
     const page = await newPage();
     await page.goto(`${dashboardUrl}#token=${token}`);
@@ -188,55 +297,101 @@ describe('dashboard page in Chromium', () => {
     const period = expectedPeriod();
     expect(await page.$eval('#period-range', (n) => ({ ...(n as HTMLElement).dataset }))).toEqual(period);
     const api = await apiFigures(platform.gatewayUrl, token, district.code, period);
-    // The API's figures are real: every party member of the demo district, cases reported in the period.
-    expect(api.party.total).toBe(demo.partyMembers.length);
+    // The API's figures are real: every party member and every community profile of the demo district, cases reported in the period.
+    expect(api.party.members).toBe(demo.partyMembers.length);
+    expect(api.population.population).toBe(demo.communities.reduce((sum, c) => sum + c.population, 0));
     expect(api.cases.reportedInPeriod).toBeGreaterThan(0);
+    expect(api.communityWork.errandsDoneInPeriod).toBeGreaterThan(0);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    expect(api.pairing.activePairings).toBe(demo.pairings.filter((p) => p.startedOn <= today && (!p.endedOn || p.endedOn > today)).length);
     await expectFiguresMatch(page, api, district.code);
 
-    // Trend: one point per month of the period, the API's monthly counts, which add up to the period's figure.
-    const trend = await chartOn(page, '[data-trend="cases"]');
-    expect(trend.canvas).toBe(true);
-    expect(trend.x).toEqual(api.caseTrend.map((r: any) => r.month));
-    expect(trend.x).toHaveLength(12);
-    expect(trend.series).toEqual([api.caseTrend.map((r: any) => r.reported), api.caseTrend.map((r: any) => r.closed)]);
-    expect(trend.series[0].reduce((a: number, b: number) => a + b, 0)).toBe(api.cases.reportedInPeriod);
+    // Trends: one point per month of the period, the API's monthly counts, which add up to the period's figures.
+    await expectTrendsMatch(page, api, district.code);
+    expect(api.trend_cases).toHaveLength(12);
+    for (const [id, trend] of Object.entries(TRENDS)) {
+      for (const [key, figure] of Object.entries(trend.sums)) {
+        const months = (api[`trend_${id}`] as any[]).reduce((sum, row) => sum + row[key], 0);
+        expect({ trend: `${id}.${key}`, sum: months }).toEqual({ trend: `${id}.${key}`, sum: apiValue(api, figure) });
+      }
+    }
 
-    // Ranking: the streets by overdue cases (rank 1 drawn at the top), then by cases reported after choosing it.
+    // The ranking select offers every metric of every domain's ranking on a district: each ranking field's whole metric enum.
+    const offered = await page.$$eval('#ranking-metric option', (options) => options.map((o) => (o as HTMLOptionElement).value));
+    const rankingFields = await rankingFieldsOf('District');
+    expect(rankingFields.map((f) => f.field).sort()).toEqual(
+      ['assessmentRanking', 'buildingWorkRanking', 'caseRanking', 'communityWorkRanking', 'pairingRanking', 'partyRanking', 'populationRanking', 'taskRanking'],
+    );
+    expect(offered.sort()).toEqual(rankingFields.flatMap((f) => f.metrics.map((m) => `${f.domain}.${m}`)).sort());
+    expect(await page.$$eval('#ranking-metric optgroup', (groups) => groups.length)).toBe(rankingFields.length);
+
+    // The streets by overdue cases (the default, rank 1 drawn at the top) …
     const names = new Map(demo.streets.map((s) => [s.code, s.name]));
-    await page.waitForFunction(() => (window as any).echarts.getInstanceByDom(document.querySelector('#ranking-chart'))?.getOption()?.series?.[0]?.data?.length > 0);
+    const overdue = await apiRanking(platform.gatewayUrl, token, district.code, 'caseRanking', `metric: OVERDUE, first: 20, from: "${period.from}", to: "${period.to}"`);
+    await waitForRankingValues(page, overdue.map((r) => r.value));
     let ranking = await chartOn(page, '#ranking-chart');
     expect(ranking.canvas).toBe(true);
-    expect(ranking.series[0]).toEqual(api.overdue.map((r: any) => r.value).reverse());
-    expect(ranking.y).toEqual(api.overdue.map((r: any) => names.get(r.code)).reverse());
-    await page.selectOption('#ranking-metric', 'case-reported');
-    await page.waitForFunction((expected) => JSON.stringify((window as any).echarts.getInstanceByDom(document.querySelector('#ranking-chart')).getOption().series[0].data.map((d: any) => d.value)) === expected, JSON.stringify(api.reported.map((r: any) => r.value).reverse()));
+    expect(ranking.y).toEqual(overdue.map((r) => names.get(r.code)).reverse());
+    // … then by registered residents (population subgraph): they add up to the district's residents …
+    await page.selectOption('#ranking-metric', 'population.RESIDENTS');
+    const residents = await apiRanking(platform.gatewayUrl, token, district.code, 'populationRanking', 'metric: RESIDENTS, first: 20');
+    await waitForRankingValues(page, residents.map((r) => r.value));
     ranking = await chartOn(page, '#ranking-chart');
-    expect(ranking.y).toEqual(api.reported.map((r: any) => names.get(r.code)).reverse());
-    expect(api.reported.reduce((sum: number, r: any) => sum + r.value, 0)).toBe(api.cases.reportedInPeriod);
+    expect(ranking.y).toEqual(residents.map((r) => names.get(r.code)).reverse());
+    expect(residents.reduce((sum, r) => sum + r.value, 0)).toBe(api.population.residents);
+    // … and by the attendance rate of party meetings (party subgraph), shown as percentages.
+    await page.selectOption('#ranking-metric', 'party.ATTENDANCE_RATE');
+    const attendance = await apiRanking(platform.gatewayUrl, token, district.code, 'partyRanking', `metric: ATTENDANCE_RATE, first: 20, from: "${period.from}", to: "${period.to}"`);
+    expect(attendance.every((r) => r.value > 0 && r.value <= 1)).toBe(true);
+    await waitForRankingValues(page, attendance.map((r) => r.value));
+    expect((await chartOn(page, '#ranking-chart')).y).toEqual(attendance.map((r) => names.get(r.code)).reverse());
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-district-ranking-attendance.png'), fullPage: true });
 
-    // The child table lists the district's streets.
-    const rows = await page.$$eval('.child-row', (trs) => trs.map((tr) => ({ code: (tr as HTMLElement).dataset.code, name: tr.querySelector('.child-link')!.textContent })));
-    expect(rows.sort((a, b) => a.code!.localeCompare(b.code!))).toEqual(demo.streets.map((s) => ({ code: s.code, name: s.name })).sort((a, b) => a.code.localeCompare(b.code)));
+    // The child table lists the district's streets, with their figures as the API answers them.
+    const rows = await page.$$eval('.child-row', (trs) =>
+      trs.map((tr) => ({
+        code: (tr as HTMLElement).dataset.code!,
+        name: tr.querySelector('.child-link')!.textContent,
+        residents: tr.querySelector('[data-figure="population.residents"]')!.textContent,
+        overdue: tr.querySelector('[data-figure="cases.overdue"]')!.textContent,
+      })),
+    );
+    expect(rows.map((r) => ({ code: r.code, name: r.name })).sort((a, b) => a.code.localeCompare(b.code))).toEqual(
+      demo.streets.map((s) => ({ code: s.code, name: s.name })).sort((a, b) => a.code.localeCompare(b.code)),
+    );
+    for (const row of rows) {
+      expect(shownNumber(row.residents!)).toBe(residents.find((r) => r.code === row.code)!.value);
+      expect(shownNumber(row.overdue!)).toBe(overdue.find((r) => r.code === row.code)!.value);
+    }
+    await page.selectOption('#ranking-metric', 'cases.OVERDUE');
+    await waitForRankingValues(page, overdue.map((r) => r.value));
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-district.png'), fullPage: true });
 
     // English: labels change, figures stay.
     await page.click('#lang');
-    await expect(page.textContent('[data-kpi="cases"] h3')).resolves.toBe('Grid cases');
+    await expect(page.textContent('[data-domain="cases"] h3')).resolves.toBe('Grid cases');
+    await expect(page.textContent('[data-domain="communityWork"] h3')).resolves.toBe('Community work');
     await expect(page.textContent('#lang')).resolves.toBe('中文');
     await expectFiguresMatch(page, api, district.code);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-district-en.png'), fullPage: true });
     await page.click('#lang');
-    await expect(page.textContent('[data-kpi="cases"] h3')).resolves.toBe('网格案件');
+    await expect(page.textContent('[data-domain="cases"] h3')).resolves.toBe('网格案件');
 
-    // Another period: the year of the demo's assessments; every figure and the trend follow it.
+    // Another period: the year of the demo's assessments; every figure and trend follows it.
     const year = { from: '2024-01-01', to: '2025-01-01', year: '2024' };
     await page.selectOption('#period', '2024');
-    await page.waitForFunction(() => document.querySelector('[data-kpi="assessment"] h3')?.textContent?.includes('2024') && !document.querySelector('#dashboard')!.classList.contains('loading'));
+    await page.waitForFunction(() => document.querySelector('[data-domain="assessment"] h3')?.textContent?.includes('2024') && !document.querySelector('#dashboard')!.classList.contains('loading'));
     expect(await page.$eval('#period-range', (n) => ({ ...(n as HTMLElement).dataset }))).toEqual(year);
     const api2024 = await apiFigures(platform.gatewayUrl, token, district.code, year);
-    expect(api2024.assessment.assessed).toBeGreaterThan(0);
+    expect(api2024.assessment.assessed).toBe(demo.communities.length);
     await expectFiguresMatch(page, api2024, district.code);
+    await expectTrendsMatch(page, api2024, district.code);
     expect((await chartOn(page, '[data-trend="cases"]')).x).toEqual(Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`));
+    // The assessment ranking of that year: the streets by their communities' average total.
+    await page.selectOption('#ranking-metric', 'assessment.TOTAL');
+    const scores = await apiRanking(platform.gatewayUrl, token, district.code, 'assessmentRanking', 'metric: TOTAL, first: 20, period: "2024"');
+    expect(scores).toHaveLength(demo.streets.length);
+    await waitForRankingValues(page, scores.map((r) => r.value));
     expect((page as any).problems).toEqual([]);
     await page.close();
   });
@@ -255,32 +410,60 @@ describe('dashboard page in Chromium', () => {
     await page.click(`.child-row[data-code="${street.code}"] .child-link`);
     await waitForUnit(page, street.name);
     expect(await page.$$eval('#breadcrumb a', (as) => as.map((a) => a.textContent))).toEqual([district.name]);
-    await expectFiguresMatch(page, await apiFigures(platform.gatewayUrl, token, street.code, period), street.code);
+    const streetApi = await apiFigures(platform.gatewayUrl, token, street.code, period);
+    await expectFiguresMatch(page, streetApi, street.code);
+    await expectTrendsMatch(page, streetApi, street.code);
     const communities = await page.$$eval('.child-row', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.code));
     expect(communities.sort()).toEqual(demo.communities.filter((c) => c.parentId === street.id).map((c) => c.code).sort());
 
     await page.click(`.child-row[data-code="${community.code}"] .child-link`);
     await waitForUnit(page, community.name);
     expect(await page.$$eval('#breadcrumb a', (as) => as.map((a) => a.textContent))).toEqual([district.name, street.name]);
-    // The community's own profile, straight from the demo dataset.
+    // The community's population as its profile has it, straight from the demo dataset.
     const shown = await pageFigures(page);
-    expect(shownNumber(shown['community.households'].text)).toBe(community.households);
-    expect(shownNumber(shown['community.population'].text)).toBe(community.population);
-    await expectFiguresMatch(page, await apiFigures(platform.gatewayUrl, token, community.code, period), community.code);
+    expect(shownNumber(shown['population.population'].text)).toBe(community.population);
+    const communityApi = await apiFigures(platform.gatewayUrl, token, community.code, period);
+    await expectFiguresMatch(page, communityApi, community.code);
+    await expectTrendsMatch(page, communityApi, community.code);
     // The ranking names the community's grids (the grid subgraph's own units).
     const gridNames = demo.grids.filter((g) => g.parentId === community.id).map((g) => g.name);
     await waitForRankingOf(page, gridNames);
     expect(await page.isVisible('#alert')).toBe(false);
+    // A community's select offers only rankings a community has, and only metrics its grids can be ranked by:
+    // each one the API answers for this community without an error.
+    const fields = await rankingFieldsOf('Community');
+    const offered = await page.$$eval('#ranking-metric option', (options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(new Set(offered.map((o) => o.split('.')[0]))).toEqual(new Set(fields.map((f) => f.domain)));
+    for (const option of offered) {
+      const [domain, metric] = option.split('.');
+      const field = fields.find((f) => f.domain === domain)!;
+      expect(field.metrics).toContain(metric);
+      const res = await gql(
+        platform.gatewayUrl,
+        `query ($code: String!) { community(code: $code) { ranking: ${field.field}(metric: ${metric}${field.period ? ', period: "2024"' : ''}${field.fromTo ? `, from: "${period.from}", to: "${period.to}"` : ''}) { code } } }`,
+        { code: community.code },
+        { authorization: `Bearer ${token}` },
+      );
+      expect({ option, errors: res.errors }).toEqual({ option, errors: undefined });
+      expect(res.data.community.ranking.map((r: any) => r.code).sort()).toEqual(demo.grids.filter((g) => g.parentId === community.id).map((g) => g.code).sort());
+    }
+    // Grids ranked by must-visits done (community subgraph).
+    await page.selectOption('#ranking-metric', 'communityWork.MUST_VISITS_DONE');
+    const visits = await apiRanking(platform.gatewayUrl, token, community.code, 'communityWorkRanking', `metric: MUST_VISITS_DONE, first: 20, from: "${period.from}", to: "${period.to}"`);
+    await waitForRankingValues(page, visits.map((r) => r.value));
+    expect(visits.reduce((sum, r) => sum + r.value, 0)).toBe(communityApi.communityWork.mustVisitsDone);
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-community.png'), fullPage: true });
 
     await page.click(`.child-row[data-code="${grid.code}"] .child-link`);
     await waitForUnit(page, grid.name);
     expect(await page.$$eval('#breadcrumb a', (as) => as.map((a) => a.textContent))).toEqual([district.name, street.name, community.name]);
-    await expectFiguresMatch(page, await apiFigures(platform.gatewayUrl, token, grid.code, period), grid.code);
+    const gridApi = await apiFigures(platform.gatewayUrl, token, grid.code, period);
+    await expectFiguresMatch(page, gridApi, grid.code);
+    await expectTrendsMatch(page, gridApi, grid.code);
     const buildings = await page.$$eval('.child-row', (trs) => trs.map((tr) => ({ code: (tr as HTMLElement).dataset.code, name: tr.querySelector('.child-link')!.textContent })));
     expect(buildings.sort((a, b) => a.code!.localeCompare(b.code!))).toEqual(
       demo.buildings.filter((b) => b.parentId === grid.id).map((b) => ({ code: b.code, name: b.name })).sort((a, b) => a.code.localeCompare(b.code)),
     );
-    expect((await chartOn(page, '[data-trend="cases"]')).canvas).toBe(true);
     await waitForRankingOf(page, buildings.map((b) => b.name!));
     expect(await page.isVisible('#alert')).toBe(false);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-grid.png'), fullPage: true });
@@ -323,6 +506,118 @@ describe('dashboard page in Chromium', () => {
     // "Back to my unit" returns to the street.
     await page.click('#breadcrumb a.back');
     await waitForUnit(page, street.name);
+    expect((page as any).problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows community staff their community, with the names of its street and district and no warning', async () => {
+    const community = demo.communities[demo.communities.length - 1];
+    const street = demo.streets.find((s) => s.id === community.parentId)!;
+    const token = await tokenFor({ tier: 'COMMUNITY', unit: community.code } as never);
+    const page = await newPage();
+    await page.goto(`${dashboardUrl}/#token=${token}`);
+    await waitForUnit(page, community.name);
+    // Its ancestors are names only (not links), and asking for them costs no partial error.
+    expect(await page.$$eval('#breadcrumb .ancestor', (spans) => spans.map((s) => s.textContent))).toEqual([district.name, street.name]);
+    expect(await page.$$eval('#breadcrumb a', (as) => as.length)).toBe(0);
+    expect(await page.isVisible('#alert')).toBe(false);
+    await expectFiguresMatch(page, await apiFigures(platform.gatewayUrl, token, community.code, expectedPeriod()), community.code);
+    expect((page as any).problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a partner its organisation and, for each paired community, its own pairing figures and trend, and nothing else', async () => {
+    // A social organisation sharing its community with other partners: its own figures there differ from the community's.
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const running = (p: (typeof demo.pairings)[number]) => p.startedOn <= today && (!p.endedOn || p.endedOn > today);
+    const org = demo.socialOrganisations.find((o) => {
+      const own = demo.pairings.find((p) => p.socialOrganisationId === o.id && running(p));
+      return own && demo.pairings.filter((p) => p.communityCode === own.communityCode && running(p)).length > 1;
+    })!;
+    const paired = [...new Set(demo.pairings.filter((p) => p.socialOrganisationId === org.id).map((p) => p.communityCode))].sort();
+    const claims = { tier: 'PARTNER', org: org.id, communities: paired, roles: [] };
+    const token = await tokenFor(claims as never);
+    const period = expectedPeriod();
+
+    const page = await newPage();
+    const operations: string[] = [];
+    const refused: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/graphql') && request.method() === 'POST') operations.push(/^\s*(query|mutation)\s+(\w+)/.exec(JSON.parse(request.postData()!).query)?.[2] ?? 'anonymous');
+    });
+    page.on('response', async (response) => {
+      if (!response.url().endsWith('/graphql') || response.request().method() !== 'POST') return;
+      const body = await response.json().catch(() => ({}));
+      for (const e of body.errors ?? []) refused.push(`${e.extensions?.code} ${e.message}`);
+    });
+    await page.goto(`${dashboardUrl}/#token=${token}`);
+    await waitForUnit(page, org.name);
+    expect(await page.textContent('#unit-tier')).toBe('社会组织');
+
+    // The API's answer to the partner, community by community (its own pairings and activities there).
+    const figures = 'activePairings activities volunteers beneficiaries';
+    const api = await gql(
+      platform.gatewayUrl,
+      `query ($from: String, $to: String) { ${paired.map((c, i) => `c${i}: community(code: "${c}") { code name pairingStatistics(from: $from, to: $to) { ${figures} } pairingTrend(from: $from, to: $to) { month activities volunteers beneficiaries } }`).join(' ')} }`,
+      { from: period.from, to: period.to },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(api.errors).toBeUndefined();
+    const communities = paired.map((_, i) => api.data[`c${i}`]);
+
+    // One card per paired community, with the partner's own figures and monthly trend.
+    expect(await page.$$eval('.partner-card', (cards) => cards.map((c) => (c as HTMLElement).dataset.community).sort())).toEqual(paired);
+    for (const c of communities) {
+      const card = `.partner-card[data-community="${c.code}"]`;
+      expect(await page.textContent(`${card} h3`)).toContain(c.name);
+      const shown = await pageFigures(page, `${card} [data-figure]`);
+      expect(Object.fromEntries(Object.entries(shown).map(([id, f]) => [id, shownNumber(f.text)]))).toEqual(
+        Object.fromEntries(figures.split(' ').map((key) => [`pairing.${key}`, c.pairingStatistics[key]])),
+      );
+      const chart = await chartOn(page, `${card} [data-trend]`);
+      expect(chart.canvas).toBe(true);
+      expect(chart.x).toEqual(c.pairingTrend.map((m: any) => m.month));
+      const sorted = (series: unknown[][]) => series.map((x) => JSON.stringify(x)).sort();
+      expect(sorted(chart.series)).toEqual(sorted(['activities', 'volunteers', 'beneficiaries'].map((key) => c.pairingTrend.map((m: any) => m[key]))));
+      expect(c.pairingTrend.reduce((sum: number, m: any) => sum + m.activities, 0)).toBe(c.pairingStatistics.activities);
+    }
+    // The headline: its paired communities, and its figures summed over them.
+    const headline = await pageFigures(page, '#headline [data-headline]', 'headline');
+    const total = (key: string) => communities.reduce((sum, c) => sum + c.pairingStatistics[key], 0);
+    expect(Object.fromEntries(Object.entries(headline).map(([id, f]) => [id, shownNumber(f.text)]))).toEqual({
+      'partner.communities': paired.length, 'partner.activities': total('activities'), 'partner.volunteers': total('volunteers'), 'partner.beneficiaries': total('beneficiaries'),
+    });
+    // Its own share only: district staff see more pairings in the shared community.
+    const staff = await apiFigures(platform.gatewayUrl, await tokenFor({ tier: 'DISTRICT', unit: district.code } as never), paired[0], period);
+    const own = communities[0].pairingStatistics;
+    expect(staff.pairing.activePairings).toBeGreaterThan(own.activePairings);
+
+    // Nothing else: no unit figures, trends, rankings or child units; no other community's or partner's name;
+    // the page asked only who it is and its organisation, and the API refused it nothing.
+    expect(await page.$$('#domains [data-figure], #trends [data-trend], .child-row')).toHaveLength(0);
+    for (const hidden of ['#domains-section', '#trends-section', '#ranking-section', '#children-section', '#breadcrumb a']) expect(await page.isVisible(hidden)).toBe(false);
+    const text = (await page.textContent('body'))!;
+    for (const c of demo.communities.filter((c) => !paired.includes(c.code))) expect(text).not.toContain(c.name);
+    for (const o of [...demo.socialOrganisations, ...demo.enterprises].filter((o) => o.id !== org.id)) expect(text).not.toContain(o.name);
+    expect(operations).toEqual(['Me', 'Partner']);
+    expect(refused).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-partner.png'), fullPage: true });
+
+    // Another period: its figures follow it.
+    await page.selectOption('#period', String(Number(today.slice(0, 4)) - 1));
+    await page.waitForFunction(() => !document.querySelector('#dashboard')!.classList.contains('loading') && document.querySelector('.partner-card'));
+    const year = Number(today.slice(0, 4)) - 1;
+    const lastYear = await gql(
+      platform.gatewayUrl,
+      `query ($c: String!) { community(code: $c) { pairingStatistics(from: "${year}-01-01", to: "${year + 1}-01-01") { activities } } }`,
+      { c: paired[0] },
+      { authorization: `Bearer ${token}` },
+    );
+    await page.waitForFunction(
+      ([code, value]) => document.querySelector(`.partner-card[data-community="${code}"] [data-figure="pairing.activities"] .num`)?.textContent?.replace(/\D/g, '') === String(value),
+      [paired[0], lastYear.data.community.pairingStatistics.activities] as const,
+    );
+    expect(operations).toEqual(['Me', 'Partner', 'Partner']);
     expect((page as any).problems).toEqual([]);
     await page.close();
   });

@@ -9,224 +9,18 @@
  * How it works:
  *   1. Sign in: paste a token, or open the page as /dashboard/#token=<JWT>. The token is kept in
  *      sessionStorage (this browser tab only) and removed from the address bar.
- *   2. `{ me { tier unit } }` says whose dashboard it is. The page shows that unit, or the unit named in
- *      the address as #unit=<code> (drilling down changes that, so the back button works).
- *   3. One query fetches the unit's KPI figures, its monthly trends, its ancestors (breadcrumb) and its
- *      child units with a few figures each; a second one fetches the ranking of the child units by the
- *      metric chosen in the select.
+ *   2. `{ me { tier unit } }` says whose dashboard it is. Unit staff see that unit, or the unit named in
+ *      the address as #unit=<code> (drilling down changes that, so the back button works). A partner
+ *      organisation (tier PARTNER, no unit) sees its own organisation and the pairing figures of its
+ *      paired communities, nothing else.
+ *   3. One query fetches the unit's figures of every domain, its monthly trends, its ancestors' names
+ *      (breadcrumb) and its child units with a few figures each; a second one fetches the ranking of the
+ *      child units by the metric chosen in the select.
  *
- * Which figures appear is decided by DASHBOARD below: add an entry there to add a figure; the queries,
- * cards, charts, select and table are all built from it.
+ * What is shown, and the queries that fetch it, are in figures.js (the DASHBOARD configuration, loaded
+ * before this file); this file renders them.
  */
 'use strict';
-
-/* ------------------------------------------------------------------------------------------------------
- * The unit tiers and how the GraphQL schema names them.
- * ---------------------------------------------------------------------------------------------------- */
-
-/** Per tier: GraphQL type, code length, the connection of its children and the field of its parent. */
-const UNIT_TYPES = {
-  DISTRICT: { typename: 'District', codeLength: 6, children: 'streets', childTier: 'STREET', parent: null },
-  STREET: { typename: 'Street', codeLength: 9, children: 'communities', childTier: 'COMMUNITY', parent: 'district' },
-  COMMUNITY: { typename: 'Community', codeLength: 12, children: 'grids', childTier: 'GRID', parent: 'street' },
-  GRID: { typename: 'Grid', codeLength: 15, children: 'buildings', childTier: 'BUILDING', parent: 'community' },
-  BUILDING: { typename: 'Building', codeLength: 18, children: null, childTier: null, parent: 'grid' },
-};
-const TIERS = Object.keys(UNIT_TYPES);
-
-/** Tier sets used by the configuration below. */
-const ALL_TIERS = TIERS;
-const WITH_CHILDREN = ['DISTRICT', 'STREET', 'COMMUNITY', 'GRID'];
-const DISTRICT_TO_COMMUNITY = ['DISTRICT', 'STREET', 'COMMUNITY'];
-
-/** The tier of a unit code (the code's length tells it), or undefined. */
-function tierOfCode(code) {
-  if (!/^\d+$/.test(code || '')) return undefined;
-  return TIERS.find((tier) => UNIT_TYPES[tier].codeLength === code.length);
-}
-
-/* ======================================================================================================
- * DASHBOARD CONFIGURATION — the figures this page shows. Add a figure by adding an entry here.
- * ======================================================================================================
- *
- * Arguments (`args`) are written as GraphQL arguments: a value starting with `$` is one of the page's
- * variables (see VARIABLES: the chosen period's `$from`/`$to`, and `$year` for yearly figures), any
- * other value is written as a literal. `tiers` lists the unit types that have the field. Texts are
- * { zh, en }; a title may contain {year}, {from} or {to}.
- *
- * Formats: 'int' (default), 'decimal', 'score', 'hours', 'yuan', 'percent'. `alert: true` shows a
- * figure in red when it is above zero. `unit` is a small suffix after the number.
- *
- * To add e.g. the community subgraph's populationStatistics once it is in the schema:
- *   { id: 'population', field: 'populationStatistics', tiers: ALL_TIERS, title: { zh: '人口', en: 'Population' },
- *     figures: [{ key: 'households', label: { zh: '户数', en: 'Households' } }, ...] },
- * and, for its trend or ranking, an entry in `trends` or `rankings` the same way.
- */
-const DASHBOARD = {
-  /** KPI cards: each entry is one field of the unit type (or, with `field: null`, plain fields of the unit itself). */
-  kpis: [
-    {
-      id: 'cases',
-      field: 'caseStatistics',
-      args: { from: '$from', to: '$to' },
-      tiers: ALL_TIERS,
-      title: { zh: '网格案件', en: 'Grid cases' },
-      figures: [
-        { key: 'open', label: { zh: '在办案件', en: 'Open cases' } },
-        { key: 'overdue', label: { zh: '逾期未办结', en: 'Overdue' }, alert: true },
-        { key: 'reportedInPeriod', label: { zh: '期内上报', en: 'Reported in period' } },
-        { key: 'closedInPeriod', label: { zh: '期内办结', en: 'Closed in period' } },
-        { key: 'medianHandlingHours', label: { zh: '办结用时中位数', en: 'Median time to close' }, format: 'decimal', unit: { zh: '小时', en: 'h' } },
-      ],
-    },
-    {
-      id: 'buildingWork',
-      field: 'buildingWorkStatistics',
-      args: { from: '$from', to: '$to' },
-      tiers: ALL_TIERS,
-      title: { zh: '楼栋工作', en: 'Building work' },
-      figures: [
-        { key: 'buildingsWithLeader', label: { zh: '已选楼栋长的楼栋', en: 'Buildings with a leader' } },
-        { key: 'opinions', label: { zh: '期内收集意见', en: 'Opinions collected' } },
-        { key: 'residentsHeard', label: { zh: '听取居民人次', en: 'Residents heard' } },
-        { key: 'checks', label: { zh: '期内隐患排查', en: 'Instability checks' } },
-        { key: 'problemsFound', label: { zh: '发现问题', en: 'Problems found' }, alert: true },
-      ],
-    },
-    {
-      id: 'community',
-      field: null, // plain fields of Community itself
-      tiers: ['COMMUNITY'],
-      title: { zh: '社区概况', en: 'Community profile' },
-      figures: [
-        { key: 'households', label: { zh: '户数', en: 'Households' } },
-        { key: 'population', label: { zh: '人口', en: 'Population' } },
-        { key: 'staff', label: { zh: '社区工作者', en: 'Staff' } },
-        { key: 'areaKm2', label: { zh: '面积', en: 'Area' }, format: 'decimal', unit: { zh: '平方公里', en: 'km²' } },
-      ],
-    },
-    {
-      id: 'building',
-      field: null, // plain fields of Building itself
-      tiers: ['BUILDING'],
-      title: { zh: '楼栋概况', en: 'Building profile' },
-      figures: [
-        { key: 'floors', label: { zh: '层数', en: 'Floors' } },
-        { key: 'households', label: { zh: '户数', en: 'Households' } },
-      ],
-    },
-    {
-      id: 'party',
-      field: 'partyMembers',
-      tiers: ALL_TIERS,
-      title: { zh: '党员', en: 'Party members' },
-      figures: [
-        { key: 'total', label: { zh: '党员总数', en: 'All members' } },
-        { key: 'resident', label: { zh: '居民党员', en: 'Resident members' } },
-        { key: 'inService', label: { zh: '在职党员', en: 'In-service members' } },
-        { key: 'floating', label: { zh: '流动党员', en: 'Floating members' } },
-      ],
-    },
-    {
-      id: 'serviceReports',
-      field: 'serviceReportCounts',
-      tiers: DISTRICT_TO_COMMUNITY,
-      title: { zh: '在职党员进社区报到', en: 'In-service members reporting' },
-      figures: [
-        { key: 'members', label: { zh: '报到党员', en: 'Members reporting' } },
-        { key: 'accepted', label: { zh: '已接收报到', en: 'Reports accepted' } },
-        { key: 'reported', label: { zh: '待接收', en: 'Awaiting acceptance' } },
-        { key: 'serviceHours', label: { zh: '服务时长', en: 'Service hours' }, format: 'decimal', unit: { zh: '小时', en: 'h' } },
-      ],
-    },
-    {
-      id: 'tasks',
-      field: 'taskStatistics',
-      tiers: ['DISTRICT', 'STREET'],
-      title: { zh: '社区事务准入', en: 'Administrative tasks' },
-      figures: [
-        { key: 'admitted', label: { zh: '准入事项', en: 'Admitted' } },
-        { key: 'open', label: { zh: '办理中', en: 'Open' } },
-        { key: 'refused', label: { zh: '社区拒绝', en: 'Refused' } },
-        { key: 'pending', label: { zh: '待审核', en: 'Awaiting decision' } },
-        { key: 'fundingReceived', label: { zh: '随事项下拨经费', en: 'Funding received' }, format: 'yuan', unit: { zh: '元', en: 'yuan' } },
-      ],
-    },
-    {
-      // Today a community's own task figures are `taskBurden` (same type as taskStatistics).
-      id: 'communityTasks',
-      field: 'taskBurden',
-      tiers: ['COMMUNITY'],
-      title: { zh: '社区事务准入', en: 'Administrative tasks' },
-      figures: [
-        { key: 'admitted', label: { zh: '准入事项', en: 'Admitted' } },
-        { key: 'open', label: { zh: '办理中', en: 'Open' } },
-        { key: 'refused', label: { zh: '社区拒绝', en: 'Refused' } },
-        { key: 'pending', label: { zh: '待审核', en: 'Awaiting decision' } },
-        { key: 'fundingReceived', label: { zh: '随事项下拨经费', en: 'Funding received' }, format: 'yuan', unit: { zh: '元', en: 'yuan' } },
-      ],
-    },
-    {
-      id: 'assessment',
-      field: 'assessmentStatistics',
-      args: { period: '$year' },
-      tiers: DISTRICT_TO_COMMUNITY,
-      title: { zh: '和谐社区考核（{year} 年度）', en: 'Community assessment ({year})' },
-      figures: [
-        { key: 'assessed', label: { zh: '参评社区', en: 'Communities assessed' } },
-        { key: 'averageTotal', label: { zh: '平均总分', en: 'Average score' }, format: 'score' },
-        { key: 'highestTotal', label: { zh: '最高分', en: 'Highest' }, format: 'score' },
-        { key: 'lowestTotal', label: { zh: '最低分', en: 'Lowest' }, format: 'score' },
-      ],
-    },
-  ],
-
-  /** Line charts of monthly figures: `series` are the keys of each month's row (besides `month`). */
-  trends: [
-    {
-      id: 'cases',
-      field: 'caseTrend',
-      args: { from: '$from', to: '$to' },
-      tiers: ALL_TIERS,
-      title: { zh: '网格案件月度趋势', en: 'Grid cases per month' },
-      series: [
-        { key: 'reported', label: { zh: '上报', en: 'Reported' } },
-        { key: 'closed', label: { zh: '办结', en: 'Closed' } },
-      ],
-    },
-  ],
-
-  /** What the child units can be ranked by (the select above the bar chart); the first is the default. */
-  rankings: [
-    { id: 'case-overdue', field: 'caseRanking', metric: 'OVERDUE', args: { from: '$from', to: '$to' }, tiers: WITH_CHILDREN, group: { zh: '网格案件', en: 'Grid cases' }, label: { zh: '逾期未办结', en: 'Overdue' } },
-    { id: 'case-open', field: 'caseRanking', metric: 'OPEN', args: { from: '$from', to: '$to' }, tiers: WITH_CHILDREN, group: { zh: '网格案件', en: 'Grid cases' }, label: { zh: '在办案件', en: 'Open' } },
-    { id: 'case-reported', field: 'caseRanking', metric: 'REPORTED', args: { from: '$from', to: '$to' }, tiers: WITH_CHILDREN, group: { zh: '网格案件', en: 'Grid cases' }, label: { zh: '期内上报', en: 'Reported in period' } },
-    { id: 'case-closed', field: 'caseRanking', metric: 'CLOSED', args: { from: '$from', to: '$to' }, tiers: WITH_CHILDREN, group: { zh: '网格案件', en: 'Grid cases' }, label: { zh: '期内办结', en: 'Closed in period' } },
-  ],
-
-  /** Columns of the child-unit table, each a figure of a KPI entry above (shown when the child's tier has it). */
-  childColumns: [
-    { kpi: 'cases', key: 'open' },
-    { kpi: 'cases', key: 'overdue' },
-    { kpi: 'cases', key: 'reportedInPeriod' },
-    { kpi: 'buildingWork', key: 'buildingsWithLeader' },
-    { kpi: 'community', key: 'households' },
-    { kpi: 'community', key: 'population' },
-    { kpi: 'building', key: 'households' },
-    { kpi: 'party', key: 'total' },
-  ],
-
-  /** How many child units to list and rank (the API allows 1–100). */
-  childPageSize: 100,
-  rankingSize: 20,
-};
-
-/** The page's query variables, from the chosen period. */
-const VARIABLES = {
-  from: { type: 'String', value: (period) => period.from },
-  to: { type: 'String', value: (period) => period.to },
-  year: { type: 'String!', value: (period) => period.year },
-};
 
 /* ------------------------------------------------------------------------------------------------------
  * Texts in both languages (default Chinese).
@@ -249,6 +43,7 @@ const TEXT = {
     caller: '当前身份：',
     tokenExpires: '令牌有效至 {time}',
     tokenExpired: '令牌已过期',
+    domains: '分领域指标',
     trends: '月度趋势',
     ranking: '下级单位排名',
     rankBy: '排名指标',
@@ -261,13 +56,32 @@ const TEXT = {
     code: '编码',
     backToMine: '返回本单位',
     loading: '加载中…',
-    noUnit: '该身份没有所属单位，看板只面向区、街道、社区、网格和楼栋工作人员。',
+    noUnit: '该身份没有所属单位，看板只面向区、街道、社区、网格和楼栋工作人员及结对合作伙伴。',
     partialErrors: '部分数据未能加载：',
     ancestorHint: '上级单位（只显示名称）',
     value: '数值',
     rank: '第 {rank} 名',
     source: '数据来自平台公开的 GraphQL 接口 /graphql，按您的令牌权限范围过滤。',
     tiers: { DISTRICT: '区', STREET: '街道', COMMUNITY: '社区', GRID: '网格', BUILDING: '楼栋', PARTNER: '合作伙伴' },
+    partner: {
+      SocialOrganisation: '社会组织',
+      Enterprise: '爱心企业',
+      field: '服务领域：{field}',
+      registeredOn: '登记于 {date}',
+      employees: '参与志愿服务员工 {count} 人',
+      communities: '结对社区',
+      communitiesHint: '以下为贵单位在各结对社区的公开汇总数据（仅含本单位的结对与服务活动）。',
+      pairedSince: '结对自 {date}',
+      pairingEnded: '结对已结束',
+      trend: '月度服务',
+      total: '合计',
+      none: '暂无结对社区。',
+      activePairingCommunities: '结对社区',
+    },
+    fields: {
+      'social work': '社会工作', volunteering: '志愿服务', 'elderly care': '养老服务', 'medical service': '医疗服务',
+      'home services': '家政服务', charity: '公益慈善', education: '助学教育',
+    },
     errors: {
       UNAUTHENTICATED: '身份验证失败：令牌无效或已过期，请重新粘贴令牌。',
       FORBIDDEN: '无权访问：该单位不在您的管辖范围内，不能查看其数据。',
@@ -294,6 +108,7 @@ const TEXT = {
     caller: 'Signed in as ',
     tokenExpires: 'token valid until {time}',
     tokenExpired: 'token expired',
+    domains: 'Figures by domain',
     trends: 'Monthly trends',
     ranking: 'Ranking of child units',
     rankBy: 'Rank by',
@@ -306,7 +121,7 @@ const TEXT = {
     code: 'Code',
     backToMine: 'Back to my unit',
     loading: 'Loading…',
-    noUnit: 'This caller has no unit: the dashboard is for district, street, community, grid and building staff.',
+    noUnit: 'This caller has no unit: the dashboard is for district, street, community, grid and building staff, and for paired partners.',
     partialErrors: 'Some figures could not be loaded:',
     ancestorHint: 'Parent unit (name only)',
     value: 'Value',
@@ -314,6 +129,22 @@ const TEXT = {
     source: "Data from the platform's public GraphQL endpoint /graphql, filtered to your token's scope.",
     tiers: { DISTRICT: 'District', STREET: 'Street office', COMMUNITY: 'Community', GRID: 'Grid', BUILDING: 'Building', PARTNER: 'Partner' },
     childTiers: { STREET: 'Street offices', COMMUNITY: 'Communities', GRID: 'Grids', BUILDING: 'Buildings' },
+    partner: {
+      SocialOrganisation: 'Social organisation',
+      Enterprise: 'Caring enterprise',
+      field: 'Field: {field}',
+      registeredOn: 'registered {date}',
+      employees: '{count} employees volunteering',
+      communities: 'Paired communities',
+      communitiesHint: 'Your public aggregate figures in each paired community (your own pairings and activities only).',
+      pairedSince: 'paired since {date}',
+      pairingEnded: 'pairing ended',
+      trend: 'Per month',
+      total: 'Total',
+      none: 'No paired communities yet.',
+      activePairingCommunities: 'Paired communities',
+    },
+    fields: {},
     errors: {
       UNAUTHENTICATED: 'Not signed in: the token is invalid or has expired. Paste a new token.',
       FORBIDDEN: 'Forbidden: this unit is outside your scope, its figures cannot be shown.',
@@ -344,7 +175,9 @@ const state = {
   periodId: 'last12',
   unitCode: null, // the unit on screen
   unit: null, // its data from the API (null while loading or after an error)
-  rankingId: null, // DASHBOARD.rankings[].id chosen
+  ancestors: [], // [{ code, name }] from the top, for the breadcrumb
+  partner: null, // a partner's organisation, pairings and figures (tier PARTNER)
+  rankingId: null, // id of the rankingsFor(tier) choice
   ranking: null, // [{ rank, value, code, name }]
   error: null, // { code, message } of the last failed load
   warnings: [], // partial errors: figures that could not be loaded
@@ -355,6 +188,8 @@ const state = {
 let loadSequence = 0;
 let rankingSequence = 0;
 
+const isPartner = () => state.me?.tier === 'PARTNER';
+
 /* ------------------------------------------------------------------------------------------------------
  * Small helpers.
  * ---------------------------------------------------------------------------------------------------- */
@@ -363,7 +198,7 @@ const $ = (selector) => document.querySelector(selector);
 
 /** A text of the current language; `{name}` placeholders are filled from `values`. */
 function t(key, values = {}) {
-  const text = TEXT[state.lang][key] ?? TEXT.zh[key] ?? key;
+  const text = key.split('.').reduce((o, k) => o?.[k], TEXT[state.lang]) ?? key.split('.').reduce((o, k) => o?.[k], TEXT.zh) ?? key;
   return fill(text, values);
 }
 
@@ -387,33 +222,6 @@ function el(tag, attributes = {}, ...children) {
   }
   for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
   return node;
-}
-
-/** A YYYY-MM-DD date in the browser's time zone. */
-function isoDate(date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/**
- * The statistics period of a choice of the period select: `from` inclusive, `to` exclusive (as the API
- * takes them), and `year` for yearly figures (the assessment): the chosen year, or last year for the
- * rolling twelve months, the latest year that can be complete.
- */
-function periodOf(id, today = new Date()) {
-  if (id === 'last12') {
-    const from = new Date(today.getFullYear(), today.getMonth() - 11, 1);
-    const to = new Date(today.getFullYear(), today.getMonth() + 1, 1);
-    return { id, from: isoDate(from), to: isoDate(to), year: String(today.getFullYear() - 1) };
-  }
-  const year = Number(id);
-  return { id, from: `${year}-01-01`, to: `${year + 1}-01-01`, year: String(year) };
-}
-
-/** The choices of the period select: the rolling year, then this year and the three before. */
-function periodChoices(today = new Date()) {
-  const years = [0, 1, 2, 3].map((back) => String(today.getFullYear() - back));
-  return ['last12', ...years];
 }
 
 /** A figure formatted for display ('—' when the API has none, e.g. a median of no cases). */
@@ -486,122 +294,7 @@ function apiErrorOf(errors) {
 }
 
 /* ------------------------------------------------------------------------------------------------------
- * Building the queries from DASHBOARD.
- * ---------------------------------------------------------------------------------------------------- */
-
-/** `(from: $from, to: $to)` for a config entry's args; records the variables used. */
-function argumentsText(args, used) {
-  const parts = Object.entries(args ?? {}).map(([name, value]) => {
-    if (typeof value === 'string' && value.startsWith('$')) {
-      used.add(value.slice(1));
-      return `${name}: ${value}`;
-    }
-    return `${name}: ${JSON.stringify(value)}`;
-  });
-  return parts.length ? `(${parts.join(', ')})` : '';
-}
-
-/** The variable declarations and values of the variables a query uses. */
-function variablesOf(used, period, extra) {
-  const declarations = Object.keys(extra).map((name) => `$${name}: String!`);
-  const values = { ...extra };
-  for (const name of used) {
-    declarations.push(`$${name}: ${VARIABLES[name].type}`);
-    values[name] = VARIABLES[name].value(period);
-  }
-  return { declarations: declarations.join(', '), values };
-}
-
-/** Selection of one KPI entry, with only the given figure keys; aliased `kpi_<id>` so two entries may use the same field. */
-function kpiSelection(kpi, keys, used) {
-  if (!kpi.field) return keys.join(' ');
-  return `kpi_${kpi.id}: ${kpi.field}${argumentsText(kpi.args, used)} { ${keys.join(' ')} }`;
-}
-
-/** The value of one figure in a unit's data. */
-function figureValue(unit, kpi, key) {
-  const source = kpi.field ? unit?.[`kpi_${kpi.id}`] : unit;
-  return source?.[key] ?? null;
-}
-
-/** `district { code name }`, `street { code name district { code name } }`, … up to the district. */
-function ancestorsSelection(tier) {
-  const parents = [];
-  for (let current = tier; UNIT_TYPES[current].parent; current = TIERS[TIERS.indexOf(current) - 1]) parents.push(UNIT_TYPES[current].parent);
-  return parents.reverse().reduce((inner, field) => `${field} { code name ${inner}}`, '');
-}
-
-/** Child-table columns that exist on units of this tier. */
-function childColumnsFor(childTier) {
-  return DASHBOARD.childColumns
-    .map((column) => ({ ...column, kpi: DASHBOARD.kpis.find((k) => k.id === column.kpi) }))
-    .filter((column) => column.kpi && column.kpi.tiers.includes(childTier))
-    .map((column) => ({ ...column, figure: column.kpi.figures.find((f) => f.key === column.key) }));
-}
-
-/**
- * The dashboard query of one unit: its KPI figures, trends, ancestors and children, e.g. for a street
- *   query Dashboard($code: String!, $from: String, $to: String, $year: String!) {
- *     unit(code: $code) { __typename ... on Street { code name tier district { code name }
- *       kpi_cases: caseStatistics(from: $from, to: $to) { open overdue … }
- *       trend_cases: caseTrend(from: $from, to: $to) { month reported closed }
- *       children: communities(first: 100) { totalCount edges { node { code name tier kpi_cases: … } } } } } }
- */
-function unitQuery(tier, code, period) {
-  const type = UNIT_TYPES[tier];
-  const used = new Set();
-  const lines = ['code name tier'];
-  const ancestors = ancestorsSelection(tier);
-  if (ancestors) lines.push(ancestors);
-  for (const kpi of DASHBOARD.kpis.filter((k) => k.tiers.includes(tier))) {
-    lines.push(kpiSelection(kpi, kpi.figures.map((f) => f.key), used));
-  }
-  for (const trend of DASHBOARD.trends.filter((tr) => tr.tiers.includes(tier))) {
-    lines.push(`trend_${trend.id}: ${trend.field}${argumentsText(trend.args, used)} { month ${trend.series.map((s) => s.key).join(' ')} }`);
-  }
-  if (type.children) {
-    // Group the child columns by KPI entry, so each entry is selected once per child.
-    const byKpi = new Map();
-    for (const column of childColumnsFor(type.childTier)) byKpi.set(column.kpi, [...(byKpi.get(column.kpi) ?? []), column.key]);
-    const figures = [...byKpi].map(([kpi, keys]) => kpiSelection(kpi, keys, used)).join('\n          ');
-    lines.push(`children: ${type.children}(first: ${DASHBOARD.childPageSize}) {
-        totalCount
-        edges { node { code name tier
-          ${figures} } }
-      }`);
-  }
-  const { declarations, values } = variablesOf(used, period, { code });
-  const query = `query Dashboard(${declarations}) {
-  unit(code: $code) {
-    __typename
-    ... on ${type.typename} {
-      ${lines.join('\n      ')}
-    }
-  }
-}`;
-  return { query, variables: values };
-}
-
-/** The ranking query of one unit for one DASHBOARD.rankings entry. */
-function rankingQuery(tier, code, ranking, period) {
-  const used = new Set();
-  const args = argumentsText(ranking.args, used).slice(1, -1);
-  const names = TIERS.map((t) => `... on ${UNIT_TYPES[t].typename} { name }`).join(' ');
-  const { declarations, values } = variablesOf(used, period, { code });
-  const query = `query Ranking(${declarations}) {
-  unit(code: $code) {
-    ... on ${UNIT_TYPES[tier].typename} {
-      ranking: ${ranking.field}(metric: ${ranking.metric}, first: ${DASHBOARD.rankingSize}${args ? `, ${args}` : ''}) {
-        rank value code unit { ${names} }
-      }
-    }
-  }
-}`;
-  return { query, variables: values };
-}
-
-/* ------------------------------------------------------------------------------------------------------
- * Loading: who am I, then the unit on screen, then its ranking.
+ * Loading: who am I, then the unit on screen, then its ranking (or, for a partner, its organisation).
  * ---------------------------------------------------------------------------------------------------- */
 
 /** Signs in with the stored token: asks `me`, then shows the unit in the address or the caller's own. */
@@ -618,6 +311,7 @@ async function start() {
   }
   if (!answer.data?.me) return fail(apiErrorOf(answer.errors));
   state.me = answer.data.me;
+  if (isPartner()) return loadPartner();
   if (!state.me.unit) return fail(new ApiError('NO_UNIT', t('noUnit')));
   await loadUnit(unitFromAddress() ?? state.me.unit);
 }
@@ -643,6 +337,7 @@ async function loadUnit(code) {
   // No unit: the whole lookup was refused (FORBIDDEN outside the caller's scope), or the code names nothing.
   if (!unit) return fail(answer.errors.length ? apiErrorOf(answer.errors) : new ApiError('NOT_FOUND', code), sequence);
   state.unit = unit;
+  state.ancestors = ancestorsOf(code).map((a) => answer.data[a.tier.toLowerCase()] ?? { code: a.code, name: a.code });
   state.ranking = null;
   state.warnings = answer.errors; // figures refused or failed one by one: the rest is still shown
   state.loading = false;
@@ -678,10 +373,39 @@ async function loadRanking(sequence = loadSequence) {
   renderRanking();
 }
 
+/** Loads a partner's organisation and the pairing figures of its paired communities. */
+async function loadPartner() {
+  const sequence = ++loadSequence;
+  Object.assign(state, { unitCode: null, unit: null, ranking: null, error: null, warnings: [], loading: true });
+  render();
+  let answer;
+  try {
+    const { query, variables } = partnerQuery(periodOf(state.periodId));
+    answer = await graphql(query, variables);
+  } catch (error) {
+    return fail(error, sequence);
+  }
+  if (sequence !== loadSequence) return;
+  const organisation = answer.data?.myOrganisation;
+  if (!organisation) return fail(apiErrorOf(answer.errors), sequence);
+  // One entry per paired community (a partner may have paired with a community more than once).
+  const communities = new Map();
+  for (const pairing of organisation.pairings ?? []) {
+    if (!pairing?.community) continue;
+    const entry = communities.get(pairing.community.code) ?? { ...pairing.community, pairings: [] };
+    entry.pairings.push({ startedOn: pairing.startedOn, endedOn: pairing.endedOn, active: pairing.active });
+    communities.set(pairing.community.code, entry);
+  }
+  state.partner = { ...organisation, communities: [...communities.values()].sort((a, b) => a.code.localeCompare(b.code)) };
+  state.warnings = answer.errors;
+  state.loading = false;
+  render();
+}
+
 /** Shows a failed load: the error, and no figures. An invalid token sends the user back to sign-in. */
 function fail(error, sequence = loadSequence) {
   if (sequence !== loadSequence) return;
-  Object.assign(state, { error: { code: error.code, message: error.message }, unit: null, ranking: null, loading: false });
+  Object.assign(state, { error: { code: error.code, message: error.message }, unit: null, partner: null, ancestors: [], ranking: null, loading: false });
   if (error.code === 'UNAUTHENTICATED') {
     sessionStorage.removeItem(TOKEN_KEY);
     state.token = null;
@@ -689,11 +413,6 @@ function fail(error, sequence = loadSequence) {
     return showSignIn();
   }
   render();
-}
-
-/** The rankings offered for a unit of this tier. */
-function rankingsFor(tier) {
-  return DASHBOARD.rankings.filter((r) => r.tiers.includes(tier));
 }
 
 /* ------------------------------------------------------------------------------------------------------
@@ -762,13 +481,16 @@ function render() {
   renderSignInError();
   if ($('#dashboard').hidden) return;
   $('#dashboard').classList.toggle('loading', state.loading);
+  $('#dashboard').classList.toggle('partner-view', isPartner());
   renderHeading();
   renderAlerts();
-  renderKpis();
+  renderHeadline();
+  renderDomains();
   renderTrends();
   renderRankingControls();
   renderRanking();
   renderChildren();
+  renderPartner();
 }
 
 function renderPeriod() {
@@ -817,21 +539,30 @@ function errorView(error) {
   );
 }
 
-/** The breadcrumb (ancestors → this unit) and the unit's name, tier and code. */
+/** The breadcrumb (ancestors → this unit) and the unit's name, tier and code; for a partner, its organisation. */
 function renderHeading() {
-  const unit = state.unit;
   const crumbs = $('#breadcrumb');
+  const meta = $('#unit-meta');
+  if (isPartner()) {
+    const org = state.partner;
+    crumbs.replaceChildren();
+    $('#unit-name').textContent = org?.name ?? (state.loading ? t('loading') : '');
+    $('#unit-tier').textContent = org ? t(`partner.${org.__typename}`) : t('tiers.PARTNER');
+    $('#unit-tier').hidden = false;
+    $('#unit-code').textContent = '';
+    const facts = [];
+    if (org?.field) facts.push(t('partner.field', { field: TEXT[state.lang].fields[org.field] ?? org.field }));
+    if (org?.registeredOn) facts.push(t('partner.registeredOn', { date: org.registeredOn }));
+    if (org?.employees !== undefined && org?.employees !== null) facts.push(t('partner.employees', { count: org.employees }));
+    meta.textContent = facts.join(' · ');
+    meta.hidden = !facts.length;
+    return;
+  }
+  meta.hidden = true;
+  const unit = state.unit;
   const items = [];
   if (unit) {
-    const ancestors = [];
-    let tier = unit.tier;
-    let node = unit;
-    while (UNIT_TYPES[tier].parent) {
-      node = node[UNIT_TYPES[tier].parent];
-      tier = TIERS[TIERS.indexOf(tier) - 1];
-      ancestors.unshift({ code: node.code, name: node.name });
-    }
-    for (const a of ancestors) {
+    for (const a of state.ancestors) {
       items.push(
         inScope(a.code)
           ? el('a', { href: `#unit=${a.code}`, dataset: { code: a.code } }, a.name)
@@ -839,7 +570,7 @@ function renderHeading() {
       );
     }
     // A district has no ancestors: its heading says it all.
-    if (ancestors.length) items.push(el('span', { class: 'current', 'aria-current': 'page' }, unit.name));
+    if (state.ancestors.length) items.push(el('span', { class: 'current', 'aria-current': 'page' }, unit.name));
   } else if (state.me?.unit && state.unitCode !== state.me.unit && !state.loading) {
     items.push(el('a', { href: `#unit=${state.me.unit}`, class: 'back' }, `← ${t('backToMine')}`));
   }
@@ -870,43 +601,87 @@ function renderAlerts() {
   box.hidden = !state.error && !state.warnings.length;
 }
 
-/** The KPI cards: one card per DASHBOARD.kpis entry the unit's tier has. */
-function renderKpis() {
+/** One headline tile: a big number, its label, and an optional second figure under it. */
+function headlineTile({ id, accent, value, format, label, unit, sub }) {
+  return el(
+    'section',
+    { class: `headline-tile accent-${accent}`, dataset: { headline: id, format: format ?? 'int' } },
+    el('div', { class: 'headline-label' }, label),
+    el('div', { class: 'headline-value' }, el('span', { class: 'num' }, formatValue(value, format)), unit && value !== null ? el('span', { class: 'unit' }, unit) : null),
+    sub
+      ? el(
+          'div',
+          { class: `headline-sub${sub.alert && sub.value > 0 ? ' figure-alert' : ''}`, dataset: { headline: sub.id, format: sub.format ?? 'int' } },
+          el('span', { class: 'num' }, formatValue(sub.value, sub.format)),
+          ` ${sub.label}`,
+        )
+      : null,
+  );
+}
+
+/** The headline tiles: a few figures of the unit's domains. */
+function renderHeadline() {
+  const container = $('#headline');
+  if (isPartner()) return renderPartnerHeadline(container);
   const unit = state.unit;
-  const container = $('#kpis');
+  if (!unit) return container.replaceChildren();
+  container.replaceChildren(
+    ...headlineFor(unit.tier).map((h) => {
+      const domain = domainOf(h.domain);
+      const figure = figureOf(domain, h.key);
+      const sub = h.sub && { id: `${h.domain}.${h.sub.key}`, value: figureValue(unit, domain, h.sub.key), format: figureOf(domain, h.sub.key).format, label: tr(h.sub.label), alert: h.sub.alert };
+      return headlineTile({
+        id: `${h.domain}.${h.key}`, accent: h.domain, value: figureValue(unit, domain, h.key), format: figure.format,
+        label: tr(h.label ?? figure.label), unit: figure.unit && tr(figure.unit), sub,
+      });
+    }),
+  );
+}
+
+/** One figure of a card: number (with its unit) over its label. */
+function figureView(id, value, figure, extra = {}) {
+  return el(
+    'div',
+    { class: `figure${figure.alert && value > 0 ? ' figure-alert' : ''}`, dataset: { figure: id, key: figure.key, format: figure.format ?? 'int', ...extra } },
+    el('div', { class: 'figure-value' }, el('span', { class: 'num' }, formatValue(value, figure.format)), figure.unit && value !== null ? el('span', { class: 'unit' }, tr(figure.unit)) : null),
+    el('div', { class: 'figure-label' }, tr(figure.label)),
+  );
+}
+
+/** The domain cards: one per domain the unit's tier has, its figures in small labelled groups. */
+function renderDomains() {
+  const unit = isPartner() ? null : state.unit;
+  const container = $('#domains');
+  $('#domains-section').hidden = !unit;
   if (!unit) return container.replaceChildren();
   const period = periodOf(state.periodId);
-  const cards = DASHBOARD.kpis
-    .filter((kpi) => kpi.tiers.includes(unit.tier))
-    .map((kpi) =>
-      el(
+  container.replaceChildren(
+    ...domainsFor(unit.tier).map((domain) => {
+      const groups = groupsFor(domain, unit.tier);
+      return el(
         'section',
-        { class: 'card kpi-card', dataset: { kpi: kpi.id } },
-        el('h3', {}, tr(kpi.title, period)),
+        { class: `card domain-card accent-${domain.id}${domain.wide && groups.length > 2 ? ' domain-wide' : ''}`, dataset: { domain: domain.id, field: domain.field } },
+        el('h3', {}, tr(domain.title, period)),
         el(
           'div',
-          { class: 'figures' },
-          kpi.figures.map((figure) => {
-            const value = figureValue(unit, kpi, figure.key);
-            return el(
+          { class: 'groups' },
+          groups.map((group) =>
+            el(
               'div',
-              {
-                class: `figure${figure.alert && value > 0 ? ' figure-alert' : ''}`,
-                dataset: { figure: `${kpi.id}.${figure.key}`, field: kpi.field ?? '', key: figure.key, format: figure.format ?? 'int' },
-              },
-              el('div', { class: 'figure-value' }, el('span', { class: 'num' }, formatValue(value, figure.format)), figure.unit && value !== null ? el('span', { class: 'unit' }, tr(figure.unit)) : null),
-              el('div', { class: 'figure-label' }, tr(figure.label)),
-            );
-          }),
+              { class: 'group' },
+              el('div', { class: 'group-title' }, tr(group.title)),
+              el('div', { class: 'figures' }, group.figures.map((f) => figureView(`${domain.id}.${f.key}`, figureValue(unit, domain, f.key), f, { field: domain.field }))),
+            ),
+          ),
         ),
-      ),
-    );
-  container.replaceChildren(...cards);
+      );
+    }),
+  );
 }
 
 /* Charts: Apache ECharts, one instance per chart element (echarts.getInstanceByDom finds it again). */
 
-const PALETTE = ['#1d5fbf', '#d4380d', '#389e0d', '#d48806', '#722ed1', '#08979c'];
+const PALETTE = ['#1d5fbf', '#e8590c', '#2f9e44', '#c2255c', '#7048e8', '#0c8599'];
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 function chartOf(node) {
@@ -917,47 +692,64 @@ function disposeCharts(container) {
   for (const node of container.querySelectorAll('.chart')) echarts.getInstanceByDom(node)?.dispose();
 }
 
-/** One line chart per DASHBOARD.trends entry. */
-function renderTrends() {
-  const unit = state.unit;
-  const container = $('#trends');
-  disposeCharts(container);
-  const trends = unit ? DASHBOARD.trends.filter((trend) => trend.tiers.includes(unit.tier)) : [];
-  $('#trends-section').hidden = !trends.length;
-  container.replaceChildren(
-    ...trends.map((trend) => el('section', { class: 'card chart-card' }, el('h3', {}, tr(trend.title, periodOf(state.periodId))), el('div', { class: 'chart trend-chart', dataset: { trend: trend.id } }))),
-  );
-  for (const trend of trends) {
-    const rows = unit[`trend_${trend.id}`] ?? [];
-    const node = container.querySelector(`[data-trend="${trend.id}"]`);
-    chartOf(node).setOption({
+/** A monthly line chart: one line per series, those with `axis: 1` against a second axis on the right. */
+function drawTrend(node, rows, series) {
+  const twoAxes = series.some((s) => s.axis === 1);
+  const axis = (position) => ({ type: 'value', position, minInterval: 1, splitLine: { show: position === 'left', lineStyle: { color: '#edf0f4' } }, axisLabel: { color: '#667085' } });
+  chartOf(node).setOption(
+    {
       animation: !reducedMotion,
       color: PALETTE,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       tooltip: { trigger: 'axis' },
-      legend: { top: 0, right: 0, icon: 'roundRect', itemWidth: 12, itemHeight: 4 },
-      grid: { left: 8, right: 28, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', boundaryGap: false, data: rows.map((r) => r.month), axisTick: { show: false }, axisLine: { lineStyle: { color: '#c9d1dc' } } },
-      yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: '#edf0f4' } } },
-      series: trend.series.map((s) => ({
+      legend: { type: 'scroll', top: 0, left: 0, right: 0, icon: 'roundRect', itemWidth: 12, itemHeight: 4, textStyle: { color: '#475467' } },
+      grid: { left: 4, right: 8, top: 34, bottom: 4, containLabel: true },
+      xAxis: {
+        type: 'category', boundaryGap: false, data: rows.map((r) => r.month), axisTick: { show: false },
+        axisLine: { lineStyle: { color: '#c9d1dc' } }, axisLabel: { color: '#667085', formatter: (m) => m.slice(2).replace('-', '/') },
+      },
+      yAxis: twoAxes ? [axis('left'), axis('right')] : axis('left'),
+      series: series.map((s) => ({
         name: tr(s.label),
         type: 'line',
-        smooth: 0.3,
-        smoothMonotone: 'x', // no curve dipping below zero between months
-        symbolSize: 6,
-        areaStyle: { opacity: 0.08 },
+        yAxisIndex: twoAxes ? s.axis ?? 0 : 0,
+        symbolSize: 5,
+        lineStyle: { width: 2, type: s.axis === 1 ? 'dashed' : 'solid' },
+        areaStyle: s.axis === 1 ? undefined : { opacity: 0.06 },
         data: rows.map((r) => r[s.key]),
       })),
-    });
-  }
+    },
+    true,
+  );
 }
 
+/** One line chart per trend the unit's tier has. */
+function renderTrends() {
+  const unit = isPartner() ? null : state.unit;
+  const container = $('#trends');
+  disposeCharts(container);
+  const trends = unit ? trendsFor(unit.tier) : [];
+  $('#trends-section').hidden = !trends.length;
+  container.replaceChildren(
+    ...trends.map((trend) => el('section', { class: `card chart-card accent-${trend.id}` }, el('h3', {}, tr(trend.title, periodOf(state.periodId))), el('div', { class: 'chart trend-chart', dataset: { trend: trend.id } }))),
+  );
+  for (const trend of trends) drawTrend(container.querySelector(`[data-trend="${trend.id}"]`), unit[trend.field] ?? [], trend.series);
+}
+
+/** The ranking select: the metrics of every domain's ranking the tier has, grouped by domain. */
 function renderRankingControls() {
-  const tier = state.unit?.tier;
+  const tier = isPartner() ? null : state.unit?.tier;
   const choices = tier ? rankingsFor(tier) : [];
   $('#ranking-section').hidden = !choices.length;
   const select = $('#ranking-metric');
-  select.replaceChildren(...choices.map((r) => el('option', { value: r.id, selected: r.id === state.rankingId }, `${tr(r.group)} · ${tr(r.label)}`)));
+  const period = periodOf(state.periodId);
+  const groups = new Map();
+  for (const choice of choices) groups.set(choice.domain, [...(groups.get(choice.domain) ?? []), choice]);
+  select.replaceChildren(
+    ...[...groups].map(([domain, list]) =>
+      el('optgroup', { label: tr(domainOf(domain).title, period) }, list.map((r) => el('option', { value: r.id, selected: r.id === state.rankingId }, tr(r.label)))),
+    ),
+  );
 }
 
 /** The horizontal bar chart of the children ranked by the chosen metric, rank 1 at the top. */
@@ -968,7 +760,9 @@ function renderRanking() {
   empty.hidden = !state.ranking || rows.length > 0;
   node.hidden = !rows.length;
   if (!rows.length) return echarts.getInstanceByDom(node)?.clear();
-  const ranking = DASHBOARD.rankings.find((r) => r.id === state.rankingId);
+  const tier = tierOfCode(state.unitCode);
+  const ranking = rankingsFor(tier).find((r) => r.id === state.rankingId);
+  const format = ranking.format ?? 'int';
   node.style.height = `${Math.max(220, rows.length * 30 + 40)}px`;
   const chart = chartOf(node);
   chart.resize();
@@ -979,10 +773,13 @@ function renderRanking() {
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       tooltip: {
         trigger: 'item',
-        formatter: (p) => `${ordered[p.dataIndex].name}<br>${t('rank', { rank: ordered[p.dataIndex].rank })} · ${tr(ranking.label)}: <b>${formatValue(p.value, ranking.format)}</b>`,
+        formatter: (p) => `${ordered[p.dataIndex].name}<br>${t('rank', { rank: ordered[p.dataIndex].rank })} · ${tr(ranking.label)}: <b>${formatValue(p.value, format)}</b>`,
       },
-      grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: '#edf0f4' } } },
+      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+      xAxis: {
+        type: 'value', minInterval: format === 'int' || format === 'yuan' ? 1 : 0, splitLine: { lineStyle: { color: '#edf0f4' } },
+        axisLabel: { color: '#667085', formatter: (v) => formatValue(v, format === 'score' ? 'int' : format) },
+      },
       yAxis: { type: 'category', data: ordered.map((r) => r.name), axisTick: { show: false }, axisLine: { lineStyle: { color: '#c9d1dc' } } },
       series: [
         {
@@ -991,7 +788,7 @@ function renderRanking() {
           barMaxWidth: 18,
           data: ordered.map((r) => ({ value: r.value, code: r.code })),
           itemStyle: { color: PALETTE[0], borderRadius: [0, 3, 3, 0] },
-          label: { show: true, position: 'right', formatter: (p) => formatValue(p.value, ranking.format) },
+          label: { show: true, position: 'right', formatter: (p) => formatValue(p.value, format) },
         },
       ],
     },
@@ -1004,21 +801,21 @@ function renderRanking() {
 
 /** The table of child units: click one to drill down. */
 function renderChildren() {
-  const unit = state.unit;
+  const unit = isPartner() ? null : state.unit;
   const section = $('#children-section');
   const type = unit && UNIT_TYPES[unit.tier];
   section.hidden = !type?.children;
   if (!type?.children) return $('#children-table').replaceChildren();
   const childTier = type.childTier;
   const columns = childColumnsFor(childTier);
-  const connection = unit.children ?? { totalCount: 0, edges: [] }; // null when the API refused the list
+  const connection = unit[type.children] ?? { totalCount: 0, edges: [] }; // null when the API refused the list
   const children = connection.edges.map((e) => e.node);
   const heading = state.lang === 'zh' ? t('children', { tier: TEXT.zh.tiers[childTier] }) : TEXT.en.childTiers[childTier];
   $('#children-title').textContent = heading;
   $('#children-count').textContent =
     connection.totalCount > children.length ? t('childrenMore', { shown: children.length, count: connection.totalCount }) : t('childrenCount', { count: connection.totalCount });
 
-  const head = el('tr', {}, el('th', {}, t('name')), el('th', {}, t('code')), columns.map((c) => el('th', { class: 'num' }, tr(c.figure.label))));
+  const head = el('tr', {}, el('th', {}, t('name')), el('th', {}, t('code')), columns.map((c) => el('th', { class: 'num' }, tr(c.label ?? c.figure.label))));
   const body = children.map((child) =>
     el(
       'tr',
@@ -1026,8 +823,8 @@ function renderChildren() {
       el('td', {}, el('a', { href: `#unit=${child.code}`, class: 'child-link' }, child.name)),
       el('td', { class: 'code' }, child.code),
       columns.map((c) => {
-        const value = figureValue(child, c.kpi, c.key);
-        return el('td', { class: `num${c.figure.alert && value > 0 ? ' figure-alert' : ''}`, dataset: { figure: `${c.kpi.id}.${c.key}` } }, formatValue(value, c.figure.format));
+        const value = figureValue(child, c.domain, c.key);
+        return el('td', { class: `num${c.figure.alert && value > 0 ? ' figure-alert' : ''}`, dataset: { figure: `${c.domain.id}.${c.key}` } }, formatValue(value, c.figure.format));
       }),
     ),
   );
@@ -1035,9 +832,68 @@ function renderChildren() {
   $('#children-empty').hidden = children.length > 0;
 }
 
+/* The partner's view: its totals over its paired communities, then one card per community. */
+
+/** The sum of one pairing figure over the partner's communities (null when no community answered it). */
+function partnerTotal(key) {
+  const values = (state.partner?.communities ?? []).map((c) => c.pairingStatistics?.[key]).filter((v) => v !== null && v !== undefined);
+  return values.length ? values.reduce((a, b) => a + b, 0) : null;
+}
+
+function renderPartnerHeadline(container) {
+  const partner = state.partner;
+  if (!partner) return container.replaceChildren();
+  const tiles = [
+    headlineTile({ id: 'partner.communities', accent: 'pairing', value: partner.communities.length, label: t('partner.communities') }),
+    ...PARTNER_VIEW.figures
+      .filter((f) => f.key !== 'activePairings')
+      .map((f) => headlineTile({ id: `partner.${f.key}`, accent: 'pairing', value: partnerTotal(f.key), format: f.format, label: `${tr(f.label)}${state.lang === 'zh' ? '（合计）' : ' (total)'}` })),
+  ];
+  container.replaceChildren(...tiles);
+}
+
+function renderPartner() {
+  const section = $('#partner-section');
+  const container = $('#partner-communities');
+  disposeCharts(container);
+  const partner = isPartner() ? state.partner : null;
+  section.hidden = !partner;
+  if (!partner) return container.replaceChildren();
+  $('#partner-empty').hidden = partner.communities.length > 0;
+  container.replaceChildren(
+    ...partner.communities.map((community) => {
+      const active = community.pairings.filter((p) => p.active);
+      const since = active.map((p) => p.startedOn).sort()[0];
+      return el(
+        'section',
+        { class: 'card partner-card accent-pairing', dataset: { community: community.code } },
+        el(
+          'div',
+          { class: 'card-head' },
+          el('h3', {}, community.name, el('span', { class: 'unit-code' }, community.code)),
+          el('span', { class: 'muted' }, since ? t('partner.pairedSince', { date: since }) : t('partner.pairingEnded')),
+        ),
+        el('div', { class: 'figures' }, PARTNER_VIEW.figures.map((f) => figureView(`pairing.${f.key}`, community.pairingStatistics?.[f.key] ?? null, f))),
+        el('div', { class: 'group-title partner-trend-title' }, t('partner.trend')),
+        el('div', { class: 'chart partner-chart', dataset: { trend: `pairing-${community.code}` } }),
+      );
+    }),
+  );
+  for (const community of partner.communities) {
+    drawTrend(container.querySelector(`[data-trend="pairing-${community.code}"]`), community.pairingTrend ?? [], PARTNER_VIEW.trend);
+  }
+}
+
 /* ------------------------------------------------------------------------------------------------------
  * Wiring.
  * ---------------------------------------------------------------------------------------------------- */
+
+/** Loads what the caller sees again (after a change of period). */
+function reload() {
+  if (isPartner()) return loadPartner();
+  if (state.me && state.unitCode) return loadUnit(state.unitCode);
+  render();
+}
 
 function init() {
   takeTokenFromAddress();
@@ -1054,7 +910,7 @@ function init() {
   });
   $('#signout').addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN_KEY);
-    Object.assign(state, { token: null, me: null, unit: null, error: null, warnings: [] });
+    Object.assign(state, { token: null, me: null, unit: null, partner: null, ancestors: [], error: null, warnings: [] });
     history.replaceState(null, '', location.pathname + location.search);
     showSignIn();
   });
@@ -1065,8 +921,7 @@ function init() {
   });
   $('#period').addEventListener('change', (event) => {
     state.periodId = event.target.value;
-    if (state.me && state.unitCode) loadUnit(state.unitCode);
-    else render();
+    reload();
   });
   $('#ranking-metric').addEventListener('change', (event) => {
     state.rankingId = event.target.value;
@@ -1078,6 +933,7 @@ function init() {
       state.me = null;
       return start();
     }
+    if (isPartner()) return loadPartner();
     loadUnit(unitFromAddress() ?? state.me.unit);
   });
   window.addEventListener('resize', () => {

@@ -44,6 +44,7 @@ describe('the /dashboard route of the gateway', () => {
     expect(index.headers['content-security-policy']).toContain("connect-src 'self'");
     expect(index.body.toString()).toBe(readFileSync(join(DASHBOARD_DIR, 'index.html'), 'utf8'));
     expect((await send(port, '/dashboard/dashboard.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await send(port, '/dashboard/figures.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect((await send(port, '/dashboard/dashboard.css')).headers['content-type']).toBe('text/css; charset=utf-8');
     expect((await send(port, '/dashboard/favicon.svg')).headers['content-type']).toBe('image/svg+xml');
     const echarts = await send(port, '/dashboard/vendor/echarts.min.js');
