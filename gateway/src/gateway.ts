@@ -79,6 +79,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     }),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway' }),
+      // Ready once the supergraph is loaded and the server started (it is, when this answers): a
+      // subgraph that is down costs only its part of an answer, so it does not make the gateway unready.
+      '/ready': (_req, res) => json(res, 200, { status: 'ready', service: 'gateway' }),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
       '/dashboard/*': dashboardRoute(),
     },

@@ -2,3 +2,4 @@ export * from './gateway';
 export * from './compose';
 export * from './subgraphs';
 export * from './dashboard';
+export * from './api-schema';
