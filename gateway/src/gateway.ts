@@ -59,6 +59,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // The process handles SIGTERM itself (stop taking requests, finish, close, exit 0); Apollo's own
+    // handler would re-raise the signal after stopping and end the process by it instead.
+    stopOnTerminationSignals: false,
     formatError: maskError(logger),
     introspection: guarded.introspection,
     validationRules: guarded.validationRules,

@@ -13,8 +13,8 @@ SUBGRAPHS="district street community grid building party pairing"
 cd "$APP_DIR"
 
 is_subgraph() {
-  for name in $SUBGRAPHS; do
-    [ "$name" = "$1" ] && return 0
+  for known in $SUBGRAPHS; do
+    [ "$known" = "$1" ] && return 0
   done
   return 1
 }
