@@ -29,6 +29,7 @@ function composeSchemaValidator() {
   ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
   ajv.addFormat('ports', () => true);
   ajv.addFormat('expose', () => true);
+  ajv.addFormat('subnet_ip_address', () => true);
   return ajv.compile(schema);
 }
 
@@ -183,6 +184,8 @@ describe('infra/Dockerfile', () => {
     expect(runtime).toContain('ENTRYPOINT ["cgp"]');
     expect(runtime).toContain('WORKDIR /app');
     expect(runtime).toContain('USER node');
+    // The services listen on 127.0.0.1 unless HOST says otherwise: other containers could not reach them.
+    expect(runtime).toContain('ENV NODE_ENV=production HOST=0.0.0.0');
   });
 
   it('copies from the build context only files that exist and that .dockerignore keeps; host builds and node_modules stay out', () => {

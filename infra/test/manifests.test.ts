@@ -203,6 +203,8 @@ describe.each([
     for (const d of resources.filter((r) => r.kind === 'Deployment')) {
       expect(podSpec(d).containers[0].envFrom).toContainEqual({ configMapRef: { name: 'cgp-config' } });
     }
+    // The services listen on 127.0.0.1 by default (packages/core/src/http.ts): in a pod, on every address.
+    expect(['0.0.0.0', '::']).toContain(config.data.HOST);
   });
 
   it('secrets are referenced, never committed, and each is documented in secrets.example.env', () => {
