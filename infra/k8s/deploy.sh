@@ -10,6 +10,8 @@ OVERLAY="${1:-infra/k8s/overlays/example}"
 NAMESPACE="${NAMESPACE:-cgp}"
 MIGRATION='app.kubernetes.io/component=migration'
 
+# The namespace first (the overlay creates it too, but the Job goes in before the rest).
+kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
 kubectl -n "$NAMESPACE" delete job cgp-migrate --ignore-not-found --wait=true
 kubectl apply -k "$OVERLAY" -l "$MIGRATION"
 

@@ -53,7 +53,7 @@ describe('the supergraph in Apollo Router', () => {
     expect(names.sort()).toEqual([...SUBGRAPH_NAMES].sort());
     // Every subgraph's own schema can be extracted back from the join directives (what query planning relies on).
     const extracted = supergraph.subgraphs();
-    expect(extracted.names().sort()).toEqual([...SUBGRAPH_NAMES].sort());
+    expect([...extracted.names()].sort()).toEqual([...SUBGRAPH_NAMES].sort());
     for (const name of SUBGRAPH_NAMES) expect(extracted.get(name)!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
   });
 

@@ -40,7 +40,8 @@ describe('consumer examples against the running platform', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[as]}` },
       body: JSON.stringify({ query, operationName, variables }),
     });
-    return (await res.json()) as GraphQLResponse;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return (await res.json()) as GraphQLResponse<any>;
   }
 
   beforeAll(async () => {
