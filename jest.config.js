@@ -1,7 +1,7 @@
 /** One jest run for the whole repository: unit tests, integration tests on a real PostgreSQL, end-to-end tests. */
 module.exports = {
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{packages,subgraphs,gateway,test}/**/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/{packages,subgraphs,gateway,test,infra,examples}/**/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],

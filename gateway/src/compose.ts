@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { DEFAULT_PORTS } from '@cgp/core';
 import { SUBGRAPHS } from './subgraphs';
+import { derivedSchemaFiles } from './api-schema';
 
 export const SUPERGRAPH_PATH = join(__dirname, '..', 'supergraph.graphql');
 
@@ -31,6 +32,12 @@ if (require.main === module) {
     .then((sdl) => {
       writeFileSync(SUPERGRAPH_PATH, sdl);
       process.stdout.write(`supergraph written to ${SUPERGRAPH_PATH}\n`);
+      // The public API schema (docs/) and the Kubernetes ConfigMap's copy (infra/) follow it.
+      for (const [path, content] of Object.entries(derivedSchemaFiles(sdl))) {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, content);
+        process.stdout.write(`${relative(join(__dirname, '..', '..'), path)} written\n`);
+      }
     })
     .catch((error: Error) => {
       process.stderr.write(`${error.message}\n`);

@@ -64,6 +64,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // The process handles SIGTERM itself (stop taking requests, finish, close, exit 0); Apollo's own
+    // handler would re-raise the signal after stopping and end the process by it instead.
+    stopOnTerminationSignals: false,
     formatError: maskError(logger),
     introspection: guarded.introspection,
     validationRules: guarded.validationRules,
@@ -84,6 +87,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     }),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway' }),
+      // Ready once the supergraph is loaded and the server started (it is, when this answers): a
+      // subgraph that is down costs only its part of an answer, so it does not make the gateway unready.
+      '/ready': (_req, res) => json(res, 200, { status: 'ready', service: 'gateway' }),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
       '/dashboard/*': dashboardRoute(),
       // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).

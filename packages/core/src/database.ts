@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource, type Logger as OrmLogger, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, MigrationExecutor, type Logger as OrmLogger, type MixedList, type EntitySchema } from 'typeorm';
 import { Client } from 'pg';
 
 /** Counts the SQL statements each subgraph sends; the N+1 tests and the benchmark read it. */
@@ -93,13 +93,40 @@ export async function connect(dataSource: DataSource, url: string): Promise<Data
   }
 }
 
-/** Creates the subgraph's schema and the ltree extension, then applies pending migrations. */
+/**
+ * The PostgreSQL advisory lock every migration run holds (one key for the whole platform, per
+ * database): two processes migrating at once — a migration Job retried while its first pod still
+ * runs, several replicas started with `migrate`, two subgraphs racing on `CREATE EXTENSION` or the
+ * shared application role — run one after the other instead of failing or applying twice.
+ */
+export const MIGRATION_LOCK_KEY = 'cgp:migrations';
+
+/**
+ * Creates the subgraph's schema and the ltree extension, then applies pending migrations, under the
+ * migration advisory lock: a second run waits for the first, then finds nothing pending.
+ */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
   const schema = (dataSource.options as { schema?: string }).schema;
-  await dataSource.query('CREATE EXTENSION IF NOT EXISTS ltree');
-  if (schema) await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.map((m) => m.name);
+  // One connection for the session-level lock and the migrations themselves (each in its own
+  // transaction): the lock is held across them, and a pool of one connection cannot deadlock.
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK_KEY]);
+    try {
+      await runner.query('CREATE EXTENSION IF NOT EXISTS ltree');
+      if (schema) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      const applied = await executor.executePendingMigrations();
+      return applied.map((m) => m.name);
+    } finally {
+      // A broken connection has lost the lock already; the first error is the one worth reporting.
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /** Checks a database URL answers, with a short timeout. */

@@ -103,6 +103,9 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   const server = new ApolloServer<RequestContext>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // The process handles SIGTERM itself (stop taking requests, finish, close, exit 0); Apollo's own
+    // handler would re-raise the signal after stopping and end the process by it instead.
+    stopOnTerminationSignals: false,
     formatError: maskError(logger),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),

@@ -1,0 +1,3 @@
+export * from './client';
+export * from './district';
+export * from './generated/graphql';
