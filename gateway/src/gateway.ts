@@ -8,6 +8,7 @@ import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
 import { dashboardRoute } from './dashboard';
+import { gatewayObservability } from './observability';
 
 export type { GatewayContext } from './subgraph-source';
 
@@ -44,7 +45,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const logger = createLogger('gateway');
   const overrides = options.subgraphUrls ?? subgraphUrlsFromEnvironment();
   const verify = createVerifier(options.auth ?? authConfigFromEnvironment());
-  const fetchOptions = { ...subgraphFetchFromEnvironment(), ...options.subgraphFetch };
+  const observability = gatewayObservability(logger);
+  const fetchOptions = { ...subgraphFetchFromEnvironment(), observer: observability.fetches, ...options.subgraphFetch };
   const sources: SubgraphSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
@@ -63,11 +65,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     introspection: guarded.introspection,
     validationRules: guarded.validationRules,
     allowBatchedHttpRequests: guarded.allowBatchedHttpRequests,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...guarded.plugins],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...guarded.plugins, observability.plugin],
+    // main.ts stops the server itself, after draining.
+    stopOnTerminationSignals: false,
   });
   await server.start();
+  let running: RunningHttpServer | undefined;
   const http = await serveApollo<GatewayContext>({
     server,
+    tracing: observability.tracing,
     port: options.port ?? 4000,
     host: options.host,
     maxBatch: limits.maxBatch,
@@ -79,11 +85,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     }),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway' }),
+      ...observability.routes(() => running, () => Object.fromEntries(sources.map((s) => [s.name, s.url]))),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
       '/dashboard/*': dashboardRoute(),
     },
   });
-  logger.info({ url: http.url }, 'gateway ready');
+  running = http;
+  logger.info({ url: http.url, tracing: observability.tracing.enabled }, 'gateway ready');
   return {
     url: http.url,
     http,
@@ -91,6 +99,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await http.close();
       await server.stop();
       await Promise.all(sources.map((s) => s.close()));
+      await observability.shutdown();
     },
   };
 }

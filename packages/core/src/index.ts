@@ -20,3 +20,6 @@ export * from './peer';
 export * from './validation';
 export * from './unit-stubs';
 export * from './statistics';
+export * from './observability';
+export * from './database-availability';
+export * from './idempotency';
