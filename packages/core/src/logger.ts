@@ -31,10 +31,10 @@ export function safeError(error: unknown): Record<string, unknown> {
  * one the gateway passes to the subgraphs as x-request-id) and `traceId`. No personal data: request
  * variables are never logged, tokens are redacted, errors keep no driver details.
  */
-export function createLogger(service: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(service: string, destination?: pino.DestinationStream, level?: pino.LevelWithSilent): Logger {
   const options: pino.LoggerOptions = {
     name: service,
-    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    level: level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
     base: { service },
     redact: ['req.headers.authorization', '*.authorization', 'authorization', '*.headers["idempotency-key"]'],
     serializers: { err: safeError, error: safeError },

@@ -87,6 +87,8 @@ export interface StartSubgraphOptions {
   peers?: Record<string, string>;
   /** Tracing; default from the environment (OTEL_EXPORTER_OTLP_ENDPOINT, off when unset). */
   tracing?: Tracing;
+  /** Where the subgraph logs; default JSON lines on stdout. */
+  logger?: Logger;
 }
 
 /** The subgraph's schema as served: built, then wrapped in its graphql-shield permissions. */
@@ -184,7 +186,7 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
 
 /** Starts one subgraph's HTTP server: /graphql, /health (liveness), /ready (database and migrations) and /metrics. */
 export async function startSubgraph(def: SubgraphDefinition, options: StartSubgraphOptions = {}): Promise<StartedSubgraph> {
-  const logger = createLogger(`subgraph-${def.name}`);
+  const logger = options.logger ?? createLogger(`subgraph-${def.name}`);
   let dataSource = options.dataSource;
   const ownsDataSource = !dataSource;
   if (!dataSource) {
