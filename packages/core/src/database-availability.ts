@@ -15,6 +15,8 @@ const MESSAGES = [
   /the database system is (starting up|shutting down|in recovery mode)/i,
   /Cannot use a pool after calling end/i,
   /Query read timeout/i,
+  // TypeORM releases a query runner whose connection failed; the request's next statement then finds it released.
+  /Query runner already released/i,
 ];
 
 /**
