@@ -17,7 +17,8 @@ export function safeError(error: unknown): Record<string, unknown> {
   const table = typeof e.table === 'string' ? e.table : typeof inner?.table === 'string' ? inner.table : undefined;
   return {
     type: e.constructor?.name ?? 'Error',
-    message: e.message.split('\n')[0].slice(0, 300),
+    // PostgreSQL quotes the offending input after a colon (`invalid input syntax for type uuid: "…"`).
+    message: e.message.split('\n')[0].replace(/:\s*"[^"]*"/g, ': "[redacted]"').replace(/=\(.*?\)/g, '=([redacted])').slice(0, 300),
     ...(code ? { code } : {}),
     ...(constraint ? { constraint } : {}),
     ...(table ? { table } : {}),
