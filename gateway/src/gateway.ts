@@ -9,6 +9,7 @@ import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } fr
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
 import { dashboardRoute } from './dashboard';
 import { partnerApiHooks, type PartnerApiSettings } from './partner-api';
+import { gatewayObservability } from './observability';
 
 export type { GatewayContext } from './subgraph-source';
 
@@ -46,7 +47,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const overrides = options.subgraphUrls ?? subgraphUrlsFromEnvironment();
   const auth = options.auth ?? authConfigFromEnvironment();
   const verify = createVerifier(auth);
-  const fetchOptions = { ...subgraphFetchFromEnvironment(), ...options.subgraphFetch };
+  const observability = gatewayObservability(logger);
+  const fetchOptions = { ...subgraphFetchFromEnvironment(), observer: observability.fetches, ...options.subgraphFetch };
   const sources: SubgraphSource[] = [];
   const supergraphSdl = options.supergraphSdl ?? readCommittedSupergraph();
   // Partner API keys, the partner safelist and per-caller rate limits (partner-api.ts).
@@ -64,18 +66,20 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    // The process handles SIGTERM itself (stop taking requests, finish, close, exit 0); Apollo's own
+    // The process handles SIGTERM itself (main.ts: stop taking requests, drain, close, exit 0); Apollo's own
     // handler would re-raise the signal after stopping and end the process by it instead.
     stopOnTerminationSignals: false,
     formatError: maskError(logger),
     introspection: guarded.introspection,
     validationRules: guarded.validationRules,
     allowBatchedHttpRequests: guarded.allowBatchedHttpRequests,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...guarded.plugins, ...partnerApi.plugins],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...guarded.plugins, ...partnerApi.plugins, observability.plugin],
   });
   await server.start();
+  let running: RunningHttpServer | undefined;
   const http = await serveApollo<GatewayContext>({
     server,
+    tracing: observability.tracing,
     port: options.port ?? 4000,
     host: options.host,
     maxBatch: limits.maxBatch,
@@ -87,16 +91,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     }),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway' }),
-      // Ready once the supergraph is loaded and the server started (it is, when this answers): a
-      // subgraph that is down costs only its part of an answer, so it does not make the gateway unready.
-      '/ready': (_req, res) => json(res, 200, { status: 'ready', service: 'gateway' }),
+      ...observability.routes(() => running, () => Object.fromEntries(sources.map((s) => [s.name, s.url]))),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
       '/dashboard/*': dashboardRoute(),
       // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).
       ...partnerApi.routes,
     },
   });
-  logger.info({ url: http.url }, 'gateway ready');
+  running = http;
+  logger.info({ url: http.url, tracing: observability.tracing.enabled }, 'gateway ready');
   return {
     url: http.url,
     http,
@@ -104,6 +107,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await http.close();
       await server.stop();
       await Promise.all(sources.map((s) => s.close()));
+      await observability.shutdown();
     },
   };
 }

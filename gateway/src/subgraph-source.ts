@@ -1,5 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { SubgraphFetchObserver } from './observability';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { z } from 'zod';
 
@@ -19,6 +21,8 @@ export interface SubgraphFetchOptions {
   timeoutMs: number;
   /** Most open keep-alive sockets to one subgraph. */
   connections: number;
+  /** Spans, metrics and header forwarding (traceparent, Idempotency-Key) of each fetch. */
+  observer?: SubgraphFetchObserver;
 }
 
 export function subgraphFetchFromEnvironment(env: NodeJS.ProcessEnv = process.env): SubgraphFetchOptions {
@@ -37,13 +41,15 @@ export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
  */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly agent: Agent;
+  readonly name: string;
 
   constructor(
     private readonly subgraph: string,
-    url: string,
+    override readonly url: string,
     private readonly options: SubgraphFetchOptions,
   ) {
     super({ url });
+    this.name = subgraph;
     this.agent = new Agent({ connections: options.connections, keepAliveTimeout: 30_000, connect: { timeout: Math.min(options.timeoutMs, 5_000) } });
     const agent = this.agent;
     this.fetcher = (async (input: string, init?: Record<string, unknown>) => {
@@ -56,17 +62,29 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     }) as never;
   }
 
-  private unavailable(timedOut = false): GraphQLError {
+  private unavailable(timedOut = false, reason: string = timedOut ? 'timeout' : 'unreachable'): GraphQLError {
     const why = timedOut ? `did not answer within ${this.options.timeoutMs} ms` : 'cannot be reached';
-    return new GraphQLError(`The ${this.subgraph} subgraph ${why}: the fields it serves are missing from this answer (null); the rest is complete. Try again shortly.`, {
+    const error = new GraphQLError(`The ${this.subgraph} subgraph ${why}: the fields it serves are missing from this answer (null); the rest is complete. Try again shortly.`, {
       extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: this.subgraph },
     });
+    // For the fetch-error metric only; not part of the answer.
+    Object.defineProperty(error, 'fetchFailure', { value: reason, enumerable: false });
+    return error;
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  /** Each fetch of an operation is timed, counted and traced (a client span whose traceparent the subgraph continues). */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
+    const observer = this.options.observer;
+    if (!observer || options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION) return super.process(options);
+    return observer.observe(this.subgraph, options, () => super.process(options)) as ReturnType<RemoteGraphQLDataSource['process']>;
+  }
+
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const { request, context } = options;
     if (!request.http) return;
     if ('requestId' in context && context.requestId) request.http.headers.set('x-request-id', context.requestId);
     if ('authorization' in context && context.authorization) request.http.headers.set('authorization', context.authorization);
+    this.options.observer?.decorate(this.subgraph, options);
   }
 
   /**
@@ -81,7 +99,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (response.status === 400 && first && (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED')) {
       return new GraphQLError(first.message, { extensions: { code } });
     }
-    if (response.status >= 500) return this.unavailable();
+    if (response.status >= 500) return this.unavailable(false, 'http');
     return error;
   }
 

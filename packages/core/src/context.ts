@@ -1,10 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
+import { SpanKind, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Identity } from './auth/identity';
 import { insertRows } from './database';
 import type { PersonalDataAccess } from './personal-data';
 import { forbidden } from './errors';
+import { principalOf } from './idempotency';
+
+/** Where a request's SQL spans go: the service's tracer, under the request's span. */
+export interface SqlTracing {
+  tracer: Tracer;
+  context: Context;
+  /** The database schema (the subgraph), recorded on each span. */
+  namespace?: string;
+}
+
+/** The span name of a statement: its verb and the first table it names (no values: statements are parameterised). */
+export function sqlSpanName(sql: string): string {
+  const text = sql.trim();
+  const verb = (/^[A-Za-z]+/.exec(text)?.[0] ?? 'SQL').toUpperCase();
+  const table = /\b(?:FROM|INTO|UPDATE|JOIN)\s+("?[a-z_][a-z0-9_]*"?\.)?"?([a-z_][a-z0-9_]*)"?/i.exec(text);
+  return table ? `${verb} ${(table[1] ?? '').replace(/"/g, '')}${table[2]}` : verb;
+}
 
 /**
  * The one per-request context every resolver and service receives first.
@@ -21,6 +39,12 @@ export class RequestContext {
   private readonly auditBuffer = new Map<string, Map<string, PersonalDataAccess>>();
   /** Name of the GraphQL operation, for the audit log (set once the operation is resolved). */
   operationName?: string;
+  /** Tracing of this request's SQL statements (each one a span); none when absent. */
+  trace?: SqlTracing;
+  /** The Idempotency-Key of this request's mutation, if the caller sent one (passed on, derived, to peers). */
+  idempotencyKey?: string;
+  /** Mutations this request asked of other subgraphs so far (each gets its own derived key). */
+  peerMutations = 0;
 
   constructor(
     readonly db: DataSource,
@@ -51,22 +75,49 @@ export class RequestContext {
   }
 
   private transaction(): Promise<QueryRunner> {
-    this.runner ??= (async () => {
+    this.runner ??= this.traced('BEGIN', 'BEGIN; SELECT set_config(...)', async () => {
       const runner = this.db.createQueryRunner();
       await runner.connect();
       try {
         await runner.startTransaction();
         await runner.query(
-          `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true)`,
-          [this.identity.unitPath ?? '', this.identity.org ?? '', this.identity.communities.join(',')],
+          `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true)`,
+          [this.identity.unitPath ?? '', this.identity.org ?? '', this.identity.communities.join(','), principalOf(this.identity)],
         );
       } catch (error) {
-        await runner.release();
+        await releaseRunner(runner, error);
         throw error;
       }
       return runner;
-    })();
+    });
     return this.runner;
+  }
+
+  /** Runs `fn` in a client span for the statement (when the request is traced); no parameter values are recorded. */
+  private async traced<T>(name: string, statement: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.trace) return fn();
+    const span = this.trace.tracer.startSpan(
+      name,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'db.system.name': 'postgresql',
+          'db.operation.name': name.split(' ')[0],
+          'db.query.text': statement.length > 2000 ? `${statement.slice(0, 2000)}…` : statement,
+          ...(this.trace.namespace ? { 'db.namespace': this.trace.namespace } : {}),
+        },
+      },
+      this.trace.context,
+    );
+    try {
+      return await fn();
+    } catch (error) {
+      const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: typeof code === 'string' ? code : 'error' });
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
   /** Runs one SQL statement with positional parameters, inside this request's scoped transaction. */
@@ -74,7 +125,7 @@ export class RequestContext {
     const run = this.queue.then(async () => {
       const runner = await this.transaction();
       // Structured results give the rows for every command (TypeORM's plain result for UPDATE is [rows, count]).
-      return (await runner.query(sql, parameters, true)).records as T[];
+      return this.traced(sqlSpanName(sql), sql, async () => (await runner.query(sql, parameters, true)).records as T[]);
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -117,15 +168,26 @@ export class RequestContext {
     this.runner = undefined;
     await this.queue;
     const runner = await pending;
+    let failure: Error | undefined;
     try {
       if (runner.isTransactionActive) {
-        if (commit) await runner.commitTransaction();
-        else await runner.rollbackTransaction();
+        await this.traced(commit ? 'COMMIT' : 'ROLLBACK', commit ? 'COMMIT' : 'ROLLBACK', () => (commit ? runner.commitTransaction() : runner.rollbackTransaction()));
       }
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
     } finally {
-      await runner.release();
+      // A connection that failed is released with its error, so the pool drops it instead of reusing it.
+      await releaseRunner(runner, failure);
     }
   }
+}
+
+/** Returns a query runner's connection to the pool; after an error the pool closes it instead of reusing it. */
+async function releaseRunner(runner: QueryRunner, error?: unknown): Promise<void> {
+  const pg = runner as unknown as { releasePostgresConnection?(err?: Error): Promise<void> };
+  if (error && pg.releasePostgresConnection) await pg.releasePostgresConnection(error instanceof Error ? error : new Error(String(error)));
+  else await runner.release();
 }
 
 /** A loader of rows by a key column: `sql` receives all keys as `$1` (an array) and each row carries `keyOf(row)`. */

@@ -51,6 +51,12 @@ export interface SubgraphDataSourceOptions {
   poolSize?: number;
 }
 
+/** How long getting a database connection may take before the request fails (DATABASE_CONNECT_TIMEOUT_MS, default 5 s). */
+function connectTimeoutMs(): number {
+  const ms = Number(process.env.DATABASE_CONNECT_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : 5000;
+}
+
 export function createDataSource(options: SubgraphDataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -65,7 +71,7 @@ export function createDataSource(options: SubgraphDataSourceOptions): DataSource
     logger: new CountingLogger(options.schema),
     // Every session counts days and months in China Standard Time, where the units are (date_trunc,
     // ::date of timestamps), whatever the server's own time zone.
-    extra: { max: options.poolSize ?? 10, application_name: `cgp-${options.schema}`, options: `-c TimeZone=${PLATFORM_TIME_ZONE}` },
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: connectTimeoutMs(), application_name: `cgp-${options.schema}`, options: `-c TimeZone=${PLATFORM_TIME_ZONE}` },
   });
 }
 

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { requestIdFrom, runInRequestScope, type RequestScope } from './observability/request-scope';
+import { traceIdOf, type Tracing } from './observability/tracing';
 
 export interface HttpRoute {
   (req: IncomingMessage, res: ServerResponse): Promise<void> | void;
@@ -21,13 +24,27 @@ export interface ServeOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Most operations one batched HTTP request (a JSON array) may carry; default 1 (no batching). */
   maxBatch?: number;
+  /** Tracing of the service: each GraphQL request gets a server span, child of the caller's traceparent. */
+  tracing?: Tracing;
 }
 
 export interface RunningHttpServer {
   url: string;
   port: number;
   http: Server;
-  close(): Promise<void>;
+  /** True once close() was called: the service is draining and not ready. */
+  readonly draining: boolean;
+  /**
+   * Stops taking requests and waits for those in flight: the port stops listening (new connections
+   * are refused), requests arriving on kept-alive connections get 503, the ones in flight finish and
+   * their connections close. After `graceMs` (default SHUTDOWN_GRACE_MS or 25 s) the rest are cut.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+function shutdownGraceMs(): number {
+  const ms = Number(process.env.SHUTDOWN_GRACE_MS);
+  return Number.isFinite(ms) && ms >= 0 ? ms : 25_000;
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -64,8 +81,53 @@ export function routeMatcher(routes: Record<string, HttpRoute>): (pathname: stri
 export async function serveApollo<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<RunningHttpServer> {
   const { server, context, routes = {}, maxBodyBytes = 1_000_000, maxBatch = 1 } = options;
   const findRoute = routeMatcher(routes);
+  let draining = false;
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      const text = await readBody(req, maxBodyBytes);
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
+        return;
+      }
+      if (Array.isArray(body) && body.length > maxBatch) {
+        const message = maxBatch > 1
+          ? `The request batches ${body.length} operations; the limit is ${maxBatch} per HTTP request (GATEWAY_MAX_BATCH). Send fewer at once.`
+          : 'Batched operations are not accepted here: send one operation per HTTP request.';
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }));
+        return;
+      }
+    }
+    const result = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => context({ req }),
+    });
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.statusCode = result.status ?? 200;
+    scope.span?.setAttribute('http.response.status_code', res.statusCode);
+    // A request finished while draining closes its connection: nothing keeps the process alive.
+    if (draining) res.setHeader('connection', 'close');
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
   const http = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // One request id per request: the caller's (the gateway passes its own to the subgraphs) or a new one.
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
     try {
       const route = findRoute(url.pathname);
       if (route) return await route(req, res);
@@ -73,40 +135,20 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
         return;
       }
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      if (draining) {
+        res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' });
+        res.end(JSON.stringify({ errors: [{ message: 'The service is shutting down; send the request again.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }));
+        return;
       }
-      let body: unknown = undefined;
-      if (req.method === 'POST') {
-        const text = await readBody(req, maxBodyBytes);
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
-          return;
-        }
-        if (Array.isArray(body) && body.length > maxBatch) {
-          const message = maxBatch > 1
-            ? `The request batches ${body.length} operations; the limit is ${maxBatch} per HTTP request (GATEWAY_MAX_BATCH). Send fewer at once.`
-            : 'Batched operations are not accepted here: send one operation per HTTP request.';
-          res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }));
-          return;
-        }
-      }
-      const result = await server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => context({ req }),
-      });
-      for (const [key, value] of result.headers) res.setHeader(key, value);
-      res.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') {
-        res.end(result.body.string);
-      } else {
-        for await (const chunk of result.body.asyncIterator) res.write(chunk);
-        res.end();
+      const tracing = options.tracing;
+      // The request's server span, child of the caller's W3C traceparent (the gateway's fetch span for a subgraph).
+      const parent = tracing?.extract(req.headers);
+      const span = tracing?.tracer.startSpan('graphql', { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname, 'cgp.request_id': requestId } }, parent);
+      const scope: RequestScope = { requestId, span, context: span && parent ? trace.setSpan(parent, span) : undefined, traceId: traceIdOf(span) };
+      try {
+        await runInRequestScope(scope, () => handle(req, res, url, scope));
+      } finally {
+        span?.end();
       }
     } catch (error) {
       const status = (error as { status?: number }).status ?? 500;
@@ -121,9 +163,18 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
     url: `http://127.0.0.1:${port}/graphql`,
     port,
     http,
-    close: () =>
+    get draining() {
+      return draining;
+    },
+    close: (graceMs = shutdownGraceMs()) =>
       new Promise<void>((resolve) => {
-        http.close(() => resolve());
+        draining = true;
+        const cut = setTimeout(() => http.closeAllConnections(), graceMs);
+        cut.unref();
+        http.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
         http.closeIdleConnections();
       }),
   };

@@ -21,3 +21,6 @@ export * from './validation';
 export * from './unit-stubs';
 export * from './statistics';
 export * from './dated-list';
+export * from './observability';
+export * from './database-availability';
+export * from './idempotency';

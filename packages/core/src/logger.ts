@@ -1,13 +1,50 @@
 import pino from 'pino';
+import { currentRequestScope } from './observability/request-scope';
 
 export type Logger = pino.Logger;
 
-export function createLogger(service: string): Logger {
-  return pino({
+/**
+ * An error as the logs keep it: its kind, the first line of its message, codes and a stack, never the
+ * properties drivers attach (TypeORM's `query` and `parameters`, pg's `detail` with the row's values),
+ * which can hold personal data.
+ */
+export function safeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error).split('\n')[0].slice(0, 300) };
+  const e = error as Error & { code?: unknown; constraint?: unknown; table?: unknown; schema?: unknown; driverError?: unknown; originalError?: unknown };
+  const inner = (e.driverError ?? e.originalError) as (Error & { code?: unknown; constraint?: unknown; table?: unknown }) | undefined;
+  const code = typeof e.code === 'string' ? e.code : typeof inner?.code === 'string' ? inner.code : undefined;
+  const constraint = typeof e.constraint === 'string' ? e.constraint : typeof inner?.constraint === 'string' ? inner.constraint : undefined;
+  const table = typeof e.table === 'string' ? e.table : typeof inner?.table === 'string' ? inner.table : undefined;
+  return {
+    type: e.constructor?.name ?? 'Error',
+    // PostgreSQL quotes the offending input after a colon (`invalid input syntax for type uuid: "…"`).
+    message: e.message.split('\n')[0].replace(/:\s*"[^"]*"/g, ': "[redacted]"').replace(/=\(.*?\)/g, '=([redacted])').slice(0, 300),
+    ...(code ? { code } : {}),
+    ...(constraint ? { constraint } : {}),
+    ...(table ? { table } : {}),
+    // Frames only: the first line of a stack repeats the message.
+    ...(e.stack ? { stack: e.stack.split('\n').slice(1, 12).join('\n') } : {}),
+  };
+}
+
+/**
+ * A JSON logger for one service. Lines written while handling a request carry its `requestId` (the
+ * one the gateway passes to the subgraphs as x-request-id) and `traceId`. No personal data: request
+ * variables are never logged, tokens are redacted, errors keep no driver details.
+ */
+export function createLogger(service: string, destination?: pino.DestinationStream, level?: pino.LevelWithSilent): Logger {
+  const options: pino.LoggerOptions = {
     name: service,
-    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    level: level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
     base: { service },
-    // Credentials never reach a log: tokens and partner API keys.
-    redact: ['req.headers.authorization', '*.authorization', 'req.headers["x-api-key"]', '*["x-api-key"]', '*.apiKey'],
-  });
+    // Credentials never reach a log: tokens, partner API keys, idempotency keys.
+    redact: ['req.headers.authorization', '*.authorization', 'authorization', '*.headers["idempotency-key"]', 'req.headers["x-api-key"]', '*["x-api-key"]', '*.apiKey'],
+    serializers: { err: safeError, error: safeError },
+    mixin() {
+      const scope = currentRequestScope();
+      if (!scope) return {};
+      return scope.traceId ? { requestId: scope.requestId, traceId: scope.traceId } : { requestId: scope.requestId };
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
 import type { RequestContext } from './context';
+import { IDEMPOTENCY_HEADER } from './idempotency';
+import { createTracingHeaders } from './observability/tracing';
 
-const PASSED_ON = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'CONFLICT']);
+const PASSED_ON = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'CONFLICT', 'DATABASE_UNAVAILABLE']);
 
 /**
  * Calls another subgraph on the caller's behalf: the caller's own token goes with the request, so
@@ -10,9 +12,12 @@ const PASSED_ON = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NO
 export async function callPeer<T>(ctx: RequestContext, subgraph: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
   const url = ctx.peers[subgraph];
   if (!url) throw new Error(`No URL for the ${subgraph} subgraph: set ${subgraph.toUpperCase()}_URL`);
+  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: ctx.authorization ?? '', 'x-request-id': ctx.requestId, ...createTracingHeaders(ctx.trace?.context) };
+  // A retried mutation asks the same of its peer under a key derived from its own: the peer's part is made once too.
+  if (ctx.idempotencyKey && /^\s*mutation\b/.test(query)) headers[IDEMPOTENCY_HEADER] = `${ctx.idempotencyKey}/peer${++ctx.peerMutations}`;
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: ctx.authorization ?? '', 'x-request-id': ctx.requestId },
+    headers,
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
@@ -11,6 +11,14 @@ import { protect } from './auth/permissions';
 import type { IRules } from 'graphql-shield/typings/types';
 import { json, serveApollo, type HttpRoute, type RunningHttpServer } from './http';
 import { createLogger, type Logger } from './logger';
+import { DATABASE_UNAVAILABLE, databaseUnavailable, isDatabaseUnavailable } from './database-availability';
+import { badInput } from './errors';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_RULE, idempotencyMigration, IdempotencyStore, isValidIdempotencyKey, operationHash } from './idempotency';
+import { currentRequestScope } from './observability/request-scope';
+import { createTracing, type Tracing } from './observability/tracing';
+import { ServiceMetrics, type PoolCounts } from './observability/metrics';
+import { observabilityPlugin, responseErrors, type ObservabilityPlugin } from './observability/plugin';
+import { subgraphReadiness } from './observability/readiness';
 
 /** Everything the platform needs to know about one subgraph. */
 export interface SubgraphDefinition {
@@ -40,9 +48,12 @@ function peerUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<s
   return peers;
 }
 
-/** Masks anything that is not a deliberate, coded GraphQL error: no SQL, stack or internals reach a caller. */
+/**
+ * Masks anything that is not a deliberate, coded GraphQL error: no SQL, stack or internals reach a caller.
+ * A database that cannot be reached gives DATABASE_UNAVAILABLE (a transient condition, worth a retry).
+ */
 export function maskError(logger: Logger) {
-  const deliberate = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE']);
+  const deliberate = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE', DATABASE_UNAVAILABLE, 'SERVICE_UNAVAILABLE']);
   // The gateway's partner API refusals (gateway/src/safelist.ts, rate-limit.ts).
   deliberate.add('PERSISTED_QUERY_NOT_IN_SAFELIST').add('RATE_LIMITED');
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -51,6 +62,10 @@ export function maskError(logger: Logger) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       void _stack;
       return { ...formatted, extensions };
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: (error as { originalError?: unknown }).originalError ?? error, path: formatted.path }, 'database unavailable');
+      return { message: databaseUnavailable().message, path: formatted.path, extensions: { code: DATABASE_UNAVAILABLE } };
     }
     logger.error({ err: (error as { originalError?: unknown }).originalError ?? error, path: formatted.path }, 'unexpected error');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -62,6 +77,8 @@ export interface StartedSubgraph {
   url: string;
   dataSource: DataSource;
   http: RunningHttpServer;
+  metrics: ServiceMetrics;
+  /** Drains (in-flight requests finish, new ones are refused), then stops the server, closes the pool it owns and flushes traces. */
   stop(): Promise<void>;
 }
 
@@ -75,6 +92,10 @@ export interface StartSubgraphOptions {
   auth?: AuthConfig;
   /** URLs of the other subgraphs (for calls on the caller's behalf); default `<NAME>_URL` from the environment. */
   peers?: Record<string, string>;
+  /** Tracing; default from the environment (OTEL_EXPORTER_OTLP_ENDPOINT, off when unset). */
+  tracing?: Tracing;
+  /** Where the subgraph logs; default JSON lines on stdout. */
+  logger?: Logger;
 }
 
 /** The subgraph's schema as served: built, then wrapped in its graphql-shield permissions. */
@@ -82,14 +103,97 @@ export async function protectedSchema(def: SubgraphDefinition): Promise<GraphQLS
   return protect(await def.buildSchema(), def.permissions);
 }
 
-export function subgraphDataSource(def: SubgraphDefinition, url: string): DataSource {
-  const env = readEnvironment();
-  return createDataSource({ schema: def.name, url, entities: def.entities, migrations: def.migrations, poolSize: env.DATABASE_POOL_SIZE });
+/**
+ * A subgraph's migrations followed by the ones core adds to every subgraph (its idempotency table):
+ * cross-cutting tables arrive in each schema without each subgraph listing them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function subgraphMigrations(def: SubgraphDefinition): MixedList<Function | string> {
+  const own = Array.isArray(def.migrations) ? def.migrations : Object.values(def.migrations);
+  return [...own, idempotencyMigration(def.name)];
 }
 
-/** Starts one subgraph's HTTP server: /graphql, /health (liveness) and /ready (database reachable). */
+export function subgraphDataSource(def: SubgraphDefinition, url: string): DataSource {
+  const env = readEnvironment();
+  return createDataSource({ schema: def.name, url, entities: def.entities, migrations: subgraphMigrations(def), poolSize: env.DATABASE_POOL_SIZE });
+}
+
+/** The pg pool behind a TypeORM data source (its connection counts feed the pool metrics). */
+function poolOf(db: DataSource): PoolCounts | undefined {
+  return (db.driver as unknown as { master?: PoolCounts }).master;
+}
+
+function errorResponse(formatted: GraphQLFormattedError, status = 200): GraphQLResponse {
+  return { http: { status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { errors: [formatted] } } };
+}
+
+/**
+ * The life of one subgraph request around its transaction: the Idempotency-Key of a mutation is
+ * claimed first (a retry returns the stored result without running anything), the result is stored
+ * and the transaction committed (a mutation with any error is rolled back whole; reads commit, so
+ * their audit records are kept). Should the commit fail, the caller gets an error and no data, never
+ * a result that was not saved. Then the request is counted, timed and logged.
+ */
+function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError, observer: ObservabilityPlugin<RequestContext>): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart(start) {
+      const observe = await observer.requestDidStart(start);
+      const key = start.request.http?.headers.get(IDEMPOTENCY_HEADER) ?? undefined;
+      let claimed = false;
+      return {
+        async didResolveOperation(rc) {
+          // The gateway names its subgraph fetches <operation>__<subgraph>__<n>; the audit log keeps the caller's name.
+          rc.contextValue.operationName = rc.operationName?.replace(/__[a-z]+__\d+$/, '') ?? undefined;
+          await observe.didResolveOperation?.(rc);
+          if (key !== undefined && rc.operation?.operation === 'mutation') {
+            if (!isValidIdempotencyKey(key, true)) throw badInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
+            rc.contextValue.idempotencyKey = key;
+          }
+        },
+        async responseForOperation(rc: GraphQLRequestContext<RequestContext>): Promise<GraphQLResponse | null> {
+          const ctx = rc.contextValue;
+          if (!ctx.idempotencyKey) return null;
+          try {
+            const claim = await store.claim(ctx, ctx.idempotencyKey, operationHash(rc.source ?? '', rc.request.variables));
+            if (claim.kind === 'new') {
+              claimed = true;
+              return null;
+            }
+            if (claim.kind === 'mismatch') {
+              return errorResponse(formatError({ message: 'This Idempotency-Key was already used for a different operation or different variables: send each distinct change with a new key (a retry must repeat the operation exactly).', extensions: { code: 'BAD_USER_INPUT' } }, undefined), 400);
+            }
+            const response: GraphQLResponse = { http: { status: 200, headers: new HeaderMap([['idempotent-replayed', 'true']]) }, body: { kind: 'single', singleResult: { data: claim.data as Record<string, unknown> } } };
+            return response;
+          } catch (error) {
+            return errorResponse(formatError({ message: 'Internal server error', extensions: {} }, error));
+          }
+        },
+        async didEncounterErrors(rc) {
+          await observe.didEncounterErrors?.(rc);
+        },
+        async willSendResponse(rc) {
+          const ctx = rc.contextValue;
+          const body = rc.response.body;
+          const result = body?.kind === 'single' ? body.singleResult : body?.initialResult;
+          const commit = rc.operation?.operation !== 'mutation' || responseErrors(rc).length === 0;
+          try {
+            if (commit && claimed && ctx.idempotencyKey) await store.save(ctx, ctx.idempotencyKey, result?.data);
+            await ctx.finish(commit);
+          } catch (error) {
+            // Nothing of this request was saved (or it cannot be known): no data goes out.
+            await ctx.finish(false).catch(() => undefined);
+            rc.response.body = { kind: 'single', singleResult: { data: null, errors: [formatError({ message: 'Internal server error', extensions: {} }, error)] } };
+          }
+          await observe.willSendResponse?.(rc);
+        },
+      };
+    },
+  };
+}
+
+/** Starts one subgraph's HTTP server: /graphql, /health (liveness), /ready (database and migrations) and /metrics. */
 export async function startSubgraph(def: SubgraphDefinition, options: StartSubgraphOptions = {}): Promise<StartedSubgraph> {
-  const logger = createLogger(`subgraph-${def.name}`);
+  const logger = options.logger ?? createLogger(`subgraph-${def.name}`);
   let dataSource = options.dataSource;
   const ownsDataSource = !dataSource;
   if (!dataSource) {
@@ -99,64 +203,60 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   const db = dataSource;
   const verify = createVerifier(options.auth ?? authConfigFromEnvironment());
   const peers = options.peers ?? peerUrlsFromEnvironment();
+  const tracing = options.tracing ?? createTracing(def.name);
+  const metrics = new ServiceMetrics(def.name);
+  metrics.observePool(() => poolOf(db));
+  const idempotency = new IdempotencyStore(def.name);
+  const formatError = maskError(logger);
   const schema = await protectedSchema(def);
   const server = new ApolloServer<RequestContext>({
     schema,
     includeStacktraceInErrorResponses: false,
-    // The process handles SIGTERM itself (stop taking requests, finish, close, exit 0); Apollo's own
-    // handler would re-raise the signal after stopping and end the process by it instead.
+    formatError,
+    // The process stops the server itself, after draining (runSubgraphProcess).
     stopOnTerminationSignals: false,
-    formatError: maskError(logger),
-    plugins: [
-      ApolloServerPluginInlineTraceDisabled(),
-      {
-        // Ends each request's scoped transaction: a mutation that raised any error is rolled back
-        // whole (bad input changes nothing); reads commit, so their audit records are kept.
-        async requestDidStart() {
-          return {
-            async didResolveOperation({ contextValue, operationName }) {
-              // The gateway names its subgraph fetches <operation>__<subgraph>__<n>; the audit log keeps the caller's name.
-              contextValue.operationName = operationName?.replace(/__[a-z]+__\d+$/, '') ?? undefined;
-            },
-            async willSendResponse({ contextValue, errors, operation }) {
-              await contextValue.finish(operation?.operation !== 'mutation' || !errors?.length);
-            },
-          };
-        },
-      },
-    ],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger))],
   });
   await server.start();
   const http = await serveApollo<RequestContext>({
     server,
     port: options.port ?? servicePort(def.name),
     host: options.host ?? process.env.HOST,
+    tracing,
     // Every subgraph verifies the caller again: it must be safe even when reached directly.
-    context: async ({ req }: { req: IncomingMessage }) =>
-      new RequestContext(db, await verify(req.headers.authorization), req.headers['x-request-id'] as string | undefined, req.headers.authorization, peers),
+    context: async ({ req }: { req: IncomingMessage }) => {
+      const scope = currentRequestScope();
+      const ctx = new RequestContext(db, await verify(req.headers.authorization), scope?.requestId ?? (req.headers['x-request-id'] as string | undefined), req.headers.authorization, peers);
+      if (tracing.enabled && scope?.context) ctx.trace = { tracer: tracing.tracer, context: scope.context, namespace: def.name };
+      return ctx;
+    },
     routes: {
       ...def.routes?.(db, verify),
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: def.name }),
       '/ready': async (_req, res) => {
-        try {
-          await db.query('SELECT 1');
-          json(res, 200, { status: 'ready', service: def.name });
-        } catch {
-          json(res, 503, { status: 'database unreachable', service: def.name });
-        }
+        if (http.draining) return json(res, 503, { status: 'shutting down', service: def.name });
+        const readiness = await subgraphReadiness(db, def.name);
+        json(res, readiness.ready ? 200 : 503, { ...readiness, service: def.name });
       },
+      '/metrics': metrics.route(),
     },
   });
-  logger.info({ url: http.url }, `${def.name} subgraph ready`);
+  // Every caller's expired idempotency keys go, now and then (a missing table means migrations are pending: /ready says so).
+  const expiry = setInterval(() => void idempotency.expire(db).catch(() => undefined), 15 * 60_000);
+  expiry.unref();
+  logger.info({ url: http.url, tracing: tracing.enabled }, `${def.name} subgraph ready`);
   return {
     name: def.name,
     url: http.url,
     dataSource: db,
     http,
+    metrics,
     async stop() {
+      clearInterval(expiry);
       await http.close();
       await server.stop();
-      if (ownsDataSource) await db.destroy();
+      if (ownsDataSource && db.isInitialized) await db.destroy();
+      await tracing.shutdown();
     },
   };
 }
@@ -171,6 +271,32 @@ export async function migrateSubgraph(def: SubgraphDefinition, url: string): Pro
   }
 }
 
+/**
+ * Stops a service on SIGTERM or SIGINT: it stops taking requests, finishes those in flight, closes its
+ * pool, and the process exits 0 (1 if stopping failed). A second signal while stopping is ignored.
+ */
+export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests in flight');
+    stop().then(
+      () => {
+        logger.info('stopped');
+        logger.flush?.();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
 /** Entry point of a subgraph process: `node main.js` serves, `node main.js migrate` applies migrations. */
 export function runSubgraphProcess(def: SubgraphDefinition): void {
   const logger = createLogger(`subgraph-${def.name}`);
@@ -182,12 +308,7 @@ export function runSubgraphProcess(def: SubgraphDefinition): void {
       return;
     }
     const started = await startSubgraph(def);
-    const shutdown = async () => {
-      await started.stop();
-      process.exit(0);
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
+    stopOnSignals(logger, () => started.stop());
   };
   main().catch((error) => {
     if (error instanceof DatabaseUnreachableError) {

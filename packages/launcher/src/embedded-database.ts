@@ -8,6 +8,8 @@ export interface EmbeddedDatabase {
   urlFor(database: string): string;
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
+  /** Starts the server again after stop() (a persistent server keeps its data): a database restart. */
+  start(): Promise<void>;
 }
 
 export interface EmbeddedDatabaseOptions {
@@ -74,5 +76,6 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
       return urlFor(name);
     },
     stop: () => pg.stop(),
+    start: () => pg.start(),
   };
 }

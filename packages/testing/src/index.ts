@@ -127,3 +127,4 @@ export async function gql<T = any>(url: string, query: string, variables?: Recor
   });
   return (await res.json()) as GraphQLResponse<T>;
 }
+export * from './processes';

@@ -1,0 +1,5 @@
+export * from './request-scope';
+export * from './tracing';
+export * from './metrics';
+export * from './plugin';
+export * from './readiness';
