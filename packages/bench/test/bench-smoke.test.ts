@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -19,13 +19,14 @@ function freePort(): Promise<number> {
 }
 
 /**
- * `pnpm bench` in its smoke mode (BENCH_SMOKE=1: a tenth of a district, two seconds per operation),
+ * `pnpm bench` in its smoke mode (BENCH_SMOKE=1: a tenth of a district, a second per operation),
  * run as the command runs it (the compiled packages/bench/dist/run.js in its own process), so every
  * code path of the benchmark — data, production processes, autocannon, SQL counts, Hive Gateway,
  * the SQL floor, the results file — is exercised on every test run and cannot rot.
  */
 describe('pnpm bench (smoke)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cgp-bench-'));
+  chmodSync(dir, 0o755); // the embedded server runs as the postgres user, which must reach its data directory
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('drives every operation through both gateways, the direct subgraph and the SQL floor, and writes the results', async () => {
