@@ -96,7 +96,10 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
   }
   const processes: Record<string, ChildProcess> = {};
   const spawnNode = (name: string, script: string, extra: NodeJS.ProcessEnv = {}) => {
-    const child = spawn(process.execPath, [script], { env: { ...env, ...extra, PORT: String(ports[name] ?? extra.PORT) }, stdio: ['ignore', 'inherit', 'inherit'] });
+    // BENCH_PROFILE=<process,…> writes a V8 CPU profile of those processes into BENCH_PROFILE_DIR on exit.
+    const profiled = (process.env.BENCH_PROFILE ?? '').split(',').includes(name);
+    const args = profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? join(tmpdir(), 'cgp-bench-profiles')}`, script] : [script];
+    const child = spawn(process.execPath, args, { env: { ...env, ...extra, PORT: String(ports[name] ?? extra.PORT) }, stdio: ['ignore', 'inherit', 'inherit'] });
     processes[name] = child;
     return child;
   };

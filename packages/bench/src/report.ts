@@ -7,6 +7,8 @@ export interface OperationResult {
   load: LoadResult;
   /** SQL statements per request (pg_stat_statements, application role, without BEGIN/COMMIT); NaN when unavailable. */
   sqlPerRequest: number;
+  /** The operation's slowest statements (pg_stat_statements, mean time). */
+  slowest?: { calls: number; meanMs: number; query: string }[];
 }
 
 export interface BenchResults {
@@ -159,12 +161,12 @@ export function renderResults(r: BenchResults): string {
     out.push('No soak in this run (BENCH_SOAK_MINUTES=10 runs the ten-minute soak).');
     out.push('');
   }
-  if (r.slowest.length) {
-    out.push('## Slowest statements of the district dashboard (pg_stat_statements, mean time)');
+  if (r.operations.some((o) => o.slowest?.length)) {
+    out.push('## Slowest statements of each operation (pg_stat_statements, mean time over the run)');
     out.push('');
-    out.push(row(['calls', 'mean ms', 'statement']));
-    out.push(row(['---:', '---:', '---']));
-    for (const s of r.slowest) out.push(row([s.calls, ms(s.meanMs), `\`${s.query.replace(/\|/g, '\\|')}\``]));
+    out.push(row(['operation', 'calls', 'mean ms', 'statement (first 400 characters)']));
+    out.push(row(['---', '---:', '---:', '---']));
+    for (const o of r.operations) for (const s of o.slowest ?? []) out.push(row([o.id, s.calls, ms(s.meanMs), `\`${s.query.replace(/\|/g, '\\|')}\``]));
     out.push('');
   }
   out.push('## Rows by table');
