@@ -244,7 +244,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     for (const op of [ops.caseQueue, reportCase]) {
       const viaGateway = op === ops.caseQueue ? results.operations.find((r) => r.id === op.id)! : await measure(options, main, platform.gatewayUrl, op);
       const direct = await measure(options, main, platform.subgraphUrls[op.subgraph as string], op, `${op.id} (direct)`);
-      results.direct.push({ id: op.id, title: op.title, subgraph: op.subgraph as string, gateway: viaGateway.load, direct: direct.load });
+      // One connection: the hop's latency without queueing behind other requests on the two cores.
+      const single = { connections: 1, duration: Math.max(1, Math.round(options.duration / 4)) };
+      const gatewaySingle = await drive(platform.gatewayUrl, op, single);
+      const directSingle = await drive(platform.subgraphUrls[op.subgraph as string], op, single);
+      results.direct.push({ id: op.id, title: op.title, subgraph: op.subgraph as string, gateway: viaGateway.load, direct: direct.load, gatewaySingle, directSingle });
     }
     // The mix through our gateway.
     options.log(`mix (apollo): ${options.duration} s…`);
