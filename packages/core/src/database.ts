@@ -100,6 +100,26 @@ export async function connect(dataSource: DataSource, url: string): Promise<Data
 }
 
 /**
+ * Marks ltree's ancestor operators (`<@`, `@>`) LEAKPROOF, as PostgreSQL's own comparison operators
+ * are: they only compare two paths, never raise an error or have a side effect. Without it, row-level
+ * security keeps the planner from using a query's own `x.path <@ u.path` as an index condition (a
+ * non-leakproof qual may not run before the policy's), so a per-unit aggregate over the caller's
+ * whole scope scans every row of the scope once per unit: at city scale the district dashboard's
+ * statements went from tens of milliseconds to seconds (see bench/RESULTS.md). Setting LEAKPROOF
+ * needs a superuser; without one the migration goes on and PostgreSQL logs a notice (a DBA may run
+ * the two ALTER FUNCTION statements once).
+ */
+export const LTREE_LEAKPROOF = `DO $$
+BEGIN
+  IF NOT (SELECT bool_and(proleakproof) FROM pg_proc WHERE oid IN ('ltree_isparent(ltree, ltree)'::regprocedure, 'ltree_risparent(ltree, ltree)'::regprocedure)) THEN
+    ALTER FUNCTION ltree_isparent(ltree, ltree) LEAKPROOF;
+    ALTER FUNCTION ltree_risparent(ltree, ltree) LEAKPROOF;
+  END IF;
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'ltree <@ and @> stay non-leakproof (%): row-level security will keep per-unit path conditions out of index scans', SQLERRM;
+END $$`;
+
+/**
  * The PostgreSQL advisory lock every migration run holds (one key for the whole platform, per
  * database): two processes migrating at once — a migration Job retried while its first pod still
  * runs, several replicas started with `migrate`, two subgraphs racing on `CREATE EXTENSION` or the
@@ -121,6 +141,7 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK_KEY]);
     try {
       await runner.query('CREATE EXTENSION IF NOT EXISTS ltree');
+      await runner.query(LTREE_LEAKPROOF);
       if (schema) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'each';

@@ -100,6 +100,16 @@ export interface DemoDataset {
   socialOrganisations: SocialOrganisationSeed[];
   enterprises: EnterpriseSeed[];
   pairings: PairingSeed[];
+  /** Volume of the grid cases (generateWork): cases per grid per year, and how many years back they go. */
+  caseVolume?: CaseVolume;
+}
+
+/** Grid-case volume, a factor separate from the unit scale (a city's five years of cases is the largest table by far). */
+export interface CaseVolume {
+  /** Cases reported in each grid per year (default 40, about Chuanhui's 6,500 a year over 162 grids). */
+  perGridPerYear: number;
+  /** Years of cases, ending at DEMO_CASES_UNTIL (default 1). */
+  years: number;
 }
 
 const DISTRICTS: [string, string][] = [
@@ -144,6 +154,18 @@ export interface GenerateOptions {
    */
   scale?: number;
   seed?: number;
+  /** Grid-case volume; default one year of 40 cases per grid. The city target (2,000,000 over five years at scale 10) is { perGridPerYear: 247, years: 5 }. */
+  caseVolume?: Partial<CaseVolume>;
+}
+
+/** DEMO_CASES_PER_GRID_YEAR and DEMO_CASE_YEARS from the environment (unset: the defaults). */
+export function caseVolumeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<CaseVolume> | undefined {
+  const perGridPerYear = env.DEMO_CASES_PER_GRID_YEAR ? Number(env.DEMO_CASES_PER_GRID_YEAR) : undefined;
+  const years = env.DEMO_CASE_YEARS ? Number(env.DEMO_CASE_YEARS) : undefined;
+  for (const [name, v] of [['DEMO_CASES_PER_GRID_YEAR', perGridPerYear], ['DEMO_CASE_YEARS', years]] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`${name} must be a positive integer; got ${env[name]}`);
+  }
+  return perGridPerYear || years ? { perGridPerYear, years } : undefined;
 }
 
 /** Generates the demo dataset; the same options always give the same data. */
@@ -157,6 +179,7 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
     districts: [], streets: [], communities: [], grids: [], buildings: [],
     partyOrganisations: [], partyMembers: [], socialOrganisations: [], enterprises: [], pairings: [],
   };
+  if (options.caseVolume) data.caseVolume = { perGridPerYear: options.caseVolume.perGridPerYear ?? 40, years: options.caseVolume.years ?? 1 };
 
   for (let d = 0; d < districtCount; d++) {
     const [code, name] = d < DISTRICTS.length ? DISTRICTS[d] : [String(411700 + d), `示范区${d + 1}`];

@@ -1,13 +1,14 @@
 import { connect, subgraphDataSource, subgraphDatabaseUrl, type SubgraphDefinition } from '@cgp/core';
-import { generateDemo, type DemoDataset } from './index';
+import { generateDemo, type CaseVolume, type DemoDataset } from './index';
 
 /**
  * Loads the demo dataset into every subgraph's own schema, once: each subgraph records the
  * dataset it holds in `<schema>.demo_dataset`, and the rows and that record commit together.
  */
-export async function seedAll(defs: readonly SubgraphDefinition[], options: { scale?: number; env?: NodeJS.ProcessEnv; dataset?: DemoDataset } = {}): Promise<string[]> {
+export async function seedAll(defs: readonly SubgraphDefinition[], options: { scale?: number; env?: NodeJS.ProcessEnv; dataset?: DemoDataset; caseVolume?: Partial<CaseVolume> } = {}): Promise<string[]> {
   const scale = options.scale ?? 1;
-  const label = `demo-scale-${scale}`;
+  const volume = options.caseVolume ?? options.dataset?.caseVolume;
+  const label = `demo-scale-${scale}${volume ? `-cases-${volume.perGridPerYear ?? 40}x${volume.years ?? 1}` : ''}`;
   let dataset = options.dataset;
   const seeded: string[] = [];
   for (const def of defs) {
@@ -17,7 +18,7 @@ export async function seedAll(defs: readonly SubgraphDefinition[], options: { sc
       await ds.query(`CREATE TABLE IF NOT EXISTS "${def.name}".demo_dataset (label text PRIMARY KEY, loaded_at timestamptz NOT NULL DEFAULT now())`);
       const [{ loaded }] = await ds.query(`SELECT count(*)::int AS loaded FROM "${def.name}".demo_dataset`);
       if (loaded > 0) continue;
-      dataset ??= generateDemo({ scale });
+      dataset ??= generateDemo({ scale, caseVolume: options.caseVolume });
       const data = dataset;
       await ds.transaction(async (tx) => {
         await def.seed(tx, data);

@@ -48,9 +48,11 @@ const cache = new WeakMap<DemoDataset, DemoWork>();
  * `casesPerGrid` per grid) with their histories, building leaders, collected opinions and
  * instability checks; a check that found a problem is linked to the case it raised.
  */
-export function generateWork(data: DemoDataset, casesPerGrid = 40): DemoWork {
+export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.perGridPerYear ?? 40): DemoWork {
   const cached = cache.get(data);
   if (cached) return cached;
+  const years = data.caseVolume?.years ?? 1;
+  casesPerGrid *= years;
   const random = new Random(2024);
   const buildingsByGrid = new Map<string, string[]>();
   for (const b of data.buildings) buildingsByGrid.set(b.code.slice(0, 15), [...(buildingsByGrid.get(b.code.slice(0, 15)) ?? []), b.code]);
@@ -63,7 +65,7 @@ export function generateWork(data: DemoDataset, casesPerGrid = 40): DemoWork {
       const pick = random.next();
       let acc = 0;
       const category = CATEGORIES.find((c) => (acc += c.weight) >= pick) ?? CATEGORIES[0];
-      const reportedAt = new Date(DEMO_CASES_UNTIL.getTime() - random.next() * 365 * DAY);
+      const reportedAt = new Date(DEMO_CASES_UNTIL.getTime() - random.next() * years * 365 * DAY);
       const deadline = new Date(reportedAt.getTime() + category.hours * 3_600_000);
       const buildings = buildingsByGrid.get(grid.code) ?? [];
       const building = buildings.length && random.next() < 0.7 ? random.pick(buildings) : null;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { CallerKind, DatabaseUnreachableError, describeConnectionError, Role, migrateAll, ping, signToken, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
-import { seedAll } from '@cgp/demo-data';
+import { caseVolumeFromEnvironment, seedAll } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/gateway';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
 
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   say(`Migrations: ${count} applied`);
   const scale = Number(env.DEMO_SCALE ?? 1);
   if (env.DEMO_DATA !== 'off') {
-    const seeded = await seedAll(SUBGRAPHS, { scale, env });
+    const seeded = await seedAll(SUBGRAPHS, { scale, env, caseVolume: caseVolumeFromEnvironment(env) });
     say(seeded.length ? `Demo data (scale ${scale}) loaded into: ${seeded.join(', ')}` : 'Demo data already loaded');
   }
 

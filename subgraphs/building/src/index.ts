@@ -7,6 +7,7 @@ import { Building } from './building.entity';
 import { BuildingResolver, GridBuildingsResolver, buildingReferenceResolvers } from './building.resolver';
 import { CreateBuilding1732000000000 } from './migrations/1732000000000-create-building';
 import { BuildingRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
+import { BuildingLeaderPathIndex1732000003000 } from './migrations/1732000003000-building-leader-path-index';
 import { seedBuilding } from './seed';
 
 /** The dashboard figures on the unit types: only for the caller's own subtree. */
@@ -15,7 +16,7 @@ const statisticsRules = { buildingWorkStatistics: rules.unitFull, buildingWorkTr
 export const buildingSubgraph: SubgraphDefinition = {
   name: 'building',
   entities: [Building],
-  migrations: [CreateBuilding1732000000000, BuildingRowLevelSecurity1732000001000, CreateBuildingWork1732000002000],
+  migrations: [CreateBuilding1732000000000, BuildingRowLevelSecurity1732000001000, CreateBuildingWork1732000002000, BuildingLeaderPathIndex1732000003000],
   permissions: {
     Query: { building: rules.codeArgVisible, buildings: rules.unitStaff, buildingPersonalDataReads: rules.hasRole(Role.AUDITOR) },
     Mutation: { recordOpinion: rules.unitStaff, recordInstabilityCheck: rules.unitStaff },

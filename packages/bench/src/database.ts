@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { migrateAll } from '@cgp/core';
+import { seedAll, type CaseVolume } from '@cgp/demo-data';
+import { SUBGRAPHS } from '@cgp/gateway';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '@cgp/launcher';
+
+export interface BenchDatabase {
+  /** Owner URL of the benchmark database (migrations, demo data, the SQL floor). */
+  url: string;
+  /** Seconds spent loading the demo data in this run (0 when it was already loaded). */
+  loadSeconds: number;
+  /** Whether this run loaded the data (false: reused from the data directory). */
+  loaded: boolean;
+  /** Whether pg_stat_statements is available to count SQL statements. */
+  statements: boolean;
+  /** Rows per table after loading. */
+  rows: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface BenchDatabaseOptions {
+  scale: number;
+  caseVolume?: Partial<CaseVolume>;
+  /** Embedded PostgreSQL data directory (persistent: the data loads once). */
+  dataDir: string;
+  port: number;
+  /** An existing server instead of the embedded one. */
+  databaseUrl?: string;
+}
+
+/**
+ * The benchmark's database: an embedded PostgreSQL in its own persistent data directory, with
+ * pg_stat_statements preloaded so SQL statements can be counted across the subgraph processes;
+ * migrations and the demo data at the chosen scale (loaded once, timed), then VACUUM ANALYZE.
+ */
+export async function prepareBenchDatabase(options: BenchDatabaseOptions): Promise<BenchDatabase> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = options.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedDatabase({
+      dataDir: options.dataDir,
+      port: options.port,
+      persistent: true,
+      flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.max=10000', '-c', 'work_mem=16MB', '-c', 'maintenance_work_mem=256MB', '-c', 'max_wal_size=4GB'],
+    });
+    url = await embedded.createDatabase('cgp');
+  }
+  const env = { ...process.env, DATABASE_URL: url };
+  await migrateAll(SUBGRAPHS, env);
+  const started = process.hrtime.bigint();
+  const seeded = await seedAll(SUBGRAPHS, { scale: options.scale, caseVolume: options.caseVolume, env });
+  const loadSeconds = seeded.length ? Number(process.hrtime.bigint() - started) / 1e9 : 0;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  let statements = false;
+  const rows: Record<string, number> = {};
+  try {
+    if (seeded.length) await client.query('VACUUM ANALYZE');
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await client.query('SELECT pg_stat_statements_reset()');
+      statements = true;
+    } catch {
+      statements = false;
+    }
+    const tables = await client.query<{ name: string; n: string }>(
+      `SELECT schemaname || '.' || relname AS name, n_live_tup::text AS n FROM pg_stat_user_tables
+        WHERE schemaname = ANY ($1) ORDER BY n_live_tup DESC`,
+      [SUBGRAPHS.map((d) => d.name)],
+    );
+    for (const t of tables.rows) rows[t.name] = Number(t.n);
+  } finally {
+    await client.end();
+  }
+  return { url, loadSeconds, loaded: seeded.length > 0, statements, rows, stop: async () => { await embedded?.stop(); } };
+}
+
+/** Where a scale's data directory lives: .data/bench-<scale> at the repository root. */
+export function benchDataDir(root: string, scale: number, caseVolume?: Partial<CaseVolume>): string {
+  const cases = caseVolume ? `-cases-${caseVolume.perGridPerYear ?? 40}x${caseVolume.years ?? 1}` : '';
+  return join(root, '.data', `bench-${scale}${cases}`);
+}

@@ -1,0 +1,334 @@
+import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { caseVolumeFromEnvironment, generateDemo, type CaseVolume, type DemoDataset } from '@cgp/demo-data';
+import { benchDataDir, prepareBenchDatabase, type BenchDatabase } from './database';
+import { sqlFloor } from './floor';
+import { drive, loop, send, type LoadResult, type Mix } from './load';
+import { benchUnits, buildOperations, PERIOD, poolRequests, Tokens, type BenchRequest, type MutationPools, type Operation, type OperationSet } from './operations';
+import { memoryOf, startPlatformProcesses, type RunningPlatform } from './platform';
+import { renderResults, type BenchResults, type OperationResult } from './report';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+export interface BenchOptions {
+  scale: number;
+  caseVolume?: Partial<CaseVolume>;
+  /** Seconds of load per operation. */
+  duration: number;
+  connections: number;
+  /** Scales of the cost-growth run of the district dashboard (the main scale is measured anyway). */
+  growthScales: number[];
+  /** Records created for the mutation mix (cases to dispatch, wishes to claim). */
+  poolSize: number;
+  /** Minutes of the memory soak under the mix (0: none). */
+  soakMinutes: number;
+  /** Sequential requests per operation for counting SQL statements. */
+  countRequests: number;
+  pgPort: number;
+  /** Parent of the .data/bench-<scale> data directories (default: the repository root). */
+  dataRoot: string;
+  /** Where the results go. */
+  output: string;
+  smoke: boolean;
+  /** An existing PostgreSQL server instead of the embedded one (no growth run, SQL counts only with pg_stat_statements loaded). */
+  databaseUrl?: string;
+  log: (line: string) => void;
+}
+
+export function optionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const smoke = env.BENCH_SMOKE === '1';
+  const scale = Number(env.BENCH_SCALE ?? (smoke ? 0.1 : 10));
+  if (!(scale > 0)) throw new Error(`BENCH_SCALE must be positive; got ${env.BENCH_SCALE}`);
+  const growth = env.BENCH_GROWTH_SCALES ? env.BENCH_GROWTH_SCALES.split(',').map(Number) : smoke ? [] : [1, 3, 10];
+  return {
+    scale,
+    caseVolume: caseVolumeFromEnvironment(env),
+    duration: Number(env.BENCH_DURATION ?? (smoke ? 1 : 20)),
+    connections: Number(env.BENCH_CONNECTIONS ?? (smoke ? 2 : 10)),
+    growthScales: growth.filter((s) => s > 0),
+    poolSize: Number(env.BENCH_POOL ?? (smoke ? 20 : 1500)),
+    soakMinutes: Number(env.BENCH_SOAK_MINUTES ?? 0),
+    countRequests: Number(env.BENCH_COUNT_REQUESTS ?? (smoke ? 2 : 10)),
+    pgPort: Number(env.BENCH_PG_PORT ?? 54339),
+    dataRoot: env.BENCH_DATA_ROOT ?? ROOT,
+    output: env.BENCH_RESULTS ?? (smoke ? join(tmpdir(), `cgp-bench-smoke-${process.pid}.md`) : join(ROOT, 'bench', 'RESULTS.md')),
+    smoke,
+    databaseUrl: env.BENCH_DATABASE_URL,
+    log: (line) => process.stdout.write(`[bench] ${line}\n`),
+  };
+}
+
+/** pg_stat_statements of the application role: statements (not BEGIN/COMMIT) and their total time since the last reset. */
+class StatementCounter {
+  constructor(private readonly url: string, readonly enabled: boolean) {}
+  private async q<T>(sql: string): Promise<T[]> {
+    const c = new Client({ connectionString: this.url });
+    await c.connect();
+    try {
+      return (await c.query(sql)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+  async reset(): Promise<void> {
+    if (this.enabled) await this.q('SELECT pg_stat_statements_reset()');
+  }
+  private static readonly APP = `FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+     WHERE r.rolname = 'cgp_app' AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SET |SHOW |DISCARD|RESET)'`;
+  async count(): Promise<number> {
+    if (!this.enabled) return NaN;
+    const [row] = await this.q<{ n: string }>(`SELECT coalesce(sum(s.calls), 0)::text AS n ${StatementCounter.APP}`);
+    return Number(row.n);
+  }
+  /** The slowest statements by mean time since the reset. */
+  async slowest(limit = 8): Promise<{ calls: number; meanMs: number; query: string }[]> {
+    if (!this.enabled) return [];
+    const rows = await this.q<{ calls: string; mean: number; query: string }>(
+      `SELECT s.calls::text AS calls, s.mean_exec_time AS mean, s.query ${StatementCounter.APP} ORDER BY s.mean_exec_time DESC LIMIT ${limit}`,
+    );
+    return rows.map((r) => ({ calls: Number(r.calls), meanMs: r.mean, query: r.query.replace(/\s+/g, ' ').slice(0, 400) }));
+  }
+}
+
+/** Sends `n` requests one after another; throws on GraphQL errors (the operation is broken, its figures would lie). */
+async function warm(url: string, op: Operation, n: number, offset = 0): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const answer = await send(url, op.next(offset + i));
+    if (answer.errors?.length) throw new Error(`${op.id} at ${url}: ${answer.errors[0].message} (${answer.errors[0].extensions?.code ?? ''})`);
+  }
+}
+
+async function countStatements(counter: StatementCounter, url: string, op: Operation, n: number): Promise<number> {
+  if (!counter.enabled) return NaN;
+  await counter.reset();
+  await warm(url, op, n, 1_000_000);
+  return (await counter.count()) / n;
+}
+
+/** Creates the records the mutation mix dispatches and claims, directly on the grid and community subgraphs, a few at a time. */
+async function createPools(platform: RunningPlatform, data: DemoDataset, tokens: Tokens, size: number): Promise<MutationPools> {
+  const requests = await poolRequests(data, tokens, size);
+  const pools: MutationPools = { cases: [], wishes: [] };
+  const run = async <T>(items: T[], fn: (item: T) => Promise<void>) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: 6 }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }));
+  };
+  await run(requests.cases, async (c) => {
+    const a = await send(platform.subgraphUrls.grid, c.request);
+    if (a.data?.reportCase) pools.cases.push({ id: a.data.reportCase.id, grid: c.grid });
+    else throw new Error(`creating the case pool: ${a.errors?.[0]?.message}`);
+  });
+  await run(requests.wishes, async (w) => {
+    const a = await send(platform.subgraphUrls.community, w.request);
+    if (a.data?.postWish) pools.wishes.push({ id: a.data.postWish.id, community: w.community, member: w.member });
+    else throw new Error(`creating the wish pool: ${a.errors?.[0]?.message}`);
+  });
+  return pools;
+}
+
+/** The single-subgraph operations for the hop ratio: the case queue, and reporting a case. */
+function reportCaseOperation(ops: OperationSet): Operation {
+  return { id: 'report-case', title: 'Report a case (grid subgraph only)', subgraph: 'grid', next: (i) => ops.mutations.next(i * 3) };
+}
+
+function theMix(ops: OperationSet): Mix {
+  return [
+    { op: ops.communityPage, weight: 4 },
+    { op: ops.caseQueue, weight: 4 },
+    { op: ops.streetDashboard, weight: 2 },
+    { op: ops.partnerPairings, weight: 2 },
+    { op: ops.mutations, weight: 2 },
+    { op: ops.districtDashboard, weight: 1 },
+  ];
+}
+
+interface ScaleRun {
+  db: BenchDatabase;
+  platform: RunningPlatform;
+  data: DemoDataset;
+  tokens: Tokens;
+  counter: StatementCounter;
+}
+
+async function startScale(options: BenchOptions, scale: number, secret: string): Promise<ScaleRun> {
+  const caseVolume = scale === options.scale ? options.caseVolume : undefined;
+  options.log(`scale ${scale}: database (${options.databaseUrl ? 'DATABASE_URL' : benchDataDir(options.dataRoot, scale, caseVolume)})…`);
+  const db = await prepareBenchDatabase({ scale, caseVolume, dataDir: benchDataDir(options.dataRoot, scale, caseVolume), port: options.pgPort, databaseUrl: options.databaseUrl });
+  options.log(db.loaded ? `scale ${scale}: demo data loaded in ${db.loadSeconds.toFixed(1)} s` : `scale ${scale}: demo data already loaded (reused)`);
+  try {
+    const platform = await startPlatformProcesses({ root: ROOT, databaseUrl: db.url, secret });
+    options.log(`scale ${scale}: platform started (gateway ${platform.gatewayUrl})`);
+    return { db, platform, data: generateDemo({ scale, caseVolume }), tokens: new Tokens(secret), counter: new StatementCounter(db.url, db.statements) };
+  } catch (error) {
+    await db.stop();
+    throw error;
+  }
+}
+
+async function stopScale(run: ScaleRun): Promise<void> {
+  await run.platform.stop();
+  await run.db.stop();
+}
+
+async function measure(options: BenchOptions, run: ScaleRun, url: string, op: Operation, label = op.id): Promise<OperationResult> {
+  await warm(url, op, options.smoke ? 2 : 5);
+  const sqlPerRequest = await countStatements(run.counter, url, op, options.countRequests);
+  options.log(`${label}: ${options.duration} s at ${options.connections} connections…`);
+  const load = await drive(url, op, options);
+  options.log(`${label}: ${load.throughput.toFixed(1)} req/s, p95 ${load.p95.toFixed(1)} ms, ${load.errors} errors`);
+  // The statements since the count's reset are this operation's: its slowest, by mean time.
+  return { id: label, title: op.title, load, sqlPerRequest, slowest: await run.counter.slowest(3) };
+}
+
+function machine(dbVersion: string): BenchResults['machine'] {
+  const cpu = cpus();
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse --short HEAD', { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    /* not a git checkout */
+  }
+  return {
+    cpus: `${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: dbVersion,
+    commit,
+    loadBefore: loadavg().map((n) => n.toFixed(2)).join(' '),
+    loadAfter: '',
+    startedAt: new Date().toISOString(),
+  };
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const secret = randomBytes(32).toString('hex');
+  const started = Date.now();
+  const main = await startScale(options, options.scale, secret);
+  const results: BenchResults = {
+    options: { scale: options.scale, caseVolume: options.caseVolume, duration: options.duration, connections: options.connections, smoke: options.smoke, soakMinutes: options.soakMinutes },
+    machine: machine(''),
+    load: {},
+    rows: main.db.rows,
+    operations: [],
+    direct: [],
+    hive: [],
+    growth: [],
+    memory: {},
+    slowest: [],
+    soak: [],
+  };
+  try {
+    const v = new Client({ connectionString: main.db.url });
+    await v.connect();
+    results.machine.postgres = (await v.query('SHOW server_version')).rows[0].server_version;
+    await v.end();
+    if (main.db.loaded) results.load[String(options.scale)] = main.db.loadSeconds;
+    const { platform, data, tokens } = main;
+
+    options.log(`creating ${options.poolSize} cases and wishes for the mutation mix…`);
+    const pools = await createPools(platform, data, tokens, options.poolSize);
+    const ops = await buildOperations(data, tokens, pools);
+    const reportCase = reportCaseOperation(ops);
+
+    // Each operation alone through our gateway, with its SQL statements per request.
+    for (const op of [ops.districtDashboard, ops.streetDashboard, ops.communityPage, ops.caseQueue, ops.partnerPairings, ops.mutations]) {
+      results.operations.push(await measure(options, main, platform.gatewayUrl, op));
+    }
+    // Gateway ÷ direct subgraph, for the operations that touch one subgraph only.
+    for (const op of [ops.caseQueue, reportCase]) {
+      const viaGateway = op === ops.caseQueue ? results.operations.find((r) => r.id === op.id)! : await measure(options, main, platform.gatewayUrl, op);
+      const direct = await measure(options, main, platform.subgraphUrls[op.subgraph as string], op, `${op.id} (direct)`);
+      // One connection: the hop's latency without queueing behind other requests on the two cores.
+      const single = { connections: 1, duration: Math.max(1, Math.round(options.duration / 4)) };
+      const gatewaySingle = await drive(platform.gatewayUrl, op, single);
+      const directSingle = await drive(platform.subgraphUrls[op.subgraph as string], op, single);
+      results.direct.push({ id: op.id, title: op.title, subgraph: op.subgraph as string, gateway: viaGateway.load, direct: direct.load, gatewaySingle, directSingle });
+    }
+    // The mix through our gateway.
+    options.log(`mix (apollo): ${options.duration} s…`);
+    const mix = theMix(ops);
+    results.mix = await drive(platform.gatewayUrl, mix, options);
+    options.log(`mix (apollo): ${results.mix.throughput.toFixed(1)} req/s, p95 ${results.mix.p95.toFixed(1)} ms, ${results.mix.errors} errors`);
+    if (options.soakMinutes > 0) {
+      options.log(`memory soak: ${options.soakMinutes} min of the mix…`);
+      const samples = Math.max(1, Math.round(options.soakMinutes * 2));
+      for (let s = 0; s < samples; s++) {
+        const r = await drive(platform.gatewayUrl, mix, { connections: options.connections, duration: 30 });
+        results.soak.push({ minute: ((s + 1) * 30) / 60, throughput: r.throughput, p95: r.p95, errors: r.errors, rss: Object.fromEntries(Object.entries(platform.processes).map(([n, c]) => [n, memoryOf(c.pid)?.rssMiB ?? NaN])) });
+      }
+    }
+    for (const [name, child] of Object.entries(platform.processes)) {
+      const m = memoryOf(child.pid);
+      if (m) results.memory[name] = m;
+    }
+
+    // The same mix and the district dashboard through Hive Gateway on the same subgraphs.
+    options.log('Hive Gateway: starting…');
+    const hive = await platform.startHive();
+    await warm(hive, ops.districtDashboard, 2);
+    await warm(hive, ops.communityPage, 2);
+    for (const op of [ops.districtDashboard, ops.communityPage, ops.caseQueue]) {
+      const r = await measure(options, main, hive, op, `${op.id} (hive)`);
+      results.hive.push({ id: op.id, title: op.title, load: r.load, sqlPerRequest: r.sqlPerRequest });
+    }
+    options.log(`mix (hive): ${options.duration} s…`);
+    results.hiveMix = await drive(hive, mix, options);
+    options.log(`mix (hive): ${results.hiveMix.throughput.toFixed(1)} req/s, p95 ${results.hiveMix.p95.toFixed(1)} ms, ${results.hiveMix.errors} errors`);
+    const hiveMemory = memoryOf(platform.processes['hive-gateway']?.pid);
+    if (hiveMemory) results.memory['hive-gateway'] = hiveMemory;
+    await platform.stopProcess('hive-gateway');
+
+    // The SQL floor of the district dashboard.
+    const u = benchUnits(data);
+    const floor = sqlFloor(main.db.url, u.district.path, PERIOD, '2024', options.connections);
+    await floor.run();
+    options.log(`SQL floor: ${options.duration} s…`);
+    results.floor = await loop(() => floor.run(), options);
+    await floor.close();
+    options.log(`SQL floor: ${results.floor.throughput.toFixed(1)} dashboards/s, p95 ${results.floor.p95.toFixed(1)} ms`);
+    const dashboard = results.operations.find((r) => r.id === ops.districtDashboard.id)!;
+    results.growth.push({ scale: options.scale, load: dashboard.load, sqlPerRequest: dashboard.sqlPerRequest, rows: Object.values(main.db.rows).reduce((a, b) => a + b, 0) });
+  } finally {
+    await stopScale(main);
+  }
+
+  // Cost growth: the district dashboard on other scales, each in its own data directory.
+  if (!options.databaseUrl) {
+    for (const scale of options.growthScales.filter((s) => s !== options.scale)) {
+      const run = await startScale(options, scale, secret);
+      try {
+        if (run.db.loaded) results.load[String(scale)] = run.db.loadSeconds;
+        const ops = await buildOperations(run.data, run.tokens, { cases: [], wishes: [] });
+        const r = await measure(options, run, run.platform.gatewayUrl, ops.districtDashboard, `district-dashboard ×${scale}`);
+        results.growth.push({ scale, load: r.load, sqlPerRequest: r.sqlPerRequest, rows: Object.values(run.db.rows).reduce((a, b) => a + b, 0) });
+      } finally {
+        await stopScale(run);
+      }
+    }
+  }
+  results.growth.sort((a, b) => a.scale - b.scale);
+  results.machine.loadAfter = loadavg().map((n) => n.toFixed(2)).join(' ');
+  results.minutes = (Date.now() - started) / 60000;
+  mkdirSync(dirname(options.output), { recursive: true });
+  writeFileSync(options.output, renderResults(results));
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 1));
+  options.log(`results written to ${options.output}`);
+  return results;
+}
+
+if (require.main === module) {
+  runBench(optionsFromEnvironment())
+    .then(() => process.exit(0))
+    .catch((error: unknown) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    });
+}
+
+export type { BenchRequest, LoadResult };
