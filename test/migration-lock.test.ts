@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { migrateSubgraph, type SubgraphDefinition } from '@cgp/core';
+import { migrateSubgraph, subgraphMigrations, type SubgraphDefinition } from '@cgp/core';
 import { SUBGRAPHS } from '@cgp/gateway';
 import { createTestDatabase } from '@cgp/testing';
 
@@ -9,9 +9,9 @@ import { createTestDatabase } from '@cgp/testing';
  * migration twice — the second waits, then finds nothing pending.
  */
 describe('concurrent migrations', () => {
-  /** The names of a subgraph's migrations, as TypeORM records them. */
+  /** The names of a subgraph's migrations (its own and those core adds to every subgraph), as TypeORM records them. */
   function migrationNames(def: SubgraphDefinition): string[] {
-    return (def.migrations as (new () => { name?: string })[]).map((M) => new M().name ?? M.name);
+    return (subgraphMigrations(def) as (new () => { name?: string })[]).map((M) => new M().name ?? M.name);
   }
 
   async function recorded(url: string, schema: string): Promise<string[]> {

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { SUBGRAPH_NAMES } from '@cgp/core';
+import { SUBGRAPH_NAMES, subgraphMigrations } from '@cgp/core';
 import { SUBGRAPHS } from '@cgp/gateway';
 import { createTestDatabase, districtStaff, gql, TEST_SECRET } from '@cgp/testing';
 import { INFRA, mainFile, ROOT, SERVICES } from './support';
@@ -102,7 +102,7 @@ describe('production bundle', () => {
     try {
       for (const def of SUBGRAPHS) {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM "${def.name}".migrations`);
-        const expected = (def.migrations as (new () => { name: string })[]).map((M) => new M().name);
+        const expected = (subgraphMigrations(def) as (new () => { name?: string })[]).map((M) => new M().name ?? M.name);
         expect(rows.map((r) => r.name).sort()).toEqual([...expected].sort());
       }
     } finally {

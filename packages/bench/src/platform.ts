@@ -87,6 +87,11 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     DATABASE_URL: options.databaseUrl,
     AUTH_JWT_SECRET: options.secret,
+    // The benchmark measures the platform's work, not the abuse guards: per-caller rate limits would
+    // throttle its few principals, and its partner operation is sent as text, as the Hive gateway run is.
+    // (Safelist and rate limits are measured by their own tests; they cost one map lookup per request.)
+    GATEWAY_RATE_LIMIT: process.env.BENCH_RATE_LIMIT ?? 'off',
+    GATEWAY_PARTNER_SAFELIST: process.env.BENCH_PARTNER_SAFELIST ?? 'off',
   };
   delete env.AUTH_JWKS_URL;
   const subgraphUrls: Record<string, string> = {};
