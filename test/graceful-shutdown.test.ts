@@ -15,7 +15,7 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(ok: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+async function waitFor(ok: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ok())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
@@ -36,15 +36,30 @@ describe('graceful shutdown (separate processes)', () => {
   const community = demo.communities[0];
   let databaseUrl: string;
   let owner: Client;
+  /** Reads pg_stat_activity outside the owner's transaction (inside one, the view is a snapshot). */
+  let observer: Client;
   let token: string;
+  const spawned: ServiceProcess[] = [];
+  const start = async (...args: Parameters<typeof spawnService>) => {
+    const service = await spawnService(...args);
+    spawned.push(service);
+    return service;
+  };
 
   beforeAll(async () => {
     databaseUrl = await preparedDatabase({ dataset: demo });
     owner = new Client({ connectionString: databaseUrl });
     await owner.connect();
+    observer = new Client({ connectionString: databaseUrl });
+    await observer.connect();
     token = await tokenFor({ tier: 'COMMUNITY', unit: community.code, roles: ['STAFF'] } as never);
   });
-  afterAll(() => owner?.end());
+  afterAll(async () => {
+    await owner?.end();
+    await observer?.end();
+    // Whatever a failed test left running.
+    for (const s of spawned) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+  });
 
   const update = (url: string, staff: number) =>
     fetch(url, {
@@ -66,12 +81,12 @@ describe('graceful shutdown (separate processes)', () => {
 
   /** The application's connection is waiting for the test's lock: the request is in flight. */
   const mutationWaiting = async () =>
-    Number((await owner.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'cgp-community' AND wait_event_type = 'Lock'`)).rows[0].n) > 0;
+    Number((await observer.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'cgp-community' AND wait_event_type = 'Lock'`)).rows[0].n) > 0;
 
   const pools = async () => Number((await owner.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cgp-community'`)).rows[0].n);
 
   it('a subgraph finishes the request in flight, refuses new connections, closes its pool and exits 0', async () => {
-    const subgraph: ServiceProcess = await spawnService('community', { DATABASE_URL: databaseUrl });
+    const subgraph: ServiceProcess = await start('community', { DATABASE_URL: databaseUrl });
     let inFlight!: Promise<{ status: number; body: any }>;
     await withRowLocked(async () => {
       inFlight = update(subgraph.url, 321);
@@ -92,8 +107,9 @@ describe('graceful shutdown (separate processes)', () => {
   });
 
   it('the gateway does the same in front of a subgraph that is shutting down too', async () => {
-    const subgraph = await spawnService('community', { DATABASE_URL: databaseUrl });
-    const gateway = await spawnService('gateway', { COMMUNITY_URL: subgraph.url });
+    const subgraph = await start('community', { DATABASE_URL: databaseUrl });
+    // A generous subgraph timeout: the request is held on purpose while both processes shut down.
+    const gateway = await start('gateway', { COMMUNITY_URL: subgraph.url, GATEWAY_SUBGRAPH_TIMEOUT_MS: '60000' });
     expect((await fetch(`${gateway.base}/ready`)).status).toBe(200);
     let inFlight!: Promise<{ status: number; body: any }>;
     await withRowLocked(async () => {
@@ -114,7 +130,7 @@ describe('graceful shutdown (separate processes)', () => {
   });
 
   it('exits 0 at once when nothing is in flight', async () => {
-    const subgraph = await spawnService('community', { DATABASE_URL: databaseUrl });
+    const subgraph = await start('community', { DATABASE_URL: databaseUrl });
     const started = Date.now();
     subgraph.child.kill('SIGTERM');
     expect(await subgraph.exited).toBe(0);

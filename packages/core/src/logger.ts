@@ -27,6 +27,21 @@ export function safeError(error: unknown): Record<string, unknown> {
   };
 }
 
+let stdout: pino.DestinationStream | undefined;
+
+/**
+ * Standard output, shared by the loggers of a process. A write error (EPIPE once whoever read the output
+ * is gone) is ignored: without a listener, pino's destination spins on exit and the process never ends.
+ */
+function stdoutDestination(): pino.DestinationStream {
+  if (!stdout) {
+    const destination = pino.destination({ dest: 1, sync: true });
+    destination.on('error', () => undefined);
+    stdout = destination;
+  }
+  return stdout;
+}
+
 /**
  * A JSON logger for one service. Lines written while handling a request carry its `requestId` (the
  * one the gateway passes to the subgraphs as x-request-id) and `traceId`. No personal data: request
@@ -46,5 +61,5 @@ export function createLogger(service: string, destination?: pino.DestinationStre
       return scope.traceId ? { requestId: scope.requestId, traceId: scope.traceId } : { requestId: scope.requestId };
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? stdoutDestination());
 }
