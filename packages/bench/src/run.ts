@@ -156,6 +156,9 @@ interface ScaleRun {
   counter: StatementCounter;
 }
 
+/** The scale running now, so an interrupted run stops its processes and database. */
+let current: ScaleRun | undefined;
+
 async function startScale(options: BenchOptions, scale: number, secret: string): Promise<ScaleRun> {
   const caseVolume = scale === options.scale ? options.caseVolume : undefined;
   options.log(`scale ${scale}: database (${options.databaseUrl ? 'DATABASE_URL' : benchDataDir(options.dataRoot, scale, caseVolume)})…`);
@@ -164,7 +167,8 @@ async function startScale(options: BenchOptions, scale: number, secret: string):
   try {
     const platform = await startPlatformProcesses({ root: ROOT, databaseUrl: db.url, secret });
     options.log(`scale ${scale}: platform started (gateway ${platform.gatewayUrl})`);
-    return { db, platform, data: generateDemo({ scale, caseVolume }), tokens: new Tokens(secret), counter: new StatementCounter(db.url, db.statements) };
+    current = { db, platform, data: generateDemo({ scale, caseVolume }), tokens: new Tokens(secret), counter: new StatementCounter(db.url, db.statements) };
+    return current;
   } catch (error) {
     await db.stop();
     throw error;
@@ -172,6 +176,7 @@ async function startScale(options: BenchOptions, scale: number, secret: string):
 }
 
 async function stopScale(run: ScaleRun): Promise<void> {
+  if (current === run) current = undefined;
   await run.platform.stop();
   await run.db.stop();
 }
@@ -323,6 +328,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 }
 
 if (require.main === module) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`bench: ${signal}, stopping the platform and the database…\n`);
+      const run = current;
+      void (run ? stopScale(run) : Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
   runBench(optionsFromEnvironment())
     .then(() => process.exit(0))
     .catch((error: unknown) => {
