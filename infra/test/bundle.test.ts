@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { SUBGRAPH_NAMES, subgraphMigrations } from '@cgp/core';
 import { SUBGRAPHS } from '@cgp/gateway';
-import { createTestDatabase, districtStaff, gql, TEST_SECRET } from '@cgp/testing';
+import { createTestDatabase, districtStaff, freePort, gql, TEST_SECRET } from '@cgp/testing';
 import { INFRA, mainFile, ROOT, SERVICES } from './support';
 
 /**
@@ -17,17 +16,6 @@ import { INFRA, mainFile, ROOT, SERVICES } from './support';
  */
 
 const ENTRYPOINT = join(INFRA, 'docker', 'entrypoint.sh');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 interface Ran {
   code: number | null;

@@ -198,3 +198,15 @@ export function rowsByKey<T>(ctx: RequestContext, name: string, sql: string, key
     return keys.map((k) => byKey.get(k) ?? null);
   });
 }
+
+/** Groups rows under the keys asked for, in their order (a batch loader's answer for child lists). */
+export function groupRows<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = keyOf(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return keys.map((k) => map.get(k) ?? []);
+}

@@ -1,4 +1,4 @@
-import { pageWindow, rowsByKey, toConnection, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { groupRows, pageWindow, rowsByKey, toConnection, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
 import { ENTERPRISE_COLUMNS, PAIRING_COLUMNS, SOCIAL_ORGANISATION_COLUMNS, type Enterprise, type Pairing, type SocialOrganisation } from './pairing.entity';
 
 /**
@@ -14,17 +14,6 @@ function visiblePairings(ctx: RequestContext, first: number): { sql: string; par
 function visiblePartners(ctx: RequestContext, first: number): { sql: string; params: unknown[] } {
   if (ctx.identity.unitPath) return { sql: `(path @> $${first}::ltree OR path <@ $${first}::ltree)`, params: [ctx.identity.unitPath] };
   return { sql: `id::text = $${first}`, params: [ctx.identity.org ?? ''] };
-}
-
-function grouped<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return keys.map((k) => map.get(k) ?? []);
 }
 
 async function pagedList<T extends { id: string }>(ctx: RequestContext, table: string, columns: string, args: PageArgs): Promise<ConnectionData<T>> {
@@ -68,7 +57,7 @@ export const PairingService = {
           `SELECT ${PAIRING_COLUMNS} FROM pairing.pairing WHERE community_code = ANY($1) AND ${visible.sql} ORDER BY started_on DESC, id`,
           [codes, ...visible.params],
         );
-        return grouped(codes, rows, (r) => r.communityCode);
+        return groupRows(codes, rows, (r) => r.communityCode);
       })
       .load(communityCode);
   },
@@ -84,7 +73,7 @@ export const PairingService = {
             ORDER BY started_on DESC, id`,
           [ids, ...visible.params],
         );
-        return grouped(ids, rows, (r) => (r.socialOrganisationId ?? r.enterpriseId) as string);
+        return groupRows(ids, rows, (r) => (r.socialOrganisationId ?? r.enterpriseId) as string);
       })
       .load(partnerId);
   },

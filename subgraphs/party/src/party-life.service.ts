@@ -9,19 +9,8 @@ import {
   type MeetingAttendance, type MeetingSummary, type OrganisationMeeting, type ResponsibilityPost, type ServiceLog, type ServiceReport, type ServiceReportCounts,
 } from './party-life.entity';
 import type { AssignPostArgs, LogServiceHoursArgs, RecordMeetingInput, ReportToCommunityArgs } from './party-life.input';
-import { chinaToday as today, datedConnection, isUniqueViolation } from '@cgp/core';
+import { chinaToday as today, datedConnection, groupRows, isUniqueViolation } from '@cgp/core';
 import { perUnitSql, REPORT_COLUMNS, REPORTS_PER_PATH, type ReportFigures } from './subtree-figures';
-
-function grouped<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return keys.map((k) => map.get(k) ?? []);
-}
 
 /** The role the caller acts in as staff of exactly this community, or null. */
 function communityRole(ctx: RequestContext, communityCode: string, roles: Role[]): Role | null {
@@ -132,7 +121,7 @@ export const PartyLifeService = {
     return ctx
       .loader<string, ServiceLog[]>('partyLife.logs', async (ids) => {
         const rows = await ctx.query<ServiceLog>(`SELECT ${SERVICE_LOG_COLUMNS} FROM party.service_log WHERE report_id::text = ANY($1) ORDER BY served_on DESC, id`, [ids]);
-        return grouped(ids, rows, (r) => r.reportId);
+        return groupRows(ids, rows, (r) => r.reportId);
       })
       .load(reportId);
   },
@@ -144,7 +133,7 @@ export const PartyLifeService = {
           `SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE member_id::text = ANY($1) AND path <@ $2::ltree ORDER BY reported_on DESC, id`,
           [ids, ctx.scope],
         );
-        return grouped(ids, rows, (r) => r.memberId);
+        return groupRows(ids, rows, (r) => r.memberId);
       })
       .load(memberId);
   },
@@ -250,7 +239,7 @@ export const PartyLifeService = {
              FROM party.meeting_attendance WHERE meeting_id::text = ANY($1) ORDER BY present DESC, member_id`,
           [ids],
         );
-        return grouped(ids, rows, (r) => r.meetingId);
+        return groupRows(ids, rows, (r) => r.meetingId);
       })
       .load(meetingId);
   },
@@ -316,7 +305,7 @@ export const PartyLifeService = {
           `SELECT ${POST_COLUMNS} FROM party.responsibility_post WHERE member_id::text = ANY($1) AND path <@ $2::ltree ORDER BY since, post`,
           [ids, ctx.scope],
         );
-        return grouped(ids, rows, (r) => r.memberId);
+        return groupRows(ids, rows, (r) => r.memberId);
       })
       .load(memberId);
   },

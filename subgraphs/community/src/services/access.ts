@@ -15,14 +15,5 @@ export function assertPastDate(date: string, field: string): void {
   if (date > todayInChina()) throw badInput(`${field} is in the future: ${date}`, field);
 }
 
-/** Groups rows under the keys asked for, in order. */
-export function groupRows<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return keys.map((k) => map.get(k) ?? []);
-}
+/** Groups rows under the keys asked for, in order (core's, re-exported for the services here). */
+export { groupRows } from '@cgp/core';
