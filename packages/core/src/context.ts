@@ -7,6 +7,7 @@ import { insertRows } from './database';
 import type { PersonalDataAccess } from './personal-data';
 import { forbidden } from './errors';
 import { principalOf } from './idempotency';
+import { FiguresCache } from './figures-cache';
 
 /** Where a request's SQL spans go: the service's tracer, under the request's span. */
 export interface SqlTracing {
@@ -45,6 +46,10 @@ export class RequestContext {
   idempotencyKey?: string;
   /** Mutations this request asked of other subgraphs so far (each gets its own derived key). */
   peerMutations = 0;
+  /** The subgraph's cache of dashboard figures (none: every figure is computed). */
+  figuresCache?: FiguresCache;
+  /** Whether this request is a mutation: its commit evicts the cached figures it may have changed. */
+  mutation = false;
 
   constructor(
     readonly db: DataSource,
@@ -72,6 +77,17 @@ export class RequestContext {
       this.loaders.set(name, loader as DataLoader<unknown, unknown>);
     }
     return loader;
+  }
+
+  /**
+   * A loader of dashboard figures by unit code, like `loader`, whose values also go through the
+   * subgraph's short-lived figures cache (keyed by what the caller may see; see FiguresCache).
+   * `name` must name the figure and every argument it depends on besides the unit (period, metric…).
+   */
+  figures<V>(name: string, batch: DataLoader.BatchLoadFn<string, V>): DataLoader<string, V> {
+    const cache = this.figuresCache;
+    if (!cache?.enabled) return this.loader<string, V>(name, batch);
+    return this.loader<string, V>(name, (codes) => cache.load<V>(FiguresCache.scopeKey(this.identity), name, codes, async (missing) => batch(missing)));
   }
 
   private transaction(): Promise<QueryRunner> {
@@ -177,6 +193,8 @@ export class RequestContext {
       failure = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
+      // A mutation's writes (or, should its commit fail, its possible writes) evict the figures they may change.
+      if (this.mutation) this.figuresCache?.invalidateFor(this.identity);
       // A connection that failed is released with its error, so the pool drops it instead of reusing it.
       await releaseRunner(runner, failure);
     }

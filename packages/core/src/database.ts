@@ -187,3 +187,19 @@ export async function insertRows<T>(db: Queryable, table: string, columns: Recor
     await db.query(`INSERT INTO ${table} (${names.map((n) => `"${n}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
   }
 }
+
+const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+/**
+ * SQL: the uuid `column` is one of the strings of the text-array parameter `param` (e.g. `$1`).
+ * Unlike `column::text = ANY($1)`, the column's index stays usable; strings that are not UUIDs match
+ * nothing instead of failing the cast, so an unknown or malformed id still reads as "no such row".
+ */
+export function uuidIn(column: string, param: string): string {
+  return `${column} = ANY (ARRAY(SELECT k::uuid FROM unnest(${param}::text[]) AS k WHERE k ~* '${UUID_PATTERN}'))`;
+}
+
+/** SQL: the uuid `column` equals the text parameter `param` (see uuidIn). */
+export function uuidIs(column: string, param: string): string {
+  return uuidIn(column, `ARRAY[${param}::text]`);
+}

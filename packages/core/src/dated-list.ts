@@ -38,7 +38,7 @@ export function datedConnection<T extends { id: string }>(ctx: RequestContext, s
     const keys = [...parents];
     const [counts, rows] = await Promise.all([
       ctx.query<{ parent: string; n: number }>(
-        `SELECT ${spec.parent}::text AS parent, count(*)::int AS n FROM ${spec.from} WHERE ${spec.parent}::text = ANY($1) AND $2::text IS NULL AND $3::text IS NULL ${extra} GROUP BY 1`,
+        `SELECT ${spec.parent}::text AS parent, count(*)::int AS n FROM ${spec.from} WHERE ${spec.parent} = ANY($1) AND $2::text IS NULL AND $3::text IS NULL ${extra} GROUP BY 1`,
         [keys, null, null, ...(spec.params ?? [])],
       ),
       ctx.query<T & { __parent: string; __rn: unknown }>(
@@ -46,7 +46,7 @@ export function datedConnection<T extends { id: string }>(ctx: RequestContext, s
            SELECT ${spec.columns}, ${spec.parent}::text AS __parent,
                   row_number() OVER (PARTITION BY ${spec.parent} ORDER BY ${spec.date} DESC, t.id DESC) AS __rn
              FROM ${spec.from}
-            WHERE ${spec.parent}::text = ANY($1) AND ($2::date IS NULL OR (${spec.date}, t.id::text) < ($2::date, $3::text)) ${extra}
+            WHERE ${spec.parent} = ANY($1) AND ($2::date IS NULL OR (${spec.date}, t.id::text) < ($2::date, $3::text)) ${extra}
          ) page WHERE __rn <= ${window.limit + 1} ORDER BY __parent, __rn`,
         [keys, after?.[0] ?? null, after?.[1] ?? null, ...(spec.params ?? [])],
       ),

@@ -23,6 +23,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** How long a subgraph keeps computed dashboard figures (0: not at all); writes through the subgraph evict them sooner. */
+  STATISTICS_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
 });
 
 export type Environment = z.infer<typeof schema>;

@@ -24,3 +24,4 @@ export * from './dated-list';
 export * from './observability';
 export * from './database-availability';
 export * from './idempotency';
+export * from './figures-cache';

@@ -4,6 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { RequestContext } from './context';
+import { FiguresCache } from './figures-cache';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
 import { appDatabaseUrl, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
 import { authConfigFromEnvironment, createVerifier, type AuthConfig, type Verifier } from './auth/verify';
@@ -96,6 +97,8 @@ export interface StartSubgraphOptions {
   tracing?: Tracing;
   /** Where the subgraph logs; default JSON lines on stdout. */
   logger?: Logger;
+  /** Seconds the subgraph keeps dashboard figures (0: off); default STATISTICS_CACHE_SECONDS (15). */
+  statisticsCacheSeconds?: number;
 }
 
 /** The subgraph's schema as served: built, then wrapped in its graphql-shield permissions. */
@@ -144,6 +147,7 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
         async didResolveOperation(rc) {
           // The gateway names its subgraph fetches <operation>__<subgraph>__<n>; the audit log keeps the caller's name.
           rc.contextValue.operationName = rc.operationName?.replace(/__[a-z]+__\d+$/, '') ?? undefined;
+          rc.contextValue.mutation = rc.operation?.operation === 'mutation';
           await observe.didResolveOperation?.(rc);
           if (key !== undefined && rc.operation?.operation === 'mutation') {
             if (!isValidIdempotencyKey(key, true)) throw badInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
@@ -207,6 +211,11 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   const metrics = new ServiceMetrics(def.name);
   metrics.observePool(() => poolOf(db));
   const idempotency = new IdempotencyStore(def.name);
+  const figuresCache = new FiguresCache(
+    (options.statisticsCacheSeconds ?? readEnvironment().STATISTICS_CACHE_SECONDS) * 1000,
+    20_000,
+    metrics.figuresCacheLookups(),
+  );
   const formatError = maskError(logger);
   const schema = await protectedSchema(def);
   const server = new ApolloServer<RequestContext>({
@@ -227,6 +236,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     context: async ({ req }: { req: IncomingMessage }) => {
       const scope = currentRequestScope();
       const ctx = new RequestContext(db, await verify(req.headers.authorization), scope?.requestId ?? (req.headers['x-request-id'] as string | undefined), req.headers.authorization, peers);
+      ctx.figuresCache = figuresCache;
       if (tracing.enabled && scope?.context) ctx.trace = { tracer: tracing.tracer, context: scope.context, namespace: def.name };
       return ctx;
     },

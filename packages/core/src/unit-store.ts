@@ -1,3 +1,4 @@
+import { uuidIn } from './database';
 import { Access, accessToCode, accessToPath } from './auth/scope';
 import { rowsByKey, type RequestContext } from './context';
 import { forbidden } from './errors';
@@ -28,7 +29,7 @@ export function unitStore<T extends UnitRow>(spec: UnitStoreSpec) {
   const select = `SELECT ${spec.columns} FROM ${spec.table}`;
   return {
     byId(ctx: RequestContext, id: string): Promise<T | null> {
-      return rowsByKey<T>(ctx, `${spec.name}.byId`, `${select} WHERE id::text = ANY($1)`, (r) => r.id).load(id);
+      return rowsByKey<T>(ctx, `${spec.name}.byId`, `${select} WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
     },
     byCode(ctx: RequestContext, code: string): Promise<T | null> {
       return rowsByKey<T>(ctx, `${spec.name}.byCode`, `${select} WHERE code = ANY($1)`, (r) => r.code).load(code);

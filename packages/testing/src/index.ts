@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { migrateAll, signToken, startSubgraph, type Claims, type StartedSubgraph, type SubgraphDefinition } from '@cgp/core';
+import { migrateAll, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
 import { seedAll, type DemoDataset } from '@cgp/demo-data';
 import { composeSupergraph, startGateway, SUBGRAPHS, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
 
@@ -87,11 +87,13 @@ export async function startPlatform(
   databaseUrl: string,
   defs: readonly SubgraphDefinition[] = SUBGRAPHS,
   gatewayOptions: PlatformGatewayOptions = {},
+  /** Options every subgraph starts with (e.g. `statisticsCacheSeconds`). */
+  subgraphOptions: Pick<StartSubgraphOptions, 'statisticsCacheSeconds'> = {},
 ): Promise<InProcessPlatform> {
   const started: Record<string, StartedSubgraph> = {};
   // Filled once every subgraph listens: the subgraphs reach each other through it.
   const peers: Record<string, string> = {};
-  for (const def of defs) started[def.name] = await startSubgraph(def, { port: 0, databaseUrl, auth: TEST_AUTH, peers });
+  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, port: 0, databaseUrl, auth: TEST_AUTH, peers });
   for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
     rateLimits: false,

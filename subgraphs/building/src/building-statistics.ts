@@ -57,7 +57,7 @@ const CHECKS_IN = (unitPath: string) => `building.instability_check k WHERE ${CH
 export const BuildingWorkStatisticsService = {
   statistics(ctx: RequestContext, code: string, p: Period): Promise<BuildingWorkStatistics> {
     return ctx
-      .loader<string, BuildingWorkStatistics>(`building.statistics:${p.from}:${p.to}`, async (codes) => {
+      .figures<BuildingWorkStatistics>(`building.statistics:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<BuildingWorkStatistics & { code: string }>(
           `SELECT u.code,
                   (SELECT count(*) FROM building.building_leader l WHERE l.path <@ u.path AND l.path <@ $3::ltree)::int AS "buildingsWithLeader",
@@ -75,7 +75,7 @@ export const BuildingWorkStatisticsService = {
 
   trend(ctx: RequestContext, code: string, p: Period): Promise<MonthlyBuildingWorkCount[]> {
     return ctx
-      .loader<string, MonthlyBuildingWorkCount[]>(`building.trend:${p.from}:${p.to}`, async (codes) => {
+      .figures<MonthlyBuildingWorkCount[]>(`building.trend:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<MonthlyBuildingWorkCount & { code: string }>(
           `WITH u AS (SELECT code, path FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
            o AS (SELECT u.code, date_trunc('month', o.collected_on::timestamp) AS month, count(*) AS opinions, sum(o.residents) AS residents
@@ -109,7 +109,7 @@ export const BuildingWorkStatisticsService = {
       BUILDINGS_WITH_LEADER: `(SELECT count(*) FROM building.building_leader l WHERE l.path <@ ch.path AND l.path <@ $3::ltree)`,
     }[metric];
     return ctx
-      .loader<string, RankedRow[]>(`building.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
+      .figures<RankedRow[]>(`building.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
         const rows = await ctx.query<RankedRow & { parent: string }>(
           `WITH u AS (SELECT code, path, nlevel(path) + 1 AS level FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
            children AS (SELECT DISTINCT u.code AS parent, subpath(b.path, 0, u.level) AS path

@@ -75,7 +75,7 @@ type RankedRow = { code: string; value: number; rank: number; assessed: number }
 export const AssessmentStatisticsService = {
   statistics(ctx: RequestContext, code: string, period: string): Promise<AssessmentStatistics> {
     return ctx
-      .loader<string, AssessmentStatistics>(`assessment.statistics:${period}`, async (codes) => {
+      .figures<AssessmentStatistics>(`assessment.statistics:${period}`, async (codes) => {
         const rows = await ctx.query<AssessmentStatistics & { code: string }>(
           `SELECT u.code, $4::text AS period, ${PERIOD_START('$4::text')}::text AS "startsOn", (${PERIOD_END('$4::text')} - 1)::text AS "endsOn", ${FIGURES}
              FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
@@ -95,7 +95,7 @@ export const AssessmentStatisticsService = {
    */
   trend(ctx: RequestContext, code: string, p: StatisticsPeriod): Promise<AssessmentStatistics[]> {
     return ctx
-      .loader<string, AssessmentStatistics[]>(`assessment.trend:${p.from}:${p.to}`, async (codes) => {
+      .figures<AssessmentStatistics[]>(`assessment.trend:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<AssessmentStatistics & { code: string }>(
           `WITH periods AS (
              SELECT period, ${PERIOD_START('period')} AS starts, ${PERIOD_END('period')} AS ends
@@ -122,7 +122,7 @@ export const AssessmentStatisticsService = {
   ranking(ctx: RequestContext, code: string, metric: AssessmentMetric, period: string, first: number): Promise<RankedRow[]> {
     childLevel(code);
     return ctx
-      .loader<string, RankedRow[]>(`assessment.ranking:${metric}:${period}:${first}`, async (codes) => {
+      .figures<RankedRow[]>(`assessment.ranking:${metric}:${period}:${first}`, async (codes) => {
         const rows = await ctx.query<RankedRow & { parent: string }>(
           `WITH u AS (SELECT code, path, nlevel(path) + 1 AS level FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
            valued AS (

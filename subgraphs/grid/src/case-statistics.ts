@@ -54,7 +54,7 @@ const OPEN = `c.state NOT IN ('CLOSED', 'REJECTED')`;
 export const CaseStatisticsService = {
   statistics(ctx: RequestContext, code: string, p: Period): Promise<CaseStatistics> {
     return ctx
-      .loader<string, CaseStatistics>(`case.statistics:${p.from}:${p.to}`, async (codes) => {
+      .figures<CaseStatistics>(`case.statistics:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<CaseStatistics & { code: string }>(
           `SELECT u.code,
                   count(c.id) FILTER (WHERE ${OPEN})::int AS open,
@@ -81,7 +81,7 @@ export const CaseStatisticsService = {
 
   trend(ctx: RequestContext, code: string, p: Period): Promise<MonthlyCaseCount[]> {
     return ctx
-      .loader<string, MonthlyCaseCount[]>(`case.trend:${p.from}:${p.to}`, async (codes) => {
+      .figures<MonthlyCaseCount[]>(`case.trend:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<{ code: string; month: string; reported: number; closed: number }>(
           `SELECT u.code, to_char(m.month, 'YYYY-MM') AS month,
                   count(c.id) FILTER (WHERE date_trunc('month', c.reported_at) = m.month AND c.reported_at >= $4 AND c.reported_at < $5)::int AS reported,
@@ -111,7 +111,7 @@ export const CaseStatisticsService = {
       CLOSED: `count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)`,
     }[metric];
     return ctx
-      .loader<string, RankedRow[]>(`case.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
+      .figures<RankedRow[]>(`case.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
         // Children come from the grids (every community and street below has grids) and from the cases' buildings.
         const rows = await ctx.query<RankedRow & { parent: string }>(
           `WITH u AS (SELECT code, path, nlevel(path) + 1 AS level FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),

@@ -1,7 +1,6 @@
 import {
   badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
-  type ConnectionData, type PageArgs, type RequestContext,
-} from '@cgp/core';
+  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.entity';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
 import { actingRole, escalation, reporterKindOf, STEPS, type Step } from './case.workflow';
@@ -14,7 +13,7 @@ const VERB: Record<Step, string> = {
 };
 
 async function freshCase(ctx: RequestContext, id: string): Promise<GridCase | null> {
-  const [row] = await ctx.query<GridCase>(`SELECT ${CASE_COLUMNS} FROM grid.grid_case WHERE id::text = $1`, [id]);
+  const [row] = await ctx.query<GridCase>(`SELECT ${CASE_COLUMNS} FROM grid.grid_case WHERE ${uuidIs('id', '$1')}`, [id]);
   return row ?? null;
 }
 
@@ -50,13 +49,13 @@ function filterSql(filter: CaseFilter | null | undefined, start: number): { sql:
 /** Grid cases: reporting, the "receive, dispatch, handle, return" steps, queues and counts. */
 export const CaseService = {
   byId(ctx: RequestContext, id: string): Promise<GridCase | null> {
-    return rowsByKey<GridCase>(ctx, 'case.byId', `SELECT ${CASE_COLUMNS} FROM grid.grid_case WHERE id::text = ANY($1)`, (r) => r.id).load(id);
+    return rowsByKey<GridCase>(ctx, 'case.byId', `SELECT ${CASE_COLUMNS} FROM grid.grid_case WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
   },
 
   history(ctx: RequestContext, caseId: string): Promise<CaseTransition[]> {
     return ctx
       .loader<string, CaseTransition[]>('case.history', async (ids) => {
-        const rows = await ctx.query<CaseTransition>(`SELECT ${TRANSITION_COLUMNS} FROM grid.case_transition WHERE case_id::text = ANY($1) ORDER BY at, id`, [ids]);
+        const rows = await ctx.query<CaseTransition>(`SELECT ${TRANSITION_COLUMNS} FROM grid.case_transition WHERE ${uuidIn('case_id', '$1')} ORDER BY at, id`, [ids]);
         return ids.map((id) => rows.filter((r) => r.caseId === id));
       })
       .load(caseId);
@@ -119,7 +118,7 @@ export const CaseService = {
     const closes = spec.to === CaseState.CLOSED || spec.to === CaseState.REJECTED ? `, closed_at = now()` : spec.to === CaseState.IN_PROGRESS ? `, closed_at = NULL` : '';
     const [updated] = await ctx.query<GridCase>(
       `UPDATE grid.grid_case SET state = $4, version = version + 1, updated_at = now()${moves}${closes}
-        WHERE id::text = $1 AND version = $2 AND state = ANY($3) RETURNING ${CASE_COLUMNS}`,
+        WHERE ${uuidIs('id', '$1')} AND version = $2 AND state = ANY($3) RETURNING ${CASE_COLUMNS}`,
       params,
     );
     if (!updated) {

@@ -1,7 +1,6 @@
 import {
   Access, accessToPath, badInput, CallerKind, conflict, forbidden, Role,
-  type ConnectionData, type PageArgs, type RequestContext, rowsByKey,
-} from '@cgp/core';
+  type ConnectionData, type PageArgs, type RequestContext, rowsByKey, uuidIn, uuidIs } from '@cgp/core';
 import { PAIRING_COLUMNS, type Pairing } from './pairing.entity';
 import { ACTIVITY_COLUMNS, PartnerActivityKind, type PartnerActivity, type PartnerActivitySummary } from './activity.entity';
 import type { EndPairingArgs, RecordPartnerActivityInput } from './activity.input';
@@ -10,7 +9,7 @@ import { chinaToday as today, datedConnection } from '@cgp/core';
 /** The SQL condition (on alias `t`, parameter $4) under which the caller sees an activity: staff inside their subtree, a partner its own. */
 function visibleActivities(ctx: RequestContext): { sql: string; param: string } {
   if (ctx.identity.unitPath) return { sql: `t.path <@ $4::ltree`, param: ctx.identity.unitPath };
-  return { sql: `(t.social_organisation_id::text = $4 OR t.enterprise_id::text = $4)`, param: ctx.identity.org ?? '' };
+  return { sql: `(${uuidIs('t.social_organisation_id', '$4')} OR ${uuidIs('t.enterprise_id', '$4')})`, param: ctx.identity.org ?? '' };
 }
 
 /** True when the pairing runs on `day`: from its start, up to (not including) its end date. */
@@ -19,7 +18,7 @@ export function runsOn(pairing: Pick<Pairing, 'startedOn' | 'endedOn'>, day: str
 }
 
 async function freshPairing(ctx: RequestContext, id: string): Promise<Pairing | null> {
-  const [row] = await ctx.query<Pairing>(`SELECT ${PAIRING_COLUMNS} FROM pairing.pairing WHERE id::text = $1`, [id]);
+  const [row] = await ctx.query<Pairing>(`SELECT ${PAIRING_COLUMNS} FROM pairing.pairing WHERE ${uuidIs('id', '$1')}`, [id]);
   return row ?? null;
 }
 
@@ -30,7 +29,7 @@ function checkYear(year: number): void {
 /** Partners' service activities under their pairings, and the ending of pairings. */
 export const ActivityService = {
   activity(ctx: RequestContext, id: string): Promise<PartnerActivity | null> {
-    return rowsByKey<PartnerActivity>(ctx, 'activity.byId', `SELECT ${ACTIVITY_COLUMNS} FROM pairing.service_activity WHERE id::text = ANY($1)`, (r) => r.id).load(id);
+    return rowsByKey<PartnerActivity>(ctx, 'activity.byId', `SELECT ${ACTIVITY_COLUMNS} FROM pairing.service_activity WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
   },
 
   /**
@@ -125,7 +124,7 @@ export const ActivityService = {
                   coalesce(sum(t.volunteers), 0)::int AS volunteers, coalesce(sum(t.beneficiaries), 0)::int AS beneficiaries,
                   array_agg(DISTINCT t.community_code) AS communities
              FROM pairing.service_activity t
-            WHERE coalesce(t.social_organisation_id, t.enterprise_id)::text = ANY($1)
+            WHERE (${uuidIn('t.social_organisation_id', '$1')} OR ${uuidIn('t.enterprise_id', '$1')})
               AND t.held_on >= make_date($2, 1, 1) AND t.held_on < make_date($2 + 1, 1, 1) AND $3::text IS NULL AND ${visible.sql}
             GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
           [ids, year, null, visible.param],

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
-import { createLogger, json, type HttpRoute, type Verifier } from '@cgp/core';
+import { createLogger, json, type HttpRoute, type Verifier, uuidIs } from '@cgp/core';
 import { hashPartnerApiKey, PARTNER_API_KEY_PATTERN } from './api-key.secret';
 
 /** What the gateway learns about a valid key: whom it speaks for, to put in the partner's short-lived token. */
@@ -45,7 +45,7 @@ async function touch(m: EntityManager, id: string): Promise<void> {
 async function pairedCommunities(m: EntityManager, org: string): Promise<string[]> {
   const rows: { code: string }[] = await m.query(
     `SELECT DISTINCT community_code AS code FROM pairing.pairing
-      WHERE (social_organisation_id::text = $1 OR enterprise_id::text = $1) AND (ended_on IS NULL OR ended_on > current_date) ORDER BY 1`,
+      WHERE (${uuidIs('social_organisation_id', '$1')} OR ${uuidIs('enterprise_id', '$1')}) AND (ended_on IS NULL OR ended_on > current_date) ORDER BY 1`,
     [org],
   );
   return rows.map((r) => r.code);
@@ -115,7 +115,7 @@ export function partnerKeyRoutes(db: DataSource, verify: Verifier): Record<strin
       const active = await db.transaction(async (m) => {
         await m.query(`SELECT set_config('cgp.api_key_id', $1, true)`, [apiKey]);
         const [row]: { org: string }[] = await m.query(
-          `SELECT coalesce(social_organisation_id, enterprise_id)::text AS org FROM pairing.partner_api_key WHERE id::text = $1 AND revoked_at IS NULL`,
+          `SELECT coalesce(social_organisation_id, enterprise_id)::text AS org FROM pairing.partner_api_key WHERE ${uuidIs('id', '$1')} AND revoked_at IS NULL`,
           [apiKey],
         );
         if (!row || row.org !== org) return false;

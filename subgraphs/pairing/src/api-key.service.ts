@@ -1,4 +1,4 @@
-import { CallerKind, forbidden, Role, type RequestContext } from '@cgp/core';
+import { CallerKind, forbidden, Role, type RequestContext, uuidIs } from '@cgp/core';
 import { API_KEY_COLUMNS, type CreatedPartnerApiKey, type CreatePartnerApiKeyInput, type PartnerApiKey, type PartnerApiKeysArgs } from './api-key.entity';
 import { generatePartnerApiKey } from './api-key.secret';
 
@@ -18,7 +18,7 @@ function districtScope(ctx: RequestContext): string {
 async function partnerOfDistrict(ctx: RequestContext, partnerId: string, scope: string): Promise<{ socialOrganisationId: string | null; enterpriseId: string | null }> {
   const [row] = await ctx.query<{ socialOrganisationId: string | null; enterpriseId: string | null }>(
     `SELECT social_organisation_id AS "socialOrganisationId", enterprise_id AS "enterpriseId" FROM pairing.pairing
-      WHERE (social_organisation_id::text = $1 OR enterprise_id::text = $1) AND path <@ $2::ltree LIMIT 1`,
+      WHERE (${uuidIs('social_organisation_id', '$1')} OR ${uuidIs('enterprise_id', '$1')}) AND path <@ $2::ltree LIMIT 1`,
     [partnerId, scope],
   );
   if (!row) throw forbidden(`Partner ${partnerId} is not paired with a community of your district: you manage the API keys of your district’s partners only`);
@@ -60,7 +60,7 @@ export const ApiKeyService = {
     const scope = districtScope(ctx);
     const [row] = await ctx.query<PartnerApiKey>(
       `UPDATE pairing.partner_api_key SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2)
-        WHERE id::text = $1 AND path <@ $3::ltree RETURNING ${API_KEY_COLUMNS}`,
+        WHERE ${uuidIs('id', '$1')} AND path <@ $3::ltree RETURNING ${API_KEY_COLUMNS}`,
       [id, ctx.identity.sub, scope],
     );
     if (!row) throw forbidden(`API key ${id} is not one your district issued`);

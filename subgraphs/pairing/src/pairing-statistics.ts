@@ -112,7 +112,7 @@ interface RankedRow {
 export const PairingStatisticsService = {
   statistics(ctx: RequestContext, code: string, p: Period): Promise<PairingStatistics> {
     return ctx
-      .loader<string, PairingStatistics>(`pairing.statistics:${p.from}:${p.to}`, async (codes) => {
+      .figures<PairingStatistics>(`pairing.statistics:${p.from}:${p.to}`, async (codes) => {
         const pv = counted(ctx, 'x', 3);
         const av = counted(ctx, 'a', 3);
         const rows = await ctx.query<StatisticsRow>(
@@ -144,7 +144,7 @@ export const PairingStatisticsService = {
 
   trend(ctx: RequestContext, code: string, p: Period): Promise<MonthlyPairingCount[]> {
     return ctx
-      .loader<string, MonthlyPairingCount[]>(`pairing.trend:${p.from}:${p.to}`, async (codes) => {
+      .figures<MonthlyPairingCount[]>(`pairing.trend:${p.from}:${p.to}`, async (codes) => {
         const pv = counted(ctx, 'x', 3);
         const av = counted(ctx, 'a', 3);
         const rows = await ctx.query<MonthlyPairingCount & { code: string }>(
@@ -177,7 +177,7 @@ export const PairingStatisticsService = {
   ranking(ctx: RequestContext, code: string, metric: PairingMetric, p: Period, first: number): Promise<RankedRow[]> {
     childLevel(code); // a building has no children: BAD_USER_INPUT before anything is asked
     return ctx
-      .loader<string, RankedRow[]>(`pairing.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
+      .figures<RankedRow[]>(`pairing.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
         const activities = (figure: string) =>
           `(SELECT ${figure} FROM pairing.service_activity a WHERE a.path <@ ch.path AND a.path <@ $3::ltree AND ${HELD_IN_PERIOD})`;
         const value = {

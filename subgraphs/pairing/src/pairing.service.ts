@@ -1,4 +1,4 @@
-import { groupRows, pageWindow, rowsByKey, toConnection, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { groupRows, pageWindow, rowsByKey, toConnection, type ConnectionData, type PageArgs, type RequestContext, uuidIn } from '@cgp/core';
 import { ENTERPRISE_COLUMNS, PAIRING_COLUMNS, SOCIAL_ORGANISATION_COLUMNS, type Enterprise, type Pairing, type SocialOrganisation } from './pairing.entity';
 
 /**
@@ -29,15 +29,15 @@ async function pagedList<T extends { id: string }>(ctx: RequestContext, table: s
 /** Partners and pairings; every read batched per request and limited in SQL to what the caller may see. */
 export const PairingService = {
   socialOrganisation(ctx: RequestContext, id: string): Promise<SocialOrganisation | null> {
-    return rowsByKey<SocialOrganisation>(ctx, 'pairing.socialOrganisation', `SELECT ${SOCIAL_ORGANISATION_COLUMNS} FROM pairing.social_organisation WHERE id::text = ANY($1)`, (r) => r.id).load(id);
+    return rowsByKey<SocialOrganisation>(ctx, 'pairing.socialOrganisation', `SELECT ${SOCIAL_ORGANISATION_COLUMNS} FROM pairing.social_organisation WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
   },
 
   enterprise(ctx: RequestContext, id: string): Promise<Enterprise | null> {
-    return rowsByKey<Enterprise>(ctx, 'pairing.enterprise', `SELECT ${ENTERPRISE_COLUMNS} FROM pairing.enterprise WHERE id::text = ANY($1)`, (r) => r.id).load(id);
+    return rowsByKey<Enterprise>(ctx, 'pairing.enterprise', `SELECT ${ENTERPRISE_COLUMNS} FROM pairing.enterprise WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
   },
 
   pairing(ctx: RequestContext, id: string): Promise<Pairing | null> {
-    return rowsByKey<Pairing>(ctx, 'pairing.byId', `SELECT ${PAIRING_COLUMNS} FROM pairing.pairing WHERE id::text = ANY($1)`, (r) => r.id).load(id);
+    return rowsByKey<Pairing>(ctx, 'pairing.byId', `SELECT ${PAIRING_COLUMNS} FROM pairing.pairing WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
   },
 
   socialOrganisations(ctx: RequestContext, args: PageArgs): Promise<ConnectionData<SocialOrganisation>> {
@@ -69,7 +69,7 @@ export const PairingService = {
         const visible = visiblePairings(ctx, 2);
         const rows = await ctx.query<Pairing>(
           `SELECT ${PAIRING_COLUMNS} FROM pairing.pairing
-            WHERE (social_organisation_id::text = ANY($1) OR enterprise_id::text = ANY($1)) AND ${visible.sql}
+            WHERE (${uuidIn('social_organisation_id', '$1')} OR ${uuidIn('enterprise_id', '$1')}) AND ${visible.sql}
             ORDER BY started_on DESC, id`,
           [ids, ...visible.params],
         );

@@ -1,7 +1,6 @@
 import {
   Access, accessToPath, badInput, CallerKind, conflict, forbidden, pathOfCode, Role, rowsByKey,
-  type ConnectionData, type PageArgs, type RequestContext,
-} from '@cgp/core';
+  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { PARTY_MEMBER_COLUMNS, PartyMemberKind, type PartyMember } from './party-member.entity';
 import { PARTY_ORGANISATION_COLUMNS, PartyOrganisationKind, type PartyOrganisation } from './party-organisation.entity';
 import {
@@ -24,12 +23,12 @@ function notInFuture(date: string, field: string): void {
 }
 
 async function freshMember(ctx: RequestContext, id: string): Promise<PartyMember | null> {
-  const [row] = await ctx.query<PartyMember>(`SELECT ${PARTY_MEMBER_COLUMNS} FROM party.party_member WHERE id::text = $1`, [id]);
+  const [row] = await ctx.query<PartyMember>(`SELECT ${PARTY_MEMBER_COLUMNS} FROM party.party_member WHERE ${uuidIs('id', '$1')}`, [id]);
   return row ?? null;
 }
 
 async function freshReport(ctx: RequestContext, id: string): Promise<ServiceReport | null> {
-  const [row] = await ctx.query<ServiceReport>(`SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE id::text = $1`, [id]);
+  const [row] = await ctx.query<ServiceReport>(`SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE ${uuidIs('id', '$1')}`, [id]);
   return row ?? null;
 }
 
@@ -40,7 +39,7 @@ export const PartyLifeService = {
   /* ---------- in-service members reporting to their communities ---------- */
 
   serviceReport(ctx: RequestContext, id: string): Promise<ServiceReport | null> {
-    return rowsByKey<ServiceReport>(ctx, 'partyLife.reportById', `SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE id::text = ANY($1)`, (r) => r.id).load(id);
+    return rowsByKey<ServiceReport>(ctx, 'partyLife.reportById', `SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
   },
 
   async reportToCommunity(ctx: RequestContext, args: ReportToCommunityArgs): Promise<ServiceReport> {
@@ -54,7 +53,7 @@ export const PartyLifeService = {
       throw badInput(`Only in-service members (IN_SERVICE) report to the community where they live; member ${member.id} is ${member.kind}`, 'memberId');
     }
     const [live] = await ctx.query<{ status: string; communityCode: string }>(
-      `SELECT status, community_code AS "communityCode" FROM party.service_report WHERE member_id::text = $1 AND status <> 'REJECTED'`,
+      `SELECT status, community_code AS "communityCode" FROM party.service_report WHERE ${uuidIs('member_id', '$1')} AND status <> 'REJECTED'`,
       [member.id],
     );
     if (live) throw conflict(`Member ${member.id} has already reported to community ${live.communityCode} (${live.status})`);
@@ -87,7 +86,7 @@ export const PartyLifeService = {
     }
     const [updated] = await ctx.query<ServiceReport>(
       `UPDATE party.service_report SET status = $2, accepted_by = $3, decided_at = now(), version = version + 1
-        WHERE id::text = $1 AND status = 'REPORTED' AND version = $4 RETURNING ${SERVICE_REPORT_COLUMNS}`,
+        WHERE ${uuidIs('id', '$1')} AND status = 'REPORTED' AND version = $4 RETURNING ${SERVICE_REPORT_COLUMNS}`,
       [id, status, ctx.identity.sub, report.version],
     );
     if (!updated) {
@@ -120,7 +119,7 @@ export const PartyLifeService = {
   serviceLogs(ctx: RequestContext, reportId: string): Promise<ServiceLog[]> {
     return ctx
       .loader<string, ServiceLog[]>('partyLife.logs', async (ids) => {
-        const rows = await ctx.query<ServiceLog>(`SELECT ${SERVICE_LOG_COLUMNS} FROM party.service_log WHERE report_id::text = ANY($1) ORDER BY served_on DESC, id`, [ids]);
+        const rows = await ctx.query<ServiceLog>(`SELECT ${SERVICE_LOG_COLUMNS} FROM party.service_log WHERE ${uuidIn('report_id', '$1')} ORDER BY served_on DESC, id`, [ids]);
         return groupRows(ids, rows, (r) => r.reportId);
       })
       .load(reportId);
@@ -130,7 +129,7 @@ export const PartyLifeService = {
     return ctx
       .loader<string, ServiceReport[]>('partyLife.reportsOfMember', async (ids) => {
         const rows = await ctx.query<ServiceReport>(
-          `SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE member_id::text = ANY($1) AND path <@ $2::ltree ORDER BY reported_on DESC, id`,
+          `SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE ${uuidIn('member_id', '$1')} AND path <@ $2::ltree ORDER BY reported_on DESC, id`,
           [ids, ctx.scope],
         );
         return groupRows(ids, rows, (r) => r.memberId);
@@ -173,11 +172,11 @@ export const PartyLifeService = {
   /* ---------- three meetings and one lesson ---------- */
 
   meeting(ctx: RequestContext, id: string): Promise<OrganisationMeeting | null> {
-    return rowsByKey<OrganisationMeeting>(ctx, 'partyLife.meetingById', `SELECT ${meetingColumns('m')} FROM party.organisation_meeting m WHERE m.id::text = ANY($1)`, (r) => r.id).load(id);
+    return rowsByKey<OrganisationMeeting>(ctx, 'partyLife.meetingById', `SELECT ${meetingColumns('m')} FROM party.organisation_meeting m WHERE ${uuidIn('m.id', '$1')}`, (r) => r.id).load(id);
   },
 
   async recordMeeting(ctx: RequestContext, input: RecordMeetingInput): Promise<OrganisationMeeting> {
-    const [org] = await ctx.query<PartyOrganisation>(`SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation WHERE id::text = $1`, [input.organisationId]);
+    const [org] = await ctx.query<PartyOrganisation>(`SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation WHERE ${uuidIs('id', '$1')}`, [input.organisationId]);
     if (!org || accessToPath(ctx.identity, org.path) !== Access.FULL) {
       throw forbidden(`You cannot record meetings of party organisation ${input.organisationId}: it is not in your unit`);
     }
@@ -200,7 +199,7 @@ export const PartyLifeService = {
          SELECT id FROM party.party_organisation WHERE id = $1::uuid
          UNION ALL SELECT o.id FROM party.party_organisation o JOIN tree ON o.parent_id = tree.id
        )
-       SELECT m.id::text AS id FROM party.party_member m WHERE m.id::text = ANY($2) AND m.organisation_id IN (SELECT id FROM tree)`,
+       SELECT m.id::text AS id FROM party.party_member m WHERE ${uuidIn('m.id', '$2')} AND m.organisation_id IN (SELECT id FROM tree)`,
       [org.id, all],
     );
     const members = new Set(belonging.map((r) => r.id));
@@ -236,7 +235,7 @@ export const PartyLifeService = {
       .loader<string, MeetingAttendance[]>('partyLife.attendance', async (ids) => {
         const rows = await ctx.query<MeetingAttendance>(
           `SELECT meeting_id::text AS "meetingId", member_id::text AS "memberId", present, path::text AS path
-             FROM party.meeting_attendance WHERE meeting_id::text = ANY($1) ORDER BY present DESC, member_id`,
+             FROM party.meeting_attendance WHERE ${uuidIn('meeting_id', '$1')} ORDER BY present DESC, member_id`,
           [ids],
         );
         return groupRows(ids, rows, (r) => r.meetingId);
@@ -251,7 +250,7 @@ export const PartyLifeService = {
           `SELECT m.organisation_id::text AS org, m.kind, count(DISTINCT m.id)::int AS n,
                   count(a.member_id) FILTER (WHERE a.present)::int AS present, count(a.member_id) FILTER (WHERE NOT a.present)::int AS absent
              FROM party.organisation_meeting m LEFT JOIN party.meeting_attendance a ON a.meeting_id = m.id
-            WHERE m.organisation_id::text = ANY($1) AND m.held_on >= make_date($2, 1, 1) AND m.held_on < make_date($2 + 1, 1, 1) AND m.path <@ $3::ltree
+            WHERE ${uuidIn('m.organisation_id', '$1')} AND m.held_on >= make_date($2, 1, 1) AND m.held_on < make_date($2 + 1, 1, 1) AND m.path <@ $3::ltree
             GROUP BY 1, 2`,
           [ids, year, ctx.scope],
         );
@@ -302,7 +301,7 @@ export const PartyLifeService = {
     return ctx
       .loader<string, ResponsibilityPost[]>('partyLife.posts', async (ids) => {
         const rows = await ctx.query<ResponsibilityPost>(
-          `SELECT ${POST_COLUMNS} FROM party.responsibility_post WHERE member_id::text = ANY($1) AND path <@ $2::ltree ORDER BY since, post`,
+          `SELECT ${POST_COLUMNS} FROM party.responsibility_post WHERE ${uuidIn('member_id', '$1')} AND path <@ $2::ltree ORDER BY since, post`,
           [ids, ctx.scope],
         );
         return groupRows(ids, rows, (r) => r.memberId);

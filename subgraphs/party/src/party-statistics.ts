@@ -176,7 +176,7 @@ interface RankedRow {
 export const PartyStatisticsService = {
   statistics(ctx: RequestContext, code: string, p: Period): Promise<PartyStatistics> {
     return ctx
-      .loader<string, PartyStatistics>(`party.statistics:${p.from}:${p.to}`, async (codes) => {
+      .figures<PartyStatistics>(`party.statistics:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<StatisticsRow>(
           `WITH ${UNITS_CTE},
                 members AS MATERIALIZED (${MEMBERS_PER_PATH}),
@@ -218,7 +218,7 @@ export const PartyStatisticsService = {
 
   trend(ctx: RequestContext, code: string, p: Period): Promise<MonthlyPartyCount[]> {
     return ctx
-      .loader<string, MonthlyPartyCount[]>(`party.trend:${p.from}:${p.to}`, async (codes) => {
+      .figures<MonthlyPartyCount[]>(`party.trend:${p.from}:${p.to}`, async (codes) => {
         // Per path and month first, then per unit and month: one pass over each table whatever the number of units.
         const perUnit = (name: string, columns: string) => `${name}_u AS (
             SELECT u.code, x.month, ${columns} FROM u JOIN ${name} x ON x.path <@ u.path GROUP BY 1, 2)`;
@@ -262,7 +262,7 @@ export const PartyStatisticsService = {
   ranking(ctx: RequestContext, code: string, metric: PartyMetric, p: Period, first: number): Promise<RankedRow[]> {
     childLevel(code); // a building has no children: BAD_USER_INPUT before anything is asked
     return ctx
-      .loader<string, RankedRow[]>(`party.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
+      .figures<RankedRow[]>(`party.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
         const { perPath, value } = RANKED[metric];
         const rows = await ctx.query<RankedRow & { parent: string }>(
           `-- The period is typed here once: not every metric uses it.

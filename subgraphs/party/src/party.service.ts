@@ -1,4 +1,4 @@
-import { childConnection, pathOfCode, rowsByKey, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { childConnection, pathOfCode, rowsByKey, type ConnectionData, type PageArgs, type RequestContext, uuidIn } from '@cgp/core';
 import { PARTY_ORGANISATION_COLUMNS, type PartyOrganisation } from './party-organisation.entity';
 import { PARTY_MEMBER_COLUMNS, type PartyMember } from './party-member.entity';
 import { MEMBER_COLUMNS, MEMBERS_PER_PATH, perUnitSql, type MemberFigures } from './subtree-figures';
@@ -23,13 +23,13 @@ export const PartyService = {
     return rowsByKey<PartyOrganisation>(
       ctx,
       'party.organisationById',
-      `SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation WHERE id::text = ANY($1)`,
+      `SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation WHERE ${uuidIn('id', '$1')}`,
       (r) => r.id,
     ).load(id);
   },
 
   member(ctx: RequestContext, id: string): Promise<PartyMember | null> {
-    return rowsByKey<PartyMember>(ctx, 'party.memberById', `SELECT ${PARTY_MEMBER_COLUMNS} FROM party.party_member WHERE id::text = ANY($1)`, (r) => r.id).load(id);
+    return rowsByKey<PartyMember>(ctx, 'party.memberById', `SELECT ${PARTY_MEMBER_COLUMNS} FROM party.party_member WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
   },
 
   /** Organisations attached directly to a unit, top level first. */
@@ -51,7 +51,7 @@ export const PartyService = {
       .loader<string, PartyOrganisation[]>('party.children', async (ids) => {
         const rows = await ctx.query<PartyOrganisation>(
           `SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation
-            WHERE parent_id::text = ANY($1) AND path <@ $2::ltree ORDER BY ${KIND_ORDER}, name`,
+            WHERE ${uuidIn('parent_id', '$1')} AND path <@ $2::ltree ORDER BY ${KIND_ORDER}, name`,
           [ids, ctx.scope],
         );
         return groupBy(ids, rows, (r) => r.parentId as string);
@@ -73,7 +73,7 @@ export const PartyService = {
       .loader<string, number>('party.memberCount', async (ids) => {
         const rows = await ctx.query<{ id: string; n: number }>(
           `SELECT organisation_id::text AS id, count(*)::int AS n FROM party.party_member
-            WHERE organisation_id::text = ANY($1) AND path <@ $2::ltree GROUP BY 1`,
+            WHERE ${uuidIn('organisation_id', '$1')} AND path <@ $2::ltree GROUP BY 1`,
           [ids, ctx.scope],
         );
         const counts = new Map(rows.map((r) => [r.id, r.n]));

@@ -1,7 +1,6 @@
 import {
   Access, accessToPath, badInput, conflict, forbidden, notFound, pageWindow, pathOfCode, toConnection,
-  type ConnectionData, type PageArgs, type RequestContext,
-} from '@cgp/core';
+  type ConnectionData, type PageArgs, type RequestContext, uuidIn } from '@cgp/core';
 import {
   ASSIGNMENT_COLUMNS, TASK_COLUMNS, TaskAssignmentStatus, TaskStatus,
   type AdminTask, type CommunityTaskBurden, type TaskAssignment, type TaskBurden,
@@ -57,7 +56,7 @@ export const TaskService = {
   byId(ctx: RequestContext, id: string): Promise<AdminTask | null> {
     return ctx
       .loader<string, AdminTask | null>('street.taskById', async (ids) => {
-        const rows = await ctx.query<AdminTask>(`SELECT ${TASK_COLUMNS} FROM street.admin_task t WHERE t.id::text = ANY($1) AND ${TASK_IN_SCOPE('$2')}`, [ids, ctx.scope]);
+        const rows = await ctx.query<AdminTask>(`SELECT ${TASK_COLUMNS} FROM street.admin_task t WHERE ${uuidIn('t.id', '$1')} AND ${TASK_IN_SCOPE('$2')}`, [ids, ctx.scope]);
         const byId = new Map(rows.map((r) => [r.id, r]));
         return ids.map((i) => byId.get(i) ?? null);
       })
@@ -103,7 +102,7 @@ export const TaskService = {
     return ctx
       .loader<string, TaskAssignment[]>('street.assignmentsOfTask', async (ids) => {
         const rows = await ctx.query<TaskAssignment>(
-          `SELECT ${ASSIGNMENT_COLUMNS} FROM street.task_assignment a WHERE a.task_id::text = ANY($1) AND a.path <@ $2::ltree ORDER BY a.community_code`,
+          `SELECT ${ASSIGNMENT_COLUMNS} FROM street.task_assignment a WHERE ${uuidIn('a.task_id', '$1')} AND a.path <@ $2::ltree ORDER BY a.community_code`,
           [ids, ctx.scope],
         );
         return groupBy(ids, rows, (r) => r.taskId);

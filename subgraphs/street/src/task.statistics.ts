@@ -88,7 +88,7 @@ const ASSIGNMENTS_UNDER = (unitPath: string) =>
 export const TaskStatisticsService = {
   statistics(ctx: RequestContext, code: string, p: Period): Promise<TaskStatistics> {
     return ctx
-      .loader<string, TaskStatistics>(`task.statistics:${p.from}:${p.to}`, async (codes) => {
+      .figures<TaskStatistics>(`task.statistics:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<TaskStatistics & { code: string }>(
           `SELECT u.code,
                   count(a.id) FILTER (WHERE a.status IN ('ADMITTED', 'DONE'))::int AS admitted,
@@ -116,7 +116,7 @@ export const TaskStatisticsService = {
   trend(ctx: RequestContext, code: string, p: Period): Promise<MonthlyTaskCount[]> {
     const inMonth = (column: string) => `${column} >= m.month AND ${column} < m.month + interval '1 month'`;
     return ctx
-      .loader<string, MonthlyTaskCount[]>(`task.trend:${p.from}:${p.to}`, async (codes) => {
+      .figures<MonthlyTaskCount[]>(`task.trend:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<MonthlyTaskCount & { code: string }>(
           `SELECT u.code, to_char(m.month, 'YYYY-MM') AS month,
                   count(DISTINCT t.id) FILTER (WHERE ${SUBMITTED} AND ${inMonth('t.submitted_at')})::int AS submitted,
@@ -146,7 +146,7 @@ export const TaskStatisticsService = {
   ranking(ctx: RequestContext, code: string, metric: TaskMetric, p: Period, first: number): Promise<RankedRow[]> {
     childLevel(code);
     return ctx
-      .loader<string, RankedRow[]>(`task.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
+      .figures<RankedRow[]>(`task.ranking:${metric}:${p.from}:${p.to}:${first}`, async (codes) => {
         const rows = await ctx.query<RankedRow & { parent: string }>(
           `WITH u AS (SELECT code, path, nlevel(path) + 1 AS level FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
            children AS (

@@ -46,6 +46,15 @@ export class ServiceMetrics {
     return plain;
   }
 
+  /** Lookups in the subgraph's figures cache, counted as hits and misses. */
+  figuresCacheLookups(): (hits: number, misses: number) => void {
+    const lookups = new Counter({ name: 'cgp_figures_cache_lookups_total', help: 'Dashboard figures asked of the subgraph’s figures cache, by result: hit (served from the cache) or miss (computed).', labelNames: ['result'], registers: [this.registry] });
+    return (hits, misses) => {
+      if (hits) lookups.inc({ result: 'hit' }, hits);
+      if (misses) lookups.inc({ result: 'miss' }, misses);
+    };
+  }
+
   /** Subgraph fetch latency and failures, as the gateway sees them. */
   subgraphFetches(): SubgraphFetchMetrics {
     const registers = [this.registry];

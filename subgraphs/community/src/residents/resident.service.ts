@@ -1,7 +1,6 @@
 import {
   badInput, CallerKind, childConnection, conflict, forbidden, mayReadPersonalData, pageWindow, pathOfCode, Role, toConnection,
-  type ConnectionData, type PageArgs, type RequestContext,
-} from '@cgp/core';
+  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { isIsoDate, todayInChina } from './date.scalar';
 import {
   EVENT_COLUMNS, HOUSEHOLD_COLUMNS, RESIDENT_COLUMNS, RESIDENT_FROM, STAY_COLUMNS, VISIT_COLUMNS,
@@ -76,39 +75,39 @@ function filterSql(filter: ResidentFilter | null | undefined, start: number): { 
 /** Households and residents (read within the caller's subtree, every lookup batched per request), and the records kept about them. */
 export const ResidentService = {
   resident: (ctx: RequestContext, id: string) =>
-    byId<ResidentRow>(ctx, 'resident.byId', `SELECT ${RESIDENT_COLUMNS} FROM ${RESIDENT_FROM} WHERE r.id::text = ANY($1) AND r.path <@ $2::ltree`)(id),
+    byId<ResidentRow>(ctx, 'resident.byId', `SELECT ${RESIDENT_COLUMNS} FROM ${RESIDENT_FROM} WHERE ${uuidIn('r.id', '$1')} AND r.path <@ $2::ltree`)(id),
 
   household: (ctx: RequestContext, id: string) =>
-    byId<HouseholdRow>(ctx, 'household.byId', `SELECT ${HOUSEHOLD_COLUMNS} FROM community.household WHERE id::text = ANY($1) AND path <@ $2::ltree`)(id),
+    byId<HouseholdRow>(ctx, 'household.byId', `SELECT ${HOUSEHOLD_COLUMNS} FROM community.household WHERE ${uuidIn('id', '$1')} AND path <@ $2::ltree`)(id),
 
   visit: (ctx: RequestContext, id: string) =>
-    byId<Visit>(ctx, 'visit.byId', `SELECT ${VISIT_COLUMNS} FROM community.visit WHERE id::text = ANY($1) AND path <@ $2::ltree`)(id),
+    byId<Visit>(ctx, 'visit.byId', `SELECT ${VISIT_COLUMNS} FROM community.visit WHERE ${uuidIn('id', '$1')} AND path <@ $2::ltree`)(id),
 
   residentsOfHousehold: (ctx: RequestContext, householdId: string) =>
     listBy<ResidentRow>(
       ctx, 'resident.byHousehold',
-      `SELECT ${RESIDENT_COLUMNS} FROM ${RESIDENT_FROM} WHERE r.household_id::text = ANY($1) AND r.path <@ $2::ltree ORDER BY r.birth_date, r.id`,
+      `SELECT ${RESIDENT_COLUMNS} FROM ${RESIDENT_FROM} WHERE ${uuidIn('r.household_id', '$1')} AND r.path <@ $2::ltree ORDER BY r.birth_date, r.id`,
       (r) => r.householdId, householdId,
     ),
 
   hospitalStays: (ctx: RequestContext, residentId: string) =>
     listBy<HospitalStay>(
       ctx, 'stay.byResident',
-      `SELECT ${STAY_COLUMNS} FROM community.hospital_stay WHERE resident_id::text = ANY($1) AND path <@ $2::ltree ORDER BY admitted_on DESC, id`,
+      `SELECT ${STAY_COLUMNS} FROM community.hospital_stay WHERE ${uuidIn('resident_id', '$1')} AND path <@ $2::ltree ORDER BY admitted_on DESC, id`,
       (s) => s.residentId, residentId,
     ),
 
   familyEvents: (ctx: RequestContext, residentId: string) =>
     listBy<FamilyEvent>(
       ctx, 'event.byResident',
-      `SELECT ${EVENT_COLUMNS} FROM community.family_event WHERE resident_id::text = ANY($1) AND path <@ $2::ltree ORDER BY happened_on DESC, id`,
+      `SELECT ${EVENT_COLUMNS} FROM community.family_event WHERE ${uuidIn('resident_id', '$1')} AND path <@ $2::ltree ORDER BY happened_on DESC, id`,
       (e) => e.residentId, residentId,
     ),
 
   visits: (ctx: RequestContext, residentId: string, since: string) =>
     listBy<Visit>(
       ctx, `visit.byResident:${since}`,
-      `SELECT ${VISIT_COLUMNS} FROM community.visit WHERE resident_id::text = ANY($1) AND path <@ $2::ltree AND visited_on >= $3::date ORDER BY visited_on DESC, id`,
+      `SELECT ${VISIT_COLUMNS} FROM community.visit WHERE ${uuidIn('resident_id', '$1')} AND path <@ $2::ltree AND visited_on >= $3::date ORDER BY visited_on DESC, id`,
       (v) => v.residentId, residentId, [since],
     ),
 
@@ -193,7 +192,7 @@ export const ResidentService = {
   async recordDischarge(ctx: RequestContext, stayId: string, dischargedOn: string): Promise<HospitalStay> {
     assertRecorder(ctx, 'hospital stays');
     assertPastDate(dischargedOn, 'dischargedOn');
-    const [stay] = await ctx.query<HospitalStay>(`SELECT ${STAY_COLUMNS} FROM community.hospital_stay WHERE id::text = $1 AND path <@ $2::ltree`, [stayId, ctx.scope]);
+    const [stay] = await ctx.query<HospitalStay>(`SELECT ${STAY_COLUMNS} FROM community.hospital_stay WHERE ${uuidIs('id', '$1')} AND path <@ $2::ltree`, [stayId, ctx.scope]);
     if (!stay) throw forbidden(`No hospital stay with id ${stayId} in your unit`);
     if (dischargedOn < stay.admittedOn) throw badInput(`dischargedOn is before the admission on ${stay.admittedOn}`, 'dischargedOn');
     const [updated] = await ctx.query<HospitalStay>(

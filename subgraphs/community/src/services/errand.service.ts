@@ -1,4 +1,4 @@
-import { badInput, forbidden, pathOfCode, type RequestContext } from '@cgp/core';
+import { badInput, forbidden, pathOfCode, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { AGENT_COLUMNS, ERRAND_COLUMNS, type AgentInput, type Errand, type ErrandCounts, type ErrandInput, type LivelihoodAgent } from './errand.entity';
 import { assertPastDate, assertStaffOf, groupRows } from './access';
 
@@ -23,7 +23,7 @@ export const ErrandService = {
       .loader<string, Errand[]>(`errand.ofAgent:${limit}`, async (ids) => {
         const rows = await ctx.query<Errand>(
           `SELECT * FROM (SELECT ${ERRAND_COLUMNS}, row_number() OVER (PARTITION BY agent_id ORDER BY requested_on DESC, id) AS rn
-             FROM community.errand WHERE agent_id::text = ANY($1) AND path <@ $2::ltree) e WHERE rn <= $3`,
+             FROM community.errand WHERE ${uuidIn('agent_id', '$1')} AND path <@ $2::ltree) e WHERE rn <= $3`,
           [ids, ctx.scope, limit],
         );
         return groupRows(ids, rows, (e) => e.agentId);
@@ -71,7 +71,7 @@ export const ErrandService = {
   },
 
   async recordErrand(ctx: RequestContext, input: ErrandInput): Promise<Errand> {
-    const [agent] = await ctx.query<LivelihoodAgent>(`SELECT ${AGENT_COLUMNS} FROM community.livelihood_agent WHERE id::text = $1`, [input.agentId]);
+    const [agent] = await ctx.query<LivelihoodAgent>(`SELECT ${AGENT_COLUMNS} FROM community.livelihood_agent WHERE ${uuidIs('id', '$1')}`, [input.agentId]);
     if (!agent) throw forbidden('No livelihood agent with this id in your unit');
     assertStaffOf(ctx, agent.gridCode, 'record errands of this agent');
     assertPastDate(input.requestedOn, 'requestedOn');
@@ -88,14 +88,14 @@ export const ErrandService = {
   },
 
   async completeErrand(ctx: RequestContext, errandId: string, doneOn: string): Promise<Errand> {
-    const [errand] = await ctx.query<Errand>(`SELECT ${ERRAND_COLUMNS} FROM community.errand WHERE id::text = $1`, [errandId]);
+    const [errand] = await ctx.query<Errand>(`SELECT ${ERRAND_COLUMNS} FROM community.errand WHERE ${uuidIs('id', '$1')}`, [errandId]);
     if (!errand) throw forbidden('No errand with this id in your unit');
     const [agent] = await ctx.query<LivelihoodAgent>(`SELECT ${AGENT_COLUMNS} FROM community.livelihood_agent WHERE id = $1`, [errand.agentId]);
     assertStaffOf(ctx, agent.gridCode, 'complete errands of this agent');
     assertPastDate(doneOn, 'doneOn');
     if (errand.status === 'DONE') throw badInput('This errand is already done', 'errandId');
     if (doneOn < errand.requestedOn) throw badInput('doneOn is before the errand was asked for', 'doneOn');
-    const [done] = await ctx.query<Errand>(`UPDATE community.errand SET status = 'DONE', done_on = $2 WHERE id::text = $1 AND status = 'REQUESTED' RETURNING ${ERRAND_COLUMNS}`, [errandId, doneOn]);
+    const [done] = await ctx.query<Errand>(`UPDATE community.errand SET status = 'DONE', done_on = $2 WHERE ${uuidIs('id', '$1')} AND status = 'REQUESTED' RETURNING ${ERRAND_COLUMNS}`, [errandId, doneOn]);
     if (!done) throw badInput('This errand is already done', 'errandId');
     return done;
   },

@@ -1,4 +1,4 @@
-import { badInput, childConnection, forbidden, pathOfCode, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { badInput, childConnection, forbidden, pathOfCode, type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { JointParty, MEETING_COLUMNS, RESOLUTION_COLUMNS, ResolutionStatus, type FollowUpInput, type JointMeeting, type JointMeetingInput, type Resolution } from './joint-meeting.entity';
 import { assertPastDate, assertStaffOf, groupRows } from './access';
 
@@ -16,7 +16,7 @@ export const JointMeetingService = {
   resolutions(ctx: RequestContext, meetingId: string): Promise<Resolution[]> {
     return ctx
       .loader<string, Resolution[]>('joint.resolutions', async (ids) => {
-        const rows = await ctx.query<Resolution>(`SELECT ${RESOLUTION_COLUMNS} FROM community.meeting_resolution WHERE meeting_id::text = ANY($1) ORDER BY position`, [ids]);
+        const rows = await ctx.query<Resolution>(`SELECT ${RESOLUTION_COLUMNS} FROM community.meeting_resolution WHERE ${uuidIn('meeting_id', '$1')} ORDER BY position`, [ids]);
         return groupRows(ids, rows, (r) => r.meetingId);
       })
       .load(meetingId);
@@ -46,12 +46,12 @@ export const JointMeetingService = {
   },
 
   async followUp(ctx: RequestContext, input: FollowUpInput): Promise<Resolution> {
-    const [resolution] = await ctx.query<Resolution>(`SELECT ${RESOLUTION_COLUMNS} FROM community.meeting_resolution WHERE id::text = $1`, [input.resolutionId]);
+    const [resolution] = await ctx.query<Resolution>(`SELECT ${RESOLUTION_COLUMNS} FROM community.meeting_resolution WHERE ${uuidIs('id', '$1')}`, [input.resolutionId]);
     if (!resolution) throw forbidden('No resolution with this id in your unit');
     assertStaffOf(ctx, resolution.path.split('.').pop() as string, 'follow up this resolution');
     if (resolution.status === ResolutionStatus.DONE) throw badInput('This resolution is already carried out', 'resolutionId');
     const [updated] = await ctx.query<Resolution>(
-      `UPDATE community.meeting_resolution SET status = $2::text, follow_up = $3, done_on = CASE WHEN $2::text = 'DONE' THEN current_date END WHERE id::text = $1 RETURNING ${RESOLUTION_COLUMNS}`,
+      `UPDATE community.meeting_resolution SET status = $2::text, follow_up = $3, done_on = CASE WHEN $2::text = 'DONE' THEN current_date END WHERE ${uuidIs('id', '$1')} RETURNING ${RESOLUTION_COLUMNS}`,
       [input.resolutionId, input.status, input.note],
     );
     return updated;

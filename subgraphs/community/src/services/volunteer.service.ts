@@ -1,4 +1,4 @@
-import { childConnection, forbidden, pathOfCode, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { childConnection, forbidden, pathOfCode, type ConnectionData, type PageArgs, type RequestContext, uuidIs } from '@cgp/core';
 import { ACTIVITY_COLUMNS, TEAM_COLUMNS, type VolunteerActivity, type VolunteerActivityInput, type VolunteerTeam, type VolunteerTeamInput } from './volunteer.entity';
 import { assertPastDate, assertStaffOf, groupRows } from './access';
 
@@ -32,7 +32,7 @@ export const VolunteerService = {
   },
 
   async recordActivity(ctx: RequestContext, input: VolunteerActivityInput): Promise<VolunteerActivity> {
-    const [team] = await ctx.query<VolunteerTeam>(`SELECT ${TEAM_COLUMNS} FROM community.volunteer_team WHERE id::text = $1`, [input.teamId]);
+    const [team] = await ctx.query<VolunteerTeam>(`SELECT ${TEAM_COLUMNS} FROM community.volunteer_team WHERE ${uuidIs('id', '$1')}`, [input.teamId]);
     if (!team) throw forbidden('No volunteer team with this id in your unit');
     assertStaffOf(ctx, team.communityCode, 'record activities of this team');
     assertPastDate(input.heldOn, 'heldOn');

@@ -207,7 +207,7 @@ type Period = StatisticsPeriod;
 export const CommunityWorkStatisticsService = {
   statistics(ctx: RequestContext, code: string, p: Period): Promise<CommunityWorkStatistics> {
     return ctx
-      .loader<string, CommunityWorkStatistics>(`communityWork.statistics:${p.from}:${p.to}`, async (codes) => {
+      .figures<CommunityWorkStatistics>(`communityWork.statistics:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<CommunityWorkStatistics & { code: string }>(
           `WITH ${GIVEN_UNITS_CTE}, ${eventCtes(insideGiven, true)} ${FIGURES}`,
           [codes, codes.map(pathOfCode), ctx.scope, p.from, p.to, chinaToday(), commonPath(codes.map(pathOfCode))],
@@ -223,7 +223,7 @@ export const CommunityWorkStatisticsService = {
 
   trend(ctx: RequestContext, code: string, p: Period): Promise<MonthlyCommunityWorkCount[]> {
     return ctx
-      .loader<string, MonthlyCommunityWorkCount[]>(`communityWork.trend:${p.from}:${p.to}`, async (codes) => {
+      .figures<MonthlyCommunityWorkCount[]>(`communityWork.trend:${p.from}:${p.to}`, async (codes) => {
         const rows = await ctx.query<MonthlyCommunityWorkCount & { code: string }>(
           `WITH ${GIVEN_UNITS_CTE}, ${eventCtes(insideGiven, false)}
            SELECT u.code, to_char(m.month, 'YYYY-MM') AS month,

@@ -88,7 +88,7 @@ const profileLevel = (code: string) => [Tier.DISTRICT, Tier.STREET, Tier.COMMUNI
 export const PopulationStatisticsService = {
   statistics(ctx: RequestContext, code: string): Promise<PopulationStatistics> {
     return ctx
-      .loader<string, PopulationStatistics>('population.statistics', async (codes) => {
+      .figures<PopulationStatistics>('population.statistics', async (codes) => {
         const rows = await ctx.query<PopulationStatistics & { code: string }>(`WITH ${GIVEN_UNITS_CTE} ${FIGURES}`, [
           codes, codes.map(pathOfCode), ctx.scope, chinaToday(), commonPath(codes.map(pathOfCode)),
         ]);

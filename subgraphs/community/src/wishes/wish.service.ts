@@ -1,7 +1,6 @@
 import {
   Access, accessToCode, badInput, callPeer, CallerKind, conflict, forbidden, pageWindow, pathOfCode, Role, rowsByKey, toConnection,
-  type ConnectionData, type PageArgs, type RequestContext,
-} from '@cgp/core';
+  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { ClaimerKind, WISH_COLUMNS, WishState, type ClaimWishInput, type PostWishInput, type Wish, type WishStepInput } from './wish.entity';
 
 const COMMUNITY_ROLES = [Role.STAFF, Role.PARTY_SECRETARY];
@@ -20,7 +19,7 @@ function visibleSql(ctx: RequestContext, first: number): { sql: string; params: 
 }
 
 async function fresh(ctx: RequestContext, id: string): Promise<Wish> {
-  const [wish] = await ctx.query<Wish>(`SELECT ${WISH_COLUMNS} FROM community.wish WHERE id::text = $1`, [id]);
+  const [wish] = await ctx.query<Wish>(`SELECT ${WISH_COLUMNS} FROM community.wish WHERE ${uuidIs('id', '$1')}`, [id]);
   if (!wish) throw forbidden('No wish with this id that you may see');
   return wish;
 }
@@ -32,7 +31,7 @@ async function move(ctx: RequestContext, wish: Wish, version: number | null, fro
   if (!from.includes(wish.state)) throw badInput(`This wish is ${wish.state}; that step needs a wish that is ${from.join(' or ')}`, 'wishId');
   if (version !== null && version !== wish.version) throw conflict(`The wish changed since you loaded it (now ${wish.state}, version ${wish.version}): reload it`);
   const [moved] = await ctx.query<Wish>(
-    `UPDATE community.wish SET state = $3, version = version + 1${set} WHERE id::text = $1 AND version = $2 RETURNING ${WISH_COLUMNS}`,
+    `UPDATE community.wish SET state = $3, version = version + 1${set} WHERE ${uuidIs('id', '$1')} AND version = $2 RETURNING ${WISH_COLUMNS}`,
     [wish.id, wish.version, to, ...params],
   );
   if (!moved) {
@@ -45,7 +44,7 @@ async function move(ctx: RequestContext, wish: Wish, version: number | null, fro
 /** Micro-wishes: the wish wall, claims by party members and partners, fulfilment and the resident's confirmation. */
 export const WishService = {
   byId(ctx: RequestContext, id: string): Promise<Wish | null> {
-    return rowsByKey<Wish>(ctx, 'wish.byId', `SELECT ${WISH_COLUMNS} FROM community.wish WHERE id::text = ANY($1)`, (w) => w.id).load(id);
+    return rowsByKey<Wish>(ctx, 'wish.byId', `SELECT ${WISH_COLUMNS} FROM community.wish WHERE ${uuidIn('id', '$1')}`, (w) => w.id).load(id);
   },
 
   async post(ctx: RequestContext, input: PostWishInput): Promise<Wish> {
@@ -130,7 +129,7 @@ export const WishService = {
   claimedBy(ctx: RequestContext, memberId: string): Promise<Wish[]> {
     return ctx
       .loader<string, Wish[]>('wish.claimedBy', async (ids) => {
-        const rows = await ctx.query<Wish>(`SELECT ${WISH_COLUMNS} FROM community.wish WHERE claimed_member_id::text = ANY($1) AND path <@ $2::ltree ORDER BY claimed_at DESC`, [ids, ctx.scope]);
+        const rows = await ctx.query<Wish>(`SELECT ${WISH_COLUMNS} FROM community.wish WHERE ${uuidIn('claimed_member_id', '$1')} AND path <@ $2::ltree ORDER BY claimed_at DESC`, [ids, ctx.scope]);
         return ids.map((id) => rows.filter((w) => w.claimedMemberId === id));
       })
       .load(memberId);
