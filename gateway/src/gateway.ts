@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
 import { authConfigFromEnvironment, createLogger, createVerifier, json, maskError, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type RunningHttpServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
@@ -73,7 +73,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     introspection: guarded.introspection,
     validationRules: guarded.validationRules,
     allowBatchedHttpRequests: guarded.allowBatchedHttpRequests,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...guarded.plugins, ...partnerApi.plugins, observability.plugin],
+    // No cache hints are used: the cache-control plugin's per-field hook would only cost CPU.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...guarded.plugins, ...partnerApi.plugins, observability.plugin],
   });
   await server.start();
   let running: RunningHttpServer | undefined;

@@ -159,13 +159,16 @@ interface ScaleRun {
 /** The scale running now, so an interrupted run stops its processes and database. */
 let current: ScaleRun | undefined;
 
-async function startScale(options: BenchOptions, scale: number, secret: string): Promise<ScaleRun> {
+/** The subgraphs' figures cache: on (its default expiry) for the main run, off where the cost of computing is measured. */
+const CACHE_OFF: NodeJS.ProcessEnv = { STATISTICS_CACHE_SECONDS: '0' };
+
+async function startScale(options: BenchOptions, scale: number, secret: string, env: NodeJS.ProcessEnv = {}): Promise<ScaleRun> {
   const caseVolume = scale === options.scale ? options.caseVolume : undefined;
   options.log(`scale ${scale}: database (${options.databaseUrl ? 'DATABASE_URL' : benchDataDir(options.dataRoot, scale, caseVolume)})…`);
   const db = await prepareBenchDatabase({ scale, caseVolume, dataDir: benchDataDir(options.dataRoot, scale, caseVolume), port: options.pgPort, databaseUrl: options.databaseUrl });
   options.log(db.loaded ? `scale ${scale}: demo data loaded in ${db.loadSeconds.toFixed(1)} s` : `scale ${scale}: demo data already loaded (reused)`);
   try {
-    const platform = await startPlatformProcesses({ root: ROOT, databaseUrl: db.url, secret });
+    const platform = await startPlatformProcesses({ root: ROOT, databaseUrl: db.url, secret, env });
     options.log(`scale ${scale}: platform started (gateway ${platform.gatewayUrl})`);
     current = { db, platform, data: generateDemo({ scale, caseVolume }), tokens: new Tokens(secret), counter: new StatementCounter(db.url, db.statements) };
     return current;
@@ -189,6 +192,20 @@ async function measure(options: BenchOptions, run: ScaleRun, url: string, op: Op
   options.log(`${label}: ${load.throughput.toFixed(1)} req/s, p95 ${load.p95.toFixed(1)} ms, ${load.errors} errors`);
   // The statements since the count's reset are this operation's: its slowest, by mean time.
   return { id: label, title: op.title, load, sqlPerRequest, slowest: await run.counter.slowest(3) };
+}
+
+/** Hits and misses of the subgraphs' figures caches so far (their /metrics). */
+async function figuresCacheLookups(platform: RunningPlatform): Promise<{ hits: number; misses: number }> {
+  let hits = 0;
+  let misses = 0;
+  for (const url of Object.values(platform.subgraphUrls)) {
+    const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+    for (const m of text.matchAll(/^cgp_figures_cache_lookups_total\{([^}]*)\} (\d+)/gm)) {
+      if (m[1].includes('result="hit"')) hits += Number(m[2]);
+      else misses += Number(m[2]);
+    }
+  }
+  return { hits, misses };
 }
 
 function machine(dbVersion: string): BenchResults['machine'] {
@@ -224,6 +241,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     direct: [],
     hive: [],
     growth: [],
+    cold: [],
     memory: {},
     slowest: [],
     soak: [],
@@ -297,7 +315,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     results.floor = await loop(() => floor.run(), options);
     await floor.close();
     options.log(`SQL floor: ${results.floor.throughput.toFixed(1)} dashboards/s, p95 ${results.floor.p95.toFixed(1)} ms`);
-    const dashboard = results.operations.find((r) => r.id === ops.districtDashboard.id)!;
+    results.cache = await figuresCacheLookups(platform);
+
+    // The same dashboards with the figures cache off: what computing them costs (every request aggregates).
+    options.log('figures cache off: restarting the platform…');
+    await platform.stop();
+    main.platform = await startPlatformProcesses({ root: ROOT, databaseUrl: main.db.url, secret, env: CACHE_OFF });
+    for (const op of [ops.districtDashboard, ops.streetDashboard, ops.communityPage]) {
+      results.cold.push(await measure(options, main, main.platform.gatewayUrl, op, `${op.id} (cache off)`));
+    }
+    const dashboard = results.cold.find((r) => r.id.startsWith(ops.districtDashboard.id))!;
     results.growth.push({ scale: options.scale, load: dashboard.load, sqlPerRequest: dashboard.sqlPerRequest, rows: Object.values(main.db.rows).reduce((a, b) => a + b, 0) });
   } finally {
     await stopScale(main);
@@ -306,7 +333,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   // Cost growth: the district dashboard on other scales, each in its own data directory.
   if (!options.databaseUrl) {
     for (const scale of options.growthScales.filter((s) => s !== options.scale)) {
-      const run = await startScale(options, scale, secret);
+      const run = await startScale(options, scale, secret, CACHE_OFF);
       try {
         if (run.db.loaded) results.load[String(scale)] = run.db.loadSeconds;
         const ops = await buildOperations(run.data, run.tokens, { cases: [], wishes: [] });

@@ -64,6 +64,12 @@ describe('pnpm bench (smoke)', () => {
     expect(results.growth.map((g) => g.scale)).toEqual([0.05, 0.1]);
     expect(results.growth[0].rows).toBeLessThan(results.growth[1].rows);
     expect(results.growth[0].sqlPerRequest).toBe(results.growth[1].sqlPerRequest);
+    // The dashboards again with the figures cache off: every request computes (more statements than a warm cache).
+    expect(results.cold.map((o) => o.id)).toEqual(['district-dashboard (cache off)', 'street-dashboard (cache off)', 'community-page (cache off)']);
+    for (const o of results.cold) expect({ id: o.id, errors: o.load.errors }).toEqual({ id: o.id, errors: 0 });
+    const warm = results.operations.find((o) => o.id === 'district-dashboard')!;
+    expect(results.cold[0].sqlPerRequest).toBeGreaterThan(warm.sqlPerRequest);
+    expect(results.cache!.hits).toBeGreaterThan(0);
     expect(results.direct.map((d) => d.subgraph)).toEqual(['grid', 'grid']);
     for (const d of results.direct) expect(d.direct.errors + d.gateway.errors).toBe(0);
     expect(results.mix?.errors).toBe(0);
