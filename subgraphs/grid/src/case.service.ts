@@ -177,7 +177,7 @@ export const CaseService = {
   /** Counts by state in each asked unit's subtree: one GROUP BY for all units of a request. */
   counts(ctx: RequestContext, unitCode: string): Promise<CaseCounts> {
     return ctx
-      .loader<string, CaseCounts>('case.counts', async (codes) => {
+      .figures<CaseCounts>('case.counts', async (codes) => {
         const rows = await ctx.query<{ code: string; state: CaseState; n: number; overdue: number }>(
           `SELECT u.code, c.state, count(*)::int AS n, count(*) FILTER (WHERE c.${OPEN} AND c.deadline < now())::int AS overdue
              FROM unnest($1::text[], $2::ltree[]) AS u(code, path)

@@ -158,7 +158,7 @@ export const PartyLifeService = {
   /** Reports in each asked unit's subtree: one statement for every unit of a request. */
   reportCounts(ctx: RequestContext, unitCode: string): Promise<ServiceReportCounts> {
     return ctx
-      .loader<string, ServiceReportCounts>('partyLife.reportCounts', async (codes) => {
+      .figures<ServiceReportCounts>('partyLife.reportCounts', async (codes) => {
         const rows = await ctx.query<ReportFigures & { code: string }>(perUnitSql(REPORTS_PER_PATH, REPORT_COLUMNS), [codes, codes.map(pathOfCode), ctx.scope]);
         const byCode = new Map(rows.map((r) => [r.code, r]));
         return codes.map((c) => {

@@ -85,7 +85,7 @@ export const PartyService = {
   /** Party members living anywhere in a unit's subtree, by kind: one statement for every unit asked. */
   membersInSubtree(ctx: RequestContext, unitCode: string): Promise<MemberFigures> {
     return ctx
-      .loader<string, MemberFigures>('party.membersInSubtree', async (codes) => {
+      .figures<MemberFigures>('party.membersInSubtree', async (codes) => {
         const rows = await ctx.query<MemberFigures & { code: string }>(perUnitSql(MEMBERS_PER_PATH, MEMBER_COLUMNS), [codes, codes.map(pathOfCode), ctx.scope]);
         const byCode = new Map(rows.map((r) => [r.code, r]));
         return codes.map((c) => byCode.get(c) as MemberFigures);

@@ -128,7 +128,7 @@ export const TaskService = {
   /** A community's task burden; every community asked in one request costs one GROUP BY. */
   burdenOf(ctx: RequestContext, code: string): Promise<TaskBurden> {
     return ctx
-      .loader<string, TaskBurden>('street.burdenOf', async (codes) => {
+      .figures<TaskBurden>('street.burdenOf', async (codes) => {
         const rows = await ctx.query<TaskBurden & { code: string }>(
           `SELECT a.community_code AS code, ${BURDEN_COLUMNS}
              FROM street.task_assignment a JOIN street.admin_task t ON t.id = a.task_id

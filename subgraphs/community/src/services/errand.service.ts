@@ -34,7 +34,7 @@ export const ErrandService = {
   /** Errand counts in each asked unit's subtree, optionally for a period: one GROUP BY for all units of a request. */
   countsForUnit(ctx: RequestContext, unitCode: string, from: string | null, to: string | null): Promise<ErrandCounts> {
     return ctx
-      .loader<string, ErrandCounts>(`errand.countsForUnit:${from}:${to}`, async (codes) => {
+      .figures<ErrandCounts>(`errand.countsForUnit:${from}:${to}`, async (codes) => {
         const rows = await ctx.query<ErrandCounts & { code: string }>(
           `SELECT u.code, ${COUNTS} FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
              JOIN community.errand e ON e.path <@ u.path
