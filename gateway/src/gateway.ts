@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
-import { authConfigFromEnvironment, createLogger, createVerifier, json, maskError, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type RunningHttpServer } from '@cgp/core';
+import { authConfigFromEnvironment, createLogger, createVerifier, json, maskError, requestScopeOf, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type RunningHttpServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
@@ -89,6 +89,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     context: async ({ req }: { req: IncomingMessage }) => ({
       ...(await partnerApi.authenticate(req)),
       requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+      requestScope: requestScopeOf(req),
     }),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway' }),

@@ -5,7 +5,6 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opent
 import {
   badInput,
   createTracing,
-  currentRequestScope,
   IDEMPOTENCY_HEADER,
   IDEMPOTENCY_KEY_RULE,
   isValidIdempotencyKey,
@@ -36,7 +35,7 @@ export class SubgraphFetchObserver {
   ) {}
 
   async observe<T>(subgraph: string, options: GraphQLDataSourceProcessOptions<GatewayContext>, fetch: () => Promise<T>): Promise<T> {
-    const parent = currentRequestScope()?.context ?? ROOT_CONTEXT;
+    const parent = options.context.requestScope?.context ?? ROOT_CONTEXT;
     const span = this.tracing.tracer.startSpan(`fetch ${subgraph}`, { kind: SpanKind.CLIENT, attributes: { 'cgp.subgraph': subgraph, ...(options.request.operationName ? { 'graphql.operation.name': options.request.operationName } : {}) } }, parent);
     this.spans.set(options.request, span);
     const started = process.hrtime.bigint();

@@ -10,6 +10,8 @@ export interface GatewayContext {
   requestId: string;
   authorization?: string;
   identity: import('@cgp/core').Identity;
+  /** The HTTP request's ids and trace context. */
+  requestScope?: import('@cgp/core').RequestScope;
 }
 
 const schema = z.object({

@@ -8,6 +8,7 @@ import type { PersonalDataAccess } from './personal-data';
 import { forbidden } from './errors';
 import { principalOf } from './idempotency';
 import { FiguresCache } from './figures-cache';
+import type { RequestScope } from './observability/request-scope';
 
 /** Where a request's SQL spans go: the service's tracer, under the request's span. */
 export interface SqlTracing {
@@ -48,6 +49,8 @@ export class RequestContext {
   peerMutations = 0;
   /** The subgraph's cache of dashboard figures (none: every figure is computed). */
   figuresCache?: FiguresCache;
+  /** The HTTP request's ids and trace context (logs and spans of this request carry them). */
+  requestScope?: RequestScope;
   /** Whether this request is a mutation: its commit evicts the cached figures it may have changed. */
   mutation = false;
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { requestIdFrom, runInRequestScope, type RequestScope } from './observability/request-scope';
+import { bindRequestScope, requestIdFrom, type RequestScope } from './observability/request-scope';
 import { traceIdOf, type Tracing } from './observability/tracing';
 
 export interface HttpRoute {
@@ -146,7 +146,8 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
       const span = tracing?.tracer.startSpan('graphql', { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname, 'cgp.request_id': requestId } }, parent);
       const scope: RequestScope = { requestId, span, context: span && parent ? trace.setSpan(parent, span) : undefined, traceId: traceIdOf(span) };
       try {
-        await runInRequestScope(scope, () => handle(req, res, url, scope));
+        bindRequestScope(req, scope);
+        await handle(req, res, url, scope);
       } finally {
         span?.end();
       }

@@ -25,3 +25,4 @@ export * from './observability';
 export * from './database-availability';
 export * from './idempotency';
 export * from './figures-cache';
+export * from './error-kind';

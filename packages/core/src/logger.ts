@@ -1,5 +1,4 @@
 import pino from 'pino';
-import { currentRequestScope } from './observability/request-scope';
 
 export type Logger = pino.Logger;
 
@@ -55,11 +54,6 @@ export function createLogger(service: string, destination?: pino.DestinationStre
     // Credentials never reach a log: tokens, partner API keys, idempotency keys.
     redact: ['req.headers.authorization', '*.authorization', 'authorization', '*.headers["idempotency-key"]', 'req.headers["x-api-key"]', '*["x-api-key"]', '*.apiKey'],
     serializers: { err: safeError, error: safeError },
-    mixin() {
-      const scope = currentRequestScope();
-      if (!scope) return {};
-      return scope.traceId ? { requestId: scope.requestId, traceId: scope.traceId } : { requestId: scope.requestId };
-    },
   };
   return pino(options, destination ?? stdoutDestination());
 }

@@ -14,8 +14,9 @@ import { json, serveApollo, type HttpRoute, type RunningHttpServer } from './htt
 import { createLogger, type Logger } from './logger';
 import { DATABASE_UNAVAILABLE, databaseUnavailable, isDatabaseUnavailable } from './database-availability';
 import { badInput } from './errors';
+import { errorKind, wasErrorLogged } from './error-kind';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_RULE, idempotencyMigration, IdempotencyStore, isValidIdempotencyKey, operationHash } from './idempotency';
-import { currentRequestScope } from './observability/request-scope';
+import { requestScopeOf } from './observability/request-scope';
 import { createTracing, type Tracing } from './observability/tracing';
 import { ServiceMetrics, type PoolCounts } from './observability/metrics';
 import { observabilityPlugin, responseErrors, type ObservabilityPlugin } from './observability/plugin';
@@ -54,21 +55,21 @@ function peerUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<s
  * A database that cannot be reached gives DATABASE_UNAVAILABLE (a transient condition, worth a retry).
  */
 export function maskError(logger: Logger) {
-  const deliberate = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE', DATABASE_UNAVAILABLE, 'SERVICE_UNAVAILABLE']);
-  // The gateway's partner API refusals (gateway/src/safelist.ts, rate-limit.ts).
-  deliberate.add('PERSISTED_QUERY_NOT_IN_SAFELIST').add('RATE_LIMITED');
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code as string | undefined;
-    if (code && deliberate.has(code)) {
+    const kind = errorKind(formatted.extensions?.code as string | undefined, error);
+    if (kind === 'deliberate') {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       void _stack;
       return { ...formatted, extensions };
     }
-    if (isDatabaseUnavailable(error)) {
-      logger.warn({ err: (error as { originalError?: unknown }).originalError ?? error, path: formatted.path }, 'database unavailable');
-      return { message: databaseUnavailable().message, path: formatted.path, extensions: { code: DATABASE_UNAVAILABLE } };
+    // Errors of the GraphQL execution were logged with the request's ids by the observability plugin;
+    // the rest (a failed commit, say) are logged here.
+    if (!wasErrorLogged(error)) {
+      const err = (error as { originalError?: unknown }).originalError ?? error;
+      if (kind === 'database') logger.warn({ err, path: formatted.path }, 'database unavailable');
+      else logger.error({ err, path: formatted.path }, 'unexpected error');
     }
-    logger.error({ err: (error as { originalError?: unknown }).originalError ?? error, path: formatted.path }, 'unexpected error');
+    if (kind === 'database') return { message: databaseUnavailable().message, path: formatted.path, extensions: { code: DATABASE_UNAVAILABLE } };
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
@@ -235,9 +236,10 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     tracing,
     // Every subgraph verifies the caller again: it must be safe even when reached directly.
     context: async ({ req }: { req: IncomingMessage }) => {
-      const scope = currentRequestScope();
+      const scope = requestScopeOf(req);
       const ctx = new RequestContext(db, await verify(req.headers.authorization), scope?.requestId ?? (req.headers['x-request-id'] as string | undefined), req.headers.authorization, peers);
       ctx.figuresCache = figuresCache;
+      ctx.requestScope = scope;
       if (tracing.enabled && scope?.context) ctx.trace = { tracer: tracing.tracer, context: scope.context, namespace: def.name };
       return ctx;
     },

@@ -3,7 +3,8 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from './metrics';
-import { currentRequestScope } from './request-scope';
+import { scopeLogFields, type RequestScope } from './request-scope';
+import { errorKind, markErrorLogged } from '../error-kind';
 
 /** The errors a response carries, as formatted for the caller (their codes are final). */
 export function responseErrors(rc: GraphQLRequestContext<BaseContext>): readonly GraphQLFormattedError[] {
@@ -25,7 +26,8 @@ export function observabilityPlugin<TContext extends BaseContext>(metrics: Servi
   return {
     async requestDidStart(start) {
       const started = process.hrtime.bigint();
-      const scope = currentRequestScope();
+      const scope = (start.contextValue as { requestScope?: RequestScope } | undefined)?.requestScope;
+      const fields = scopeLogFields(scope);
       let operation = metrics.operationLabel(start.request.operationName);
       let type = 'unknown';
       return {
@@ -34,6 +36,16 @@ export function observabilityPlugin<TContext extends BaseContext>(metrics: Servi
           type = rc.operation?.operation ?? 'unknown';
           scope?.span?.updateName(`${type} ${operation}`);
           scope?.span?.setAttributes({ 'graphql.operation.name': operation, 'graphql.operation.type': type });
+        },
+        // Failures are logged here, where the request's ids are known; callers only see their masked form.
+        async didEncounterErrors(rc) {
+          for (const error of rc.errors) {
+            const original = (error as { originalError?: unknown }).originalError ?? error;
+            const kind = errorKind(error.extensions?.code as string | undefined, error);
+            if (kind === 'database') logger.warn({ ...fields, err: original, path: error.path }, 'database unavailable');
+            else if (kind === 'unexpected') logger.error({ ...fields, err: original, path: error.path }, 'unexpected error');
+            markErrorLogged(error);
+          }
         },
         async willSendResponse(rc) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -45,7 +57,7 @@ export function observabilityPlugin<TContext extends BaseContext>(metrics: Servi
             scope?.span?.setAttribute('graphql.error.codes', [...new Set(codes)]);
             scope?.span?.setStatus({ code: SpanStatusCode.ERROR, message: codes[0] });
           }
-          logger.info({ operation, type, durationMs: Math.round(seconds * 1000), ...(codes.length ? { errors: codes } : {}) }, 'graphql request');
+          logger.info({ ...fields, operation, type, durationMs: Math.round(seconds * 1000), ...(codes.length ? { errors: codes } : {}) }, 'graphql request');
         },
       };
     },
