@@ -179,6 +179,16 @@ export interface GenerateOptions {
   caseVolume?: Partial<CaseVolume>;
 }
 
+/** The city target's case density: 247 cases per grid per year over five years (2,000,000 cases at scale 10). */
+export const CITY_CASE_VOLUME: CaseVolume = { perGridPerYear: 247, years: 5 };
+
+/**
+ * Version of the generated data: raised whenever the same options start giving different rows, so a
+ * database loaded by an older generator (the benchmark's persistent data directories) is never reused.
+ * 2: scale > 1 builds the city of issue 7 (denser districts after Chuanhui).
+ */
+export const DEMO_DATA_VERSION = 2;
+
 /** DEMO_CASES_PER_GRID_YEAR and DEMO_CASE_YEARS from the environment (unset: the defaults). */
 export function caseVolumeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<CaseVolume> | undefined {
   const perGridPerYear = env.DEMO_CASES_PER_GRID_YEAR ? Number(env.DEMO_CASES_PER_GRID_YEAR) : undefined;
