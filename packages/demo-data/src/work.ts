@@ -150,8 +150,23 @@ const defaultCasesPerGrid = (data: DemoDataset) => data.caseVolume?.perGridPerYe
  * the database without holding a city's cases in memory.
  */
 export function* gridCaseBatches(data: DemoDataset, casesPerGrid = defaultCasesPerGrid(data)): Generator<GridCases, void> {
-  yield* walkCases(data, casesPerGrid);
+  const checks: CheckRow[] = [];
+  let caseCount = 0;
+  const walk = walkCases(data, casesPerGrid);
+  for (let step = walk.next(); ; step = walk.next()) {
+    if (step.done) {
+      // A complete walk leaves what generateBuildingWork needs, so it need not walk the cases again.
+      walked.set(data, { casesPerGrid, checks, caseCount, random: step.value });
+      return;
+    }
+    caseCount += step.value.cases.length;
+    for (const c of step.value.checks) checks.push(c);
+    yield step.value;
+  }
 }
+
+/** The end of the last complete case walk of a dataset: the checks raised by cases, the number of cases, the Random after them. */
+const walked = new WeakMap<DemoDataset, { casesPerGrid: number; checks: CheckRow[]; caseCount: number; random: Random }>();
 
 const buildingCache = new WeakMap<DemoDataset, BuildingWork>();
 
@@ -163,15 +178,13 @@ const buildingCache = new WeakMap<DemoDataset, BuildingWork>();
 export function generateBuildingWork(data: DemoDataset, casesPerGrid = defaultCasesPerGrid(data)): BuildingWork {
   const cached = casesPerGrid === defaultCasesPerGrid(data) ? buildingCache.get(data) : undefined;
   if (cached) return cached;
-  const checks: CheckRow[] = [];
-  let caseCount = 0;
-  const walk = walkCases(data, casesPerGrid);
-  let step = walk.next();
-  for (; !step.done; step = walk.next()) {
-    caseCount += step.value.cases.length;
-    for (const c of step.value.checks) checks.push(c);
+  let done = walked.get(data);
+  if (done?.casesPerGrid !== casesPerGrid) {
+    for (const _ of gridCaseBatches(data, casesPerGrid)); // eslint-disable-line @typescript-eslint/no-unused-vars
+    done = walked.get(data)!;
   }
-  const work: BuildingWork = { ...buildingRecords(data, step.value, checks), checks, lastCaseNumber: caseCount, caseCount };
+  const checks = [...done.checks];
+  const work: BuildingWork = { ...buildingRecords(data, done.random.clone(), checks), checks, lastCaseNumber: done.caseCount, caseCount: done.caseCount };
   if (casesPerGrid === defaultCasesPerGrid(data)) buildingCache.set(data, work);
   return work;
 }

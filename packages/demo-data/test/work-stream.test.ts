@@ -53,6 +53,10 @@ describe('grid cases streamed grid by grid', () => {
   it('follow the case volume (years and cases per grid per year) as before', () => {
     const demo = generateDemo({ scale: 0.1, caseVolume: { perGridPerYear: 247, years: 5 } });
     const legacy = legacyGenerateWork(demo);
+    // Building work first (it walks the cases itself), then again after a full stream (it reuses that walk).
+    const fresh = generateBuildingWork(generateDemo({ scale: 0.1, caseVolume: { perGridPerYear: 247, years: 5 } }));
+    expect(fresh.checks).toEqual(legacy.checks);
+    expect(fresh.opinions).toEqual(legacy.opinions);
     expect(legacy.cases).toHaveLength(demo.grids.length * 247 * 5);
     const streamed = [...gridCaseBatches(demo)];
     expect(streamed.map((b) => b.gridCode)).toEqual(demo.grids.map((g) => g.code));
