@@ -41,9 +41,10 @@ export async function seedAll(defs: readonly SubgraphDefinition[], options: { sc
 const BULK_BUILDINGS = 500;
 
 /**
- * Drops the schema's foreign keys, primary keys, unique constraints and other indexes (not the
- * demo_dataset record's) and returns the statements that recreate them, by name, from their own
- * definitions (pg_get_constraintdef, pg_get_indexdef): keys and indexes first, foreign keys last.
+ * Drops the schema's foreign keys, primary keys, unique constraints and plain indexes (not the
+ * demo_dataset record's, nor partial or expression indexes) and returns the statements that
+ * recreate them, by name, from their own definitions (pg_get_constraintdef, pg_get_indexdef): keys
+ * and indexes first, foreign keys last.
  */
 async function dropIndexes(tx: { query(sql: string, params?: unknown[]): Promise<unknown> }, schema: string): Promise<string[]> {
   const constraints = (await tx.query(
@@ -58,6 +59,9 @@ async function dropIndexes(tx: { query(sql: string, params?: unknown[]): Promise
        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
       WHERE n.nspname = $1 AND t.relname NOT IN ('demo_dataset', 'migrations')
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
+        -- Partial and expression indexes stay: their deparsed definition does not always read back
+        -- to the same text (casts move), and they are small or few.
+        AND i.indpred IS NULL AND i.indexprs IS NULL
       ORDER BY i.indexrelid`,
     [schema],
   )) as { name: string; def: string }[];
