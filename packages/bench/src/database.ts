@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { migrateAll } from '@cgp/core';
-import { seedAll, type CaseVolume } from '@cgp/demo-data';
+import { caseVolumeFromEnvironment, CITY_CASE_VOLUME, DEMO_DATA_VERSION, seedAll, type CaseVolume } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/gateway';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '@cgp/launcher';
 
@@ -76,8 +76,23 @@ export async function prepareBenchDatabase(options: BenchDatabaseOptions): Promi
   return { url, loadSeconds, loaded: seeded.length > 0, statements, rows, stop: async () => { await embedded?.stop(); } };
 }
 
-/** Where a scale's data directory lives: .data/bench-<scale> at the repository root. */
+/**
+ * Where a scale's data directory lives: .data/bench-v<generator version>-<scale>[-cases-<per grid per
+ * year>x<years>] at the repository root, so data of another generator version or volume is never reused.
+ */
 export function benchDataDir(root: string, scale: number, caseVolume?: Partial<CaseVolume>): string {
   const cases = caseVolume ? `-cases-${caseVolume.perGridPerYear ?? 40}x${caseVolume.years ?? 1}` : '';
-  return join(root, '.data', `bench-${scale}${cases}`);
+  return join(root, '.data', `bench-v${DEMO_DATA_VERSION}-${scale}${cases}`);
+}
+
+/**
+ * The benchmark's grid-case volume: DEMO_CASES_PER_GRID_YEAR / DEMO_CASE_YEARS when set, else the
+ * city target's density (247 per grid per year over five years) at every scale, so scale 10 holds
+ * the city's two million cases and the smaller scales of the growth run a district with the same
+ * five years of history; the smoke run keeps the generator's default (40 × 1 year) to stay quick.
+ */
+export function benchCaseVolume(env: NodeJS.ProcessEnv, smoke = false): Partial<CaseVolume> | undefined {
+  const fromEnv = caseVolumeFromEnvironment(env);
+  if (fromEnv) return { ...(smoke ? {} : CITY_CASE_VOLUME), ...Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined)) };
+  return smoke ? undefined : { ...CITY_CASE_VOLUME };
 }

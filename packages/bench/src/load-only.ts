@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import { caseVolumeFromEnvironment } from '@cgp/demo-data';
-import { benchDataDir, prepareBenchDatabase } from './database';
+import { benchCaseVolume, benchDataDir, prepareBenchDatabase } from './database';
 
-/** Loads (or finds) the benchmark data of BENCH_SCALE and prints the load time and row counts. */
+/** Loads (or finds) the benchmark data of BENCH_SCALE (at the benchmark's case volume) and prints the load time and row counts. */
 async function main(): Promise<void> {
   const scale = Number(process.env.BENCH_SCALE ?? 10);
-  const caseVolume = caseVolumeFromEnvironment();
+  const caseVolume = benchCaseVolume(process.env, process.env.BENCH_SMOKE === '1');
   const root = resolve(__dirname, '..', '..', '..');
   const db = await prepareBenchDatabase({ scale, caseVolume, dataDir: benchDataDir(root, scale, caseVolume), port: Number(process.env.BENCH_PG_PORT ?? 54340) });
   const total = Object.values(db.rows).reduce((a, b) => a + b, 0);

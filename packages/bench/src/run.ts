@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { caseVolumeFromEnvironment, generateDemo, type CaseVolume, type DemoDataset } from '@cgp/demo-data';
-import { benchDataDir, prepareBenchDatabase, type BenchDatabase } from './database';
+import { generateDemo, type CaseVolume, type DemoDataset } from '@cgp/demo-data';
+import { benchCaseVolume, benchDataDir, prepareBenchDatabase, type BenchDatabase } from './database';
 import { sqlFloor } from './floor';
 import { drive, loop, send, type LoadResult, type Mix } from './load';
 import { benchUnits, buildOperations, PERIOD, poolRequests, Tokens, type BenchRequest, type MutationPools, type Operation, type OperationSet } from './operations';
@@ -46,7 +46,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Be
   const growth = env.BENCH_GROWTH_SCALES ? env.BENCH_GROWTH_SCALES.split(',').map(Number) : smoke ? [] : [1, 3, 10];
   return {
     scale,
-    caseVolume: caseVolumeFromEnvironment(env),
+    caseVolume: benchCaseVolume(env, smoke),
     duration: Number(env.BENCH_DURATION ?? (smoke ? 1 : 20)),
     connections: Number(env.BENCH_CONNECTIONS ?? (smoke ? 2 : 10)),
     growthScales: growth.filter((s) => s > 0),
@@ -163,7 +163,8 @@ let current: ScaleRun | undefined;
 const CACHE_OFF: NodeJS.ProcessEnv = { STATISTICS_CACHE_SECONDS: '0' };
 
 async function startScale(options: BenchOptions, scale: number, secret: string, env: NodeJS.ProcessEnv = {}): Promise<ScaleRun> {
-  const caseVolume = scale === options.scale ? options.caseVolume : undefined;
+  // Every scale at the same case density: the growth run compares districts with the same history.
+  const caseVolume = options.caseVolume;
   options.log(`scale ${scale}: database (${options.databaseUrl ? 'DATABASE_URL' : benchDataDir(options.dataRoot, scale, caseVolume)})…`);
   const db = await prepareBenchDatabase({ scale, caseVolume, dataDir: benchDataDir(options.dataRoot, scale, caseVolume), port: options.pgPort, databaseUrl: options.databaseUrl });
   options.log(db.loaded ? `scale ${scale}: demo data loaded in ${db.loadSeconds.toFixed(1)} s` : `scale ${scale}: demo data already loaded (reused)`);

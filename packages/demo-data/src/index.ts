@@ -112,6 +112,26 @@ export interface CaseVolume {
   years: number;
 }
 
+/**
+ * The city of issue 7 (ten districts): Chuanhui is the first district, the other nine share the rest
+ * of these totals (sizes differ by at most one unit between them).
+ */
+export const CITY = { districts: 10, streets: 100, communities: 600, grids: 1700, buildings: 5500 } as const;
+
+/** Size of district `d` (d ≥ 1) of a city: its share of CITY beyond Chuanhui, the first districts taking the remainder. */
+function cityDistrictSize(total: number, chuanhui: number, d: number): number {
+  const others = CITY.districts - 1;
+  const rest = total - chuanhui;
+  return Math.floor(rest / others) + (d <= rest % others ? 1 : 0);
+}
+
+/**
+ * Fewest households per floor in the districts after Chuanhui (Chuanhui: 2), which also have 0–3
+ * more households per building: the city's other districts have denser buildings, so its 5,500
+ * buildings hold about a million residents.
+ */
+const HOUSEHOLDS_PER_FLOOR_MIN = 3;
+
 const DISTRICTS: [string, string][] = [
   ['411602', '川汇区'], ['411603', '淮阳区'], ['411621', '扶沟县'], ['411622', '西华县'], ['411623', '商水县'],
   ['411624', '沈丘县'], ['411625', '郸城县'], ['411627', '太康县'], ['411628', '鹿邑县'], ['411681', '项城市'],
@@ -150,13 +170,24 @@ export interface GenerateOptions {
   /**
    * Size of the demo. 1 = Chuanhui district at the seeds' volumes (8 streets, 58 communities,
    * 162 grids, 516 buildings). Below 1, one smaller district (for tests). Above 1, that many
-   * districts at Chuanhui's volumes (10 ≈ a city).
+   * districts: Chuanhui, then districts of the city of issue 7 (10 = the city: 100 street offices,
+   * 600 communities, 1,700 grids, 5,500 buildings, about a million residents, see CITY).
    */
   scale?: number;
   seed?: number;
   /** Grid-case volume; default one year of 40 cases per grid. The city target (2,000,000 over five years at scale 10) is { perGridPerYear: 247, years: 5 }. */
   caseVolume?: Partial<CaseVolume>;
 }
+
+/** The city target's case density: 247 cases per grid per year over five years (2,000,000 cases at scale 10). */
+export const CITY_CASE_VOLUME: CaseVolume = { perGridPerYear: 247, years: 5 };
+
+/**
+ * Version of the generated data: raised whenever the same options start giving different rows, so a
+ * database loaded by an older generator (the benchmark's persistent data directories) is never reused.
+ * 2: scale > 1 builds the city of issue 7 (denser districts after Chuanhui).
+ */
+export const DEMO_DATA_VERSION = 2;
 
 /** DEMO_CASES_PER_GRID_YEAR and DEMO_CASE_YEARS from the environment (unset: the defaults). */
 export function caseVolumeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<CaseVolume> | undefined {
@@ -187,10 +218,12 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
     data.districts.push(district);
     const districtCommittee = partyOrg(data, `中共${name}委员会`, 'DISTRICT_COMMITTEE', 'TERRITORIAL', null, district, 'DISTRICT');
 
-    const streetCount = Math.max(1, Math.round(CHUANHUI.streets * density));
-    const communityCount = Math.max(streetCount, Math.round(CHUANHUI.communities * density));
-    const gridCount = Math.max(communityCount, Math.round(CHUANHUI.grids * density));
-    const buildingCount = Math.max(gridCount, Math.round(CHUANHUI.buildings * density));
+    // District 0 is Chuanhui (scaled down below 1); the others are the rest of the city's units.
+    const size = (chuanhui: number, city: number) => (d === 0 ? Math.round(chuanhui * density) : cityDistrictSize(city, chuanhui, d));
+    const streetCount = Math.max(1, size(CHUANHUI.streets, CITY.streets));
+    const communityCount = Math.max(streetCount, size(CHUANHUI.communities, CITY.communities));
+    const gridCount = Math.max(communityCount, size(CHUANHUI.grids, CITY.grids));
+    const buildingCount = Math.max(gridCount, size(CHUANHUI.buildings, CITY.buildings));
     const communitiesPerStreet = spread(random, communityCount, streetCount);
     const gridsPerCommunity = spread(random, gridCount, communityCount);
     const buildingsPerGrid = spread(random, buildingCount, gridCount);
@@ -240,7 +273,7 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
             const floors = random.int(5, 30);
             const building: BuildingSeed = {
               id: stableId('building', buildingCode), code: buildingCode, name: `${community.name}${g + 1}-${b + 1}号楼`,
-              path: `${grid.path}.${buildingCode}`, parentId: grid.id, floors, households: floors * random.int(2, 6),
+              path: `${grid.path}.${buildingCode}`, parentId: grid.id, floors, households: d === 0 ? floors * random.int(2, 6) : floors * random.int(HOUSEHOLDS_PER_FLOOR_MIN, 6) + random.int(0, 3),
             };
             data.buildings.push(building);
             groupsOfCommunity.push(partyOrg(data, `${building.name}党小组`, 'GROUP', 'TERRITORIAL', branch.id, building, 'BUILDING'));

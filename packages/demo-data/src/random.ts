@@ -13,6 +13,12 @@ export class Random {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
+  /** A generator that continues from this one's state (this one is left as it is). */
+  clone(): Random {
+    const copy = new Random(0);
+    copy.state = this.state;
+    return copy;
+  }
   /** Integer in [min, max]. */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));

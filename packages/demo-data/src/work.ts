@@ -41,26 +41,39 @@ const OPINION_TOPICS = ['加装电梯', '停车难', '小区绿化', '垃圾分�
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄'];
 const GIVEN = ['建国', '秀兰', '玉梅', '志强', '桂芝', '德胜', '凤英', '国庆'];
 
-const cache = new WeakMap<DemoDataset, DemoWork>();
+/** The cases of one grid, with their transitions and the instability checks that raised some of them. */
+export interface GridCases {
+  gridCode: string;
+  cases: CaseRow[];
+  transitions: TransitionRow[];
+  checks: CheckRow[];
+}
+
+/** The building work without the grid cases: what the building subgraph loads. */
+export type BuildingWork = Omit<DemoWork, 'cases' | 'transitions'> & { caseCount: number };
 
 /**
- * A year of the grids' and buildings' work, deterministic for a dataset: grid cases (about
- * `casesPerGrid` per grid) with their histories, building leaders, collected opinions and
- * instability checks; a check that found a problem is linked to the case it raised.
+ * The demo's grid cases, grid by grid, in the order and with the random sequence generateWork has
+ * always used (a fresh Random(2024)); its return value is that Random after the last case, which the
+ * building leaders, opinions and routine checks go on drawing from. Nothing is kept between grids,
+ * so a city's two million cases stream in constant memory.
  */
-export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.perGridPerYear ?? 40): DemoWork {
-  const cached = cache.get(data);
-  if (cached) return cached;
+function* walkCases(data: DemoDataset, casesPerGrid: number): Generator<GridCases, Random> {
   const years = data.caseVolume?.years ?? 1;
   casesPerGrid *= years;
   const random = new Random(2024);
   const buildingsByGrid = new Map<string, string[]>();
-  for (const b of data.buildings) buildingsByGrid.set(b.code.slice(0, 15), [...(buildingsByGrid.get(b.code.slice(0, 15)) ?? []), b.code]);
-  const cases: CaseRow[] = [];
-  const transitions: TransitionRow[] = [];
-  const checks: CheckRow[] = [];
+  for (const b of data.buildings) {
+    const grid = b.code.slice(0, 15);
+    const list = buildingsByGrid.get(grid);
+    if (list) list.push(b.code);
+    else buildingsByGrid.set(grid, [b.code]);
+  }
   let number = 0;
   for (const grid of data.grids) {
+    const cases: CaseRow[] = [];
+    const transitions: TransitionRow[] = [];
+    const checks: CheckRow[] = [];
     for (let i = 0; i < casesPerGrid; i++) {
       const pick = random.next();
       let acc = 0;
@@ -75,26 +88,23 @@ export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.
       const rejected = steps === 1 && random.next() < 0.5;
       const path = building ? `${grid.path}.${building}` : grid.path;
       const id = stableId('case', grid.code, i);
-      const sequence = ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RETURNED', 'CLOSED'];
-      const actions = ['REPORT', 'DISPATCH', 'START', 'RETURN', 'CLOSE'];
-      const roles = ['GRID_CO_MANAGER', 'GRID_MANAGER', 'GRID_CO_MANAGER', 'GRID_CO_MANAGER', 'GRID_SUPERVISOR'];
       let at = reportedAt;
       const last = rejected ? 0 : Math.min(steps, 4);
       for (let s = 0; s <= last; s++) {
-        transitions.push({ case_id: id, action: actions[s], from_state: s ? sequence[s - 1] : null, to_state: sequence[s], actor_sub: `demo-${grid.code}-${roles[s].toLowerCase()}`, actor_role: roles[s], at, path });
+        transitions.push({ case_id: id, action: ACTIONS[s], from_state: s ? SEQUENCE[s - 1] : null, to_state: SEQUENCE[s], actor_sub: `demo-${grid.code}-${ROLES[s].toLowerCase()}`, actor_role: ROLES[s], at, path });
         at = new Date(at.getTime() + random.next() * (category.hours / 4) * 3_600_000);
       }
       if (rejected) transitions.push({ case_id: id, action: 'REJECT', from_state: 'RECEIVED', to_state: 'REJECTED', actor_sub: `demo-${grid.code}-grid_manager`, actor_role: 'GRID_MANAGER', at, path });
-      const state = rejected ? 'REJECTED' : sequence[last];
+      const state = rejected ? 'REJECTED' : SEQUENCE[last];
       number++;
-      cases.push({
+      const row: CaseRow = {
         id, number: `${grid.code}-${reportedAt.getUTCFullYear()}-${String(number).padStart(6, '0')}`, category: category.code, title: random.pick(category.titles),
         description: `${grid.name}: ${random.pick(category.titles)}`, state, mediation_level: category.code === 'DISPUTE' ? 'WINDOW' : null,
         queue_tier: 'GRID', queue_code: grid.code, grid_code: grid.code, building_code: building, reporter_kind: random.next() < 0.6 ? 'GRID_STAFF' : building ? 'BUILDING_LEADER' : 'GRID_STAFF',
         reported_by: `demo-${grid.code}`, reported_at: reportedAt, deadline, closed_at: state === 'CLOSED' || state === 'REJECTED' ? at : null,
         version: (rejected ? 1 : last) + 1, path, source_check_id: null,
-      });
-      const row = cases[cases.length - 1];
+      };
+      cases.push(row);
       if (building && row.reporter_kind === 'BUILDING_LEADER' && category.code === 'SOCIAL_MANAGEMENT') {
         const check: CheckRow = {
           id: stableId('check', id), building_code: building, checked_on: reportedAt.toISOString().slice(0, 10), problem_found: true, category: category.code,
@@ -104,7 +114,16 @@ export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.
         row.source_check_id = check.id;
       }
     }
+    yield { gridCode: grid.code, cases, transitions, checks };
   }
+  return random;
+}
+const SEQUENCE = ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RETURNED', 'CLOSED'];
+const ACTIONS = ['REPORT', 'DISPATCH', 'START', 'RETURN', 'CLOSE'];
+const ROLES = ['GRID_CO_MANAGER', 'GRID_MANAGER', 'GRID_CO_MANAGER', 'GRID_CO_MANAGER', 'GRID_SUPERVISOR'];
+
+/** Building leaders, opinions and routine checks, drawn from the case walk's Random after the last case. */
+function buildingRecords(data: DemoDataset, random: Random, checks: CheckRow[]): Pick<DemoWork, 'leaders' | 'opinions'> {
   const leaders: BuildingLeaderRow[] = [];
   const opinions: OpinionRow[] = [];
   for (const b of data.buildings) {
@@ -120,7 +139,79 @@ export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.
       checks.push({ id: stableId('routine-check', b.code, i), building_code: b.code, checked_on: checkedOn, problem_found: false, category: null, description: '未发现不稳定因素', case_id: null, recorded_by: `leader-${b.code}`, path: b.path });
     }
   }
-  const work = { cases, transitions, leaders, opinions, checks, lastCaseNumber: number };
-  cache.set(data, work);
+  return { leaders, opinions };
+}
+
+const defaultCasesPerGrid = (data: DemoDataset) => data.caseVolume?.perGridPerYear ?? 40;
+
+/**
+ * The grid cases of the dataset, grid by grid (cases, their transitions, the checks that raised
+ * some), identical to generateWork's cases and transitions: what the grid subgraph streams into
+ * the database without holding a city's cases in memory.
+ */
+export function* gridCaseBatches(data: DemoDataset, casesPerGrid = defaultCasesPerGrid(data)): Generator<GridCases, void> {
+  const checks: CheckRow[] = [];
+  let caseCount = 0;
+  const walk = walkCases(data, casesPerGrid);
+  for (let step = walk.next(); ; step = walk.next()) {
+    if (step.done) {
+      // A complete walk leaves what generateBuildingWork needs, so it need not walk the cases again.
+      walked.set(data, { casesPerGrid, checks, caseCount, random: step.value });
+      return;
+    }
+    caseCount += step.value.cases.length;
+    for (const c of step.value.checks) checks.push(c);
+    yield step.value;
+  }
+}
+
+/** The end of the last complete case walk of a dataset: the checks raised by cases, the number of cases, the Random after them. */
+const walked = new WeakMap<DemoDataset, { casesPerGrid: number; checks: CheckRow[]; caseCount: number; random: Random }>();
+
+const buildingCache = new WeakMap<DemoDataset, BuildingWork>();
+
+/**
+ * generateWork without the cases and transitions (the case walk runs, its cases are dropped as
+ * they go): building leaders, opinions, instability checks (those linked to cases included) and
+ * the number of cases.
+ */
+export function generateBuildingWork(data: DemoDataset, casesPerGrid = defaultCasesPerGrid(data)): BuildingWork {
+  const cached = casesPerGrid === defaultCasesPerGrid(data) ? buildingCache.get(data) : undefined;
+  if (cached) return cached;
+  let done = walked.get(data);
+  if (done?.casesPerGrid !== casesPerGrid) {
+    for (const _ of gridCaseBatches(data, casesPerGrid)); // eslint-disable-line @typescript-eslint/no-unused-vars
+    done = walked.get(data)!;
+  }
+  const checks = [...done.checks];
+  const work: BuildingWork = { ...buildingRecords(data, done.random.clone(), checks), checks, lastCaseNumber: done.caseCount, caseCount: done.caseCount };
+  if (casesPerGrid === defaultCasesPerGrid(data)) buildingCache.set(data, work);
+  return work;
+}
+
+const cache = new WeakMap<DemoDataset, DemoWork>();
+
+/**
+ * The grids' and buildings' work, deterministic for a dataset, all in memory (for tests and small
+ * datasets; the seeds stream with gridCaseBatches and generateBuildingWork): grid cases (about
+ * `casesPerGrid` per grid per year, over the dataset's case years) with their histories, building
+ * leaders, collected opinions and instability checks; a check that found a problem is linked to the
+ * case it raised.
+ */
+export function generateWork(data: DemoDataset, casesPerGrid = defaultCasesPerGrid(data)): DemoWork {
+  const cached = casesPerGrid === defaultCasesPerGrid(data) ? cache.get(data) : undefined;
+  if (cached) return cached;
+  const cases: CaseRow[] = [];
+  const transitions: TransitionRow[] = [];
+  const checks: CheckRow[] = [];
+  const walk = walkCases(data, casesPerGrid);
+  let step = walk.next();
+  for (; !step.done; step = walk.next()) {
+    for (const c of step.value.cases) cases.push(c);
+    for (const t of step.value.transitions) transitions.push(t);
+    for (const c of step.value.checks) checks.push(c);
+  }
+  const work: DemoWork = { cases, transitions, ...buildingRecords(data, step.value, checks), checks, lastCaseNumber: cases.length };
+  if (casesPerGrid === defaultCasesPerGrid(data)) cache.set(data, work);
   return work;
 }

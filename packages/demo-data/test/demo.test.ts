@@ -1,4 +1,4 @@
-import { CHUANHUI, generateDemo } from '../src';
+import { CHUANHUI, CITY, generateDemo } from '../src';
 
 describe('demo data generator', () => {
   const demo = generateDemo();
@@ -38,10 +38,24 @@ describe('demo data generator', () => {
     expect(paired.size).toBe(89);
   });
 
-  it('scales to a city of ten districts', () => {
+  it('scales to the city of ten districts, its first district still Chuanhui as at scale 1', () => {
     const city = generateDemo({ scale: 10 });
-    expect(city.districts).toHaveLength(10);
-    expect(city.communities).toHaveLength(580);
-    expect(city.buildings).toHaveLength(5160);
+    expect(city.districts).toHaveLength(CITY.districts);
+    expect(city.streets).toHaveLength(CITY.streets);
+    expect(city.communities).toHaveLength(CITY.communities);
+    expect(city.grids).toHaveLength(CITY.grids);
+    expect(city.buildings).toHaveLength(CITY.buildings);
+    const inFirst = <T extends { path: string }>(units: T[]) => units.filter((u) => u.path.startsWith('411602'));
+    expect(inFirst(city.communities)).toEqual(demo.communities);
+    expect(inFirst(city.buildings)).toEqual(demo.buildings);
+    expect(inFirst(city.partyMembers)).toEqual(demo.partyMembers);
+    // The other nine districts share the rest of the city evenly.
+    for (const d of city.districts.slice(1)) {
+      const n = city.buildings.filter((b) => b.path.startsWith(d.code)).length;
+      expect(Math.abs(n - (CITY.buildings - CHUANHUI.buildings) / 9)).toBeLessThan(1);
+    }
+    const members = city.partyMembers.length;
+    expect(members).toBeGreaterThan(95_000);
+    expect(members).toBeLessThan(105_000);
   });
 });

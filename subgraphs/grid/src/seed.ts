@@ -1,9 +1,12 @@
 import { insertRows, type Queryable } from '@cgp/core';
-import { generateWork, type CaseRow, type DemoDataset, type TransitionRow, type UnitSeed } from '@cgp/demo-data';
+import { gridCaseBatches, type CaseRow, type DemoDataset, type TransitionRow, type UnitSeed } from '@cgp/demo-data';
 
 const columns = <T extends object>(sample: T) => Object.fromEntries(Object.keys(sample).map((k) => [k, (r: T) => r[k as keyof T]])) as Record<string, (r: T) => unknown>;
 
-/** Grids, and a year of cases in each with their histories. */
+/** Transitions gathered before a batch of grids' cases and transitions is written (bounds the memory a city's cases take). */
+const BATCH_TRANSITIONS = 50_000;
+
+/** Grids, and the dataset's cases in each with their histories, streamed grid by grid. */
 export async function seedGrid(db: Queryable, data: DemoDataset): Promise<void> {
   await insertRows<UnitSeed>(
     db,
@@ -11,9 +14,22 @@ export async function seedGrid(db: Queryable, data: DemoDataset): Promise<void> 
     { id: (r) => r.id, code: (r) => r.code, name: (r) => r.name, community_code: (r) => r.code.slice(0, 12), path: (r) => r.path },
     data.grids,
   );
-  const work = generateWork(data);
-  if (!work.cases.length) return;
-  await insertRows<CaseRow>(db, 'grid.grid_case', columns(work.cases[0]), work.cases);
-  await insertRows<TransitionRow>(db, 'grid.case_transition', columns(work.transitions[0]), work.transitions);
-  await db.query(`SELECT setval('grid.case_number', $1)`, [Math.max(work.lastCaseNumber, 1)]);
+  let cases: CaseRow[] = [];
+  let transitions: TransitionRow[] = [];
+  let total = 0;
+  const flush = async () => {
+    if (!cases.length) return;
+    await insertRows<CaseRow>(db, 'grid.grid_case', columns(cases[0]), cases);
+    await insertRows<TransitionRow>(db, 'grid.case_transition', columns(transitions[0]), transitions);
+    cases = [];
+    transitions = [];
+  };
+  for (const batch of gridCaseBatches(data)) {
+    for (const c of batch.cases) cases.push(c);
+    for (const t of batch.transitions) transitions.push(t);
+    total += batch.cases.length;
+    if (transitions.length >= BATCH_TRANSITIONS) await flush();
+  }
+  await flush();
+  if (total) await db.query(`SELECT setval('grid.case_number', $1)`, [total]);
 }

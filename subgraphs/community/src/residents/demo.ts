@@ -49,13 +49,26 @@ const cache = new WeakMap<DemoDataset, ResidentsDemo>();
 export function generateResidents(data: DemoDataset): ResidentsDemo {
   const cached = cache.get(data);
   if (cached) return cached;
+  const all: ResidentsDemo = { households: [], residents: [], stays: [], events: [], visits: [] };
+  for (const part of residentBatches(data)) {
+    for (const key of Object.keys(all) as (keyof ResidentsDemo)[]) for (const row of part[key]) (all[key] as object[]).push(row);
+  }
+  cache.set(data, all);
+  return all;
+}
+
+/**
+ * generateResidents building by building (the same rows in the same order), so the seed streams a
+ * city's million residents without holding them all.
+ */
+export function* residentBatches(data: DemoDataset): Generator<ResidentsDemo, void> {
   const random = new Random(1732);
-  const out: ResidentsDemo = { households: [], residents: [], stays: [], events: [], visits: [] };
   const usedIds = new Set<string>();
   const [untilYear] = DEMO_VISITS_UNTIL.split('-').map(Number);
   const date = (from: string, to: string) => addDays(from, random.int(0, Math.max(0, daysBetween(from, to))));
 
   for (const building of data.buildings) {
+    const out: ResidentsDemo = { households: [], residents: [], stays: [], events: [], visits: [] };
     const communityCode = building.code.slice(0, 12);
     const perFloor = Math.max(1, Math.round(building.households / building.floors));
     const staff = [`community-staff-${communityCode}`, `grid-manager-${building.code.slice(0, 15)}`, `building-leader-${building.code}`];
@@ -132,10 +145,10 @@ export function generateResidents(data: DemoDataset): ResidentsDemo {
         if (random.next() < 0.88) visit(residentId, 'FAMILY_EVENT', date(happened, min(addDays(happened, 7), DEMO_VISITS_UNTIL)), building.path);
       }
     }
+    // Two visits of a kind to one resident on one day would share an id: keep the first (a visit's
+    // id holds its resident's, so duplicates are always within one building).
+    const seen = new Set<string>();
+    out.visits = out.visits.filter((v) => !seen.has(v.id) && seen.add(v.id));
+    yield out;
   }
-  // Two visits of a kind to one resident on one day would share an id: keep the first.
-  const seen = new Set<string>();
-  out.visits = out.visits.filter((v) => !seen.has(v.id) && seen.add(v.id));
-  cache.set(data, out);
-  return out;
 }
