@@ -55,6 +55,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const partnerApi = partnerApiHooks(options, { auth, verify, supergraphSdl, pairingUrl: overrides.pairing, timeoutMs: fetchOptions.timeoutMs });
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // Sized: the platform's clients send a few hundred distinct operations, a plan is a few kB
+    // (@apollo/gateway's default is ~30 MiB).
+    experimental_approximateQueryPlanStoreMiB: fetchOptions.queryPlanCacheMiB ?? 8,
     buildService: ({ name, url }) => {
       const source = new SubgraphSource(name, overrides[name] ?? url ?? '', fetchOptions);
       sources.push(source);

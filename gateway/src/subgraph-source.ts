@@ -17,6 +17,7 @@ export interface GatewayContext {
 const schema = z.object({
   GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   GATEWAY_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).default(64),
+  GATEWAY_QUERY_PLAN_CACHE_MIB: z.coerce.number().min(1).max(1024).default(8),
 });
 
 export interface SubgraphFetchOptions {
@@ -26,12 +27,14 @@ export interface SubgraphFetchOptions {
   connections: number;
   /** Spans, metrics and header forwarding (traceparent, Idempotency-Key) of each fetch. */
   observer?: SubgraphFetchObserver;
+  /** Approximate size of the gateway's query-plan cache (MiB). */
+  queryPlanCacheMiB?: number;
 }
 
 export function subgraphFetchFromEnvironment(env: NodeJS.ProcessEnv = process.env): SubgraphFetchOptions {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid gateway settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { timeoutMs: parsed.data.GATEWAY_SUBGRAPH_TIMEOUT_MS, connections: parsed.data.GATEWAY_SUBGRAPH_CONNECTIONS };
+  return { timeoutMs: parsed.data.GATEWAY_SUBGRAPH_TIMEOUT_MS, connections: parsed.data.GATEWAY_SUBGRAPH_CONNECTIONS, queryPlanCacheMiB: parsed.data.GATEWAY_QUERY_PLAN_CACHE_MIB };
 }
 
 /** The error a caller sees for the part of an answer a subgraph could not give. */

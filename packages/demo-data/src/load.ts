@@ -11,13 +11,13 @@ export async function seedAll(defs: readonly SubgraphDefinition[], options: { sc
   const label = `demo-scale-${scale}${volume ? `-cases-${volume.perGridPerYear ?? 40}x${volume.years ?? 1}` : ''}`;
   let dataset = options.dataset;
   const seeded: string[] = [];
-  for (const def of defs) {
+  const seedOne = async (def: SubgraphDefinition) => {
     const url = subgraphDatabaseUrl(def.name, options.env ?? process.env);
     const ds = await connect(subgraphDataSource(def, url), url);
     try {
       await ds.query(`CREATE TABLE IF NOT EXISTS "${def.name}".demo_dataset (label text PRIMARY KEY, loaded_at timestamptz NOT NULL DEFAULT now())`);
       const [{ loaded }] = await ds.query(`SELECT count(*)::int AS loaded FROM "${def.name}".demo_dataset`);
-      if (loaded > 0) continue;
+      if (loaded > 0) return;
       dataset ??= generateDemo({ scale, caseVolume: options.caseVolume });
       const data = dataset;
       await ds.transaction(async (tx) => {
@@ -32,9 +32,19 @@ export async function seedAll(defs: readonly SubgraphDefinition[], options: { sc
     } finally {
       await ds.destroy();
     }
-  }
-  return seeded;
+  };
+  // Each subgraph loads in its own schema and transaction, so two load at once (the largest first):
+  // generating rows in Node and writing and indexing them in PostgreSQL keep both cores busy.
+  const queue = [...defs].sort((a, b) => (LOAD_ORDER.indexOf(a.name) + 1 || 99) - (LOAD_ORDER.indexOf(b.name) + 1 || 99));
+  const concurrency = Math.max(1, Number(options.env?.DEMO_LOAD_CONCURRENCY ?? process.env.DEMO_LOAD_CONCURRENCY ?? 2));
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    for (let def = queue.shift(); def; def = queue.shift()) await seedOne(def);
+  }));
+  return defs.map((d) => d.name).filter((n) => seeded.includes(n));
 }
+
+/** The subgraphs by the size of their demo data, largest first. */
+const LOAD_ORDER = ['grid', 'community', 'party', 'building', 'pairing', 'street', 'district'];
 
 
 /** Datasets of at least this many buildings (a district at scale 1) load with their indexes dropped and rebuilt afterwards. */
