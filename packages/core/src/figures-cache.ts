@@ -20,6 +20,8 @@ import { pathOfCode } from './tier';
  */
 export class FiguresCache {
   private readonly entries?: LRUCache<string, { unitPath: string; value: {} }>;
+  /** Computations under way, by entry key, with the generation they started in. */
+  private readonly inflight = new Map<string, { generation: number; value: Promise<unknown> }>();
   /** Bumped by every eviction: a computation that started before it may hold old rows. */
   private generation = 0;
   hits = 0;
@@ -39,26 +41,53 @@ export class FiguresCache {
   }
 
   /**
-   * Figures of `codes` for `name`: cached ones from the cache, the rest from `compute` (one call for
-   * all of them, as a DataLoader batch), stored unless a write was committed meanwhile.
+   * Figures of `codes` for `name`: cached ones from the cache; ones another request is computing
+   * right now (since the last eviction) from that computation; the rest from `compute` (one call for
+   * all of them, as a DataLoader batch), stored unless a write was committed meanwhile. So ten
+   * dashboards opened together after a write cost one aggregate, not ten.
    */
   async load<V>(scope: string, name: string, codes: readonly string[], compute: (codes: readonly string[]) => Promise<ArrayLike<V | Error>>): Promise<(V | Error)[]> {
     if (!this.entries) return Array.from(await compute(codes));
     const key = (code: string) => `${scope}\u0000${name}\u0000${code}`;
     const answers: (V | Error | undefined)[] = codes.map((code) => this.entries!.get(key(code))?.value as V | undefined);
-    const missing = codes.filter((_, i) => answers[i] === undefined);
-    this.hits += codes.length - missing.length;
-    this.misses += missing.length;
-    this.observe?.(codes.length - missing.length, missing.length);
-    if (!missing.length) return answers as V[];
     const generation = this.generation;
-    const computed = await compute(missing);
-    const store = generation === this.generation;
-    missing.forEach((code, i) => {
-      const value = computed[i];
-      answers[codes.indexOf(code)] = value;
-      if (store && value !== undefined && value !== null && !(value instanceof Error)) this.entries!.set(key(code), { unitPath: pathOfCode(code), value: value as {} });
+    const joined: { index: number; value: Promise<unknown> }[] = [];
+    const own: string[] = [];
+    codes.forEach((code, index) => {
+      if (answers[index] !== undefined) return;
+      const running = this.inflight.get(key(code));
+      if (running && running.generation === generation) joined.push({ index, value: running.value });
+      else own.push(code);
     });
+    this.hits += codes.length - own.length;
+    this.misses += own.length;
+    this.observe?.(codes.length - own.length, own.length);
+    if (own.length) {
+      const computing = compute(own);
+      own.forEach((code, i) => {
+        const k = key(code);
+        const entry = { generation, value: computing.then((all) => all[i]) };
+        this.inflight.set(k, entry);
+        entry.value.then(() => undefined, () => undefined).finally(() => {
+          if (this.inflight.get(k) === entry) this.inflight.delete(k);
+        });
+      });
+      const computed = await computing;
+      const store = generation === this.generation;
+      own.forEach((code, i) => {
+        const value = computed[i];
+        answers[codes.indexOf(code)] = value;
+        if (store && value !== undefined && value !== null && !(value instanceof Error)) this.entries!.set(key(code), { unitPath: pathOfCode(code), value: value as {} });
+      });
+    }
+    for (const { index, value } of joined) {
+      try {
+        answers[index] = (await value) as V;
+      } catch {
+        // The request that computed it failed (its transaction, say): this one computes its own.
+        answers[index] = (await compute([codes[index]]))[0];
+      }
+    }
     return answers as (V | Error)[];
   }
 

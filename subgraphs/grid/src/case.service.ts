@@ -77,7 +77,7 @@ export const CaseService = {
     const [created] = await ctx.query<GridCase>(
       `INSERT INTO grid.grid_case (number, category, title, description, state, mediation_level, queue_tier, queue_code, grid_code, building_code,
                                    reporter_kind, reporter_name, reporter_phone, reported_by, deadline, source_check_id, path)
-       SELECT $1::text || '-' || to_char(now(), 'YYYY') || '-' || lpad(nextval('grid.case_number')::text, 6, '0'), $2::text, $3, $4, 'RECEIVED', $5, 'GRID', $1::text, $1::text, $6,
+       SELECT $1::text || '-' || to_char(now(), 'YYYY') || '-' || (SELECT lpad(n::text, greatest(6, length(n::text)), '0') FROM nextval('grid.case_number') AS n), $2::text, $3, $4, 'RECEIVED', $5, 'GRID', $1::text, $1::text, $6,
               $7, $8, $9, $10, now() + c.deadline_hours * interval '1 hour', $11::uuid, $12::ltree
          FROM grid.case_category c WHERE c.code = $2::text
        RETURNING ${CASE_COLUMNS}`,

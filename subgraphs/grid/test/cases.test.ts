@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { generateDemo } from '@cgp/demo-data';
 import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 
@@ -10,6 +11,7 @@ describe('grid cases', () => {
   const community = grid.code.slice(0, 12);
   const street = grid.code.slice(0, 9);
   let platform: InProcessPlatform;
+  let databaseUrl: string;
   const as: Record<string, Record<string, string>> = {};
 
   const CASE = `id number state version category mediationLevel queueTier queueCode deadline reportedAt overdue buildingCode reporterKind`;
@@ -21,7 +23,8 @@ describe('grid cases', () => {
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
 
   beforeAll(async () => {
-    platform = await startPlatform(await preparedDatabase({ dataset: demo }));
+    databaseUrl = await preparedDatabase({ dataset: demo });
+    platform = await startPlatform(databaseUrl);
     const tokens: Record<string, Record<string, unknown>> = {
       manager: { tier: 'GRID', unit: grid.code, roles: ['GRID_MANAGER'], sub: 'manager' },
       supervisor: { tier: 'GRID', unit: grid.code, roles: ['GRID_SUPERVISOR'], sub: 'supervisor' },
@@ -205,5 +208,23 @@ describe('grid cases', () => {
     expect(code(badRange)).toBe('BAD_USER_INPUT');
     const sibling = await call('otherManager', `query ($u: String!) { caseCounts(unitCode: $u) { total } }`, { u: grid.code });
     expect(code(sibling)).toBe('FORBIDDEN');
+  });
+
+  it('numbers cases past the millionth (a city reaches it in a few years) without cutting digits or colliding', async () => {
+    const owner = new Client({ connectionString: databaseUrl });
+    await owner.connect();
+    try {
+      await owner.query(`SELECT setval('grid.case_number', 999998)`);
+    } finally {
+      await owner.end();
+    }
+    const numbers: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await report('manager', { gridCode: grid.code, category: 'CITY_APPEARANCE', title: `编号测试${i}`, description: 'case number' });
+      expect(code(res)).toBe('OK');
+      numbers.push(res.data.reportCase.number);
+    }
+    const year = new Date().getFullYear();
+    expect(numbers).toEqual([`${grid.code}-${year}-999999`, `${grid.code}-${year}-1000000`, `${grid.code}-${year}-1000001`]);
   });
 });
