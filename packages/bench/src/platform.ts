@@ -1,37 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUBGRAPH_NAMES } from '@cgp/core';
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with code ${child.exitCode} before it was ready`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
-}
+import { freePort, waitForHealth } from '@cgp/launcher';
 
 /** Peak and current resident set size of a process, from /proc (Linux), in MiB. */
 export function memoryOf(pid: number | undefined): { peakMiB: number; rssMiB: number } | undefined {
@@ -110,9 +82,9 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
   };
   try {
     for (const name of SUBGRAPH_NAMES) spawnNode(name, join(options.root, 'subgraphs', name, 'dist', 'main.js'));
-    await Promise.all(SUBGRAPH_NAMES.map((name) => waitForHealth(`http://127.0.0.1:${ports[name]}/health`, processes[name])));
+    await Promise.all(SUBGRAPH_NAMES.map((name) => waitForHealth(`http://127.0.0.1:${ports[name]}/health`, processes[name], 120_000)));
     const gateway = spawnNode('gateway', join(options.root, 'gateway', 'dist', 'main.js'));
-    await waitForHealth(`http://127.0.0.1:${ports.gateway}/health`, gateway);
+    await waitForHealth(`http://127.0.0.1:${ports.gateway}/health`, gateway, 120_000);
   } catch (error) {
     await Promise.all(Object.values(processes).map(stopChild));
     throw error;
@@ -129,7 +101,7 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
       writeFileSync(file, sdl);
       const port = await freePort();
       const child = spawnNode('hive-gateway', join(__dirname, 'hive-main.js'), { HIVE_SUPERGRAPH: file, PORT: String(port) });
-      await waitForHealth(`http://127.0.0.1:${port}/health`, child);
+      await waitForHealth(`http://127.0.0.1:${port}/health`, child, 120_000);
       platform.hiveUrl = `http://127.0.0.1:${port}/graphql`;
       return platform.hiveUrl;
     },

@@ -2,21 +2,10 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '@cgp/launcher';
 import type { BenchResults } from '../src/report';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
-}
 
 /**
  * `pnpm bench` in its smoke mode (BENCH_SMOKE=1: a tenth of a district, a second per operation),

@@ -1,1 +1,2 @@
 export * from './embedded-database';
+export * from './processes';

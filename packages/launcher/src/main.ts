@@ -5,26 +5,12 @@ import { CallerKind, DatabaseUnreachableError, describeConnectionError, Role, mi
 import { caseVolumeFromEnvironment, seedAll } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/gateway';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
+import { waitForHealth } from './processes';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited with code ${child.exitCode} before it was ready`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
 }
 
 let database: EmbeddedDatabase | undefined;

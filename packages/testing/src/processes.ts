@@ -1,22 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { SubgraphName } from '@cgp/core';
 import { TEST_SECRET } from './index';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { freePort } from '@cgp/launcher';
+
+export { freePort };
 
 /** A compiled service (`node subgraphs/<name>/dist/main.js` or `node gateway/dist/main.js`) running as a child process. */
 export interface ServiceProcess {
