@@ -176,6 +176,11 @@ export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
 
+/** The columns of `insertRows` for rows whose property names are the table's column names (taken from a sample row). */
+export function columnsOf<T extends object>(sample: T): Record<string, (row: T) => unknown> {
+  return Object.fromEntries(Object.keys(sample).map((k) => [k, (r: T) => r[k as keyof T]]));
+}
+
 /** Rows for a bulk load: an array, or any (async) iterable, so a huge table can be streamed. */
 export type RowSource<T> = readonly T[] | Iterable<T> | AsyncIterable<T>;
 

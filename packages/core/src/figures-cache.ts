@@ -24,10 +24,13 @@ export class FiguresCache {
   private readonly inflight = new Map<string, { generation: number; value: Promise<unknown> }>();
   /** Bumped by every eviction: a computation that started before it may hold old rows. */
   private generation = 0;
-  hits = 0;
-  misses = 0;
 
-  constructor(readonly ttlMs: number, max = 20_000, private readonly observe?: (hits: number, misses: number) => void) {
+  constructor(
+    readonly ttlMs: number,
+    max = 20_000,
+    /** Told the hits and misses of every lookup (the subgraph's /metrics counts them). */
+    private readonly observe?: (hits: number, misses: number) => void,
+  ) {
     if (ttlMs > 0) this.entries = new LRUCache({ max, ttl: ttlMs, ttlAutopurge: false });
   }
 
@@ -59,8 +62,6 @@ export class FiguresCache {
       if (running && running.generation === generation) joined.push({ index, value: running.value });
       else own.push(code);
     });
-    this.hits += codes.length - own.length;
-    this.misses += own.length;
     this.observe?.(codes.length - own.length, own.length);
     if (own.length) {
       const computing = compute(own);

@@ -1,7 +1,5 @@
-import { insertRows, type Queryable } from '@cgp/core';
+import { columnsOf, insertRows, type Queryable } from '@cgp/core';
 import { generateBuildingWork, type BuildingLeaderRow, type BuildingSeed, type CheckRow, type DemoDataset, type OpinionRow } from '@cgp/demo-data';
-
-const columns = <T extends object>(sample: T) => Object.fromEntries(Object.keys(sample).map((k) => [k, (r: T) => r[k as keyof T]])) as Record<string, (r: T) => unknown>;
 
 export async function seedBuilding(db: Queryable, data: DemoDataset): Promise<void> {
   await insertRows<BuildingSeed>(
@@ -14,7 +12,7 @@ export async function seedBuilding(db: Queryable, data: DemoDataset): Promise<vo
     data.buildings,
   );
   const work = generateBuildingWork(data);
-  if (work.leaders.length) await insertRows<BuildingLeaderRow>(db, 'building.building_leader', columns(work.leaders[0]), work.leaders);
-  if (work.opinions.length) await insertRows<OpinionRow>(db, 'building.opinion', columns(work.opinions[0]), work.opinions);
-  if (work.checks.length) await insertRows<CheckRow>(db, 'building.instability_check', columns(work.checks[0]), work.checks);
+  if (work.leaders.length) await insertRows<BuildingLeaderRow>(db, 'building.building_leader', columnsOf(work.leaders[0]), work.leaders);
+  if (work.opinions.length) await insertRows<OpinionRow>(db, 'building.opinion', columnsOf(work.opinions[0]), work.opinions);
+  if (work.checks.length) await insertRows<CheckRow>(db, 'building.instability_check', columnsOf(work.checks[0]), work.checks);
 }

@@ -1,7 +1,5 @@
-import { insertRows, type Queryable } from '@cgp/core';
+import { columnsOf, insertRows, type Queryable } from '@cgp/core';
 import { gridCaseBatches, type CaseRow, type DemoDataset, type TransitionRow, type UnitSeed } from '@cgp/demo-data';
-
-const columns = <T extends object>(sample: T) => Object.fromEntries(Object.keys(sample).map((k) => [k, (r: T) => r[k as keyof T]])) as Record<string, (r: T) => unknown>;
 
 /** Transitions gathered before a batch of grids' cases and transitions is written (bounds the memory a city's cases take). */
 const BATCH_TRANSITIONS = 50_000;
@@ -19,8 +17,8 @@ export async function seedGrid(db: Queryable, data: DemoDataset): Promise<void> 
   let total = 0;
   const flush = async () => {
     if (!cases.length) return;
-    await insertRows<CaseRow>(db, 'grid.grid_case', columns(cases[0]), cases);
-    await insertRows<TransitionRow>(db, 'grid.case_transition', columns(transitions[0]), transitions);
+    await insertRows<CaseRow>(db, 'grid.grid_case', columnsOf(cases[0]), cases);
+    await insertRows<TransitionRow>(db, 'grid.case_transition', columnsOf(transitions[0]), transitions);
     cases = [];
     transitions = [];
   };

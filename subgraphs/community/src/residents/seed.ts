@@ -1,8 +1,6 @@
-import { insertRows, type Queryable } from '@cgp/core';
+import { columnsOf, insertRows, type Queryable } from '@cgp/core';
 import type { DemoDataset } from '@cgp/demo-data';
 import { residentBatches, type ResidentsDemo } from './demo';
-
-const columns = <T extends object>(sample: T) => Object.fromEntries(Object.keys(sample).map((k) => [k, (r: T) => r[k as keyof T]])) as Record<string, (r: T) => unknown>;
 
 /** Residents gathered before a batch of buildings' rows is written (bounds the memory a city's million residents take). */
 const BATCH_RESIDENTS = 50_000;
@@ -20,7 +18,7 @@ export async function seedResidents(db: Queryable, data: DemoDataset): Promise<v
   const flush = async () => {
     for (const [table, key] of tables) {
       const rows = batch[key] as object[];
-      if (rows.length) await insertRows(db, table, columns(rows[0]), rows);
+      if (rows.length) await insertRows(db, table, columnsOf(rows[0]), rows);
     }
     batch = { households: [], residents: [], stays: [], events: [], visits: [] };
   };
