@@ -124,7 +124,7 @@ describe('database restart under a stream of mutations', () => {
       phase = 'down';
       await waitFor(() => failed('down') >= 10);
       expect(await ready()).toBe(503);
-      expect(await (await fetch(subgraph.url.replace(/\/graphql$/, '/ready'))).json()).toEqual({ ready: false, status: 'database unreachable', service: 'grid' });
+      expect(await (await fetch(subgraph.url.replace(/\/graphql$/, '/ready'))).json()).toMatchObject({ ready: false, status: 'database unreachable', service: 'grid', pool: { max: 10 } });
 
       await database.start();
       await waitFor(async () => (await ready()) === 200, 30_000);

@@ -50,7 +50,7 @@ describe('observability', () => {
     expect(deep.body.subgraphs).toEqual(Object.fromEntries(Object.keys(platform.subgraphs).map((name) => [name, 'ready'])));
     for (const [name, subgraph] of Object.entries(platform.subgraphs)) {
       expect(await probe(subgraph.url, '/health')).toEqual({ status: 200, body: { status: 'ok', service: name } });
-      expect(await probe(subgraph.url, '/ready')).toEqual({ status: 200, body: { ready: true, status: 'ready', service: name } });
+      expect(await probe(subgraph.url, '/ready')).toEqual({ status: 200, body: { ready: true, status: 'ready', service: name, pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0, max: 10 } } });
     }
   });
 

@@ -36,6 +36,9 @@ export class RequestContext {
   readonly requestId: string;
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
   private runner?: Promise<QueryRunner>;
+  /** open: statements run; closing: the transaction is being ended; closed: ended. */
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private ending?: Promise<void>;
   /** Statements on the request's one connection run one after another (pg does not allow overlapping queries). */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly auditBuffer = new Map<string, Map<string, PersonalDataAccess>>();
@@ -51,6 +54,8 @@ export class RequestContext {
   figuresCache?: FiguresCache;
   /** The HTTP request's ids and trace context (logs and spans of this request carry them). */
   requestScope?: RequestScope;
+  /** Told when one of this request's statements was cancelled by the statement timeout (metrics). */
+  onStatementTimeout?: () => void;
   /** Whether this request is a mutation: its commit evicts the cached figures it may have changed. */
   mutation = false;
 
@@ -94,6 +99,10 @@ export class RequestContext {
   }
 
   private transaction(): Promise<QueryRunner> {
+    // Once the request has ended, nothing may open a new transaction on its behalf (a resolver still
+    // running after GraphQL answered — a sibling of a refused non-null root field, say — would
+    // otherwise hold a connection "idle in transaction" for good).
+    if (!this.runner && this.state === 'closed') return Promise.reject(requestEnded());
     this.runner ??= this.traced('BEGIN', 'BEGIN; SELECT set_config(...)', async () => {
       const runner = this.db.createQueryRunner();
       await runner.connect();
@@ -141,10 +150,20 @@ export class RequestContext {
 
   /** Runs one SQL statement with positional parameters, inside this request's scoped transaction. */
   async query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    if (this.state !== 'open') throw requestEnded();
+    return this.enqueue<T>(sql, parameters);
+  }
+
+  private enqueue<T>(sql: string, parameters: unknown[]): Promise<T[]> {
     const run = this.queue.then(async () => {
       const runner = await this.transaction();
       // Structured results give the rows for every command (TypeORM's plain result for UPDATE is [rows, count]).
-      return this.traced(sqlSpanName(sql), sql, async () => (await runner.query(sql, parameters, true)).records as T[]);
+      try {
+        return await this.traced(sqlSpanName(sql), sql, async () => (await runner.query(sql, parameters, true)).records as T[]);
+      } catch (error) {
+        if (sqlState(error) === '57014') this.onStatementTimeout?.();
+        throw error;
+      }
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -160,7 +179,7 @@ export class RequestContext {
   private async flushAudit(): Promise<void> {
     for (const [table, reads] of this.auditBuffer) {
       await insertRows(
-        { query: (sql, params) => this.query(sql, params) },
+        { query: (sql, params) => this.enqueue(sql, params ?? []) },
         table,
         {
           actor_sub: () => this.identity.sub,
@@ -179,14 +198,45 @@ export class RequestContext {
     this.auditBuffer.clear();
   }
 
-  /** Ends the request's transaction (writing its audit records first): commit when the request succeeded, roll back otherwise. */
-  async finish(commit: boolean): Promise<void> {
+  /** Whether the request's transaction has been ended (or is being ended): no new statement may start. */
+  get ended(): boolean {
+    return this.state !== 'open';
+  }
+
+  /**
+   * Ends the request's transaction, once: commit when the request succeeded (writing its audit records
+   * first), roll back otherwise. From the first call on no statement can start and no new transaction
+   * can open; statements already queued finish first. Later calls wait for the first and do nothing
+   * else, so the HTTP layer's `finally` can always call `finish(false)` after the plugin committed.
+   */
+  finish(commit: boolean): Promise<void> {
+    if (this.ending) return this.ending;
+    this.state = 'closing';
+    this.ending = this.end(commit).finally(() => {
+      this.state = 'closed';
+    });
+    return this.ending;
+  }
+
+  private async end(commit: boolean): Promise<void> {
+    // Statements queued before the end run first (the first of them may be the one that opens the transaction).
+    await this.queue;
     if (!this.runner) return;
-    if (commit) await this.flushAudit();
+    // Without its audit records a request's reads are not committed either (its data is not sent).
+    let auditFailure: unknown;
+    if (commit) {
+      try {
+        await this.flushAudit();
+      } catch (error) {
+        auditFailure = error;
+        commit = false;
+      }
+    }
+    await this.queue;
     const pending = this.runner;
     this.runner = undefined;
-    await this.queue;
-    const runner = await pending;
+    const runner = await pending.catch(() => undefined);
+    if (!runner) return;
     let failure: Error | undefined;
     try {
       if (runner.isTransactionActive) {
@@ -201,7 +251,19 @@ export class RequestContext {
       // A connection that failed is released with its error, so the pool drops it instead of reusing it.
       await releaseRunner(runner, failure);
     }
+    if (auditFailure) throw auditFailure;
   }
+}
+
+function sqlState(error: unknown): string | undefined {
+  const e = error as { driverError?: { code?: unknown }; code?: unknown } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The error of a statement asked for after its request ended (its answer was already sent). */
+function requestEnded(): Error {
+  return Object.assign(new Error('This request has already ended: no further statement runs on its behalf'), { code: 'CGP_REQUEST_ENDED' });
 }
 
 /** Returns a query runner's connection to the pool; after an error the pool closes it instead of reusing it. */

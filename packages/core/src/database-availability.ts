@@ -4,8 +4,8 @@ import { GraphQLError } from 'graphql';
 export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
-/** SQLSTATEs of a server that is shutting down, starting, or out of connections. */
-const SERVER_STATES = new Set(['57P01', '57P02', '57P03', '53300', '58000', '58030']);
+/** SQLSTATEs of a server that is shutting down, starting, or out of connections, and of a statement cancelled by its time limit (57014). */
+const SERVER_STATES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '58000', '58030']);
 const MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,

@@ -5,6 +5,7 @@ import { prepareValue } from 'pg/lib/utils';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { APP_ROLE } from './rls';
 
 /** Counts the SQL statements each subgraph sends; the N+1 tests and the benchmark read it. */
 export class SqlStatementCounter {
@@ -55,13 +56,48 @@ export interface SubgraphDataSourceOptions {
   poolSize?: number;
 }
 
-/** How long getting a database connection may take before the request fails (DATABASE_CONNECT_TIMEOUT_MS, default 5 s). */
-function connectTimeoutMs(): number {
-  const ms = Number(process.env.DATABASE_CONNECT_TIMEOUT_MS);
-  return Number.isFinite(ms) && ms > 0 ? ms : 5000;
+/** A non-negative number of milliseconds from the environment, or the default. */
+function envMs(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`Invalid environment: ${name} must be a whole number of milliseconds (0 turns it off), not "${raw}"`);
+  return ms;
+}
+
+/**
+ * The database time limits of the platform's own sessions (docs/operations.md):
+ * - `connectMs`: how long getting a connection from the pool (or opening one) may take before the
+ *   request fails with DATABASE_UNAVAILABLE (DATABASE_CONNECT_TIMEOUT_MS, 5 s);
+ * - `statementMs`: PostgreSQL's `statement_timeout` for the application role's sessions
+ *   (DATABASE_STATEMENT_TIMEOUT_MS, 30 s): a statement running longer is cancelled and its request rolled back;
+ * - `idleInTransactionMs`: PostgreSQL's `idle_in_transaction_session_timeout` for them
+ *   (DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS, 10 s): a transaction left open and idle that long is
+ *   ended by the server (its session closed), so a leak costs seconds, never the pool.
+ */
+export function databaseTimeouts(env: NodeJS.ProcessEnv = process.env): { connectMs: number; statementMs: number; idleInTransactionMs: number } {
+  return {
+    connectMs: envMs('DATABASE_CONNECT_TIMEOUT_MS', 5000, env) || 5000,
+    statementMs: envMs('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, env),
+    idleInTransactionMs: envMs('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, env),
+  };
 }
 
 export function createDataSource(options: SubgraphDataSourceOptions): DataSource {
+  const timeouts = databaseTimeouts();
+  // Every session counts days and months in China Standard Time, where the units are (date_trunc,
+  // ::date of timestamps), whatever the server's own time zone. The application role's sessions also
+  // get the statement and idle-in-transaction limits (migrations and bulk loads, as the owner, do not).
+  const settings = [`-c TimeZone=${PLATFORM_TIME_ZONE}`];
+  let user = '';
+  try {
+    user = decodeURIComponent(new URL(options.url).username);
+  } catch {
+    /* an unparsable URL fails at connect, with its own message */
+  }
+  if (user === APP_ROLE) {
+    settings.push(`-c statement_timeout=${timeouts.statementMs}`, `-c idle_in_transaction_session_timeout=${timeouts.idleInTransactionMs}`);
+  }
   return new DataSource({
     type: 'postgres',
     url: options.url,
@@ -73,9 +109,7 @@ export function createDataSource(options: SubgraphDataSourceOptions): DataSource
     synchronize: false,
     logging: ['query'],
     logger: new CountingLogger(options.schema),
-    // Every session counts days and months in China Standard Time, where the units are (date_trunc,
-    // ::date of timestamps), whatever the server's own time zone.
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: connectTimeoutMs(), application_name: `cgp-${options.schema}`, options: `-c TimeZone=${PLATFORM_TIME_ZONE}` },
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: timeouts.connectMs, application_name: `cgp-${options.schema}`, options: settings.join(' ') },
   });
 }
 

@@ -6,6 +6,8 @@ export const DELIBERATE_ERROR_CODES: ReadonlySet<string> = new Set([
   'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE', DATABASE_UNAVAILABLE, 'SERVICE_UNAVAILABLE',
   // The gateway's partner API refusals (gateway/src/safelist.ts, rate-limit.ts).
   'PERSISTED_QUERY_NOT_IN_SAFELIST', 'RATE_LIMITED',
+  // A mutation document rolled back whole because one of its fields failed (service.ts).
+  'NOT_SAVED',
 ]);
 
 /** What an error is: a deliberate answer, the database being unreachable, or something unexpected (a bug). */

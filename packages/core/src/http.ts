@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { bindRequestScope, requestIdFrom, type RequestScope } from './observability/request-scope';
@@ -26,6 +26,12 @@ export interface ServeOptions<TContext extends BaseContext> {
   maxBatch?: number;
   /** Tracing of the service: each GraphQL request gets a server span, child of the caller's traceparent. */
   tracing?: Tracing;
+  /**
+   * Called once every GraphQL request has been answered (or has failed in any way), with the context
+   * it was given, if one was made: the one place a request's resources (its database transaction)
+   * are released, whatever happened before.
+   */
+  endRequest?(context: TContext): Promise<void>;
 }
 
 export interface RunningHttpServer {
@@ -62,6 +68,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    // A client that goes away before its body is complete: the request ends here (nothing is run).
+    req.on('close', () => {
+      if (!req.complete) reject(Object.assign(new Error('the client closed the request before sending all of it'), { status: 400, aborted: true }));
+    });
   });
 }
 
@@ -106,10 +116,17 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         return;
       }
     }
-    const result = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => context({ req }),
-    });
+    let made: Promise<TContext> | undefined;
+    let result: Awaited<ReturnType<typeof server.executeHTTPGraphQLRequest>>;
+    try {
+      result = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => (made ??= context({ req })),
+      });
+    } finally {
+      const ctx = await made?.catch(() => undefined);
+      if (ctx && options.endRequest) await options.endRequest(ctx).catch(() => undefined);
+    }
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     scope.span?.setAttribute('http.response.status_code', res.statusCode);
@@ -158,6 +175,14 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
     }
   });
   http.keepAliveTimeout = 65_000;
+  // Connections that never carried a request (a client that connected, then gave up): Node does not
+  // count them as idle, so a drain would wait its whole grace for them; close() ends them at once.
+  const unused = new Set<Socket>();
+  http.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
+  });
+  http.on('request', (req: IncomingMessage) => unused.delete(req.socket));
   await new Promise<void>((resolve) => http.listen(options.port, options.host ?? '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
   return {
@@ -177,6 +202,7 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
           resolve();
         });
         http.closeIdleConnections();
+        for (const socket of unused) socket.destroy();
       }),
   };
 }

@@ -127,6 +127,30 @@ function poolOf(db: DataSource): PoolCounts | undefined {
   return (db.driver as unknown as { master?: PoolCounts }).master;
 }
 
+/** The error that says a mutation's changes were all rolled back, and why. */
+function notSaved(errors: number): GraphQLFormattedError {
+  return {
+    message: `Nothing in this mutation was saved: ${errors === 1 ? 'the error above' : `the ${errors} errors above`} rolled back every change it asked for, the fields that succeeded included. Fix ${errors === 1 ? 'it' : 'them'} and send the mutation again.`,
+    extensions: { code: 'NOT_SAVED' },
+  };
+}
+
+/**
+ * Counts the sessions PostgreSQL ends for sitting idle in a transaction (SQLSTATE 25P03, sent as the
+ * session's last message): every client of the pool gets a listener once, when first handed out.
+ */
+function watchSessionTimeouts(db: DataSource, timedOut: (reason: 'idle_in_transaction') => void): void {
+  const pool = poolOf(db) as unknown as { on?(event: 'acquire', listener: (client: import('node:events').EventEmitter) => void): void } | undefined;
+  const watched = new WeakSet<object>();
+  pool?.on?.('acquire', (client) => {
+    if (watched.has(client)) return;
+    watched.add(client);
+    client.on('error', (error: { code?: string }) => {
+      if (error?.code === '25P03') timedOut('idle_in_transaction');
+    });
+  });
+}
+
 function errorResponse(formatted: GraphQLFormattedError, status = 200): GraphQLResponse {
   return { http: { status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { errors: [formatted] } } };
 }
@@ -180,10 +204,18 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
           const ctx = rc.contextValue;
           const body = rc.response.body;
           const result = body?.kind === 'single' ? body.singleResult : body?.initialResult;
-          const commit = rc.operation?.operation !== 'mutation' || responseErrors(rc).length === 0;
+          const mutation = rc.operation?.operation === 'mutation';
+          const errors = responseErrors(rc).length;
+          const commit = !mutation || errors === 0;
           try {
             if (commit && claimed && ctx.idempotencyKey) await store.save(ctx, ctx.idempotencyKey, result?.data);
             await ctx.finish(commit);
+            // A mutation document is atomic in its subgraph: with any error, every change in it is rolled
+            // back, so no field of it may be answered as done (the data goes, the reason is said).
+            if (!commit && result && result.data != null) {
+              result.data = null;
+              result.errors = [...(result.errors ?? []), notSaved(errors)];
+            }
           } catch (error) {
             // Nothing of this request was saved (or it cannot be known): no data goes out.
             await ctx.finish(false).catch(() => undefined);
@@ -211,6 +243,8 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   const tracing = options.tracing ?? createTracing(def.name);
   const metrics = new ServiceMetrics(def.name);
   metrics.observePool(() => poolOf(db));
+  const timedOut = metrics.databaseTimeouts();
+  watchSessionTimeouts(db, timedOut);
   const idempotency = new IdempotencyStore(def.name);
   const figuresCache = new FiguresCache(
     (options.statisticsCacheSeconds ?? readEnvironment().STATISTICS_CACHE_SECONDS) * 1000,
@@ -239,16 +273,20 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
       const scope = requestScopeOf(req);
       const ctx = new RequestContext(db, await verify(req.headers.authorization), scope?.requestId ?? (req.headers['x-request-id'] as string | undefined), req.headers.authorization, peers);
       ctx.figuresCache = figuresCache;
+      ctx.onStatementTimeout = () => timedOut('statement');
       ctx.requestScope = scope;
       if (tracing.enabled && scope?.context) ctx.trace = { tracer: tracing.tracer, context: scope.context, namespace: def.name };
       return ctx;
     },
+    // Whatever happened (field errors, a thrown plugin, a resolver still running after the answer), the
+    // request's transaction ends here: rolled back unless the plugin committed it already.
+    endRequest: (ctx) => ctx.finish(false),
     routes: {
       ...def.routes?.(db, verify),
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: def.name }),
       '/ready': async (_req, res) => {
         if (http.draining) return json(res, 503, { status: 'shutting down', service: def.name });
-        const readiness = await subgraphReadiness(db, def.name);
+        const readiness = await subgraphReadiness(db, def.name, 1000, () => poolOf(db));
         json(res, readiness.ready ? 200 : 503, { ...readiness, service: def.name });
       },
       '/metrics': metrics.route(),

@@ -80,6 +80,19 @@ export class ServiceMetrics {
     gauge('cgp_db_pool_connections', 'Open connections in the database pool.', (p) => p.totalCount);
     gauge('cgp_db_pool_idle_connections', 'Idle connections in the database pool.', (p) => p.idleCount);
     gauge('cgp_db_pool_waiting_requests', 'Requests waiting for a database connection.', (p) => p.waitingCount);
+    gauge('cgp_db_pool_max_connections', 'Most connections the database pool opens (DATABASE_POOL_SIZE).', (p) => p.options?.max ?? 0);
+  }
+
+  /**
+   * Counts transactions PostgreSQL ended because they ran into a time limit: `idle_in_transaction`
+   * (a transaction left open and idle past DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: a leak, or a
+   * request that stalled) or `statement` (a statement past DATABASE_STATEMENT_TIMEOUT_MS).
+   */
+  databaseTimeouts(): (reason: 'idle_in_transaction' | 'statement') => void {
+    const counter = new Counter({ name: 'cgp_db_transactions_timed_out_total', help: 'Transactions ended by a PostgreSQL time limit, by reason: idle_in_transaction or statement.', labelNames: ['reason'], registers: [this.registry] });
+    counter.inc({ reason: 'idle_in_transaction' }, 0);
+    counter.inc({ reason: 'statement' }, 0);
+    return (reason) => counter.inc({ reason });
   }
 
   /** The /metrics route (Prometheus text format). */
@@ -101,4 +114,5 @@ export interface PoolCounts {
   totalCount: number;
   idleCount: number;
   waitingCount: number;
+  options?: { max?: number };
 }

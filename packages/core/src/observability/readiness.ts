@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { PoolCounts } from './metrics';
 
 export interface Readiness {
   ready: boolean;
@@ -6,6 +7,14 @@ export interface Readiness {
   status: string;
   /** Migrations the service expects that the database has not applied. */
   pending?: string[];
+  /** The connection pool: connections open, idle, requests waiting for one, and its size. */
+  pool?: { total: number; idle: number; waiting: number; max: number };
+}
+
+/** The figures of a pg pool as /ready reports them. */
+export function poolFigures(pool: PoolCounts | undefined): Readiness['pool'] {
+  if (!pool) return undefined;
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max ?? 0 };
 }
 
 /** The names of the migrations a data source carries, as TypeORM records them. */
@@ -30,19 +39,27 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Whether a subgraph can serve: its database answers (within `timeoutMs`) and every migration the
- * subgraph carries is recorded as applied in its schema's migrations table.
+ * Whether a subgraph can serve: a query through its own pool answers within `timeoutMs` (so an
+ * exhausted pool — every connection held, requests queueing — is not ready, and Kubernetes stops
+ * sending traffic), and every migration the subgraph carries is recorded as applied in its schema's
+ * migrations table. The pool's figures come with the answer.
  */
-export async function subgraphReadiness(db: DataSource, schema: string, timeoutMs = 3000): Promise<Readiness> {
+export async function subgraphReadiness(db: DataSource, schema: string, timeoutMs = 1000, pool?: () => PoolCounts | undefined): Promise<Readiness> {
+  const figures = () => (pool ? { pool: poolFigures(pool()) } : {});
   let applied: Set<string>;
   try {
     const rows = await withTimeout(db.query(`SELECT name FROM "${schema}".migrations`) as Promise<{ name: string }[]>, timeoutMs);
     applied = new Set(rows.map((r) => r.name));
   } catch (error) {
-    // A missing migrations table (42P01) means nothing is applied yet; anything else, the database is not there.
+    // A missing migrations table (42P01) means nothing is applied yet; a pool with requests queueing
+    // for a connection is exhausted; anything else, the database is not there.
     if ((error as { driverError?: { code?: string }; code?: string }).driverError?.code === '42P01') applied = new Set();
-    else return { ready: false, status: 'database unreachable' };
+    else {
+      const counts = pool?.();
+      const exhausted = counts !== undefined && counts.waitingCount > 0 && counts.idleCount === 0;
+      return { ready: false, status: exhausted ? 'database pool exhausted' : 'database unreachable', ...figures() };
+    }
   }
   const pending = migrationNames(db).filter((name) => !applied.has(name));
-  return pending.length ? { ready: false, status: 'migrations pending', pending } : { ready: true, status: 'ready' };
+  return pending.length ? { ready: false, status: 'migrations pending', pending, ...figures() } : { ready: true, status: 'ready', ...figures() };
 }
