@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, gql, TEST_SECRET, tokenFor } from '@cgp/testing';
 
@@ -50,5 +53,69 @@ describe('start command (compiled, separate processes)', () => {
     const lines = failed.output().trim().split('\n');
     expect(lines.some((l) => /Cannot reach PostgreSQL at 127\.0\.0\.1:1\/nowhere .*DATABASE_URL/.test(l))).toBe(true);
     expect(failed.output()).not.toMatch(/\n\s+at /);
+  });
+
+  /** Another program on `port` (127.0.0.1), as a second checkout or anything else would be. */
+  async function occupy(port: number): Promise<Server> {
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    return server;
+  }
+
+  /** What a person reads: the lines of the output, with no stack trace and no claim of readiness. */
+  function expectOneClearLine(output: string, pattern: RegExp): void {
+    const lines = output.trim().split('\n').filter((l) => l.trim());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+    expect(output).not.toMatch(/\n\s+at |Platform ready|Demo token|unknown error/);
+  }
+
+  it('stops with one line naming the port, what it is for and EMBEDDED_PG_PORT when the embedded database port is taken', async () => {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    const pgPort = base + 100;
+    const holder = await occupy(pgPort);
+    try {
+      const failed = run({ DATABASE_URL: '', PORT_BASE: String(base), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_DIR: mkdtempSync(`${tmpdir()}/cgp-start-`) + '/pg', AUTH_JWT_SECRET: TEST_SECRET });
+      expect(await failed.exited).toBe(1);
+      expectOneClearLine(failed.output(), new RegExp(`^Port ${pgPort} \\(the embedded PostgreSQL\\) is in use by another program: .*EMBEDDED_PG_PORT`));
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('stops with one line naming the port, the subgraph and PORT_BASE when a service port is taken, before starting anything', async () => {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    const holder = await occupy(base + 3);
+    try {
+      const failed = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET });
+      expect(await failed.exited).toBe(1);
+      expectOneClearLine(failed.output(), new RegExp(`^Port ${base + 3} \\(the community subgraph\\) is in use by another program: .*PORT_BASE \\(now ${base}`));
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('never takes another platform’s health answers for its own: a service that cannot bind its port stops the start, and nothing claims to be ready', async () => {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    // A stand-in for another platform: it answers /health with 200 on the gateway's port, but only
+    // binds it once the launcher has checked its ports (as a second checkout starting at the same moment would).
+    const started = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET });
+    let impostor: import('node:http').Server | undefined;
+    try {
+      await waitFor(() => /Migrations: \d+ applied/.test(started.output()) || started.child.exitCode !== null, 60_000);
+      const http = await import('node:http');
+      impostor = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok","service":"gateway"}'));
+      await new Promise<void>((resolve) => impostor!.listen(base, '127.0.0.1', () => resolve()));
+      expect(await started.exited).toBe(1);
+      const output = started.output();
+      expect(output).not.toMatch(/Platform ready|Demo token|\n\s+at /);
+      expect(output).toMatch(new RegExp(`gateway: port ${base} is in use by another program; set GATEWAY_PORT \\(or PORT_BASE`));
+    } finally {
+      started.child.kill('SIGINT');
+      impostor?.close();
+    }
   });
 });

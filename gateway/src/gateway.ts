@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
-import { authConfigFromEnvironment, createLogger, createVerifier, json, maskError, requestScopeOf, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type RunningHttpServer } from '@cgp/core';
+import { authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, requestScopeOf, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type RunningHttpServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
@@ -95,7 +95,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       requestScope: requestScopeOf(req),
     }),
     routes: {
-      '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway' }),
+      '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway', ...instanceOf() }),
       ...observability.routes(() => running, () => Object.fromEntries(sources.map((s) => [s.name, s.url]))),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
       '/dashboard/*': dashboardRoute(),

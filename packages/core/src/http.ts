@@ -183,7 +183,14 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
     socket.once('close', () => unused.delete(socket));
   });
   http.on('request', (req: IncomingMessage) => unused.delete(req.socket));
-  await new Promise<void>((resolve) => http.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  // A port in use (EADDRINUSE) fails the start with its code and port, for a one-line message.
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host ?? '127.0.0.1', () => {
+      http.removeListener('error', reject);
+      resolve();
+    });
+  });
   const port = (http.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
@@ -205,6 +212,15 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         for (const socket of unused) socket.destroy();
       }),
   };
+}
+
+/**
+ * The instance id of this start of the platform (CGP_INSTANCE_ID, set by the launcher for every
+ * process it starts), which /health carries: the launcher waits for its own processes' answers, so
+ * another platform already on the same ports is never taken for this one.
+ */
+export function instanceOf(env: NodeJS.ProcessEnv = process.env): { instance?: string } {
+  return env.CGP_INSTANCE_ID ? { instance: env.CGP_INSTANCE_ID } : {};
 }
 
 export function json(res: ServerResponse, status: number, body: unknown): void {

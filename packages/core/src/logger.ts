@@ -8,7 +8,16 @@ export type Logger = pino.Logger;
  * which can hold personal data.
  */
 export function safeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error).split('\n')[0].slice(0, 300) };
+  if (!(error instanceof Error)) {
+    // A GraphQL error as a subgraph answered it, or any other plain object: its message and code, never "[object Object]".
+    if (error && typeof error === 'object') {
+      const o = error as { message?: unknown; code?: unknown; extensions?: { code?: unknown }; path?: unknown };
+      const code = typeof o.code === 'string' ? o.code : typeof o.extensions?.code === 'string' ? o.extensions.code : undefined;
+      const message = typeof o.message === 'string' ? o.message : JSON.stringify(error);
+      return { type: 'Object', message: (message ?? '').split('\n')[0].slice(0, 300), ...(code ? { code } : {}), ...(Array.isArray(o.path) ? { path: o.path.join('.') } : {}) };
+    }
+    return { message: String(error).split('\n')[0].slice(0, 300) };
+  }
   const e = error as Error & { code?: unknown; constraint?: unknown; table?: unknown; schema?: unknown; driverError?: unknown; originalError?: unknown };
   const inner = (e.driverError ?? e.originalError) as (Error & { code?: unknown; constraint?: unknown; table?: unknown }) | undefined;
   const code = typeof e.code === 'string' ? e.code : typeof inner?.code === 'string' ? inner.code : undefined;

@@ -10,7 +10,7 @@ import { appDatabaseUrl, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphD
 import { authConfigFromEnvironment, createVerifier, type AuthConfig, type Verifier } from './auth/verify';
 import { protect } from './auth/permissions';
 import type { IRules } from 'graphql-shield/typings/types';
-import { json, serveApollo, type HttpRoute, type RunningHttpServer } from './http';
+import { instanceOf, json, serveApollo, type HttpRoute, type RunningHttpServer } from './http';
 import { createLogger, type Logger } from './logger';
 import { DATABASE_UNAVAILABLE, databaseUnavailable, isDatabaseUnavailable } from './database-availability';
 import { badInput } from './errors';
@@ -283,7 +283,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     endRequest: (ctx) => ctx.finish(false),
     routes: {
       ...def.routes?.(db, verify),
-      '/health': (_req, res) => json(res, 200, { status: 'ok', service: def.name }),
+      '/health': (_req, res) => json(res, 200, { status: 'ok', service: def.name, ...instanceOf() }),
       '/ready': async (_req, res) => {
         if (http.draining) return json(res, 503, { status: 'shutting down', service: def.name });
         const readiness = await subgraphReadiness(db, def.name, 1000, () => poolOf(db));
@@ -348,6 +348,11 @@ export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
   process.on('SIGINT', shutdown);
 }
 
+/** Whether start-up failures should show their details (DEBUG=1 or LOG_LEVEL=debug/trace). */
+export function isDebug(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (!!env.DEBUG && env.DEBUG !== '0') || env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+}
+
 /** Entry point of a subgraph process: `node main.js` serves, `node main.js migrate` applies migrations. */
 export function runSubgraphProcess(def: SubgraphDefinition): void {
   const logger = createLogger(`subgraph-${def.name}`);
@@ -362,8 +367,13 @@ export function runSubgraphProcess(def: SubgraphDefinition): void {
     stopOnSignals(logger, () => started.stop());
   };
   main().catch((error) => {
+    const code = (error as { code?: string }).code;
     if (error instanceof DatabaseUnreachableError) {
       process.stderr.write(`${def.name} subgraph: ${error.message}\n`);
+    } else if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const port = (error as { port?: number }).port;
+      process.stderr.write(`${def.name} subgraph: port ${port} ${code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be used'}; set ${def.name.toUpperCase()}_PORT (or PORT_BASE with the launcher) to a free port.\n`);
+      if (isDebug()) logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
     } else {
       logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
     }

@@ -16,6 +16,8 @@ export interface EmbeddedDatabaseOptions {
   dataDir: string;
   port: number;
   persistent: boolean;
+  /** Where the server's own log lines go (none by default; the launcher passes them on with DEBUG=1). */
+  log?: (line: string) => void;
   /** Extra server settings, e.g. ['-c', 'shared_preload_libraries=pg_stat_statements'] for the benchmark. */
   flags?: string[];
 }
@@ -55,8 +57,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     port: options.port,
     persistent: options.persistent,
     createPostgresUser: true,
-    onLog: () => undefined,
-    onError: () => undefined,
+    onLog: (message: unknown) => options.log?.(String(message).trimEnd()),
+    onError: (message: unknown) => options.log?.(String(message).trimEnd()),
     postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=256MB', '-c', 'fsync=on', ...(options.flags ?? [])],
   });
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await pg.initialise();

