@@ -207,4 +207,42 @@ describe('idempotent mutations (Idempotency-Key)', () => {
     expect(expired).toBeGreaterThanOrEqual(1);
     expect(await count(`SELECT count(*) AS n FROM grid.idempotency WHERE key = $1`, [key])).toBe(0);
   });
+
+  describe('several mutation fields in one document: what is answered as done is stored, and nothing else', () => {
+    const sibling = () => demo.grids.find((g) => g.code.slice(0, 12) === grid.code.slice(0, 12) && g.code !== grid.code) ?? demo.grids.find((g) => !g.code.startsWith(community.code))!;
+
+    it('two fields of one subgraph, the second refused: neither is stored, neither is answered as done, NOT_SAVED says so; the same key then makes the corrected request once', async () => {
+      const key = randomUUID();
+      const [first, second] = [`Atomic A ${key}`, `Atomic B ${key}`];
+      const doc = `mutation Two($a: ReportCaseInput!, $b: ReportCaseInput!) { a: reportCase(input: $a) { id title } b: reportCase(input: $b) { id title } }`;
+      const refused = await call('manager', key, doc, { a: caseInput(first), b: { ...caseInput(second), gridCode: sibling().code } });
+      expect(refused.data?.a ?? null).toBeNull();
+      expect(refused.data?.b ?? null).toBeNull();
+      expect(refused.errors!.map((e) => e.extensions?.code)).toEqual(expect.arrayContaining(['FORBIDDEN', 'NOT_SAVED']));
+      expect(refused.errors!.find((e) => e.extensions?.code === 'NOT_SAVED')!.message).toMatch(/Nothing in this mutation was saved/);
+      expect(await casesTitled(first)).toBe(0);
+      expect(await casesTitled(second)).toBe(0);
+      // Nothing was stored under the key either: the corrected document with the same key is made, once.
+      const fixed = { a: caseInput(first), b: caseInput(second) };
+      const made = await call('manager', key, doc, fixed);
+      expect(made.errors).toBeUndefined();
+      const again = await call('manager', key, doc, fixed);
+      expect(again.data).toEqual(made.data);
+      expect(await casesTitled(first)).toBe(1);
+      expect(await casesTitled(second)).toBe(1);
+    });
+
+    it('fields of two subgraphs run one after another: the first ran and is stored, the refused second is not, and the error names only the second', async () => {
+      const title = `Serial ${randomUUID()}`;
+      const elsewhere = demo.communities.find((c) => !grid.code.startsWith(c.code))!.code;
+      const res = await call('manager', undefined, `mutation ($a: ReportCaseInput!, $w: PostWishInput!) { a: reportCase(input: $a) { id title } w: postWish(input: $w) { id } }`, {
+        a: caseInput(title),
+        w: { communityCode: elsewhere, text: title, category: 'OTHER', beneficiaryName: '周奶奶', openToPartners: false },
+      });
+      // Both fields are non-null, so GraphQL's answer has no data; the one error names the field that failed.
+      expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['w'], 'FORBIDDEN']]);
+      expect(await casesTitled(title)).toBe(1);
+      expect(await count(`SELECT count(*) AS n FROM community.wish WHERE text = $1`, [title])).toBe(0);
+    });
+  });
 });

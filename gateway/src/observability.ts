@@ -100,7 +100,7 @@ const idempotencyKeyCheck: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-/** The gateway's metrics, tracing and probes (see README “Observability”). */
+/** The gateway's metrics, tracing and probes (see docs/operations.md “Observability”). */
 export function gatewayObservability(logger: Logger, tracing: Tracing = createTracing('gateway')): GatewayObservability {
   const metrics = new ServiceMetrics('gateway');
   const fetches = new SubgraphFetchObserver(tracing, metrics.subgraphFetches());

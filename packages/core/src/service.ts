@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { Kind, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { RequestContext } from './context';
 import { FiguresCache } from './figures-cache';
@@ -127,6 +127,13 @@ function poolOf(db: DataSource): PoolCounts | undefined {
   return (db.driver as unknown as { master?: PoolCounts }).master;
 }
 
+/** How many root fields an operation asks for (inline fragments looked into; named fragments count as one). */
+function rootFieldCount(selectionSet: SelectionSetNode | undefined): number {
+  let n = 0;
+  for (const selection of selectionSet?.selections ?? []) n += selection.kind === Kind.INLINE_FRAGMENT ? rootFieldCount(selection.selectionSet) : 1;
+  return n;
+}
+
 /** The error that says a mutation's changes were all rolled back, and why. */
 function notSaved(errors: number): GraphQLFormattedError {
   return {
@@ -212,7 +219,8 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
             await ctx.finish(commit);
             // A mutation document is atomic in its subgraph: with any error, every change in it is rolled
             // back, so no field of it may be answered as done (the data goes, the reason is said).
-            if (!commit && result && result.data != null) {
+            // With one field, its own error says it failed; with several, the ones without an error were rolled back too.
+            if (!commit && result && (result.data != null || rootFieldCount(rc.operation?.selectionSet) > 1)) {
               result.data = null;
               result.errors = [...(result.errors ?? []), notSaved(errors)];
             }
