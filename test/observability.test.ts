@@ -61,7 +61,7 @@ describe('observability', () => {
       const { rows } = await owner.query(`DELETE FROM grid.migrations WHERE name LIKE 'GridIdempotency%' RETURNING timestamp, name`);
       expect(rows).toHaveLength(1);
       const notReady = await probe(platform.subgraphs.grid.url, '/ready');
-      expect(notReady).toEqual({ status: 503, body: { ready: false, status: 'migrations pending', pending: [rows[0].name], service: 'grid' } });
+      expect(notReady).toEqual({ status: 503, body: { ready: false, status: 'migrations pending', pending: [rows[0].name], service: 'grid', pool: expect.objectContaining({ max: 10 }) } });
       // The gateway's own readiness does not hang on a subgraph; asked to, it names the one not ready.
       expect((await probe(platform.gatewayUrl, '/ready')).status).toBe(200);
       const deep = await probe(platform.gatewayUrl, '/ready?subgraphs');

@@ -12,7 +12,8 @@ describe('gateway operation limits', () => {
   const LIMITS = { maxDepth: 6, maxAliases: 3, maxDirectives: 2, maxTokens: 200, maxCharacters: 1500, maxCost: 400, maxBatch: 2, introspection: true };
 
   beforeAll(async () => {
-    platform = await startPlatform(await preparedDatabase({ scale: 0.1 }));
+    // The subgraphs of this platform run with the strict limits too: the same limits hold by every route.
+    platform = await startPlatform(await preparedDatabase({ scale: 0.1 }), undefined, { limits: LIMITS });
     const supergraphSdl = await composeSupergraph();
     const subgraphUrls = Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url]));
     strict = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl, subgraphUrls, limits: LIMITS });
@@ -100,5 +101,58 @@ describe('gateway operation limits', () => {
     expect(cost('{ districts(first: 3) { edges { node { name } } } }')).toBe(1 + 3 * (1 + 1 + 1));
     expect(cost('{ districts(first: 2) { edges { node { organisations } } } }')).toBe(1 + 2 * (1 + 1 + 1));
     expect(cost('{ districts(first: 3) { ...F } } fragment F on DistrictConnection { edges { node { name } } }')).toBe(cost('{ districts(first: 3) { edges { node { name } } } }'));
+  });
+
+  it('counts page sizes however they are given: variable defaults, schema defaults, fragments spread twice, _entities by representation', () => {
+    const schema = buildSchema(`
+      scalar _Any
+      union _Entity = District
+      type Query { districts(first: Int): DistrictConnection! ranking(first: Int = 50): [District!]! _entities(representations: [_Any!]!): [_Entity]! }
+      type DistrictConnection { totalCount: Int! edges: [DistrictEdge!]! }
+      type DistrictEdge { node: District! }
+      type District { name: String! }`);
+    const cost = (query: string, variables?: Record<string, unknown>) => {
+      const doc = parse(query);
+      const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+      const fragments = Object.fromEntries(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+      return operationCost(schema, op, fragments, variables);
+    };
+    // A variable's default is the page size when the variable is not sent; a sent value wins.
+    expect(cost('query ($n: Int = 100) { districts(first: $n) { totalCount } }')).toBe(1 + 100);
+    expect(cost('query ($n: Int = 100) { districts(first: $n) { totalCount } }', { n: 5 })).toBe(1 + 5);
+    // The schema's default for `first` (a ranking's 50), not the assumed list size.
+    expect(cost('{ ranking { name } }')).toBe(1 + 50);
+    // A fragment counts wherever it is spread.
+    expect(cost('{ a: districts(first: 10) { ...F } b: districts(first: 10) { ...F } } fragment F on DistrictConnection { totalCount }')).toBe(2 * (1 + 10));
+    // `__typename` and introspection fields are fields: they cost, with what is below them.
+    expect(cost('{ a: __typename b: __typename c: __typename }')).toBe(3);
+    expect(cost('{ __schema { types { fields { name } } } }')).toBeGreaterThan(100);
+    // A subgraph's _entities costs once per representation it is asked for.
+    expect(cost('query ($r: [_Any!]!) { _entities(representations: $r) { ... on District { name } } }', { r: Array.from({ length: 40 }, (_, i) => ({ __typename: 'District', code: String(i) })) })).toBe(1 + 40);
+  });
+
+  it('counts __typename aliases and introspection depth like any other', async () => {
+    const aliases = Array.from({ length: 4 }, (_, i) => `t${i}: __typename`).join(' ');
+    expect(await refusal(strict.url, `{ ${aliases} }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/aliases limit of 3/i);
+    expect(await refusal(strict.url, '{ __schema { types { fields { type { ofType { ofType { name } } } } } } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/depth limit of 6/i);
+  });
+
+  it('a subgraph called directly refuses what the gateway refuses: depth, aliases, directives, tokens, characters and cost', async () => {
+    const street = platform.subgraphs.street.url;
+    const district = platform.subgraphs.district.url;
+    expect(await refusal(street, '{ street(code: "411602001") { communities { edges { node { grids { edges { node { code } } } } } } } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/depth limit of 6/i);
+    expect(await refusal(district, '{ a: me { tier } b: me { tier } c: me { tier } d: me { tier } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/aliases limit of 3/i);
+    expect(await refusal(district, `{ a: __typename b: __typename c: __typename d: __typename }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/aliases limit of 3/i);
+    expect(await refusal(district, '{ me @skip(if: false) @include(if: true) { tier @skip(if: false) } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/directives limit of 2/i);
+    expect(await refusal(district, `{ me { ${'tier '.repeat(200)} } }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/token limit of 200/i);
+    expect(await refusal(district, `{ me { tier } } ${'#'.repeat(1600)}`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/the limit is 1500 \(GATEWAY_MAX_CHARACTERS\)/);
+    // Cost, with the page size in a variable's default: the subgraph counts it as the gateway does.
+    // 1 (streets) + 100 × (edges + node + code + name) = 401
+    const costly = 'query ($n: Int = 100) { streets(first: $n) { edges { node { code name } } } }';
+    expect(await refusal(street, costly)).toMatch(/costs 401; the limit is 400 \(GATEWAY_MAX_COST\)/);
+    expect(await refusal(strict.url, costly)).toMatch(/costs 401; the limit is 400 \(GATEWAY_MAX_COST\)/);
+    // _entities with more representations than the cost allows.
+    const representations = Array.from({ length: 500 }, (_, i) => ({ __typename: 'Street', code: `411602${String(i).padStart(3, '0')}` }));
+    expect(await refusal(street, 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { code } } }', { r: representations })).toMatch(/GATEWAY_MAX_COST/);
   });
 });

@@ -26,3 +26,4 @@ export * from './database-availability';
 export * from './idempotency';
 export * from './figures-cache';
 export * from './error-kind';
+export * from './limits';

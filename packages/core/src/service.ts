@@ -21,6 +21,7 @@ import { createTracing, type Tracing } from './observability/tracing';
 import { ServiceMetrics, type PoolCounts } from './observability/metrics';
 import { observabilityPlugin, responseErrors, type ObservabilityPlugin } from './observability/plugin';
 import { subgraphReadiness } from './observability/readiness';
+import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 
 /** Everything the platform needs to know about one subgraph. */
 export interface SubgraphDefinition {
@@ -100,6 +101,8 @@ export interface StartSubgraphOptions {
   logger?: Logger;
   /** Seconds the subgraph keeps dashboard figures (0: off); default STATISTICS_CACHE_SECONDS (15). */
   statisticsCacheSeconds?: number;
+  /** Operation limits (depth, aliases, cost, size…); default the gateway's, from the environment (GATEWAY_MAX_*). */
+  limits?: Partial<OperationLimits>;
 }
 
 /** The subgraph's schema as served: built, then wrapped in its graphql-shield permissions. */
@@ -261,14 +264,18 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   );
   const formatError = maskError(logger);
   const schema = await protectedSchema(def);
+  // The gateway's operation limits hold here too: a subgraph called directly is not softer than the gateway.
+  const limits = operationLimitOptions({ ...limitsFromEnvironment(), ...options.limits });
   const server = new ApolloServer<RequestContext>({
     schema,
+    validationRules: limits.validationRules,
+    introspection: limits.introspection,
     includeStacktraceInErrorResponses: false,
     formatError,
     // The process stops the server itself, after draining (runSubgraphProcess).
     stopOnTerminationSignals: false,
     // Inline tracing and cache hints are not used: their per-field hooks would only cost CPU.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger))],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger))],
   });
   await server.start();
   const http = await serveApollo<RequestContext>({

@@ -93,7 +93,8 @@ export async function startPlatform(
   const started: Record<string, StartedSubgraph> = {};
   // Filled once every subgraph listens: the subgraphs reach each other through it.
   const peers: Record<string, string> = {};
-  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, port: 0, databaseUrl, auth: TEST_AUTH, peers });
+  // The subgraphs get the gateway's limits, as in production (a test that lifts a limit lifts it on both routes).
+  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth: TEST_AUTH, peers });
   for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
     rateLimits: false,
