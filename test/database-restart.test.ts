@@ -37,6 +37,7 @@ async function restartableDatabase(dataDir: string, port: number) {
   return {
     createDatabase: (name: string) => command(`createdb ${name}`),
     stop: () => command('stop'),
+    kill: () => command('kill'),
     start: () => command('start'),
     quit: async () => {
       await command('quit');
@@ -94,7 +95,11 @@ describe('database restart under a stream of mutations', () => {
   const report = (key: string, title: string): Promise<GraphQLResponse> =>
     gql(gateway.url, `mutation Report($input: ReportCaseInput!) { reportCase(input: $input) { id title } }`, { input: { gridCode: grid.code, category: 'PUBLIC_SERVICE', title, description: `重启测试，联系电话13700001111（${title}）` } }, { ...headers, 'idempotency-key': key });
 
-  it('keeps every acknowledged write, leaves no partial one, answers DATABASE_UNAVAILABLE while down and reconnects by itself', async () => {
+  it.each([
+    ['stopped', 'stop'],
+    ['killed with SIGKILL (a crash)', 'kill'],
+  ] as const)('%s: keeps every acknowledged write, leaves no partial one, answers DATABASE_UNAVAILABLE while down and reconnects by itself', async (_how, outage) => {
+    const prefix = `重启${outage}-`;
     const outcomes: Outcome[] = [];
     let phase: Outcome['phase'] = 'before';
     let running = true;
@@ -102,7 +107,7 @@ describe('database restart under a stream of mutations', () => {
     const worker = async () => {
       while (running) {
         const i = next++;
-        const o: Outcome = { i, title: `重启-${i}`, key: `restart-${i}`, phase, codes: [], messages: [] };
+        const o: Outcome = { i, title: `${prefix}${i}`, key: `restart-${outage}-${i}`, phase, codes: [], messages: [] };
         const res = await report(o.key, o.title);
         if (!res.errors && res.data?.reportCase) o.id = res.data.reportCase.id;
         for (const e of res.errors ?? []) {
@@ -120,7 +125,8 @@ describe('database restart under a stream of mutations', () => {
       await waitFor(() => ok('before') >= 20);
       expect(await ready()).toBe(200);
 
-      await database.stop();
+      if (outage === 'kill') await database.kill();
+      else await database.stop();
       phase = 'down';
       await waitFor(() => failed('down') >= 10);
       expect(await ready()).toBe(503);
@@ -153,12 +159,13 @@ describe('database restart under a stream of mutations', () => {
           (
             await owner.query(
               `SELECT c.title, c.id::text AS id, count(t.id)::int AS history FROM grid.grid_case c LEFT JOIN grid.case_transition t ON t.case_id = c.id AND t.action = 'REPORT'
-                WHERE c.title LIKE '重启-%' GROUP BY c.title, c.id`,
+                WHERE c.title LIKE $1 GROUP BY c.title, c.id`,
+              [`${prefix}%`],
             )
           ).rows.map((r) => [r.title as string, { id: r.id as string, history: r.history as number }]),
         );
       const stored = await rows();
-      const count = Number((await owner.query(`SELECT count(*)::int AS n FROM grid.grid_case WHERE title LIKE '重启-%'`)).rows[0].n);
+      const count = Number((await owner.query(`SELECT count(*)::int AS n FROM grid.grid_case WHERE title LIKE $1`, [`${prefix}%`])).rows[0].n);
       expect(count).toBe(stored.size); // no title twice
       // Every acknowledged write is there, whole (the case and its REPORT history entry).
       for (const o of outcomes.filter((x) => x.id)) expect(stored.get(o.title)).toEqual({ id: o.id, history: 1 });
@@ -178,7 +185,7 @@ describe('database restart under a stream of mutations', () => {
       }
       const after = await rows();
       for (const o of outcomes) expect(after.get(o.title)?.history).toBe(1);
-      expect(Number((await owner.query(`SELECT count(*)::int AS n FROM grid.grid_case WHERE title LIKE '重启-%'`)).rows[0].n)).toBe(outcomes.length);
+      expect(Number((await owner.query(`SELECT count(*)::int AS n FROM grid.grid_case WHERE title LIKE $1`, [`${prefix}%`])).rows[0].n)).toBe(outcomes.length);
     } finally {
       await owner.end();
     }
@@ -187,6 +194,6 @@ describe('database restart under a stream of mutations', () => {
     const logs = logLines.map((l) => JSON.parse(l) as Record<string, any>);
     expect(logs.some((l) => l.msg === 'database unavailable' && l.level === 40)).toBe(true);
     expect(logs.filter((l) => l.msg === 'unexpected error')).toEqual([]);
-    expect(logLines.join('\n')).not.toMatch(/13700001111|重启-\d/);
+    expect(logLines.join('\n')).not.toMatch(/13700001111|重启(stop|kill)-\d/);
   });
 });
