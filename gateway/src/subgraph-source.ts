@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DEADLINE_HEADER } from '@cgp/core';
 import type { SubgraphFetchObserver } from './observability';
 import { STATUS_CODES } from 'node:http';
 import { Agent } from 'undici';
@@ -66,10 +67,25 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.agent = new Agent({ connections: options.connections, keepAliveTimeout: 30_000, connect: { timeout: Math.min(options.timeoutMs, 5_000) } });
   }
 
-  private unavailable(timedOut = false, reason: string = timedOut ? 'timeout' : 'unreachable'): GraphQLError {
+  /**
+   * The time a subgraph is given for one fetch: the gateway's wait less a margin for the answer's way
+   * back (a tenth of it, 50–500 ms). The subgraph stops and rolls back at that point (DEADLINE_HEADER),
+   * so when the gateway gives up, the work was not done — except, rarely, a change committed just
+   * before its deadline whose answer came back late: a mutation's timeout says its outcome is unknown.
+   */
+  private budgetMs(): number {
+    const margin = Math.min(500, Math.max(50, Math.round(this.options.timeoutMs / 10)));
+    return Math.max(1, this.options.timeoutMs - margin);
+  }
+
+  private unavailable(timedOut = false, reason: string = timedOut ? 'timeout' : 'unreachable', mutation = false): GraphQLError {
     const why = timedOut ? `did not answer within ${this.options.timeoutMs} ms` : 'cannot be reached';
-    const error = new GraphQLError(`The ${this.subgraph} subgraph ${why}: the fields it serves are missing from this answer (null); the rest is complete. Try again shortly.`, {
-      extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: this.subgraph },
+    const message = timedOut && mutation
+      ? `The ${this.subgraph} subgraph did not answer within ${this.options.timeoutMs} ms. It was told to stop by then and roll back, so the change was most likely not made, but its outcome is not known for sure: ` +
+        'send the same mutation again with the same Idempotency-Key to learn it (a change that was made is answered from its record, never made twice); without a key, read the record before sending it again.'
+      : `The ${this.subgraph} subgraph ${why}: the fields it serves are missing from this answer (null); the rest is complete. ${timedOut ? 'It was stopped without saving anything. ' : ''}Try again shortly.`;
+    const error = new GraphQLError(message, {
+      extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: this.subgraph, ...(timedOut && mutation ? { outcome: 'UNKNOWN' } : {}) },
     });
     // For the fetch-error metric only; not part of the answer.
     Object.defineProperty(error, 'fetchFailure', { value: reason, enumerable: false });
@@ -87,6 +103,8 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
     const headers: Record<string, string> = {};
     for (const [name, value] of http.headers) headers[name] = value;
+    headers[DEADLINE_HEADER] = String(this.budgetMs());
+    const mutation = typeof body.query === 'string' && /^\s*mutation\b/.test(body.query);
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     let status: number;
     let responseHeaders: Record<string, string | string[] | undefined>;
@@ -97,7 +115,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       responseHeaders = res.headers;
       text = await res.body.text();
     } catch {
-      throw this.unavailable(signal.aborted);
+      throw this.unavailable(signal.aborted, undefined, mutation);
     }
     const header = (name: string) => {
       const v = responseHeaders[name.toLowerCase()];

@@ -3,8 +3,9 @@ import DataLoader from 'dataloader';
 import { SpanKind, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Identity } from './auth/identity';
-import { insertRows } from './database';
+import { databaseTimeouts, insertRows } from './database';
 import type { PersonalDataAccess } from './personal-data';
+import { GraphQLError } from 'graphql';
 import { forbidden } from './errors';
 import { principalOf } from './idempotency';
 import { FiguresCache } from './figures-cache';
@@ -54,6 +55,13 @@ export class RequestContext {
   figuresCache?: FiguresCache;
   /** The HTTP request's ids and trace context (logs and spans of this request carry them). */
   requestScope?: RequestScope;
+  /**
+   * When this request must have finished (epoch ms): the gateway gives each subgraph fetch the time it
+   * will wait (DEADLINE_HEADER). No statement starts after it, a running one is cancelled by PostgreSQL
+   * at it, and a transaction still open at it is rolled back, not committed — so a gateway that gave up
+   * waiting can truly answer "not done".
+   */
+  deadline?: number;
   /** Told when one of this request's statements was cancelled by the statement timeout (metrics). */
   onStatementTimeout?: () => void;
   /** Whether this request is a mutation: its commit evicts the cached figures it may have changed. */
@@ -108,10 +116,20 @@ export class RequestContext {
       await runner.connect();
       try {
         await runner.startTransaction();
-        await runner.query(
-          `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true)`,
-          [this.identity.unitPath ?? '', this.identity.org ?? '', this.identity.communities.join(','), principalOf(this.identity)],
-        );
+        const settings = [this.identity.unitPath ?? '', this.identity.org ?? '', this.identity.communities.join(','), principalOf(this.identity)];
+        if (this.deadline === undefined) {
+          await runner.query(
+            `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true)`,
+            settings,
+          );
+        } else {
+          // No statement of this transaction may run past the request's deadline (the session's own limit still applies when shorter).
+          await runner.query(
+            `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true),
+                    set_config('statement_timeout', $5, true)`,
+            [...settings, String(statementBudget(this.deadline))],
+          );
+        }
       } catch (error) {
         await releaseRunner(runner, error);
         throw error;
@@ -156,12 +174,17 @@ export class RequestContext {
 
   private enqueue<T>(sql: string, parameters: unknown[]): Promise<T[]> {
     const run = this.queue.then(async () => {
+      if (this.deadline !== undefined && Date.now() >= this.deadline) throw deadlinePassed();
       const runner = await this.transaction();
       // Structured results give the rows for every command (TypeORM's plain result for UPDATE is [rows, count]).
       try {
         return await this.traced(sqlSpanName(sql), sql, async () => (await runner.query(sql, parameters, true)).records as T[]);
       } catch (error) {
-        if (sqlState(error) === '57014') this.onStatementTimeout?.();
+        if (sqlState(error) === '57014') {
+          this.onStatementTimeout?.();
+          // Cancelled because the request's deadline came (its transaction's statement_timeout).
+          if (this.deadline !== undefined && Date.now() >= this.deadline - 50) throw deadlinePassed();
+        }
         throw error;
       }
     });
@@ -238,6 +261,12 @@ export class RequestContext {
     const runner = await pending.catch(() => undefined);
     if (!runner) return;
     let failure: Error | undefined;
+    // Past its deadline the caller has been told the request was not done: it must not be committed.
+    let late: GraphQLError | undefined;
+    if (commit && this.deadline !== undefined && Date.now() >= this.deadline) {
+      commit = false;
+      late = deadlinePassed();
+    }
     try {
       if (runner.isTransactionActive) {
         await this.traced(commit ? 'COMMIT' : 'ROLLBACK', commit ? 'COMMIT' : 'ROLLBACK', () => (commit ? runner.commitTransaction() : runner.rollbackTransaction()));
@@ -252,6 +281,7 @@ export class RequestContext {
       await releaseRunner(runner, failure);
     }
     if (auditFailure) throw auditFailure;
+    if (late) throw late;
   }
 }
 
@@ -260,6 +290,30 @@ function sqlState(error: unknown): string | undefined {
   const code = e?.driverError?.code ?? e?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** Milliseconds a statement may run before `deadline`: what is left, or the session's own limit when that is shorter. */
+function statementBudget(deadline: number): number {
+  const left = Math.max(1, deadline - Date.now());
+  const own = databaseTimeouts().statementMs;
+  return own > 0 ? Math.min(own, left) : left;
+}
+
+/** The header that carries how long the gateway will wait for this request (ms, from when it is received). */
+export const DEADLINE_HEADER = 'x-cgp-timeout-ms';
+
+/** A request's deadline from its header: now + the milliseconds it gives (1 ms to 10 minutes), or none. */
+export function deadlineFrom(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const ms = Number(Array.isArray(header) ? header[0] : header);
+  return Number.isInteger(ms) && ms > 0 && ms <= 600_000 ? now + ms : undefined;
+}
+
+/** The error of work stopped at its request's deadline: nothing of it was saved. */
+export function deadlinePassed(): GraphQLError {
+  return new GraphQLError('This request did not finish in the time the gateway waits for it, so it was stopped and nothing of it was saved. Try again; ask for less at once if it happens again.', {
+    extensions: { code: DEADLINE_EXCEEDED },
+  });
+}
+export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
 
 /** The error of a statement asked for after its request ended (its answer was already sent). */
 function requestEnded(): Error {

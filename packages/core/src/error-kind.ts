@@ -8,6 +8,8 @@ export const DELIBERATE_ERROR_CODES: ReadonlySet<string> = new Set([
   'PERSISTED_QUERY_NOT_IN_SAFELIST', 'RATE_LIMITED',
   // A mutation document rolled back whole because one of its fields failed (service.ts).
   'NOT_SAVED',
+  // Work stopped at the deadline the gateway gave it: nothing saved (context.ts).
+  'DEADLINE_EXCEEDED',
 ]);
 
 /** What an error is: a deliberate answer, the database being unreachable, or something unexpected (a bug). */

@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
-import type { RequestContext } from './context';
+import { DEADLINE_HEADER, deadlinePassed, type RequestContext } from './context';
 import { IDEMPOTENCY_HEADER } from './idempotency';
 import { createTracingHeaders } from './observability/tracing';
 
-const PASSED_ON = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'CONFLICT', 'DATABASE_UNAVAILABLE']);
+const PASSED_ON = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'CONFLICT', 'DATABASE_UNAVAILABLE', 'DEADLINE_EXCEEDED']);
 
 /**
  * Calls another subgraph on the caller's behalf: the caller's own token goes with the request, so
@@ -15,6 +15,13 @@ export async function callPeer<T>(ctx: RequestContext, subgraph: string, query: 
   const headers: Record<string, string> = { 'content-type': 'application/json', authorization: ctx.authorization ?? '', 'x-request-id': ctx.requestId, ...createTracingHeaders(ctx.trace?.context) };
   // A retried mutation asks the same of its peer under a key derived from its own: the peer's part is made once too.
   if (ctx.idempotencyKey && /^\s*mutation\b/.test(query)) headers[IDEMPOTENCY_HEADER] = `${ctx.idempotencyKey}/peer${++ctx.peerMutations}`;
+  // The caller's deadline goes on: the peer stops when this request would (less a margin for the way back).
+  if (ctx.deadline !== undefined) {
+    const left = ctx.deadline - Date.now();
+    if (left <= 0) throw deadlinePassed();
+    timeoutMs = Math.min(timeoutMs, left);
+    headers[DEADLINE_HEADER] = String(Math.max(1, left - Math.min(200, Math.round(left / 10))));
+  }
   const res = await fetch(url, {
     method: 'POST',
     headers,

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { Kind, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
-import { RequestContext } from './context';
+import { DEADLINE_EXCEEDED, DEADLINE_HEADER, deadlineFrom, RequestContext } from './context';
 import { FiguresCache } from './figures-cache';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
 import { appDatabaseUrl, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
@@ -230,7 +230,9 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
           } catch (error) {
             // Nothing of this request was saved (or it cannot be known): no data goes out.
             await ctx.finish(false).catch(() => undefined);
-            rc.response.body = { kind: 'single', singleResult: { data: null, errors: [formatError({ message: 'Internal server error', extensions: {} }, error)] } };
+            const deliberate = error instanceof GraphQLError && error.extensions?.code === DEADLINE_EXCEEDED;
+            const formatted = deliberate ? { message: error.message, extensions: { code: DEADLINE_EXCEEDED } } : { message: 'Internal server error', extensions: {} };
+            rc.response.body = { kind: 'single', singleResult: { data: null, errors: [formatError(formatted, error)] } };
           }
           await observe.willSendResponse?.(rc);
         },
@@ -288,6 +290,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
       const scope = requestScopeOf(req);
       const ctx = new RequestContext(db, await verify(req.headers.authorization), scope?.requestId ?? (req.headers['x-request-id'] as string | undefined), req.headers.authorization, peers);
       ctx.figuresCache = figuresCache;
+      ctx.deadline = deadlineFrom(req.headers[DEADLINE_HEADER]);
       ctx.onStatementTimeout = () => timedOut('statement');
       ctx.requestScope = scope;
       if (tracing.enabled && scope?.context) ctx.trace = { tracer: tracing.tracer, context: scope.context, namespace: def.name };
