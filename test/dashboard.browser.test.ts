@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemo } from '@cgp/demo-data';
+import { DEFAULT_RATE_LIMITS, readManifest, SUBGRAPHS } from '@cgp/gateway';
 import { authHeader, gql, preparedDatabase, startPlatform, tokenFor, type InProcessPlatform } from '@cgp/testing';
 
 /*
@@ -218,10 +219,22 @@ describe('dashboard page in Chromium', () => {
   let profile: string;
   let dashboardUrl: string;
 
+  /** Runs an operation of the published partner safelist by its hash (partners may send nothing else). */
+  async function safelisted(name: string, variables: Record<string, unknown>, token: string): Promise<any> {
+    const op = readManifest().operations.find((o) => o.name === name)!;
+    const res = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: op.id } } }),
+    });
+    return res.json();
+  }
+
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: run \`node scripts/ensure-chromium.mjs\` (as root it installs Debian's chromium)`);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    platform = await startPlatform(await preparedDatabase({ dataset: demo }));
+    // Every production guard on, as `pnpm start` runs: the partner safelist and the rate limits.
+    platform = await startPlatform(await preparedDatabase({ dataset: demo }), SUBGRAPHS, { partnerSafelist: true, rateLimits: DEFAULT_RATE_LIMITS });
     dashboardUrl = platform.gatewayUrl.replace(/\/graphql$/, '/dashboard');
     profile = mkdtempSync(join(tmpdir(), 'cgp-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -543,7 +556,11 @@ describe('dashboard page in Chromium', () => {
     const operations: string[] = [];
     const refused: string[] = [];
     page.on('request', (request) => {
-      if (request.url().endsWith('/graphql') && request.method() === 'POST') operations.push(/^\s*(query|mutation)\s+(\w+)/.exec(JSON.parse(request.postData()!).query)?.[2] ?? 'anonymous');
+      if (request.url().endsWith('/graphql') && request.method() === 'POST') {
+        // Sent as text, or by its safelist hash with its name.
+        const sent = JSON.parse(request.postData()!);
+        operations.push(sent.query ? (/^\s*(query|mutation)\s+(\w+)/.exec(sent.query)?.[2] ?? 'anonymous') : (sent.operationName ?? 'anonymous'));
+      }
     });
     page.on('response', async (response) => {
       if (!response.url().endsWith('/graphql') || response.request().method() !== 'POST') return;
@@ -556,14 +573,10 @@ describe('dashboard page in Chromium', () => {
 
     // The API's answer to the partner, community by community (its own pairings and activities there).
     const figures = 'activePairings activities volunteers beneficiaries';
-    const api = await gql(
-      platform.gatewayUrl,
-      `query ($from: String, $to: String) { ${paired.map((c, i) => `c${i}: community(code: "${c}") { code name pairingStatistics(from: $from, to: $to) { ${figures} } pairingTrend(from: $from, to: $to) { month activities volunteers beneficiaries } }`).join(' ')} }`,
-      { from: period.from, to: period.to },
-      { authorization: `Bearer ${token}` },
-    );
-    expect(api.errors).toBeUndefined();
-    const communities = paired.map((_, i) => api.data[`c${i}`]);
+    // Asked as any partner client must: the published safelist's operation, by hash.
+    const answers = await Promise.all(paired.map((code) => safelisted('PartnerCommunityStatistics', { code, from: period.from, to: period.to }, token)));
+    for (const api of answers) expect(api.errors).toBeUndefined();
+    const communities = answers.map((api) => api.data.community);
 
     // One card per paired community, with the partner's own figures and monthly trend.
     expect(await page.$$eval('.partner-card', (cards) => cards.map((c) => (c as HTMLElement).dataset.community).sort())).toEqual(paired);
@@ -607,12 +620,7 @@ describe('dashboard page in Chromium', () => {
     await page.selectOption('#period', String(Number(today.slice(0, 4)) - 1));
     await page.waitForFunction(() => !document.querySelector('#dashboard')!.classList.contains('loading') && document.querySelector('.partner-card'));
     const year = Number(today.slice(0, 4)) - 1;
-    const lastYear = await gql(
-      platform.gatewayUrl,
-      `query ($c: String!) { community(code: $c) { pairingStatistics(from: "${year}-01-01", to: "${year + 1}-01-01") { activities } } }`,
-      { c: paired[0] },
-      { authorization: `Bearer ${token}` },
-    );
+    const lastYear = await safelisted('PartnerCommunityStatistics', { code: paired[0], from: `${year}-01-01`, to: `${year + 1}-01-01` }, token);
     await page.waitForFunction(
       ([code, value]) => document.querySelector(`.partner-card[data-community="${code}"] [data-figure="pairing.activities"] .num`)?.textContent?.replace(/\D/g, '') === String(value),
       [paired[0], lastYear.data.community.pairingStatistics.activities] as const,

@@ -20,6 +20,22 @@ export const SAFELIST_DIR = resolve(__dirname, '..', 'safelist');
 export const SAFELIST_SOURCE = resolve(SAFELIST_DIR, 'partner-operations.graphql');
 export const SAFELIST_MANIFEST = resolve(SAFELIST_DIR, 'partner-operations.json');
 
+/**
+ * The reference dashboard's own partner operations (`Me` and `Partner`, as gateway/dashboard/figures.js
+ * builds them): safelisted with the partner API's, so the dashboard's partner view runs by hash as any
+ * partner client must. The period only changes the variables' values, never the operation's text.
+ */
+export function dashboardPartnerOperations(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const figures = require(resolve(__dirname, '..', 'dashboard', 'figures.js')) as { partnerQuery(period: unknown): { query: string }; periodOf(id: string, today: Date): unknown };
+  return `# The dashboard's partner view (gateway/dashboard/figures.js)\nquery Me { me { tier unit } }\n${figures.partnerQuery(figures.periodOf('last12', new Date(2026, 0, 1))).query}\n`;
+}
+
+/** Everything the safelist holds: the partner API's operations and the dashboard's partner operations. */
+export function safelistSource(): string {
+  return `${readFileSync(SAFELIST_SOURCE, 'utf8')}\n${dashboardPartnerOperations()}`;
+}
+
 /** The error code of a partner operation that is not in the safelist. */
 export const NOT_IN_SAFELIST = 'PERSISTED_QUERY_NOT_IN_SAFELIST';
 
@@ -164,7 +180,7 @@ export function safelistRoute(safelist: Safelist): HttpRoute {
 
 /** `node gateway/dist/safelist.js` (pnpm safelist): regenerates the manifest from the operations' source. */
 if (require.main === module) {
-  const manifest = buildManifest(readFileSync(SAFELIST_SOURCE, 'utf8'));
+  const manifest = buildManifest(safelistSource());
   writeFileSync(SAFELIST_MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
   process.stdout.write(`safelist: ${manifest.operations.length} operations written to ${SAFELIST_MANIFEST}\n`);
 }
