@@ -51,6 +51,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const verify = createVerifier(auth);
   // Failed sign-ins per client address (bad tokens, bogus keys): shared by the replicas through REDIS_URL.
   const throttle = new AuthThrottle({ ...authThrottleFromEnvironment(), ...options.authThrottle }, 'gateway');
+  await throttle.ready();
   const observability = gatewayObservability(logger);
   const fetchOptions = { ...subgraphFetchFromEnvironment(), observer: observability.fetches, ...options.subgraphFetch };
   const sources: SubgraphSource[] = [];

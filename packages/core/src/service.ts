@@ -258,6 +258,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   const verify = createVerifier(options.auth ?? authConfigFromEnvironment());
   const peers = options.peers ?? peerUrlsFromEnvironment();
   const throttle = new AuthThrottle({ ...authThrottleFromEnvironment(), ...options.authThrottle }, def.name);
+  await throttle.ready();
   // Partner tokens made from an API key are refused here too once the key is revoked (auth/key-check.ts).
   const keyCheck = new PartnerKeyCheck(() => peers.pairing, options.keyCheckCacheSeconds ?? keyCheckCacheSecondsFromEnvironment());
   const tracing = options.tracing ?? createTracing(def.name);

@@ -130,17 +130,40 @@ async function release(url: string): Promise<void> {
 }
 
 /** A rate-limiter-flexible limiter of `points` a `duration` (s): in Redis when a URL is given, else in memory. */
-export function sharedLimiter(opts: { keyPrefix: string; points: number; duration: number; redisUrl?: string }): { limiter: RateLimiterAbstract; close(): Promise<void> } {
+export interface SharedLimiter {
+  limiter: RateLimiterAbstract;
+  /** Resolves once the shared store answers, or after `timeoutMs` (counting in the process meanwhile). */
+  ready(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function sharedLimiter(opts: { keyPrefix: string; points: number; duration: number; redisUrl?: string }): SharedLimiter {
   const memory = new RateLimiterMemory({ keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.duration });
-  if (!opts.redisUrl) return { limiter: memory, close: async () => undefined };
+  if (!opts.redisUrl) return { limiter: memory, ready: async () => undefined, close: async () => undefined };
   const url = opts.redisUrl;
-  const limiter = new RateLimiterRedis({ storeClient: connect(url), keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.duration, rejectIfRedisNotReady: true, insuranceLimiter: memory });
-  return { limiter, close: () => release(url) };
+  const client = connect(url);
+  const limiter = new RateLimiterRedis({ storeClient: client, keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.duration, rejectIfRedisNotReady: true, insuranceLimiter: memory });
+  return {
+    limiter,
+    ready: (timeoutMs = 3_000) =>
+      client.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => {
+              clearTimeout(timer);
+              client.off('ready', done);
+              resolve();
+            };
+            const timer = setTimeout(done, timeoutMs);
+            client.once('ready', done);
+          }),
+    close: () => release(url),
+  };
 }
 
 /** Counts failed authentications per client address and refuses addresses over the limit. */
 export class AuthThrottle {
-  private readonly store?: { limiter: RateLimiterAbstract; close(): Promise<void> };
+  private readonly store?: SharedLimiter;
 
   constructor(
     readonly options: AuthThrottleOptions,
@@ -150,6 +173,14 @@ export class AuthThrottle {
     if (options.maxFailures > 0) {
       this.store = sharedLimiter({ keyPrefix: `cgp:auth-failures:${service}`, points: options.maxFailures, duration: options.windowSeconds, redisUrl: options.redisUrl });
     }
+  }
+
+  /**
+   * Waits (a few seconds at most) for the shared store, so that a replica counts there from its first
+   * request; a store that does not answer leaves this replica counting on its own until it does.
+   */
+  async ready(): Promise<void> {
+    await this.store?.ready();
   }
 
   /** The address this request's failures count against. */
