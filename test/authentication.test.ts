@@ -1,17 +1,23 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { startSubgraph, type StartedSubgraph } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, TEST_SECRET, tokenFor, type InProcessPlatform } from '@cgp/testing';
+import { SUBGRAPHS } from '@cgp/gateway';
+import { authHeader, gql, preparedDatabase, startPlatform, TEST_AUTH, TEST_SECRET, tokenFor, type InProcessPlatform } from '@cgp/testing';
 
 /** Identity: every route (gateway and each subgraph directly) refuses callers without a valid token, and never returns data to them. */
 describe('authentication', () => {
   let platform: InProcessPlatform;
+  let databaseUrl: string;
   const QUERY = `{ district(code: "411602") { name } }`;
   const routes = () => [['gateway', platform.gatewayUrl], ...Object.entries(platform.subgraphs).map(([name, s]) => [name, s.url])];
 
   beforeAll(async () => {
-    platform = await startPlatform(await preparedDatabase({ dataset: generateDemo({ scale: 0.1 }) }));
+    databaseUrl = await preparedDatabase({ dataset: generateDemo({ scale: 0.1 }) });
+    // Every test request comes from 127.0.0.1: the gateway trusts one proxy hop, so that X-Forwarded-For
+    // can stand for distinct clients in the throttling tests (a request without it counts as 127.0.0.1).
+    platform = await startPlatform(databaseUrl, undefined, { authThrottle: { trustedProxyHops: 1 } });
   });
   afterAll(() => platform?.stop());
 
@@ -19,7 +25,7 @@ describe('authentication', () => {
     ['no Authorization header', async () => ({})],
     ['not a Bearer header', async () => ({ authorization: 'Basic dXNlcjpwYXNz' })],
     ['malformed token', async () => ({ authorization: 'Bearer not.a.jwt' })],
-    ['expired token', async () => ({ authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602' } as never, -60)}` })],
+    ['expired token', async () => ({ authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602' } as never, -3600)}` })],
     [
       'token signed with another secret',
       async () => ({
@@ -67,5 +73,93 @@ describe('authentication', () => {
     const bad = spawnSync(process.execPath, [cli, '--tier', 'STREET', '--unit', '4116'], { env: { ...process.env, AUTH_JWT_SECRET: TEST_SECRET }, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/not a street code/);
+    // Longer than the platform accepts (AUTH_MAX_TOKEN_LIFETIME_SECONDS, 24 h): refused now, not at the first request.
+    const long = spawnSync(process.execPath, [cli, '--tier', 'STREET', '--unit', '411602001', '--expires', '48h'], { env: { ...process.env, AUTH_JWT_SECRET: TEST_SECRET }, encoding: 'utf8' });
+    expect(long.status).toBe(2);
+    expect(long.stderr).toMatch(/--expires 48h is longer than the 24 h the platform accepts/);
+    expect(long.stdout).toBe('');
+  });
+
+  /** A real HS256 token with the test secret and exactly these time claims. */
+  const timed = (times: { iat?: number; exp?: number; nbf?: number }) =>
+    new SignJWT({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'], ...times }).setProtectedHeader({ alg: 'HS256' }).setSubject('district-staff').sign(new TextEncoder().encode(TEST_SECRET));
+  const now = () => Math.floor(Date.now() / 1000);
+  const post = async (url: string, headers: Record<string, string>, query = QUERY) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[] } };
+  };
+
+  it('refuses tokens without exp, living over 24 h or not yet valid, on the gateway and directly at a subgraph, saying what is wrong', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['no exp', await timed({ iat: now() }), /no expiry \(exp claim\)/],
+      ['48 h', await timed({ iat: now(), exp: now() + 48 * 3600 }), /lives too long: it is valid for 48 h .*at most 24 h/],
+      ['nbf in 10 min', await timed({ iat: now(), nbf: now() + 600, exp: now() + 3600 }), /not valid yet/],
+    ];
+    for (const [label, token, message] of cases) {
+      for (const url of [platform.gatewayUrl, platform.subgraphs.district.url]) {
+        const res = await post(url, { authorization: `Bearer ${token}` });
+        expect(`${label}: ${res.status} ${res.body.errors?.[0]?.extensions?.code}`).toBe(`${label}: 401 UNAUTHENTICATED`);
+        expect(res.body.errors?.[0]?.message).toMatch(message);
+        expect(res.body.data ?? null).toBeNull();
+      }
+    }
+    // A 24-hour token (the most allowed), like the launcher's 12-hour demo token, works on both.
+    for (const url of [platform.gatewayUrl, platform.subgraphs.district.url]) {
+      expect((await post(url, { authorization: `Bearer ${await timed({ iat: now(), exp: now() + 24 * 3600 })}` })).body.data.district.name).toBeTruthy();
+    }
+  });
+
+  it('refuses an address after 20 failed sign-ins a minute with 429 RATE_LIMITED and Retry-After, valid tokens included; other addresses and successes are not counted', async () => {
+    const staff = await authHeader({ tier: 'DISTRICT', unit: '411602' } as never);
+    const from = (address: string, headers: Record<string, string>) => post(platform.gatewayUrl, { ...headers, 'x-forwarded-for': address });
+    // Successful requests are not counted: 30 of them, then 20 failures still answer 401.
+    for (let i = 0; i < 30; i++) expect((await from('203.0.113.7', staff)).status).toBe(200);
+    for (let i = 0; i < 20; i++) {
+      const res = await from('203.0.113.7', i % 2 ? { authorization: 'Bearer not.a.jwt' } : { 'x-api-key': `cgppk_000000000000_${'x'.repeat(43)}` });
+      expect(`${i}: ${res.status}`).toBe(`${i}: 401`);
+    }
+    const limited = await from('203.0.113.7', { authorization: 'Bearer not.a.jwt' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(limited.body.errors?.[0]?.message).toMatch(/Too many failed sign-ins from this address \(20 in 60 s\)/);
+    const retryAfter = Number(limited.retryAfter);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(limited.body.errors?.[0]?.extensions?.retryAfter).toBe(retryAfter);
+    // Nothing from that address is checked any more, a valid token included; the key exchange is refused too.
+    const valid = await from('203.0.113.7', staff);
+    expect(`${valid.status} ${valid.body.errors?.[0]?.extensions?.code}`).toBe('429 RATE_LIMITED');
+    expect(valid.body.data ?? null).toBeNull();
+    const exchange = await fetch(`${new URL(platform.gatewayUrl).origin}/auth/token`, { method: 'POST', headers: { 'x-forwarded-for': '203.0.113.7', 'x-api-key': 'cgppk_x' } });
+    expect(exchange.status).toBe(429);
+    // Another address is unaffected.
+    expect((await from('198.51.100.9', staff)).body.data.district.name).toBeTruthy();
+    expect((await from('198.51.100.9', { authorization: 'Bearer not.a.jwt' })).status).toBe(401);
+  });
+
+  describe('directly at a subgraph', () => {
+    // A community subgraph of its own on the test database: throttling 127.0.0.1 at the platform's would
+    // throttle its gateway too (it reaches the subgraphs from that address).
+    let community: StartedSubgraph;
+    beforeAll(async () => {
+      community = await startSubgraph(SUBGRAPHS.find((d) => d.name === 'community')!, { port: 0, databaseUrl, auth: TEST_AUTH, peers: {} });
+    });
+    afterAll(() => community?.stop());
+
+    it('throttles failed sign-ins per address before verifying anything, and counts no success', async () => {
+      const staff = await authHeader({ tier: 'COMMUNITY', unit: '411602001001' } as never);
+      const ok = (await post(community.url, staff, '{ __typename }'));
+      expect(ok.status).toBe(200);
+      for (let i = 0; i < 20; i++) {
+        expect((await post(community.url, staff, '{ __typename }')).status).toBe(200);
+        const res = await post(community.url, { authorization: `Bearer ${await timed({ iat: now() })}` }, '{ __typename }');
+        expect(`${i}: ${res.status} ${res.body.errors?.[0]?.extensions?.code}`).toBe(`${i}: 401 UNAUTHENTICATED`);
+      }
+      for (const headers of [{ authorization: 'Bearer not.a.jwt' }, staff]) {
+        const res = await post(community.url, headers, '{ __typename }');
+        expect(`${res.status} ${res.body.errors?.[0]?.extensions?.code}`).toBe('429 RATE_LIMITED');
+        expect(Number(res.retryAfter)).toBeGreaterThanOrEqual(1);
+      }
+    });
   });
 });

@@ -281,6 +281,40 @@ describe('partner API', () => {
   });
 
   describe('revocation', () => {
+    it('stops a token exchanged for a revoked key at the subgraphs too, called directly, within AUTH_KEY_CHECK_CACHE_SECONDS (5 s)', async () => {
+      const { key, apiKey } = await issue(org.id, 'revoked at the subgraphs');
+      const token = ((await (await exchange({ 'x-api-key': key })).json()) as { access_token: string }).access_token;
+      const bearer = { authorization: `Bearer ${token}` };
+      // Straight at the community subgraph, past the gateway: the wish wall of the partner's communities.
+      const WALL = '{ wishWall(first: 1) { totalCount } }';
+      const community = platform.subgraphs.community.url;
+      const before = await post(community, { query: WALL }, bearer);
+      expect(before.status).toBe(200);
+      expect(before.body.errors).toBeUndefined();
+      expect(typeof before.body.data.wishWall.totalCount).toBe('number');
+
+      expect((await call('district', REVOKE, { id: apiKey.id })).errors).toBeUndefined();
+      const revokedAt = Date.now();
+      // At once at the gateway (it asks on every request)…
+      const gateway = await persisted('PartnerMe', undefined, bearer);
+      expect(gateway.status).toBe(401);
+      expect(gateway.body.errors[0].message).toMatch(/revoked/);
+      // …and at the subgraph once its kept answer (at most 5 s old) runs out.
+      let direct = await post(community, { query: WALL }, bearer);
+      while (direct.status === 200 && Date.now() - revokedAt < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        direct = await post(community, { query: WALL }, bearer);
+      }
+      expect(Date.now() - revokedAt).toBeLessThanOrEqual(5_000 + 1_000);
+      expect(direct.status).toBe(401);
+      expect(direct.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(direct.body.errors[0].message).toMatch(/revoked/);
+      expect(direct.body.data ?? null).toBeNull();
+      // Every subgraph: the district subgraph's `me`, directly, too.
+      const me = await post(platform.subgraphs.district.url, { query: '{ me { org } }' }, bearer);
+      expect(`${me.status} ${me.body.errors?.[0]?.extensions?.code}`).toBe('401 UNAUTHENTICATED');
+    });
+
     it('stops the key at once, directly and for the tokens exchanged for it, and leaves the partner’s other keys working', async () => {
       const kept = await issue(org.id, 'kept');
       const { key, apiKey } = await issue(org.id, 'to revoke');

@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
-import { authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, requestScopeOf, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type RunningHttpServer } from '@cgp/core';
+import { AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, requestScopeOf, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type AuthThrottleOptions, type RunningHttpServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
@@ -25,6 +25,8 @@ export interface GatewayOptions extends PartnerApiSettings {
   limits?: Partial<OperationLimits>;
   /** Subgraph fetch timeout and sockets; default from the environment (GATEWAY_SUBGRAPH_*). */
   subgraphFetch?: Partial<SubgraphFetchOptions>;
+  /** Throttling of failed authentication per client address; default from the environment (AUTH_FAILURE_*, TRUST_PROXY_HOPS, REDIS_URL). */
+  authThrottle?: Partial<AuthThrottleOptions>;
 }
 
 export interface RunningGateway {
@@ -47,12 +49,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const overrides = options.subgraphUrls ?? subgraphUrlsFromEnvironment();
   const auth = options.auth ?? authConfigFromEnvironment();
   const verify = createVerifier(auth);
+  // Failed sign-ins per client address (bad tokens, bogus keys): shared by the replicas through REDIS_URL.
+  const throttle = new AuthThrottle({ ...authThrottleFromEnvironment(), ...options.authThrottle }, 'gateway');
+  await throttle.ready();
   const observability = gatewayObservability(logger);
   const fetchOptions = { ...subgraphFetchFromEnvironment(), observer: observability.fetches, ...options.subgraphFetch };
   const sources: SubgraphSource[] = [];
   const supergraphSdl = options.supergraphSdl ?? readCommittedSupergraph();
   // Partner API keys, the partner safelist and per-caller rate limits (partner-api.ts).
-  const partnerApi = partnerApiHooks(options, { auth, verify, supergraphSdl, pairingUrl: overrides.pairing, timeoutMs: fetchOptions.timeoutMs });
+  const partnerApi = partnerApiHooks(options, { auth, verify, throttle, supergraphSdl, pairingUrl: overrides.pairing, timeoutMs: fetchOptions.timeoutMs });
   const gateway = new ApolloGateway({
     supergraphSdl,
     // Sized: the platform's clients send a few hundred distinct operations, a plan is a few kB
@@ -89,8 +94,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     maxBatch: limits.maxBatch,
     // The gateway refuses unauthenticated callers before planning anything; subgraphs verify again.
     // A partner API key is checked here too, and replaced by a short-lived token for the subgraphs.
+    // An address over its failed sign-ins is refused before its token or key is looked at.
     context: async ({ req }: { req: IncomingMessage }) => ({
-      ...(await partnerApi.authenticate(req)),
+      ...(await throttle.guard(throttle.addressOf(req), () => partnerApi.authenticate(req))),
       requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
       requestScope: requestScopeOf(req),
     }),
@@ -113,6 +119,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await server.stop();
       await Promise.all(sources.map((s) => s.close()));
       await observability.shutdown();
+      await throttle.close();
     },
   };
 }

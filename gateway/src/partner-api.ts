@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { AuthConfig, HttpRoute, Verifier } from '@cgp/core';
+import type { AuthConfig, AuthThrottle, HttpRoute, Verifier } from '@cgp/core';
 import { pairingUrlOf, PartnerApi, partnerApiFromEnvironment, type Authenticated, type PartnerApiOptions } from './partner-auth';
 import { RateLimiter, rateLimitPlugin, rateLimitsFromEnvironment, type RateLimits } from './rate-limit';
 import { refusalPlugin } from './refusal';
@@ -33,7 +33,7 @@ export function partnerSafelistFromEnvironment(env: NodeJS.ProcessEnv = process.
 }
 
 /** Everything the partner API adds to the gateway: credentials, the safelist and the rate limits. */
-export function partnerApiHooks(settings: PartnerApiSettings, deps: { auth: AuthConfig; verify: Verifier; supergraphSdl: string; pairingUrl?: string; timeoutMs?: number }): PartnerApiHooks {
+export function partnerApiHooks(settings: PartnerApiSettings, deps: { auth: AuthConfig; verify: Verifier; throttle?: AuthThrottle; supergraphSdl: string; pairingUrl?: string; timeoutMs?: number }): PartnerApiHooks {
   const rateLimits = settings.rateLimits ?? rateLimitsFromEnvironment();
   const limiter = rateLimits ? new RateLimiter(rateLimits) : undefined;
   const safelist = new Safelist(readManifest());
@@ -44,7 +44,7 @@ export function partnerApiHooks(settings: PartnerApiSettings, deps: { auth: Auth
   return {
     authenticate: (req) => partners.authenticate(req),
     plugins: [refusalPlugin(), ...(limiter ? [rateLimitPlugin(limiter)] : []), safelistPlugin(safelist, { enforce })],
-    routes: { '/auth/token': partners.tokenRoute(limiter), '/safelist': safelistRoute(safelist) },
+    routes: { '/auth/token': partners.tokenRoute(limiter, deps.throttle), '/safelist': safelistRoute(safelist) },
     limiter,
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { CallerKind, createLogger, identityFromClaims, signToken, unauthenticated, type AuthConfig, type Claims, type HttpRoute, type Identity, type Verifier } from '@cgp/core';
+import { CallerKind, createLogger, REVOKED_KEY_MESSAGE, type AuthThrottle, identityFromClaims, signToken, unauthenticated, type AuthConfig, type Claims, type HttpRoute, type Identity, type Verifier } from '@cgp/core';
 import { partnerApiKeyPrefix, type PartnerKeyPrincipal } from '@cgp/subgraph-pairing';
 import { principalOf, rateLimitedError, type RateLimiter } from './rate-limit';
 import { SUBGRAPH_UNAVAILABLE } from './subgraph-source';
@@ -15,8 +15,9 @@ import { SUBGRAPH_UNAVAILABLE } from './subgraph-source';
  *    gateway checks the key and forwards a token of a minute to the subgraphs in its place.
  * Either way the key is checked with the pairing subgraph on every request (a token made from a key
  * carries the key's id, `key`, and is checked too), so a revoked key stops working at once at the
- * gateway. A token exchanged before the revocation stays valid up to its expiry (≤ PARTNER_TOKEN_TTL)
- * only where it reaches a subgraph directly, which in a cluster nothing but the gateway may.
+ * gateway. Each subgraph asks the pairing subgraph about a key token's key too, keeping the answer a few
+ * seconds (AUTH_KEY_CHECK_CACHE_SECONDS, 5): a token exchanged before the revocation stops working at
+ * the subgraphs within that time (core's auth/key-check.ts).
  *
  * The tokens are HS256 with AUTH_JWT_SECRET, as core's signToken makes them; with an OIDC provider
  * (AUTH_JWKS_URL) set AUTH_JWT_SECRET as well: the services then accept provider tokens for staff and
@@ -136,7 +137,7 @@ export class PartnerApi {
     const identity = await this.verify(req.headers.authorization);
     if (identity.kind === CallerKind.PARTNER && identity.apiKey) {
       const res = await this.callPairing('/partner-keys/check', { authorization: req.headers.authorization });
-      if (res.status === 401) throw unauthenticated('This token was made from an API key that has been revoked: ask your district for a new key.');
+      if (res.status === 401) throw unauthenticated(REVOKED_KEY_MESSAGE);
       if (!res.ok) throw unavailable();
     }
     return { identity, authorization: req.headers.authorization };
@@ -145,9 +146,10 @@ export class PartnerApi {
   /**
    * POST /auth/token: exchanges a partner API key (`Authorization: ApiKey <key>`, `x-api-key`, or a JSON
    * body `{ "apiKey": "<key>" }`) for a short-lived Bearer token. Exchanges count against the partner's
-   * rate limit.
+   * rate limit; a bogus key counts against the address's failed sign-ins, and an address over them is
+   * refused before its key is looked up.
    */
-  tokenRoute(limiter?: RateLimiter): HttpRoute {
+  tokenRoute(limiter?: RateLimiter, throttle?: AuthThrottle): HttpRoute {
     return async (req: IncomingMessage, res: ServerResponse) => {
       const fail = (error: GraphQLError) => {
         const http = error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
@@ -163,7 +165,9 @@ export class PartnerApi {
         );
         return;
       }
+      const address = throttle?.addressOf(req) ?? '';
       try {
+        await throttle?.admit(address);
         let key = apiKeyOf(req);
         if (key === undefined) key = await keyFromBody(req);
         if (!key) throw unauthenticated('Send the API key: Authorization: ApiKey <key>, an x-api-key header, or a JSON body { "apiKey": "<key>" }.');
@@ -180,6 +184,7 @@ export class PartnerApi {
           JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: this.options.tokenTtlSeconds }),
         );
       } catch (error) {
+        if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') await throttle?.failed(address);
         if (error instanceof GraphQLError) return fail(error);
         logger.error({ err: error }, 'partner token exchange failed');
         fail(new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } } }));

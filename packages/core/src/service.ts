@@ -8,6 +8,8 @@ import { FiguresCache } from './figures-cache';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
 import { appDatabaseUrl, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
 import { authConfigFromEnvironment, createVerifier, type AuthConfig, type Verifier } from './auth/verify';
+import { AuthThrottle, authThrottleFromEnvironment, type AuthThrottleOptions } from './auth/throttle';
+import { keyCheckCacheSecondsFromEnvironment, PartnerKeyCheck } from './auth/key-check';
 import { protect } from './auth/permissions';
 import type { IRules } from 'graphql-shield/typings/types';
 import { instanceOf, json, serveApollo, type HttpRoute, type RunningHttpServer } from './http';
@@ -103,6 +105,10 @@ export interface StartSubgraphOptions {
   statisticsCacheSeconds?: number;
   /** Operation limits (depth, aliases, cost, size…); default the gateway's, from the environment (GATEWAY_MAX_*). */
   limits?: Partial<OperationLimits>;
+  /** Throttling of failed authentication per client address; default from the environment (AUTH_FAILURE_*, REDIS_URL). */
+  authThrottle?: Partial<AuthThrottleOptions>;
+  /** Seconds a partner key's state (revoked or not) is kept; default AUTH_KEY_CHECK_CACHE_SECONDS (5). */
+  keyCheckCacheSeconds?: number;
 }
 
 /** The subgraph's schema as served: built, then wrapped in its graphql-shield permissions. */
@@ -253,6 +259,10 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   const db = dataSource;
   const verify = createVerifier(options.auth ?? authConfigFromEnvironment());
   const peers = options.peers ?? peerUrlsFromEnvironment();
+  const throttle = new AuthThrottle({ ...authThrottleFromEnvironment(), ...options.authThrottle }, def.name);
+  await throttle.ready();
+  // Partner tokens made from an API key are refused here too once the key is revoked (auth/key-check.ts).
+  const keyCheck = new PartnerKeyCheck(() => peers.pairing, options.keyCheckCacheSeconds ?? keyCheckCacheSecondsFromEnvironment());
   const tracing = options.tracing ?? createTracing(def.name);
   const metrics = new ServiceMetrics(def.name);
   metrics.observePool(() => poolOf(db));
@@ -285,10 +295,17 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     port: options.port ?? servicePort(def.name),
     host: options.host ?? process.env.HOST,
     tracing,
-    // Every subgraph verifies the caller again: it must be safe even when reached directly.
+    // Every subgraph verifies the caller again: it must be safe even when reached directly. An address
+    // that keeps failing is refused before its token is even looked at (auth/throttle.ts); nothing here
+    // touches the database until the caller is known.
     context: async ({ req }: { req: IncomingMessage }) => {
       const scope = requestScopeOf(req);
-      const ctx = new RequestContext(db, await verify(req.headers.authorization), scope?.requestId ?? (req.headers['x-request-id'] as string | undefined), req.headers.authorization, peers);
+      const identity = await throttle.guard(throttle.addressOf(req), async () => {
+        const verified = await verify(req.headers.authorization);
+        await keyCheck.ensureActive(verified, req.headers.authorization);
+        return verified;
+      });
+      const ctx = new RequestContext(db, identity, scope?.requestId ?? (req.headers['x-request-id'] as string | undefined), req.headers.authorization, peers);
       ctx.figuresCache = figuresCache;
       ctx.deadline = deadlineFrom(req.headers[DEADLINE_HEADER]);
       ctx.onStatementTimeout = () => timedOut('statement');
@@ -324,6 +341,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
       clearInterval(expiry);
       await http.close();
       await server.stop();
+      await throttle.close();
       if (ownsDataSource && db.isInitialized) await db.destroy();
       await tracing.shutdown();
     },

@@ -74,7 +74,7 @@ export interface InProcessPlatform {
 }
 
 /** Gateway options a test may set on the platform it starts. */
-export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi'>;
+export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle'>;
 
 /**
  * Starts all seven subgraphs and the gateway in this process, each on its own HTTP port.

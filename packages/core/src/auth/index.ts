@@ -3,3 +3,5 @@ export * from './verify';
 export * from './token';
 export * from './scope';
 export * from './permissions';
+export * from './throttle';
+export * from './key-check';

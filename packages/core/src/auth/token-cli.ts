@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { decodeJwt } from 'jose';
 import { claimsSchema } from './identity';
 import { signToken } from './token';
+import { maxTokenLifetimeFromEnvironment } from './verify';
 
 /** `pnpm token --tier STREET --unit 411602001 --roles STAFF` prints a signed token for AUTH_JWT_SECRET. */
 async function main(): Promise<void> {
@@ -33,7 +35,31 @@ async function main(): Promise<void> {
     process.stderr.write(`Cannot make that token: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'claims'}: ${i.message}`).join('; ')}\n`);
     process.exit(2);
   }
-  process.stdout.write(`${await signToken(claims as never, secret, values.expires)}\n`);
+  let maxLifetime: number;
+  try {
+    maxLifetime = maxTokenLifetimeFromEnvironment();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  let token: string;
+  try {
+    token = await signToken(claims as never, secret, values.expires);
+  } catch {
+    process.stderr.write(`Cannot make that token: --expires ${values.expires} is not a duration (write e.g. 30m, 8h)\n`);
+    process.exit(2);
+  }
+  // The services refuse a token that lives longer than AUTH_MAX_TOKEN_LIFETIME_SECONDS: say so now, not at the first request.
+  const { exp = 0, iat = 0 } = decodeJwt(token);
+  if (exp - iat > maxLifetime) {
+    process.stderr.write(`Cannot make that token: --expires ${values.expires} is longer than the ${maxLifetime / 3600} h the platform accepts (AUTH_MAX_TOKEN_LIFETIME_SECONDS=${maxLifetime}).\n`);
+    process.exit(2);
+  }
+  if (exp <= iat) {
+    process.stderr.write(`Cannot make that token: --expires ${values.expires} must be a duration in the future (e.g. 30m, 8h)\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`${token}\n`);
 }
 
 void main();

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ZodError } from 'zod';
 import { unauthenticated } from '../errors';
 import { CallerKind, identityFromClaims, type Identity } from './identity';
@@ -11,6 +11,30 @@ export interface AuthConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest lifetime a token may have, `exp − iat` (or `exp − now` without iat), in seconds; default 24 h. */
+  maxTokenLifetimeSeconds?: number;
+  /** Clock difference tolerated with the token's issuer for exp, nbf and iat, in seconds; default 60. */
+  clockSkewSeconds?: number;
+}
+
+/** A staff token lives at most a working day (the launcher's demo token is 12 h, `pnpm token` 8 h, partner tokens ≤ 1 h). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+/** Clocks of the identity provider and the services may differ by this much. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
+/** A whole number of seconds from the environment within [min, max], or the default when unset; a clear error otherwise. */
+function secondsFromEnvironment(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new Error(`Invalid ${name}="${env[name]}": a whole number of seconds from ${min} to ${max}`);
+  return value;
+}
+
+/** AUTH_MAX_TOKEN_LIFETIME_SECONDS: the longest token lifetime the services accept (default 24 h). */
+export function maxTokenLifetimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): number {
+  // From 5 minutes (the shortest sensible staff session) to a week.
+  return secondsFromEnvironment(env, 'AUTH_MAX_TOKEN_LIFETIME_SECONDS', DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, 300, 7 * 24 * 3600);
 }
 
 export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env): AuthConfig {
@@ -19,6 +43,9 @@ export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     jwksUrl: env.AUTH_JWKS_URL || undefined,
     issuer: env.AUTH_ISSUER || undefined,
     audience: env.AUTH_AUDIENCE || undefined,
+    maxTokenLifetimeSeconds: maxTokenLifetimeFromEnvironment(env),
+    // Up to 5 minutes: beyond that the clocks need fixing, not tolerating.
+    clockSkewSeconds: secondsFromEnvironment(env, 'AUTH_CLOCK_SKEW_SECONDS', DEFAULT_CLOCK_SKEW_SECONDS, 0, 300),
   };
   if (!config.secret && !config.jwksUrl) {
     throw new Error('No way to verify tokens: set AUTH_JWT_SECRET (HS256, local) or AUTH_JWKS_URL (an OIDC provider)');
@@ -32,8 +59,35 @@ export type Verifier = (authorization: string | undefined) => Promise<Identity>;
 
 const PROVIDER_ALGORITHMS = ['RS256', 'ES256', 'PS256'];
 
+/** A duration for messages: `90 s`, `30 min`, `36 h`. */
+function duration(seconds: number): string {
+  if (seconds % 3600 === 0 && seconds >= 3600) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0 && seconds >= 60) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/**
+ * The token's lifetime (`exp − iat`, or `exp − now` when it has no iat) against the maximum, and an iat
+ * that is not in the future (beyond the skew). jose has checked exp and nbf, and that iat is a number.
+ */
+function checkLifetime(payload: JWTPayload, maxLifetime: number, skew: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const exp = payload.exp as number;
+  if (payload.iat !== undefined && payload.iat > now + skew) {
+    throw unauthenticated(`The token is not valid yet: it was issued ${duration(payload.iat - now)} in the future (more than the ${duration(skew)} of clock difference allowed); check the issuer's clock`);
+  }
+  const lifetime = payload.iat !== undefined ? exp - payload.iat : exp - now;
+  // Without iat the issuer's clock is unknown: its skew is allowed on top.
+  const allowed = payload.iat !== undefined ? maxLifetime : maxLifetime + skew;
+  if (lifetime > allowed) {
+    throw unauthenticated(`The token lives too long: it is valid for ${duration(lifetime)}${payload.iat === undefined ? ' from now' : ' (exp − iat)'}, and this platform accepts tokens of at most ${duration(maxLifetime)}; get one that expires sooner`);
+  }
+}
+
 /**
  * Verifies `Authorization: Bearer <JWT>` and returns the caller; anything else is UNAUTHENTICATED.
+ * Every token must expire (`exp`), within the maximum lifetime; exp, nbf and iat are checked with the
+ * allowed clock skew.
  *
  * Locally every token is HS256 with the shared secret. With an OIDC provider (`jwksUrl`), staff tokens
  * are the provider's (RS256/ES256/PS256, issuer and audience checked); when a secret is set as well,
@@ -43,6 +97,9 @@ const PROVIDER_ALGORITHMS = ['RS256', 'ES256', 'PS256'];
 export function createVerifier(config: AuthConfig): Verifier {
   const secret = config.secret ? new TextEncoder().encode(config.secret) : undefined;
   const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
+  const maxLifetime = config.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  const skew = config.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  const checks = { requiredClaims: ['exp'], clockTolerance: skew };
   return async (authorization) => {
     if (!authorization) throw unauthenticated('Sign in: send Authorization: Bearer <token>');
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
@@ -51,16 +108,23 @@ export function createVerifier(config: AuthConfig): Verifier {
     try {
       const alg = decodeProtectedHeader(token).alg;
       if (jwks && (alg !== 'HS256' || !secret)) {
-        const { payload } = await jwtVerify(token, jwks, { algorithms: PROVIDER_ALGORITHMS, issuer: config.issuer, audience: config.audience });
+        const { payload } = await jwtVerify(token, jwks, { ...checks, algorithms: PROVIDER_ALGORITHMS, issuer: config.issuer, audience: config.audience });
+        checkLifetime(payload, maxLifetime, skew);
         return identityFromClaims(payload);
       }
-      const { payload } = await jwtVerify(token, secret as Uint8Array, { algorithms: ['HS256'], issuer: jwks ? undefined : config.issuer, audience: jwks ? undefined : config.audience });
+      const { payload } = await jwtVerify(token, secret as Uint8Array, { ...checks, algorithms: ['HS256'], issuer: jwks ? undefined : config.issuer, audience: jwks ? undefined : config.audience });
+      checkLifetime(payload, maxLifetime, skew);
       const identity = identityFromClaims(payload);
       if (jwks && identity.kind !== CallerKind.PARTNER) throw unauthenticated('Staff tokens come from the identity provider: this HS256 token is not accepted');
       return identity;
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired: get a new one');
+      if (error instanceof joseErrors.JWTClaimValidationFailed) {
+        if (error.claim === 'exp' && error.reason === 'missing') throw unauthenticated(`The token has no expiry (exp claim): tokens must expire, at most ${duration(maxLifetime)} after they are issued`);
+        if (error.claim === 'nbf' && error.reason === 'check_failed') throw unauthenticated(`The token is not valid yet (its nbf is more than ${duration(skew)} ahead of this server's clock): wait, or check the issuer's clock`);
+        if (['exp', 'nbf', 'iat'].includes(error.claim)) throw unauthenticated(`The token's ${error.claim} claim is not valid: it must be a number of seconds since 1970`);
+      }
       if (error instanceof ZodError) throw unauthenticated(`The token's claims are not valid: ${error.issues.map((i) => i.message).join('; ')}`);
       throw unauthenticated('The token is not valid (bad signature, issuer, audience or format)');
     }
