@@ -8,8 +8,12 @@ import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse,
  * own subtree → everything; ancestors → breadcrumb (id, code, name, tier) only; siblings → FORBIDDEN.
  * Records looked up by id answer null outside the subtree; changes outside it are FORBIDDEN and
  * change nothing. Partners get their own pairings and the wishes opened to them, nothing of the units.
+ *
+ * authorization-schema-matrix.test.ts generates the matrix from the schema (every root field and entity
+ * type, refused changes); this file walks records across units and tries the allowed changes.
  */
-const demo = generateDemo({ scale: 0.3 });
+// Two real districts: Chuanhui and one more of its size, so a district's sibling is a district with data.
+const demo = generateDemo({ scale: 0.3, districts: 2 });
 type Tier = 'DISTRICT' | 'STREET' | 'COMMUNITY' | 'GRID' | 'BUILDING';
 const TIERS: Tier[] = ['DISTRICT', 'STREET', 'COMMUNITY', 'GRID', 'BUILDING'];
 const UNITS: Record<Tier, UnitSeed[]> = { DISTRICT: demo.districts, STREET: demo.streets, COMMUNITY: demo.communities, GRID: demo.grids, BUILDING: demo.buildings };
@@ -45,10 +49,10 @@ function targets(tier: Tier, unit: UnitSeed): { relation: Relation; tier: Tier; 
     const child = UNITS[childTier(tier)].find((c) => c.parentId === unit.id)!;
     list.push({ relation: 'child', tier: childTier(tier), code: child.code });
   }
-  // A sibling: another unit of the same tier; for the only district, a district code that does not exist (same answer either way).
-  const sibling = tier === 'DISTRICT' ? '411699' : UNITS[tier].find((o) => o.code !== unit.code && o.parentId === unit.parentId)!.code;
+  // A sibling: another unit of the same tier (for a district, the other district).
+  const sibling = UNITS[tier].find((o) => o.code !== unit.code && o.parentId === unit.parentId)!.code;
   list.push({ relation: 'sibling', tier, code: sibling });
-  if (tier !== 'BUILDING' && tier !== 'DISTRICT') {
+  if (tier !== 'BUILDING') {
     const cousin = UNITS[childTier(tier)].find((c) => within(c.code, sibling));
     if (cousin) list.push({ relation: 'sibling', tier: childTier(tier), code: cousin.code });
   }
@@ -85,13 +89,9 @@ describe('authorization matrix', () => {
   });
 
   const subgraphUrl = (name: string) => platform.subgraphs[name].url;
-  let districtHeaders: Record<string, string>;
-  beforeAll(async () => {
-    districtHeaders = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
-  });
-  /** Reads with the district's token (to find records and to see that a refused change changed nothing). */
-  const asDistrict = async (query: string, variables: Record<string, unknown>) => {
-    const res = await gql(platform.gatewayUrl, query, variables, districtHeaders);
+  /** Reads with the token of the district of `code` (to find records and to see that a refused change changed nothing). */
+  const asDistrict = async (query: string, variables: Record<string, unknown>, code = '411602') => {
+    const res = await gql(platform.gatewayUrl, query, variables, await authHeader({ tier: 'DISTRICT', unit: code.slice(0, 6), roles: ['STAFF'] } as never));
     expect(res.errors).toBeUndefined();
     return res.data as any;
   };
@@ -118,10 +118,11 @@ describe('authorization matrix', () => {
             wishes(communityCode: $c, first: 1) { edges { node { id } } }
           }`,
           { b: b.code, g, c },
+          b.code,
         );
         // A branch of the community (attached to the community or one of its grids) with members; its meetings are seeded.
         const organisation = demo.partyOrganisations.find((o) => o.kind === 'BRANCH' && o.unitCode.startsWith(c) && membersUnder(o.id).length > 0);
-        const meetings = organisation ? await asDistrict(`query ($id: ID!) { partyOrganisation(id: $id) { meetings(first: 1) { edges { node { id } } } } }`, { id: organisation.id }) : null;
+        const meetings = organisation ? await asDistrict(`query ($id: ID!) { partyOrganisation(id: $id) { meetings(first: 1) { edges { node { id } } } } }`, { id: organisation.id }, b.code) : null;
         return {
           community: c,
           grid: g,
@@ -244,8 +245,8 @@ describe('authorization matrix', () => {
         const sibling = UNITS.COMMUNITY.find((c) => !within(c.code, unit.code) && !within(unit.code, c.code));
         if (sibling) candidates.push([sibling.code, 'forbidden']);
         if (callerTier === 'GRID' || callerTier === 'BUILDING') candidates.push([unit.code.slice(0, 12), 'forbidden']);
-        const district = await authHeader({ tier: 'DISTRICT', unit: '411602' } as never);
         for (const [code, expected] of candidates) {
+          const district = await authHeader({ tier: 'DISTRICT', unit: code.slice(0, 6) } as never);
           const staff = 1000 - cases;
           const res = await gql(platform.gatewayUrl, `mutation ($code: String!, $staff: Int!) { r: updateCommunityProfile(code: $code, input: { staff: $staff }) { code staff } }`, { code, staff }, headers);
           expect(`${code}: ${outcome(res, 'r')}`).toBe(`${code}: ${expected}`);
@@ -297,13 +298,13 @@ describe('authorization matrix', () => {
           }
 
           // Changes. A wish posted and claimed; a refused one leaves the wall as it was.
-          const wishCount = async () => (await asDistrict(`query ($c: String!) { wishes(communityCode: $c, first: 1) { totalCount } }`, { c })).wishes.totalCount;
+          const wishCount = async () => (await asDistrict(`query ($c: String!) { wishes(communityCode: $c, first: 1) { totalCount } }`, { c }, c)).wishes.totalCount;
           const wishesBefore = await wishCount();
           const posted = await run(`post wish ${where}`, gw, `mutation ($i: PostWishInput!) { r: postWish(input: $i) { id state } }`, { i: { communityCode: c, text: `矩阵心愿 ${callerTier}`, category: 'OTHER', beneficiaryName: '矩阵', openToPartners: false } }, change(c));
           expect(await wishCount()).toBe(wishesBefore + (change(c) === 'data' ? 1 : 0));
           const wishId = posted.data?.r?.id ?? rec.wishId;
           if (wishId && rec.memberId) {
-            const stateOf = async () => (await asDistrict(`query ($id: ID!) { wish(id: $id) { state version } }`, { id: wishId })).wish;
+            const stateOf = async () => (await asDistrict(`query ($id: ID!) { wish(id: $id) { state version } }`, { id: wishId }, c)).wish;
             const stateBefore = await stateOf();
             await run(`claim wish ${where}`, gw, `mutation ($i: ClaimWishInput!) { r: claimWish(input: $i) { id state } }`, { i: { wishId, partyMemberId: rec.memberId } }, change(c));
             expect(await stateOf()).toEqual(change(c) === 'data' ? { state: 'CLAIMED', version: 2 } : stateBefore);
@@ -321,7 +322,7 @@ describe('authorization matrix', () => {
           if (rec.residentId) {
             // Visits are recorded by the staff closest to the resident: community and grid staff (building leaders need their role), not street or district supervisors.
             const recorder = callerTier === 'COMMUNITY' || callerTier === 'GRID';
-            const visits = async () => (await asDistrict(`query ($id: ID!) { resident(id: $id) { visits(since: "2026-01-01") { id } } }`, { id: rec.residentId })).resident.visits.length;
+            const visits = async () => (await asDistrict(`query ($id: ID!) { resident(id: $id) { visits(since: "2026-01-01") { id } } }`, { id: rec.residentId }, building.code)).resident.visits.length;
             const visitsBefore = await visits();
             const expected: Expect = mine(building.code) && recorder ? 'data' : 'forbidden';
             await run(`record visit ${where}`, gw, `mutation ($i: RecordVisitInput!) { r: recordVisit(input: $i) { id } }`, { i: { residentId: rec.residentId, visitedOn: DATE, kind: 'ROUTINE' } }, expected);

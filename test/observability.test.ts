@@ -58,7 +58,7 @@ describe('observability', () => {
     const owner = new Client({ connectionString: databaseUrl });
     await owner.connect();
     try {
-      const { rows } = await owner.query(`DELETE FROM grid.migrations WHERE name LIKE 'GridIdempotency%' RETURNING timestamp, name`);
+      const { rows } = await owner.query(`DELETE FROM grid.migrations WHERE name LIKE 'GridIdempotencyForced%' RETURNING timestamp, name`);
       expect(rows).toHaveLength(1);
       const notReady = await probe(platform.subgraphs.grid.url, '/ready');
       expect(notReady).toEqual({ status: 503, body: { ready: false, status: 'migrations pending', pending: [rows[0].name], service: 'grid', pool: expect.objectContaining({ max: 10 }) } });

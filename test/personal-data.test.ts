@@ -72,4 +72,48 @@ describe('personal data: masking and audit', () => {
     expect(notAuditor.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(notAuditor.errors?.[0].message).toMatch(/AUDITOR/);
   });
+
+  it('livelihood agents’ names and volunteer-team leaders are masked (王*) unless the caller’s work needs them, and every unmasked read is audited', async () => {
+    const communityStaff = { tier: 'COMMUNITY', unit: community, roles: ['STAFF'], sub: 'services-community-staff' };
+    const staff = await authHeader(communityStaff as never);
+    const agent = await gql(platform.gatewayUrl, `mutation ($i: AgentInput!) { registerLivelihoodAgent(input: $i) { id } }`, { i: { gridCode: grid, name: '欧阳代办', phone: '13700002222' } }, staff);
+    expect(agent.errors).toBeUndefined();
+    const team = await gql(platform.gatewayUrl, `mutation ($i: VolunteerTeamInput!) { createVolunteerTeam(input: $i) { id } }`, { i: { communityCode: community, name: '掩码志愿队', kind: 'YOUTH', members: 5, leaderName: '司马队长' } }, staff);
+    expect(team.errors).toBeUndefined();
+    const agentId = agent.data.registerLivelihoodAgent.id;
+    const teamId = team.data.createVolunteerTeam.id;
+    const AGENTS = `query ReadAgents($g: String!) { grid(code: $g) { livelihoodAgents { id name phone } } }`;
+    const TEAMS = `query ReadTeams($c: String!) { community(code: $c) { volunteerTeams { id leaderName } } }`;
+    const agentAs = async (claims: Record<string, unknown>) => {
+      const res = await gql(platform.gatewayUrl, AGENTS, { g: grid }, await authHeader(claims as never));
+      expect(res.errors).toBeUndefined();
+      return res.data.grid.livelihoodAgents.find((a: any) => a.id === agentId);
+    };
+    const leaderAs = async (claims: Record<string, unknown>) => {
+      const res = await gql(platform.gatewayUrl, TEAMS, { c: community }, await authHeader(claims as never));
+      expect(res.errors).toBeUndefined();
+      return res.data.community.volunteerTeams.find((t: any) => t.id === teamId).leaderName;
+    };
+
+    expect(await agentAs(communityStaff)).toMatchObject({ name: '欧阳代办', phone: '13700002222' });
+    expect(await agentAs({ tier: 'GRID', unit: grid, roles: ['GRID_MANAGER'], sub: 'services-grid-manager' })).toMatchObject({ name: '欧阳代办' });
+    expect(await agentAs({ tier: 'STREET', unit: street, roles: ['STAFF'], sub: 'services-street-staff' })).toMatchObject({ name: '欧*', phone: '137****2222' });
+    expect(await agentAs({ tier: 'DISTRICT', unit: district, roles: ['STAFF'], sub: 'services-district-staff' })).toMatchObject({ name: '欧*' });
+    expect(await leaderAs(communityStaff)).toBe('司马队长');
+    expect(await leaderAs({ tier: 'STREET', unit: street, roles: ['STAFF'], sub: 'services-street-staff' })).toBe('司*');
+    expect(await leaderAs({ tier: 'COMMUNITY', unit: community, roles: ['AUDITOR'], sub: 'services-auditor' })).toBe('司*');
+
+    const log = await gql(platform.gatewayUrl, `{ communityPersonalDataReads(first: 100) { edges { node { actor recordType recordId field operation } } } }`, undefined,
+      await authHeader({ tier: 'COMMUNITY', unit: community, roles: ['AUDITOR'] } as never));
+    expect(log.errors).toBeUndefined();
+    const entries = log.data.communityPersonalDataReads.edges.map((e: any) => e.node);
+    const of = (id: string) => entries.filter((e: any) => e.recordId === id).map((e: any) => `${e.actor} ${e.recordType}.${e.field} ${e.operation}`).sort();
+    expect(of(agentId)).toEqual([
+      'services-community-staff LivelihoodAgent.name ReadAgents',
+      'services-community-staff LivelihoodAgent.phone ReadAgents',
+      'services-grid-manager LivelihoodAgent.name ReadAgents',
+      'services-grid-manager LivelihoodAgent.phone ReadAgents',
+    ]);
+    expect(of(teamId)).toEqual(['services-community-staff VolunteerTeam.leaderName ReadTeams']);
+  });
 });

@@ -66,7 +66,7 @@ export function idempotencyTable(schema: string): string[] {
      )`,
     `CREATE INDEX idempotency_created_at ON ${table} (created_at)`,
     `GRANT SELECT, INSERT, UPDATE ON ${table} TO ${APP_ROLE}`,
-    // Not FORCEd: the owner's expiry function below deletes every caller's expired keys.
+    // FORCEd by idempotencyForcedMigration, with a policy that lets the owner's expiry function below delete every caller's expired keys.
     `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`,
     `CREATE POLICY own_keys ON ${table} TO ${APP_ROLE} USING (${own}) WITH CHECK (${own})`,
     `CREATE FUNCTION "${schema}".expire_idempotency_keys(max_age interval) RETURNS integer
@@ -91,6 +91,56 @@ export function idempotencyMigration(schema: string): new () => MigrationInterfa
     async down(q: QueryRunner): Promise<void> {
       await q.query(`DROP FUNCTION IF EXISTS "${schema}".expire_idempotency_keys(interval)`);
       await q.query(`DROP TABLE IF EXISTS "${schema}".idempotency`);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
+}
+
+/** When the table was put under forced row-level security; it runs after the idempotency migration. */
+export const IDEMPOTENCY_FORCED_MIGRATION_TIMESTAMP = 1740000001000;
+
+/**
+ * Forces row-level security on `<schema>.idempotency`, so even its owner reads only through a policy:
+ * the stored responses may hold personal data. The owner's one policy is the expiry function's: the
+ * function sets `cgp.expiring_idempotency` for its own duration, and only then may the owner read and
+ * delete rows (every caller's expired keys). The application role cannot use it: the policies name the owner.
+ */
+export function idempotencyForcedStatements(schema: string): string[] {
+  const table = `"${schema}".idempotency`;
+  const expiring = `current_setting('cgp.expiring_idempotency', true) = 'on'`;
+  return [
+    // set_config, not the function's SET clause: only a superuser may attach a custom setting to a function.
+    `CREATE OR REPLACE FUNCTION "${schema}".expire_idempotency_keys(max_age interval) RETURNS integer
+       LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+       AS $fn$
+       DECLARE gone integer;
+       BEGIN
+         PERFORM set_config('cgp.expiring_idempotency', 'on', true);
+         DELETE FROM ${table} WHERE created_at < now() - max_age;
+         GET DIAGNOSTICS gone = ROW_COUNT;
+         PERFORM set_config('cgp.expiring_idempotency', '', true);
+         RETURN gone;
+       END $fn$`,
+    `CREATE POLICY expiry_read ON ${table} FOR SELECT TO CURRENT_USER USING (${expiring})`,
+    `CREATE POLICY expiry_delete ON ${table} FOR DELETE TO CURRENT_USER USING (${expiring})`,
+    `ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`,
+  ];
+}
+
+/** The migration forcing row-level security on `<schema>.idempotency` (see idempotencyForcedStatements). */
+export function idempotencyForcedMigration(schema: string): new () => MigrationInterface {
+  const name = `${schema[0].toUpperCase()}${schema.slice(1)}IdempotencyForced${IDEMPOTENCY_FORCED_MIGRATION_TIMESTAMP}`;
+  const migration = class implements MigrationInterface {
+    name = name;
+    async up(q: QueryRunner): Promise<void> {
+      await runAll(q, idempotencyForcedStatements(schema));
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`ALTER TABLE "${schema}".idempotency NO FORCE ROW LEVEL SECURITY`);
+      await q.query(`DROP POLICY IF EXISTS expiry_delete ON "${schema}".idempotency`);
+      await q.query(`DROP POLICY IF EXISTS expiry_read ON "${schema}".idempotency`);
+      // The plpgsql expiry function stays: without the forced policies it deletes the same rows.
     }
   };
   Object.defineProperty(migration, 'name', { value: name });

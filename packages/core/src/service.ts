@@ -17,7 +17,7 @@ import { createLogger, type Logger } from './logger';
 import { DATABASE_UNAVAILABLE, databaseUnavailable, isDatabaseUnavailable } from './database-availability';
 import { badInput } from './errors';
 import { errorKind, wasErrorLogged } from './error-kind';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_RULE, idempotencyMigration, IdempotencyStore, isValidIdempotencyKey, operationHash } from './idempotency';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_RULE, idempotencyForcedMigration, idempotencyMigration, IdempotencyStore, isValidIdempotencyKey, operationHash } from './idempotency';
 import { requestScopeOf } from './observability/request-scope';
 import { createTracing, type Tracing } from './observability/tracing';
 import { ServiceMetrics, type PoolCounts } from './observability/metrics';
@@ -123,7 +123,7 @@ export async function protectedSchema(def: SubgraphDefinition): Promise<GraphQLS
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function subgraphMigrations(def: SubgraphDefinition): MixedList<Function | string> {
   const own = Array.isArray(def.migrations) ? def.migrations : Object.values(def.migrations);
-  return [...own, idempotencyMigration(def.name)];
+  return [...own, idempotencyMigration(def.name), idempotencyForcedMigration(def.name)];
 }
 
 export function subgraphDataSource(def: SubgraphDefinition, url: string): DataSource {

@@ -177,6 +177,12 @@ export interface GenerateOptions {
   seed?: number;
   /** Grid-case volume; default one year of 40 cases per grid. The city target (2,000,000 over five years at scale 10) is { perGridPerYear: 247, years: 5 }. */
   caseVolume?: Partial<CaseVolume>;
+  /**
+   * Districts below scale 1 (default 1): Chuanhui, then districts of the city each the size of the
+   * scaled-down Chuanhui. Tests that need a second real district use 2; Chuanhui's rows are the same
+   * either way (the other districts are generated after it).
+   */
+  districts?: number;
 }
 
 /** The city target's case density: 247 cases per grid per year over five years (2,000,000 cases at scale 10). */
@@ -204,8 +210,11 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
   const scale = options.scale ?? 1;
   if (!(scale > 0)) throw new Error(`scale must be positive; got ${scale}`);
   const random = new Random(options.seed ?? 411602);
-  const districtCount = Math.max(1, Math.round(scale));
   const density = Math.min(1, scale);
+  if (options.districts !== undefined && !(Number.isInteger(options.districts) && options.districts >= 1 && options.districts <= DISTRICTS.length && density < 1)) {
+    throw new Error(`districts must be an integer from 1 to ${DISTRICTS.length}, with a scale below 1; got ${options.districts} at scale ${scale}`);
+  }
+  const districtCount = options.districts ?? Math.max(1, Math.round(scale));
   const data: DemoDataset = {
     districts: [], streets: [], communities: [], grids: [], buildings: [],
     partyOrganisations: [], partyMembers: [], socialOrganisations: [], enterprises: [], pairings: [],
@@ -219,7 +228,8 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
     const districtCommittee = partyOrg(data, `中共${name}委员会`, 'DISTRICT_COMMITTEE', 'TERRITORIAL', null, district, 'DISTRICT');
 
     // District 0 is Chuanhui (scaled down below 1); the others are the rest of the city's units.
-    const size = (chuanhui: number, city: number) => (d === 0 ? Math.round(chuanhui * density) : cityDistrictSize(city, chuanhui, d));
+    // Below scale 1 (tests) every district is the scaled-down Chuanhui's size.
+    const size = (chuanhui: number, city: number) => (d === 0 || density < 1 ? Math.round(chuanhui * density) : cityDistrictSize(city, chuanhui, d));
     const streetCount = Math.max(1, size(CHUANHUI.streets, CITY.streets));
     const communityCount = Math.max(streetCount, size(CHUANHUI.communities, CITY.communities));
     const gridCount = Math.max(communityCount, size(CHUANHUI.grids, CITY.grids));

@@ -58,4 +58,20 @@ describe('demo data generator', () => {
     expect(members).toBeGreaterThan(95_000);
     expect(members).toBeLessThan(105_000);
   });
+
+  it('adds a second real district for tests (districts: 2), leaving the scaled-down Chuanhui as it was', () => {
+    const one = generateDemo({ scale: 0.3 });
+    const two = generateDemo({ scale: 0.3, districts: 2 });
+    expect(two.districts.map((d) => d.code)).toEqual(['411602', '411603']);
+    const inChuanhui = <T extends { path: string }>(rows: T[]) => rows.filter((r) => r.path.startsWith('411602'));
+    for (const key of ['streets', 'communities', 'grids', 'buildings', 'partyOrganisations', 'partyMembers', 'socialOrganisations', 'enterprises', 'pairings'] as const) {
+      expect(inChuanhui(two[key] as { path: string }[])).toEqual(one[key]);
+    }
+    // The second district is as small as the scaled-down Chuanhui, with its own partners and pairings.
+    const inSecond = <T extends { path: string }>(rows: T[]) => rows.filter((r) => r.path.startsWith('411603'));
+    expect(inSecond(two.communities)).toHaveLength(one.communities.length);
+    expect(inSecond(two.buildings)).toHaveLength(one.buildings.length);
+    expect(inSecond(two.pairings).length).toBeGreaterThan(0);
+    expect(() => generateDemo({ scale: 2, districts: 2 })).toThrow(/scale below 1/);
+  });
 });

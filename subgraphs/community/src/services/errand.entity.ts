@@ -39,7 +39,8 @@ export class Grid {
 @ObjectType({ description: 'A livelihood agent (民生代办员) attached to a grid, who does errands for residents who cannot.' })
 export class LivelihoodAgent {
   @Field(() => ID, { description: 'Stable identifier.' }) id: string;
-  @Field(() => String, { description: 'Name.' }) name: string;
+  /** Personal data: resolved by LivelihoodAgentResolver.name, masked unless the caller's work needs it. */
+  name: string;
   @Field(() => String, { description: 'Code of the grid the agent serves.' }) gridCode: string;
   @Field(() => Boolean, { description: 'Whether the agent still serves.' }) active: boolean;
   phone: string | null;

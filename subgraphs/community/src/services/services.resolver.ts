@@ -13,6 +13,8 @@ import { VolunteerService } from './volunteer.service';
 export const VolunteerActivityConnection = connectionType(VolunteerActivity, 'VolunteerActivity', 'A page of volunteer activities.');
 export const JointMeetingConnection = connectionType(JointMeeting, 'JointMeeting', 'A page of joint meetings.');
 const AUDIT = 'community.personal_data_read';
+/** 王* */
+const maskName = (v: string | null) => v && `${v.slice(0, 1)}*`;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 @Resolver(() => Community)
@@ -54,6 +56,11 @@ export class GridAgentsResolver {
 
 @Resolver(() => LivelihoodAgent)
 export class LivelihoodAgentResolver {
+  @FieldResolver(() => String, { description: 'Name (personal data: masked as 王* unless your work needs it).' })
+  name(@Root() a: LivelihoodAgent, @Ctx() ctx: RequestContext): string {
+    return personalField(ctx, AUDIT, { recordType: 'LivelihoodAgent', recordId: a.id, field: 'name', path: a.path }, a.name, maskName) as string;
+  }
+
   @FieldResolver(() => String, { nullable: true, description: 'Phone (masked unless your work needs it).' })
   phone(@Root() a: LivelihoodAgent, @Ctx() ctx: RequestContext): string | null {
     return personalField(ctx, AUDIT, { recordType: 'LivelihoodAgent', recordId: a.id, field: 'phone', path: a.path }, a.phone, maskPhone);
@@ -107,12 +114,17 @@ export class LivelihoodAgentResolver {
 export class ErrandResolver {
   @FieldResolver(() => String, { description: 'The resident it was done for (personal data: masked unless your work needs it).' })
   residentName(@Root() e: Errand, @Ctx() ctx: RequestContext): string {
-    return personalField(ctx, AUDIT, { recordType: 'Errand', recordId: e.id, field: 'residentName', path: e.path }, e.residentName, (v) => v && `${v.slice(0, 1)}*`) as string;
+    return personalField(ctx, AUDIT, { recordType: 'Errand', recordId: e.id, field: 'residentName', path: e.path }, e.residentName, maskName) as string;
   }
 }
 
 @Resolver(() => VolunteerTeam)
 export class VolunteerTeamResolver {
+  @FieldResolver(() => String, { description: 'Team leader (personal data: masked as 王* unless your work needs it).' })
+  leaderName(@Root() team: VolunteerTeam, @Ctx() ctx: RequestContext): string {
+    return personalField(ctx, AUDIT, { recordType: 'VolunteerTeam', recordId: team.id, field: 'leaderName', path: team.path }, team.leaderName, maskName) as string;
+  }
+
   @FieldResolver(() => VolunteerActivityConnection, { description: 'The team’s service activities.' })
   activities(@Root() team: VolunteerTeam, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<VolunteerActivity>> {
     return VolunteerService.activities(ctx, team.id, args);

@@ -26,7 +26,8 @@ export class VolunteerTeam {
   @Field(() => String, { description: 'Name.' }) name: string;
   @Field(() => VolunteerTeamKind, { description: 'Kind.' }) kind: VolunteerTeamKind;
   @Field(() => Int, { description: 'Members.' }) members: number;
-  @Field(() => String, { description: 'Team leader.' }) leaderName: string;
+  /** Personal data: resolved by VolunteerTeamResolver.leaderName, masked unless the caller's work needs it. */
+  leaderName: string;
   @Field(() => String, { description: 'Code of the community.' }) communityCode: string;
   path: string;
 }
