@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { idCardCheckDigit, startSubgraph } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { authHeader, gql, preparedDatabase, startPlatform, TEST_AUTH, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
@@ -163,5 +167,35 @@ describe('residents import jobs', () => {
     expect(done).toMatchObject({ state: 'SUCCEEDED', rowsWritten: 30_000, report: { rows: 30_000, residentsCreated: 30_000 } });
     expect(new Date(done.startedAt).getTime()).toBeGreaterThan(new Date(first.startedAt).getTime());
     expect(await residents()).toBe(before + 30_000);
+  });
+
+  it('the CLI imports a file as a job with a progress bar, or lists every bad line and writes nothing (exit 1)', async () => {
+    const cli = join(__dirname, '..', 'dist', 'import-residents.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cgp-import-'));
+    const run = (file: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [cli, '--community', community.code, '--file', file, '--operator', 'tester'], { env: { ...process.env, DATABASE_URL: databaseUrl } }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
+        );
+      });
+    const before = await residents();
+    const bad = join(dir, 'bad.csv');
+    const lines = register(2_000, buildings, '110106').trim().split('\n');
+    lines[42] = lines[42].replace(/,(19[0-9]{2})-/, ',2999-'); // line 43: born in the future
+    writeFileSync(bad, `${lines.join('\n')}\n`);
+    const refused = await run(bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Nothing was imported: 1 problem\(s\)\.\nline 43 \(birth_date\): /);
+    expect(await residents()).toBe(before);
+
+    const good = join(dir, 'good.csv');
+    writeFileSync(good, register(2_000, buildings, '110106'));
+    const imported = await run(good);
+    expect(imported.stderr).toMatch(/\] 100%  checked 2,000\/2,000  written 2,000/);
+    expect(imported.stdout).toMatch(new RegExp(`^Imported 2000 residents from 2000 rows into community ${community.code}`));
+    expect(imported.code).toBe(0);
+    expect(await residents()).toBe(before + 2_000);
+    const list = await call('staff', `query ($c: String!) { residentImportJobs(communityCode: $c, first: 1) { state submittedBy } }`, { c: community.code });
+    expect((list.data as any).residentImportJobs).toEqual([{ state: 'SUCCEEDED', submittedBy: 'import-cli:tester' }]);
   });
 });
