@@ -149,7 +149,8 @@ export class ResidentImportWorker implements BackgroundWorker {
 
   /** Starts listening for submitted jobs and runs any waiting or interrupted ones. */
   start(): this {
-    this.timer = setInterval(() => this.tick(), this.options.pollMs ?? 2000);
+    // Submitted jobs are announced (LISTEN); the look every 10 s finds the jobs of workers that died elsewhere, and any announcement missed.
+    this.timer = setInterval(() => this.tick(), this.options.pollMs ?? 10_000);
     this.timer.unref();
     this.tick();
     return this;
