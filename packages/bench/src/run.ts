@@ -78,7 +78,8 @@ class StatementCounter {
     if (this.enabled) await this.q('SELECT pg_stat_statements_reset()');
   }
   private static readonly APP = `FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
-     WHERE r.rolname = 'cgp_app' AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SET |SHOW |DISCARD|RESET)'`;
+     WHERE r.rolname = 'cgp_app' AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SET |SHOW |DISCARD|RESET|LISTEN)'
+       AND s.query !~ 'resident_import_job'`; // the residents-import worker's look at its queue is not a request's statement
   async count(): Promise<number> {
     if (!this.enabled) return NaN;
     const [row] = await this.q<{ n: string }>(`SELECT coalesce(sum(s.calls), 0)::text AS n ${StatementCounter.APP}`);

@@ -194,6 +194,23 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   }
 }
 
+/**
+ * A connection of its own, outside the data source's pool but with its URL and session settings
+ * (time zone, and the application role's time limits): for a background worker's LISTEN and its
+ * session-level advisory locks, which must outlive any one transaction (and end with the connection).
+ */
+export async function dedicatedClient(dataSource: DataSource, purpose: string): Promise<Client> {
+  const options = dataSource.options as { url?: string; extra?: { options?: string; application_name?: string; connectionTimeoutMillis?: number } };
+  const client = new Client({
+    connectionString: options.url,
+    options: options.extra?.options,
+    application_name: `${options.extra?.application_name ?? 'cgp'}-${purpose}`,
+    connectionTimeoutMillis: options.extra?.connectionTimeoutMillis ?? 5000,
+  });
+  await client.connect();
+  return client;
+}
+
 /** Checks a database URL answers, with a short timeout. */
 export async function ping(url: string, timeoutMs = 3000): Promise<void> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });

@@ -87,9 +87,15 @@ export function routeMatcher(routes: Record<string, HttpRoute>): (pathname: stri
   };
 }
 
+/**
+ * The largest request body accepted by default: 6 MB, so a community's whole residents register
+ * (a CSV of up to 5 MB, JSON-escaped, see the community subgraph's residents import) fits in one request.
+ */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
 /** Serves an Apollo Server on a plain Node HTTP server at /graphql (and /), plus extra routes. */
 export async function serveApollo<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<RunningHttpServer> {
-  const { server, context, routes = {}, maxBodyBytes = 1_000_000, maxBatch = 1 } = options;
+  const { server, context, routes = {}, maxBodyBytes = MAX_BODY_BYTES, maxBatch = 1 } = options;
   const findRoute = routeMatcher(routes);
   let draining = false;
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => {

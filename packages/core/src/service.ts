@@ -42,6 +42,16 @@ export interface SubgraphDefinition {
    * given the subgraph's application data source and its token verifier.
    */
   routes?(db: DataSource, verify: Verifier): Record<string, HttpRoute>;
+  /**
+   * Background workers that run beside the server (e.g. the community subgraph's residents-import
+   * jobs), started once the server listens and stopped (before the pool closes) when it stops.
+   */
+  workers?(db: DataSource, logger: Logger): BackgroundWorker[];
+}
+
+/** A piece of work a subgraph runs in the background; `stop` ends it, leaving its durable state consistent. */
+export interface BackgroundWorker {
+  stop(): Promise<void>;
 }
 
 function peerUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
@@ -330,6 +340,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   // Every caller's expired idempotency keys go, now and then (a missing table means migrations are pending: /ready says so).
   const expiry = setInterval(() => void idempotency.expire(db).catch(() => undefined), 15 * 60_000);
   expiry.unref();
+  const workers = def.workers?.(db, logger) ?? [];
   logger.info({ url: http.url, tracing: tracing.enabled }, `${def.name} subgraph ready`);
   return {
     name: def.name,
@@ -342,6 +353,8 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
       await http.close();
       await server.stop();
       await throttle.close();
+      // The workers stop before the pool closes: a job in progress is rolled back and resumed by the next start.
+      for (const worker of workers) await worker.stop().catch((err: unknown) => logger.warn({ err }, 'a background worker failed to stop'));
       if (ownsDataSource && db.isInitialized) await db.destroy();
       await tracing.shutdown();
     },

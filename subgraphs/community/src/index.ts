@@ -8,6 +8,7 @@ import { CreateCommunity1732000000000 } from './migrations/1732000000000-create-
 import { CommunityRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
 import { seedCommunity } from './seed';
 import { residentsModule } from './residents';
+import { ResidentImportWorker } from './residents/import-jobs';
 import { communityServices } from './services';
 import { wishes } from './wishes';
 import { statistics } from './statistics';
@@ -46,6 +47,8 @@ export const communitySubgraph: SubgraphDefinition = {
   async seed(db: Queryable, dataset: DemoDataset) {
     for (const feature of FEATURES) await feature.seed(db, dataset);
   },
+  // Residents imports run as jobs beside the server (see residents/import-jobs.ts).
+  workers: (db, logger) => [new ResidentImportWorker(db, logger).start()],
   buildSchema: () =>
     buildFederatedSchema(
       { resolvers: FEATURES.flatMap((f) => [...f.resolvers]) as never, orphanedTypes: FEATURES.flatMap((f) => [...f.orphanedTypes]) },

@@ -1,7 +1,7 @@
 import { idCardCheckDigit, type RequestContext } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importResidents, parseCsv, validateRows } from '../src/residents/resident-import';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_SYNC_MAX_ROWS, importResidents, parseCsv, validateRows } from '../src/residents/resident-import';
 
 /** A valid ID-card number (area 110101, outside the demo's districts, so it never collides with demo data). */
 export function idCard(birth: string, sequence: number, area = '110101'): string {
@@ -133,7 +133,12 @@ describe('residents', () => {
     const ctx = { identity: { kind: 'COMMUNITY', unit: community.code, roles: ['STAFF'] } } as unknown as RequestContext;
     await expect(importResidents(ctx, community.code, 'x'.repeat(IMPORT_MAX_BYTES + 1))).rejects.toThrow(/at most 5 MB/);
     const many = [HEADER, ...Array.from({ length: IMPORT_MAX_ROWS + 1 }, () => 'a,b,c,d,e,f,g,h')].join('\n');
-    expect(() => validateRows(community.code, parseCsv(many))).toThrow(/at most 20000 per import/);
+    expect(() => validateRows(community.code, parseCsv(many))).toThrow(new RegExp(`at most ${IMPORT_MAX_ROWS} per import`));
+    // A file too large to be answered at once is refused with a pointer to the job that imports it.
+    const large = [HEADER, ...Array.from({ length: IMPORT_SYNC_MAX_ROWS + 1 }, () => 'a,b,c,d,e,f,g,h')].join('\n');
+    const refused = await importCsv('community', community.code, large);
+    expect(code(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0].message).toMatch(new RegExp(`${IMPORT_SYNC_MAX_ROWS + 1} rows.*submitResidentImport`));
   });
 
   it('parses quoted fields, doubled quotes, CRLF and a byte-order mark, keeping each record’s first line', () => {

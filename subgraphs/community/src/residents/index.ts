@@ -3,6 +3,8 @@ import type { IRules } from 'graphql-shield/typings/types';
 import { personalDataReadsResolver, Role, rules } from '@cgp/core';
 import { CreateResidents1732000010000 } from '../migrations/1732000010000-create-residents';
 import { FestivalCalendarUpkeep1732000011000 } from '../migrations/1732000011000-festival-calendar-upkeep';
+import { ResidentImportJobs1732000012000 } from '../migrations/1732000012000-resident-import-jobs';
+import { ResidentImportJobResolver } from './import-job.resolver';
 import { FestivalResolver } from './festival';
 import {
   BuildingHouseholdsResolver, CommunityResidentsResolver, FamilyEventResolver, HospitalStayResolver, HouseholdResolver, MustVisitResolver,
@@ -15,9 +17,9 @@ import { seedResidents } from './seed';
  * resolvers, permissions and demo data, wired in by src/index.ts.
  */
 export const residentsModule = {
-  migrations: [CreateResidents1732000010000, FestivalCalendarUpkeep1732000011000],
+  migrations: [CreateResidents1732000010000, FestivalCalendarUpkeep1732000011000, ResidentImportJobs1732000012000],
   resolvers: [
-    ResidentResolver, HouseholdResolver, BuildingHouseholdsResolver, CommunityResidentsResolver, HospitalStayResolver, FamilyEventResolver,
+    ResidentResolver, ResidentImportJobResolver, HouseholdResolver, BuildingHouseholdsResolver, CommunityResidentsResolver, HospitalStayResolver, FamilyEventResolver,
     VisitResolver, VisitsDueResolver, MustVisitResolver, FestivalResolver, personalDataReadsResolver('community', 'communityPersonalDataReads', 'Community'),
   ],
   orphanedTypes: [],
@@ -28,9 +30,15 @@ export const residentsModule = {
       visitsDue: and(rules.unitStaff, rules.codeArgInScope),
       festivals: rules.unitStaff,
       communityPersonalDataReads: rules.hasRole(Role.AUDITOR),
+      // Jobs of the caller's subtree only (the resolvers filter by scope, row-level security too).
+      residentImportJob: rules.unitStaff,
+      residentImportJobs: rules.unitStaff,
     },
     Mutation: {
       importResidents: rules.unitStaff,
+      // Community STAFF of the community only; the resolvers check the tier, unit and role.
+      submitResidentImport: rules.unitStaff,
+      cancelResidentImport: rules.unitStaff,
       recordVisit: rules.unitStaff,
       recordHospitalStay: rules.unitStaff,
       recordDischarge: rules.unitStaff,
@@ -48,6 +56,8 @@ export const residentsModule = {
     MustVisit: { '*': rules.allow },
     Festival: { '*': rules.allow },
     ImportReport: { '*': rules.allow },
+    ResidentImportJob: { '*': rules.recordInScope },
+    ImportRowError: { '*': rules.allow },
     PersonalDataRead: { '*': rules.allow },
     Building: { code: rules.unitBreadcrumb, registeredHouseholds: rules.unitFull },
   } as Record<string, IRules>,

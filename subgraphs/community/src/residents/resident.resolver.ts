@@ -9,7 +9,7 @@ import {
   Building, FamilyEvent, HospitalStay, Household, ImportReport, KeyCategory, MustVisit, MustVisitRule, Resident, Visit, VisitCounts, VisitStatus, VisitsDue,
   type HouseholdRow, type ResidentRow,
 } from './resident.entity';
-import { importResidents } from './resident-import';
+import { IMPORT_SYNC_MAX_ROWS, importResidents } from './resident-import';
 import { RecordFamilyEventInput, RecordHospitalStayInput, RecordVisitInput, ResidentFilter } from './resident.input';
 import { ResidentService } from './resident.service';
 import { VisitsService } from './visits.service';
@@ -39,7 +39,8 @@ export class ResidentResolver {
     description:
       'Imports residents from a CSV file into your community (community STAFF only), all or nothing. Columns: building_code, room, name, id_card_number, phone, ' +
       'birth_date (YYYY-MM-DD), gender (MALE/FEMALE or 男/女), key_categories (semicolon-separated, e.g. "ELDERLY;DISABLED"). Every row is checked; when any row is bad ' +
-      'nothing is written and the BAD_USER_INPUT error lists every bad row in extensions.rows as { line, column, reason }. At most 5 MB and 20,000 rows per file.',
+      'nothing is written and the BAD_USER_INPUT error lists every bad row in extensions.rows as { line, column, reason }. ' +
+      `Answered at once for files of at most ${IMPORT_SYNC_MAX_ROWS.toLocaleString('en')} rows; larger files (a whole register) are submitted as jobs with submitResidentImport.`,
   })
   importResidents(
     @Arg('communityCode', () => String, { description: '12-digit code of your community.' }) communityCode: string,
