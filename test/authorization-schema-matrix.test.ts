@@ -123,6 +123,8 @@ const SOURCES = {
   socialOrganisation: { table: 'pairing.social_organisation' },
   enterprise: { table: 'pairing.enterprise' },
   apiKey: { table: 'pairing.partner_api_key', where: 'revoked_at IS NULL' },
+  // One ended job per community, written by the test's setup (the demo data has none).
+  importJob: { table: 'community.resident_import_job' },
 } satisfies Record<string, RecordSource>;
 
 /** Partners read by id only their own pairings and activities and the wishes opened to them in their paired communities. */
@@ -187,6 +189,9 @@ const ROOTS: Record<string, Entry> = {
   caseQueue: { on: 'none', args: { orderBy: 'NEWEST', first: 1 }, select: 'totalCount', expect: staffOnly },
   tasks: { on: 'none', args: { first: 1 }, select: 'totalCount', expect: staffOnly },
   festivals: { on: 'none', args: {}, select: 'year', expect: staffOnly },
+  // Residents import jobs: a community's staff and the units above it see them; partners nothing.
+  residentImportJob: { on: 'record', source: SOURCES.importJob, args: (r) => ({ id: r.id }), select: 'id', expect: (c) => (c.kind === 'PARTNER' ? 'forbidden' : undefined) },
+  residentImportJobs: { on: 'unit', tiers: ['COMMUNITY'], args: (communityCode) => ({ communityCode, first: 1 }), select: 'id' },
   me: { on: 'none', args: {}, select: 'tier', expect: () => 'data' },
   myOrganisation: { on: 'none', args: {}, select: '__typename', expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden') },
   // A partner lists only itself.
@@ -200,6 +205,8 @@ const ROOTS: Record<string, Entry> = {
   // Changes, tried outside the caller's subtree only (each must be refused and change nothing).
   updateCommunityProfile: { on: 'unit', tiers: ['COMMUNITY'], args: (code) => ({ code, input: { staff: 77 } }), select: 'code' },
   importResidents: { on: 'unit', tiers: ['COMMUNITY'], args: (communityCode) => ({ communityCode, csv: 'building_code,room,name,id_card_number,phone,birth_date,gender,key_categories' }), select: 'rows' },
+  submitResidentImport: { on: 'unit', tiers: ['COMMUNITY'], args: (communityCode) => ({ communityCode, csv: 'building_code,room,name,id_card_number,phone,birth_date,gender,key_categories' }), select: 'id' },
+  cancelResidentImport: { on: 'record', source: SOURCES.importJob, args: (r) => ({ id: r.id }), select: 'id' },
   registerLivelihoodAgent: { on: 'unit', tiers: ['GRID'], args: (gridCode) => ({ input: { gridCode, name: '矩阵', phone: '13700001111' } }), select: 'id' },
   createVolunteerTeam: { on: 'unit', tiers: ['COMMUNITY'], args: (communityCode) => ({ input: { communityCode, name: '矩阵队', kind: 'YOUTH', members: 3, leaderName: '矩阵' } }), select: 'id' },
   recordJointMeeting: { on: 'unit', tiers: ['COMMUNITY'], args: (communityCode) => ({ input: { communityCode, heldOn: DATE, parties: ['PARTY_COMMITTEE', 'RESIDENTS_COMMITTEE', 'PROPERTY_COMPANY'], topics: ['矩阵'], resolutions: [] } }), select: 'id' },
@@ -337,6 +344,8 @@ describe('authorization matrix generated from the schema', () => {
     platform = await startPlatform(url);
     admin = new Client({ connectionString: url });
     await admin.connect();
+    await admin.query(`INSERT INTO community.resident_import_job (community_code, path, submitted_by, state, file_bytes, finished_at)
+                         SELECT code, path, 'matrix-setup', 'FAILED', 0, now() FROM community.community`);
 
     // Five tiers in the home district, each at a unit whose parent has another child (so a sibling exists).
     for (const tier of TIERS) {
