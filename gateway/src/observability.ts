@@ -80,8 +80,10 @@ export interface GatewayObservability {
   metrics: ServiceMetrics;
   fetches: SubgraphFetchObserver;
   plugin: ApolloServerPlugin<GatewayContext>;
-  /** /ready and /metrics. */
+  /** /ready, on the public port (the probes use it). */
   routes(http: () => RunningHttpServer | undefined, subgraphUrls: () => Record<string, string>): Record<string, HttpRoute>;
+  /** /metrics, on the operations port only. */
+  operationsRoutes(): Record<string, HttpRoute>;
   shutdown(): Promise<void>;
 }
 
@@ -144,9 +146,9 @@ export function gatewayObservability(logger: Logger, tracing: Tracing = createTr
           const ready = entries.every(([, status]) => status === 'ready');
           json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'subgraphs not ready', service: 'gateway', supergraph: 'loaded', subgraphs });
         },
-        '/metrics': metrics.route(),
       };
     },
+    operationsRoutes: () => ({ '/metrics': metrics.route() }),
     shutdown: () => tracing.shutdown(),
   };
 }

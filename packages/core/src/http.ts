@@ -214,6 +214,52 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
   };
 }
 
+export interface RunningOperationsServer {
+  /** Base URL, e.g. http://127.0.0.1:4101 (its /metrics is the Prometheus scrape target). */
+  url: string;
+  port: number;
+  http: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The operations server of a process: /metrics (and whatever else is only for operators) on a port of
+ * its own, bound to 127.0.0.1 unless told otherwise, so nothing a caller reaches through the public
+ * port (the ingress, the gateway's Service) can read it. Anything else answers 404.
+ */
+export async function serveOperations(options: { port: number; host?: string; routes: Record<string, HttpRoute> }): Promise<RunningOperationsServer> {
+  const http = createServer(async (req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const route = Object.hasOwn(options.routes, pathname) ? options.routes[pathname] : undefined;
+    try {
+      if (!route) return json(res, 404, { error: 'not found' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'GET only' });
+      await route(req, res);
+    } catch {
+      if (!res.headersSent) json(res, 500, { error: 'metrics unavailable' });
+      else res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host ?? '127.0.0.1', () => {
+      http.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    http,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}
+
 /**
  * The instance id of this start of the platform (CGP_INSTANCE_ID, set by the launcher for every
  * process it starts), which /health carries: the launcher waits for its own processes' answers, so

@@ -6,11 +6,11 @@ import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { RequestContext } from './context';
 import { FiguresCache } from './figures-cache';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
-import { appDatabaseUrl, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
+import { appDatabaseUrl, metricsHost, metricsPort, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
 import { authConfigFromEnvironment, createVerifier, type AuthConfig, type Verifier } from './auth/verify';
 import { protect } from './auth/permissions';
 import type { IRules } from 'graphql-shield/typings/types';
-import { instanceOf, json, serveApollo, type HttpRoute, type RunningHttpServer } from './http';
+import { instanceOf, json, serveApollo, serveOperations, type HttpRoute, type RunningHttpServer, type RunningOperationsServer } from './http';
 import { createLogger, type Logger } from './logger';
 import { DATABASE_UNAVAILABLE, databaseUnavailable, isDatabaseUnavailable } from './database-availability';
 import { badInput } from './errors';
@@ -81,6 +81,10 @@ export interface StartedSubgraph {
   dataSource: DataSource;
   http: RunningHttpServer;
   metrics: ServiceMetrics;
+  /** The operations server: /metrics, on its own port (never the public one). */
+  operations: RunningOperationsServer;
+  /** Its Prometheus scrape URL, e.g. http://127.0.0.1:4101/metrics. */
+  metricsUrl: string;
   /** Drains (in-flight requests finish, new ones are refused), then stops the server, closes the pool it owns and flushes traces. */
   stop(): Promise<void>;
 }
@@ -88,6 +92,10 @@ export interface StartedSubgraph {
 export interface StartSubgraphOptions {
   port?: number;
   host?: string;
+  /** Port of the operations server (/metrics); default metricsPort(): `<NAME>_METRICS_PORT`, METRICS_PORT, or port + 100 (0 with port 0). */
+  metricsPort?: number;
+  /** Its interface; default METRICS_HOST or 127.0.0.1. */
+  metricsHost?: string;
   /** An initialised data source to use (tests share one); otherwise one is created from the environment. */
   dataSource?: DataSource;
   /** The owner URL of the subgraph's database; the subgraph connects to it as the application role. */
@@ -239,7 +247,10 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
   };
 }
 
-/** Starts one subgraph's HTTP server: /graphql, /health (liveness), /ready (database and migrations) and /metrics. */
+/**
+ * Starts one subgraph's HTTP server — /graphql, /health (liveness), /ready (database and migrations) —
+ * and its operations server on another port: /metrics.
+ */
 export async function startSubgraph(def: SubgraphDefinition, options: StartSubgraphOptions = {}): Promise<StartedSubgraph> {
   const logger = options.logger ?? createLogger(`subgraph-${def.name}`);
   let dataSource = options.dataSource;
@@ -278,9 +289,12 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger))],
   });
   await server.start();
+  const port = options.port ?? servicePort(def.name);
+  // Metrics first: a taken metrics port fails the start before the public port takes any request.
+  const operations = await serveOperations({ port: options.metricsPort ?? metricsPort(def.name, process.env, port), host: options.metricsHost ?? metricsHost(), routes: { '/metrics': metrics.route() } });
   const http = await serveApollo<RequestContext>({
     server,
-    port: options.port ?? servicePort(def.name),
+    port,
     host: options.host ?? process.env.HOST,
     tracing,
     // Every subgraph verifies the caller again: it must be safe even when reached directly.
@@ -304,22 +318,24 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
         const readiness = await subgraphReadiness(db, def.name, 1000, () => poolOf(db));
         json(res, readiness.ready ? 200 : 503, { ...readiness, service: def.name });
       },
-      '/metrics': metrics.route(),
     },
   });
   // Every caller's expired idempotency keys go, now and then (a missing table means migrations are pending: /ready says so).
   const expiry = setInterval(() => void idempotency.expire(db).catch(() => undefined), 15 * 60_000);
   expiry.unref();
-  logger.info({ url: http.url, tracing: tracing.enabled }, `${def.name} subgraph ready`);
+  logger.info({ url: http.url, metrics: `${operations.url}/metrics`, tracing: tracing.enabled }, `${def.name} subgraph ready`);
   return {
     name: def.name,
     url: http.url,
     dataSource: db,
     http,
     metrics,
+    operations,
+    metricsUrl: `${operations.url}/metrics`,
     async stop() {
       clearInterval(expiry);
       await http.close();
+      await operations.close();
       await server.stop();
       if (ownsDataSource && db.isInitialized) await db.destroy();
       await tracing.shutdown();
@@ -387,7 +403,7 @@ export function runSubgraphProcess(def: SubgraphDefinition): void {
       process.stderr.write(`${def.name} subgraph: ${error.message}\n`);
     } else if (code === 'EADDRINUSE' || code === 'EACCES') {
       const port = (error as { port?: number }).port;
-      process.stderr.write(`${def.name} subgraph: port ${port} ${code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be used'}; set ${def.name.toUpperCase()}_PORT (or PORT_BASE with the launcher) to a free port.\n`);
+      process.stderr.write(`${def.name} subgraph: port ${port} ${code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be used'}; set ${def.name.toUpperCase()}_PORT or ${def.name.toUpperCase()}_METRICS_PORT (or PORT_BASE with the launcher) to a free port.\n`);
       if (isDebug()) logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
     } else {
       logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
