@@ -3,7 +3,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
-  badInput,
+  refusedInput,
   createTracing,
   IDEMPOTENCY_HEADER,
   IDEMPOTENCY_KEY_RULE,
@@ -95,7 +95,7 @@ const idempotencyKeyCheck: ApolloServerPlugin<GatewayContext> = {
     return {
       async didResolveOperation(rc) {
         if (rc.operation?.operation === 'mutation' && !isValidIdempotencyKey(key)) {
-          throw badInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
+          throw refusedInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
         }
       },
     };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { Kind, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { isInterfaceType, isObjectType, Kind, valueFromASTUntyped, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { RequestContext } from './context';
 import { FiguresCache } from './figures-cache';
@@ -13,7 +13,7 @@ import type { IRules } from 'graphql-shield/typings/types';
 import { instanceOf, json, serveApollo, serveOperations, type HttpRoute, type RunningHttpServer, type RunningOperationsServer } from './http';
 import { createLogger, type Logger } from './logger';
 import { DATABASE_UNAVAILABLE, databaseUnavailable, isDatabaseUnavailable } from './database-availability';
-import { badInput } from './errors';
+import { refusedInput } from './errors';
 import { errorKind, wasErrorLogged } from './error-kind';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_RULE, idempotencyMigration, IdempotencyStore, isValidIdempotencyKey, operationHash } from './idempotency';
 import { requestScopeOf } from './observability/request-scope';
@@ -169,6 +169,34 @@ function watchSessionTimeouts(db: DataSource, timedOut: (reason: 'idle_in_transa
   });
 }
 
+/**
+ * The gateway's entity fetches (`_entities(representations: …)`) reach a subgraph only from the
+ * gateway, but anyone may send one directly: a representation that is not an object naming an entity
+ * type of this subgraph is refused here (the federation library would fail it with an uncoded error).
+ */
+const entityRepresentationsCheck: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, request, schema }) {
+        for (const selection of operation?.selectionSet.selections ?? []) {
+          if (selection.kind !== Kind.FIELD || selection.name.value !== '_entities') continue;
+          const argument = selection.arguments?.find((a) => a.name.value === 'representations');
+          if (!argument) continue;
+          const value = valueFromASTUntyped(argument.value, request.variables ?? {});
+          const representations: unknown[] = Array.isArray(value) ? value : [value];
+          representations.forEach((representation, i) => {
+            const typename = representation && typeof representation === 'object' && !Array.isArray(representation) ? (representation as { __typename?: unknown }).__typename : undefined;
+            const type = typeof typename === 'string' ? schema.getType(typename) : undefined;
+            if (!type || !(isObjectType(type) || isInterfaceType(type))) {
+              throw refusedInput(`Representation ${i} of _entities is not an object with the __typename of an entity type of this subgraph: send { "__typename": "<type>", <its key fields> }.`, 'representations');
+            }
+          });
+        }
+      },
+    };
+  },
+};
+
 function errorResponse(formatted: GraphQLFormattedError, status = 200): GraphQLResponse {
   return { http: { status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { errors: [formatted] } } };
 }
@@ -193,7 +221,7 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
           rc.contextValue.mutation = rc.operation?.operation === 'mutation';
           await observe.didResolveOperation?.(rc);
           if (key !== undefined && rc.operation?.operation === 'mutation') {
-            if (!isValidIdempotencyKey(key, true)) throw badInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
+            if (!isValidIdempotencyKey(key, true)) throw refusedInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
             rc.contextValue.idempotencyKey = key;
           }
         },
@@ -286,7 +314,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     // The process stops the server itself, after draining (runSubgraphProcess).
     stopOnTerminationSignals: false,
     // Inline tracing and cache hints are not used: their per-field hooks would only cost CPU.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger))],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, entityRepresentationsCheck, subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger))],
   });
   await server.start();
   const port = options.port ?? servicePort(def.name);
