@@ -85,7 +85,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     validationRules: guarded.validationRules,
     allowBatchedHttpRequests: guarded.allowBatchedHttpRequests,
     // No cache hints are used: the cache-control plugin's per-field hook would only cost CPU.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...guarded.plugins, ...partnerApi.plugins, observability.plugin],
+    // The partner API's plugins first: its safelist judges a partner's persisted-query hash (and its
+    // rate limit the caller) before the operation limits look at the text (the first refusal wins).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...partnerApi.plugins, ...guarded.plugins, observability.plugin],
   });
   await server.start();
   let running: RunningHttpServer | undefined;

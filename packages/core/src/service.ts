@@ -431,7 +431,9 @@ export function runSubgraphProcess(def: SubgraphDefinition): void {
       process.stderr.write(`${def.name} subgraph: ${error.message}\n`);
     } else if (code === 'EADDRINUSE' || code === 'EACCES') {
       const port = (error as { port?: number }).port;
-      process.stderr.write(`${def.name} subgraph: port ${port} ${code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be used'}; set ${def.name.toUpperCase()}_PORT or ${def.name.toUpperCase()}_METRICS_PORT (or PORT_BASE with the launcher) to a free port.\n`);
+      // The metrics port is the other one a subgraph binds (its operations server): the message names the right variable.
+      const variable = port !== undefined && port === metricsPort(def.name) && port !== servicePort(def.name) ? `${def.name.toUpperCase()}_METRICS_PORT` : `${def.name.toUpperCase()}_PORT`;
+      process.stderr.write(`${def.name} subgraph: port ${port} ${code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be used'}; set ${variable} (or PORT_BASE with the launcher) to a free port.\n`);
       if (isDebug()) logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
     } else {
       logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
