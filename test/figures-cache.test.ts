@@ -46,7 +46,7 @@ describe('figures cache', () => {
     return sqlStatements.snapshot().grid ?? 0;
   }
   async function cacheLookups(platform: InProcessPlatform): Promise<{ hit: number; miss: number }> {
-    const text = await (await fetch(`${platform.subgraphs.grid.url.replace(/\/graphql$/, '')}/metrics`)).text();
+    const text = await (await fetch(platform.subgraphs.grid.metricsUrl)).text();
     const value = (result: string) => Number(new RegExp(`cgp_figures_cache_lookups_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);
     return { hit: value('hit'), miss: value('miss') };
   }

@@ -76,9 +76,9 @@ describe('observability', () => {
   });
 
   it('counts requests, errors and latency per operation name, subgraph fetches per subgraph, and the database pool', async () => {
-    const metrics = async (url: string) => (await fetch(`${base(url)}/metrics`)).text();
-    const gatewayBefore = await metrics(platform.gatewayUrl);
-    const districtBefore = await metrics(platform.subgraphs.district.url);
+    const metrics = async (url: string) => (await fetch(url)).text();
+    const gatewayBefore = await metrics(platform.gateway.metricsUrl);
+    const districtBefore = await metrics(platform.subgraphs.district.metricsUrl);
     for (let i = 0; i < 3; i++) {
       const res = await gql(platform.gatewayUrl, `query DistrictName { district(code: "411602") { name } }`, undefined, headers);
       expect(res.data.district.name).toBe('川汇区');
@@ -87,8 +87,8 @@ describe('observability', () => {
       const res = await gql(platform.gatewayUrl, `query MalformedCode { district(code: "12") { name } }`, undefined, headers);
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
-    const gatewayAfter = await metrics(platform.gatewayUrl);
-    const districtAfter = await metrics(platform.subgraphs.district.url);
+    const gatewayAfter = await metrics(platform.gateway.metricsUrl);
+    const districtAfter = await metrics(platform.subgraphs.district.metricsUrl);
     const delta = (before: string, after: string, name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
 
     expect(delta(gatewayBefore, gatewayAfter, 'cgp_graphql_requests_total', { service: 'gateway', operation: 'DistrictName', type: 'query' })).toBe(3);
@@ -115,5 +115,24 @@ describe('observability', () => {
       expect(text).toMatch(/^nodejs_heap_size_used_bytes\{service="\w+"\} /m);
     }
     expect(districtAfter).not.toMatch(/subgraph_fetch/);
+  });
+
+  it('serves /metrics only on each process’s operations port, on this machine’s loopback; the public ports answer 404', async () => {
+    const services = [{ name: 'gateway', url: platform.gatewayUrl, operations: platform.gateway.operations }, ...Object.entries(platform.subgraphs).map(([name, s]) => ({ name, url: s.url, operations: s.operations }))];
+    const ports = new Set<number>();
+    for (const { name, url, operations } of services) {
+      const pub = await fetch(`${base(url)}/metrics`);
+      expect([name, pub.status]).toEqual([name, 404]);
+      expect(await pub.text()).not.toMatch(/cgp_graphql_requests_total/);
+      const scraped = await fetch(`http://127.0.0.1:${operations.port}/metrics`);
+      expect([name, scraped.status]).toEqual([name, 200]);
+      expect(await scraped.text()).toMatch(new RegExp(`^process_cpu_user_seconds_total\\{service="${name}"\\} `, 'm'));
+      // Bound to 127.0.0.1 by default (METRICS_HOST widens it, as the Kubernetes manifests do).
+      expect((operations.http.address() as { address: string }).address).toBe('127.0.0.1');
+      // Nothing else is served there: not the API, not the probes.
+      expect((await fetch(`http://127.0.0.1:${operations.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' })).status).toBe(404);
+      ports.add(operations.port);
+    }
+    expect(ports.size).toBe(services.length);
   });
 });

@@ -75,7 +75,8 @@ describe('start command (compiled, separate processes)', () => {
 
   it('stops with one line naming the port, what it is for and EMBEDDED_PG_PORT when the embedded database port is taken', async () => {
     const base = 20000 + Math.floor(Math.random() * 20000);
-    const pgPort = base + 100;
+    // Not base + 100…107: those are the services' metrics ports.
+    const pgPort = base + 200;
     const holder = await occupy(pgPort);
     try {
       const failed = run({ DATABASE_URL: '', PORT_BASE: String(base), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_DIR: mkdtempSync(`${tmpdir()}/cgp-start-`) + '/pg', AUTH_JWT_SECRET: TEST_SECRET });
@@ -93,6 +94,18 @@ describe('start command (compiled, separate processes)', () => {
       const failed = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET });
       expect(await failed.exited).toBe(1);
       expectOneClearLine(failed.output(), new RegExp(`^Port ${base + 3} \\(the community subgraph\\) is in use by another program: .*PORT_BASE \\(now ${base}`));
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('checks the metrics ports too: one line naming the port, whose metrics, and <NAME>_METRICS_PORT when one is taken', async () => {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    const holder = await occupy(base + 103);
+    try {
+      const failed = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET });
+      expect(await failed.exited).toBe(1);
+      expectOneClearLine(failed.output(), new RegExp(`^Port ${base + 103} \\(the community subgraph's metrics\\) is in use by another program: .*COMMUNITY_METRICS_PORT`));
     } finally {
       holder.close();
     }

@@ -45,7 +45,7 @@ describe('subgraph failure', () => {
 
     // The same subgraph comes back on its port: nothing else is restarted.
     const peers = Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url]));
-    const again = await startSubgraph(gridSubgraph, { port, databaseUrl, auth: TEST_AUTH, peers });
+    const again = await startSubgraph(gridSubgraph, { port, metricsPort: 0, databaseUrl, auth: TEST_AUTH, peers });
     try {
       const back = await gql(platform.gatewayUrl, QUERY, undefined, headers);
       expect(back.errors).toBeUndefined();

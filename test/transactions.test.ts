@@ -311,7 +311,7 @@ describe('every request ends its transaction', () => {
       const ready = await fetch(readyUrl);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ ready: true, pool: { max: 2 } });
-      const metrics = await (await fetch(community.url.replace(/\/graphql$/, '/metrics'))).text();
+      const metrics = await (await fetch(community.metricsUrl)).text();
       expect(metrics).toMatch(/cgp_db_transactions_timed_out_total\{reason="idle_in_transaction",service="community"\} 2/);
       expect(metrics).toMatch(/cgp_db_pool_max_connections\{service="community"\} 2/);
       for (const ctx of held) await ctx.finish(false).catch(() => undefined);

@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
-import { AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, requestScopeOf, serveApollo, SUBGRAPH_NAMES, type AuthConfig, type AuthThrottleOptions, type RunningHttpServer } from '@cgp/core';
+import { AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, metricsHost, metricsPort, requestScopeOf, serveApollo, serveOperations, SUBGRAPH_NAMES, type AuthConfig, type AuthThrottleOptions, type RunningHttpServer, type RunningOperationsServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
@@ -16,6 +16,10 @@ export type { GatewayContext } from './subgraph-source';
 export interface GatewayOptions extends PartnerApiSettings {
   port?: number;
   host?: string;
+  /** Port of the operations server (/metrics); default metricsPort(): GATEWAY_METRICS_PORT, METRICS_PORT, or port + 100 (0 with port 0). */
+  metricsPort?: number;
+  /** Its interface; default METRICS_HOST or 127.0.0.1. */
+  metricsHost?: string;
   /** Supergraph SDL; defaults to the committed gateway/supergraph.graphql. */
   supergraphSdl?: string;
   /** Subgraph URLs by name, overriding the supergraph's; defaults to `<NAME>_URL` from the environment. */
@@ -32,6 +36,10 @@ export interface GatewayOptions extends PartnerApiSettings {
 export interface RunningGateway {
   url: string;
   http: RunningHttpServer;
+  /** The operations server: /metrics, on its own port (never the public one). */
+  operations: RunningOperationsServer;
+  /** Its Prometheus scrape URL, e.g. http://127.0.0.1:4100/metrics. */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -82,14 +90,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     validationRules: guarded.validationRules,
     allowBatchedHttpRequests: guarded.allowBatchedHttpRequests,
     // No cache hints are used: the cache-control plugin's per-field hook would only cost CPU.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...guarded.plugins, ...partnerApi.plugins, observability.plugin],
+    // The partner API's plugins first: its safelist judges a partner's persisted-query hash (and its
+    // rate limit the caller) before the operation limits look at the text (the first refusal wins).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...partnerApi.plugins, ...guarded.plugins, observability.plugin],
   });
   await server.start();
   let running: RunningHttpServer | undefined;
+  const port = options.port ?? 4000;
+  const operations = await serveOperations({ port: options.metricsPort ?? metricsPort('gateway', process.env, port), host: options.metricsHost ?? metricsHost(), routes: observability.operationsRoutes() });
   const http = await serveApollo<GatewayContext>({
     server,
     tracing: observability.tracing,
-    port: options.port ?? 4000,
+    port,
     host: options.host,
     maxBatch: limits.maxBatch,
     // The gateway refuses unauthenticated callers before planning anything; subgraphs verify again.
@@ -110,12 +122,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     },
   });
   running = http;
-  logger.info({ url: http.url, tracing: observability.tracing.enabled }, 'gateway ready');
+  logger.info({ url: http.url, metrics: `${operations.url}/metrics`, tracing: observability.tracing.enabled }, 'gateway ready');
   return {
     url: http.url,
     http,
+    operations,
+    metricsUrl: `${operations.url}/metrics`,
     async stop() {
       await http.close();
+      await operations.close();
       await server.stop();
       await Promise.all(sources.map((s) => s.close()));
       await observability.shutdown();

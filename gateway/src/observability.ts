@@ -3,7 +3,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
-  badInput,
+  refusedInput,
   createTracing,
   IDEMPOTENCY_HEADER,
   IDEMPOTENCY_KEY_RULE,
@@ -80,8 +80,10 @@ export interface GatewayObservability {
   metrics: ServiceMetrics;
   fetches: SubgraphFetchObserver;
   plugin: ApolloServerPlugin<GatewayContext>;
-  /** /ready and /metrics. */
+  /** /ready, on the public port (the probes use it). */
   routes(http: () => RunningHttpServer | undefined, subgraphUrls: () => Record<string, string>): Record<string, HttpRoute>;
+  /** /metrics, on the operations port only. */
+  operationsRoutes(): Record<string, HttpRoute>;
   shutdown(): Promise<void>;
 }
 
@@ -93,7 +95,7 @@ const idempotencyKeyCheck: ApolloServerPlugin<GatewayContext> = {
     return {
       async didResolveOperation(rc) {
         if (rc.operation?.operation === 'mutation' && !isValidIdempotencyKey(key)) {
-          throw badInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
+          throw refusedInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
         }
       },
     };
@@ -144,9 +146,9 @@ export function gatewayObservability(logger: Logger, tracing: Tracing = createTr
           const ready = entries.every(([, status]) => status === 'ready');
           json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'subgraphs not ready', service: 'gateway', supergraph: 'loaded', subgraphs });
         },
-        '/metrics': metrics.route(),
       };
     },
+    operationsRoutes: () => ({ '/metrics': metrics.route() }),
     shutdown: () => tracing.shutdown(),
   };
 }

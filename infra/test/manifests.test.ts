@@ -152,8 +152,10 @@ describe.each([
     const [c] = pod.containers;
     expect(c.args).toEqual(['serve']);
     const env = Object.fromEntries((c.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ SERVICE: name, PORT: String(port) });
-    expect(c.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+    // /metrics is on the operations port (the service's port + 100), which Prometheus scrapes per pod.
+    expect(env).toMatchObject({ SERVICE: name, PORT: String(port), METRICS_PORT: String(port + 100) });
+    expect(c.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }, { name: 'metrics', containerPort: port + 100, protocol: 'TCP' }]);
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port + 100), 'prometheus.io/path': '/metrics' });
     for (const [probe, path] of [['livenessProbe', '/health'], ['readinessProbe', '/ready'], ['startupProbe', '/health']] as const) {
       expect(c[probe]?.httpGet).toEqual({ path, port: 'http' });
     }
@@ -168,6 +170,7 @@ describe.each([
 
     const service = find('Service', `cgp-${name}`)!;
     expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    // Only the public port: nothing routed through a Service reaches /metrics.
     expect(service.spec.ports).toEqual([{ name: 'http', port, targetPort: 'http', protocol: 'TCP' }]);
 
     const hpa = find('HorizontalPodAutoscaler', `cgp-${name}`)!;
@@ -280,6 +283,18 @@ describe.each([
         expect(admits({ app: 'debug-shell' }, target)).toBe(false);
         expect(admits({ 'app.kubernetes.io/part-of': 'cgp' }, target)).toBe(false);
       }
+    });
+
+    it('the operations port (metrics) of every pod is open to the monitoring namespace only', () => {
+      for (const { name } of SERVICES) {
+        const rules = policies
+          .filter((p) => matches(p.spec.podSelector, podLabels(name)))
+          .flatMap((p) => p.spec.ingress ?? [])
+          .filter((rule: { ports?: { port: unknown }[] }) => !rule.ports || rule.ports.some((port) => port.port === 'metrics'));
+        expect([name, rules]).toEqual([name, [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 'metrics', protocol: 'TCP' }] }]]);
+      }
+      // The services bind their operations port to 127.0.0.1 unless METRICS_HOST says otherwise: Prometheus could not reach it.
+      expect(['0.0.0.0', '::']).toContain(find('ConfigMap', 'cgp-config')!.data.METRICS_HOST);
     });
 
     it('the gateway takes traffic from anywhere; nothing selects a subgraph with an open rule', () => {

@@ -21,6 +21,8 @@ export interface RunningPlatform {
   gatewayUrl: string;
   /** Direct subgraph URLs by name. */
   subgraphUrls: Record<string, string>;
+  /** Each subgraph's and the gateway's Prometheus endpoint (their operations port), by name. */
+  metricsUrls: Record<string, string>;
   /** Hive Gateway on the same subgraphs, once started. */
   hiveUrl?: string;
   processes: Record<string, ChildProcess>;
@@ -51,7 +53,10 @@ function stopChild(child: ChildProcess): Promise<void> {
  */
 export async function startPlatformProcesses(options: PlatformOptions): Promise<RunningPlatform> {
   const ports: Record<string, number> = {};
+  const metricsPorts: Record<string, number> = {};
   for (const name of [...SUBGRAPH_NAMES, 'gateway']) ports[name] = await freePort();
+  // /metrics is on an operations port of its own (never the public one): a free one each too.
+  for (const name of [...SUBGRAPH_NAMES, 'gateway']) metricsPorts[name] = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,
@@ -76,7 +81,7 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
     // BENCH_PROFILE=<process,…> writes a V8 CPU profile of those processes into BENCH_PROFILE_DIR on exit.
     const profiled = (process.env.BENCH_PROFILE ?? '').split(',').includes(name);
     const args = profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? join(tmpdir(), 'cgp-bench-profiles')}`, script] : [script];
-    const child = spawn(process.execPath, args, { env: { ...env, ...extra, PORT: String(ports[name] ?? extra.PORT) }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, args, { env: { ...env, ...extra, PORT: String(ports[name] ?? extra.PORT), ...(metricsPorts[name] ? { METRICS_PORT: String(metricsPorts[name]) } : {}) }, stdio: ['ignore', 'inherit', 'inherit'] });
     processes[name] = child;
     return child;
   };
@@ -92,6 +97,7 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
   const platform: RunningPlatform = {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
     subgraphUrls,
+    metricsUrls: Object.fromEntries(Object.entries(metricsPorts).map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`])),
     processes,
     async startHive() {
       // The committed supergraph, its subgraph URLs pointed at this run's subgraphs.

@@ -200,8 +200,8 @@ async function measure(options: BenchOptions, run: ScaleRun, url: string, op: Op
 async function figuresCacheLookups(platform: RunningPlatform): Promise<{ hits: number; misses: number }> {
   let hits = 0;
   let misses = 0;
-  for (const url of Object.values(platform.subgraphUrls)) {
-    const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+  for (const name of Object.keys(platform.subgraphUrls)) {
+    const text = await (await fetch(platform.metricsUrls[name])).text();
     for (const m of text.matchAll(/^cgp_figures_cache_lookups_total\{([^}]*)\} (\d+)/gm)) {
       if (m[1].includes('result="hit"')) hits += Number(m[2]);
       else misses += Number(m[2]);

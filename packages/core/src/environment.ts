@@ -45,6 +45,22 @@ export function servicePort(name: SubgraphName | 'gateway', env: NodeJS.ProcessE
   return raw === undefined ? DEFAULT_PORTS[name] : port.parse(raw);
 }
 
+/**
+ * The port of a service's operations server (/metrics), never its public one: `<NAME>_METRICS_PORT`,
+ * else METRICS_PORT, else the service's port + 100 (gateway 4100, district 4101 … pairing 4107). A
+ * service on port 0 (any free port, as in tests) gets any free metrics port too.
+ */
+export function metricsPort(name: SubgraphName | 'gateway', env: NodeJS.ProcessEnv = process.env, publicPort = servicePort(name, env)): number {
+  const raw = env[`${name.toUpperCase()}_METRICS_PORT`] ?? env.METRICS_PORT;
+  if (raw !== undefined && raw !== '') return port.parse(raw);
+  return publicPort === 0 ? 0 : publicPort + 100;
+}
+
+/** The interface the operations server listens on: METRICS_HOST, else 127.0.0.1 (this machine only). */
+export function metricsHost(env: NodeJS.ProcessEnv = process.env): string {
+  return env.METRICS_HOST || '127.0.0.1';
+}
+
 /** A subgraph's database URL: `<NAME>_DATABASE_URL` overrides the shared DATABASE_URL, so a subgraph can move to its own server. */
 export function subgraphDatabaseUrl(name: SubgraphName, env: NodeJS.ProcessEnv = process.env): string {
   const url = env[`${name.toUpperCase()}_DATABASE_URL`] ?? env.DATABASE_URL;

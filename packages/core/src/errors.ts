@@ -16,6 +16,16 @@ export function badInput(message: string, argumentName?: string): GraphQLError {
   });
 }
 
+/**
+ * A BAD_USER_INPUT refusal thrown from a plugin, before the operation runs: Apollo Server answers
+ * such an error with its `http.status` (without one, with a 500), so it carries 400.
+ */
+export function refusedInput(message: string, argumentName?: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argumentName ? { argumentName } : {}), http: { status: 400 } },
+  });
+}
+
 export function forbidden(message = 'You are not allowed to see or change this: it is outside your unit'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
 }

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
 import { SpanKind, trace } from '@opentelemetry/api';
@@ -53,26 +53,84 @@ function shutdownGraceMs(): number {
   return Number.isFinite(ms) && ms >= 0 ? ms : 25_000;
 }
 
+/** An answer to a request the HTTP layer refuses itself, before any GraphQL: a status and a GraphQL-shaped error. */
+class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code = 'BAD_REQUEST',
+  ) {
+    super(message);
+  }
+}
+
+/** The body of an error answer the HTTP layer writes itself (same shape as Apollo's). */
+function errorBody(message: string, code: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
+function tooLarge(limit: number): HttpRefusal {
+  return new HttpRefusal(413, `The request body is larger than ${limit} bytes, the most this service accepts: send a smaller request (fewer or shorter variables, one operation at a time).`);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a request body of at most `limit` bytes as UTF-8. A body announced or found larger is refused
+ * with 413 at once; the request is not destroyed, so the answer reaches the client (the connection
+ * closes after it). Bytes that are not UTF-8 are refused (400) rather than turned into U+FFFD.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length']) > limit) return reject(tooLarge(limit));
     let size = 0;
+    let over = false;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
+      if (over) return;
       size += chunk.length;
       if (size > limit) {
-        reject(Object.assign(new Error(`request body larger than ${limit} bytes`), { status: 413 }));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
+        reject(tooLarge(limit));
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (over) return;
+      try {
+        resolve(utf8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new HttpRefusal(400, 'The request body is not valid UTF-8: send JSON encoded as UTF-8.'));
+      }
+    });
     req.on('error', reject);
     // A client that goes away before its body is complete: the request ends here (nothing is run).
     req.on('close', () => {
-      if (!req.complete) reject(Object.assign(new Error('the client closed the request before sending all of it'), { status: 400, aborted: true }));
+      if (!req.complete) reject(Object.assign(new HttpRefusal(400, 'The client closed the request before sending all of it'), { aborted: true }));
     });
   });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any handler sees them (headers over the 16 KB limit, a
+ * method or header it does not know, a broken chunked body…) get a short JSON answer that says what
+ * was wrong, instead of a bare status line; the connection then closes.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request headers are larger than the 16 KB this service accepts: send fewer or shorter headers (and a shorter URL).']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+        ? [408, 'The request took too long to arrive: send it again.']
+        : [400, 'The request is not valid HTTP/1.1 (its request line, a header or the body framing): send a well-formed request.'];
+  const body = errorBody(message, 'BAD_REQUEST');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /** Finds the route for a path: an exact key first, then the longest `<prefix>/*` key covering it. */
@@ -108,9 +166,10 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
       const text = await readBody(req, maxBodyBytes);
       try {
         body = text ? JSON.parse(text) : undefined;
-      } catch {
+      } catch (error) {
+        const detail = error instanceof SyntaxError ? ` (${error.message.slice(0, 120)})` : '';
         res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
+        res.end(errorBody(`The request body is not valid JSON${detail}: send one JSON object { "query": …, "variables": {…} }.`, 'BAD_REQUEST'));
         return;
       }
       if (Array.isArray(body) && body.length > maxBatch) {
@@ -155,7 +214,7 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
       const route = findRoute(url.pathname);
       if (route) return await route(req, res);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+        res.writeHead(404, { 'content-type': 'application/json' }).end(errorBody('Nothing is served at this path: send GraphQL requests to /graphql.', 'NOT_FOUND'));
         return;
       }
       if (draining) {
@@ -175,11 +234,21 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         span?.end();
       }
     } catch (error) {
-      const status = (error as { status?: number }).status ?? 500;
-      if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: status === 413 ? 'Request body too large' : 'Internal server error' }] }));
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      if (error instanceof HttpRefusal) {
+        // A body too large is not read any further: the connection closes once the answer is out.
+        res.writeHead(error.status, { 'content-type': 'application/json', ...(error.status === 413 ? { connection: 'close' } : {}) });
+        res.end(errorBody(error.message, error.code));
+        return;
+      }
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
     }
   });
+  http.on('clientError', answerClientError);
   http.keepAliveTimeout = 65_000;
   // Connections that never carried a request (a client that connected, then gave up): Node does not
   // count them as idle, so a drain would wait its whole grace for them; close() ends them at once.
@@ -216,6 +285,52 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         });
         http.closeIdleConnections();
         for (const socket of unused) socket.destroy();
+      }),
+  };
+}
+
+export interface RunningOperationsServer {
+  /** Base URL, e.g. http://127.0.0.1:4101 (its /metrics is the Prometheus scrape target). */
+  url: string;
+  port: number;
+  http: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The operations server of a process: /metrics (and whatever else is only for operators) on a port of
+ * its own, bound to 127.0.0.1 unless told otherwise, so nothing a caller reaches through the public
+ * port (the ingress, the gateway's Service) can read it. Anything else answers 404.
+ */
+export async function serveOperations(options: { port: number; host?: string; routes: Record<string, HttpRoute> }): Promise<RunningOperationsServer> {
+  const http = createServer(async (req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const route = Object.hasOwn(options.routes, pathname) ? options.routes[pathname] : undefined;
+    try {
+      if (!route) return json(res, 404, { error: 'not found' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'GET only' });
+      await route(req, res);
+    } catch {
+      if (!res.headersSent) json(res, 500, { error: 'metrics unavailable' });
+      else res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host ?? '127.0.0.1', () => {
+      http.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    http,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
       }),
   };
 }

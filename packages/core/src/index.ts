@@ -27,3 +27,6 @@ export * from './idempotency';
 export * from './figures-cache';
 export * from './error-kind';
 export * from './limits';
+export * from './refusal';
+export * from './text-input';
+export * from './request-checks';

@@ -1,12 +1,16 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  getNamedType, getNullableType, GraphQLError, isListType, Kind, valueFromASTUntyped,
+  getNamedType, getNullableType, GraphQLError, isListType, Kind, Lexer, Source, TokenKind, valueFromASTUntyped,
   type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
   type GraphQLCompositeType, isCompositeType, isObjectType, isInterfaceType, SchemaMetaFieldDef, TypeMetaFieldDef,
 } from 'graphql';
 import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE } from './pagination';
+import { refusalPlugin, refuseOperation } from './refusal';
+import { BAD_TEXT, textInputPlugin } from './text-input';
+import { requestShapePlugin } from './request-checks';
+import { refusedInput } from './errors';
 
 /**
  * Operation limits, the same at the gateway and at every subgraph (a subgraph called directly is not
@@ -143,17 +147,54 @@ export function operationCost(
   return costOf(operation.selectionSet, root);
 }
 
-/** The characters limit and the query-cost limit, as an Apollo Server plugin. */
+/** Brackets nested deeper than this are refused before parsing: the parser recurses once per level. */
+const MAX_NESTING = 100;
+
+/** An error on the operation's shape (characters, tokens, nesting), as the validation rules answer theirs. */
+function shapeError(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+}
+
+/**
+ * What is wrong with an operation's text before it is parsed: too many characters, too many tokens, or
+ * brackets nested too deep for the parser; undefined when nothing is (or when it does not lex: the
+ * parser then says where).
+ */
+export function sourceProblem(query: string, limits: Pick<OperationLimits, 'maxCharacters' | 'maxTokens'>): string | undefined {
+  if (query.length > limits.maxCharacters) return `The operation has ${query.length} characters; the limit is ${limits.maxCharacters} (GATEWAY_MAX_CHARACTERS). Send a shorter operation.`;
+  const lexer = new Lexer(new Source(query));
+  let tokens = 0;
+  let nesting = 0;
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (++tokens > limits.maxTokens) return `The operation exceeds the token limit of ${limits.maxTokens} (GATEWAY_MAX_TOKENS): send a shorter operation.`;
+      if (token.kind === TokenKind.BRACE_L || token.kind === TokenKind.BRACKET_L || token.kind === TokenKind.PAREN_L) {
+        if (++nesting > MAX_NESTING) return `The operation nests brackets more than ${MAX_NESTING} deep: send a flatter operation.`;
+      } else if (token.kind === TokenKind.BRACE_R || token.kind === TokenKind.BRACKET_R || token.kind === TokenKind.PAREN_R) {
+        nesting--;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The characters, tokens and query-cost limits, as an Apollo Server plugin. */
 function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart(requestContext) {
+      // Before parsing, a huge or too deeply nested document is refused without being parsed. Apollo
+      // Server answers an error thrown before parsing with a 500, so the operation is refused
+      // (refusal.ts): its text is swapped for a harmless one and the reason answered as a 400.
+      const query = requestContext.request.query;
+      const problem = typeof query === 'string' ? sourceProblem(query, limits) : undefined;
+      if (problem) refuseOperation(requestContext, shapeError(problem));
+      // Text PostgreSQL could not store is refused anywhere in the document, comments included (text-input.ts).
+      else if (typeof query === 'string' && BAD_TEXT.test(query)) {
+        refuseOperation(requestContext, refusedInput('The operation text contains a NUL character (\\u0000) or an unpaired UTF-16 surrogate: remove it and send the operation again.'));
+      }
       return {
-        // Before parsing: a huge document is refused without being parsed.
-        async didResolveSource({ source }) {
-          if (source.length > limits.maxCharacters) {
-            throw limitError(`The operation has ${source.length} characters; the limit is ${limits.maxCharacters} (GATEWAY_MAX_CHARACTERS). Send a shorter operation.`);
-          }
-        },
         async didResolveOperation({ operation, document, schema: apiSchema, request: req }) {
           if (!operation) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
@@ -177,14 +218,16 @@ export function operationLimitOptions(limits: OperationLimits) {
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: false, flattenFragments: true },
     maxAliases: { n: limits.maxAliases, allowList: [] },
     maxDirectives: { n: limits.maxDirectives },
-    maxTokens: { n: limits.maxTokens },
+    // Tokens are counted by limitsPlugin before parsing: armor's token count runs outside Apollo's parse
+    // and turns every syntax error into a 500.
+    maxTokens: { enabled: false },
     // The query-cost limit of the platform weighs lists by page size (limitsPlugin); armor's own is off.
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: !limits.introspection },
   }).protect();
   return {
     validationRules: armor.validationRules,
-    plugins: [...armor.plugins, limitsPlugin(limits)],
+    plugins: [...armor.plugins, limitsPlugin(limits), requestShapePlugin(), textInputPlugin(), refusalPlugin()],
     introspection: limits.introspection,
     allowBatchedHttpRequests: limits.maxBatch > 1,
   };

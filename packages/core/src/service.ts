@@ -1,21 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { GraphQLError, isInterfaceType, isObjectType, Kind, valueFromASTUntyped, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { DEADLINE_EXCEEDED, DEADLINE_HEADER, deadlineFrom, RequestContext } from './context';
 import { FiguresCache } from './figures-cache';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
-import { appDatabaseUrl, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
+import { appDatabaseUrl, metricsHost, metricsPort, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
 import { authConfigFromEnvironment, createVerifier, type AuthConfig, type Verifier } from './auth/verify';
 import { AuthThrottle, authThrottleFromEnvironment, type AuthThrottleOptions } from './auth/throttle';
 import { keyCheckCacheSecondsFromEnvironment, PartnerKeyCheck } from './auth/key-check';
 import { protect } from './auth/permissions';
 import type { IRules } from 'graphql-shield/typings/types';
-import { instanceOf, json, serveApollo, type HttpRoute, type RunningHttpServer } from './http';
+import { instanceOf, json, serveApollo, serveOperations, type HttpRoute, type RunningHttpServer, type RunningOperationsServer } from './http';
 import { createLogger, type Logger } from './logger';
 import { DATABASE_UNAVAILABLE, databaseUnavailable, isDatabaseUnavailable } from './database-availability';
-import { badInput } from './errors';
+import { refusedInput } from './errors';
 import { errorKind, wasErrorLogged } from './error-kind';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_RULE, idempotencyForcedMigration, idempotencyMigration, IdempotencyStore, isValidIdempotencyKey, operationHash } from './idempotency';
 import { requestScopeOf } from './observability/request-scope';
@@ -93,6 +93,10 @@ export interface StartedSubgraph {
   dataSource: DataSource;
   http: RunningHttpServer;
   metrics: ServiceMetrics;
+  /** The operations server: /metrics, on its own port (never the public one). */
+  operations: RunningOperationsServer;
+  /** Its Prometheus scrape URL, e.g. http://127.0.0.1:4101/metrics. */
+  metricsUrl: string;
   /** Drains (in-flight requests finish, new ones are refused), then stops the server, closes the pool it owns and flushes traces. */
   stop(): Promise<void>;
 }
@@ -100,6 +104,10 @@ export interface StartedSubgraph {
 export interface StartSubgraphOptions {
   port?: number;
   host?: string;
+  /** Port of the operations server (/metrics); default metricsPort(): `<NAME>_METRICS_PORT`, METRICS_PORT, or port + 100 (0 with port 0). */
+  metricsPort?: number;
+  /** Its interface; default METRICS_HOST or 127.0.0.1. */
+  metricsHost?: string;
   /** An initialised data source to use (tests share one); otherwise one is created from the environment. */
   dataSource?: DataSource;
   /** The owner URL of the subgraph's database; the subgraph connects to it as the application role. */
@@ -177,6 +185,34 @@ function watchSessionTimeouts(db: DataSource, timedOut: (reason: 'idle_in_transa
   });
 }
 
+/**
+ * The gateway's entity fetches (`_entities(representations: …)`) reach a subgraph only from the
+ * gateway, but anyone may send one directly: a representation that is not an object naming an entity
+ * type of this subgraph is refused here (the federation library would fail it with an uncoded error).
+ */
+const entityRepresentationsCheck: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, request, schema }) {
+        for (const selection of operation?.selectionSet.selections ?? []) {
+          if (selection.kind !== Kind.FIELD || selection.name.value !== '_entities') continue;
+          const argument = selection.arguments?.find((a) => a.name.value === 'representations');
+          if (!argument) continue;
+          const value = valueFromASTUntyped(argument.value, request.variables ?? {});
+          const representations: unknown[] = Array.isArray(value) ? value : [value];
+          representations.forEach((representation, i) => {
+            const typename = representation && typeof representation === 'object' && !Array.isArray(representation) ? (representation as { __typename?: unknown }).__typename : undefined;
+            const type = typeof typename === 'string' ? schema.getType(typename) : undefined;
+            if (!type || !(isObjectType(type) || isInterfaceType(type))) {
+              throw refusedInput(`Representation ${i} of _entities is not an object with the __typename of an entity type of this subgraph: send { "__typename": "<type>", <its key fields> }.`, 'representations');
+            }
+          });
+        }
+      },
+    };
+  },
+};
+
 function errorResponse(formatted: GraphQLFormattedError, status = 200): GraphQLResponse {
   return { http: { status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { errors: [formatted] } } };
 }
@@ -201,7 +237,7 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
           rc.contextValue.mutation = rc.operation?.operation === 'mutation';
           await observe.didResolveOperation?.(rc);
           if (key !== undefined && rc.operation?.operation === 'mutation') {
-            if (!isValidIdempotencyKey(key, true)) throw badInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
+            if (!isValidIdempotencyKey(key, true)) throw refusedInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
             rc.contextValue.idempotencyKey = key;
           }
         },
@@ -257,7 +293,10 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
   };
 }
 
-/** Starts one subgraph's HTTP server: /graphql, /health (liveness), /ready (database and migrations) and /metrics. */
+/**
+ * Starts one subgraph's HTTP server — /graphql, /health (liveness), /ready (database and migrations) —
+ * and its operations server on another port: /metrics.
+ */
 export async function startSubgraph(def: SubgraphDefinition, options: StartSubgraphOptions = {}): Promise<StartedSubgraph> {
   const logger = options.logger ?? createLogger(`subgraph-${def.name}`);
   let dataSource = options.dataSource;
@@ -297,12 +336,15 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     // The process stops the server itself, after draining (runSubgraphProcess).
     stopOnTerminationSignals: false,
     // Inline tracing and cache hints are not used: their per-field hooks would only cost CPU.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger))],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, entityRepresentationsCheck, subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger))],
   });
   await server.start();
+  const port = options.port ?? servicePort(def.name);
+  // Metrics first: a taken metrics port fails the start before the public port takes any request.
+  const operations = await serveOperations({ port: options.metricsPort ?? metricsPort(def.name, process.env, port), host: options.metricsHost ?? metricsHost(), routes: { '/metrics': metrics.route() } });
   const http = await serveApollo<RequestContext>({
     server,
-    port: options.port ?? servicePort(def.name),
+    port,
     host: options.host ?? process.env.HOST,
     tracing,
     // Every subgraph verifies the caller again: it must be safe even when reached directly. An address
@@ -334,23 +376,25 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
         const readiness = await subgraphReadiness(db, def.name, 1000, () => poolOf(db));
         json(res, readiness.ready ? 200 : 503, { ...readiness, service: def.name });
       },
-      '/metrics': metrics.route(),
     },
   });
   // Every caller's expired idempotency keys go, now and then (a missing table means migrations are pending: /ready says so).
   const expiry = setInterval(() => void idempotency.expire(db).catch(() => undefined), 15 * 60_000);
   expiry.unref();
   const workers = def.workers?.(db, logger) ?? [];
-  logger.info({ url: http.url, tracing: tracing.enabled }, `${def.name} subgraph ready`);
+  logger.info({ url: http.url, metrics: `${operations.url}/metrics`, tracing: tracing.enabled }, `${def.name} subgraph ready`);
   return {
     name: def.name,
     url: http.url,
     dataSource: db,
     http,
     metrics,
+    operations,
+    metricsUrl: `${operations.url}/metrics`,
     async stop() {
       clearInterval(expiry);
       await http.close();
+      await operations.close();
       await server.stop();
       await throttle.close();
       // The workers stop before the pool closes: a job in progress is rolled back and resumed by the next start.
@@ -421,7 +465,9 @@ export function runSubgraphProcess(def: SubgraphDefinition): void {
       process.stderr.write(`${def.name} subgraph: ${error.message}\n`);
     } else if (code === 'EADDRINUSE' || code === 'EACCES') {
       const port = (error as { port?: number }).port;
-      process.stderr.write(`${def.name} subgraph: port ${port} ${code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be used'}; set ${def.name.toUpperCase()}_PORT (or PORT_BASE with the launcher) to a free port.\n`);
+      // The metrics port is the other one a subgraph binds (its operations server): the message names the right variable.
+      const variable = port !== undefined && port === metricsPort(def.name) && port !== servicePort(def.name) ? `${def.name.toUpperCase()}_METRICS_PORT` : `${def.name.toUpperCase()}_PORT`;
+      process.stderr.write(`${def.name} subgraph: port ${port} ${code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be used'}; set ${variable} (or PORT_BASE with the launcher) to a free port.\n`);
       if (isDebug()) logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
     } else {
       logger.fatal({ err: error }, `${def.name} subgraph failed to start`);

@@ -44,6 +44,9 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
   const base = Number(env.PORT_BASE ?? 4000);
   const portOf = (name: SubgraphName | 'gateway') => Number(env[`${name.toUpperCase()}_PORT`] ?? base + (name === 'gateway' ? 0 : SUBGRAPH_NAMES.indexOf(name) + 1));
+  // Each process's operations server (/metrics): its own port + 100 (4100…4107), or <NAME>_METRICS_PORT.
+  // A shared METRICS_PORT cannot serve eight processes on one machine, so the launcher ignores it.
+  const metricsPortOf = (name: SubgraphName | 'gateway') => Number(env[`${name.toUpperCase()}_METRICS_PORT`] ?? portOf(name) + 100);
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
   // Every port is checked before anything starts: a taken one stops the start with one line saying what to do.
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     ...(embedded ? [{ port: pgPort, what: 'the embedded PostgreSQL', variables: 'EMBEDDED_PG_PORT' }] : []),
     { port: portOf('gateway'), what: 'the gateway', variables: `PORT_BASE (now ${base}) or GATEWAY_PORT` },
     ...SUBGRAPH_NAMES.map((name) => ({ port: portOf(name), what: `the ${name} subgraph`, variables: `PORT_BASE (now ${base}; the subgraphs take the next seven ports) or ${name.toUpperCase()}_PORT` })),
+    ...(['gateway', ...SUBGRAPH_NAMES] as const).map((name) => ({ port: metricsPortOf(name), what: `the ${name === 'gateway' ? 'gateway' : `${name} subgraph`}'s metrics`, variables: `PORT_BASE (now ${base}; metrics take each service's port + 100) or ${name.toUpperCase()}_METRICS_PORT` })),
   ];
   const taken = await takenPorts(planned, env.HOST);
   if (taken.length) throw new StartFailure(taken.join('\n'));
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
   for (const def of SUBGRAPHS) {
     const port = portOf(def.name);
     const child = spawn(process.execPath, [join(ROOT, 'subgraphs', def.name, 'dist', 'main.js')], {
-      env: { ...env, PORT: String(port) },
+      env: { ...env, PORT: String(port), METRICS_PORT: String(metricsPortOf(def.name)) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.push(child);
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
   await Promise.all(SUBGRAPHS.map((def, i) => waitForHealth(`http://127.0.0.1:${portOf(def.name)}/health`, children[i], 60_000, env.CGP_INSTANCE_ID)));
   const gatewayPort = portOf('gateway');
   const gateway = spawn(process.execPath, [join(ROOT, 'gateway', 'dist', 'main.js')], {
-    env: { ...env, PORT: String(gatewayPort) },
+    env: { ...env, PORT: String(gatewayPort), METRICS_PORT: String(metricsPortOf('gateway')) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.push(gateway);
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
     });
   }
   say(`Platform ready. Gateway: http://localhost:${gatewayPort}/graphql`);
+  say(`Metrics (this machine only): http://127.0.0.1:${metricsPortOf('gateway')}/metrics (gateway), ${metricsPortOf(SUBGRAPH_NAMES[0])}–${metricsPortOf(SUBGRAPH_NAMES[SUBGRAPH_NAMES.length - 1])} (subgraphs)`);
   if (env.AUTH_JWT_SECRET) {
     const token = await signToken({ sub: 'demo-district-staff', tier: CallerKind.DISTRICT, unit: '411602', roles: [Role.STAFF, Role.AUDITOR] }, env.AUTH_JWT_SECRET, '12h');
     say(`Demo token (Chuanhui district staff, 12 h) — send it as "Authorization: Bearer <token>":\n  ${token}`);
