@@ -258,15 +258,7 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
     socket.once('close', () => unused.delete(socket));
   });
   http.on('request', (req: IncomingMessage) => unused.delete(req.socket));
-  // A port in use (EADDRINUSE) fails the start with its code and port, for a one-line message.
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, options.host ?? '127.0.0.1', () => {
-      http.removeListener('error', reject);
-      resolve();
-    });
-  });
-  const port = (http.address() as AddressInfo).port;
+  const port = await listen(http, options.port, options.host);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     port,
@@ -287,6 +279,17 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         for (const socket of unused) socket.destroy();
       }),
   };
+}
+
+/** Listens on `port` (0: any free one) and answers the port taken; a port in use (EADDRINUSE) fails with its code and port, for a one-line message. */
+function listen(http: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.removeListener('error', reject);
+      resolve((http.address() as AddressInfo).port);
+    });
+  });
 }
 
 export interface RunningOperationsServer {
@@ -315,14 +318,7 @@ export async function serveOperations(options: { port: number; host?: string; ro
       else res.end();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, options.host ?? '127.0.0.1', () => {
-      http.removeListener('error', reject);
-      resolve();
-    });
-  });
-  const port = (http.address() as AddressInfo).port;
+  const port = await listen(http, options.port, options.host);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
