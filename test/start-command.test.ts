@@ -3,7 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, gql, TEST_SECRET, tokenFor } from '@cgp/testing';
+import { createTestDatabase, freePortBase, gql, TEST_SECRET, tokenFor } from '@cgp/testing';
+
+/** A PORT_BASE whose gateway, seven subgraphs, their metrics ports (+100) and the embedded database's (+200) are all free. */
+const launcherBase = () => freePortBase([0, 1, 2, 3, 4, 5, 6, 7, 100, 101, 102, 103, 104, 105, 106, 107, 200]);
 
 const ROOT = join(__dirname, '..');
 const LAUNCHER = join(ROOT, 'packages', 'launcher', 'dist', 'main.js');
@@ -28,7 +31,7 @@ async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<voi
 /** The production start path: the launcher migrates, loads demo data, spawns seven subgraph processes and the gateway. */
 describe('start command (compiled, separate processes)', () => {
   it('starts the platform on a given DATABASE_URL, serves the demo district, and stops cleanly on SIGINT', async () => {
-    const base = 20000 + Math.floor(Math.random() * 20000);
+    const base = await launcherBase();
     const started = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_SCALE: '0.1', AUTH_JWT_SECRET: TEST_SECRET });
     try {
       await waitFor(() => /Platform ready/.test(started.output()) || started.child.exitCode !== null, 90_000);
@@ -74,7 +77,7 @@ describe('start command (compiled, separate processes)', () => {
   }
 
   it('stops with one line naming the port, what it is for and EMBEDDED_PG_PORT when the embedded database port is taken', async () => {
-    const base = 20000 + Math.floor(Math.random() * 20000);
+    const base = await launcherBase();
     // Not base + 100…107: those are the services' metrics ports.
     const pgPort = base + 200;
     const holder = await occupy(pgPort);
@@ -88,7 +91,7 @@ describe('start command (compiled, separate processes)', () => {
   });
 
   it('stops with one line naming the port, the subgraph and PORT_BASE when a service port is taken, before starting anything', async () => {
-    const base = 20000 + Math.floor(Math.random() * 20000);
+    const base = await launcherBase();
     const holder = await occupy(base + 3);
     try {
       const failed = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET });
@@ -100,7 +103,7 @@ describe('start command (compiled, separate processes)', () => {
   });
 
   it('checks the metrics ports too: one line naming the port, whose metrics, and <NAME>_METRICS_PORT when one is taken', async () => {
-    const base = 20000 + Math.floor(Math.random() * 20000);
+    const base = await launcherBase();
     const holder = await occupy(base + 103);
     try {
       const failed = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET });
@@ -112,7 +115,7 @@ describe('start command (compiled, separate processes)', () => {
   });
 
   it('never takes another platform’s health answers for its own: a service that cannot bind its port stops the start, and nothing claims to be ready', async () => {
-    const base = 20000 + Math.floor(Math.random() * 20000);
+    const base = await launcherBase();
     // A stand-in for another platform: it answers /health with 200 on the gateway's port, but only
     // binds it once the launcher has checked its ports (as a second checkout starting at the same moment would).
     const started = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET });

@@ -1,8 +1,47 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
+/**
+ * Ports handed out below the kernel's ephemeral range (32768 and up on Linux), where servers bound to
+ * port 0 and outgoing connections take theirs: a port chosen here and bound a moment later is not
+ * taken in between by one of those (the launcher's, the benchmark's and the tests' platforms run beside
+ * in-process ones on port 0). Each is handed out once per process.
+ */
+const LOW = 20_000;
+const HIGH = 32_000;
+/** Single ports and whole bases come from separate halves, so two processes picking at once never meet. */
+const MIDDLE = 26_000;
+const handedOut = new Set<number>();
+
+/** A free TCP port on 127.0.0.1, below the ephemeral range (the system's choice if none is found). */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const port = LOW + Math.floor(Math.random() * (MIDDLE - LOW));
+    if (handedOut.has(port)) continue;
+    if ((await portAvailable(port)) === true) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  return systemPort();
+}
+
+/** A base port for the launcher (PORT_BASE) whose every port at `offsets` from it is free (the gateway, subgraphs, metrics…). */
+export async function freePortBase(offsets: readonly number[]): Promise<number> {
+  const span = Math.max(...offsets);
+  for (let i = 0; i < 100; i++) {
+    const base = MIDDLE + Math.floor(Math.random() * (HIGH - MIDDLE - span));
+    const ports = offsets.map((o) => base + o);
+    if (ports.some((p) => handedOut.has(p))) continue;
+    if ((await Promise.all(ports.map((p) => portAvailable(p)))).every((free) => free === true)) {
+      for (const p of ports) handedOut.add(p);
+      return base;
+    }
+  }
+  throw new Error(`No free run of ports for ${offsets.length} services between ${MIDDLE} and ${HIGH}`);
+}
+
+function systemPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

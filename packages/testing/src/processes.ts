@@ -5,9 +5,9 @@ import { TEST_SECRET } from './index';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-import { freePort } from '@cgp/launcher';
+import { freePort, freePortBase } from '@cgp/launcher';
 
-export { freePort };
+export { freePort, freePortBase };
 
 /** A compiled service (`node subgraphs/<name>/dist/main.js` or `node gateway/dist/main.js`) running as a child process. */
 export interface ServiceProcess {
