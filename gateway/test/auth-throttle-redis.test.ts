@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { composeSupergraph, startGateway, type RunningGateway } from '../src';
-import { authHeader, TEST_AUTH } from '@cgp/testing';
+import { authHeader, freePort, TEST_AUTH } from '@cgp/testing';
 
 /**
  * Failed sign-ins are counted per client address in a store the gateway replicas share when REDIS_URL is
@@ -17,17 +16,6 @@ import { authHeader, TEST_AUTH } from '@cgp/testing';
  */
 const REDIS = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 const LIMIT = 20;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startRedis(port: number): Promise<ChildProcess> {
   if (!existsSync(REDIS)) throw new Error(`redis-server is not installed at ${REDIS}: run node scripts/ensure-redis.mjs (the pretest does), or set REDIS_SERVER_PATH`);

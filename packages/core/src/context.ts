@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { SpanKind, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Identity } from './auth/identity';
-import { databaseTimeouts, insertRows } from './database';
+import { databaseTimeouts, insertRows, sqlStateOf } from './database';
 import type { PersonalDataAccess } from './personal-data';
 import { GraphQLError } from 'graphql';
 import { forbidden } from './errors';
@@ -158,8 +158,7 @@ export class RequestContext {
     try {
       return await fn();
     } catch (error) {
-      const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
-      span.setStatus({ code: SpanStatusCode.ERROR, message: typeof code === 'string' ? code : 'error' });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: sqlStateOf(error) ?? 'error' });
       throw error;
     } finally {
       span.end();
@@ -180,7 +179,7 @@ export class RequestContext {
       try {
         return await this.traced(sqlSpanName(sql), sql, async () => (await runner.query(sql, parameters, true)).records as T[]);
       } catch (error) {
-        if (sqlState(error) === '57014') {
+        if (sqlStateOf(error) === '57014') {
           this.onStatementTimeout?.();
           // Cancelled because the request's deadline came (its transaction's statement_timeout).
           if (this.deadline !== undefined && Date.now() >= this.deadline - 50) throw deadlinePassed();
@@ -283,12 +282,6 @@ export class RequestContext {
     if (auditFailure) throw auditFailure;
     if (late) throw late;
   }
-}
-
-function sqlState(error: unknown): string | undefined {
-  const e = error as { driverError?: { code?: unknown }; code?: unknown } | null;
-  const code = e?.driverError?.code ?? e?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /** Milliseconds a statement may run before `deadline`: what is left, or the session's own limit when that is shorter. */

@@ -211,6 +211,13 @@ export async function dedicatedClient(dataSource: DataSource, purpose: string): 
   return client;
 }
 
+/** The SQLSTATE of a database error, whether TypeORM wrapped it (its `driverError`) or pg threw it itself. */
+export function sqlStateOf(error: unknown): string | undefined {
+  const e = error as { driverError?: { code?: unknown }; code?: unknown } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** Checks a database URL answers, with a short timeout. */
 export async function ping(url: string, timeoutMs = 3000): Promise<void> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });

@@ -1,4 +1,5 @@
 import { badInput } from './errors';
+import { sqlStateOf } from './database';
 import { encodeCursor, pageWindow, type ConnectionData, type PageArgs } from './pagination';
 import type { RequestContext } from './context';
 
@@ -77,6 +78,5 @@ export function datedConnection<T extends { id: string }>(ctx: RequestContext, s
 
 /** Maps a unique-violation from PostgreSQL to `onDuplicate()`; rethrows anything else. */
 export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.code === '23505' || e?.driverError?.code === '23505';
+  return sqlStateOf(error) === '23505';
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PoolCounts } from './metrics';
+import { sqlStateOf } from '../database';
 
 export interface Readiness {
   ready: boolean;
@@ -53,7 +54,7 @@ export async function subgraphReadiness(db: DataSource, schema: string, timeoutM
   } catch (error) {
     // A missing migrations table (42P01) means nothing is applied yet; a pool with requests queueing
     // for a connection is exhausted; anything else, the database is not there.
-    if ((error as { driverError?: { code?: string }; code?: string }).driverError?.code === '42P01') applied = new Set();
+    if (sqlStateOf(error) === '42P01') applied = new Set();
     else {
       const counts = pool?.();
       const exhausted = counts !== undefined && counts.waitingCount > 0 && counts.idleCount === 0;

@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import {
-  Access, accessToCode, badInput, CallerKind, dedicatedClient, ErrorCode, forbidden, insertRows, pathOfCode, Role, uuidIs,
+  Access, accessToCode, badInput, CallerKind, dedicatedClient, ErrorCode, forbidden, insertRows, isUniqueViolation, pathOfCode, Role, uuidIs,
   type BackgroundWorker, type Logger, type RequestContext,
 } from '@cgp/core';
 import { IMPORT_WORKER_SETTING } from '../migrations/1732000012000-resident-import-jobs';
@@ -292,7 +292,7 @@ export class ResidentImportWorker implements BackgroundWorker {
         await this.end(client, job.id, ImportJobState.CANCELLED, 'Cancelled while it ran: nothing was imported');
       } else if (error instanceof GraphQLError && error.extensions.code === ErrorCode.BAD_USER_INPUT) {
         await this.end(client, job.id, ImportJobState.FAILED, `Nothing was imported: ${error.message}`);
-      } else if (sqlState(error) === '23505') {
+      } else if (isUniqueViolation(error)) {
         await this.end(client, job.id, ImportJobState.FAILED, 'Nothing was imported: some of these ID-card numbers were registered by another import at the same time: submit the file again to see which');
       } else {
         this.logger.error({ err: error, job: job.id }, 'residents import failed');
@@ -380,10 +380,4 @@ function lockKey(id: string): string {
 
 async function unlock(client: WorkerClient, id: string): Promise<void> {
   await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [lockKey(id)]);
-}
-
-function sqlState(error: unknown): string | undefined {
-  const e = error as { driverError?: { code?: unknown }; code?: unknown } | null;
-  const code = e?.driverError?.code ?? e?.code;
-  return typeof code === 'string' ? code : undefined;
 }

@@ -1,5 +1,5 @@
 import {
-  badInput, CallerKind, childConnection, conflict, forbidden, mayReadPersonalData, pageWindow, pathOfCode, Role, toConnection,
+  badInput, CallerKind, childConnection, conflict, forbidden, isUniqueViolation, mayReadPersonalData, pageWindow, pathOfCode, Role, toConnection,
   type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { isIsoDate, todayInChina } from './date.scalar';
 import {
@@ -29,8 +29,7 @@ export function assertPastDate(value: string, field: string): void {
 
 /** Rethrows a unique violation as CONFLICT (a concurrent writer won), anything else as is. */
 export function uniqueViolationAsConflict(error: unknown, message: string): never {
-  const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
-  if (code === '23505') throw conflict(message);
+  if (isUniqueViolation(error)) throw conflict(message);
   throw error;
 }
 
