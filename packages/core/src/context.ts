@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { SpanKind, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Identity } from './auth/identity';
-import { databaseTimeouts, insertRows, sqlStateOf } from './database';
+import { insertRows, sessionStatementTimeoutMs, sqlStateOf } from './database';
 import type { PersonalDataAccess } from './personal-data';
 import { GraphQLError } from 'graphql';
 import { forbidden } from './errors';
@@ -117,19 +117,13 @@ export class RequestContext {
       try {
         await runner.startTransaction();
         const settings = [this.identity.unitPath ?? '', this.identity.org ?? '', this.identity.communities.join(','), principalOf(this.identity)];
-        if (this.deadline === undefined) {
-          await runner.query(
-            `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true)`,
-            settings,
-          );
-        } else {
-          // No statement of this transaction may run past the request's deadline (the session's own limit still applies when shorter).
-          await runner.query(
-            `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true),
-                    set_config('statement_timeout', $5, true)`,
-            [...settings, String(statementBudget(this.deadline))],
-          );
-        }
+        // With a deadline, no statement of this transaction may run past it (the session's own limit still applies when shorter).
+        const budget = this.deadline === undefined ? '' : `, set_config('statement_timeout', $5, true)`;
+        if (this.deadline !== undefined) settings.push(String(statementBudget(this.deadline, sessionStatementTimeoutMs(this.db))));
+        await runner.query(
+          `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true)${budget}`,
+          settings,
+        );
       } catch (error) {
         await releaseRunner(runner, error);
         throw error;
@@ -220,11 +214,6 @@ export class RequestContext {
     this.auditBuffer.clear();
   }
 
-  /** Whether the request's transaction has been ended (or is being ended): no new statement may start. */
-  get ended(): boolean {
-    return this.state !== 'open';
-  }
-
   /**
    * Ends the request's transaction, once: commit when the request succeeded (writing its audit records
    * first), roll back otherwise. From the first call on no statement can start and no new transaction
@@ -284,10 +273,9 @@ export class RequestContext {
   }
 }
 
-/** Milliseconds a statement may run before `deadline`: what is left, or the session's own limit when that is shorter. */
-function statementBudget(deadline: number): number {
+/** Milliseconds a statement may run before `deadline`: what is left, or the session's own limit (`own`, 0: none) when that is shorter. */
+function statementBudget(deadline: number, own: number): number {
   const left = Math.max(1, deadline - Date.now());
-  const own = databaseTimeouts().statementMs;
   return own > 0 ? Math.min(own, left) : left;
 }
 

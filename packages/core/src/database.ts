@@ -95,10 +95,11 @@ export function createDataSource(options: SubgraphDataSourceOptions): DataSource
   } catch {
     /* an unparsable URL fails at connect, with its own message */
   }
-  if (user === APP_ROLE) {
+  const appRole = user === APP_ROLE;
+  if (appRole) {
     settings.push(`-c statement_timeout=${timeouts.statementMs}`, `-c idle_in_transaction_session_timeout=${timeouts.idleInTransactionMs}`);
   }
-  return new DataSource({
+  const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
     schema: options.schema,
@@ -111,6 +112,16 @@ export function createDataSource(options: SubgraphDataSourceOptions): DataSource
     logger: new CountingLogger(options.schema),
     extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: timeouts.connectMs, application_name: `cgp-${options.schema}`, options: settings.join(' ') },
   });
+  sessionStatementTimeouts.set(dataSource, appRole ? timeouts.statementMs : 0);
+  return dataSource;
+}
+
+/** The statement_timeout each data source's sessions start with (0: none), fixed when it is created. */
+const sessionStatementTimeouts = new WeakMap<DataSource, number>();
+
+/** The statement_timeout (ms) the sessions of `dataSource` run with; 0 when they have none. */
+export function sessionStatementTimeoutMs(dataSource: DataSource): number {
+  return sessionStatementTimeouts.get(dataSource) ?? 0;
 }
 
 /** A clear, single-line description of why the database cannot be reached (no stack, no password). */
