@@ -446,6 +446,20 @@ export function isDebug(env: NodeJS.ProcessEnv = process.env): boolean {
   return (!!env.DEBUG && env.DEBUG !== '0') || env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
 }
 
+/**
+ * The one line for a service whose port cannot be bound (EADDRINUSE, EACCES), naming the port and the
+ * variable that moves it — its public port's or, for its operations server, its metrics port's; none
+ * for any other failure.
+ */
+export function portProblem(service: SubgraphName | 'gateway', error: unknown): string | undefined {
+  const { code, port } = error as { code?: string; port?: number };
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') return undefined;
+  const metrics = port !== undefined && port === metricsPort(service) && port !== servicePort(service);
+  const variable = `${service.toUpperCase()}_${metrics ? 'METRICS_PORT' : 'PORT'}`;
+  const label = service === 'gateway' ? 'gateway' : `${service} subgraph`;
+  return `${label}: port ${port} ${code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be used'}; set ${variable} (or PORT_BASE with the launcher) to a free port.`;
+}
+
 /** Entry point of a subgraph process: `node main.js` serves, `node main.js migrate` applies migrations. */
 export function runSubgraphProcess(def: SubgraphDefinition): void {
   const logger = createLogger(`subgraph-${def.name}`);
@@ -460,14 +474,11 @@ export function runSubgraphProcess(def: SubgraphDefinition): void {
     stopOnSignals(logger, () => started.stop());
   };
   main().catch((error) => {
-    const code = (error as { code?: string }).code;
+    const port = portProblem(def.name, error);
     if (error instanceof DatabaseUnreachableError) {
       process.stderr.write(`${def.name} subgraph: ${error.message}\n`);
-    } else if (code === 'EADDRINUSE' || code === 'EACCES') {
-      const port = (error as { port?: number }).port;
-      // The metrics port is the other one a subgraph binds (its operations server): the message names the right variable.
-      const variable = port !== undefined && port === metricsPort(def.name) && port !== servicePort(def.name) ? `${def.name.toUpperCase()}_METRICS_PORT` : `${def.name.toUpperCase()}_PORT`;
-      process.stderr.write(`${def.name} subgraph: port ${port} ${code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be used'}; set ${variable} (or PORT_BASE with the launcher) to a free port.\n`);
+    } else if (port) {
+      process.stderr.write(`${port}\n`);
       if (isDebug()) logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
     } else {
       logger.fatal({ err: error }, `${def.name} subgraph failed to start`);
