@@ -11,7 +11,7 @@ describe('community services', () => {
   const as: Record<string, Record<string, string>> = {};
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' }); // the platform's day (China Standard Time)
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));

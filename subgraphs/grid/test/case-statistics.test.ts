@@ -227,8 +227,10 @@ describe('grid case statistics, trend and ranking', () => {
   });
 
   it('counts the cases the test reports and closes, in the unit and every unit above it, and in the month', async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    const tomorrow = new Date(Date.now() + DAY).toISOString().slice(0, 10);
+    // Days as the platform counts them: China Standard Time.
+    const chinaDay = (ms: number) => new Date(ms).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    const today = chinaDay(Date.now());
+    const tomorrow = chinaDay(Date.now() + DAY);
     const units = [grid, community, street, district];
     const before = await Promise.all(units.map((u) => statistics(u, today, tomorrow)));
     const sibling = await statistics(otherStreet, today, tomorrow);

@@ -185,8 +185,10 @@ describe('administrative task statistics, trend and ranking', () => {
   });
 
   it('counts the tasks the test submits, decides, refuses and completes, per community and for the street', async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    // Days as the platform counts them: China Standard Time.
+    const chinaDay = (ms: number) => new Date(ms).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    const today = chinaDay(Date.now());
+    const tomorrow = chinaDay(Date.now() + 86_400_000);
     const units = [c1, c2, c3, street, district, otherStreet];
     const before = await Promise.all(units.map((u) => statistics(u, today, tomorrow)));
     const trendBefore = (await trend(street, today, tomorrow))[0];
