@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { startSubgraph, type StartedSubgraph } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, preparedDatabase, startPlatform, TEST_AUTH, TEST_SECRET, tokenFor, type InProcessPlatform } from '@cgp/testing';
 
 /** Identity: every route (gateway and each subgraph directly) refuses callers without a valid token, and never returns data to them. */

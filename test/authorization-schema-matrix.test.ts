@@ -1,7 +1,8 @@
 import { buildSchema as buildSdl, getNamedType, isObjectType, isUnionType, isLeafType, isNonNullType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { Client } from 'pg';
 import { generateDemo, type UnitSeed } from '@cgp/demo-data';
-import { composeSupergraph, SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { composeSupergraph } from '@cgp/gateway';
 import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 
 /**

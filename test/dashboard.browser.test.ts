@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemo } from '@cgp/demo-data';
-import { DEFAULT_RATE_LIMITS, readManifest, SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { DEFAULT_RATE_LIMITS, readManifest } from '@cgp/gateway';
 import { authHeader, gql, preparedDatabase, startPlatform, tokenFor, type InProcessPlatform } from '@cgp/testing';
 
 /*

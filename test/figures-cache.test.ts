@@ -1,6 +1,6 @@
 import { sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
 
 /**

@@ -6,7 +6,8 @@ import {
 } from 'graphql';
 import { appDatabaseUrl, CallerKind, isDatabaseUnavailable, pathOfCode, RequestContext, Role, startSubgraph, subgraphDataSource, connect, type Claims } from '@cgp/core';
 import { generateDemo, type UnitSeed } from '@cgp/demo-data';
-import { composeSupergraph, startGateway, SUBGRAPHS, type RunningGateway } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { composeSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
 import { communitySubgraph } from '@cgp/subgraph-community';
 import { authHeader, preparedDatabase, startPlatform, TEST_AUTH, type InProcessPlatform } from '@cgp/testing';
 

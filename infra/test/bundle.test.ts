@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { SUBGRAPH_NAMES, subgraphMigrations } from '@cgp/core';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { createTestDatabase, districtStaff, freePort, gql, TEST_SECRET } from '@cgp/testing';
 import { INFRA, mainFile, ROOT, SERVICES } from './support';
 

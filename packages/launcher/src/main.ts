@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { CallerKind, DatabaseUnreachableError, describeConnectionError, isDebug, Role, migrateAll, ping, signToken, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
 import { caseVolumeFromEnvironment, seedAll } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
 import { takenPorts, waitForHealth, type PlannedPort } from './processes';
 

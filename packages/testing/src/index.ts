@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { migrateAll, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
 import { seedAll, type DemoDataset } from '@cgp/demo-data';
-import { composeSupergraph, startGateway, SUBGRAPHS, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { composeSupergraph, startGateway, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
 
 /** The HS256 secret the in-process test platform verifies tokens with. */
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';

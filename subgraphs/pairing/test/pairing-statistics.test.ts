@@ -1,6 +1,6 @@
 import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo, type PairingSeed } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { generateActivities } from '../src/seed';
 

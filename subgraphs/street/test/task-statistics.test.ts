@@ -1,6 +1,6 @@
 import { sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { demoTasks } from '../src/seed';
 

@@ -7,7 +7,7 @@ import { pairingSubgraph } from '@cgp/subgraph-pairing';
 import { partySubgraph } from '@cgp/subgraph-party';
 import { streetSubgraph } from '@cgp/subgraph-street';
 
-/** The seven subgraphs, in the order their tiers run top to bottom. */
+/** The seven subgraphs, in the order their tiers run top to bottom (core's SUBGRAPH_NAMES). */
 export const SUBGRAPHS: readonly SubgraphDefinition[] = [
   districtSubgraph,
   streetSubgraph,
