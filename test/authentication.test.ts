@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { generateKeyPair, SignJWT } from 'jose';
 import { authConfigFromEnvironment, createVerifier, startSubgraph, type StartedSubgraph } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/gateway';
-import { authHeader, freePort, gql, preparedDatabase, startPlatform, TEST_AUTH, TEST_SECRET, tokenFor, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, freePort, gql, preparedDatabase, signInAtDevIdentityProvider, startDevIdentityProviderProcess, startPlatform, TEST_AUTH, TEST_SECRET, tokenFor, type DevIdentityProviderProcess, type InProcessPlatform } from '@cgp/testing';
 
 /** Identity: every route (gateway and each subgraph directly) refuses callers without a valid token, and never returns data to them. */
 describe('authentication', () => {
@@ -177,40 +176,11 @@ describe('tokens of an OpenID Connect provider', () => {
   // Two streets at least (to see one refused the other's).
   const demo = generateDemo({ scale: 0.2 });
   let issuer: string;
-  let provider: ChildProcess;
+  let provider: DevIdentityProviderProcess;
   let platform: InProcessPlatform;
 
-  /** Signs in at the provider as one of its demo people, as the dashboard does, and returns the access token. */
-  async function signIn(person: string): Promise<string> {
-    const verifier = randomBytes(32).toString('base64url');
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const cookies = new Map<string, string>();
-    const go = async (url: string, init: RequestInit = {}) => {
-      const res = await fetch(new URL(url, issuer), { redirect: 'manual', ...init, headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(init.headers as Record<string, string>) } });
-      for (const set of res.headers.getSetCookie()) {
-        const [pair] = set.split(';');
-        cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
-      }
-      return res;
-    };
-    const query = new URLSearchParams({ client_id: 'cgp-dashboard', response_type: 'code', scope: 'openid profile', redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 'xyz' });
-    let res = await go(`/auth?${query}`);
-    const page = await (await go(res.headers.get('location')!)).text();
-    expect(page).toContain('no passwords');
-    res = await go(/action="([^"]+)"/.exec(page)![1], { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `person=${person}` });
-    let location = res.headers.get('location')!;
-    // Back to the authorization endpoint, the consent the development provider gives at once, and back again.
-    for (let hops = 0; hops < 5 && !location.startsWith(REDIRECT); hops++) location = (await go(location)).headers.get('location')!;
-    const answer = new URL(location).searchParams;
-    expect(answer.get('state')).toBe('xyz');
-    const token = await fetch(`${issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: answer.get('code')!, redirect_uri: REDIRECT, client_id: 'cgp-dashboard', code_verifier: verifier }),
-    });
-    expect(token.status).toBe(200);
-    return ((await token.json()) as { access_token: string }).access_token;
-  }
+  /** Signs in at the provider as one of its demo people, as the dashboard does: the access token. */
+  const signIn = (person: string) => signInAtDevIdentityProvider(issuer, person, REDIRECT);
 
   const post = async (url: string, token: string, query: string) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
@@ -218,18 +188,13 @@ describe('tokens of an OpenID Connect provider', () => {
   };
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    provider = spawn(process.execPath, [IDP], { env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', DEV_IDP_PORT: String(port), DEV_IDP_ISSUER: issuer, DEV_IDP_REDIRECT_URIS: REDIRECT, DEMO_SCALE: '0.2' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      provider.stdout!.on('data', (chunk) => /identity provider/.test(String(chunk)) && resolve());
-      provider.once('exit', (code) => reject(new Error(`the development identity provider exited (${code}): build it with npx tsc -b`)));
-    });
+    provider = await startDevIdentityProviderProcess({ port: await freePort(), redirectUris: [REDIRECT], scale: 0.2 });
+    issuer = provider.issuer;
     // As in production: provider tokens for staff, HS256 (the secret) for the gateway's partner tokens only.
     platform = await startPlatform(await preparedDatabase({ dataset: demo }), undefined, { auth: { secret: TEST_SECRET, oidcIssuer: issuer, audience: AUDIENCE } });
   });
   afterAll(async () => {
-    provider?.kill('SIGTERM');
+    provider?.stop();
     await platform?.stop();
   });
 

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemo } from '@cgp/demo-data';
 import { DEFAULT_RATE_LIMITS, readManifest, SUBGRAPHS } from '@cgp/gateway';
-import { authHeader, freePort, gql, preparedDatabase, startPlatform, TEST_SECRET, tokenFor, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, freePort, gql, preparedDatabase, startDevIdentityProviderProcess, startPlatform, TEST_SECRET, tokenFor, type DevIdentityProviderProcess, type InProcessPlatform } from '@cgp/testing';
 
 /*
  * The reference dashboard page (/dashboard) in a real browser: Debian's Chromium driven by playwright-core
@@ -221,7 +220,7 @@ describe('dashboard page in Chromium', () => {
   let dashboardUrl: string;
   /** The development identity provider `pnpm start` runs (compiled, its own process, as there): its issuer URL. */
   let issuer: string;
-  let identityProvider: ChildProcess | undefined;
+  let identityProvider: DevIdentityProviderProcess | undefined;
 
   /** Runs an operation of the published partner safelist by its hash (partners may send nothing else). */
   async function safelisted(name: string, variables: Record<string, unknown>, token: string): Promise<any> {
@@ -249,14 +248,8 @@ describe('dashboard page in Chromium', () => {
       dashboardSignIn: { issuer, clientId: 'cgp-dashboard', scope: 'openid profile' },
     });
     dashboardUrl = platform.gatewayUrl.replace(/\/graphql$/, '/dashboard');
-    identityProvider = spawn(process.execPath, [join(__dirname, '..', 'packages', 'launcher', 'dist', 'dev-identity-provider-main.js')], {
-      env: { ...process.env, NODE_ENV: 'test', DEV_IDP_PORT: String(idpPort), HOST: '127.0.0.1', DEV_IDP_ISSUER: issuer, DEV_IDP_REDIRECT_URIS: `${dashboardUrl}/`, DEMO_SCALE: '0.2' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      identityProvider!.stdout!.on('data', (chunk) => /identity provider/.test(String(chunk)) && resolve());
-      identityProvider!.once('exit', (code) => reject(new Error(`the development identity provider exited (${code}): build it with npx tsc -b`)));
-    });
+    // Its people are those of this demo (scale 0.2); it sends the browser back to this dashboard only.
+    identityProvider = await startDevIdentityProviderProcess({ port: idpPort, redirectUris: [`${dashboardUrl}/`], scale: 0.2 });
     profile = mkdtempSync(join(tmpdir(), 'cgp-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -270,7 +263,7 @@ describe('dashboard page in Chromium', () => {
     });
   });
   afterAll(async () => {
-    identityProvider?.kill('SIGTERM');
+    identityProvider?.stop();
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await platform?.stop();

@@ -136,3 +136,4 @@ export async function gql<T = any>(url: string, query: string, variables?: Recor
   return (await res.json()) as GraphQLResponse<T>;
 }
 export * from './processes';
+export * from './oidc';
