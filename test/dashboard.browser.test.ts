@@ -249,7 +249,8 @@ describe('dashboard page in Chromium', () => {
     });
     dashboardUrl = platform.gatewayUrl.replace(/\/graphql$/, '/dashboard');
     // Its people are those of this demo (scale 0.2); it sends the browser back to this dashboard only.
-    identityProvider = await startDevIdentityProviderProcess({ port: idpPort, redirectUris: [`${dashboardUrl}/`], scale: 0.2 });
+    // Its access tokens live 75 s here, so the page's renewal (a minute before expiry) is seen within a test.
+    identityProvider = await startDevIdentityProviderProcess({ port: idpPort, redirectUris: [`${dashboardUrl}/`], scale: 0.2, env: { DEV_IDP_ACCESS_TOKEN_SECONDS: '75' } });
     profile = mkdtempSync(join(tmpdir(), 'cgp-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -691,6 +692,36 @@ describe('dashboard page in Chromium', () => {
       expect((page as any).problems).toEqual([]);
       await page.close();
     }
+  });
+
+  it('stays signed in past the access token’s life: the provider’s refresh token renews it a minute before it expires', async () => {
+    const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    const page = await newPage();
+    const sent: string[] = [];
+    page.on('request', (request) => request.url().endsWith('/graphql') && sent.push(request.headers().authorization ?? ''));
+    await page.goto(`${dashboardUrl}/`);
+    await page.waitForSelector('#oidc-signin:not([hidden])');
+    await Promise.all([page.waitForURL(`${issuer}/interaction/**`), page.click('#oidc-signin')]);
+    await Promise.all([page.waitForURL(`${dashboardUrl}/`), page.click('button[data-person="demo-street-staff"]')]);
+    const first = (await page.evaluate(() => sessionStorage.getItem('cgp.dashboard.token')))!;
+    const street = demo.streets.find((s) => s.code === claims(first).unit)!;
+    await waitForUnit(page, street.name);
+
+    // A 75-second token: renewed about 15 s after sign-in, with the same caller and a later expiry.
+    await page.waitForFunction((old) => sessionStorage.getItem('cgp.dashboard.token') !== old, first, { timeout: 45_000, polling: 500 });
+    const second = (await page.evaluate(() => sessionStorage.getItem('cgp.dashboard.token')))!;
+    expect(claims(second)).toMatchObject({ sub: 'demo-street-staff', tier: 'STREET', unit: street.code, iss: issuer });
+    expect(claims(second).exp).toBeGreaterThan(claims(first).exp);
+    // The page goes on with the new token: opening a community asks the platform with it.
+    const community = demo.communities.find((c) => c.parentId === street.id)!;
+    sent.length = 0;
+    await page.evaluate((code) => (location.hash = `unit=${code}`), community.code);
+    await waitForUnit(page, community.name);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(new Set(sent)).toEqual(new Set([`Bearer ${second}`]));
+    expect(await page.isVisible('#signin')).toBe(false);
+    expect((page as any).problems).toEqual([]);
+    await page.close();
   });
 
   it('asks for a new token when the token has expired', async () => {

@@ -10,7 +10,9 @@
  *   2. The provider sends the browser back to this page with ?code=…&state=…; the code and the PKCE verifier
  *      are exchanged for tokens at the provider's token endpoint, and the ACCESS token becomes the page's
  *      Bearer token (the platform verifies it against the provider's keys).
- *   3. Sign-out also ends the session at the provider (its end_session_endpoint), so the next sign-in asks
+ *   3. A minute before the access token expires, the provider's refresh token (when it gave one) gets a new
+ *      one, so the page stays signed in while the sign-in lasts at the provider.
+ *   4. Sign-out also ends the session at the provider (its end_session_endpoint), so the next sign-in asks
  *      who you are again.
  *
  * Pasting a token (the developers' option) stays in dashboard.js. This file is loaded before dashboard.js
@@ -41,6 +43,9 @@ const SIGN_IN_TEXT = {
 const DashboardSignIn = (() => {
   let settings;
   let manager;
+  /** The provider's sign-in in this tab (oidc-client-ts's User), kept here: asking the manager for it again re-arms its expiry timer. */
+  let signedIn = null;
+  let renewing = false;
 
   /** The provider from the gateway's sign-in.json, or null (paste only). */
   function provider() {
@@ -57,7 +62,8 @@ const DashboardSignIn = (() => {
   async function userManager() {
     const config = await provider();
     if (!config || typeof oidc === 'undefined') return null;
-    manager ??= new oidc.UserManager({
+    if (manager) return manager;
+    manager = new oidc.UserManager({
       authority: config.issuer,
       client_id: config.clientId,
       redirect_uri: pageAddress(),
@@ -71,6 +77,11 @@ const DashboardSignIn = (() => {
       userStore: new oidc.WebStorageStateStore({ store: window.sessionStorage }),
       stateStore: new oidc.WebStorageStateStore({ store: window.sessionStorage }),
     });
+    // A minute before the access token expires, a new one through the refresh token (when the provider gave
+    // one), so the page stays signed in for as long as the sign-in lasts at the provider.
+    manager.events.addAccessTokenExpiring(() => renew());
+    manager.events.addUserLoaded((user) => (signedIn = user));
+    manager.events.addUserUnloaded(() => (signedIn = null));
     return manager;
   }
 
@@ -91,6 +102,7 @@ const DashboardSignIn = (() => {
       const um = await userManager();
       if (!um) throw new Error('this dashboard has no identity provider configured');
       const user = await um.signinRedirectCallback();
+      signedIn = user;
       state.token = user.access_token;
       state.error = null;
       sessionStorage.setItem(TOKEN_KEY, user.access_token);
@@ -113,6 +125,25 @@ const DashboardSignIn = (() => {
     const um = await userManager();
     await um?.signoutRedirectCallback().catch(() => {});
     history.replaceState(null, '', location.pathname);
+  }
+
+  /** Renews the page's token with the provider's refresh token; without one, or when it fails, the platform's UNAUTHENTICATED brings the sign-in back. */
+  async function renew() {
+    const user = signedIn;
+    // Only the provider's token in use is renewed (not a token pasted since), once at a time.
+    if (renewing || !user?.refresh_token || state.token !== user.access_token) return;
+    renewing = true;
+    try {
+      const renewed = await (await userManager()).signinSilent();
+      if (state.token !== user.access_token) return;
+      state.token = renewed.access_token;
+      sessionStorage.setItem(TOKEN_KEY, renewed.access_token);
+      renderCaller();
+    } catch {
+      // Nothing to do: the token stays until it expires, then the platform's UNAUTHENTICATED asks to sign in.
+    } finally {
+      renewing = false;
+    }
   }
 
   /** Sends the browser to the provider. */
@@ -153,6 +184,8 @@ const DashboardSignIn = (() => {
   function init() {
     $('#oidc-signin').addEventListener('click', () => begin());
     renderSignIn();
+    // After a reload: the stored sign-in arms the renewal again.
+    if (!isAnswer()) userManager().then((um) => um?.getUser()).then((user) => (signedIn = user ?? null));
   }
 
   return { completeIfAnswered, endAtProvider, init, renderSignIn };

@@ -20,8 +20,10 @@ import { generateDemo, type DemoDataset } from '@cgp/demo-data';
 export const DEV_IDP_AUDIENCE = 'urn:cgp:platform';
 /** The dashboard's client id (public client: no secret, PKCE required). */
 export const DEV_IDP_CLIENT_ID = 'cgp-dashboard';
-/** Access tokens live an hour (the platform accepts at most 24 h). */
+/** Access tokens live an hour by default (the platform accepts at most 24 h); the dashboard renews them with its refresh token. */
 const ACCESS_TOKEN_SECONDS = 3600;
+/** A sign-in lasts a working day: the refresh token, the provider's session. */
+const SESSION_SECONDS = 8 * 3600;
 
 /** One demo person of the login page: who they are, and the claims their tokens carry. */
 export interface DemoPerson {
@@ -86,6 +88,8 @@ export interface DevIdentityProviderOptions {
   /** The people to pick from; default those of the demo at `scale`. */
   people?: DemoPerson[];
   scale?: number;
+  /** Lifetime of its access tokens in seconds (default 3600). */
+  accessTokenSeconds?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -176,6 +180,11 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
   const redirectOrigins = new Set(options.redirectUris.map((uri) => new URL(uri).origin));
+  const accessTokenSeconds = options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS;
+  if (!Number.isInteger(accessTokenSeconds) || accessTokenSeconds < 60 || accessTokenSeconds > 86_400) {
+    server.close();
+    throw new Error(`Invalid DEV_IDP_ACCESS_TOKEN_SECONDS=${options.accessTokenSeconds}: a whole number of seconds from 60 to 86400`);
+  }
 
   const provider = new Provider(issuer, {
     clients: [
@@ -184,7 +193,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         client_name: 'Community governance dashboard (development)',
         token_endpoint_auth_method: 'none',
         application_type: 'web',
-        grant_types: ['authorization_code'],
+        grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: options.redirectUris,
         post_logout_redirect_uris: options.redirectUris,
@@ -196,7 +205,10 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     // The dashboard (a browser page on another origin) calls the token endpoint: allowed for its own origin only.
     clientBasedCORS: (_ctx, origin) => redirectOrigins.has(origin),
     claims: { openid: ['sub'], profile: ['name'] },
-    ttl: { AccessToken: ACCESS_TOKEN_SECONDS, AuthorizationCode: 60, IdToken: ACCESS_TOKEN_SECONDS, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
+    ttl: { AccessToken: accessTokenSeconds, AuthorizationCode: 60, IdToken: accessTokenSeconds, RefreshToken: SESSION_SECONDS, Interaction: 600, Session: SESSION_SECONDS, Grant: SESSION_SECONDS },
+    // A refresh token with every sign-in (no offline_access needed): the dashboard renews its access token
+    // before it expires, for as long as the sign-in lasts; each use gives a new one (rotation).
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
@@ -213,7 +225,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx, resource) => {
           if (resource !== DEV_IDP_AUDIENCE) throw new Error(`unknown resource ${resource}`);
-          return { scope: 'api', audience: DEV_IDP_AUDIENCE, accessTokenTTL: ACCESS_TOKEN_SECONDS, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+          return { scope: 'api', audience: DEV_IDP_AUDIENCE, accessTokenTTL: accessTokenSeconds, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
         },
       },
     },

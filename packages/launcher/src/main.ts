@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   if (devIdp) {
     const dashboards = [`http://localhost:${gatewayPort}/dashboard/`, `http://127.0.0.1:${gatewayPort}/dashboard/`];
     try {
-      identityProvider = await startDevIdentityProvider({ port: idpPort, host: env.HOST, issuer: env.DEV_IDP_ISSUER || `http://localhost:${idpPort}`, redirectUris: dashboards, scale, env });
+      identityProvider = await startDevIdentityProvider({ port: idpPort, host: env.HOST, issuer: env.DEV_IDP_ISSUER || `http://localhost:${idpPort}`, redirectUris: dashboards, scale, accessTokenSeconds: env.DEV_IDP_ACCESS_TOKEN_SECONDS ? Number(env.DEV_IDP_ACCESS_TOKEN_SECONDS) : undefined, env });
     } catch (error) {
       throw new StartFailure(`The development identity provider did not start on port ${idpPort} (${reason(error)}). Set DEV_IDP_PORT, or DEV_IDP=off.`, error);
     }
