@@ -46,10 +46,10 @@ describe('start command (compiled, separate processes)', () => {
 
       // Sign-in: the dashboard's address and the development identity provider's, which the platform trusts.
       expect(started.output()).toContain(`Dashboard: http://localhost:${base}/dashboard/`);
-      expect(started.output()).toContain(`Sign-in: development identity provider at http://localhost:${base + 8} — pick a demo person of any tier, NO PASSWORDS`);
+      expect(started.output()).toContain(`Sign-in: development identity provider at http://127.0.0.1:${base + 8} — pick a demo person of any tier, NO PASSWORDS`);
       const signIn = await fetch(`http://127.0.0.1:${base}/dashboard/sign-in.json`);
-      expect(await signIn.json()).toEqual({ oidc: { issuer: `http://localhost:${base + 8}`, clientId: 'cgp-dashboard', scope: 'openid profile' } });
-      const token = await signInAtDevIdentityProvider(`http://localhost:${base + 8}`, 'demo-district-staff', `http://localhost:${base}/dashboard/`);
+      expect(await signIn.json()).toEqual({ oidc: { issuer: `http://127.0.0.1:${base + 8}`, clientId: 'cgp-dashboard', scope: 'openid profile' } });
+      const token = await signInAtDevIdentityProvider(`http://127.0.0.1:${base + 8}`, 'demo-district-staff', `http://localhost:${base}/dashboard/`);
       const me = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier unit roles } district(code: "411602") { name } }', undefined, { authorization: `Bearer ${token}` });
       expect(me.data).toEqual({ me: { tier: 'DISTRICT', unit: '411602', roles: ['STAFF', 'AUDITOR'] }, district: { name: '川汇区' } });
     } finally {

@@ -107,7 +107,9 @@ async function main(): Promise<void> {
   if (devIdp) {
     const dashboards = [`http://localhost:${gatewayPort}/dashboard/`, `http://127.0.0.1:${gatewayPort}/dashboard/`];
     try {
-      identityProvider = await startDevIdentityProvider({ port: idpPort, host: env.HOST, issuer: env.DEV_IDP_ISSUER || `http://localhost:${idpPort}`, redirectUris: dashboards, scale, accessTokenSeconds: env.DEV_IDP_ACCESS_TOKEN_SECONDS ? Number(env.DEV_IDP_ACCESS_TOKEN_SECONDS) : undefined, env });
+      // On this machine only (127.0.0.1) unless DEV_IDP_HOST says otherwise: it signs anyone in as anyone.
+      const host = env.DEV_IDP_HOST || '127.0.0.1';
+      identityProvider = await startDevIdentityProvider({ port: idpPort, host, issuer: env.DEV_IDP_ISSUER || `http://${host === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${idpPort}`, redirectUris: dashboards, scale, accessTokenSeconds: env.DEV_IDP_ACCESS_TOKEN_SECONDS ? Number(env.DEV_IDP_ACCESS_TOKEN_SECONDS) : undefined, env });
     } catch (error) {
       throw new StartFailure(`The development identity provider did not start on port ${idpPort} (${reason(error)}). Set DEV_IDP_PORT, or DEV_IDP=off.`, error);
     }
