@@ -93,6 +93,7 @@ describe('the /dashboard route of the gateway', () => {
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);
   });
+
   it('tells the page how to sign in: no provider (paste only), or a provider whose origin alone is added to what the page may connect to', async () => {
     const none = await send(port, '/dashboard/sign-in.json');
     expect(none.headers['content-type']).toBe('application/json; charset=utf-8');
