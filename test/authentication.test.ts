@@ -235,7 +235,7 @@ describe('tokens of an OpenID Connect provider', () => {
     }
   });
 
-  it('beside the development provider (AUTH_LOCAL_STAFF_TOKENS=on) takes hand-made HS256 staff tokens too; never in production; a provider whose discovery names another issuer is refused clearly', async () => {
+  it('beside the development provider (AUTH_LOCAL_STAFF_TOKENS=on) takes hand-made HS256 staff tokens too; never in production; a provider whose discovery cannot be read or names another issuer answers SERVICE_UNAVAILABLE, saying so', async () => {
     const env = { AUTH_JWT_SECRET: TEST_SECRET, AUTH_OIDC_ISSUER: issuer, AUTH_AUDIENCE: AUDIENCE };
     const dev = createVerifier(authConfigFromEnvironment({ ...env, AUTH_LOCAL_STAFF_TOKENS: 'on' }));
     await expect(dev(`Bearer ${await tokenFor({ tier: 'STREET', unit: '411602001', roles: ['STAFF'] } as never)}`)).resolves.toMatchObject({ kind: 'STREET', unit: '411602001' });
@@ -244,7 +244,10 @@ describe('tokens of an OpenID Connect provider', () => {
     expect(() => authConfigFromEnvironment({ AUTH_OIDC_ISSUER: issuer })).toThrow(/AUTH_OIDC_ISSUER needs AUTH_AUDIENCE/);
     // The configured issuer must be the discovery document's exactly (here: one slash more).
     const wrong = createVerifier({ oidcIssuer: `${issuer}/`, audience: AUDIENCE });
-    await expect(wrong(`Bearer ${await signIn('demo-district-staff')}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/cannot be checked now: the discovery document .* names issuer/) });
+    await expect(wrong(`Bearer ${await signIn('demo-district-staff')}`)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } }, message: expect.stringMatching(/cannot be checked right now: the discovery document .* names issuer/) });
+    // A provider that does not answer: the same, not the caller's fault (nor a failed sign-in counted against them).
+    const gone = createVerifier({ oidcIssuer: 'http://127.0.0.1:9/realms/none', audience: AUDIENCE });
+    await expect(gone(`Bearer ${await signIn('demo-district-staff')}`)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' }, message: expect.stringMatching(/discovery document http:\/\/127\.0\.0\.1:9\/realms\/none\/\.well-known\/openid-configuration could not be read/) });
   });
 
   it('the development provider refuses to start in production (NODE_ENV=production or CGP_PRODUCTION=true), saying why', () => {

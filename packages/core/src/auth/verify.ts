@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ZodError } from 'zod';
@@ -178,7 +179,12 @@ export function createVerifier(config: AuthConfig): Verifier {
       return identity;
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
-      if (error instanceof DiscoveryFailed) throw unauthenticated(`The token cannot be checked now: ${error.message}; try again shortly`);
+      // Not the caller's fault (and not a failed sign-in to count): the provider cannot be asked now.
+      if (error instanceof DiscoveryFailed) {
+        throw new GraphQLError(`Tokens cannot be checked right now: ${error.message}; try again shortly`, {
+          extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: new HeaderMap([['retry-after', '5']]) } },
+        });
+      }
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired: get a new one');
       if (error instanceof joseErrors.JWTClaimValidationFailed) {
         if (error.claim === 'exp' && error.reason === 'missing') throw unauthenticated(`The token has no expiry (exp claim): tokens must expire, at most ${duration(maxLifetime)} after they are issued`);
