@@ -75,7 +75,10 @@ export interface InProcessPlatform {
 }
 
 /** Gateway options a test may set on the platform it starts. */
-export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle'>;
+export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle' | 'dashboardSignIn'> & {
+  /** How the gateway and every subgraph verify tokens; default TEST_AUTH (HS256 with TEST_SECRET). */
+  auth?: GatewayOptions['auth'];
+};
 
 /**
  * Starts all seven subgraphs and the gateway in this process, each on its own HTTP port.
@@ -95,14 +98,16 @@ export async function startPlatform(
   // Filled once every subgraph listens: the subgraphs reach each other through it.
   const peers: Record<string, string> = {};
   // The subgraphs get the gateway's limits, as in production (a test that lifts a limit lifts it on both routes).
-  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth: TEST_AUTH, peers });
+  const auth = gatewayOptions.auth ?? TEST_AUTH;
+  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth, peers });
   for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
     rateLimits: false,
     partnerSafelist: false,
     ...gatewayOptions,
     port: 0,
-    auth: TEST_AUTH,
+    auth,
+    dashboardSignIn: gatewayOptions.dashboardSignIn ?? null,
     supergraphSdl: await composeSupergraph(),
     subgraphUrls: Object.fromEntries(Object.values(started).map((s) => [s.name, s.url])),
   });
@@ -132,3 +137,4 @@ export async function gql<T = any>(url: string, query: string, variables?: Recor
   return (await res.json()) as GraphQLResponse<T>;
 }
 export * from './processes';
+export * from './oidc';

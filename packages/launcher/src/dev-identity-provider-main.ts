@@ -1,0 +1,27 @@
+import { startDevIdentityProvider } from './dev-identity-provider';
+
+/*
+ * The development identity provider as a process of its own (the dashboard's browser test runs it so):
+ * DEV_IDP_PORT, DEV_IDP_ISSUER (default http://localhost:<port>), DEV_IDP_REDIRECT_URIS (comma-separated
+ * dashboard addresses), DEMO_SCALE (whose demo people it offers), DEV_IDP_ACCESS_TOKEN_SECONDS (default 3600). Prints one line when it listens.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const running = await startDevIdentityProvider({
+    port: Number(env.DEV_IDP_PORT ?? 0),
+    host: env.HOST,
+    issuer: env.DEV_IDP_ISSUER || undefined,
+    redirectUris: (env.DEV_IDP_REDIRECT_URIS ?? 'http://localhost:4000/dashboard/').split(',').map((u) => u.trim()).filter(Boolean),
+    scale: Number(env.DEMO_SCALE ?? 1),
+    accessTokenSeconds: env.DEV_IDP_ACCESS_TOKEN_SECONDS ? Number(env.DEV_IDP_ACCESS_TOKEN_SECONDS) : undefined,
+  });
+  process.stdout.write(`Development identity provider (no passwords): ${running.issuer}\n`);
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
