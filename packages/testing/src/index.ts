@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { migrateAll, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
 import { seedAll, type DemoDataset } from '@cgp/demo-data';
-import { composeSupergraph, startGateway, SUBGRAPHS, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
+import { startGateway, SUBGRAPHS, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
 
 /** The HS256 secret the in-process test platform verifies tokens with. */
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -32,18 +32,25 @@ export function testServerAdminUrl(): string {
 
 /** Creates a fresh, empty database on the test server, so each test file owns its data and files run in parallel. */
 export async function createTestDatabase(prefix = 't'): Promise<string> {
-  const admin = testServerAdminUrl();
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const client = new Client({ connectionString: admin });
+  await adminQuery(`CREATE DATABASE ${name}`);
+  return databaseUrl(name);
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(testServerAdminUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: testServerAdminUrl() });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    await client.query(sql);
   } finally {
     await client.end();
   }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** Environment pointing every subgraph at one database URL. */
@@ -51,13 +58,61 @@ export function envFor(databaseUrl: string): NodeJS.ProcessEnv {
   return { ...process.env, DATABASE_URL: databaseUrl };
 }
 
-/** A fresh database with every subgraph's migrations applied and, optionally, demo data loaded. */
+/**
+ * A fresh database of the test file's own with every subgraph's migrations applied and, optionally,
+ * demo data loaded.
+ *
+ * Migrating and loading run once per test run for each distinct set of options (the dataset's
+ * content included): the first test file that asks builds a template database, and every file
+ * that asks the same gets its own copy of it (`CREATE DATABASE … TEMPLATE`), which PostgreSQL makes
+ * by copying files — the same tables, rows, grants and policies as migrating and loading again.
+ */
 export async function preparedDatabase(options: { scale?: number; dataset?: DemoDataset; seed?: boolean } = {}): Promise<string> {
-  const url = await createTestDatabase();
-  const env = envFor(url);
-  await migrateAll(SUBGRAPHS, env);
-  if (options.seed !== false) await seedAll(SUBGRAPHS, { scale: options.scale ?? 0.1, dataset: options.dataset, env });
-  return url;
+  const scale = options.scale ?? 0.1;
+  const seed = options.seed !== false;
+  const key = JSON.stringify({ scale, seed, dataset: options.dataset ?? null });
+  const template = await templateDatabase(key, async (url) => {
+    const env = envFor(url);
+    await migrateAll(SUBGRAPHS, env);
+    if (seed) await seedAll(SUBGRAPHS, { scale, dataset: options.dataset, env });
+  });
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  return databaseUrl(name);
+}
+
+/**
+ * The template database for `key`, built by `build` on an empty database the first time any test
+ * file of this run asks for it. Test files run in several jest workers (processes): an advisory lock
+ * on the server makes one build while the others wait, and a template is built under another name
+ * and renamed when complete, so a failed build never leaves a half-made template behind. The name
+ * carries the run's id (set by the jest global setup), so a server that outlives the run
+ * (TEST_DATABASE_URL) never hands a later run a template made by older migrations.
+ */
+async function templateDatabase(key: string, build: (url: string) => Promise<void>): Promise<string> {
+  const run = (process.env.CGP_TEST_RUN_ID ?? `p${process.pid}`).toLowerCase().replace(/[^a-z0-9]/g, '');
+  const name = `tpl_${run}_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  const client = new Client({ connectionString: testServerAdminUrl() });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      const building = `${name}_b`;
+      await client.query(`DROP DATABASE IF EXISTS ${building}`);
+      await client.query(`CREATE DATABASE ${building}`);
+      try {
+        await build(databaseUrl(building));
+      } catch (error) {
+        await client.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+        throw error;
+      }
+      await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    }
+    return name;
+  } finally {
+    await client.end(); // ends the session, which releases its advisory lock
+  }
 }
 
 /**
@@ -102,7 +157,8 @@ export async function startPlatform(
     ...gatewayOptions,
     port: 0,
     auth: TEST_AUTH,
-    supergraphSdl: await composeSupergraph(),
+    // The committed gateway/supergraph.graphql (the gateway's default), as production runs it;
+    // gateway/test/supergraph.test.ts proves it is what the subgraphs compose to today.
     subgraphUrls: Object.fromEntries(Object.values(started).map((s) => [s.name, s.url])),
   });
   return {
