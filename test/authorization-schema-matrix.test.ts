@@ -1,7 +1,7 @@
 import { buildSchema as buildSdl, getNamedType, isObjectType, isUnionType, isLeafType, isNonNullType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { Client } from 'pg';
 import { generateDemo, type UnitSeed } from '@cgp/demo-data';
-import { composeSupergraph, SUBGRAPHS } from '@cgp/gateway';
+import { readCommittedSupergraph, SUBGRAPHS } from '@cgp/gateway';
 import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 
 /**
@@ -338,7 +338,8 @@ describe('authorization matrix generated from the schema', () => {
   const seen = new Map<string, Set<string>>();
 
   beforeAll(async () => {
-    const [url, sdl] = await Promise.all([preparedDatabase({ dataset: demo }), composeSupergraph()]);
+    const url = await preparedDatabase({ dataset: demo });
+    const sdl = readCommittedSupergraph();
     supergraph = buildSdl(sdl, { assumeValidSDL: true });
     for (const def of SUBGRAPHS) subgraphSchemas[def.name] = await def.buildSchema();
     platform = await startPlatform(url);

@@ -6,7 +6,7 @@ import {
 } from 'graphql';
 import { appDatabaseUrl, CallerKind, isDatabaseUnavailable, pathOfCode, RequestContext, Role, startSubgraph, subgraphDataSource, connect, type Claims } from '@cgp/core';
 import { generateDemo, type UnitSeed } from '@cgp/demo-data';
-import { composeSupergraph, startGateway, SUBGRAPHS, type RunningGateway } from '@cgp/gateway';
+import { readCommittedSupergraph, startGateway, SUBGRAPHS, type RunningGateway } from '@cgp/gateway';
 import { communitySubgraph } from '@cgp/subgraph-community';
 import { authHeader, preparedDatabase, startPlatform, TEST_AUTH, type InProcessPlatform } from '@cgp/testing';
 
@@ -274,7 +274,7 @@ describe('every request ends its transaction', () => {
       port: 0,
       auth: TEST_AUTH,
       rateLimits: false,
-      supergraphSdl: await composeSupergraph(),
+      supergraphSdl: readCommittedSupergraph(),
       subgraphUrls: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])),
       subgraphFetch: { timeoutMs: 2 },
     });
