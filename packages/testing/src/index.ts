@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { migrateAll, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
 import { seedAll, type DemoDataset } from '@cgp/demo-data';
-import { startGateway, SUBGRAPHS, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
+import { DEFAULT_RATE_LIMITS, readManifest, startGateway, SUBGRAPHS, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
 
 /** The HS256 secret the in-process test platform verifies tokens with. */
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -134,9 +134,11 @@ export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits
 /**
  * Starts all seven subgraphs and the gateway in this process, each on its own HTTP port.
  *
- * The gateway runs without per-caller rate limits and without the partner safelist unless the test
- * asks for them (`rateLimits`, `partnerSafelist: true`): scope tests send many ad-hoc operations, partner
- * ones included, to reach each subgraph's own defences. gateway/test/partner-api.test.ts tests both.
+ * Every production guard is on, as production runs (whatever the environment says): the partner
+ * safelist, the per-caller rate limits at their production defaults, the operation limits and the
+ * failed sign-in throttle. A test that turns one off or lifts it passes the option and says why there.
+ * To reach a subgraph's own defences with an operation the gateway would refuse, send it to the
+ * subgraph directly (`platform.subgraphs[name].url`), as an attacker inside the network would.
  */
 export async function startPlatform(
   databaseUrl: string,
@@ -152,8 +154,8 @@ export async function startPlatform(
   for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth: TEST_AUTH, peers });
   for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
-    rateLimits: false,
-    partnerSafelist: false,
+    rateLimits: DEFAULT_RATE_LIMITS,
+    partnerSafelist: true,
     ...gatewayOptions,
     port: 0,
     auth: TEST_AUTH,
@@ -187,3 +189,18 @@ export async function gql<T = any>(url: string, query: string, variables?: Recor
   return (await res.json()) as GraphQLResponse<T>;
 }
 export * from './processes';
+
+/**
+ * Runs an operation of the partner safelist (gateway/safelist/partner-operations.graphql) by name, sent as
+ * a partner client must send it: by its SHA-256 hash in Apollo's persisted-query format, no query text.
+ */
+export async function gqlSafelisted<T = any>(url: string, name: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  const operation = readManifest().operations.find((o) => o.name === name);
+  if (!operation) throw new Error(`${name} is not in the partner safelist (gateway/safelist/partner-operations.graphql)`);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } } }),
+  });
+  return (await res.json()) as GraphQLResponse<T>;
+}
