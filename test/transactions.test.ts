@@ -123,7 +123,9 @@ describe('every request ends its transaction', () => {
     databaseUrl = await preparedDatabase({ dataset: demo });
     process.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = '0';
     // Rate limits off: this test sends thousands of documents per caller to provoke leaks, which the
-    // limits would refuse before any transaction opens. Every other guard is on.
+    // limits would refuse before any transaction opens. The partner safelist off: the partner's share of
+    // the generated documents is ad-hoc operations, which it would refuse at the gateway before any
+    // transaction opens. The operation limits stay on.
     platform = await startPlatform(databaseUrl, SUBGRAPHS, { rateLimits: false, partnerSafelist: false });
     admin = new Client({ connectionString: databaseUrl });
     await admin.connect();
@@ -273,7 +275,7 @@ describe('every request ends its transaction', () => {
     const gateway: RunningGateway = await startGateway({
       port: 0,
       auth: TEST_AUTH,
-      rateLimits: false,
+      rateLimits: false, // 40 parallel walks by one caller: a rate limit would refuse them before any transaction opens
       supergraphSdl: readCommittedSupergraph(),
       subgraphUrls: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])),
       subgraphFetch: { timeoutMs: 2 },

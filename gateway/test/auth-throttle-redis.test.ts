@@ -43,7 +43,7 @@ describe('failed sign-ins counted in a shared store (REDIS_URL)', () => {
 
   const gateway = async (shared: boolean) => {
     const g = await startGateway({
-      port: 0, auth: TEST_AUTH, supergraphSdl, rateLimits: false,
+      port: 0, auth: TEST_AUTH, supergraphSdl,
       subgraphUrls: Object.fromEntries(['district', 'street', 'community', 'grid', 'building', 'party', 'pairing'].map((n) => [n, 'http://127.0.0.1:9/graphql'])),
       authThrottle: { trustedProxyHops: 1, ...(shared ? { redisUrl } : {}) },
     });
