@@ -343,7 +343,10 @@ describe('authorization matrix generated from the schema', () => {
     const sdl = readCommittedSupergraph();
     supergraph = buildSdl(sdl, { assumeValidSDL: true });
     for (const def of SUBGRAPHS) subgraphSchemas[def.name] = await def.buildSchema();
-    platform = await startPlatform(url);
+    // Rate limits raised, not off: the matrix sends each caller's hundreds of cases within seconds, which
+    // the production buckets (a partner: 60 at once, one more a second) would refuse for their rate, not
+    // their scope. Every request still passes the rate-limit check; every other guard is as in production.
+    platform = await startPlatform(url, undefined, { rateLimits: { partner: { capacity: 100_000, perSecond: 1_000 }, staff: { capacity: 100_000, perSecond: 1_000 }, tiers: {} } });
     admin = new Client({ connectionString: url });
     await admin.connect();
     await admin.query(`INSERT INTO community.resident_import_job (community_code, path, submitted_by, state, file_bytes, finished_at)
