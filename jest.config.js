@@ -13,6 +13,7 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/jest/global-setup.mjs',
   globalTeardown: '<rootDir>/test/jest/global-teardown.mjs',
+  testSequencer: '<rootDir>/test/jest/sequencer.js',
   maxWorkers: 2,
   testTimeout: 120_000,
 };
