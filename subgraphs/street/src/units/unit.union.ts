@@ -21,9 +21,9 @@ export const Unit = createUnitUnion(UNIT_CLASSES);
 export const unitStubTypes = [stubs.GRID, stubs.BUILDING];
 
 /** The key of every entity stub: a breadcrumb (the caller's own unit, below it, or one of its ancestors). */
-export const unitStubPermissions = {
+export const unitStubPermissions: Permissions = {
   District: { code: rules.unitBreadcrumb },
   Community: { code: rules.unitBreadcrumb },
   Grid: { code: rules.unitBreadcrumb },
   Building: { code: rules.unitBreadcrumb },
-} satisfies Permissions;
+};
