@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { defineSubgraph } from '@cgp/core';
+import { defineSubgraph, personalDataReads } from '@cgp/core';
 // cases is imported first: its fields on Community and Grid come before the units' in the schema (as published).
 import { cases } from './cases';
 import { units } from './units';
 
-export const gridSubgraph = defineSubgraph({ name: 'grid', features: [units, cases] });
+export const gridSubgraph = defineSubgraph({ name: 'grid', features: [units, cases, personalDataReads('grid', 'gridPersonalDataReads', 'Grid')] });

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { defineFigures, monthSeriesSql, periodRange, RankedUnit, Tier, TIERS } from '@cgp/core';
 import { BuildingService } from '../units/building.service';
-import { Unit, UNIT_CLASSES } from '../units/unit.union';
+import { unitTypes } from '../units/unit.union';
 
 @ObjectType({ description: 'The building leaders’ work in a unit’s whole subtree over a period.' })
 export class BuildingWorkStatistics {
@@ -42,7 +42,7 @@ registerEnumType(BuildingWorkMetric, {
 
 @ObjectType({ description: 'A child unit ranked by a building-work figure.' })
 export class RankedBuildingWorkUnit extends RankedUnit {
-  @Field(() => Unit, { description: 'The child unit.' }) unit: { __typename: string; code: string };
+  @Field(() => unitTypes.Unit, { description: 'The child unit.' }) unit: { __typename: string; code: string };
 }
 
 /** Opinions (alias o) in a unit's subtree, in the caller's scope ($3) and collected in the period ($4–$5). */
@@ -63,7 +63,7 @@ const VALUE: Record<BuildingWorkMetric, string> = {
 /** The dashboard figures of the building leaders' work: buildingWorkStatistics, buildingWorkTrend and buildingWorkRanking on every unit type. */
 export const buildingWorkFigures = defineFigures<BuildingWorkMetric>({
   name: 'buildingWork',
-  units: TIERS.map((tier) => ({ type: UNIT_CLASSES[tier], label: tier.toLowerCase() })),
+  units: TIERS.map((tier) => ({ type: unitTypes.classes[tier], label: tier.toLowerCase() })),
   period: periodRange('date'),
   statistics: {
     type: BuildingWorkStatistics,

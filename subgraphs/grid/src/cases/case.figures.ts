@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { defineFigures, monthSeriesSql, RankedUnit, Tier, TIERS } from '@cgp/core';
 import { GridService } from '../units/grid.service';
-import { Unit, UNIT_CLASSES } from '../units/unit.union';
+import { unitTypes } from '../units/unit.union';
 
 @ObjectType({ description: 'Grid cases in a unit’s whole subtree: where they stand now, and what happened in the period asked for.' })
 export class CaseStatistics {
@@ -44,7 +44,7 @@ registerEnumType(CaseMetric, {
 
 @ObjectType({ description: 'A child unit ranked by a case figure.' })
 export class RankedCaseUnit extends RankedUnit {
-  @Field(() => Unit, { description: 'The child unit.' }) unit: { __typename: string; code: string };
+  @Field(() => unitTypes.Unit, { description: 'The child unit.' }) unit: { __typename: string; code: string };
 }
 
 /* Figures over cases (alias c); the period is $4 (inclusive) to $5 (exclusive). */
@@ -60,7 +60,7 @@ const VALUE: Record<CaseMetric, string> = {
 /** The dashboard figures of grid cases: caseStatistics, caseTrend and caseRanking on every unit type. */
 export const caseFigures = defineFigures<CaseMetric>({
   name: 'case',
-  units: TIERS.map((tier) => ({ type: UNIT_CLASSES[tier], label: tier.toLowerCase() })),
+  units: TIERS.map((tier) => ({ type: unitTypes.classes[tier], label: tier.toLowerCase() })),
   statistics: {
     type: CaseStatistics,
     description: (u) => `Grid cases in this ${u.label}'s subtree.`,
