@@ -1,3 +1,4 @@
+import { setting, type Env } from '../config';
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ZodError } from 'zod';
@@ -22,30 +23,21 @@ export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 /** Clocks of the identity provider and the services may differ by this much. */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
-/** A whole number of seconds from the environment within [min, max], or the default when unset; a clear error otherwise. */
-function secondsFromEnvironment(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const text = env[name]?.trim();
-  if (!text) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new Error(`Invalid ${name}="${env[name]}": a whole number of seconds from ${min} to ${max}`);
-  return value;
-}
-
 /** AUTH_MAX_TOKEN_LIFETIME_SECONDS: the longest token lifetime the services accept (default 24 h). */
-export function maxTokenLifetimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): number {
-  // From 5 minutes (the shortest sensible staff session) to a week.
-  return secondsFromEnvironment(env, 'AUTH_MAX_TOKEN_LIFETIME_SECONDS', DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, 300, 7 * 24 * 3600);
+export function maxTokenLifetimeFromEnvironment(env?: Env): number {
+  // From 5 minutes (the shortest sensible staff session) to a week (config.ts).
+  return setting('AUTH_MAX_TOKEN_LIFETIME_SECONDS', env);
 }
 
-export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+export function authConfigFromEnvironment(env?: Env): AuthConfig {
   const config: AuthConfig = {
-    secret: env.AUTH_JWT_SECRET || undefined,
-    jwksUrl: env.AUTH_JWKS_URL || undefined,
-    issuer: env.AUTH_ISSUER || undefined,
-    audience: env.AUTH_AUDIENCE || undefined,
+    secret: setting('AUTH_JWT_SECRET', env),
+    jwksUrl: setting('AUTH_JWKS_URL', env),
+    issuer: setting('AUTH_ISSUER', env),
+    audience: setting('AUTH_AUDIENCE', env),
     maxTokenLifetimeSeconds: maxTokenLifetimeFromEnvironment(env),
     // Up to 5 minutes: beyond that the clocks need fixing, not tolerating.
-    clockSkewSeconds: secondsFromEnvironment(env, 'AUTH_CLOCK_SKEW_SECONDS', DEFAULT_CLOCK_SKEW_SECONDS, 0, 300),
+    clockSkewSeconds: setting('AUTH_CLOCK_SKEW_SECONDS', env),
   };
   if (!config.secret && !config.jwksUrl) {
     throw new Error('No way to verify tokens: set AUTH_JWT_SECRET (HS256, local) or AUTH_JWKS_URL (an OIDC provider)');
