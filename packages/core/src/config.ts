@@ -460,3 +460,14 @@ export function startupConfig(service: ServiceId, env: Env = process.env): Confi
     process.exit(1);
   }
 }
+
+/**
+ * This process's environment with some variables set (an override of `undefined` removes one): what a
+ * child process is given, or what an in-process call reads (e.g. the migrations with another DATABASE_URL).
+ * Every variable passes on, the ones this file does not know too (PATH, HOME…).
+ */
+export function environmentWith(overrides: Env = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...overrides };
+  for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete env[name];
+  return env;
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { migrateAll, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
+import { environmentWith, migrateAll, setting, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
 import { seedAll, type DemoDataset } from '@cgp/demo-data';
 import { composeSupergraph, startGateway, SUBGRAPHS, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
 
@@ -25,7 +25,7 @@ export function districtStaff(code = '411602'): Promise<Record<string, string>> 
 
 /** URL of the test server's admin database, set by the jest global setup (an embedded PostgreSQL). */
 export function testServerAdminUrl(): string {
-  const url = process.env.CGP_TEST_PG_ADMIN_URL;
+  const url = setting('CGP_TEST_PG_ADMIN_URL');
   if (!url) throw new Error('CGP_TEST_PG_ADMIN_URL is not set: run the tests through jest (its global setup starts PostgreSQL)');
   return url;
 }
@@ -48,7 +48,7 @@ export async function createTestDatabase(prefix = 't'): Promise<string> {
 
 /** Environment pointing every subgraph at one database URL. */
 export function envFor(databaseUrl: string): NodeJS.ProcessEnv {
-  return { ...process.env, DATABASE_URL: databaseUrl };
+  return environmentWith({ DATABASE_URL: databaseUrl });
 }
 
 /** A fresh database with every subgraph's migrations applied and, optionally, demo data loaded. */
