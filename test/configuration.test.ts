@@ -64,9 +64,9 @@ describe('a service started with a bad configuration', () => {
     expect(result.stdout).not.toContain('embedded PostgreSQL');
   });
 
-  it('the token CLI says which variables to fix', async () => {
+  it('the token CLI says which variables to fix (exit 2, as its other usage errors)', async () => {
     const result = await run('packages/core/dist/auth/token-cli.js', { AUTH_JWT_SECRET: '', AUTH_MAX_TOKEN_LIFETIME_SECONDS: '1d' }, ['--tier', 'STREET', '--unit', '411602001']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('Invalid AUTH_MAX_TOKEN_LIFETIME_SECONDS="1d": a whole number of seconds from 300 to 604800 (not a whole number)');
     expect(result.stderr).toContain('Set AUTH_JWT_SECRET to the secret the platform runs with');
     expect(result.stdout).toBe('');

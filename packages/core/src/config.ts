@@ -449,15 +449,15 @@ export function readConfig(service?: ServiceId, env: Env = process.env): Config 
 
 /**
  * What every process does first: check its configuration and, if anything is wrong, print every
- * problem (no stack trace) and exit 1.
+ * problem (no stack trace) and exit with `exitCode` (1; the token CLI's usage errors are 2).
  */
-export function startupConfig(service: ServiceId, env: Env = process.env): Config {
+export function startupConfig(service: ServiceId, env: Env = process.env, exitCode = 1): Config {
   try {
     return readConfig(service, env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
-    process.exit(1);
+    process.exit(exitCode);
   }
 }
 

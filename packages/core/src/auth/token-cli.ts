@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     },
   });
   // AUTH_JWT_SECRET and AUTH_MAX_TOKEN_LIFETIME_SECONDS checked, every problem listed, before anything else.
-  const config = startupConfig('token CLI');
+  const config = startupConfig('token CLI', undefined, 2);
   const secret = config.AUTH_JWT_SECRET as string;
   const claims = {
     sub: values.sub ?? `${(values.tier ?? 'user').toLowerCase()}-${values.unit ?? values.org ?? 'demo'}`,
