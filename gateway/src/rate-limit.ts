@@ -31,21 +31,12 @@ export interface RateLimits {
   tiers: Partial<Record<CallerKind, BucketRate>>;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = {
-  partner: { capacity: 60, perSecond: 1 },
-  staff: { capacity: 300, perSecond: 30 },
-  tiers: {},
-};
+/** The configuration's defaults (config.ts): 60:1 per partner organisation, 300:30 per staff subject. */
+export const DEFAULT_RATE_LIMITS: RateLimits = rateLimitsFromEnvironment({}) as RateLimits;
 
-/** Parses `<capacity>:<perSecond>`, e.g. `60:1` (60 at once, one more a second) or `30:0.5`. */
-export function parseBucketRate(name: string, text: string): BucketRate {
-  const match = /^\s*(\d+)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
-  const capacity = match ? Number(match[1]) : NaN;
-  const perSecond = match ? Number(match[2]) : NaN;
-  if (!match || capacity < 1 || !(perSecond > 0)) {
-    throw new Error(`Invalid ${name}="${text}": write <capacity>:<refill per second>, e.g. 60:1 (capacity at least 1, refill above 0)`);
-  }
-  return { capacity, perSecond };
+/** Parses `<capacity>:<perSecond>` as the rate-limit variable `name` (e.g. `60:1`: 60 at once, one more a second, or `30:0.5`). */
+export function parseBucketRate(name: 'GATEWAY_RATE_LIMIT_PARTNER' | 'GATEWAY_RATE_LIMIT_STAFF' | `GATEWAY_RATE_LIMIT_${(typeof STAFF_TIERS)[number]}`, text: string): BucketRate {
+  return setting(name, { [name]: text }) as BucketRate;
 }
 
 /**

@@ -15,7 +15,8 @@ import { CallerKind, type Identity } from './identity';
  * state is unknown is not taken for valid.
  */
 
-export const DEFAULT_KEY_CHECK_CACHE_SECONDS = 5;
+/** The configuration's default (config.ts). */
+export const DEFAULT_KEY_CHECK_CACHE_SECONDS = setting('AUTH_KEY_CHECK_CACHE_SECONDS', {});
 
 /** AUTH_KEY_CHECK_CACHE_SECONDS: how long a subgraph keeps the pairing subgraph's answer about a key (0–60 s). */
 export function keyCheckCacheSecondsFromEnvironment(env?: Env): number {

@@ -39,7 +39,8 @@ export interface AuthThrottleOptions {
   redisUrl?: string;
 }
 
-export const DEFAULT_AUTH_THROTTLE: AuthThrottleOptions = { maxFailures: 20, windowSeconds: 60, trustedProxyHops: 0 };
+/** The configuration's defaults (config.ts). */
+export const DEFAULT_AUTH_THROTTLE: AuthThrottleOptions = authThrottleFromEnvironment({});
 
 /** AUTH_FAILURE_LIMIT (20; 0 off), AUTH_FAILURE_WINDOW_SECONDS (60), TRUST_PROXY_HOPS (0), REDIS_URL. */
 export function authThrottleFromEnvironment(env?: Env): AuthThrottleOptions {

@@ -19,9 +19,9 @@ export interface AuthConfig {
 }
 
 /** A staff token lives at most a working day (the launcher's demo token is 12 h, `pnpm token` 8 h, partner tokens ≤ 1 h). */
-export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = setting('AUTH_MAX_TOKEN_LIFETIME_SECONDS', {});
 /** Clocks of the identity provider and the services may differ by this much. */
-export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+export const DEFAULT_CLOCK_SKEW_SECONDS = setting('AUTH_CLOCK_SKEW_SECONDS', {});
 
 /** AUTH_MAX_TOKEN_LIFETIME_SECONDS: the longest token lifetime the services accept (default 24 h). */
 export function maxTokenLifetimeFromEnvironment(env?: Env): number {
