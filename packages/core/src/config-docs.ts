@@ -55,7 +55,7 @@ export function configurationSummary(): string {
   const perService = SERVICES.map((s) => `${s} ${VARIABLE_NAMES.filter((n) => variableMeta(n).usedBy.includes(s)).length}`).join(', ');
   return [
     `${settings} settings (${VARIABLE_NAMES.length} environment variables, counting each member of the \`<NAME>_…\` families), each declared once with its type, default, description and the services that read it in [\`packages/core/src/config.ts\`](packages/core/src/config.ts); the [full table](docs/configuration.md#environment-variables) is generated from it.`,
-    `Every process checks its variables when it starts and, if any is wrong, stops with one message listing every problem (the variable, the value, what is allowed) and exit code 1 (the token CLI: 2, as for its other usage errors). Variables read, per service: ${perService}.`,
+    `Every process checks its variables when it starts and, if any is wrong, stops with one message listing every problem (the variable, the value, what is allowed) and exit code 1 (the token CLI: 2, as for its other usage errors); the launcher and the benchmark also check the variables of the processes they start. Variables read, per service: ${perService}.`,
   ].join('\n');
 }
 

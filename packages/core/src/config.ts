@@ -219,10 +219,10 @@ const RUNNING: readonly Service[] = ['gateway', 'subgraphs'];
 /** Every variable. Add one here (with its description) and run `pnpm config:docs`. */
 const variables = {
   // Database
-  DATABASE_URL: variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/cgp'), undefined, { group: 'Database', usedBy: ['migrations', 'subgraphs', 'launcher', 'demo loader'], secret: true, default: 'embedded server (launcher)', description: 'PostgreSQL for all subgraphs (as its owner: the services connect as `cgp_app`). Without it the launcher starts an embedded server; a subgraph process needs it (or its own `<NAME>_DATABASE_URL`).' }),
-  ...family('<NAME>_DATABASE_URL', SUBGRAPH_NAMES, '_DATABASE_URL', () => variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/cgp'), undefined, { group: 'Database', usedBy: ['migrations', 'subgraphs', 'launcher', 'demo loader'], secret: true, description: 'one subgraph\'s own server (e.g. `GRID_DATABASE_URL`), overriding `DATABASE_URL`' })),
-  DATABASE_APP_PASSWORD: variable(text(), 'cgp_app', { group: 'Database', usedBy: ['migrations', 'subgraphs', 'launcher', 'tests'], secret: true, description: 'password of the application role `cgp_app` the services connect as (row-level security applies to it; the migrations create it) ([Access](access.md))' }),
-  DATABASE_POOL_SIZE: variable(integer(1, 200), 10, { group: 'Database', usedBy: ['migrations', 'subgraphs', 'launcher', 'demo loader'], description: 'connections in each subgraph process\'s database pool' }),
+  DATABASE_URL: variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/cgp'), undefined, { group: 'Database', usedBy: ['subgraphs', 'launcher', 'demo loader', 'migrations'], secret: true, default: 'embedded server (launcher)', description: 'PostgreSQL for all subgraphs (as its owner: the services connect as `cgp_app`). Without it the launcher starts an embedded server; a subgraph process needs it (or its own `<NAME>_DATABASE_URL`).' }),
+  ...family('<NAME>_DATABASE_URL', SUBGRAPH_NAMES, '_DATABASE_URL', () => variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/cgp'), undefined, { group: 'Database', usedBy: ['subgraphs', 'launcher', 'demo loader', 'migrations'], secret: true, description: 'one subgraph\'s own server (e.g. `GRID_DATABASE_URL`), overriding `DATABASE_URL`' })),
+  DATABASE_APP_PASSWORD: variable(text(), 'cgp_app', { group: 'Database', usedBy: ['subgraphs', 'launcher', 'tests', 'migrations'], secret: true, description: 'password of the application role `cgp_app` the services connect as (row-level security applies to it; the migrations create it) ([Access](access.md))' }),
+  DATABASE_POOL_SIZE: variable(integer(1, 200), 10, { group: 'Database', usedBy: ['subgraphs', 'launcher', 'demo loader', 'migrations'], description: 'connections in each subgraph process\'s database pool' }),
   DATABASE_CONNECT_TIMEOUT_MS: variable(integer(0, undefined, 'milliseconds'), 5000, { group: 'Database', usedBy: ['subgraphs'], description: 'how long a request waits for a pool connection before failing with `DATABASE_UNAVAILABLE` (`0` keeps the default) ([Operations](operations.md#database-time-limits-and-pool-health))' }),
   DATABASE_STATEMENT_TIMEOUT_MS: variable(integer(0, undefined, 'milliseconds'), 30_000, { group: 'Database', usedBy: ['subgraphs'], description: 'PostgreSQL `statement_timeout` of the application role\'s (`cgp_app`) sessions; `0` turns it off' }),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: variable(integer(0, undefined, 'milliseconds'), 10_000, { group: 'Database', usedBy: ['subgraphs'], description: 'PostgreSQL `idle_in_transaction_session_timeout` of those sessions; `0` turns it off' }),
@@ -273,9 +273,9 @@ const variables = {
   PARTNER_TOKEN_TTL: variable(integer(30, 3600, 'seconds'), 900, { group: 'Rate limits and partner API', usedBy: ['gateway'], description: 'lifetime of a partner token exchanged for an API key' }),
 
   // Observability and lifecycle
-  NODE_ENV: variable(choice(['development', 'production', 'test']), 'development', { group: 'Observability and lifecycle', usedBy: ['migrations', 'gateway', 'subgraphs', 'launcher'], description: '`production` turns introspection off; `test` silences logs (libraries read it too)' }),
-  LOG_LEVEL: variable(choice(LOG_LEVELS), undefined, { group: 'Observability and lifecycle', usedBy: ['migrations', 'gateway', 'subgraphs', 'launcher'], default: '`info` (`silent` when `NODE_ENV=test`)', description: 'pino level; `debug` or `trace` also shows start-up failures in full' }),
-  DEBUG: variable(text('any', 'any text'), undefined, { group: 'Observability and lifecycle', usedBy: ['migrations', 'gateway', 'subgraphs', 'launcher'], description: 'set (not `0`): start-up failures show their details, the launcher shows the embedded PostgreSQL\'s log' }),
+  NODE_ENV: variable(choice(['development', 'production', 'test']), 'development', { group: 'Observability and lifecycle', usedBy: ['gateway', 'subgraphs', 'launcher', 'migrations'], description: '`production` turns introspection off; `test` silences logs (libraries read it too)' }),
+  LOG_LEVEL: variable(choice(LOG_LEVELS), undefined, { group: 'Observability and lifecycle', usedBy: ['gateway', 'subgraphs', 'launcher', 'migrations'], default: '`info` (`silent` when `NODE_ENV=test`)', description: 'pino level; `debug` or `trace` also shows start-up failures in full' }),
+  DEBUG: variable(text('any', 'any text'), undefined, { group: 'Observability and lifecycle', usedBy: ['gateway', 'subgraphs', 'launcher', 'migrations'], description: 'set (not `0`): start-up failures show their details, the launcher shows the embedded PostgreSQL\'s log' }),
   OTEL_EXPORTER_OTLP_ENDPOINT: variable(url(['http', 'https'], 'http://otel-collector:4318'), undefined, { group: 'Observability and lifecycle', usedBy: RUNNING, default: 'tracing off', description: 'OTLP/HTTP collector: spans go to `<endpoint>/v1/traces` ([Operations](operations.md))' }),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: variable(url(['http', 'https'], 'http://otel-collector:4318/v1/traces'), undefined, { group: 'Observability and lifecycle', usedBy: RUNNING, description: 'the full traces URL, over `OTEL_EXPORTER_OTLP_ENDPOINT`' }),
   OTEL_SDK_DISABLED: variable(choice(['true', 'false']), 'false', { group: 'Observability and lifecycle', usedBy: RUNNING, description: '`true` turns tracing off whatever the endpoint' }),
@@ -380,6 +380,15 @@ export function setting<K extends VariableName>(name: K, env: Env = process.env)
   return result.value;
 }
 
+/**
+ * The processes the launcher and the benchmark start pass their environment on: they check those
+ * processes' variables too, so a bad one stops the start at once instead of in seven children.
+ */
+const STARTS: Partial<Record<Service, readonly Service[]>> = {
+  launcher: ['gateway', 'subgraphs', 'migrations', 'demo loader'],
+  bench: ['gateway', 'subgraphs', 'migrations', 'demo loader'],
+};
+
 /** Checks across variables, for the services they concern. */
 const crossChecks: { usedBy: readonly Service[]; inputs: readonly VariableName[]; check(config: Partial<Config>, service: ServiceId): string | undefined }[] = [
   {
@@ -410,14 +419,16 @@ const crossChecks: { usedBy: readonly Service[]; inputs: readonly VariableName[]
 ];
 
 /**
- * Every problem with the variables `service` uses (all variables when no service is named), and the
- * checks across them; an empty list when it can run.
+ * Every problem with the variables `service` uses (and those of the processes it starts; all variables
+ * when no service is named), and the checks across them; an empty list when it can run.
  */
 export function configProblems(env: Env = process.env, service?: ServiceId): string[] {
   const problems: string[] = [];
   const values: Partial<Record<VariableName, unknown>> = {};
+  const started = service ? (STARTS[service as Service] ?? []) : [];
   for (const name of VARIABLE_NAMES) {
-    if (service && !usedByService(variableMeta(name), service)) continue;
+    const meta = variableMeta(name);
+    if (service && !usedByService(meta, service) && !started.some((s) => usedByService(meta, s))) continue;
     const result = parseOne(name, env);
     if ('problem' in result) problems.push(result.problem);
     else values[name] = result.value;

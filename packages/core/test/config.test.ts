@@ -25,9 +25,15 @@ describe('configuration', () => {
   });
 
   it('checks only the variables the service reads, and the rules across them (a way to verify tokens, a database for a subgraph)', () => {
-    // The gateway reads no DATABASE_POOL_SIZE, the benchmark no GATEWAY_MAX_COST.
+    // The gateway reads no DATABASE_POOL_SIZE, the token CLI no GATEWAY_MAX_COST…
     expect(configProblems({ DATABASE_POOL_SIZE: 'lots', AUTH_JWT_SECRET: SECRET }, 'gateway')).toEqual([]);
-    expect(configProblems({ GATEWAY_MAX_COST: 'lots', BENCH_SCALE: '-1' }, 'bench')).toEqual(['Invalid BENCH_SCALE="-1": a number above 0 (demo scale) (not above 0)']);
+    expect(configProblems({ GATEWAY_MAX_COST: 'lots', AUTH_JWT_SECRET: SECRET }, 'token CLI')).toEqual([]);
+    // …but the launcher and the benchmark check the variables of the processes they start too.
+    expect(configProblems({ GATEWAY_MAX_COST: 'lots', BENCH_SCALE: '-1' }, 'bench')).toEqual([
+      'Invalid GATEWAY_MAX_COST="lots": a whole number of at least 1 (not a whole number)',
+      'Invalid BENCH_SCALE="-1": a number above 0 (demo scale) (not above 0)',
+    ]);
+    expect(configProblems({ DATABASE_POOL_SIZE: '0' }, 'launcher')).toEqual(['Invalid DATABASE_POOL_SIZE="0": a whole number from 1 to 200 (below 1)']);
     expect(configProblems({}, 'grid')).toEqual([
       'No way to verify tokens: set AUTH_JWT_SECRET (HS256, local) or AUTH_JWKS_URL (an OIDC provider)',
       'No database configured for the grid subgraph: set DATABASE_URL (or GRID_DATABASE_URL)',
