@@ -10,10 +10,12 @@ import { z } from 'zod';
  * Rules for every variable: an empty (or blank) value counts as unset, so the default applies; values are
  * trimmed. The table in docs/configuration.md is generated from these declarations (`pnpm config:docs`).
  *
- * The only other reads of process.env (docs/configuration.md, "Not read through the configuration"):
- * copying the whole environment into a child process's (launcher, benchmark, test harness), the
- * OpenTelemetry exporter's own OTEL_* options, NODE_ENV as libraries check it themselves, and the
- * test-prerequisite scripts (scripts/*.mjs, CHROMIUM_PATH, REDIS_SERVER_PATH), which run before any build.
+ * This file is the only TypeScript source of the platform that touches process.env (`setting`,
+ * `readConfig` and `environmentWith`, which passes the whole environment on to child processes). Read
+ * elsewhere, and listed in docs/configuration.md ("Not read through the configuration"): the
+ * OpenTelemetry exporter's own OTEL_* options, NODE_ENV as libraries check it themselves, the scripts
+ * that run before any build (scripts/*.mjs, test/jest/global-setup.mjs), the image's entrypoint and the
+ * example consumer program.
  */
 
 /** Names of the seven subgraphs; each has its own port and may have its own database URL. */
