@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { HttpRoute } from '@cgp/core';
+import { setting, type Env, type HttpRoute } from '@cgp/core';
 
 /*
  * The reference dashboard page (issue 6): plain HTML, JS and CSS from gateway/dashboard/, plus Apache
@@ -57,14 +57,12 @@ export interface DashboardSignIn {
  * DASHBOARD_OIDC_CLIENT_ID turns sign-in through a provider on; DASHBOARD_OIDC_ISSUER names the provider
  * (default AUTH_OIDC_ISSUER, the one the services trust); DASHBOARD_OIDC_SCOPE (default "openid profile").
  */
-export function dashboardSignInFromEnvironment(env: NodeJS.ProcessEnv = process.env): DashboardSignIn | undefined {
-  const clientId = env.DASHBOARD_OIDC_CLIENT_ID?.trim();
+export function dashboardSignInFromEnvironment(env?: Env): DashboardSignIn | undefined {
+  const clientId = setting('DASHBOARD_OIDC_CLIENT_ID', env);
   if (!clientId) return undefined;
-  const issuer = (env.DASHBOARD_OIDC_ISSUER || env.AUTH_OIDC_ISSUER || '').trim();
-  if (!/^https?:\/\/\S+$/.test(issuer)) {
-    throw new Error(`DASHBOARD_OIDC_CLIENT_ID needs the provider's issuer URL in DASHBOARD_OIDC_ISSUER (or AUTH_OIDC_ISSUER)${issuer ? `, not "${issuer}"` : ''}`);
-  }
-  return { issuer, clientId, scope: env.DASHBOARD_OIDC_SCOPE?.trim() || 'openid profile' };
+  const issuer = setting('DASHBOARD_OIDC_ISSUER', env) ?? setting('AUTH_OIDC_ISSUER', env);
+  if (!issuer) throw new Error('DASHBOARD_OIDC_CLIENT_ID needs the provider\'s issuer URL in DASHBOARD_OIDC_ISSUER (or AUTH_OIDC_ISSUER)');
+  return { issuer, clientId, scope: setting('DASHBOARD_OIDC_SCOPE', env) };
 }
 
 /** The OpenID Connect client library the page signs in with (oidc-client-ts's browser build), served as vendor/oidc-client-ts.min.js. */

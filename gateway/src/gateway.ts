@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
-import { AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, metricsHost, metricsPort, requestScopeOf, serveApollo, serveOperations, SUBGRAPH_NAMES, type AuthConfig, type AuthThrottleOptions, type RunningHttpServer, type RunningOperationsServer } from '@cgp/core';
+import { AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, metricsHost, metricsPort, requestScopeOf, serveApollo, serveOperations, setting, SUBGRAPH_NAMES, type AuthConfig, type Env, type AuthThrottleOptions, type RunningHttpServer, type RunningOperationsServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
@@ -45,10 +45,10 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export function subgraphUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function subgraphUrlsFromEnvironment(env?: Env): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const name of SUBGRAPH_NAMES) {
-    const url = env[`${name.toUpperCase()}_URL`];
+    const url = setting(`${name.toUpperCase() as Uppercase<typeof name>}_URL`, env);
     if (url) urls[name] = url;
   }
   return urls;
@@ -99,7 +99,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   await server.start();
   let running: RunningHttpServer | undefined;
   const port = options.port ?? 4000;
-  const operations = await serveOperations({ port: options.metricsPort ?? metricsPort('gateway', process.env, port), host: options.metricsHost ?? metricsHost(), routes: observability.operationsRoutes() });
+  const operations = await serveOperations({ port: options.metricsPort ?? metricsPort('gateway', undefined, port), host: options.metricsHost ?? metricsHost(), routes: observability.operationsRoutes() });
   const http = await serveApollo<GatewayContext>({
     server,
     tracing: observability.tracing,

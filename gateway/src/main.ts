@@ -1,9 +1,11 @@
-import { createLogger, isDebug, portProblem, servicePort, stopOnSignals } from '@cgp/core';
+import { createLogger, isDebug, portProblem, servicePort, startupConfig, stopOnSignals } from '@cgp/core';
 import { startGateway } from './gateway';
 
+// Every variable the gateway uses is checked first: a bad one stops it here with every problem listed.
+const config = startupConfig('gateway');
 const logger = createLogger('gateway');
 
-startGateway({ port: servicePort('gateway'), host: process.env.HOST })
+startGateway({ port: servicePort('gateway'), host: config.HOST })
   // On SIGTERM: stop taking requests, finish those in flight, close the subgraph connections, exit 0.
   .then((gateway) => stopOnSignals(logger, () => gateway.stop()))
   .catch((error: Error) => {

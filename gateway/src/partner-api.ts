@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { AuthConfig, AuthThrottle, HttpRoute, Verifier } from '@cgp/core';
+import { setting, type AuthConfig, type AuthThrottle, type Env, type HttpRoute, type Verifier } from '@cgp/core';
 import { pairingUrlOf, PartnerApi, partnerApiFromEnvironment, type Authenticated, type PartnerApiOptions } from './partner-auth';
 import { RateLimiter, rateLimitPlugin, rateLimitsFromEnvironment, type RateLimits } from './rate-limit';
 import { refusalPlugin } from './refusal';
@@ -26,10 +26,8 @@ export interface PartnerApiHooks {
   limiter?: RateLimiter;
 }
 
-export function partnerSafelistFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = (env.GATEWAY_PARTNER_SAFELIST ?? 'on').trim().toLowerCase();
-  if (value !== 'on' && value !== 'off' && value !== 'true' && value !== 'false') throw new Error(`Invalid GATEWAY_PARTNER_SAFELIST="${env.GATEWAY_PARTNER_SAFELIST}": on or off`);
-  return value === 'on' || value === 'true';
+export function partnerSafelistFromEnvironment(env?: Env): boolean {
+  return setting('GATEWAY_PARTNER_SAFELIST', env);
 }
 
 /** Everything the partner API adds to the gateway: credentials, the safelist and the rate limits. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { CallerKind, createLogger, REVOKED_KEY_MESSAGE, type AuthThrottle, identityFromClaims, signToken, unauthenticated, type AuthConfig, type Claims, type HttpRoute, type Identity, type Verifier } from '@cgp/core';
+import { CallerKind, createLogger, REVOKED_KEY_MESSAGE, setting, type Env, type AuthThrottle, identityFromClaims, signToken, unauthenticated, type AuthConfig, type Claims, type HttpRoute, type Identity, type Verifier } from '@cgp/core';
 import { principalOf, rateLimitedError, type RateLimiter } from './rate-limit';
 import { SUBGRAPH_UNAVAILABLE } from './subgraph-source';
 
@@ -25,11 +25,6 @@ import { SUBGRAPH_UNAVAILABLE } from './subgraph-source';
 
 const logger = createLogger('gateway');
 
-const schema = z.object({
-  /** Lifetime of a token exchanged for a key, in seconds (15 minutes). */
-  PARTNER_TOKEN_TTL: z.coerce.number().int().min(30).max(3600).default(900),
-});
-
 export interface PartnerApiOptions {
   /** Lifetime of an exchanged token (s). */
   tokenTtlSeconds: number;
@@ -39,10 +34,9 @@ export interface PartnerApiOptions {
   checkTimeoutMs: number;
 }
 
-export function partnerApiFromEnvironment(env: NodeJS.ProcessEnv = process.env): PartnerApiOptions {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid partner API settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { tokenTtlSeconds: parsed.data.PARTNER_TOKEN_TTL, forwardedTokenTtlSeconds: 60, checkTimeoutMs: 5_000 };
+export function partnerApiFromEnvironment(env?: Env): PartnerApiOptions {
+  // PARTNER_TOKEN_TTL: lifetime of a token exchanged for a key (15 minutes by default).
+  return { tokenTtlSeconds: setting('PARTNER_TOKEN_TTL', env), forwardedTokenTtlSeconds: 60, checkTimeoutMs: 5_000 };
 }
 
 /**

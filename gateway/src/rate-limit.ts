@@ -1,6 +1,6 @@
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { CallerKind, type Identity } from '@cgp/core';
+import { CallerKind, setting, STAFF_TIERS, type Env, type Identity } from '@cgp/core';
 import { refuseOperation } from './refusal';
 import type { GatewayContext } from './subgraph-source';
 
@@ -31,37 +31,24 @@ export interface RateLimits {
   tiers: Partial<Record<CallerKind, BucketRate>>;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = {
-  partner: { capacity: 60, perSecond: 1 },
-  staff: { capacity: 300, perSecond: 30 },
-  tiers: {},
-};
+/** The configuration's defaults (config.ts): 60:1 per partner organisation, 300:30 per staff subject. */
+export const DEFAULT_RATE_LIMITS: RateLimits = rateLimitsFromEnvironment({}) as RateLimits;
 
-/** Parses `<capacity>:<perSecond>`, e.g. `60:1` (60 at once, one more a second) or `30:0.5`. */
-export function parseBucketRate(name: string, text: string): BucketRate {
-  const match = /^\s*(\d+)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
-  const capacity = match ? Number(match[1]) : NaN;
-  const perSecond = match ? Number(match[2]) : NaN;
-  if (!match || capacity < 1 || !(perSecond > 0)) {
-    throw new Error(`Invalid ${name}="${text}": write <capacity>:<refill per second>, e.g. 60:1 (capacity at least 1, refill above 0)`);
-  }
-  return { capacity, perSecond };
+/** Parses `<capacity>:<perSecond>` as the rate-limit variable `name` (e.g. `60:1`: 60 at once, one more a second, or `30:0.5`). */
+export function parseBucketRate(name: 'GATEWAY_RATE_LIMIT_PARTNER' | 'GATEWAY_RATE_LIMIT_STAFF' | `GATEWAY_RATE_LIMIT_${(typeof STAFF_TIERS)[number]}`, text: string): BucketRate {
+  return setting(name, { [name]: text }) as BucketRate;
 }
 
 /**
  * Rate limits from the environment: GATEWAY_RATE_LIMIT=off turns them off; GATEWAY_RATE_LIMIT_PARTNER and
  * GATEWAY_RATE_LIMIT_STAFF set the two caller kinds, GATEWAY_RATE_LIMIT_<TIER> (DISTRICT … BUILDING) one tier.
  */
-export function rateLimitsFromEnvironment(env: NodeJS.ProcessEnv = process.env): RateLimits | false {
-  const switchValue = (env.GATEWAY_RATE_LIMIT ?? 'on').trim().toLowerCase();
-  if (switchValue === 'off' || switchValue === 'false') return false;
-  if (switchValue !== 'on' && switchValue !== 'true') throw new Error(`Invalid GATEWAY_RATE_LIMIT="${env.GATEWAY_RATE_LIMIT}": on or off`);
-  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, tiers: {} };
-  if (env.GATEWAY_RATE_LIMIT_PARTNER) limits.partner = parseBucketRate('GATEWAY_RATE_LIMIT_PARTNER', env.GATEWAY_RATE_LIMIT_PARTNER);
-  if (env.GATEWAY_RATE_LIMIT_STAFF) limits.staff = parseBucketRate('GATEWAY_RATE_LIMIT_STAFF', env.GATEWAY_RATE_LIMIT_STAFF);
-  for (const kind of Object.values(CallerKind)) {
-    const value = env[`GATEWAY_RATE_LIMIT_${kind}`];
-    if (value && kind !== CallerKind.PARTNER) limits.tiers[kind] = parseBucketRate(`GATEWAY_RATE_LIMIT_${kind}`, value);
+export function rateLimitsFromEnvironment(env?: Env): RateLimits | false {
+  if (!setting('GATEWAY_RATE_LIMIT', env)) return false;
+  const limits: RateLimits = { partner: setting('GATEWAY_RATE_LIMIT_PARTNER', env), staff: setting('GATEWAY_RATE_LIMIT_STAFF', env), tiers: {} };
+  for (const tier of STAFF_TIERS) {
+    const rate = setting(`GATEWAY_RATE_LIMIT_${tier}`, env);
+    if (rate) limits.tiers[tier as CallerKind] = rate;
   }
   return limits;
 }

@@ -1,11 +1,10 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DEADLINE_HEADER } from '@cgp/core';
+import { DEADLINE_HEADER, setting, type Env } from '@cgp/core';
 import type { SubgraphFetchObserver } from './observability';
 import { STATUS_CODES } from 'node:http';
 import { Agent } from 'undici';
-import { z } from 'zod';
 
 export interface GatewayContext {
   requestId: string;
@@ -14,12 +13,6 @@ export interface GatewayContext {
   /** The HTTP request's ids and trace context. */
   requestScope?: import('@cgp/core').RequestScope;
 }
-
-const schema = z.object({
-  GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
-  GATEWAY_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).default(64),
-  GATEWAY_QUERY_PLAN_CACHE_MIB: z.coerce.number().min(1).max(1024).default(8),
-});
 
 export interface SubgraphFetchOptions {
   /** How long one subgraph fetch may take before its part of the answer is given up (ms). */
@@ -32,10 +25,8 @@ export interface SubgraphFetchOptions {
   queryPlanCacheMiB?: number;
 }
 
-export function subgraphFetchFromEnvironment(env: NodeJS.ProcessEnv = process.env): SubgraphFetchOptions {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid gateway settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { timeoutMs: parsed.data.GATEWAY_SUBGRAPH_TIMEOUT_MS, connections: parsed.data.GATEWAY_SUBGRAPH_CONNECTIONS, queryPlanCacheMiB: parsed.data.GATEWAY_QUERY_PLAN_CACHE_MIB };
+export function subgraphFetchFromEnvironment(env?: Env): SubgraphFetchOptions {
+  return { timeoutMs: setting('GATEWAY_SUBGRAPH_TIMEOUT_MS', env), connections: setting('GATEWAY_SUBGRAPH_CONNECTIONS', env), queryPlanCacheMiB: setting('GATEWAY_QUERY_PLAN_CACHE_MIB', env) };
 }
 
 /** The error a caller sees for the part of an answer a subgraph could not give. */

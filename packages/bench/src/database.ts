@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { migrateAll } from '@cgp/core';
+import { environmentWith, migrateAll, type Env } from '@cgp/core';
 import { caseVolumeFromEnvironment, CITY_CASE_VOLUME, DEMO_DATA_VERSION, seedAll, type CaseVolume } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '@cgp/launcher';
@@ -46,7 +46,7 @@ export async function prepareBenchDatabase(options: BenchDatabaseOptions): Promi
     });
     url = await embedded.createDatabase('cgp');
   }
-  const env = { ...process.env, DATABASE_URL: url };
+  const env = environmentWith({ DATABASE_URL: url });
   await migrateAll(SUBGRAPHS, env);
   const started = process.hrtime.bigint();
   const seeded = await seedAll(SUBGRAPHS, { scale: options.scale, caseVolume: options.caseVolume, env });
@@ -91,7 +91,7 @@ export function benchDataDir(root: string, scale: number, caseVolume?: Partial<C
  * the city's two million cases and the smaller scales of the growth run a district with the same
  * five years of history; the smoke run keeps the generator's default (40 × 1 year) to stay quick.
  */
-export function benchCaseVolume(env: NodeJS.ProcessEnv, smoke = false): Partial<CaseVolume> | undefined {
+export function benchCaseVolume(env: Env | undefined, smoke = false): Partial<CaseVolume> | undefined {
   const fromEnv = caseVolumeFromEnvironment(env);
   if (fromEnv) return { ...(smoke ? {} : CITY_CASE_VOLUME), ...Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined)) };
   return smoke ? undefined : { ...CITY_CASE_VOLUME };

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { idCardCheckDigit, migrateAll } from '@cgp/core';
+import { environmentWith, idCardCheckDigit, migrateAll, startupConfig } from '@cgp/core';
 import { generateDemo, seedAll } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { startEmbeddedDatabase } from '@cgp/launcher';
@@ -50,15 +50,16 @@ interface ImportRun {
 
 async function main(): Promise<number> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const scale = Number(process.env.BENCH_IMPORT_SCALE ?? 0.1);
-  const limit = Number(process.env.BENCH_IMPORT_LIMIT_SECONDS ?? 30);
-  const sizes = (process.env.BENCH_IMPORT_ROWS ?? '1000,10000,30000').split(',').map(Number);
-  const output = process.env.BENCH_IMPORT_RESULTS ?? join(ROOT, 'bench', 'IMPORT.md');
-  let url = process.env.BENCH_DATABASE_URL;
+  const config = startupConfig('bench');
+  const scale = config.BENCH_IMPORT_SCALE;
+  const limit = config.BENCH_IMPORT_LIMIT_SECONDS;
+  const sizes = config.BENCH_IMPORT_ROWS;
+  const output = config.BENCH_IMPORT_RESULTS ?? join(ROOT, 'bench', 'IMPORT.md');
+  let url = config.BENCH_DATABASE_URL;
   const dataDir = mkdtempSync(join(tmpdir(), 'cgp-bench-import-'));
-  const embedded = url ? undefined : await startEmbeddedDatabase({ dataDir: join(dataDir, 'pg'), port: Number(process.env.BENCH_PG_PORT ?? 54341), persistent: false });
+  const embedded = url ? undefined : await startEmbeddedDatabase({ dataDir: join(dataDir, 'pg'), port: config.BENCH_PG_PORT ?? 54341, persistent: false });
   if (embedded) url = await embedded.createDatabase('cgp');
-  const env = { ...process.env, DATABASE_URL: url };
+  const env = environmentWith({ DATABASE_URL: url });
   log(`bench:import — preparing the demo data (scale ${scale})`);
   await migrateAll(SUBGRAPHS, env);
   await seedAll(SUBGRAPHS, { scale, env });

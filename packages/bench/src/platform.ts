@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SUBGRAPH_NAMES } from '@cgp/core';
+import { environmentWith, setting, SUBGRAPH_NAMES } from '@cgp/core';
 import { freePort, waitForHealth } from '@cgp/launcher';
 
 /** Peak and current resident set size of a process, from /proc (Linux), in MiB. */
@@ -57,20 +57,19 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
   for (const name of [...SUBGRAPH_NAMES, 'gateway']) ports[name] = await freePort();
   // /metrics is on an operations port of its own (never the public one): a free one each too.
   for (const name of [...SUBGRAPH_NAMES, 'gateway']) metricsPorts[name] = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env = environmentWith({
     ...options.env,
     NODE_ENV: 'production',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: setting('BENCH_LOG_LEVEL'),
     DATABASE_URL: options.databaseUrl,
     AUTH_JWT_SECRET: options.secret,
     // The benchmark measures the platform's work, not the abuse guards: per-caller rate limits would
     // throttle its few principals, and its partner operation is sent as text, as the Hive gateway run is.
     // (Safelist and rate limits are measured by their own tests; they cost one map lookup per request.)
-    GATEWAY_RATE_LIMIT: process.env.BENCH_RATE_LIMIT ?? 'off',
-    GATEWAY_PARTNER_SAFELIST: process.env.BENCH_PARTNER_SAFELIST ?? 'off',
-  };
-  delete env.AUTH_JWKS_URL;
+    GATEWAY_RATE_LIMIT: setting('BENCH_RATE_LIMIT') ? 'on' : 'off',
+    GATEWAY_PARTNER_SAFELIST: setting('BENCH_PARTNER_SAFELIST') ? 'on' : 'off',
+    AUTH_JWKS_URL: undefined,
+  });
   const subgraphUrls: Record<string, string> = {};
   for (const name of SUBGRAPH_NAMES) {
     subgraphUrls[name] = `http://127.0.0.1:${ports[name]}/graphql`;
@@ -79,8 +78,8 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
   const processes: Record<string, ChildProcess> = {};
   const spawnNode = (name: string, script: string, extra: NodeJS.ProcessEnv = {}) => {
     // BENCH_PROFILE=<process,…> writes a V8 CPU profile of those processes into BENCH_PROFILE_DIR on exit.
-    const profiled = (process.env.BENCH_PROFILE ?? '').split(',').includes(name);
-    const args = profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? join(tmpdir(), 'cgp-bench-profiles')}`, script] : [script];
+    const profiled = (setting('BENCH_PROFILE') ?? '').split(',').map((s) => s.trim()).includes(name);
+    const args = profiled ? ['--cpu-prof', `--cpu-prof-dir=${setting('BENCH_PROFILE_DIR') ?? join(tmpdir(), 'cgp-bench-profiles')}`, script] : [script];
     const child = spawn(process.execPath, args, { env: { ...env, ...extra, PORT: String(ports[name] ?? extra.PORT), ...(metricsPorts[name] ? { METRICS_PORT: String(metricsPorts[name]) } : {}) }, stdio: ['ignore', 'inherit', 'inherit'] });
     processes[name] = child;
     return child;

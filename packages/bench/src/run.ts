@@ -5,6 +5,7 @@ import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { generateDemo, type CaseVolume, type DemoDataset } from '@cgp/demo-data';
+import { readConfig, setting, startupConfig, type Env } from '@cgp/core';
 import { benchCaseVolume, benchDataDir, prepareBenchDatabase, type BenchDatabase } from './database';
 import { sqlFloor } from './floor';
 import { drive, loop, send, type LoadResult, type Mix } from './load';
@@ -39,25 +40,24 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-export function optionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): BenchOptions {
-  const smoke = env.BENCH_SMOKE === '1';
-  const scale = Number(env.BENCH_SCALE ?? (smoke ? 0.1 : 10));
-  if (!(scale > 0)) throw new Error(`BENCH_SCALE must be positive; got ${env.BENCH_SCALE}`);
-  const growth = env.BENCH_GROWTH_SCALES ? env.BENCH_GROWTH_SCALES.split(',').map(Number) : smoke ? [] : [1, 3, 10];
+/** The benchmark's options from its configuration (BENCH_*, config.ts); BENCH_SMOKE=1 changes the defaults. */
+export function optionsFromEnvironment(env?: Env): BenchOptions {
+  const c = readConfig('bench', env);
+  const smoke = c.BENCH_SMOKE === '1';
   return {
-    scale,
+    scale: c.BENCH_SCALE ?? (smoke ? 0.1 : 10),
     caseVolume: benchCaseVolume(env, smoke),
-    duration: Number(env.BENCH_DURATION ?? (smoke ? 1 : 20)),
-    connections: Number(env.BENCH_CONNECTIONS ?? (smoke ? 2 : 10)),
-    growthScales: growth.filter((s) => s > 0),
-    poolSize: Number(env.BENCH_POOL ?? (smoke ? 20 : 1500)),
-    soakMinutes: Number(env.BENCH_SOAK_MINUTES ?? 0),
-    countRequests: Number(env.BENCH_COUNT_REQUESTS ?? (smoke ? 2 : 10)),
-    pgPort: Number(env.BENCH_PG_PORT ?? 54339),
-    dataRoot: env.BENCH_DATA_ROOT ?? ROOT,
-    output: env.BENCH_RESULTS ?? (smoke ? join(tmpdir(), `cgp-bench-smoke-${process.pid}.md`) : join(ROOT, 'bench', 'RESULTS.md')),
+    duration: c.BENCH_DURATION ?? (smoke ? 1 : 20),
+    connections: c.BENCH_CONNECTIONS ?? (smoke ? 2 : 10),
+    growthScales: c.BENCH_GROWTH_SCALES ?? (smoke ? [] : [1, 3, 10]),
+    poolSize: c.BENCH_POOL ?? (smoke ? 20 : 1500),
+    soakMinutes: c.BENCH_SOAK_MINUTES,
+    countRequests: c.BENCH_COUNT_REQUESTS ?? (smoke ? 2 : 10),
+    pgPort: c.BENCH_PG_PORT ?? 54339,
+    dataRoot: c.BENCH_DATA_ROOT ?? ROOT,
+    output: c.BENCH_RESULTS ?? (smoke ? join(tmpdir(), `cgp-bench-smoke-${process.pid}.md`) : join(ROOT, 'bench', 'RESULTS.md')),
     smoke,
-    databaseUrl: env.BENCH_DATABASE_URL,
+    databaseUrl: c.BENCH_DATABASE_URL,
     log: (line) => process.stdout.write(`[bench] ${line}\n`),
   };
 }
@@ -351,12 +351,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   results.minutes = (Date.now() - started) / 60000;
   mkdirSync(dirname(options.output), { recursive: true });
   writeFileSync(options.output, renderResults(results));
-  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 1));
+  const json = setting('BENCH_JSON');
+  if (json) writeFileSync(json, JSON.stringify(results, null, 1));
   options.log(`results written to ${options.output}`);
   return results;
 }
 
 if (require.main === module) {
+  // Every BENCH_* (and the platform's own variables) checked first, every problem listed.
+  startupConfig('bench');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       process.stderr.write(`bench: ${signal}, stopping the platform and the database…\n`);

@@ -1,3 +1,4 @@
+import { setting, type Env } from './config';
 import 'reflect-metadata';
 import { DataSource, MigrationExecutor, type Logger as OrmLogger, type MixedList } from 'typeorm';
 import { Client } from 'pg';
@@ -54,15 +55,6 @@ export interface SubgraphDataSourceOptions {
   poolSize?: number;
 }
 
-/** A non-negative number of milliseconds from the environment, or the default. */
-function envMs(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0) throw new Error(`Invalid environment: ${name} must be a whole number of milliseconds (0 turns it off), not "${raw}"`);
-  return ms;
-}
-
 /**
  * The database time limits of the platform's own sessions (docs/operations.md):
  * - `connectMs`: how long getting a connection from the pool (or opening one) may take before the
@@ -73,11 +65,12 @@ function envMs(name: string, fallback: number, env: NodeJS.ProcessEnv = process.
  *   (DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS, 10 s): a transaction left open and idle that long is
  *   ended by the server (its session closed), so a leak costs seconds, never the pool.
  */
-export function databaseTimeouts(env: NodeJS.ProcessEnv = process.env): { connectMs: number; statementMs: number; idleInTransactionMs: number } {
+export function databaseTimeouts(env?: Env): { connectMs: number; statementMs: number; idleInTransactionMs: number } {
   return {
-    connectMs: envMs('DATABASE_CONNECT_TIMEOUT_MS', 5000, env) || 5000,
-    statementMs: envMs('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, env),
-    idleInTransactionMs: envMs('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, env),
+    // 0 keeps the default (a pool wait without end would hang requests).
+    connectMs: setting('DATABASE_CONNECT_TIMEOUT_MS', env) || 5000,
+    statementMs: setting('DATABASE_STATEMENT_TIMEOUT_MS', env),
+    idleInTransactionMs: setting('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', env),
   };
 }
 

@@ -1,3 +1,4 @@
+import { setting, type Env } from './config';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
@@ -49,8 +50,7 @@ export interface RunningHttpServer {
 }
 
 function shutdownGraceMs(): number {
-  const ms = Number(process.env.SHUTDOWN_GRACE_MS);
-  return Number.isFinite(ms) && ms >= 0 ? ms : 25_000;
+  return setting('SHUTDOWN_GRACE_MS');
 }
 
 /** An answer to a request the HTTP layer refuses itself, before any GraphQL: a status and a GraphQL-shaped error. */
@@ -336,8 +336,9 @@ export async function serveOperations(options: { port: number; host?: string; ro
  * process it starts), which /health carries: the launcher waits for its own processes' answers, so
  * another platform already on the same ports is never taken for this one.
  */
-export function instanceOf(env: NodeJS.ProcessEnv = process.env): { instance?: string } {
-  return env.CGP_INSTANCE_ID ? { instance: env.CGP_INSTANCE_ID } : {};
+export function instanceOf(env?: Env): { instance?: string } {
+  const instance = setting('CGP_INSTANCE_ID', env);
+  return instance ? { instance } : {};
 }
 
 export function json(res: ServerResponse, status: number, body: unknown): void {

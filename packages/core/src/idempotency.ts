@@ -1,3 +1,4 @@
+import { setting, type Env } from './config';
 import { createHash } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { Identity } from './auth/identity';
@@ -25,9 +26,8 @@ export function isValidIdempotencyKey(key: string, forSubgraph = false): boolean
 }
 
 /** How long a key is remembered: IDEMPOTENCY_KEY_TTL_HOURS, default 24. */
-export function idempotencyTtlHours(env: NodeJS.ProcessEnv = process.env): number {
-  const hours = Number(env.IDEMPOTENCY_KEY_TTL_HOURS);
-  return Number.isFinite(hours) && hours > 0 ? hours : 24;
+export function idempotencyTtlHours(env?: Env): number {
+  return setting('IDEMPOTENCY_KEY_TTL_HOURS', env);
 }
 
 /** Who a key belongs to: the caller's kind, unit (or partner organisation) and subject. */

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 export * from './tier';
 export * from './errors';
+export * from './config';
 export * from './environment';
 export * from './logger';
 export * from './database';

@@ -5,7 +5,7 @@ import {
   type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
   type GraphQLCompositeType, isCompositeType, isObjectType, isInterfaceType, SchemaMetaFieldDef, TypeMetaFieldDef,
 } from 'graphql';
-import { z } from 'zod';
+import { setting, type Env } from './config';
 import { DEFAULT_PAGE_SIZE } from './pagination';
 import { refusalPlugin, refuseOperation } from './refusal';
 import { BAD_TEXT, textInputPlugin } from './text-input';
@@ -15,21 +15,8 @@ import { refusedInput } from './errors';
 /**
  * Operation limits, the same at the gateway and at every subgraph (a subgraph called directly is not
  * softer than the gateway). Every limit is configurable through the environment (GATEWAY_MAX_*, read by
- * both) and refused naming the limit and its value, before anything runs.
+ * both; declared in config.ts) and refused naming the limit and its value, before anything runs.
  */
-const schema = z.object({
-  GATEWAY_MAX_DEPTH: z.coerce.number().int().min(1).default(20),
-  GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
-  GATEWAY_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
-  GATEWAY_MAX_TOKENS: z.coerce.number().int().min(1).default(4000),
-  GATEWAY_MAX_CHARACTERS: z.coerce.number().int().min(1).default(20_000),
-  GATEWAY_MAX_COST: z.coerce.number().int().min(1).default(200_000),
-  GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).default(10),
-  /** `true`/`false`; default: on except in production. */
-  GATEWAY_INTROSPECTION: z.enum(['true', 'false']).optional(),
-  NODE_ENV: z.string().optional(),
-});
-
 export interface OperationLimits {
   maxDepth: number;
   maxAliases: number;
@@ -42,21 +29,17 @@ export interface OperationLimits {
   introspection: boolean;
 }
 
-export function limitsFromEnvironment(env: NodeJS.ProcessEnv = process.env): OperationLimits {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`Invalid gateway limits: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+export function limitsFromEnvironment(env?: Env): OperationLimits {
+  const introspection = setting('GATEWAY_INTROSPECTION', env);
   return {
-    maxDepth: e.GATEWAY_MAX_DEPTH,
-    maxAliases: e.GATEWAY_MAX_ALIASES,
-    maxDirectives: e.GATEWAY_MAX_DIRECTIVES,
-    maxTokens: e.GATEWAY_MAX_TOKENS,
-    maxCharacters: e.GATEWAY_MAX_CHARACTERS,
-    maxCost: e.GATEWAY_MAX_COST,
-    maxBatch: e.GATEWAY_MAX_BATCH,
-    introspection: e.GATEWAY_INTROSPECTION ? e.GATEWAY_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
+    maxDepth: setting('GATEWAY_MAX_DEPTH', env),
+    maxAliases: setting('GATEWAY_MAX_ALIASES', env),
+    maxDirectives: setting('GATEWAY_MAX_DIRECTIVES', env),
+    maxTokens: setting('GATEWAY_MAX_TOKENS', env),
+    maxCharacters: setting('GATEWAY_MAX_CHARACTERS', env),
+    maxCost: setting('GATEWAY_MAX_COST', env),
+    maxBatch: setting('GATEWAY_MAX_BATCH', env),
+    introspection: introspection ? introspection === 'true' : setting('NODE_ENV', env) !== 'production',
   };
 }
 

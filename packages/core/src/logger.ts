@@ -1,3 +1,4 @@
+import { setting } from './config';
 import pino from 'pino';
 
 export type Logger = pino.Logger;
@@ -58,7 +59,7 @@ function stdoutDestination(): pino.DestinationStream {
 export function createLogger(service: string, destination?: pino.DestinationStream, level?: pino.LevelWithSilent): Logger {
   const options: pino.LoggerOptions = {
     name: service,
-    level: level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    level: level ?? setting('LOG_LEVEL') ?? (setting('NODE_ENV') === 'test' ? 'silent' : 'info'),
     base: { service },
     // Credentials never reach a log: tokens, partner API keys, idempotency keys.
     redact: ['req.headers.authorization', '*.authorization', 'authorization', '*.headers["idempotency-key"]', 'req.headers["x-api-key"]', '*["x-api-key"]', '*.apiKey'],

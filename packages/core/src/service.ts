@@ -7,7 +7,8 @@ import type { Feature } from './feature';
 import { DEADLINE_EXCEEDED, DEADLINE_HEADER, deadlineFrom, RequestContext } from './context';
 import { FiguresCache } from './figures-cache';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
-import { appDatabaseUrl, metricsHost, metricsPort, readEnvironment, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
+import { appDatabaseUrl, metricsHost, metricsPort, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
+import { setting, startupConfig, type Env } from './config';
 import { authConfigFromEnvironment, createVerifier, type AuthConfig, type Verifier } from './auth/verify';
 import { AuthThrottle, authThrottleFromEnvironment, type AuthThrottleOptions } from './auth/throttle';
 import { keyCheckCacheSecondsFromEnvironment, PartnerKeyCheck } from './auth/key-check';
@@ -55,10 +56,10 @@ export interface BackgroundWorker {
   stop(): Promise<void>;
 }
 
-function peerUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+function peerUrlsFromEnvironment(env?: Env): Record<string, string> {
   const peers: Record<string, string> = {};
   for (const name of SUBGRAPH_NAMES) {
-    const url = env[`${name.toUpperCase()}_URL`];
+    const url = setting(`${name.toUpperCase() as Uppercase<typeof name>}_URL`, env);
     if (url) peers[name] = url;
   }
   return peers;
@@ -146,8 +147,7 @@ export function subgraphMigrations(def: SubgraphDefinition): MixedList<Function 
 }
 
 export function subgraphDataSource(def: SubgraphDefinition, url: string): DataSource {
-  const env = readEnvironment();
-  return createDataSource({ schema: def.name, url, migrations: subgraphMigrations(def), poolSize: env.DATABASE_POOL_SIZE });
+  return createDataSource({ schema: def.name, url, migrations: subgraphMigrations(def), poolSize: setting('DATABASE_POOL_SIZE') });
 }
 
 /** The pg pool behind a TypeORM data source (its connection counts feed the pool metrics). */
@@ -320,7 +320,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   watchSessionTimeouts(db, timedOut);
   const idempotency = new IdempotencyStore(def.name);
   const figuresCache = new FiguresCache(
-    (options.statisticsCacheSeconds ?? readEnvironment().STATISTICS_CACHE_SECONDS) * 1000,
+    (options.statisticsCacheSeconds ?? setting('STATISTICS_CACHE_SECONDS')) * 1000,
     20_000,
     metrics.figuresCacheLookups(),
   );
@@ -342,11 +342,11 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   await server.start();
   const port = options.port ?? servicePort(def.name);
   // Metrics first: a taken metrics port fails the start before the public port takes any request.
-  const operations = await serveOperations({ port: options.metricsPort ?? metricsPort(def.name, process.env, port), host: options.metricsHost ?? metricsHost(), routes: { '/metrics': metrics.route() } });
+  const operations = await serveOperations({ port: options.metricsPort ?? metricsPort(def.name, undefined, port), host: options.metricsHost ?? metricsHost(), routes: { '/metrics': metrics.route() } });
   const http = await serveApollo<RequestContext>({
     server,
     port,
-    host: options.host ?? process.env.HOST,
+    host: options.host ?? setting('HOST'),
     tracing,
     // Every subgraph verifies the caller again: it must be safe even when reached directly. An address
     // that keeps failing is refused before its token is even looked at (auth/throttle.ts); nothing here
@@ -443,8 +443,18 @@ export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
 }
 
 /** Whether start-up failures should show their details (DEBUG=1 or LOG_LEVEL=debug/trace). */
-export function isDebug(env: NodeJS.ProcessEnv = process.env): boolean {
-  return (!!env.DEBUG && env.DEBUG !== '0') || env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+export function isDebug(env?: Env): boolean {
+  // Never throws: it decides how a failure (a bad setting among them) is shown.
+  const read = <K extends 'DEBUG' | 'LOG_LEVEL'>(name: K) => {
+    try {
+      return setting(name, env);
+    } catch {
+      return undefined;
+    }
+  };
+  const debug = read('DEBUG');
+  const level = read('LOG_LEVEL');
+  return (!!debug && debug !== '0') || level === 'debug' || level === 'trace';
 }
 
 /**
@@ -463,8 +473,10 @@ export function portProblem(service: SubgraphName | 'gateway', error: unknown): 
 
 /** Entry point of a subgraph process: `node main.js` serves, `node main.js migrate` applies migrations. */
 export function runSubgraphProcess(def: SubgraphDefinition): void {
-  const logger = createLogger(`subgraph-${def.name}`);
+  // Every variable the subgraph uses is checked first: a bad one stops it here with every problem listed.
   const command = process.argv[2] ?? 'serve';
+  startupConfig(command === 'migrate' ? 'migrations' : def.name);
+  const logger = createLogger(`subgraph-${def.name}`);
   const main = async () => {
     if (command === 'migrate') {
       const applied = await migrateSubgraph(def, subgraphDatabaseUrl(def.name));

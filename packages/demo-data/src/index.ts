@@ -1,4 +1,4 @@
-import { idCardCheckDigit } from '@cgp/core';
+import { idCardCheckDigit, setting, type Env } from '@cgp/core';
 import { Random, spread, stableId } from './random';
 
 export { Random, stableId, spread } from './random';
@@ -196,12 +196,9 @@ export const CITY_CASE_VOLUME: CaseVolume = { perGridPerYear: 247, years: 5 };
 export const DEMO_DATA_VERSION = 2;
 
 /** DEMO_CASES_PER_GRID_YEAR and DEMO_CASE_YEARS from the environment (unset: the defaults). */
-export function caseVolumeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<CaseVolume> | undefined {
-  const perGridPerYear = env.DEMO_CASES_PER_GRID_YEAR ? Number(env.DEMO_CASES_PER_GRID_YEAR) : undefined;
-  const years = env.DEMO_CASE_YEARS ? Number(env.DEMO_CASE_YEARS) : undefined;
-  for (const [name, v] of [['DEMO_CASES_PER_GRID_YEAR', perGridPerYear], ['DEMO_CASE_YEARS', years]] as const) {
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`${name} must be a positive integer; got ${env[name]}`);
-  }
+export function caseVolumeFromEnvironment(env?: Env): Partial<CaseVolume> | undefined {
+  const perGridPerYear = setting('DEMO_CASES_PER_GRID_YEAR', env);
+  const years = setting('DEMO_CASE_YEARS', env);
   return perGridPerYear || years ? { perGridPerYear, years } : undefined;
 }
 

@@ -1,18 +1,18 @@
-import { connect, subgraphDataSource, subgraphDatabaseUrl, type SubgraphDefinition } from '@cgp/core';
+import { connect, setting, subgraphDataSource, subgraphDatabaseUrl, type Env, type SubgraphDefinition } from '@cgp/core';
 import { generateDemo, type CaseVolume, type DemoDataset } from './index';
 
 /**
  * Loads the demo dataset into every subgraph's own schema, once: each subgraph records the
  * dataset it holds in `<schema>.demo_dataset`, and the rows and that record commit together.
  */
-export async function seedAll(defs: readonly SubgraphDefinition[], options: { scale?: number; env?: NodeJS.ProcessEnv; dataset?: DemoDataset; caseVolume?: Partial<CaseVolume> } = {}): Promise<string[]> {
+export async function seedAll(defs: readonly SubgraphDefinition[], options: { scale?: number; env?: Env; dataset?: DemoDataset; caseVolume?: Partial<CaseVolume> } = {}): Promise<string[]> {
   const scale = options.scale ?? 1;
   const volume = options.caseVolume ?? options.dataset?.caseVolume;
   const label = `demo-scale-${scale}${volume ? `-cases-${volume.perGridPerYear ?? 40}x${volume.years ?? 1}` : ''}`;
   let dataset = options.dataset;
   const seeded: string[] = [];
   const seedOne = async (def: SubgraphDefinition) => {
-    const url = subgraphDatabaseUrl(def.name, options.env ?? process.env);
+    const url = subgraphDatabaseUrl(def.name, options.env);
     const ds = await connect(subgraphDataSource(def, url), url);
     try {
       await ds.query(`CREATE TABLE IF NOT EXISTS "${def.name}".demo_dataset (label text PRIMARY KEY, loaded_at timestamptz NOT NULL DEFAULT now())`);
@@ -36,7 +36,7 @@ export async function seedAll(defs: readonly SubgraphDefinition[], options: { sc
   // Each subgraph loads in its own schema and transaction, so two load at once (the largest first):
   // generating rows in Node and writing and indexing them in PostgreSQL keep both cores busy.
   const queue = [...defs].sort((a, b) => (LOAD_ORDER.indexOf(a.name) + 1 || 99) - (LOAD_ORDER.indexOf(b.name) + 1 || 99));
-  const concurrency = Math.max(1, Number(options.env?.DEMO_LOAD_CONCURRENCY ?? process.env.DEMO_LOAD_CONCURRENCY ?? 2));
+  const concurrency = setting('DEMO_LOAD_CONCURRENCY', options.env);
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
     for (let def = queue.shift(); def; def = queue.shift()) await seedOne(def);
   }));

@@ -1,3 +1,4 @@
+import { setting } from '@cgp/core';
 import { startDevIdentityProvider } from './dev-identity-provider';
 
 /*
@@ -6,14 +7,13 @@ import { startDevIdentityProvider } from './dev-identity-provider';
  * dashboard addresses), DEMO_SCALE (whose demo people it offers), DEV_IDP_ACCESS_TOKEN_SECONDS (default 3600). Prints one line when it listens.
  */
 async function main(): Promise<void> {
-  const env = process.env;
   const running = await startDevIdentityProvider({
-    port: Number(env.DEV_IDP_PORT ?? 0),
-    host: env.HOST,
-    issuer: env.DEV_IDP_ISSUER || undefined,
-    redirectUris: (env.DEV_IDP_REDIRECT_URIS ?? 'http://localhost:4000/dashboard/').split(',').map((u) => u.trim()).filter(Boolean),
-    scale: Number(env.DEMO_SCALE ?? 1),
-    accessTokenSeconds: env.DEV_IDP_ACCESS_TOKEN_SECONDS ? Number(env.DEV_IDP_ACCESS_TOKEN_SECONDS) : undefined,
+    port: setting('DEV_IDP_PORT') ?? 0,
+    host: setting('HOST'),
+    issuer: setting('DEV_IDP_ISSUER'),
+    redirectUris: setting('DEV_IDP_REDIRECT_URIS').split(',').map((u) => u.trim()).filter(Boolean),
+    scale: setting('DEMO_SCALE'),
+    accessTokenSeconds: setting('DEV_IDP_ACCESS_TOKEN_SECONDS'),
   });
   process.stdout.write(`Development identity provider (no passwords): ${running.issuer}\n`);
   const stop = () => void running.close().then(() => process.exit(0));

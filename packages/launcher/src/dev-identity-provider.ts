@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CallerKind, Role, type Claims } from '@cgp/core';
+import { CallerKind, Role, setting, type Claims, type Env } from '@cgp/core';
 import { generateDemo, type DemoDataset } from '@cgp/demo-data';
 
 /*
@@ -36,8 +36,8 @@ export interface DemoPerson {
 }
 
 /** Whether this environment is production: the development provider never runs there. */
-export function isProduction(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.NODE_ENV === 'production' || /^(1|true|yes|on)$/i.test(env.CGP_PRODUCTION ?? '');
+export function isProduction(env?: Env): boolean {
+  return setting('NODE_ENV', env) === 'production' || /^(1|true|yes|on)$/i.test(setting('CGP_PRODUCTION', env) ?? '');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { CallerKind, DatabaseUnreachableError, describeConnectionError, isDebug, Role, migrateAll, ping, signToken, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
+import { CallerKind, DatabaseUnreachableError, describeConnectionError, environmentWith, isDebug, Role, migrateAll, ping, signToken, startupConfig, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
 import { caseVolumeFromEnvironment, seedAll } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { DEV_IDP_AUDIENCE, isProduction, startDevIdentityProvider, type RunningDevIdentityProvider } from './dev-identity-provider';
@@ -44,23 +44,27 @@ async function stop(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
-  const base = Number(env.PORT_BASE ?? 4000);
-  const portOf = (name: SubgraphName | 'gateway') => Number(env[`${name.toUpperCase()}_PORT`] ?? base + (name === 'gateway' ? 0 : SUBGRAPH_NAMES.indexOf(name) + 1));
+  // Every variable the launcher uses is checked first: a bad one stops the start with every problem listed.
+  const config = startupConfig('launcher');
+  // The children's environment: this one, with what the launcher decides.
+  const env = environmentWith({ NODE_ENV: config.NODE_ENV });
+  const base = config.PORT_BASE;
+  const upper = <N extends SubgraphName | 'gateway'>(name: N) => name.toUpperCase() as Uppercase<N>;
+  const portOf = (name: SubgraphName | 'gateway') => config[`${upper(name)}_PORT`] ?? base + (name === 'gateway' ? 0 : SUBGRAPH_NAMES.indexOf(name) + 1);
   // Each process's operations server (/metrics): its own port + 100 (4100…4107), or <NAME>_METRICS_PORT.
   // A shared METRICS_PORT cannot serve eight processes on one machine, so the launcher ignores it.
-  const metricsPortOf = (name: SubgraphName | 'gateway') => Number(env[`${name.toUpperCase()}_METRICS_PORT`] ?? portOf(name) + 100);
+  const metricsPortOf = (name: SubgraphName | 'gateway') => config[`${upper(name)}_METRICS_PORT`] ?? portOf(name) + 100;
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
   // Every port is checked before anything starts: a taken one stops the start with one line saying what to do.
-  const embedded = !env.DATABASE_URL;
-  const pgPort = Number(env.EMBEDDED_PG_PORT ?? 54329);
+  const embedded = !config.DATABASE_URL;
+  const pgPort = config.EMBEDDED_PG_PORT;
   // The development identity provider (sign-in without passwords, demo people): unless a real provider is
   // configured, DEV_IDP=off, or this is production — where it never runs.
-  const realProvider = Boolean(env.AUTH_OIDC_ISSUER || env.AUTH_JWKS_URL);
-  if (env.DEV_IDP === 'on' && isProduction(env)) throw new StartFailure('DEV_IDP=on: the development identity provider has no passwords and never runs in production (NODE_ENV=production or CGP_PRODUCTION is set)');
-  const devIdp = !realProvider && env.DEV_IDP !== 'off' && !isProduction(env);
-  const idpPort = Number(env.DEV_IDP_PORT ?? base + 8);
+  const realProvider = Boolean(config.AUTH_OIDC_ISSUER || config.AUTH_JWKS_URL);
+  if (config.DEV_IDP === 'on' && isProduction(env)) throw new StartFailure('DEV_IDP=on: the development identity provider has no passwords and never runs in production (NODE_ENV=production or CGP_PRODUCTION is set)');
+  const devIdp = !realProvider && config.DEV_IDP !== 'off' && !isProduction(env);
+  const idpPort = config.DEV_IDP_PORT ?? base + 8;
   const planned: PlannedPort[] = [
     ...(embedded ? [{ port: pgPort, what: 'the embedded PostgreSQL', variables: 'EMBEDDED_PG_PORT' }] : []),
     ...(devIdp ? [{ port: idpPort, what: 'the development identity provider', variables: `PORT_BASE (now ${base}; it takes PORT_BASE + 8) or DEV_IDP_PORT, or DEV_IDP=off` }] : []),
@@ -68,37 +72,37 @@ async function main(): Promise<void> {
     ...SUBGRAPH_NAMES.map((name) => ({ port: portOf(name), what: `the ${name} subgraph`, variables: `PORT_BASE (now ${base}; the subgraphs take the next seven ports) or ${name.toUpperCase()}_PORT` })),
     ...(['gateway', ...SUBGRAPH_NAMES] as const).map((name) => ({ port: metricsPortOf(name), what: `the ${name === 'gateway' ? 'gateway' : `${name} subgraph`}'s metrics`, variables: `PORT_BASE (now ${base}; metrics take each service's port + 100) or ${name.toUpperCase()}_METRICS_PORT` })),
   ];
-  const taken = await takenPorts(planned, env.HOST);
+  const taken = await takenPorts(planned, config.HOST);
   if (taken.length) throw new StartFailure(taken.join('\n'));
   // This start's id: the launcher only counts health answers carrying it (never another platform's on the same ports).
   env.CGP_INSTANCE_ID = randomBytes(8).toString('hex');
-  if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL && !env.AUTH_OIDC_ISSUER) {
+  if (!config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL && !config.AUTH_OIDC_ISSUER) {
     env.AUTH_JWT_SECRET = randomBytes(32).toString('hex');
     say(`No AUTH_JWT_SECRET: generated one for this run:\n  export AUTH_JWT_SECRET=${env.AUTH_JWT_SECRET}`);
   }
 
-  if (!env.DATABASE_URL) {
-    const dataDir = resolve(env.EMBEDDED_PG_DIR ?? join(ROOT, '.data', 'postgres'));
+  if (!config.DATABASE_URL) {
+    const dataDir = resolve(config.EMBEDDED_PG_DIR ?? join(ROOT, '.data', 'postgres'));
     say(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${dataDir}, port ${pgPort})`);
     try {
-      database = await startEmbeddedDatabase({ dataDir, port: pgPort, persistent: true, log: isDebug(env) ? (line) => process.stderr.write(`postgres: ${line}\n`) : undefined });
+      database = await startEmbeddedDatabase({ dataDir, port: pgPort, persistent: true, log: isDebug() ? (line) => process.stderr.write(`postgres: ${line}\n`) : undefined });
       env.DATABASE_URL = await database.createDatabase('cgp');
     } catch (error) {
       throw new StartFailure(`The embedded PostgreSQL did not start on port ${pgPort} with data in ${dataDir} (${reason(error)}). Set EMBEDDED_PG_PORT or EMBEDDED_PG_DIR, or DATABASE_URL for another server; DEBUG=1 shows its log.`, error);
     }
   } else {
     try {
-      await ping(env.DATABASE_URL);
+      await ping(config.DATABASE_URL);
     } catch (error) {
-      throw new DatabaseUnreachableError(describeConnectionError(env.DATABASE_URL, error));
+      throw new DatabaseUnreachableError(describeConnectionError(config.DATABASE_URL, error));
     }
   }
 
   const applied = await migrateAll(SUBGRAPHS, env);
   const count = Object.values(applied).reduce((n, list) => n + list.length, 0);
   say(`Migrations: ${count} applied`);
-  const scale = Number(env.DEMO_SCALE ?? 1);
-  if (env.DEMO_DATA !== 'off') {
+  const scale = config.DEMO_SCALE;
+  if (config.DEMO_DATA) {
     const seeded = await seedAll(SUBGRAPHS, { scale, env, caseVolume: caseVolumeFromEnvironment(env) });
     say(seeded.length ? `Demo data (scale ${scale}) loaded into: ${seeded.join(', ')}` : 'Demo data already loaded');
   }
@@ -108,8 +112,8 @@ async function main(): Promise<void> {
     const dashboards = [`http://localhost:${gatewayPort}/dashboard/`, `http://127.0.0.1:${gatewayPort}/dashboard/`];
     try {
       // On this machine only (127.0.0.1) unless DEV_IDP_HOST says otherwise: it signs anyone in as anyone.
-      const host = env.DEV_IDP_HOST || '127.0.0.1';
-      identityProvider = await startDevIdentityProvider({ port: idpPort, host, issuer: env.DEV_IDP_ISSUER || `http://${host === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${idpPort}`, redirectUris: dashboards, scale, accessTokenSeconds: env.DEV_IDP_ACCESS_TOKEN_SECONDS ? Number(env.DEV_IDP_ACCESS_TOKEN_SECONDS) : undefined, env });
+      const host = config.DEV_IDP_HOST;
+      identityProvider = await startDevIdentityProvider({ port: idpPort, host, issuer: config.DEV_IDP_ISSUER ?? `http://${host === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${idpPort}`, redirectUris: dashboards, scale, accessTokenSeconds: config.DEV_IDP_ACCESS_TOKEN_SECONDS, env });
     } catch (error) {
       throw new StartFailure(`The development identity provider did not start on port ${idpPort} (${reason(error)}). Set DEV_IDP_PORT, or DEV_IDP=off.`, error);
     }
@@ -119,7 +123,7 @@ async function main(): Promise<void> {
   }
 
   // Every subgraph learns where the others are (a subgraph may ask another on its caller's behalf).
-  for (const def of SUBGRAPHS) env[`${def.name.toUpperCase()}_URL`] ??= `http://127.0.0.1:${portOf(def.name)}/graphql`;
+  for (const def of SUBGRAPHS) env[`${upper(def.name)}_URL`] = config[`${upper(def.name)}_URL`] ?? `http://127.0.0.1:${portOf(def.name)}/graphql`;
   for (const def of SUBGRAPHS) {
     const port = portOf(def.name);
     const child = spawn(process.execPath, [join(ROOT, 'subgraphs', def.name, 'dist', 'main.js')], {
@@ -148,11 +152,11 @@ async function main(): Promise<void> {
   say(`Dashboard: http://localhost:${gatewayPort}/dashboard/`);
   if (identityProvider) {
     say(`Sign-in: development identity provider at ${identityProvider.issuer} — pick a demo person of any tier, NO PASSWORDS (development only; production uses Keycloak or another OpenID Connect provider: docs/access.md)`);
-  } else if (env.DASHBOARD_OIDC_CLIENT_ID) {
-    say(`Sign-in: through ${env.DASHBOARD_OIDC_ISSUER || env.AUTH_OIDC_ISSUER} (client ${env.DASHBOARD_OIDC_CLIENT_ID})`);
+  } else if (config.DASHBOARD_OIDC_CLIENT_ID) {
+    say(`Sign-in: through ${config.DASHBOARD_OIDC_ISSUER ?? config.AUTH_OIDC_ISSUER} (client ${config.DASHBOARD_OIDC_CLIENT_ID})`);
   }
   // HS256 staff tokens work locally, and with a provider only beside the development one.
-  if (env.AUTH_JWT_SECRET && (!realProvider || env.AUTH_LOCAL_STAFF_TOKENS === 'on')) {
+  if (env.AUTH_JWT_SECRET && (!realProvider || config.AUTH_LOCAL_STAFF_TOKENS)) {
     const token = await signToken({ sub: 'demo-district-staff', tier: CallerKind.DISTRICT, unit: '411602', roles: [Role.STAFF, Role.AUDITOR] }, env.AUTH_JWT_SECRET, '12h');
     say(`Demo token (Chuanhui district staff, 12 h) — send it as "Authorization: Bearer <token>":\n  ${token}`);
     say(`Dashboard signed in with that token (developers): http://localhost:${gatewayPort}/dashboard/#token=${token}`);

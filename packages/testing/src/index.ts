@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { migrateAll, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
+import { environmentWith, migrateAll, setting, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
 import { seedAll, type DemoDataset } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { DEFAULT_RATE_LIMITS, readManifest, startGateway, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
@@ -26,7 +26,7 @@ export function districtStaff(code = '411602'): Promise<Record<string, string>> 
 
 /** URL of the test server's admin database, set by the jest global setup (an embedded PostgreSQL). */
 export function testServerAdminUrl(): string {
-  const url = process.env.CGP_TEST_PG_ADMIN_URL;
+  const url = setting('CGP_TEST_PG_ADMIN_URL');
   if (!url) throw new Error('CGP_TEST_PG_ADMIN_URL is not set: run the tests through jest (its global setup starts PostgreSQL)');
   return url;
 }
@@ -56,7 +56,7 @@ async function adminQuery(sql: string): Promise<void> {
 
 /** Environment pointing every subgraph at one database URL. */
 export function envFor(databaseUrl: string): NodeJS.ProcessEnv {
-  return { ...process.env, DATABASE_URL: databaseUrl };
+  return environmentWith({ DATABASE_URL: databaseUrl });
 }
 
 /**
@@ -91,7 +91,7 @@ export async function preparedDatabase(options: { scale?: number; dataset?: Demo
  * (TEST_DATABASE_URL) never hands a later run a template made by older migrations.
  */
 async function templateDatabase(key: string, build: (url: string) => Promise<void>): Promise<string> {
-  const run = (process.env.CGP_TEST_RUN_ID ?? `p${process.pid}`).toLowerCase().replace(/[^a-z0-9]/g, '');
+  const run = (setting('CGP_TEST_RUN_ID') ?? `p${process.pid}`).toLowerCase().replace(/[^a-z0-9]/g, '');
   const name = `tpl_${run}_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
   const client = new Client({ connectionString: testServerAdminUrl() });
   await client.connect();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import type { SubgraphName } from '@cgp/core';
+import { environmentWith, type SubgraphName } from '@cgp/core';
 import { TEST_SECRET } from './index';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -34,7 +34,7 @@ export async function spawnService(name: SubgraphName | 'gateway', env: NodeJS.P
   const main = name === 'gateway' ? join(ROOT, 'gateway', 'dist', 'main.js') : join(ROOT, 'subgraphs', name, 'dist', 'main.js');
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', AUTH_JWT_SECRET: TEST_SECRET, ...env, PORT: String(port) },
+    env: environmentWith({ NODE_ENV: 'production', LOG_LEVEL: 'info', AUTH_JWT_SECRET: TEST_SECRET, ...env, PORT: String(port) }),
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));

@@ -1,3 +1,4 @@
+import { setting, type Env } from '../config';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { unauthenticated } from '../errors';
@@ -14,15 +15,12 @@ import { CallerKind, type Identity } from './identity';
  * state is unknown is not taken for valid.
  */
 
-export const DEFAULT_KEY_CHECK_CACHE_SECONDS = 5;
+/** The configuration's default (config.ts). */
+export const DEFAULT_KEY_CHECK_CACHE_SECONDS = setting('AUTH_KEY_CHECK_CACHE_SECONDS', {});
 
 /** AUTH_KEY_CHECK_CACHE_SECONDS: how long a subgraph keeps the pairing subgraph's answer about a key (0–60 s). */
-export function keyCheckCacheSecondsFromEnvironment(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.AUTH_KEY_CHECK_CACHE_SECONDS?.trim();
-  if (!text) return DEFAULT_KEY_CHECK_CACHE_SECONDS;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 60) throw new Error(`Invalid AUTH_KEY_CHECK_CACHE_SECONDS="${env.AUTH_KEY_CHECK_CACHE_SECONDS}": a whole number of seconds from 0 to 60 (how long a revoked partner key may still work at a subgraph)`);
-  return value;
+export function keyCheckCacheSecondsFromEnvironment(env?: Env): number {
+  return setting('AUTH_KEY_CHECK_CACHE_SECONDS', env);
 }
 
 export const REVOKED_KEY_MESSAGE = 'This token was made from an API key that has been revoked: ask your district for a new key.';

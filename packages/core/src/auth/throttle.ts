@@ -1,3 +1,4 @@
+import { setting, type Env } from '../config';
 import type { IncomingMessage } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { HeaderMap } from '@apollo/server';
@@ -38,25 +39,16 @@ export interface AuthThrottleOptions {
   redisUrl?: string;
 }
 
-export const DEFAULT_AUTH_THROTTLE: AuthThrottleOptions = { maxFailures: 20, windowSeconds: 60, trustedProxyHops: 0 };
-
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, unit: string): number {
-  const text = env[name]?.trim();
-  if (!text) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new Error(`Invalid ${name}="${env[name]}": a whole number of ${unit} from ${min} to ${max}`);
-  return value;
-}
+/** The configuration's defaults (config.ts). */
+export const DEFAULT_AUTH_THROTTLE: AuthThrottleOptions = authThrottleFromEnvironment({});
 
 /** AUTH_FAILURE_LIMIT (20; 0 off), AUTH_FAILURE_WINDOW_SECONDS (60), TRUST_PROXY_HOPS (0), REDIS_URL. */
-export function authThrottleFromEnvironment(env: NodeJS.ProcessEnv = process.env): AuthThrottleOptions {
-  const redisUrl = env.REDIS_URL?.trim() || undefined;
-  if (redisUrl && !/^rediss?:\/\/[^/]/.test(redisUrl)) throw new Error(`Invalid REDIS_URL="${redisUrl}": write redis://host:6379 (or rediss:// for TLS)`);
+export function authThrottleFromEnvironment(env?: Env): AuthThrottleOptions {
   return {
-    maxFailures: wholeNumber(env, 'AUTH_FAILURE_LIMIT', DEFAULT_AUTH_THROTTLE.maxFailures, 0, 100_000, 'failures'),
-    windowSeconds: wholeNumber(env, 'AUTH_FAILURE_WINDOW_SECONDS', DEFAULT_AUTH_THROTTLE.windowSeconds, 1, 86_400, 'seconds'),
-    trustedProxyHops: wholeNumber(env, 'TRUST_PROXY_HOPS', DEFAULT_AUTH_THROTTLE.trustedProxyHops, 0, 10, 'proxies'),
-    redisUrl,
+    maxFailures: setting('AUTH_FAILURE_LIMIT', env),
+    windowSeconds: setting('AUTH_FAILURE_WINDOW_SECONDS', env),
+    trustedProxyHops: setting('TRUST_PROXY_HOPS', env),
+    redisUrl: setting('REDIS_URL', env),
   };
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { decodeJwt } from 'jose';
 import { claimsSchema } from './identity';
 import { signToken } from './token';
-import { maxTokenLifetimeFromEnvironment } from './verify';
+import { startupConfig } from '../config';
 
 /** `pnpm token --tier STREET --unit 411602001 --roles STAFF` prints a signed token for AUTH_JWT_SECRET. */
 async function main(): Promise<void> {
@@ -17,11 +17,9 @@ async function main(): Promise<void> {
       expires: { type: 'string', default: '8h' },
     },
   });
-  const secret = process.env.AUTH_JWT_SECRET;
-  if (!secret) {
-    process.stderr.write('Set AUTH_JWT_SECRET to the secret the platform runs with (`pnpm start` prints it).\n');
-    process.exit(2);
-  }
+  // AUTH_JWT_SECRET and AUTH_MAX_TOKEN_LIFETIME_SECONDS checked, every problem listed, before anything else.
+  const config = startupConfig('token CLI', undefined, 2);
+  const secret = config.AUTH_JWT_SECRET as string;
   const claims = {
     sub: values.sub ?? `${(values.tier ?? 'user').toLowerCase()}-${values.unit ?? values.org ?? 'demo'}`,
     tier: values.tier,
@@ -35,13 +33,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Cannot make that token: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'claims'}: ${i.message}`).join('; ')}\n`);
     process.exit(2);
   }
-  let maxLifetime: number;
-  try {
-    maxLifetime = maxTokenLifetimeFromEnvironment();
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
-  }
+  const maxLifetime = config.AUTH_MAX_TOKEN_LIFETIME_SECONDS;
   let token: string;
   try {
     token = await signToken(claims as never, secret, values.expires);

@@ -1,4 +1,5 @@
 import { HeaderMap } from '@apollo/server';
+import { setting, type Env } from '../config';
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ZodError } from 'zod';
@@ -30,36 +31,27 @@ export interface AuthConfig {
 }
 
 /** A staff token lives at most a working day (the launcher's demo token is 12 h, `pnpm token` 8 h, partner tokens ≤ 1 h). */
-export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = setting('AUTH_MAX_TOKEN_LIFETIME_SECONDS', {});
 /** Clocks of the identity provider and the services may differ by this much. */
-export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
-
-/** A whole number of seconds from the environment within [min, max], or the default when unset; a clear error otherwise. */
-function secondsFromEnvironment(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const text = env[name]?.trim();
-  if (!text) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new Error(`Invalid ${name}="${env[name]}": a whole number of seconds from ${min} to ${max}`);
-  return value;
-}
+export const DEFAULT_CLOCK_SKEW_SECONDS = setting('AUTH_CLOCK_SKEW_SECONDS', {});
 
 /** AUTH_MAX_TOKEN_LIFETIME_SECONDS: the longest token lifetime the services accept (default 24 h). */
-export function maxTokenLifetimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): number {
-  // From 5 minutes (the shortest sensible staff session) to a week.
-  return secondsFromEnvironment(env, 'AUTH_MAX_TOKEN_LIFETIME_SECONDS', DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, 300, 7 * 24 * 3600);
+export function maxTokenLifetimeFromEnvironment(env?: Env): number {
+  // From 5 minutes (the shortest sensible staff session) to a week (config.ts).
+  return setting('AUTH_MAX_TOKEN_LIFETIME_SECONDS', env);
 }
 
-export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+export function authConfigFromEnvironment(env?: Env): AuthConfig {
   const config: AuthConfig = {
-    secret: env.AUTH_JWT_SECRET || undefined,
-    jwksUrl: env.AUTH_JWKS_URL || undefined,
-    issuer: env.AUTH_ISSUER || undefined,
-    audience: env.AUTH_AUDIENCE || undefined,
-    oidcIssuer: env.AUTH_OIDC_ISSUER || undefined,
-    localStaffTokens: env.AUTH_LOCAL_STAFF_TOKENS === 'on',
+    secret: setting('AUTH_JWT_SECRET', env),
+    jwksUrl: setting('AUTH_JWKS_URL', env),
+    issuer: setting('AUTH_ISSUER', env),
+    audience: setting('AUTH_AUDIENCE', env),
+    oidcIssuer: setting('AUTH_OIDC_ISSUER', env),
+    localStaffTokens: setting('AUTH_LOCAL_STAFF_TOKENS', env),
     maxTokenLifetimeSeconds: maxTokenLifetimeFromEnvironment(env),
     // Up to 5 minutes: beyond that the clocks need fixing, not tolerating.
-    clockSkewSeconds: secondsFromEnvironment(env, 'AUTH_CLOCK_SKEW_SECONDS', DEFAULT_CLOCK_SKEW_SECONDS, 0, 300),
+    clockSkewSeconds: setting('AUTH_CLOCK_SKEW_SECONDS', env),
   };
   if (!config.secret && !config.jwksUrl && !config.oidcIssuer) {
     throw new Error('No way to verify tokens: set AUTH_JWT_SECRET (HS256, local), AUTH_OIDC_ISSUER or AUTH_JWKS_URL (an OIDC provider)');
@@ -72,7 +64,7 @@ export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     if (!config.audience) throw new Error('AUTH_OIDC_ISSUER needs AUTH_AUDIENCE (the audience the provider puts in access tokens for this platform)');
   }
   if (config.localStaffTokens) {
-    if (env.NODE_ENV === 'production') throw new Error('AUTH_LOCAL_STAFF_TOKENS=on is for development only: it is refused with NODE_ENV=production');
+    if (setting('NODE_ENV', env) === 'production') throw new Error('AUTH_LOCAL_STAFF_TOKENS=on is for development only: it is refused with NODE_ENV=production');
     if (!config.secret || (!config.jwksUrl && !config.oidcIssuer)) throw new Error('AUTH_LOCAL_STAFF_TOKENS=on needs AUTH_JWT_SECRET and an identity provider (AUTH_OIDC_ISSUER or AUTH_JWKS_URL)');
   }
   return config;

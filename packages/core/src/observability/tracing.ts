@@ -1,3 +1,4 @@
+import { setting, type Env } from '../config';
 import { defaultTextMapGetter, isSpanContextValid, ROOT_CONTEXT, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -26,14 +27,15 @@ export interface Tracing {
 const propagator = new W3CTraceContextPropagator();
 
 /** The OTLP/HTTP traces URL from the standard environment variables, if tracing is configured. */
-export function otlpTracesUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.OTEL_SDK_DISABLED === 'true') return undefined;
-  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+export function otlpTracesUrl(env?: Env): string | undefined {
+  if (setting('OTEL_SDK_DISABLED', env) === 'true') return undefined;
+  const traces = setting('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', env);
+  if (traces) return traces;
+  const base = setting('OTEL_EXPORTER_OTLP_ENDPOINT', env);
   return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
 }
 
-export function createTracing(service: string, env: NodeJS.ProcessEnv = process.env): Tracing {
+export function createTracing(service: string, env?: Env): Tracing {
   const url = otlpTracesUrl(env);
   let provider: BasicTracerProvider | undefined;
   let tracer: Tracer;
