@@ -5,7 +5,7 @@ import { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectTy
 
 /**
  * The schema-change check (docs/contract.md, Changing the schema): the API schema the code composes
- * now (docs/schema.graphql, which test/federation's staleness check keeps equal to what `pnpm compose`
+ * now (docs/schema.graphql, which gateway/test/derived-schema.test.ts keeps equal to what `pnpm compose`
  * writes) against the schema of the last release (docs/schema.baseline.graphql, copied from
  * docs/schema.graphql when a release is made). A breaking change (GraphQL Inspector's criticality) is
  * allowed only on something the baseline already marked @deprecated, i.e. that shipped deprecated for
