@@ -804,6 +804,90 @@ function partnerQuery(period) {
   return { query, variables: values };
 }
 
+/* ------------------------------------------------------------------------------------------------------
+ * Numbers that open (issue 18): a figure that counts records the caller may see opens a paginated list
+ * of them, through one of the fixed operations below (safelisted: the page sends them by hash, and the
+ * gateway's /export runs them for CSV and Excel downloads). A list names the domain and key of the figure
+ * it opens, the unit tiers where the figure counts exactly these records, the operation, its variables
+ * for a unit, where the connection is in the answer, and the columns (for the table and the exports).
+ * ---------------------------------------------------------------------------------------------------- */
+
+const CASE_FIELDS = 'id number title category state gridCode buildingCode reportedAt deadline overdue';
+const CASES_OPERATION = `query DashboardCases($unitCode: String!, $filter: CaseFilter, $first: Int, $after: String) {
+  cases(unitCode: $unitCode, filter: $filter, first: $first, after: $after, orderBy: DEADLINE) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { ${CASE_FIELDS} } }
+  }
+}`;
+const WISHES_OPERATION = `query DashboardWishes($unitCode: String!, $states: [WishState!], $first: Int, $after: String) {
+  wishes(communityCode: $unitCode, states: $states, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id text category state communityCode postedAt claimedAt } }
+  }
+}`;
+/** A case with its history and place, opened from a list. */
+const CASE_OPERATION = `query DashboardCase($id: ID!) {
+  gridCase(id: $id) {
+    ${CASE_FIELDS} description mediationLevel queueTier queueCode reporterKind closedAt reporterName reporterPhone
+    history { action fromState toState actor actorRole at note }
+  }
+}`;
+
+const CASE_COLUMNS = [
+  { key: 'number', label: { zh: '案件编号', en: 'Number' } },
+  { key: 'title', label: { zh: '事项', en: 'Title' } },
+  { key: 'category', label: { zh: '类别', en: 'Category' } },
+  { key: 'state', label: { zh: '状态', en: 'State' } },
+  { key: 'gridCode', label: { zh: '网格', en: 'Grid' } },
+  { key: 'buildingCode', label: { zh: '楼栋', en: 'Building' } },
+  { key: 'reportedAt', label: { zh: '上报时间', en: 'Reported' }, format: 'datetime' },
+  { key: 'deadline', label: { zh: '办结时限', en: 'Deadline' }, format: 'datetime' },
+  { key: 'overdue', label: { zh: '逾期', en: 'Overdue' }, format: 'yesno' },
+];
+
+const LISTS = [
+  {
+    id: 'openCases', domain: 'cases', key: 'open', tiers: ALL_TIERS, operation: 'DashboardCases', query: CASES_OPERATION, connection: 'cases', detail: 'case',
+    title: { zh: '在办案件', en: 'Open cases' }, columns: CASE_COLUMNS,
+    variables: (unitCode) => ({ unitCode, filter: { states: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RETURNED'] } }),
+  },
+  {
+    id: 'overdueCases', domain: 'cases', key: 'overdue', tiers: ALL_TIERS, operation: 'DashboardCases', query: CASES_OPERATION, connection: 'cases', detail: 'case',
+    title: { zh: '逾期未办结案件', en: 'Overdue cases' }, columns: CASE_COLUMNS,
+    variables: (unitCode) => ({ unitCode, filter: { overdue: true } }),
+  },
+  ...[['openWishes', 'POSTED', { zh: '待认领心愿', en: 'Open wishes' }], ['claimedWishes', 'CLAIMED', { zh: '已认领心愿', en: 'Claimed wishes' }]].map(([key, state, title]) => ({
+    id: key, domain: 'communityWork', key, tiers: ['COMMUNITY'], operation: 'DashboardWishes', query: WISHES_OPERATION, connection: 'wishes', title,
+    columns: [
+      { key: 'text', label: { zh: '心愿', en: 'Wish' } },
+      { key: 'category', label: { zh: '类别', en: 'Category' } },
+      { key: 'state', label: { zh: '状态', en: 'State' } },
+      { key: 'postedAt', label: { zh: '发布时间', en: 'Posted' }, format: 'datetime' },
+      { key: 'claimedAt', label: { zh: '认领时间', en: 'Claimed' }, format: 'datetime' },
+    ],
+    variables: (unitCode) => ({ unitCode, states: [state] }),
+  })),
+];
+
+/** The list a figure of a unit tier opens, or undefined. */
+function listFor(domainId, key, tier) {
+  return LISTS.find((l) => l.domain === domainId && l.key === key && l.tiers.includes(tier));
+}
+
+/** The operations the page sends for lists and records by name: safelisted (gateway/src/safelist.ts). */
+function listOperations() {
+  const byName = new Map();
+  for (const list of LISTS) byName.set(list.operation, list.query);
+  byName.set('DashboardCase', CASE_OPERATION);
+  return byName;
+}
+
+/** A cell of a list as text (for the table and the CSV): dates in China Standard Time, yes/no in the language. */
+function cellText(value, format, lang = 'zh') {
+  if (value === null || value === undefined) return '';
+  if (format === 'datetime') return new Date(new Date(value).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  if (format === 'yesno') return value ? (lang === 'en' ? 'yes' : '是') : lang === 'en' ? 'no' : '否';
+  return String(value);
+}
+
 /* Node (tests, other tools) loads this file as a module; the browser as a plain script before dashboard.js. */
 if (typeof module === 'object' && module.exports) {
   module.exports = {
@@ -811,5 +895,6 @@ if (typeof module === 'object' && module.exports) {
     tierOfCode, periodOf, periodChoices, isoDate,
     domainsFor, domainOf, groupsFor, figureOf, hasFigure, headlineFor, trendsFor, rankingsFor, childColumnsFor, figureValue,
     ancestorsOf, figureSelections, variablesOf, unitQuery, rankingQuery, partnerQuery,
+    LISTS, listFor, listOperations, cellText,
   };
 }
