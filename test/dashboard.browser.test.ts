@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemo } from '@cgp/demo-data';
 import { DEFAULT_RATE_LIMITS, readManifest, SUBGRAPHS } from '@cgp/gateway';
@@ -488,6 +490,102 @@ describe('dashboard page in Chromium', () => {
     await waitForUnit(page, grid.name);
     expect((page as any).problems).toEqual([]);
     await page.close();
+  });
+
+  it('opens the district’s open-case count as a list, a case with its history and place, and exports the list as CSV and Excel, in Chinese and English', async () => {
+    const token = await tokenFor({ tier: 'DISTRICT', unit: district.code } as never);
+    const page = await newPage();
+    await page.goto(`${dashboardUrl}/#token=${token}`);
+    await waitForUnit(page, district.name);
+    const headers = { authorization: `Bearer ${token}` };
+    const OPEN = { states: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RETURNED'] };
+    const api = await gql(
+      platform.gatewayUrl,
+      `query ($u: String!, $f: CaseFilter) { cases(unitCode: $u, filter: $f, first: 100) { totalCount edges { node { id number gridCode buildingCode history { action } } } } }`,
+      { u: district.code, f: OPEN },
+      headers,
+    );
+    expect(api.errors).toBeUndefined();
+    const open = api.data.cases as { totalCount: number; edges: { node: { id: string; number: string; gridCode: string; buildingCode: string | null; history: unknown[] } }[] };
+    // The live demo has open cases on any day it is loaded.
+    expect(open.totalCount).toBeGreaterThan(0);
+    const tile = '#headline [data-list="openCases"]';
+    expect(shownNumber(await page.$eval(`${tile} .num`, (n) => n.textContent!))).toBe(open.totalCount);
+
+    // The number opens the cases behind it, page by page (20 at a time), as the API lists them.
+    await page.click(tile);
+    await page.waitForSelector('#records-section:not([hidden]) .records-table tbody tr');
+    await page.waitForFunction(() => !document.querySelector('#records-section')!.classList.contains('loading'));
+    for (;;) {
+      const more = await page.$('.records-more');
+      if (!more) break;
+      const before = await page.$$eval('.records-table tbody tr', (trs) => trs.length);
+      await more.click();
+      await page.waitForFunction((n) => document.querySelectorAll('.records-table tbody tr').length > n, before);
+    }
+    const numbers = await page.$$eval('.records-table tbody td[data-column="number"]', (tds) => tds.map((td) => td.textContent));
+    expect(numbers.sort()).toEqual(open.edges.map((e) => e.node.number).sort());
+
+    // A case opens with its history and its place, which opens that unit.
+    const first = open.edges[0].node;
+    await page.click(`.records-table tr[data-id="${first.id}"] .record-open`);
+    await page.waitForSelector(`[data-record="${first.id}"]`);
+    expect(await page.$eval('[data-record] h3', (h) => h.textContent)).toContain(first.number);
+    expect(await page.$$eval('.record-history li', (lis) => lis.length)).toBe(first.history.length);
+    expect(await page.$$eval('.record-place', (as) => as.map((a) => (a as HTMLElement).dataset.place))).toEqual([first.gridCode, first.buildingCode].filter(Boolean));
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-case.png'), fullPage: true });
+    await page.click('.record-back');
+    await page.waitForSelector('.records-table');
+
+    // Exports: what the list shows, all of it, with the language's column names.
+    const exported = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
+    };
+    const csv = await exported('#records-csv');
+    expect(csv.name).toMatch(new RegExp(`^openCases-${district.code}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+    const csvRows = parseCsv(csv.bytes.toString('utf8'), { bom: true }) as string[][];
+    expect(csvRows[0]).toEqual(['案件编号', '事项', '类别', '状态', '网格', '楼栋', '上报时间', '办结时限', '逾期']);
+    expect(csvRows.slice(1).map((r) => r[0]).sort()).toEqual(open.edges.map((e) => e.node.number).sort());
+
+    await page.click('#lang');
+    await page.waitForFunction(() => document.querySelector('#records-xlsx')!.textContent === 'Export Excel');
+    const xlsx = await exported('#records-xlsx');
+    expect(xlsx.name).toMatch(/\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.bytes as never);
+    const sheet = workbook.worksheets[0];
+    const values = (row: number) => (sheet.getRow(row).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? '' : String(v)));
+    expect(values(1)).toEqual(['Number', 'Title', 'Category', 'State', 'Grid', 'Building', 'Reported', 'Deadline', 'Overdue']);
+    expect(sheet.rowCount).toBe(open.totalCount + 1);
+    const xlsxNumbers = Array.from({ length: open.totalCount }, (_, i) => values(i + 2)[0]);
+    expect(xlsxNumbers.sort()).toEqual(open.edges.map((e) => e.node.number).sort());
+    for (let i = 2; i <= sheet.rowCount; i++) expect(['yes', 'no']).toContain(values(i)[8]);
+    await page.click('#lang'); // back to Chinese for the other tests
+    expect((page as any).problems).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a bad export request with a 4xx and a GraphQL-style code, and exports only within the caller’s scope', async () => {
+    const exportUrl = platform.gatewayUrl.replace(/\/graphql$/, '/export');
+    const districtToken = await tokenFor({ tier: 'DISTRICT', unit: district.code } as never);
+    const [street, sibling] = demo.streets;
+    const streetToken = await tokenFor({ tier: 'STREET', unit: street.code } as never);
+    const post = async (body: unknown, token?: string) => {
+      const res = await fetch(exportUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const json = res.headers.get('content-type')?.startsWith('application/json') ? await res.json() : null;
+      return { status: res.status, code: json?.errors?.[0]?.extensions?.code };
+    };
+    const good = { list: 'openCases', variables: { unitCode: district.code }, format: 'csv' };
+    expect(await post(good)).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await post(good, 'not-a-token')).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await post({ ...good, format: 'pdf' }, districtToken)).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(await post({ ...good, list: 'everything' }, districtToken)).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(await post({ ...good, variables: { unitCode: 'x' } }, districtToken)).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(await post('{not json', districtToken)).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(await post({ ...good, variables: { unitCode: sibling.code } }, streetToken)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect((await post({ ...good, variables: { unitCode: street.code } }, streetToken)).status).toBe(200);
+    expect((await fetch(exportUrl)).status).toBe(405);
   });
 
   it('shows a street office its street, and FORBIDDEN with no figures for a sibling street', async () => {
