@@ -993,11 +993,16 @@ async function openRecord(row) {
 async function exportList(format) {
   const records = state.records;
   const variables = records.list.variables(records.unitCode);
-  await download({ operation: records.list.operation, list: records.list.id, variables, format });
+  await download({ list: records.list.id, variables, format }, $('#records-export-status'));
 }
 
-async function download({ format, ...request }) {
-  const status = $('#records-export-status');
+/** Downloads the ranking on screen (the chosen metric and period) as CSV or Excel from /export. */
+async function exportRanking(format) {
+  const period = periodOf(state.periodId);
+  await download({ ranking: state.rankingId, variables: { unitCode: state.unitCode, from: period.from, to: period.to, year: period.year }, format }, $('#ranking-export-status'));
+}
+
+async function download({ format, ...request }, status) {
   status.textContent = '';
   let response;
   try {
@@ -1143,6 +1148,8 @@ function init() {
     renderRecords();
   });
   $('#records-csv').addEventListener('click', () => exportList('csv'));
+  $('#ranking-csv').addEventListener('click', () => exportRanking('csv'));
+  $('#ranking-xlsx').addEventListener('click', () => exportRanking('xlsx'));
   $('#records-xlsx').addEventListener('click', () => exportList('xlsx'));
   $('#ranking-metric').addEventListener('change', (event) => {
     state.rankingId = event.target.value;

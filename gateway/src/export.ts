@@ -25,9 +25,13 @@ interface DashboardList {
   columns: ListColumn[];
   variables(unitCode: string): Record<string, unknown>;
 }
+interface Ranking { id: string; label: { zh: string; en: string }; format?: string }
 interface Figures {
   LISTS: DashboardList[];
   cellText(value: unknown, format: string | undefined, lang: string): string;
+  tierOfCode(code: string): string | undefined;
+  rankingsFor(tier: string): Ranking[];
+  rankingQuery(tier: string, code: string, ranking: Ranking, period: { from: string; to: string; year: string }): { query: string; variables: Record<string, unknown> };
 }
 
 /** At most this many rows per export (a district's open cases are a few hundred); more is refused. */
@@ -65,7 +69,7 @@ function claimsOf(token: string): Record<string, unknown> {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The /export route; `graphqlUrl` is this gateway's own /graphql (known once it listens). */
+/** The /export route; `graphqlUrl` gives this gateway's own /graphql address (known once it listens). */
 export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger): HttpRoute {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const figures = require(resolve(__dirname, '..', 'dashboard', 'figures.js')) as Figures;
@@ -77,46 +81,76 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
     if (!authorization || !/^Bearer\s+\S+/i.test(authorization)) throw problem(401, 'UNAUTHENTICATED', 'An export needs the caller’s Bearer token');
     const body = await readBody(req);
     if (!isObject(body)) throw problem(400, 'BAD_USER_INPUT', 'The export request must be a JSON object');
-    const list = figures.LISTS.find((l) => l.id === body.list);
-    if (!list) throw problem(400, 'BAD_USER_INPUT', `Unknown list ${JSON.stringify(body.list)}; one of ${figures.LISTS.map((l) => l.id).join(', ')}`);
     const format = body.format;
     if (format !== 'csv' && format !== 'xlsx') throw problem(400, 'BAD_USER_INPUT', 'format must be "csv" or "xlsx"');
     const lang = body.lang === 'en' ? 'en' : 'zh';
     const unitCode = isObject(body.variables) ? body.variables.unitCode : undefined;
     if (typeof unitCode !== 'string' || !/^\d{6,18}$/.test(unitCode)) throw problem(400, 'BAD_USER_INPUT', 'variables.unitCode must be a unit code');
-    // The list's own variables for that unit: a caller cannot widen or change the operation's filter.
-    const variables = list.variables(unitCode);
-    const hash = hashes.get(list.operation);
     const url = graphqlUrl();
-    if (!hash || !url) throw problem(503, 'UNAVAILABLE', 'The export is not ready');
-
-    const rows: Record<string, unknown>[] = [];
-    let after: string | null = null;
-    for (;;) {
+    if (!url) throw problem(503, 'UNAVAILABLE', 'The export is not ready');
+    const post = async (payload: Record<string, unknown>) => {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization, 'x-request-id': String(req.headers['x-request-id'] ?? '') || crypto.randomUUID() },
-        body: JSON.stringify({ operationName: list.operation, variables: { ...variables, first: PAGE, after }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+        body: JSON.stringify(payload),
       });
       const answer = (await response.json().catch(() => ({}))) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] };
-      const connection = answer.data?.[list.connection];
-      if (!connection) {
+      const fail = () => {
         const first = answer.errors?.[0];
         const code = first?.extensions?.code ?? 'BAD_GATEWAY';
-        throw problem(STATUS_OF[code] ?? (response.status >= 400 && response.status < 500 ? response.status : 502), code, first?.message ?? `The list could not be read (HTTP ${response.status})`);
+        return problem(STATUS_OF[code] ?? (response.status >= 400 && response.status < 500 ? response.status : 502), code, first?.message ?? `The list could not be read (HTTP ${response.status})`);
+      };
+      return { answer, fail };
+    };
+
+    let exported: { id: string; operation: string; variables: Record<string, unknown>; title: string; header: string[]; table: string[][] };
+    if (body.ranking !== undefined) {
+      // A ranking of the unit's children by one metric: the page's own ranking query for that metric and period.
+      const tier = figures.tierOfCode(unitCode);
+      const ranking = tier ? figures.rankingsFor(tier).find((r) => r.id === body.ranking) : undefined;
+      if (!tier || !ranking) throw problem(400, 'BAD_USER_INPUT', `Unknown ranking ${JSON.stringify(body.ranking)} for unit ${unitCode}`);
+      const period = isObject(body.variables) ? body.variables : {};
+      const text = (v: unknown) => (typeof v === 'string' && v.length <= 10 ? v : undefined);
+      if (!text(period.from) || !text(period.to) || !text(period.year)) throw problem(400, 'BAD_USER_INPUT', 'variables.from, variables.to and variables.year must be the page’s period');
+      const { query, variables } = figures.rankingQuery(tier, unitCode, ranking, { from: text(period.from)!, to: text(period.to)!, year: text(period.year)! });
+      const { answer, fail } = await post({ query, variables });
+      const rows = answer.data?.unit?.ranking as { rank: number; value: number | null; code: string; unit?: { name?: string } }[] | undefined;
+      if (!rows) throw fail();
+      exported = {
+        id: `ranking-${ranking.id}`, operation: 'Ranking', variables, title: ranking.label[lang],
+        header: lang === 'en' ? ['Rank', 'Code', 'Unit', ranking.label.en] : ['名次', '代码', '单位', ranking.label.zh],
+        table: rows.map((r) => [String(r.rank), r.code, r.unit?.name ?? '', r.value === null ? '' : String(r.value)]),
+      };
+    } else {
+      const list = figures.LISTS.find((l) => l.id === body.list);
+      if (!list) throw problem(400, 'BAD_USER_INPUT', `Unknown list ${JSON.stringify(body.list)}; one of ${figures.LISTS.map((l) => l.id).join(', ')}`);
+      // The list's own variables for that unit: a caller cannot widen or change the operation's filter.
+      const variables = list.variables(unitCode);
+      const hash = hashes.get(list.operation);
+      if (!hash) throw problem(503, 'UNAVAILABLE', `${list.operation} is not in the safelist (run pnpm safelist)`);
+      const rows: Record<string, unknown>[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const { answer, fail } = await post({ operationName: list.operation, variables: { ...variables, first: PAGE, after }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+        const connection = answer.data?.[list.connection];
+        if (!connection) throw fail();
+        if (connection.totalCount > EXPORT_MAX_ROWS) throw problem(400, 'BAD_USER_INPUT', `The list has ${connection.totalCount} rows, more than an export takes (${EXPORT_MAX_ROWS}); open a smaller unit`);
+        for (const edge of connection.edges) rows.push(edge.node);
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor;
       }
-      if (connection.totalCount > EXPORT_MAX_ROWS) throw problem(400, 'BAD_USER_INPUT', `The list has ${connection.totalCount} rows, more than an export takes (${EXPORT_MAX_ROWS}); open a smaller unit`);
-      for (const edge of connection.edges) rows.push(edge.node);
-      if (!connection.pageInfo.hasNextPage) break;
-      after = connection.pageInfo.endCursor;
+      exported = {
+        id: list.id, operation: list.operation, variables, title: list.title[lang],
+        header: list.columns.map((c) => c.label[lang]),
+        table: rows.map((row) => list.columns.map((c) => figures.cellText(row[c.key], c.format, lang))),
+      };
     }
 
-    const header = list.columns.map((c) => c.label[lang]);
-    const table = rows.map((row) => list.columns.map((c) => figures.cellText(row[c.key], c.format, lang)));
-    const name = `${list.id}-${unitCode}-${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)}.${format}`;
+    const { header, table } = exported;
+    const name = `${exported.id}-${unitCode}-${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)}.${format}`;
     const claims = claimsOf(authorization.replace(/^Bearer\s+/i, ''));
     logger.info(
-      { audit: 'export', sub: claims.sub, tier: claims.tier, unit: claims.unit, list: list.id, operation: list.operation, variables, format, rows: rows.length, at: new Date().toISOString() },
+      { audit: 'export', sub: claims.sub, tier: claims.tier, unit: claims.unit, list: exported.id, operation: exported.operation, variables: exported.variables, format, rows: table.length, at: new Date().toISOString() },
       'dashboard list exported',
     );
     if (format === 'csv') {
@@ -124,7 +158,7 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
       return { file: Buffer.from(`\ufeff${stringify([header, ...table])}`, 'utf8'), name, contentType: 'text/csv; charset=utf-8' };
     }
     const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet(list.title[lang].slice(0, 31));
+    const sheet = workbook.addWorksheet(exported.title.replace(/[*?:\\/[\]]/g, ' ').slice(0, 31));
     sheet.addRow(header).font = { bold: true };
     for (const row of table) sheet.addRow(row);
     sheet.columns.forEach((column) => (column.width = 18));

@@ -119,7 +119,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
       '/dashboard/*': dashboardRoute(),
       // POST /export: a dashboard list as CSV or Excel, run through /graphql with the caller's token, audited.
-      '/export': exportRoute(() => running && `${running.url}/graphql`, logger),
+      '/export': exportRoute(() => running?.url, logger),
       // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).
       ...partnerApi.routes,
     },
