@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { generateDemo } from '@cgp/demo-data';
+import { generateDemo, generateWork } from '@cgp/demo-data';
 import { DEFAULT_RATE_LIMITS, readManifest, SUBGRAPHS } from '@cgp/gateway';
 import { authHeader, gql, preparedDatabase, startPlatform, tokenFor, type InProcessPlatform } from '@cgp/testing';
 
@@ -213,8 +213,21 @@ async function waitForUnit(page: Page, name: string) {
   await page.waitForSelector('#headline [data-headline]');
 }
 
+/**
+ * The small demo district as of the latest day up to today whose cases include open ones past their deadline (at
+ * this scale about one a day, so a day or two back at most): the live demo's data, with an overdue count to open.
+ */
+function liveDemoWithOverdueCases() {
+  for (let back = 0; back < 60; back++) {
+    const asOf = new Date(Date.now() + 8 * 3_600_000 - back * 86_400_000).toISOString().slice(0, 10);
+    const demo = generateDemo({ scale: 0.2, asOf });
+    if (generateWork(demo).cases.some((c) => !['CLOSED', 'REJECTED'].includes(c.state) && c.deadline.getTime() < Date.now())) return demo;
+  }
+  throw new Error('no demo day with an overdue case in the last 60 days');
+}
+
 describe('dashboard page in Chromium', () => {
-  const demo = generateDemo({ scale: 0.2 });
+  const demo = liveDemoWithOverdueCases();
   const district = demo.districts[0];
   let platform: InProcessPlatform;
   let context: BrowserContext;
@@ -392,19 +405,21 @@ describe('dashboard page in Chromium', () => {
     await page.click('#lang');
     await expect(page.textContent('[data-domain="cases"] h3')).resolves.toBe('网格案件');
 
-    // Another period: the year of the demo's assessments; every figure and trend follows it.
-    const year = { from: '2024-01-01', to: '2025-01-01', year: '2024' };
-    await page.selectOption('#period', '2024');
-    await page.waitForFunction(() => document.querySelector('[data-domain="assessment"] h3')?.textContent?.includes('2024') && !document.querySelector('#dashboard')!.classList.contains('loading'));
+    // Another period: the year of the demo's assessments (the last year completed before the live demo's day);
+    // every figure and trend follows it.
+    const y = Number(demo.asOf.slice(0, 4)) - 1;
+    const year = { from: `${y}-01-01`, to: `${y + 1}-01-01`, year: String(y) };
+    await page.selectOption('#period', String(y));
+    await page.waitForFunction((yy) => document.querySelector('[data-domain="assessment"] h3')?.textContent?.includes(yy) && !document.querySelector('#dashboard')!.classList.contains('loading'), String(y));
     expect(await page.$eval('#period-range', (n) => ({ ...(n as HTMLElement).dataset }))).toEqual(year);
-    const api2024 = await apiFigures(platform.gatewayUrl, token, district.code, year);
-    expect(api2024.assessment.assessed).toBe(demo.communities.length);
-    await expectFiguresMatch(page, api2024, district.code);
-    await expectTrendsMatch(page, api2024, district.code);
-    expect((await chartOn(page, '[data-trend="cases"]')).x).toEqual(Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`));
+    const apiYear = await apiFigures(platform.gatewayUrl, token, district.code, year);
+    expect(apiYear.assessment.assessed).toBe(demo.communities.length);
+    await expectFiguresMatch(page, apiYear, district.code);
+    await expectTrendsMatch(page, apiYear, district.code);
+    expect((await chartOn(page, '[data-trend="cases"]')).x).toEqual(Array.from({ length: 12 }, (_, i) => `${y}-${String(i + 1).padStart(2, '0')}`));
     // The assessment ranking of that year: the streets by their communities' average total.
     await page.selectOption('#ranking-metric', 'assessment.TOTAL');
-    const scores = await apiRanking(platform.gatewayUrl, token, district.code, 'assessmentRanking', 'metric: TOTAL, first: 20, period: "2024"');
+    const scores = await apiRanking(platform.gatewayUrl, token, district.code, 'assessmentRanking', `metric: TOTAL, first: 20, period: "${y}"`);
     expect(scores).toHaveLength(demo.streets.length);
     await waitForRankingValues(page, scores.map((r) => r.value));
     expect((page as any).problems).toEqual([]);
@@ -561,7 +576,47 @@ describe('dashboard page in Chromium', () => {
     const xlsxNumbers = Array.from({ length: open.totalCount }, (_, i) => values(i + 2)[0]);
     expect(xlsxNumbers.sort()).toEqual(open.edges.map((e) => e.node.number).sort());
     for (let i = 2; i <= sheet.rowCount; i++) expect(['yes', 'no']).toContain(values(i)[8]);
+
+    // The ranking on screen downloads too: the children by the chosen metric, as the API ranks them.
+    const rankingId = await page.$eval('#ranking-metric', (s) => (s as HTMLSelectElement).value);
+    await waitForRankingOf(page, demo.streets.map((st) => st.name));
+    const rankingXlsx = await exported('#ranking-xlsx');
+    expect(rankingXlsx.name).toMatch(new RegExp(`^ranking-${rankingId.replace('.', '\\.')}-${district.code}-.*\\.xlsx$`));
+    const rankingBook = new ExcelJS.Workbook();
+    await rankingBook.xlsx.load(rankingXlsx.bytes as never);
+    const rankingSheet = rankingBook.worksheets[0];
+    const rankingRows = Array.from({ length: rankingSheet.rowCount - 1 }, (_, i) => (rankingSheet.getRow(i + 2).values as unknown[]).slice(1).map(String));
+    expect((rankingSheet.getRow(1).values as unknown[]).slice(1, 4)).toEqual(['Rank', 'Code', 'Unit']);
+    expect(rankingRows.map((r) => r[1]).sort()).toEqual(demo.streets.map((st) => st.code).sort());
     await page.click('#lang'); // back to Chinese for the other tests
+
+    // The overdue count opens exactly the overdue cases (the live demo has some on any day).
+    const overdue = await gql(platform.gatewayUrl, `query ($u: String!) { cases(unitCode: $u, filter: { overdue: true }, first: 100) { totalCount edges { node { number overdue } } } }`, { u: district.code }, headers);
+    expect(overdue.data.cases.totalCount).toBeGreaterThan(0);
+    const overdueTile = '#headline [data-list="overdueCases"]';
+    expect(shownNumber(await page.$eval(overdueTile, (n) => n.querySelector('.num')!.textContent!))).toBe(overdue.data.cases.totalCount);
+    await page.click(overdueTile);
+    await page.waitForFunction(() => document.querySelector('#records-section')!.getAttribute('data-list') === 'overdueCases' && !document.querySelector('#records-section')!.classList.contains('loading'));
+    expect((await page.$$eval('.records-table td[data-column="number"]', (tds) => tds.map((td) => td.textContent))).sort()).toEqual(overdue.data.cases.edges.map((e: any) => e.node.number).sort());
+    expect(await page.$$eval('.records-table td[data-column="overdue"]', (tds) => [...new Set(tds.map((td) => td.textContent))])).toEqual(['是']);
+
+    // For a calendar year the must-visit counts open too: the year's must-visits with that status (visitsDue).
+    const thisYear = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4);
+    await page.selectOption('#period', thisYear);
+    await page.waitForFunction((yy) => document.querySelector('#period-range')?.getAttribute('data-year') === yy && !document.querySelector('#dashboard')!.classList.contains('loading'), thisYear);
+    const visits = await gql(platform.gatewayUrl, `query ($u: String!, $y: Int!) { visitsDue(unitCode: $u, year: $y) { counts { due done late } } }`, { u: district.code, y: Number(thisYear) }, headers);
+    const counts = visits.data.visitsDue.counts as { due: number; done: number; late: number };
+    const [status, total] = Object.entries(counts).find(([, n]) => n > 0)!;
+    const key = `mustVisits${status[0].toUpperCase()}${status.slice(1)}`;
+    await page.click(`#domains [data-list="${key}"]`);
+    await page.waitForFunction((k) => document.querySelector('#records-section')?.getAttribute('data-list') === k && !document.querySelector('#records-section')!.classList.contains('loading') && document.querySelectorAll('.records-table tbody tr').length > 0, key);
+    expect(await page.$$eval('.records-table tbody tr', (trs) => trs.length)).toBe(Math.min(20, total));
+    expect(await page.$eval('#records-count', (n) => n.textContent)).toContain(String(total));
+    expect(await page.$$eval('.records-table td[data-column="status"]', (tds) => [...new Set(tds.map((td) => td.textContent))])).toEqual([status.toUpperCase()]);
+    await page.selectOption('#period', 'last12');
+    await page.waitForFunction(() => !document.querySelector('#dashboard')!.classList.contains('loading'));
+    // Over the rolling twelve months the must-visit figures count a different set than any year's list: they do not open.
+    expect(await page.$$('#domains [data-list^="mustVisits"]')).toEqual([]);
     expect((page as any).problems).toEqual([]);
     await page.close();
   });

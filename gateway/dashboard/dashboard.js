@@ -940,11 +940,11 @@ let recordsSequence = 0;
 function openableList(id, value) {
   if (isPartner() || !state.unit || !(value > 0)) return undefined;
   const [domainId, key] = id.split('.');
-  return listFor(domainId, key, state.unit.tier);
+  return listFor(domainId, key, state.unit.tier, periodOf(state.periodId));
 }
 
 async function openList(list) {
-  state.records = { list, unitCode: state.unitCode, rows: [], totalCount: null, endCursor: null, hasNextPage: false, loading: true, error: null, record: null };
+  state.records = { list, unitCode: state.unitCode, period: periodOf(state.periodId), rows: [], totalCount: null, endCursor: null, hasNextPage: false, loading: true, error: null, record: null };
   renderRecords();
   $('#records-section').scrollIntoView({ block: 'start' });
   await loadRecordsPage();
@@ -958,12 +958,12 @@ async function loadRecordsPage() {
   renderRecords();
   let answer;
   try {
-    answer = await graphql(records.list.query, { ...records.list.variables(records.unitCode), first: PAGE_SIZE, after: records.endCursor });
+    answer = await graphql(records.list.query, { ...records.list.variables(records.unitCode, records.period), first: PAGE_SIZE, after: records.endCursor });
   } catch (error) {
     answer = { data: null, errors: [{ message: error.message, extensions: { code: error.code } }] };
   }
   if (sequence !== recordsSequence || state.records !== records) return;
-  const connection = answer.data?.[records.list.connection];
+  const connection = valueAt(answer.data ?? {}, records.list.connection);
   records.loading = false;
   if (!connection) {
     records.error = apiErrorOf(answer.errors);
@@ -992,8 +992,7 @@ async function openRecord(row) {
 /** Downloads the open list as CSV or Excel from the gateway's /export (which audits it). */
 async function exportList(format) {
   const records = state.records;
-  const variables = records.list.variables(records.unitCode);
-  await download({ list: records.list.id, variables, format }, $('#records-export-status'));
+  await download({ list: records.list.id, variables: { unitCode: records.unitCode, year: records.period.year }, format }, $('#records-export-status'));
 }
 
 /** Downloads the ranking on screen (the chosen metric and period) as CSV or Excel from /export. */
@@ -1059,8 +1058,8 @@ function renderRecords() {
               records.rows.map((row) =>
                 el(
                   'tr',
-                  { dataset: { id: row.id } },
-                  columns.map((c) => el('td', { dataset: { column: c.key } }, cellText(row[c.key], c.format, state.lang))),
+                  { dataset: row.id ? { id: row.id } : {} },
+                  columns.map((c) => el('td', { dataset: { column: c.key } }, cellText(valueAt(row, c.key), c.format, state.lang))),
                   list.detail ? el('td', {}, el('button', { type: 'button', class: 'button-ghost record-open', onclick: () => openRecord(row) }, t('records.open'))) : null,
                 ),
               ),
@@ -1141,6 +1140,7 @@ function init() {
   });
   $('#period').addEventListener('change', (event) => {
     state.periodId = event.target.value;
+    state.records = null;
     reload();
   });
   $('#records-close').addEventListener('click', () => {

@@ -823,6 +823,13 @@ const WISHES_OPERATION = `query DashboardWishes($unitCode: String!, $states: [Wi
     totalCount pageInfo { hasNextPage endCursor } edges { node { id text category state communityCode postedAt claimedAt } }
   }
 }`;
+const VISITS_OPERATION = `query DashboardVisits($unitCode: String!, $year: Int!, $status: VisitStatus, $first: Int, $after: String) {
+  visitsDue(unitCode: $unitCode, year: $year) {
+    items(status: $status, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { rule reason occasionOn dueBy status resident { name } visit { visitedOn } } }
+    }
+  }
+}`;
 /** A case with its history and place, opened from a list. */
 const CASE_OPERATION = `query DashboardCase($id: ID!) {
   gridCase(id: $id) {
@@ -865,11 +872,31 @@ const LISTS = [
     ],
     variables: (unitCode) => ({ unitCode, states: [state] }),
   })),
+  // Must-visits of a calendar year (the figures count the occasions in the period; for a chosen year they are
+  // exactly visitsDue's for that year, so the lists open only then, not for the rolling twelve months).
+  ...[['mustVisitsDue', 'DUE', { zh: '待走访', en: 'Must-visits due' }], ['mustVisitsDone', 'DONE', { zh: '已走访', en: 'Must-visits done' }], ['mustVisitsLate', 'LATE', { zh: '逾期未访', en: 'Must-visits late' }]].map(([key, status, title]) => ({
+    id: key, domain: 'communityWork', key, tiers: WITH_CHILDREN, calendarYear: true, operation: 'DashboardVisits', query: VISITS_OPERATION, connection: 'visitsDue.items', title,
+    columns: [
+      { key: 'rule', label: { zh: '走访类别', en: 'Rule' } },
+      { key: 'reason', label: { zh: '事由', en: 'Reason' } },
+      { key: 'occasionOn', label: { zh: '日期', en: 'Occasion' } },
+      { key: 'dueBy', label: { zh: '走访期限', en: 'Due by' } },
+      { key: 'status', label: { zh: '状态', en: 'Status' } },
+      { key: 'resident.name', label: { zh: '走访对象', en: 'Resident' } },
+      { key: 'visit.visitedOn', label: { zh: '走访日期', en: 'Visited on' } },
+    ],
+    variables: (unitCode, period) => ({ unitCode, year: Number(period.year), status }),
+  })),
 ];
 
-/** The list a figure of a unit tier opens, or undefined. */
-function listFor(domainId, key, tier) {
-  return LISTS.find((l) => l.domain === domainId && l.key === key && l.tiers.includes(tier));
+/** The list a figure of a unit tier opens for a period, or undefined. */
+function listFor(domainId, key, tier, period) {
+  return LISTS.find((l) => l.domain === domainId && l.key === key && l.tiers.includes(tier) && (!l.calendarYear || (period && period.id !== 'last12')));
+}
+
+/** A value of a list's row by its column key, e.g. 'resident.name' (null when a step is missing). */
+function valueAt(row, key) {
+  return key.split('.').reduce((o, k) => (o === null || o === undefined ? null : o[k]), row);
 }
 
 /** The operations the page sends for lists and records by name: safelisted (gateway/src/safelist.ts). */
@@ -895,6 +922,6 @@ if (typeof module === 'object' && module.exports) {
     tierOfCode, periodOf, periodChoices, isoDate,
     domainsFor, domainOf, groupsFor, figureOf, hasFigure, headlineFor, trendsFor, rankingsFor, childColumnsFor, figureValue,
     ancestorsOf, figureSelections, variablesOf, unitQuery, rankingQuery, partnerQuery,
-    LISTS, listFor, listOperations, cellText,
+    LISTS, listFor, listOperations, cellText, valueAt,
   };
 }

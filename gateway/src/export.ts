@@ -23,12 +23,14 @@ interface DashboardList {
   connection: string;
   title: { zh: string; en: string };
   columns: ListColumn[];
-  variables(unitCode: string): Record<string, unknown>;
+  calendarYear?: boolean;
+  variables(unitCode: string, period: { id: string; year: string }): Record<string, unknown>;
 }
 interface Ranking { id: string; label: { zh: string; en: string }; format?: string }
 interface Figures {
   LISTS: DashboardList[];
   cellText(value: unknown, format: string | undefined, lang: string): string;
+  valueAt(row: unknown, key: string): unknown;
   tierOfCode(code: string): string | undefined;
   rankingsFor(tier: string): Ranking[];
   rankingQuery(tier: string, code: string, ranking: Ranking, period: { from: string; to: string; year: string }): { query: string; variables: Record<string, unknown> };
@@ -124,15 +126,17 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
     } else {
       const list = figures.LISTS.find((l) => l.id === body.list);
       if (!list) throw problem(400, 'BAD_USER_INPUT', `Unknown list ${JSON.stringify(body.list)}; one of ${figures.LISTS.map((l) => l.id).join(', ')}`);
-      // The list's own variables for that unit: a caller cannot widen or change the operation's filter.
-      const variables = list.variables(unitCode);
+      // The list's own variables for that unit (and year): a caller cannot widen or change the operation's filter.
+      const year = isObject(body.variables) ? body.variables.year : undefined;
+      if (list.calendarYear && !(typeof year === 'string' && /^\d{4}$/.test(year))) throw problem(400, 'BAD_USER_INPUT', `variables.year must be a year (YYYY) for ${list.id}`);
+      const variables = list.variables(unitCode, { id: String(year), year: String(year) });
       const hash = hashes.get(list.operation);
       if (!hash) throw problem(503, 'UNAVAILABLE', `${list.operation} is not in the safelist (run pnpm safelist)`);
       const rows: Record<string, unknown>[] = [];
       let after: string | null = null;
       for (;;) {
         const { answer, fail } = await post({ operationName: list.operation, variables: { ...variables, first: PAGE, after }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
-        const connection = answer.data?.[list.connection];
+        const connection = figures.valueAt(answer.data ?? {}, list.connection) as any;
         if (!connection) throw fail();
         if (connection.totalCount > EXPORT_MAX_ROWS) throw problem(400, 'BAD_USER_INPUT', `The list has ${connection.totalCount} rows, more than an export takes (${EXPORT_MAX_ROWS}); open a smaller unit`);
         for (const edge of connection.edges) rows.push(edge.node);
@@ -142,7 +146,7 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
       exported = {
         id: list.id, operation: list.operation, variables, title: list.title[lang],
         header: list.columns.map((c) => c.label[lang]),
-        table: rows.map((row) => list.columns.map((c) => figures.cellText(row[c.key], c.format, lang))),
+        table: rows.map((row) => list.columns.map((c) => figures.cellText(figures.valueAt(row, c.key), c.format, lang))),
       };
     }
 

@@ -2,7 +2,7 @@ import { chinaToday, idCardCheckDigit } from '@cgp/core';
 import { Random, spread, stableId } from './random';
 
 export { Random, stableId, spread } from './random';
-export { seedAll } from './load';
+export { demoLoadedOn, seedAll } from './load';
 export * from './work';
 
 /** Figures of Chuanhui district from the seed articles: one district is generated at these volumes. */

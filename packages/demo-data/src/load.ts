@@ -43,6 +43,25 @@ export async function seedAll(defs: readonly SubgraphDefinition[], options: { sc
   return defs.map((d) => d.name).filter((n) => seeded.includes(n));
 }
 
+/**
+ * The day (YYYY-MM-DD, China Standard Time) the demo data already in the database was loaded, taken from the
+ * district subgraph's `demo_dataset` record, or null when none is loaded. The work data is generated relative
+ * to that day, so a demo loaded days ago has let its deadlines pass: the launcher says so, and how to reload.
+ */
+export async function demoLoadedOn(env: NodeJS.ProcessEnv = process.env, def?: SubgraphDefinition): Promise<string | null> {
+  if (!def) return null;
+  const url = subgraphDatabaseUrl(def.name, env);
+  const ds = await connect(subgraphDataSource(def, url), url);
+  try {
+    const [row] = await ds.query(
+      `SELECT to_char(min(loaded_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day FROM "${def.name}".demo_dataset`,
+    ).catch(() => [{ day: null }]);
+    return row?.day ?? null;
+  } finally {
+    await ds.destroy();
+  }
+}
+
 /** The subgraphs by the size of their demo data, largest first. */
 const LOAD_ORDER = ['grid', 'community', 'party', 'building', 'pairing', 'street', 'district'];
 
