@@ -819,7 +819,7 @@ const CASES_OPERATION = `query DashboardCases($unitCode: String!, $filter: CaseF
   }
 }`;
 const WISHES_OPERATION = `query DashboardWishes($unitCode: String!, $states: [WishState!], $first: Int, $after: String) {
-  wishes(communityCode: $unitCode, states: $states, first: $first, after: $after) {
+  wishes(unitCode: $unitCode, states: $states, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor } edges { node { id text category state communityCode postedAt claimedAt } }
   }
 }`;
@@ -862,7 +862,7 @@ const LISTS = [
     variables: (unitCode) => ({ unitCode, filter: { overdue: true } }),
   },
   ...[['openWishes', 'POSTED', { zh: '待认领心愿', en: 'Open wishes' }], ['claimedWishes', 'CLAIMED', { zh: '已认领心愿', en: 'Claimed wishes' }]].map(([key, state, title]) => ({
-    id: key, domain: 'communityWork', key, tiers: ['COMMUNITY'], operation: 'DashboardWishes', query: WISHES_OPERATION, connection: 'wishes', title,
+    id: key, domain: 'communityWork', key, tiers: DISTRICT_TO_COMMUNITY, operation: 'DashboardWishes', query: WISHES_OPERATION, connection: 'wishes', title,
     columns: [
       { key: 'text', label: { zh: '心愿', en: 'Wish' } },
       { key: 'category', label: { zh: '类别', en: 'Category' } },
