@@ -5,7 +5,10 @@ import { generateDemo, type CaseVolume, type DemoDataset } from './index';
  * Loads the demo dataset into every subgraph's own schema, once: each subgraph records the
  * dataset it holds in `<schema>.demo_dataset`, and the rows and that record commit together.
  */
-export async function seedAll(defs: readonly SubgraphDefinition[], options: { scale?: number; env?: NodeJS.ProcessEnv; dataset?: DemoDataset; caseVolume?: Partial<CaseVolume> } = {}): Promise<string[]> {
+export async function seedAll(
+  defs: readonly SubgraphDefinition[],
+  options: { scale?: number; env?: NodeJS.ProcessEnv; dataset?: DemoDataset; caseVolume?: Partial<CaseVolume>; /** The day the work data is as of (default today). */ asOf?: string } = {},
+): Promise<string[]> {
   const scale = options.scale ?? 1;
   const volume = options.caseVolume ?? options.dataset?.caseVolume;
   const label = `demo-scale-${scale}${volume ? `-cases-${volume.perGridPerYear ?? 40}x${volume.years ?? 1}` : ''}`;
@@ -18,7 +21,7 @@ export async function seedAll(defs: readonly SubgraphDefinition[], options: { sc
       await ds.query(`CREATE TABLE IF NOT EXISTS "${def.name}".demo_dataset (label text PRIMARY KEY, loaded_at timestamptz NOT NULL DEFAULT now())`);
       const [{ loaded }] = await ds.query(`SELECT count(*)::int AS loaded FROM "${def.name}".demo_dataset`);
       if (loaded > 0) return;
-      dataset ??= generateDemo({ scale, caseVolume: options.caseVolume });
+      dataset ??= generateDemo({ scale, caseVolume: options.caseVolume, asOf: options.asOf });
       const data = dataset;
       await ds.transaction(async (tx) => {
         // A large load goes faster into bare tables: keys, foreign keys and indexes are built once
