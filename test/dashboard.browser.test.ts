@@ -547,10 +547,16 @@ describe('dashboard page in Chromium', () => {
     await page.waitForSelector(`[data-record="${first.id}"]`);
     expect(await page.$eval('[data-record] h3', (h) => h.textContent)).toContain(first.number);
     expect(await page.$$eval('.record-history li', (lis) => lis.length)).toBe(first.history.length);
-    expect(await page.$$eval('.record-place', (as) => as.map((a) => (a as HTMLElement).dataset.place))).toEqual([first.gridCode, first.buildingCode].filter(Boolean));
+    // Its place by name, from the street down, each opening that unit.
+    const placeCodes = [first.gridCode.slice(0, 9), first.gridCode.slice(0, 12), first.gridCode, first.buildingCode].filter(Boolean) as string[];
+    await page.waitForFunction((n) => document.querySelectorAll('.record-place').length === n, placeCodes.length);
+    expect(await page.$$eval('.record-place', (as) => as.map((a) => [(a as HTMLElement).dataset.place, a.textContent]))).toEqual(
+      placeCodes.map((code) => [code, [...demo.streets, ...demo.communities, ...demo.grids, ...demo.buildings].find((u) => u.code === code)!.name]),
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-case.png'), fullPage: true });
     await page.click('.record-back');
     await page.waitForSelector('.records-table');
+    expect(await page.$eval('#records-csv', (b) => getComputedStyle(b).color)).not.toBe('rgb(255, 255, 255)'); // readable on the white card
 
     // Exports: what the list shows, all of it, with the language's column names.
     const exported = async (button: string) => {
@@ -617,6 +623,15 @@ describe('dashboard page in Chromium', () => {
     await page.waitForFunction(() => !document.querySelector('#dashboard')!.classList.contains('loading'));
     // Over the rolling twelve months the must-visit figures count a different set than any year's list: they do not open.
     expect(await page.$$('#domains [data-list^="mustVisits"]')).toEqual([]);
+
+    // A case's place opens its unit: from the district's number down to the grid where the case is.
+    await page.click(tile);
+    await page.waitForSelector(`.records-table tr[data-id="${first.id}"] .record-open`);
+    await page.click(`.records-table tr[data-id="${first.id}"] .record-open`);
+    await page.waitForFunction((n) => document.querySelectorAll('.record-place').length === n, placeCodes.length);
+    await page.click(`.record-place[data-place="${first.gridCode}"]`);
+    await waitForUnit(page, demo.grids.find((g) => g.code === first.gridCode)!.name);
+    expect(await page.$eval('#records-section', (n) => (n as HTMLElement).hidden)).toBe(true);
     expect((page as any).problems).toEqual([]);
     await page.close();
   });

@@ -987,6 +987,20 @@ async function openRecord(row) {
   if (state.records !== records || records.record?.id !== row.id) return;
   records.record = answer.data?.gridCase ? { id: row.id, data: answer.data.gridCase } : { id: row.id, error: answer.data ? new ApiError('NOT_FOUND', row.id) : apiErrorOf(answer.errors) };
   renderRecords();
+  // Its place by name: the street, community, grid and building (only those the caller may see answer).
+  const found = records.record.data;
+  if (!found) return;
+  let place;
+  try {
+    place = await graphql(listOperations().get('DashboardPlace'), { code: found.buildingCode ?? found.gridCode });
+  } catch {
+    return;
+  }
+  if (state.records !== records || records.record?.data !== found || !place.data?.unit) return;
+  const units = [];
+  for (let unit = place.data.unit; unit; unit = unit.grid ?? unit.community ?? unit.street) units.unshift({ code: unit.code, name: unit.name });
+  records.record = { ...records.record, place: units };
+  renderRecords();
 }
 
 /** Downloads the open list as CSV or Excel from the gateway's /export (which audits it). */
@@ -1060,24 +1074,24 @@ function renderRecords() {
                   'tr',
                   { dataset: row.id ? { id: row.id } : {} },
                   columns.map((c) => el('td', { dataset: { column: c.key } }, cellText(valueAt(row, c.key), c.format, state.lang))),
-                  list.detail ? el('td', {}, el('button', { type: 'button', class: 'button-ghost record-open', onclick: () => openRecord(row) }, t('records.open'))) : null,
+                  list.detail ? el('td', {}, el('button', { type: 'button', class: 'button-light record-open', onclick: () => openRecord(row) }, t('records.open'))) : null,
                 ),
               ),
             ),
           ),
         )
       : el('p', { class: 'empty' }, t('records.none')),
-    records.hasNextPage ? el('button', { type: 'button', class: 'button-ghost records-more', onclick: () => loadRecordsPage() }, t('records.more')) : null,
+    records.hasNextPage ? el('button', { type: 'button', class: 'button-light records-more', onclick: () => loadRecordsPage() }, t('records.more')) : null,
   );
 }
 
 /** A case: its fields, its place (grid and building, which open), and its history. */
 function recordView(record) {
-  const back = el('button', { type: 'button', class: 'button-ghost record-back', onclick: () => ((state.records.record = null), renderRecords()) }, t('records.back'));
+  const back = el('button', { type: 'button', class: 'button-light record-back', onclick: () => ((state.records.record = null), renderRecords()) }, t('records.back'));
   if (record.loading) return el('div', { class: 'record' }, back);
   if (record.error) return el('div', { class: 'record' }, back, el('div', { class: 'alert alert-error', dataset: { code: record.error.code } }, errorView(record.error)));
   const c = record.data;
-  const place = [c.gridCode, c.buildingCode].filter(Boolean);
+  const place = record.place ?? [c.gridCode, c.buildingCode].filter(Boolean).map((code) => ({ code, name: code }));
   const row = (label, ...value) => el('tr', {}, el('th', {}, label), el('td', {}, ...value));
   return el(
     'div',
@@ -1091,7 +1105,7 @@ function recordView(record) {
       row(tr({ zh: '状态', en: 'State' }), c.state, c.overdue ? el('span', { class: 'figure-alert' }, ` (${tr({ zh: '逾期', en: 'overdue' })})`) : null),
       row(t('records.deadline'), cellText(c.deadline, 'datetime')),
       c.closedAt ? row(t('records.closedAt'), cellText(c.closedAt, 'datetime')) : null,
-      row(t('records.place'), ...place.map((code, i) => el('a', { href: `#unit=${code}`, class: 'record-place', dataset: { place: code } }, (i ? ' / ' : '') + code))),
+      row(t('records.place'), ...place.flatMap((unit, i) => [i ? ' / ' : null, el('a', { href: `#unit=${unit.code}`, class: 'record-place', dataset: { place: unit.code } }, unit.name)])),
       row(t('records.reporter'), [c.reporterName, c.reporterPhone].filter(Boolean).join(' ') || '—'),
     ),
     el('h4', {}, t('records.history')),

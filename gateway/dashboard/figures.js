@@ -838,6 +838,14 @@ const CASE_OPERATION = `query DashboardCase($id: ID!) {
   }
 }`;
 
+/** Where a record is: its grid or building with the names of the units above it. */
+const PLACE_OPERATION = `query DashboardPlace($code: String!) {
+  unit(code: $code) {
+    ... on Grid { code name community { code name street { code name } } }
+    ... on Building { code name grid { code name community { code name street { code name } } } }
+  }
+}`;
+
 const CASE_COLUMNS = [
   { key: 'number', label: { zh: '案件编号', en: 'Number' } },
   { key: 'title', label: { zh: '事项', en: 'Title' } },
@@ -904,6 +912,7 @@ function listOperations() {
   const byName = new Map();
   for (const list of LISTS) byName.set(list.operation, list.query);
   byName.set('DashboardCase', CASE_OPERATION);
+  byName.set('DashboardPlace', PLACE_OPERATION);
   return byName;
 }
 
