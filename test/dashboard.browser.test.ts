@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { generateDemo } from '@cgp/demo-data';
+import { generateDemo, generateWork } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { DEFAULT_RATE_LIMITS, readManifest } from '@cgp/gateway';
 import { authHeader, freePort, gql, preparedDatabase, startDevIdentityProviderProcess, startPlatform, TEST_SECRET, tokenFor, type DevIdentityProviderProcess, type InProcessPlatform } from '@cgp/testing';
@@ -212,8 +214,21 @@ async function waitForUnit(page: Page, name: string) {
   await page.waitForSelector('#headline [data-headline]');
 }
 
+/**
+ * The small demo district as of the latest day up to today whose cases include open ones past their deadline (at
+ * this scale about one a day, so a day or two back at most): the live demo's data, with an overdue count to open.
+ */
+function liveDemoWithOverdueCases() {
+  for (let back = 0; back < 60; back++) {
+    const asOf = new Date(Date.now() + 8 * 3_600_000 - back * 86_400_000).toISOString().slice(0, 10);
+    const demo = generateDemo({ scale: 0.2, asOf });
+    if (generateWork(demo).cases.some((c) => !['CLOSED', 'REJECTED'].includes(c.state) && c.deadline.getTime() < Date.now())) return demo;
+  }
+  throw new Error('no demo day with an overdue case in the last 60 days');
+}
+
 describe('dashboard page in Chromium', () => {
-  const demo = generateDemo({ scale: 0.2 });
+  const demo = liveDemoWithOverdueCases();
   const district = demo.districts[0];
   let platform: InProcessPlatform;
   let context: BrowserContext;
@@ -407,19 +422,21 @@ describe('dashboard page in Chromium', () => {
     await page.click('#lang');
     await expect(page.textContent('[data-domain="cases"] h3')).resolves.toBe('网格案件');
 
-    // Another period: the year of the demo's assessments; every figure and trend follows it.
-    const year = { from: '2024-01-01', to: '2025-01-01', year: '2024' };
-    await page.selectOption('#period', '2024');
-    await page.waitForFunction(() => document.querySelector('[data-domain="assessment"] h3')?.textContent?.includes('2024') && !document.querySelector('#dashboard')!.classList.contains('loading'));
+    // Another period: the year of the demo's assessments (the last year completed before the live demo's day);
+    // every figure and trend follows it.
+    const y = Number(demo.asOf.slice(0, 4)) - 1;
+    const year = { from: `${y}-01-01`, to: `${y + 1}-01-01`, year: String(y) };
+    await page.selectOption('#period', String(y));
+    await page.waitForFunction((yy) => document.querySelector('[data-domain="assessment"] h3')?.textContent?.includes(yy) && !document.querySelector('#dashboard')!.classList.contains('loading'), String(y));
     expect(await page.$eval('#period-range', (n) => ({ ...(n as HTMLElement).dataset }))).toEqual(year);
-    const api2024 = await apiFigures(platform.gatewayUrl, token, district.code, year);
-    expect(api2024.assessment.assessed).toBe(demo.communities.length);
-    await expectFiguresMatch(page, api2024, district.code);
-    await expectTrendsMatch(page, api2024, district.code);
-    expect((await chartOn(page, '[data-trend="cases"]')).x).toEqual(Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`));
+    const apiYear = await apiFigures(platform.gatewayUrl, token, district.code, year);
+    expect(apiYear.assessment.assessed).toBe(demo.communities.length);
+    await expectFiguresMatch(page, apiYear, district.code);
+    await expectTrendsMatch(page, apiYear, district.code);
+    expect((await chartOn(page, '[data-trend="cases"]')).x).toEqual(Array.from({ length: 12 }, (_, i) => `${y}-${String(i + 1).padStart(2, '0')}`));
     // The assessment ranking of that year: the streets by their communities' average total.
     await page.selectOption('#ranking-metric', 'assessment.TOTAL');
-    const scores = await apiRanking(platform.gatewayUrl, token, district.code, 'assessmentRanking', 'metric: TOTAL, first: 20, period: "2024"');
+    const scores = await apiRanking(platform.gatewayUrl, token, district.code, 'assessmentRanking', `metric: TOTAL, first: 20, period: "${y}"`);
     expect(scores).toHaveLength(demo.streets.length);
     await waitForRankingValues(page, scores.map((r) => r.value));
     expect((page as any).problems).toEqual([]);
@@ -505,6 +522,157 @@ describe('dashboard page in Chromium', () => {
     await waitForUnit(page, grid.name);
     expect((page as any).problems).toEqual([]);
     await page.close();
+  });
+
+  it('opens the district’s open-case count as a list, a case with its history and place, and exports the list as CSV and Excel, in Chinese and English', async () => {
+    const token = await tokenFor({ tier: 'DISTRICT', unit: district.code } as never);
+    const page = await newPage();
+    await page.goto(`${dashboardUrl}/#token=${token}`);
+    await waitForUnit(page, district.name);
+    const headers = { authorization: `Bearer ${token}` };
+    const OPEN = { states: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RETURNED'] };
+    const api = await gql(
+      platform.gatewayUrl,
+      `query ($u: String!, $f: CaseFilter) { cases(unitCode: $u, filter: $f, first: 100) { totalCount edges { node { id number gridCode buildingCode history { action } } } } }`,
+      { u: district.code, f: OPEN },
+      headers,
+    );
+    expect(api.errors).toBeUndefined();
+    const open = api.data.cases as { totalCount: number; edges: { node: { id: string; number: string; gridCode: string; buildingCode: string | null; history: unknown[] } }[] };
+    // The live demo has open cases on any day it is loaded.
+    expect(open.totalCount).toBeGreaterThan(0);
+    const tile = '#headline [data-list="openCases"]';
+    expect(shownNumber(await page.$eval(`${tile} .num`, (n) => n.textContent!))).toBe(open.totalCount);
+
+    // The number opens the cases behind it, page by page (20 at a time), as the API lists them.
+    await page.click(tile);
+    await page.waitForSelector('#records-section:not([hidden]) .records-table tbody tr');
+    await page.waitForFunction(() => !document.querySelector('#records-section')!.classList.contains('loading'));
+    for (;;) {
+      const more = await page.$('.records-more');
+      if (!more) break;
+      const before = await page.$$eval('.records-table tbody tr', (trs) => trs.length);
+      await more.click();
+      await page.waitForFunction((n) => document.querySelectorAll('.records-table tbody tr').length > n, before);
+    }
+    const numbers = await page.$$eval('.records-table tbody td[data-column="number"]', (tds) => tds.map((td) => td.textContent));
+    expect(numbers.sort()).toEqual(open.edges.map((e) => e.node.number).sort());
+
+    // A case opens with its history and its place, which opens that unit.
+    const first = open.edges[0].node;
+    await page.click(`.records-table tr[data-id="${first.id}"] .record-open`);
+    await page.waitForSelector(`[data-record="${first.id}"]`);
+    expect(await page.$eval('[data-record] h3', (h) => h.textContent)).toContain(first.number);
+    expect(await page.$$eval('.record-history li', (lis) => lis.length)).toBe(first.history.length);
+    // Its place by name, from the street down, each opening that unit.
+    const placeCodes = [first.gridCode.slice(0, 9), first.gridCode.slice(0, 12), first.gridCode, first.buildingCode].filter(Boolean) as string[];
+    await page.waitForFunction((n) => document.querySelectorAll('.record-place').length === n, placeCodes.length);
+    expect(await page.$$eval('.record-place', (as) => as.map((a) => [(a as HTMLElement).dataset.place, a.textContent]))).toEqual(
+      placeCodes.map((code) => [code, [...demo.streets, ...demo.communities, ...demo.grids, ...demo.buildings].find((u) => u.code === code)!.name]),
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-case.png'), fullPage: true });
+    await page.click('.record-back');
+    await page.waitForSelector('.records-table');
+    expect(await page.$eval('#records-csv', (b) => getComputedStyle(b).color)).not.toBe('rgb(255, 255, 255)'); // readable on the white card
+
+    // Exports: what the list shows, all of it, with the language's column names.
+    const exported = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
+    };
+    const csv = await exported('#records-csv');
+    expect(csv.name).toMatch(new RegExp(`^openCases-${district.code}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+    const csvRows = parseCsv(csv.bytes.toString('utf8'), { bom: true }) as string[][];
+    expect(csvRows[0]).toEqual(['案件编号', '事项', '类别', '状态', '网格', '楼栋', '上报时间', '办结时限', '逾期']);
+    expect(csvRows.slice(1).map((r) => r[0]).sort()).toEqual(open.edges.map((e) => e.node.number).sort());
+
+    await page.click('#lang');
+    await page.waitForFunction(() => document.querySelector('#records-xlsx')!.textContent === 'Export Excel');
+    const xlsx = await exported('#records-xlsx');
+    expect(xlsx.name).toMatch(/\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.bytes as never);
+    const sheet = workbook.worksheets[0];
+    const values = (row: number) => (sheet.getRow(row).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? '' : String(v)));
+    expect(values(1)).toEqual(['Number', 'Title', 'Category', 'State', 'Grid', 'Building', 'Reported', 'Deadline', 'Overdue']);
+    expect(sheet.rowCount).toBe(open.totalCount + 1);
+    const xlsxNumbers = Array.from({ length: open.totalCount }, (_, i) => values(i + 2)[0]);
+    expect(xlsxNumbers.sort()).toEqual(open.edges.map((e) => e.node.number).sort());
+    for (let i = 2; i <= sheet.rowCount; i++) expect(['yes', 'no']).toContain(values(i)[8]);
+
+    // The ranking on screen downloads too: the children by the chosen metric, as the API ranks them.
+    const rankingId = await page.$eval('#ranking-metric', (s) => (s as HTMLSelectElement).value);
+    await waitForRankingOf(page, demo.streets.map((st) => st.name));
+    const rankingXlsx = await exported('#ranking-xlsx');
+    expect(rankingXlsx.name).toMatch(new RegExp(`^ranking-${rankingId.replace('.', '\\.')}-${district.code}-.*\\.xlsx$`));
+    const rankingBook = new ExcelJS.Workbook();
+    await rankingBook.xlsx.load(rankingXlsx.bytes as never);
+    const rankingSheet = rankingBook.worksheets[0];
+    const rankingRows = Array.from({ length: rankingSheet.rowCount - 1 }, (_, i) => (rankingSheet.getRow(i + 2).values as unknown[]).slice(1).map(String));
+    expect((rankingSheet.getRow(1).values as unknown[]).slice(1, 4)).toEqual(['Rank', 'Code', 'Unit']);
+    expect(rankingRows.map((r) => r[1]).sort()).toEqual(demo.streets.map((st) => st.code).sort());
+    await page.click('#lang'); // back to Chinese for the other tests
+
+    // The overdue count opens exactly the overdue cases (the live demo has some on any day).
+    const overdue = await gql(platform.gatewayUrl, `query ($u: String!) { cases(unitCode: $u, filter: { overdue: true }, first: 100) { totalCount edges { node { number overdue } } } }`, { u: district.code }, headers);
+    expect(overdue.data.cases.totalCount).toBeGreaterThan(0);
+    const overdueTile = '#headline [data-list="overdueCases"]';
+    expect(shownNumber(await page.$eval(overdueTile, (n) => n.querySelector('.num')!.textContent!))).toBe(overdue.data.cases.totalCount);
+    await page.click(overdueTile);
+    await page.waitForFunction(() => document.querySelector('#records-section')!.getAttribute('data-list') === 'overdueCases' && !document.querySelector('#records-section')!.classList.contains('loading'));
+    expect((await page.$$eval('.records-table td[data-column="number"]', (tds) => tds.map((td) => td.textContent))).sort()).toEqual(overdue.data.cases.edges.map((e: any) => e.node.number).sort());
+    expect(await page.$$eval('.records-table td[data-column="overdue"]', (tds) => [...new Set(tds.map((td) => td.textContent))])).toEqual(['是']);
+
+    // For a calendar year the must-visit counts open too: the year's must-visits with that status (visitsDue).
+    const thisYear = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4);
+    await page.selectOption('#period', thisYear);
+    await page.waitForFunction((yy) => document.querySelector('#period-range')?.getAttribute('data-year') === yy && !document.querySelector('#dashboard')!.classList.contains('loading'), thisYear);
+    const visits = await gql(platform.gatewayUrl, `query ($u: String!, $y: Int!) { visitsDue(unitCode: $u, year: $y) { counts { due done late } } }`, { u: district.code, y: Number(thisYear) }, headers);
+    const counts = visits.data.visitsDue.counts as { due: number; done: number; late: number };
+    const [status, total] = Object.entries(counts).find(([, n]) => n > 0)!;
+    const key = `mustVisits${status[0].toUpperCase()}${status.slice(1)}`;
+    await page.click(`#domains [data-list="${key}"]`);
+    await page.waitForFunction((k) => document.querySelector('#records-section')?.getAttribute('data-list') === k && !document.querySelector('#records-section')!.classList.contains('loading') && document.querySelectorAll('.records-table tbody tr').length > 0, key);
+    expect(await page.$$eval('.records-table tbody tr', (trs) => trs.length)).toBe(Math.min(20, total));
+    expect(await page.$eval('#records-count', (n) => n.textContent)).toContain(String(total));
+    expect(await page.$$eval('.records-table td[data-column="status"]', (tds) => [...new Set(tds.map((td) => td.textContent))])).toEqual([status.toUpperCase()]);
+    await page.selectOption('#period', 'last12');
+    await page.waitForFunction(() => !document.querySelector('#dashboard')!.classList.contains('loading'));
+    // Over the rolling twelve months the must-visit figures count a different set than any year's list: they do not open.
+    expect(await page.$$('#domains [data-list^="mustVisits"]')).toEqual([]);
+
+    // A case's place opens its unit: from the district's number down to the grid where the case is.
+    await page.click(tile);
+    await page.waitForSelector(`.records-table tr[data-id="${first.id}"] .record-open`);
+    await page.click(`.records-table tr[data-id="${first.id}"] .record-open`);
+    await page.waitForFunction((n) => document.querySelectorAll('.record-place').length === n, placeCodes.length);
+    await page.click(`.record-place[data-place="${first.gridCode}"]`);
+    await waitForUnit(page, demo.grids.find((g) => g.code === first.gridCode)!.name);
+    expect(await page.$eval('#records-section', (n) => (n as HTMLElement).hidden)).toBe(true);
+    expect((page as any).problems).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a bad export request with a 4xx and a GraphQL-style code, and exports only within the caller’s scope', async () => {
+    const exportUrl = platform.gatewayUrl.replace(/\/graphql$/, '/export');
+    const districtToken = await tokenFor({ tier: 'DISTRICT', unit: district.code } as never);
+    const [street, sibling] = demo.streets;
+    const streetToken = await tokenFor({ tier: 'STREET', unit: street.code } as never);
+    const post = async (body: unknown, token?: string) => {
+      const res = await fetch(exportUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const json = res.headers.get('content-type')?.startsWith('application/json') ? await res.json() : null;
+      return { status: res.status, code: json?.errors?.[0]?.extensions?.code };
+    };
+    const good = { list: 'openCases', variables: { unitCode: district.code }, format: 'csv' };
+    expect(await post(good)).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await post(good, 'not-a-token')).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await post({ ...good, format: 'pdf' }, districtToken)).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(await post({ ...good, list: 'everything' }, districtToken)).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(await post({ ...good, variables: { unitCode: 'x' } }, districtToken)).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(await post('{not json', districtToken)).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(await post({ ...good, variables: { unitCode: sibling.code } }, streetToken)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect((await post({ ...good, variables: { unitCode: street.code } }, streetToken)).status).toBe(200);
+    expect((await fetch(exportUrl)).status).toBe(405);
   });
 
   it('shows a street office its street, and FORBIDDEN with no figures for a sibling street', async () => {

@@ -58,6 +58,11 @@ const TEXT = {
     loading: '加载中…',
     noUnit: '该身份没有所属单位，看板只面向区、街道、社区、网格和楼栋工作人员及结对合作伙伴。',
     partialErrors: '部分数据未能加载：',
+    records: {
+      close: '关闭', more: '加载更多', shown: '共 {total} 条，已显示 {shown} 条', none: '没有记录',
+      exportCsv: '导出 CSV', exportXlsx: '导出 Excel', exportFailed: '导出失败：', open: '查看',
+      history: '办理记录', place: '位置', reporter: '上报人', description: '描述', deadline: '办结时限', closedAt: '办结时间', back: '返回列表',
+    },
     ancestorHint: '上级单位（只显示名称）',
     value: '数值',
     rank: '第 {rank} 名',
@@ -123,6 +128,11 @@ const TEXT = {
     loading: 'Loading…',
     noUnit: 'This caller has no unit: the dashboard is for district, street, community, grid and building staff, and for paired partners.',
     partialErrors: 'Some figures could not be loaded:',
+    records: {
+      close: 'Close', more: 'Load more', shown: '{shown} of {total} shown', none: 'No records',
+      exportCsv: 'Export CSV', exportXlsx: 'Export Excel', exportFailed: 'Export failed: ', open: 'Open',
+      history: 'History', place: 'Place', reporter: 'Reporter', description: 'Description', deadline: 'Deadline', closedAt: 'Closed', back: 'Back to the list',
+    },
     ancestorHint: 'Parent unit (name only)',
     value: 'Value',
     rank: 'rank {rank}',
@@ -186,6 +196,7 @@ const state = {
   partner: null, // a partner's organisation, pairings and figures (tier PARTNER)
   rankingId: null, // id of the rankingsFor(tier) choice
   ranking: null, // [{ rank, value, code, name }]
+  records: null, // the list a figure opened: { list, unitCode, rows, totalCount, endCursor, hasNextPage, loading, error, record }
   error: null, // { code, message } of the last failed load
   warnings: [], // partial errors: figures that could not be loaded
   loading: false,
@@ -342,6 +353,7 @@ async function loadUnit(code) {
   const sequence = ++loadSequence;
   const tier = tierOfCode(code);
   // The previous unit stays on screen, dimmed, until the new one arrives.
+  if (state.records && state.records.unitCode !== code) state.records = null;
   Object.assign(state, { unitCode: code, error: null, warnings: [], loading: true });
   render();
   if (!tier) return fail(new ApiError('BAD_USER_INPUT', `"${code}" is not a unit code`), sequence);
@@ -512,6 +524,7 @@ function render() {
   renderRanking();
   renderChildren();
   renderPartner();
+  renderRecords();
 }
 
 function renderPeriod() {
@@ -624,15 +637,27 @@ function renderAlerts() {
 
 /** One headline tile: a big number, its label, and an optional second figure under it. */
 function headlineTile({ id, accent, value, format, label, unit, sub }) {
+  const list = openableList(id, value);
+  const subList = sub && openableList(sub.id, sub.value);
+  const opens = (l) => (l ? { role: 'button', tabindex: '0', title: tr(l.title), onclick: (e) => (e.stopPropagation(), openList(l)), onkeydown: (e) => e.key === 'Enter' && openList(l) } : {});
   return el(
     'section',
     { class: `headline-tile accent-${accent}`, dataset: { headline: id, format: format ?? 'int' } },
     el('div', { class: 'headline-label' }, label),
-    el('div', { class: 'headline-value' }, el('span', { class: 'num' }, formatValue(value, format)), unit && value !== null ? el('span', { class: 'unit' }, unit) : null),
+    el(
+      'div',
+      { class: `headline-value${list ? ' figure-opens' : ''}`, dataset: list ? { list: list.id } : {}, ...opens(list) },
+      el('span', { class: 'num' }, formatValue(value, format)),
+      unit && value !== null ? el('span', { class: 'unit' }, unit) : null,
+    ),
     sub
       ? el(
           'div',
-          { class: `headline-sub${sub.alert && sub.value > 0 ? ' figure-alert' : ''}`, dataset: { headline: sub.id, format: sub.format ?? 'int' } },
+          {
+            class: `headline-sub${sub.alert && sub.value > 0 ? ' figure-alert' : ''}${subList ? ' figure-opens' : ''}`,
+            dataset: { headline: sub.id, format: sub.format ?? 'int', ...(subList ? { list: subList.id } : {}) },
+            ...opens(subList),
+          },
           el('span', { class: 'num' }, formatValue(sub.value, sub.format)),
           ` ${sub.label}`,
         )
@@ -661,9 +686,13 @@ function renderHeadline() {
 
 /** One figure of a card: number (with its unit) over its label. */
 function figureView(id, value, figure, extra = {}) {
+  const list = openableList(id, value);
   return el(
     'div',
-    { class: `figure${figure.alert && value > 0 ? ' figure-alert' : ''}`, dataset: { figure: id, key: figure.key, format: figure.format ?? 'int', ...extra } },
+    {
+      class: `figure${figure.alert && value > 0 ? ' figure-alert' : ''}${list ? ' figure-opens' : ''}`, dataset: { figure: id, key: figure.key, format: figure.format ?? 'int', ...extra, ...(list ? { list: list.id } : {}) },
+      ...(list ? { role: 'button', tabindex: '0', title: tr(list.title), onclick: () => openList(list), onkeydown: (e) => e.key === 'Enter' && openList(list) } : {}),
+    },
     el('div', { class: 'figure-value' }, el('span', { class: 'num' }, formatValue(value, figure.format)), figure.unit && value !== null ? el('span', { class: 'unit' }, tr(figure.unit)) : null),
     el('div', { class: 'figure-label' }, tr(figure.label)),
   );
@@ -906,6 +935,196 @@ function renderPartner() {
 }
 
 /* ------------------------------------------------------------------------------------------------------
+ * Numbers that open (issue 18): a figure counting records opens a paginated list of them (LISTS in
+ * figures.js, the operations sent by hash), a case opens with its history and place, and every list
+ * downloads as CSV or Excel through the gateway's /export (same token, same scope and masking, audited).
+ * ---------------------------------------------------------------------------------------------------- */
+
+const PAGE_SIZE = 20;
+let recordsSequence = 0;
+
+/** The list a figure of the unit on screen opens (only when it counts something), or undefined. */
+function openableList(id, value) {
+  if (isPartner() || !state.unit || !(value > 0)) return undefined;
+  const [domainId, key] = id.split('.');
+  return listFor(domainId, key, state.unit.tier, periodOf(state.periodId));
+}
+
+async function openList(list) {
+  state.records = { list, unitCode: state.unitCode, period: periodOf(state.periodId), rows: [], totalCount: null, endCursor: null, hasNextPage: false, loading: true, error: null, record: null };
+  renderRecords();
+  $('#records-section').scrollIntoView({ block: 'start' });
+  await loadRecordsPage();
+}
+
+async function loadRecordsPage() {
+  const records = state.records;
+  if (!records) return;
+  const sequence = ++recordsSequence;
+  records.loading = true;
+  renderRecords();
+  let answer;
+  try {
+    answer = await graphql(records.list.query, { ...records.list.variables(records.unitCode, records.period), first: PAGE_SIZE, after: records.endCursor });
+  } catch (error) {
+    answer = { data: null, errors: [{ message: error.message, extensions: { code: error.code } }] };
+  }
+  if (sequence !== recordsSequence || state.records !== records) return;
+  const connection = valueAt(answer.data ?? {}, records.list.connection);
+  records.loading = false;
+  if (!connection) {
+    records.error = apiErrorOf(answer.errors);
+    return renderRecords();
+  }
+  records.rows.push(...connection.edges.map((e) => e.node));
+  Object.assign(records, { totalCount: connection.totalCount, endCursor: connection.pageInfo.endCursor, hasNextPage: connection.pageInfo.hasNextPage, error: null });
+  renderRecords();
+}
+
+async function openRecord(row) {
+  const records = state.records;
+  records.record = { id: row.id, loading: true };
+  renderRecords();
+  let answer;
+  try {
+    answer = await graphql(listOperations().get('DashboardCase'), { id: row.id });
+  } catch (error) {
+    answer = { data: null, errors: [{ message: error.message, extensions: { code: error.code } }] };
+  }
+  if (state.records !== records || records.record?.id !== row.id) return;
+  records.record = answer.data?.gridCase ? { id: row.id, data: answer.data.gridCase } : { id: row.id, error: answer.data ? new ApiError('NOT_FOUND', row.id) : apiErrorOf(answer.errors) };
+  renderRecords();
+  // Its place by name: the street, community, grid and building (only those the caller may see answer).
+  const found = records.record.data;
+  if (!found) return;
+  let place;
+  try {
+    place = await graphql(listOperations().get('DashboardPlace'), { code: found.buildingCode ?? found.gridCode });
+  } catch {
+    return;
+  }
+  if (state.records !== records || records.record?.data !== found || !place.data?.unit) return;
+  const units = [];
+  for (let unit = place.data.unit; unit; unit = unit.grid ?? unit.community ?? unit.street) units.unshift({ code: unit.code, name: unit.name });
+  records.record = { ...records.record, place: units };
+  renderRecords();
+}
+
+/** Downloads the open list as CSV or Excel from the gateway's /export (which audits it). */
+async function exportList(format) {
+  const records = state.records;
+  await download({ list: records.list.id, variables: { unitCode: records.unitCode, year: records.period.year }, format }, $('#records-export-status'));
+}
+
+/** Downloads the ranking on screen (the chosen metric and period) as CSV or Excel from /export. */
+async function exportRanking(format) {
+  const period = periodOf(state.periodId);
+  await download({ ranking: state.rankingId, variables: { unitCode: state.unitCode, from: period.from, to: period.to, year: period.year }, format }, $('#ranking-export-status'));
+}
+
+async function download({ format, ...request }, status) {
+  status.textContent = '';
+  let response;
+  try {
+    response = await fetch(new URL('../export', document.baseURI).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${state.token}` },
+      body: JSON.stringify({ ...request, format, lang: state.lang }),
+    });
+  } catch (error) {
+    status.textContent = `${t('records.exportFailed')}${error.message}`;
+    return;
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    const first = body.errors?.[0];
+    status.textContent = `${t('records.exportFailed')}${first?.extensions?.code ?? response.status} ${first?.message ?? ''}`;
+    return;
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `export.${format}`;
+  const url = URL.createObjectURL(await response.blob());
+  const link = el('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function renderRecords() {
+  const section = $('#records-section');
+  const records = state.records;
+  section.hidden = !records || isPartner();
+  if (section.hidden) return;
+  const { list } = records;
+  $('#records-title').textContent = `${tr(list.title)} · ${records.unitCode}`;
+  $('#records-count').textContent = records.totalCount === null ? '' : t('records.shown', { total: records.totalCount, shown: records.rows.length });
+  section.dataset.list = list.id;
+  section.classList.toggle('loading', records.loading);
+  const body = $('#records-body');
+  if (records.record) return body.replaceChildren(recordView(records.record));
+  if (records.error) return body.replaceChildren(el('div', { class: 'alert alert-error', dataset: { code: records.error.code } }, errorView(records.error)));
+  const columns = list.columns;
+  body.replaceChildren(
+    records.rows.length || records.loading
+      ? el(
+          'div',
+          { class: 'table-wrap' },
+          el(
+            'table',
+            { class: 'records-table' },
+            el('thead', {}, el('tr', {}, columns.map((c) => el('th', {}, tr(c.label))), list.detail ? el('th', {}) : null)),
+            el(
+              'tbody',
+              {},
+              records.rows.map((row) =>
+                el(
+                  'tr',
+                  { dataset: row.id ? { id: row.id } : {} },
+                  columns.map((c) => el('td', { dataset: { column: c.key } }, cellText(valueAt(row, c.key), c.format, state.lang))),
+                  list.detail ? el('td', {}, el('button', { type: 'button', class: 'button-light record-open', onclick: () => openRecord(row) }, t('records.open'))) : null,
+                ),
+              ),
+            ),
+          ),
+        )
+      : el('p', { class: 'empty' }, t('records.none')),
+    records.hasNextPage ? el('button', { type: 'button', class: 'button-light records-more', onclick: () => loadRecordsPage() }, t('records.more')) : null,
+  );
+}
+
+/** A case: its fields, its place (grid and building, which open), and its history. */
+function recordView(record) {
+  const back = el('button', { type: 'button', class: 'button-light record-back', onclick: () => ((state.records.record = null), renderRecords()) }, t('records.back'));
+  if (record.loading) return el('div', { class: 'record' }, back);
+  if (record.error) return el('div', { class: 'record' }, back, el('div', { class: 'alert alert-error', dataset: { code: record.error.code } }, errorView(record.error)));
+  const c = record.data;
+  const place = record.place ?? [c.gridCode, c.buildingCode].filter(Boolean).map((code) => ({ code, name: code }));
+  const row = (label, ...value) => el('tr', {}, el('th', {}, label), el('td', {}, ...value));
+  return el(
+    'div',
+    { class: 'record', dataset: { record: c.id } },
+    back,
+    el('h3', {}, `${c.number} · ${c.title}`),
+    el(
+      'table',
+      { class: 'record-fields' },
+      row(t('records.description'), c.description),
+      row(tr({ zh: '状态', en: 'State' }), c.state, c.overdue ? el('span', { class: 'figure-alert' }, ` (${tr({ zh: '逾期', en: 'overdue' })})`) : null),
+      row(t('records.deadline'), cellText(c.deadline, 'datetime')),
+      c.closedAt ? row(t('records.closedAt'), cellText(c.closedAt, 'datetime')) : null,
+      row(t('records.place'), ...place.flatMap((unit, i) => [i ? ' / ' : null, el('a', { href: `#unit=${unit.code}`, class: 'record-place', dataset: { place: unit.code } }, unit.name)])),
+      row(t('records.reporter'), [c.reporterName, c.reporterPhone].filter(Boolean).join(' ') || '—'),
+    ),
+    el('h4', {}, t('records.history')),
+    el(
+      'ol',
+      { class: 'record-history' },
+      c.history.map((h) => el('li', { dataset: { action: h.action } }, `${cellText(h.at, 'datetime')} · ${h.action} · ${h.fromState ?? '—'} → ${h.toState} · ${h.actorRole ?? ''}${h.note ? ` · ${h.note}` : ''}`)),
+    ),
+  );
+}
+
+/* ------------------------------------------------------------------------------------------------------
  * Wiring.
  * ---------------------------------------------------------------------------------------------------- */
 
@@ -943,8 +1162,17 @@ function init() {
   });
   $('#period').addEventListener('change', (event) => {
     state.periodId = event.target.value;
+    state.records = null;
     reload();
   });
+  $('#records-close').addEventListener('click', () => {
+    state.records = null;
+    renderRecords();
+  });
+  $('#records-csv').addEventListener('click', () => exportList('csv'));
+  $('#ranking-csv').addEventListener('click', () => exportRanking('csv'));
+  $('#ranking-xlsx').addEventListener('click', () => exportRanking('xlsx'));
+  $('#records-xlsx').addEventListener('click', () => exportList('xlsx'));
   $('#ranking-metric').addEventListener('change', (event) => {
     state.rankingId = event.target.value;
     loadRanking();

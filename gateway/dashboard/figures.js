@@ -804,6 +804,126 @@ function partnerQuery(period) {
   return { query, variables: values };
 }
 
+/* ------------------------------------------------------------------------------------------------------
+ * Numbers that open (issue 18): a figure that counts records the caller may see opens a paginated list
+ * of them, through one of the fixed operations below (safelisted: the page sends them by hash, and the
+ * gateway's /export runs them for CSV and Excel downloads). A list names the domain and key of the figure
+ * it opens, the unit tiers where the figure counts exactly these records, the operation, its variables
+ * for a unit, where the connection is in the answer, and the columns (for the table and the exports).
+ * ---------------------------------------------------------------------------------------------------- */
+
+const CASE_FIELDS = 'id number title category state gridCode buildingCode reportedAt deadline overdue';
+const CASES_OPERATION = `query DashboardCases($unitCode: String!, $filter: CaseFilter, $first: Int, $after: String) {
+  cases(unitCode: $unitCode, filter: $filter, first: $first, after: $after, orderBy: DEADLINE) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { ${CASE_FIELDS} } }
+  }
+}`;
+const WISHES_OPERATION = `query DashboardWishes($unitCode: String!, $states: [WishState!], $first: Int, $after: String) {
+  wishes(unitCode: $unitCode, states: $states, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id text category state communityCode postedAt claimedAt } }
+  }
+}`;
+const VISITS_OPERATION = `query DashboardVisits($unitCode: String!, $year: Int!, $status: VisitStatus, $first: Int, $after: String) {
+  visitsDue(unitCode: $unitCode, year: $year) {
+    items(status: $status, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { rule reason occasionOn dueBy status resident { name } visit { visitedOn } } }
+    }
+  }
+}`;
+/** A case with its history and place, opened from a list. */
+const CASE_OPERATION = `query DashboardCase($id: ID!) {
+  gridCase(id: $id) {
+    ${CASE_FIELDS} description mediationLevel queueTier queueCode reporterKind closedAt reporterName reporterPhone
+    history { action fromState toState actor actorRole at note }
+  }
+}`;
+
+/** Where a record is: its grid or building with the names of the units above it. */
+const PLACE_OPERATION = `query DashboardPlace($code: String!) {
+  unit(code: $code) {
+    ... on Grid { code name community { code name street { code name } } }
+    ... on Building { code name grid { code name community { code name street { code name } } } }
+  }
+}`;
+
+const CASE_COLUMNS = [
+  { key: 'number', label: { zh: '案件编号', en: 'Number' } },
+  { key: 'title', label: { zh: '事项', en: 'Title' } },
+  { key: 'category', label: { zh: '类别', en: 'Category' } },
+  { key: 'state', label: { zh: '状态', en: 'State' } },
+  { key: 'gridCode', label: { zh: '网格', en: 'Grid' } },
+  { key: 'buildingCode', label: { zh: '楼栋', en: 'Building' } },
+  { key: 'reportedAt', label: { zh: '上报时间', en: 'Reported' }, format: 'datetime' },
+  { key: 'deadline', label: { zh: '办结时限', en: 'Deadline' }, format: 'datetime' },
+  { key: 'overdue', label: { zh: '逾期', en: 'Overdue' }, format: 'yesno' },
+];
+
+const LISTS = [
+  {
+    id: 'openCases', domain: 'cases', key: 'open', tiers: ALL_TIERS, operation: 'DashboardCases', query: CASES_OPERATION, connection: 'cases', detail: 'case',
+    title: { zh: '在办案件', en: 'Open cases' }, columns: CASE_COLUMNS,
+    variables: (unitCode) => ({ unitCode, filter: { states: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RETURNED'] } }),
+  },
+  {
+    id: 'overdueCases', domain: 'cases', key: 'overdue', tiers: ALL_TIERS, operation: 'DashboardCases', query: CASES_OPERATION, connection: 'cases', detail: 'case',
+    title: { zh: '逾期未办结案件', en: 'Overdue cases' }, columns: CASE_COLUMNS,
+    variables: (unitCode) => ({ unitCode, filter: { overdue: true } }),
+  },
+  ...[['openWishes', 'POSTED', { zh: '待认领心愿', en: 'Open wishes' }], ['claimedWishes', 'CLAIMED', { zh: '已认领心愿', en: 'Claimed wishes' }]].map(([key, state, title]) => ({
+    id: key, domain: 'communityWork', key, tiers: DISTRICT_TO_COMMUNITY, operation: 'DashboardWishes', query: WISHES_OPERATION, connection: 'wishes', title,
+    columns: [
+      { key: 'text', label: { zh: '心愿', en: 'Wish' } },
+      { key: 'category', label: { zh: '类别', en: 'Category' } },
+      { key: 'state', label: { zh: '状态', en: 'State' } },
+      { key: 'postedAt', label: { zh: '发布时间', en: 'Posted' }, format: 'datetime' },
+      { key: 'claimedAt', label: { zh: '认领时间', en: 'Claimed' }, format: 'datetime' },
+    ],
+    variables: (unitCode) => ({ unitCode, states: [state] }),
+  })),
+  // Must-visits of a calendar year (the figures count the occasions in the period; for a chosen year they are
+  // exactly visitsDue's for that year, so the lists open only then, not for the rolling twelve months).
+  ...[['mustVisitsDue', 'DUE', { zh: '待走访', en: 'Must-visits due' }], ['mustVisitsDone', 'DONE', { zh: '已走访', en: 'Must-visits done' }], ['mustVisitsLate', 'LATE', { zh: '逾期未访', en: 'Must-visits late' }]].map(([key, status, title]) => ({
+    id: key, domain: 'communityWork', key, tiers: WITH_CHILDREN, calendarYear: true, operation: 'DashboardVisits', query: VISITS_OPERATION, connection: 'visitsDue.items', title,
+    columns: [
+      { key: 'rule', label: { zh: '走访类别', en: 'Rule' } },
+      { key: 'reason', label: { zh: '事由', en: 'Reason' } },
+      { key: 'occasionOn', label: { zh: '日期', en: 'Occasion' } },
+      { key: 'dueBy', label: { zh: '走访期限', en: 'Due by' } },
+      { key: 'status', label: { zh: '状态', en: 'Status' } },
+      { key: 'resident.name', label: { zh: '走访对象', en: 'Resident' } },
+      { key: 'visit.visitedOn', label: { zh: '走访日期', en: 'Visited on' } },
+    ],
+    variables: (unitCode, period) => ({ unitCode, year: Number(period.year), status }),
+  })),
+];
+
+/** The list a figure of a unit tier opens for a period, or undefined. */
+function listFor(domainId, key, tier, period) {
+  return LISTS.find((l) => l.domain === domainId && l.key === key && l.tiers.includes(tier) && (!l.calendarYear || (period && period.id !== 'last12')));
+}
+
+/** A value of a list's row by its column key, e.g. 'resident.name' (null when a step is missing). */
+function valueAt(row, key) {
+  return key.split('.').reduce((o, k) => (o === null || o === undefined ? null : o[k]), row);
+}
+
+/** The operations the page sends for lists and records by name: safelisted (gateway/src/safelist.ts). */
+function listOperations() {
+  const byName = new Map();
+  for (const list of LISTS) byName.set(list.operation, list.query);
+  byName.set('DashboardCase', CASE_OPERATION);
+  byName.set('DashboardPlace', PLACE_OPERATION);
+  return byName;
+}
+
+/** A cell of a list as text (for the table and the CSV): dates in China Standard Time, yes/no in the language. */
+function cellText(value, format, lang = 'zh') {
+  if (value === null || value === undefined) return '';
+  if (format === 'datetime') return new Date(new Date(value).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  if (format === 'yesno') return value ? (lang === 'en' ? 'yes' : '是') : lang === 'en' ? 'no' : '否';
+  return String(value);
+}
+
 /* Node (tests, other tools) loads this file as a module; the browser as a plain script before dashboard.js. */
 if (typeof module === 'object' && module.exports) {
   module.exports = {
@@ -811,5 +931,6 @@ if (typeof module === 'object' && module.exports) {
     tierOfCode, periodOf, periodChoices, isoDate,
     domainsFor, domainOf, groupsFor, figureOf, hasFigure, headlineFor, trendsFor, rankingsFor, childColumnsFor, figureValue,
     ancestorsOf, figureSelections, variablesOf, unitQuery, rankingQuery, partnerQuery,
+    LISTS, listFor, listOperations, cellText, valueAt,
   };
 }

@@ -7,6 +7,7 @@ import { AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, c
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
+import { exportRoute } from './export';
 import { dashboardRoute, dashboardSignInFromEnvironment, type DashboardSignIn } from './dashboard';
 import { partnerApiHooks, type PartnerApiSettings } from './partner-api';
 import { gatewayObservability } from './observability';
@@ -119,6 +120,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       ...observability.routes(() => running, () => Object.fromEntries(sources.map((s) => [s.name, s.url]))),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
       '/dashboard/*': dashboardRoute({ signIn: (options.dashboardSignIn === undefined ? dashboardSignInFromEnvironment() : options.dashboardSignIn) ?? undefined }),
+      // POST /export: a dashboard list as CSV or Excel, run through /graphql with the caller's token, audited.
+      '/export': exportRoute(() => running?.url, logger),
       // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).
       ...partnerApi.routes,
     },

@@ -6,3 +6,4 @@ export * from './partner-auth';
 export * from './rate-limit';
 export * from './safelist';
 export * from './api-schema';
+export * from './export';

@@ -31,9 +31,20 @@ export function dashboardPartnerOperations(): string {
   return `# The dashboard's partner view (gateway/dashboard/figures.js)\nquery Me { me { tier unit } }\n${figures.partnerQuery(figures.periodOf('last12', new Date(2026, 0, 1))).query}\n`;
 }
 
-/** Everything the safelist holds: the partner API's operations and the dashboard's partner operations. */
+/**
+ * The dashboard's lists and records (issue 18: the numbers that open, figures.js LISTS), by name: sent by
+ * hash by the page, and the only operations the gateway's /export runs.
+ */
+export function dashboardListOperations(): Map<string, string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const figures = require(resolve(__dirname, '..', 'dashboard', 'figures.js')) as { listOperations(): Map<string, string> };
+  return figures.listOperations();
+}
+
+/** Everything the safelist holds: the partner API's operations and the dashboard's partner, list and record operations. */
 export function safelistSource(): string {
-  return `${readFileSync(SAFELIST_SOURCE, 'utf8')}\n${dashboardPartnerOperations()}`;
+  const lists = [...dashboardListOperations().values()].join('\n');
+  return `${readFileSync(SAFELIST_SOURCE, 'utf8')}\n${dashboardPartnerOperations()}\n# The dashboard's lists and records (gateway/dashboard/figures.js LISTS)\n${lists}\n`;
 }
 
 /** The error code of a partner operation that is not in the safelist. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { environmentWith, migrateAll, type Env } from '@cgp/core';
+import { BENCH_AS_OF } from './operations';
 import { caseVolumeFromEnvironment, CITY_CASE_VOLUME, DEMO_DATA_VERSION, seedAll, type CaseVolume } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '@cgp/launcher';
@@ -49,7 +50,7 @@ export async function prepareBenchDatabase(options: BenchDatabaseOptions): Promi
   const env = environmentWith({ DATABASE_URL: url });
   await migrateAll(SUBGRAPHS, env);
   const started = process.hrtime.bigint();
-  const seeded = await seedAll(SUBGRAPHS, { scale: options.scale, caseVolume: options.caseVolume, env });
+  const seeded = await seedAll(SUBGRAPHS, { scale: options.scale, caseVolume: options.caseVolume, env, asOf: BENCH_AS_OF });
   const loadSeconds = seeded.length ? Number(process.hrtime.bigint() - started) / 1e9 : 0;
   const client = new Client({ connectionString: url });
   await client.connect();

@@ -17,8 +17,15 @@ export interface Operation {
   next(i: number): BenchRequest;
 }
 
-/** The statistics period of the dashboards: the demo year. */
+/**
+ * The day the benchmark's demo data is as of: fixed, so every run measures the same rows whatever the day
+ * (the live demo of `pnpm start` is as of today).
+ */
+export const BENCH_AS_OF = '2026-11-16';
+/** The statistics period of the dashboards: the demo year (up to BENCH_AS_OF). */
 export const PERIOD = { from: '2025-11-15', to: '2026-11-15' };
+/** The assessment round of the demo: the last year completed before BENCH_AS_OF. */
+export const ASSESSMENT_YEAR = '2025';
 
 /**
  * The district dashboard: the KPI figures of every community of the district (the dashboard page's
@@ -155,7 +162,7 @@ export async function buildOperations(data: DemoDataset, tokens: Tokens, pools: 
   const partnerTokens = await Promise.all(
     partnerIds.map((org) => tokens.of({ tier: 'PARTNER', org, communities: u.partners.filter((p) => p.socialOrganisationId === org).map((p) => p.communityCode), roles: [] } as never)),
   );
-  const year = '2024';
+  const year = ASSESSMENT_YEAR;
   const pick = <T>(items: T[], i: number) => items[i % items.length];
   let nextCase = 0;
   let nextWish = 0;

@@ -9,7 +9,7 @@ import { readConfig, setting, startupConfig, type Env } from '@cgp/core';
 import { benchCaseVolume, benchDataDir, prepareBenchDatabase, type BenchDatabase } from './database';
 import { sqlFloor } from './floor';
 import { drive, loop, send, type LoadResult, type Mix } from './load';
-import { benchUnits, buildOperations, PERIOD, poolRequests, Tokens, type BenchRequest, type MutationPools, type Operation, type OperationSet } from './operations';
+import { ASSESSMENT_YEAR, benchUnits, buildOperations, PERIOD, poolRequests, Tokens, type BenchRequest, type MutationPools, type Operation, type OperationSet } from './operations';
 import { memoryOf, startPlatformProcesses, type RunningPlatform } from './platform';
 import { renderResults, type BenchResults, type OperationResult } from './report';
 
@@ -311,7 +311,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
     // The SQL floor of the district dashboard.
     const u = benchUnits(data);
-    const floor = sqlFloor(main.db.url, u.district.path, PERIOD, '2024', options.connections);
+    const floor = sqlFloor(main.db.url, u.district.path, PERIOD, ASSESSMENT_YEAR, options.connections);
     await floor.run();
     options.log(`SQL floor: ${options.duration} s…`);
     results.floor = await loop(() => floor.run(), options);

@@ -1,8 +1,8 @@
-import { idCardCheckDigit, setting, type Env } from '@cgp/core';
+import { chinaToday, idCardCheckDigit, setting, type Env } from '@cgp/core';
 import { Random, spread, stableId } from './random';
 
 export { Random, stableId, spread } from './random';
-export { seedAll } from './load';
+export { demoLoadedOn, seedAll } from './load';
 export * from './work';
 
 /** Figures of Chuanhui district from the seed articles: one district is generated at these volumes. */
@@ -102,14 +102,35 @@ export interface DemoDataset {
   pairings: PairingSeed[];
   /** Volume of the grid cases (generateWork): cases per grid per year, and how many years back they go. */
   caseVolume?: CaseVolume;
+  /**
+   * The day (YYYY-MM-DD, China Standard Time) the demo's work data is generated up to: cases,
+   * visits, wishes, services, tasks, party life and activities end the day before, deadlines run on
+   * from it, assessments cover the last year completed before it. Default: today (chinaToday).
+   */
+  asOf: string;
 }
 
 /** Grid-case volume, a factor separate from the unit scale (a city's five years of cases is the largest table by far). */
 export interface CaseVolume {
   /** Cases reported in each grid per year (default 40, about Chuanhui's 6,500 a year over 162 grids). */
   perGridPerYear: number;
-  /** Years of cases, ending at DEMO_CASES_UNTIL (default 1). */
+  /** Years of cases, ending at the dataset's asOf day (default 1). */
   years: number;
+}
+
+/** The day a demo is generated up to: `asOf` checked (YYYY-MM-DD, a real day), or today in China Standard Time. */
+export function demoAsOf(asOf?: string, now = new Date()): string {
+  if (asOf === undefined) return chinaToday(now);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || new Date(`${asOf}T00:00:00Z`).toISOString().slice(0, 10) !== asOf) throw new Error(`asOf must be a day written YYYY-MM-DD; got ${asOf}`);
+  return asOf;
+}
+
+/**
+ * The instant the demo's recorded work ends: the start (00:00 China Standard Time) of its asOf
+ * day. Everything recorded happened before it; deadlines and due visits run on after it.
+ */
+export function demoEnd(data: Pick<DemoDataset, 'asOf'>): number {
+  return Date.parse(`${data.asOf}T00:00:00+08:00`);
 }
 
 /**
@@ -175,6 +196,12 @@ export interface GenerateOptions {
    */
   scale?: number;
   seed?: number;
+  /**
+   * The day the work data is generated up to (YYYY-MM-DD, China Standard Time); default today, so
+   * the demo looks live on the day it is loaded. Tests pass a fixed day only where they need the
+   * same rows on every day (see demoEnd).
+   */
+  asOf?: string;
   /** Grid-case volume; default one year of 40 cases per grid. The city target (2,000,000 over five years at scale 10) is { perGridPerYear: 247, years: 5 }. */
   caseVolume?: Partial<CaseVolume>;
   /**
@@ -192,8 +219,9 @@ export const CITY_CASE_VOLUME: CaseVolume = { perGridPerYear: 247, years: 5 };
  * Version of the generated data: raised whenever the same options start giving different rows, so a
  * database loaded by an older generator (the benchmark's persistent data directories) is never reused.
  * 2: scale > 1 builds the city of issue 7 (denser districts after Chuanhui).
+ * 3: work data as of a day (asOf, default today) with the live demo's rules for open and overdue cases (issue 18).
  */
-export const DEMO_DATA_VERSION = 2;
+export const DEMO_DATA_VERSION = 3;
 
 /** DEMO_CASES_PER_GRID_YEAR and DEMO_CASE_YEARS from the environment (unset: the defaults). */
 export function caseVolumeFromEnvironment(env?: Env): Partial<CaseVolume> | undefined {
@@ -215,6 +243,7 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
   const data: DemoDataset = {
     districts: [], streets: [], communities: [], grids: [], buildings: [],
     partyOrganisations: [], partyMembers: [], socialOrganisations: [], enterprises: [], pairings: [],
+    asOf: demoAsOf(options.asOf),
   };
   if (options.caseVolume) data.caseVolume = { perGridPerYear: options.caseVolume.perGridPerYear ?? 40, years: options.caseVolume.years ?? 1 };
 

@@ -5,7 +5,10 @@ import { generateDemo, type CaseVolume, type DemoDataset } from './index';
  * Loads the demo dataset into every subgraph's own schema, once: each subgraph records the
  * dataset it holds in `<schema>.demo_dataset`, and the rows and that record commit together.
  */
-export async function seedAll(defs: readonly SubgraphDefinition[], options: { scale?: number; env?: Env; dataset?: DemoDataset; caseVolume?: Partial<CaseVolume> } = {}): Promise<string[]> {
+export async function seedAll(
+  defs: readonly SubgraphDefinition[],
+  options: { scale?: number; env?: Env; dataset?: DemoDataset; caseVolume?: Partial<CaseVolume>; /** The day the work data is as of (default today). */ asOf?: string } = {},
+): Promise<string[]> {
   const scale = options.scale ?? 1;
   const volume = options.caseVolume ?? options.dataset?.caseVolume;
   const label = `demo-scale-${scale}${volume ? `-cases-${volume.perGridPerYear ?? 40}x${volume.years ?? 1}` : ''}`;
@@ -18,7 +21,7 @@ export async function seedAll(defs: readonly SubgraphDefinition[], options: { sc
       await ds.query(`CREATE TABLE IF NOT EXISTS "${def.name}".demo_dataset (label text PRIMARY KEY, loaded_at timestamptz NOT NULL DEFAULT now())`);
       const [{ loaded }] = await ds.query(`SELECT count(*)::int AS loaded FROM "${def.name}".demo_dataset`);
       if (loaded > 0) return;
-      dataset ??= generateDemo({ scale, caseVolume: options.caseVolume });
+      dataset ??= generateDemo({ scale, caseVolume: options.caseVolume, asOf: options.asOf });
       const data = dataset;
       await ds.transaction(async (tx) => {
         // A large load goes faster into bare tables: keys, foreign keys and indexes are built once
@@ -41,6 +44,25 @@ export async function seedAll(defs: readonly SubgraphDefinition[], options: { sc
     for (let def = queue.shift(); def; def = queue.shift()) await seedOne(def);
   }));
   return defs.map((d) => d.name).filter((n) => seeded.includes(n));
+}
+
+/**
+ * The day (YYYY-MM-DD, China Standard Time) the demo data already in the database was loaded, taken from the
+ * district subgraph's `demo_dataset` record, or null when none is loaded. The work data is generated relative
+ * to that day, so a demo loaded days ago has let its deadlines pass: the launcher says so, and how to reload.
+ */
+export async function demoLoadedOn(env?: Env, def?: SubgraphDefinition): Promise<string | null> {
+  if (!def) return null;
+  const url = subgraphDatabaseUrl(def.name, env);
+  const ds = await connect(subgraphDataSource(def, url), url);
+  try {
+    const [row] = await ds.query(
+      `SELECT to_char(min(loaded_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day FROM "${def.name}".demo_dataset`,
+    ).catch(() => [{ day: null }]);
+    return row?.day ?? null;
+  } finally {
+    await ds.destroy();
+  }
 }
 
 /** The subgraphs by the size of their demo data, largest first. */

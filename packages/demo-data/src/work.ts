@@ -1,5 +1,5 @@
 import { Random, stableId } from './random';
-import type { DemoDataset } from './index';
+import { demoEnd, type DemoDataset } from './index';
 
 const CATEGORIES = [
   { code: 'CITY_APPEARANCE', hours: 48, weight: 0.4, titles: ['楼道堆放杂物', '绿化带垃圾', '违章搭建', '路灯损坏', '井盖缺失'] },
@@ -8,9 +8,17 @@ const CATEGORIES = [
   { code: 'DISPUTE', hours: 240, weight: 0.1, titles: ['邻里噪音纠纷', '漏水纠纷', '停车位纠纷', '物业费纠纷'] },
 ];
 
-/** The demo year of grid cases ends here; cases reported in its last days are still open. */
-export const DEMO_CASES_UNTIL = new Date('2026-11-15T00:00:00Z');
+/**
+ * The demo's grid cases end at the start of the dataset's asOf day (demoEnd): cases reported in
+ * their last days are still open, mostly within their deadlines; about one open case in eight is
+ * past its deadline (an old one nobody closed).
+ */
+export function casesUntil(data: Pick<DemoDataset, 'asOf'>): Date {
+  return new Date(demoEnd(data));
+}
 const DAY = 86_400_000;
+/** The day (China Standard Time) of an instant, YYYY-MM-DD. */
+const chinaDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export interface CaseRow {
   id: string; number: string; category: string; title: string; description: string; state: string; mediation_level: string | null;
@@ -62,6 +70,7 @@ function* walkCases(data: DemoDataset, casesPerGrid: number): Generator<GridCase
   const years = data.caseVolume?.years ?? 1;
   casesPerGrid *= years;
   const random = new Random(2024);
+  const until = demoEnd(data);
   const buildingsByGrid = new Map<string, string[]>();
   for (const b of data.buildings) {
     const grid = b.code.slice(0, 15);
@@ -78,21 +87,27 @@ function* walkCases(data: DemoDataset, casesPerGrid: number): Generator<GridCase
       const pick = random.next();
       let acc = 0;
       const category = CATEGORIES.find((c) => (acc += c.weight) >= pick) ?? CATEGORIES[0];
-      const reportedAt = new Date(DEMO_CASES_UNTIL.getTime() - random.next() * years * 365 * DAY);
+      const reportedAt = new Date(until - random.next() * years * 365 * DAY);
       const deadline = new Date(reportedAt.getTime() + category.hours * 3_600_000);
       const buildings = buildingsByGrid.get(grid.code) ?? [];
       const building = buildings.length && random.next() < 0.7 ? random.pick(buildings) : null;
-      const age = (DEMO_CASES_UNTIL.getTime() - reportedAt.getTime()) / DAY;
-      // Older cases are mostly closed; the last weeks hold the open ones, some past their deadline.
-      const steps = age > 30 ? (random.next() < 0.05 ? 1 : 5) : random.int(0, 5);
-      const rejected = steps === 1 && random.next() < 0.5;
+      const ageHours = (until - reportedAt.getTime()) / 3_600_000;
+      // Cases past their deadline are closed (5 % rejected), all but about 0.8 % of those of the last
+      // month, which are stuck open and overdue; cases still within their deadline are at any step.
+      // Past the deadline by the end of the asOf day, so the share overdue holds all that day.
+      const pastDeadline = ageHours + 24 > category.hours;
+      const stuck = pastDeadline && random.next() < (ageHours > 30 * 24 ? 0 : 0.008);
+      const steps = pastDeadline ? (stuck ? random.int(0, 3) : random.next() < 0.05 ? 1 : 5) : random.int(0, 5);
+      const rejected = steps === 1 && ((pastDeadline && !stuck) || random.next() < 0.5);
       const path = building ? `${grid.path}.${building}` : grid.path;
       const id = stableId('case', grid.code, i);
       let at = reportedAt;
       const last = rejected ? 0 : Math.min(steps, 4);
+      // Steps follow one another within the deadline, and never after the end of the demo.
+      const stepHours = Math.min(category.hours, ageHours) / 4;
       for (let s = 0; s <= last; s++) {
         transitions.push({ case_id: id, action: ACTIONS[s], from_state: s ? SEQUENCE[s - 1] : null, to_state: SEQUENCE[s], actor_sub: `demo-${grid.code}-${ROLES[s].toLowerCase()}`, actor_role: ROLES[s], at, path });
-        at = new Date(at.getTime() + random.next() * (category.hours / 4) * 3_600_000);
+        at = new Date(at.getTime() + random.next() * stepHours * 3_600_000);
       }
       if (rejected) transitions.push({ case_id: id, action: 'REJECT', from_state: 'RECEIVED', to_state: 'REJECTED', actor_sub: `demo-${grid.code}-grid_manager`, actor_role: 'GRID_MANAGER', at, path });
       const state = rejected ? 'REJECTED' : SEQUENCE[last];
@@ -126,16 +141,17 @@ const ROLES = ['GRID_CO_MANAGER', 'GRID_MANAGER', 'GRID_CO_MANAGER', 'GRID_CO_MA
 function buildingRecords(data: DemoDataset, random: Random, checks: CheckRow[]): Pick<DemoWork, 'leaders' | 'opinions'> {
   const leaders: BuildingLeaderRow[] = [];
   const opinions: OpinionRow[] = [];
+  const until = demoEnd(data);
   for (const b of data.buildings) {
     leaders.push({
       building_code: b.code, name: random.pick(SURNAMES) + random.pick(GIVEN), phone: `139${String(random.int(0, 99999999)).padStart(8, '0')}`,
       sub: `leader-${b.code}`, since: `20${random.int(10, 19)}-0${random.int(1, 9)}-01`, path: b.path,
     });
     for (let i = 0; i < 4; i++) {
-      const day = new Date(DEMO_CASES_UNTIL.getTime() - random.next() * 365 * DAY).toISOString().slice(0, 10);
+      const day = chinaDay(until - random.next() * 365 * DAY);
       const topic = random.pick(OPINION_TOPICS);
       opinions.push({ id: stableId('opinion', b.code, i), building_code: b.code, topic, content: `居民反映${topic}问题`, residents: random.int(1, 30), collected_on: day, recorded_by: `leader-${b.code}`, path: b.path });
-      const checkedOn = new Date(DEMO_CASES_UNTIL.getTime() - ((i + 1) * 90 - random.int(0, 30)) * DAY).toISOString().slice(0, 10);
+      const checkedOn = chinaDay(until - ((i + 1) * 90 - random.int(0, 30)) * DAY);
       checks.push({ id: stableId('routine-check', b.code, i), building_code: b.code, checked_on: checkedOn, problem_found: false, category: null, description: '未发现不稳定因素', case_id: null, recorded_by: `leader-${b.code}`, path: b.path });
     }
   }

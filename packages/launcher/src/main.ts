@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { CallerKind, DatabaseUnreachableError, describeConnectionError, environmentWith, isDebug, Role, migrateAll, ping, signToken, startupConfig, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
-import { caseVolumeFromEnvironment, seedAll } from '@cgp/demo-data';
+import { caseVolumeFromEnvironment, demoLoadedOn, seedAll } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { DEV_IDP_AUDIENCE, isProduction, startDevIdentityProvider, type RunningDevIdentityProvider } from './dev-identity-provider';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
@@ -105,6 +105,10 @@ async function main(): Promise<void> {
   if (config.DEMO_DATA) {
     const seeded = await seedAll(SUBGRAPHS, { scale, env, caseVolume: caseVolumeFromEnvironment(env) });
     say(seeded.length ? `Demo data (scale ${scale}) loaded into: ${seeded.join(', ')}` : 'Demo data already loaded');
+    // The demo's work data is as of the day it was loaded: say when that was, if not today, and how to reload.
+    const loadedOn = seeded.length ? null : await demoLoadedOn(env, SUBGRAPHS.find((d) => d.name === 'grid')).catch(() => null);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    if (loadedOn && loadedOn < today) say(`Demo data as of ${loadedOn}: deadlines have passed since; to reload it as of today see docs/try-it.md ("A live demo, on any day")`);
   }
 
   const gatewayPort = portOf('gateway');

@@ -89,6 +89,34 @@ describe('micro-wishes', () => {
     expect(code(await direct('partner', `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, own))).toBe('FORBIDDEN');
   });
 
+  it('lists the wishes of a unit’s subtree (unitCode), as many as the dashboard counts there, and only in the caller’s subtree', async () => {
+    const street = demo.streets.find((st) => community.code.startsWith(st.code))!;
+    const sibling = demo.streets.find((st) => st.code !== street.code)!;
+    as.street = await authHeader({ tier: 'STREET', unit: street.code, roles: ['STAFF'] } as never);
+    const LIST = `query ($u: String!, $s: [WishState!], $after: String) { wishes(unitCode: $u, states: $s, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id communityCode state } } } }`;
+    for (const [who, unit, typename] of [['district', '411602', 'District'], ['district', street.code, 'Street'], ['street', street.code, 'Street'], ['staff', community.code, 'Community']] as const) {
+      const figures = (await call(who, `query ($u: String!) { unit(code: $u) { ... on ${typename} { communityWorkStatistics { openWishes claimedWishes } } } }`, { u: unit })).data.unit.communityWorkStatistics;
+      for (const [state, figure] of [['POSTED', figures.openWishes], ['CLAIMED', figures.claimedWishes]] as const) {
+        const nodes: { communityCode: string; state: string }[] = [];
+        let after: string | null = null;
+        let total = -1;
+        do {
+          const res = await call(who, LIST, { u: unit, s: [state], after });
+          expect(res.errors).toBeUndefined();
+          total = res.data.wishes.totalCount;
+          nodes.push(...res.data.wishes.edges.map((e: any) => e.node));
+          after = res.data.wishes.pageInfo.hasNextPage ? res.data.wishes.pageInfo.endCursor : null;
+        } while (after);
+        expect({ who, unit, state, total, listed: nodes.length }).toEqual({ who, unit, state, total: figure, listed: figure });
+        expect(nodes.every((n) => n.state === state && n.communityCode.startsWith(unit))).toBe(true);
+      }
+    }
+    expect(code(await call('street', LIST, { u: sibling.code, s: ['POSTED'] }))).toBe('FORBIDDEN');
+    expect(code(await call('staff', LIST, { u: street.code, s: ['POSTED'] }))).toBe('FORBIDDEN');
+    expect(code(await call('partner', LIST, { u: community.code, s: ['POSTED'] }))).toBe('FORBIDDEN');
+    expect(code(await call('district', LIST, { u: '4116', s: ['POSTED'] }))).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses wishes posted outside the caller’s community and bad input, writing nothing', async () => {
     expect(code(await post('otherStaff', { communityCode: community.code, text: '越权', category: 'OTHER', beneficiaryName: 'x', openToPartners: false }))).toBe('FORBIDDEN');
     expect(code(await post('staff', { communityCode: community.code, text: 'x', category: 'OTHER', beneficiaryName: 'x', openToPartners: false }))).toBe('BAD_USER_INPUT');

@@ -14,16 +14,20 @@ interface AssessmentSeed {
 
 const COMMENTS = ['党建引领作用突出，网格化管理扎实。', '居民自治活跃，志愿服务常态化。', '环境整治成效明显，需加强治安防控。', '服务阵地完善，便民服务有待提升。', '邻里和睦，文明风尚良好。'];
 
-/** One assessment round for 2024: every community, six scores 60–98 around a community's own level. */
+/**
+ * One assessment round for the last year completed before the demo's asOf day (2025 for a demo of 2026): every
+ * community, six scores 60–98 around a community's own level, assessed in that year's December.
+ */
 export function demoAssessments(data: DemoDataset, seed = 2024): AssessmentSeed[] {
   const random = new Random(seed);
+  const year = Number(data.asOf.slice(0, 4)) - 1;
   return data.communities.map((c) => {
     const level = random.int(68, 90);
     const scores = Array.from({ length: 6 }, () => Math.max(60, Math.min(98, level + random.int(-8, 8) + random.int(0, 99) / 100)));
     return {
-      id: stableId('assessment', c.code, '2024'), communityCode: c.code, path: c.path, period: '2024',
+      id: stableId('assessment', c.code, String(year)), communityCode: c.code, path: c.path, period: String(year),
       scores: scores.map((s) => Math.round(s * 100) / 100), assessor: `district-staff-${c.code.slice(0, 6)}`,
-      comments: random.pick(COMMENTS), assessedAt: new Date(Date.UTC(2024, 11, random.int(10, 28), 9)).toISOString(),
+      comments: random.pick(COMMENTS), assessedAt: new Date(Date.UTC(year, 11, random.int(10, 28), 9)).toISOString(),
     };
   });
 }

@@ -1,5 +1,5 @@
 import { insertRows, type Queryable } from '@cgp/core';
-import { CHUANHUI, DEMO_CASES_UNTIL, Random, stableId, type DemoDataset, type EnterpriseSeed, type PairingSeed, type SocialOrganisationSeed } from '@cgp/demo-data';
+import { CHUANHUI, demoEnd, Random, stableId, type DemoDataset, type EnterpriseSeed, type PairingSeed, type SocialOrganisationSeed } from '@cgp/demo-data';
 
 export async function seedPairing(db: Queryable, data: DemoDataset): Promise<void> {
   await insertRows<SocialOrganisationSeed>(
@@ -68,7 +68,7 @@ const TITLES: Record<string, string[]> = {
  */
 export function generateActivities(data: DemoDataset): ActivityRow[] {
   const random = new Random(226);
-  const end = DEMO_CASES_UNTIL.getTime();
+  const end = demoEnd(data);
   const start = end - 365 * DAY;
   const pairings = data.pairings.filter((p) => !p.endedOn);
   const total = Math.round(pairings.length * ACTIVITIES_PER_PAIRING);

@@ -1,5 +1,5 @@
 import { insertRows, type Queryable } from '@cgp/core';
-import { DEMO_CASES_UNTIL, Random, stableId, type DemoDataset, type PartyMemberSeed, type PartyOrganisationSeed } from '@cgp/demo-data';
+import { demoEnd, Random, stableId, type DemoDataset, type PartyMemberSeed, type PartyOrganisationSeed } from '@cgp/demo-data';
 
 export async function seedParty(db: Queryable, data: DemoDataset): Promise<void> {
   await insertRows<PartyOrganisationSeed>(
@@ -72,7 +72,7 @@ function isoDay(t: number): string {
  */
 export function generatePartyLife(data: DemoDataset) {
   const random = new Random(20261115);
-  const end = DEMO_CASES_UNTIL.getTime();
+  const end = demoEnd(data);
   const start = end - 365 * DAY;
   const reports: ReportRow[] = [];
   const logs: LogRow[] = [];

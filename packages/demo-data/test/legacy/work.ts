@@ -1,9 +1,11 @@
 /**
  * The in-memory generateWork as it was before the cases were streamed (on main before issue 7): kept verbatim as
- * the reference the streaming generator must reproduce exactly.
+ * the reference the streaming generator must reproduce exactly. Since issue 18 the cases end at the dataset's asOf
+ * day (demoEnd) instead of 2026-11-15, and a case's steps follow the live-demo rule (closed once past its deadline
+ * but for a few of the last month; steps within the deadline and before the end): the same change in both.
  */
 import { Random, stableId } from '../../src/random';
-import type { DemoDataset } from '../../src/index';
+import { demoEnd, type DemoDataset } from '../../src/index';
 
 const CATEGORIES = [
   { code: 'CITY_APPEARANCE', hours: 48, weight: 0.4, titles: ['楼道堆放杂物', '绿化带垃圾', '违章搭建', '路灯损坏', '井盖缺失'] },
@@ -12,9 +14,8 @@ const CATEGORIES = [
   { code: 'DISPUTE', hours: 240, weight: 0.1, titles: ['邻里噪音纠纷', '漏水纠纷', '停车位纠纷', '物业费纠纷'] },
 ];
 
-/** The demo year of grid cases ends here; cases reported in its last days are still open. */
-export const DEMO_CASES_UNTIL = new Date('2026-11-15T00:00:00Z');
 const DAY = 86_400_000;
+const chinaDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export interface CaseRow {
   id: string; number: string; category: string; title: string; description: string; state: string; mediation_level: string | null;
@@ -58,6 +59,7 @@ export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.
   const years = data.caseVolume?.years ?? 1;
   casesPerGrid *= years;
   const random = new Random(2024);
+  const until = demoEnd(data);
   const buildingsByGrid = new Map<string, string[]>();
   for (const b of data.buildings) buildingsByGrid.set(b.code.slice(0, 15), [...(buildingsByGrid.get(b.code.slice(0, 15)) ?? []), b.code]);
   const cases: CaseRow[] = [];
@@ -69,14 +71,16 @@ export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.
       const pick = random.next();
       let acc = 0;
       const category = CATEGORIES.find((c) => (acc += c.weight) >= pick) ?? CATEGORIES[0];
-      const reportedAt = new Date(DEMO_CASES_UNTIL.getTime() - random.next() * years * 365 * DAY);
+      const reportedAt = new Date(until - random.next() * years * 365 * DAY);
       const deadline = new Date(reportedAt.getTime() + category.hours * 3_600_000);
       const buildings = buildingsByGrid.get(grid.code) ?? [];
       const building = buildings.length && random.next() < 0.7 ? random.pick(buildings) : null;
-      const age = (DEMO_CASES_UNTIL.getTime() - reportedAt.getTime()) / DAY;
-      // Older cases are mostly closed; the last weeks hold the open ones, some past their deadline.
-      const steps = age > 30 ? (random.next() < 0.05 ? 1 : 5) : random.int(0, 5);
-      const rejected = steps === 1 && random.next() < 0.5;
+      const ageHours = (until - reportedAt.getTime()) / 3_600_000;
+      // Past the deadline by the end of the asOf day, so the share overdue holds all that day.
+      const pastDeadline = ageHours + 24 > category.hours;
+      const stuck = pastDeadline && random.next() < (ageHours > 30 * 24 ? 0 : 0.008);
+      const steps = pastDeadline ? (stuck ? random.int(0, 3) : random.next() < 0.05 ? 1 : 5) : random.int(0, 5);
+      const rejected = steps === 1 && ((pastDeadline && !stuck) || random.next() < 0.5);
       const path = building ? `${grid.path}.${building}` : grid.path;
       const id = stableId('case', grid.code, i);
       const sequence = ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RETURNED', 'CLOSED'];
@@ -84,9 +88,10 @@ export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.
       const roles = ['GRID_CO_MANAGER', 'GRID_MANAGER', 'GRID_CO_MANAGER', 'GRID_CO_MANAGER', 'GRID_SUPERVISOR'];
       let at = reportedAt;
       const last = rejected ? 0 : Math.min(steps, 4);
+      const stepHours = Math.min(category.hours, ageHours) / 4;
       for (let s = 0; s <= last; s++) {
         transitions.push({ case_id: id, action: actions[s], from_state: s ? sequence[s - 1] : null, to_state: sequence[s], actor_sub: `demo-${grid.code}-${roles[s].toLowerCase()}`, actor_role: roles[s], at, path });
-        at = new Date(at.getTime() + random.next() * (category.hours / 4) * 3_600_000);
+        at = new Date(at.getTime() + random.next() * stepHours * 3_600_000);
       }
       if (rejected) transitions.push({ case_id: id, action: 'REJECT', from_state: 'RECEIVED', to_state: 'REJECTED', actor_sub: `demo-${grid.code}-grid_manager`, actor_role: 'GRID_MANAGER', at, path });
       const state = rejected ? 'REJECTED' : sequence[last];
@@ -117,10 +122,10 @@ export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.
       sub: `leader-${b.code}`, since: `20${random.int(10, 19)}-0${random.int(1, 9)}-01`, path: b.path,
     });
     for (let i = 0; i < 4; i++) {
-      const day = new Date(DEMO_CASES_UNTIL.getTime() - random.next() * 365 * DAY).toISOString().slice(0, 10);
+      const day = chinaDay(until - random.next() * 365 * DAY);
       const topic = random.pick(OPINION_TOPICS);
       opinions.push({ id: stableId('opinion', b.code, i), building_code: b.code, topic, content: `居民反映${topic}问题`, residents: random.int(1, 30), collected_on: day, recorded_by: `leader-${b.code}`, path: b.path });
-      const checkedOn = new Date(DEMO_CASES_UNTIL.getTime() - ((i + 1) * 90 - random.int(0, 30)) * DAY).toISOString().slice(0, 10);
+      const checkedOn = chinaDay(until - ((i + 1) * 90 - random.int(0, 30)) * DAY);
       checks.push({ id: stableId('routine-check', b.code, i), building_code: b.code, checked_on: checkedOn, problem_found: false, category: null, description: '未发现不稳定因素', case_id: null, recorded_by: `leader-${b.code}`, path: b.path });
     }
   }

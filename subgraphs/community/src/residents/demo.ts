@@ -1,14 +1,25 @@
 import { idCardCheckDigit } from '@cgp/core';
 import { Random, stableId, type DemoDataset } from '@cgp/demo-data';
 
-/** The demo year of visits ends here (the day the demo's grid-case year ends). */
-export const DEMO_VISITS_UNTIL = '2026-11-15';
-const DEMO_YEAR = 2026;
-/** New Year and Spring Festival of the demo year, with the window in which a festival visit counts (as in the migration's calendar). */
-const FESTIVALS = [
-  { date: '2026-01-01', windowStart: '2025-12-02' },
-  { date: '2026-02-17', windowStart: '2026-01-18' },
-];
+/** Spring Festival (春节) dates, as in the migration's festival calendar; New Year is 1 January. */
+const SPRING_FESTIVAL: Record<number, string> = {
+  2024: '2024-02-10', 2025: '2025-01-29', 2026: '2026-02-17', 2027: '2027-02-06', 2028: '2028-01-26', 2029: '2029-02-13', 2030: '2030-02-03',
+};
+
+/**
+ * The demo's visit year: the year of its asOf day, up to the day before it. New Year and Spring Festival
+ * of that year (those of its window already open), with the window in which a festival visit counts (30 days
+ * before, as in the migration's calendar).
+ */
+function visitYear(data: DemoDataset) {
+  const until = addDays(data.asOf, -1);
+  const year = Number(data.asOf.slice(0, 4));
+  const festivals = [`${year}-01-01`, SPRING_FESTIVAL[year]]
+    .filter((date): date is string => !!date)
+    .map((date) => ({ date, windowStart: addDays(date, -30) }))
+    .filter((f) => f.windowStart <= until);
+  return { until, year, festivals };
+}
 
 export interface HouseholdSeedRow { id: string; building_code: string; community_code: string; room: string; path: string }
 export interface ResidentSeedRow {
@@ -64,7 +75,8 @@ export function generateResidents(data: DemoDataset): ResidentsDemo {
 export function* residentBatches(data: DemoDataset): Generator<ResidentsDemo, void> {
   const random = new Random(1732);
   const usedIds = new Set<string>();
-  const [untilYear] = DEMO_VISITS_UNTIL.split('-').map(Number);
+  const { until: DEMO_VISITS_UNTIL, year: DEMO_YEAR, festivals: FESTIVALS } = visitYear(data);
+  const untilYear = DEMO_YEAR;
   const date = (from: string, to: string) => addDays(from, random.int(0, Math.max(0, daysBetween(from, to))));
 
   for (const building of data.buildings) {
@@ -117,7 +129,7 @@ export function* residentBatches(data: DemoDataset): Generator<ResidentsDemo, vo
         // (a) New Year and Spring Festival: aged 70 or more on the festival, or disabled.
         for (const f of FESTIVALS) {
           const eligible = birthDate <= `${Number(f.date.slice(0, 4)) - 70}${f.date.slice(4)}` || categories.includes('DISABLED');
-          if (eligible && done()) visit(resident.id, 'FESTIVAL', date(f.windowStart, f.date), building.path);
+          if (eligible && done()) visit(resident.id, 'FESTIVAL', date(f.windowStart, min(f.date, DEMO_VISITS_UNTIL)), building.path);
         }
         // (b) Hospital stays: more often for the old.
         if (random.next() < (age >= 60 ? 0.05 : 0.008)) {

@@ -10,15 +10,16 @@ const TEAMS: [string, string][] = [['WOMEN', '巾帼志愿服务队'], ['YOUTH',
 const SERVICES = ['义诊', '环境整治', '关爱老人', '政策宣讲', '四点半课堂', '义务理发'];
 const TOPICS = ['小区停车秩序', '物业费收缴', '老旧小区改造', '治安巡逻', '垃圾分类', '电动车充电桩'];
 const PARTIES = ['PARTY_COMMITTEE', 'RESIDENTS_COMMITTEE', 'PROPERTY_COMPANY', 'POLICE_STATION', 'SOCIAL_ORGANISATION'];
-const until = Date.parse('2026-11-15T00:00:00Z');
-const day = (offsetDays: number) => new Date(until - offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * A year of community services at the seeds' volumes (Chuanhui: 162 livelihood agents, 6,500+ errands):
+ * A year of community services up to the demo's asOf day at the seeds' volumes (Chuanhui: 162 livelihood agents, 6,500+ errands):
  * one agent per grid with about 40 errands each, 2–4 volunteer teams per community with their
  * activities, quarterly joint meetings with resolutions, and each community's facilities.
  */
 export async function seedCommunityServices(db: Queryable, data: DemoDataset): Promise<void> {
+  // Days counted back from the demo's asOf day (day(0) is that day).
+  const until = Date.parse(`${data.asOf}T00:00:00Z`);
+  const day = (offsetDays: number) => new Date(until - offsetDays * 86_400_000).toISOString().slice(0, 10);
   const random = new Random(6500);
   const agents: Row[] = [];
   const errands: Row[] = [];

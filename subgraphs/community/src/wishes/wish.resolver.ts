@@ -25,8 +25,9 @@ export class WishResolver {
     @Ctx() ctx: RequestContext,
     @Arg('states', () => [WishState], { nullable: true, description: 'Only these states.' }) states?: WishState[],
     @Arg('communityCode', () => String, { nullable: true, description: 'Only this community: one in your subtree (a partner: one of its paired communities), FORBIDDEN otherwise.' }) communityCode?: string,
+    @Arg('unitCode', () => String, { nullable: true, description: 'Only the wishes in this unit’s subtree (district, street or community): one in your subtree, FORBIDDEN otherwise (staff only).' }) unitCode?: string,
   ): Promise<ConnectionData<Wish>> {
-    return WishService.list(ctx, states?.length ? states : Object.values(WishState), args, communityCode);
+    return WishService.list(ctx, states?.length ? states : Object.values(WishState), args, communityCode, unitCode);
   }
 
   @Query(() => Wish, { nullable: true, description: 'A wish you may see, or null.' })

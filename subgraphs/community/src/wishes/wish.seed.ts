@@ -1,5 +1,5 @@
 import { insertRows, type Queryable } from '@cgp/core';
-import { Random, stableId, type DemoDataset } from '@cgp/demo-data';
+import { demoEnd, Random, stableId, type DemoDataset } from '@cgp/demo-data';
 
 const WISHES: [string, string][] = [
   ['STUDY', '一个新书包'], ['STUDY', '一套课外读物'], ['DAILY_NECESSITIES', '一床冬被'], ['DAILY_NECESSITIES', '一个电饭煲'],
@@ -8,7 +8,7 @@ const WISHES: [string, string][] = [
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨'];
 const GIVEN = ['奶奶', '爷爷', '阿姨', '小明', '小红', '大爷'];
 
-/** A year of micro-wishes: about 74 per community at scale 1 (Chuanhui 2018: 4,300 claimed by in-service members). */
+/** A year of micro-wishes up to the demo's asOf day: about 74 per community at scale 1 (Chuanhui 2018: 4,300 claimed by in-service members). */
 export async function seedWishes(db: Queryable, data: DemoDataset): Promise<void> {
   const random = new Random(4300);
   const inService = new Map<string, string[]>();
@@ -19,7 +19,7 @@ export async function seedWishes(db: Queryable, data: DemoDataset): Promise<void
   }
   const partnersOf = new Map<string, string[]>();
   for (const p of data.pairings) partnersOf.set(p.communityCode, [...(partnersOf.get(p.communityCode) ?? []), (p.socialOrganisationId ?? p.enterpriseId) as string]);
-  const until = Date.parse('2026-11-15T00:00:00Z');
+  const until = demoEnd(data);
   const rows: Record<string, unknown>[] = [];
   for (const c of data.communities) {
     const members = inService.get(c.code) ?? [];
@@ -28,7 +28,9 @@ export async function seedWishes(db: Queryable, data: DemoDataset): Promise<void
       const postedAt = new Date(until - random.next() * 365 * 86_400_000);
       const openToPartners = random.next() < 0.15;
       const age = (until - postedAt.getTime()) / 86_400_000;
-      const stage = age > 20 ? 3 : random.int(0, 3); // older wishes are confirmed
+      // Older wishes are confirmed; a recent one has got no further than its days allow (claimed after a day,
+      // fulfilled after five, confirmed after six).
+      const stage = age > 20 ? 3 : Math.min(random.int(0, 3), age > 6 ? 3 : age > 5 ? 2 : age > 1 ? 1 : 0);
       const byPartner = openToPartners && (partnersOf.get(c.code)?.length ?? 0) > 0 && random.next() < 0.5;
       const claimed = stage >= 1 && (byPartner || members.length > 0);
       const day = 86_400_000;

@@ -1,5 +1,5 @@
 import {
-  Access, accessToCode, badInput, callPeer, CallerKind, conflict, forbidden, pageWindow, pathOfCode, Role, rowsByKey, toConnection,
+  Access, accessToCode, assertUnitCode, badInput, callPeer, CallerKind, conflict, forbidden, pageWindow, pathOfCode, Role, rowsByKey, toConnection,
   type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { ClaimerKind, WISH_COLUMNS, WishState, type ClaimWishInput, type PostWishInput, type Wish, type WishStepInput } from './wish.entity';
 
@@ -100,7 +100,7 @@ export const WishService = {
   },
 
   /** Wishes the caller may see, newest first: open ones (the wish wall) or in given states. */
-  async list(ctx: RequestContext, states: WishState[], args: PageArgs, communityCode?: string): Promise<ConnectionData<Wish>> {
+  async list(ctx: RequestContext, states: WishState[], args: PageArgs, communityCode?: string, unitCode?: string): Promise<ConnectionData<Wish>> {
     const window = pageWindow(args);
     const visible = visibleSql(ctx, 1);
     const params: unknown[] = [...visible.params, states];
@@ -108,6 +108,15 @@ export const WishService = {
     if (communityCode) {
       params.push(communityCode);
       conditions.push(`community_code = $${params.length}`);
+    }
+    if (unitCode !== undefined && unitCode !== null) {
+      // A unit of the caller's own subtree (the dashboard's open wishes of a district or street office).
+      assertUnitCode(unitCode, undefined, 'unitCode');
+      const path = pathOfCode(unitCode);
+      const scope = ctx.scope;
+      if (ctx.identity.kind === CallerKind.PARTNER || (path !== scope && !path.startsWith(`${scope}.`))) throw forbidden();
+      params.push(path);
+      conditions.push(`path <@ $${params.length}::ltree`);
     }
     const where = conditions.join(' AND ');
     const countParams = [...params];

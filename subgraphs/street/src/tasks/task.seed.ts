@@ -1,5 +1,5 @@
 import { insertRows, type Queryable } from '@cgp/core';
-import { Random, stableId, type DemoDataset, type UnitSeed } from '@cgp/demo-data';
+import { demoEnd, Random, stableId, type DemoDataset, type UnitSeed } from '@cgp/demo-data';
 
 const TASKS_BY_DEPARTMENT: [string, string[]][] = [
   ['民政局', ['高龄津贴资格认证', '低保对象年度复核', '困境儿童信息排查', '养老服务需求摸底']],
@@ -57,8 +57,17 @@ function shuffled<T>(random: Random, items: readonly T[]): T[] {
   return out;
 }
 const at = (ms: number) => new Date(ms).toISOString();
+/** "2026年第3季度": the calendar quarter (China Standard Time) of an instant. */
+const quarterOf = (ms: number) => {
+  const d = new Date(ms + 8 * 3_600_000);
+  return `${d.getUTCFullYear()}年第${Math.floor(d.getUTCMonth() / 3) + 1}季度`;
+};
 
-/** Administrative tasks of 2024: 2–4 per street per quarter, each for 1–5 of its communities, most admitted and done, some rejected for lack of money. */
+/**
+ * Administrative tasks of the year before the demo's asOf day, four quarters of 91 days: 2–4 per street per quarter,
+ * each for 1–5 of its communities, most admitted and done, some rejected for lack of money; the last quarter's
+ * partly still awaiting a decision or being done, due in the weeks ahead.
+ */
 export function demoTasks(data: DemoDataset, seed = 2024): { tasks: TaskSeed[]; assignments: AssignmentSeed[] } {
   const random = new Random(seed);
   const communitiesOf = new Map<string, UnitSeed[]>();
@@ -70,7 +79,8 @@ export function demoTasks(data: DemoDataset, seed = 2024): { tasks: TaskSeed[]; 
   }
   const tasks: TaskSeed[] = [];
   const assignments: AssignmentSeed[] = [];
-  const now = Date.UTC(2025, 0, 1);
+  const now = demoEnd(data);
+  const yearStart = now - 365 * DAY;
   for (const street of data.streets) {
     const communities = communitiesOf.get(street.code) ?? [];
     if (!communities.length) continue;
@@ -80,7 +90,7 @@ export function demoTasks(data: DemoDataset, seed = 2024): { tasks: TaskSeed[]; 
       for (let k = 0; k < count; k++) {
         const [department, titles] = random.pick(TASKS_BY_DEPARTMENT);
         const title = random.pick(titles);
-        const submitted = Date.UTC(2024, quarter * 3, 1) + random.int(0, 85) * DAY + random.int(8, 17) * 3_600_000;
+        const submitted = yearStart + quarter * 91 * DAY + random.int(0, 85) * DAY + random.int(0, 9) * 3_600_000;
         const roll = random.next();
         // Late in the year some still await a decision; ~15% come without money and are rejected.
         const status: TaskSeed['status'] = quarter === 3 && roll < 0.15 ? 'SUBMITTED' : roll > 0.85 ? 'REJECTED' : 'ADMITTED';
@@ -88,9 +98,9 @@ export function demoTasks(data: DemoDataset, seed = 2024): { tasks: TaskSeed[]; 
         const picked = shuffled(random, communities).slice(0, Math.min(communities.length, random.int(1, 5)));
         const perCommunity = funded ? random.int(5, 60) * 100 : 0;
         const id = stableId('admin-task', street.code, n++);
-        const decided = status === 'SUBMITTED' ? null : submitted + random.int(2, 10) * DAY;
+        const decided = status === 'SUBMITTED' ? null : Math.min(now - 3_600_000, submitted + random.int(2, 10) * DAY);
         tasks.push({
-          id, title: `${title}（${2024}年第${quarter + 1}季度）`, department,
+          id, title: `${title}（${quarterOf(submitted)}）`, department,
           description: `${department}委托社区开展${title}工作，请按要求完成并报送结果。`,
           funding: perCommunity * picked.length, streetCode: street.code, path: street.path, status,
           decisionNote: status === 'ADMITTED' ? '经街道审核准入，经费随事转移。' : status === 'REJECTED' ? (funded ? '不属于社区职责范围，不予准入。' : '未附工作经费，不予准入。') : null,
@@ -105,7 +115,7 @@ export function demoTasks(data: DemoDataset, seed = 2024): { tasks: TaskSeed[]; 
           else if (status === 'ADMITTED' && random.next() < 0.05) a = 'REFUSED';
           const doneAt = a === 'ADMITTED' && decided && random.next() < (quarter === 3 ? 0.5 : 0.9) ? Math.min(now - DAY, decided + random.int(5, 45) * DAY) : null;
           if (doneAt) a = 'DONE';
-          const refusedAt = a === 'REFUSED' ? submitted + random.int(1, 2) * DAY : null;
+          const refusedAt = a === 'REFUSED' ? Math.min(now - 3_600_000, submitted + random.int(1, 2) * DAY) : null;
           assignments.push({
             id: stableId('task-assignment', id, c.code), taskId: id, communityCode: c.code, path: c.path, fundingShare: perCommunity,
             status: a, refusedReason: refusedAt ? '不属于社区法定职责，且未经街道准入。' : null, refusedAt: refusedAt ? at(refusedAt) : null,
