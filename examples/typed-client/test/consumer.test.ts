@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Claims } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { preparedDatabase, startPlatform, tokenFor, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { gqlSafelisted, preparedDatabase, startPlatform, tokenFor, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { districtOverview, GraphQLRequestError, request, StreetCommunitiesDocument } from '../src';
 
 /**
@@ -34,6 +34,8 @@ describe('consumer examples against the running platform', () => {
 
   /** Runs one operation of an example file, as the front end would send it. */
   async function example(file: string, operationName: string, variables: Record<string, unknown>, as: string) {
+    // A partner runs only operations of the published safelist, by hash (the examples are those operations word for word).
+    if (as === 'partner') return gqlSafelisted(platform.gatewayUrl, operationName, variables, { authorization: `Bearer ${tokens[as]}` });
     const query = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'examples', `${file}.graphql`), 'utf8');
     const res = await fetch(platform.gatewayUrl, {
       method: 'POST',
