@@ -362,8 +362,8 @@ function problemLine(name: string, raw: string | undefined, reason: string): str
   const meta = variableRegistry.get(variables[name as VariableName]);
   const shown = meta?.secret ? '(value hidden)' : `"${raw}"`;
   const allowed = meta?.allowed ?? 'see docs/configuration.md';
-  // "not one of a, b" says nothing "one of a, b" has not said.
-  const said = allowed.includes(reason.replace(/^not /, ''));
+  // "not one of a, b" (or "not on or off") says nothing "one of a, b" has not said.
+  const said = /^not (one of |on or off$)/.test(reason);
   return `Invalid ${name}${meta?.secret ? ` ${shown}` : `=${shown}`}: ${allowed}${said ? '' : ` (${reason})`}`;
 }
 
