@@ -9,10 +9,11 @@ module.exports = {
   moduleNameMapper: {
     '^@cgp/subgraph-(.*)$': '<rootDir>/subgraphs/$1/src',
     '^@cgp/gateway$': '<rootDir>/gateway/src',
-    '^@cgp/(core|demo-data|testing)$': '<rootDir>/packages/$1/src',
+    '^@cgp/(core|demo-data|testing|all-subgraphs)$': '<rootDir>/packages/$1/src',
   },
   globalSetup: '<rootDir>/test/jest/global-setup.mjs',
   globalTeardown: '<rootDir>/test/jest/global-teardown.mjs',
+  testSequencer: '<rootDir>/test/jest/sequencer.js',
   maxWorkers: 2,
   testTimeout: 120_000,
 };

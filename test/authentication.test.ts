@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
-import { startSubgraph, type StartedSubgraph } from '@cgp/core';
+import { generateKeyPair, SignJWT } from 'jose';
+import { authConfigFromEnvironment, createVerifier, startSubgraph, type StartedSubgraph } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
-import { authHeader, gql, preparedDatabase, startPlatform, TEST_AUTH, TEST_SECRET, tokenFor, type InProcessPlatform } from '@cgp/testing';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { authHeader, freePort, gql, gqlSafelisted, preparedDatabase, signInAtDevIdentityProvider, startDevIdentityProviderProcess, startPlatform, TEST_AUTH, TEST_SECRET, tokenFor, type DevIdentityProviderProcess, type InProcessPlatform } from '@cgp/testing';
 
 /** Identity: every route (gateway and each subgraph directly) refuses callers without a valid token, and never returns data to them. */
 describe('authentication', () => {
@@ -161,5 +161,102 @@ describe('authentication', () => {
         expect(Number(res.retryAfter)).toBeGreaterThanOrEqual(1);
       }
     });
+  });
+});
+
+/**
+ * Sign-in through an OpenID Connect provider: the development identity provider `pnpm start` runs (compiled,
+ * its own process), reached as a browser would (authorization code flow with PKCE), and a platform that trusts
+ * it through its discovery document (AUTH_OIDC_ISSUER), as one trusts Keycloak in production.
+ */
+describe('tokens of an OpenID Connect provider', () => {
+  const IDP = join(__dirname, '..', 'packages', 'launcher', 'dist', 'dev-identity-provider-main.js');
+  const AUDIENCE = 'urn:cgp:platform';
+  const REDIRECT = 'http://127.0.0.1:9/dashboard/';
+  // Two streets at least (to see one refused the other's).
+  const demo = generateDemo({ scale: 0.2 });
+  let issuer: string;
+  let provider: DevIdentityProviderProcess;
+  let platform: InProcessPlatform;
+
+  /** Signs in at the provider as one of its demo people, as the dashboard does: the access token. */
+  const signIn = (person: string) => signInAtDevIdentityProvider(issuer, person, REDIRECT);
+
+  const post = async (url: string, token: string, query: string) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    return { status: res.status, body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
+  };
+
+  beforeAll(async () => {
+    provider = await startDevIdentityProviderProcess({ port: await freePort(), redirectUris: [REDIRECT], scale: 0.2 });
+    issuer = provider.issuer;
+    // As in production: provider tokens for staff, HS256 (the secret) for the gateway's partner tokens only.
+    platform = await startPlatform(await preparedDatabase({ dataset: demo }), undefined, { auth: { secret: TEST_SECRET, oidcIssuer: issuer, audience: AUDIENCE } });
+  });
+  afterAll(async () => {
+    provider?.stop();
+    await platform?.stop();
+  });
+
+  it('accepts its access tokens on the gateway and every subgraph, the caller being who their claims say (tier, unit, roles; a partner its organisation)', async () => {
+    const district = await signIn('demo-district-staff');
+    expect((await post(platform.gatewayUrl, district, '{ me { tier unit roles } }')).body.data.me).toEqual({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF', 'AUDITOR'] });
+    for (const [name, url] of [['gateway', platform.gatewayUrl], ...Object.entries(platform.subgraphs).map(([n, s]) => [n, s.url])]) {
+      const res = await post(url, district, '{ __typename }');
+      expect(`${name}: ${res.status}`).toBe(`${name}: 200`);
+    }
+    expect((await post(platform.gatewayUrl, district, `{ district(code: "411602") { name } }`)).body.data.district.name).toBe('川汇区');
+
+    const street = demo.streets[0];
+    const streetStaff = await signIn('demo-street-staff');
+    expect((await post(platform.gatewayUrl, streetStaff, '{ me { tier unit roles } }')).body.data.me).toEqual({ tier: 'STREET', unit: street.code, roles: ['STAFF'] });
+    // The scope rule holds for provider tokens as for any: a sibling street is FORBIDDEN.
+    const sibling = demo.streets.find((s) => s.code !== street.code)!;
+    expect((await post(platform.gatewayUrl, streetStaff, `{ street(code: "${sibling.code}") { name } }`)).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const partner = await signIn('demo-partner');
+    // A partner sends only operations of the partner safelist, by hash, as in production.
+    const me = (await gqlSafelisted(platform.gatewayUrl, 'PartnerMe', {}, { authorization: `Bearer ${partner}` })).data!.me;
+    expect(me).toMatchObject({ tier: 'PARTNER' });
+    expect(demo.socialOrganisations.map((o) => o.id)).toContain(me.org);
+  });
+
+  it('refuses a token signed with another key in its name, and HS256 staff tokens, with UNAUTHENTICATED', async () => {
+    const pair = await generateKeyPair('RS256');
+    const forged = await new SignJWT({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'forged' }).setSubject('intruder').setIssuer(issuer).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(pair.privateKey);
+    const hs256Staff = await tokenFor({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
+    for (const [label, token, message] of [['forged', forged, /not valid/], ['HS256 staff', hs256Staff, /identity provider/]] as const) {
+      for (const url of [platform.gatewayUrl, platform.subgraphs.district.url]) {
+        const res = await post(url, token, `{ district(code: "411602") { name } }`);
+        expect(`${label}: ${res.status} ${res.body.errors?.[0]?.extensions?.code}`).toBe(`${label}: 401 UNAUTHENTICATED`);
+        expect(res.body.errors?.[0]?.message).toMatch(message);
+        expect(res.body.data ?? null).toBeNull();
+      }
+    }
+  });
+
+  it('beside the development provider (AUTH_LOCAL_STAFF_TOKENS=on) takes hand-made HS256 staff tokens too; never in production; a provider whose discovery cannot be read or names another issuer answers SERVICE_UNAVAILABLE, saying so', async () => {
+    const env = { AUTH_JWT_SECRET: TEST_SECRET, AUTH_OIDC_ISSUER: issuer, AUTH_AUDIENCE: AUDIENCE };
+    const dev = createVerifier(authConfigFromEnvironment({ ...env, AUTH_LOCAL_STAFF_TOKENS: 'on' }));
+    await expect(dev(`Bearer ${await tokenFor({ tier: 'STREET', unit: '411602001', roles: ['STAFF'] } as never)}`)).resolves.toMatchObject({ kind: 'STREET', unit: '411602001' });
+    await expect(dev(`Bearer ${await signIn('demo-grid-manager')}`)).resolves.toMatchObject({ kind: 'GRID', roles: ['GRID_MANAGER'] });
+    expect(() => authConfigFromEnvironment({ ...env, AUTH_LOCAL_STAFF_TOKENS: 'on', NODE_ENV: 'production' })).toThrow(/development only/);
+    expect(() => authConfigFromEnvironment({ AUTH_OIDC_ISSUER: issuer })).toThrow(/AUTH_OIDC_ISSUER needs AUTH_AUDIENCE/);
+    // The configured issuer must be the discovery document's exactly (here: one slash more).
+    const wrong = createVerifier({ oidcIssuer: `${issuer}/`, audience: AUDIENCE });
+    await expect(wrong(`Bearer ${await signIn('demo-district-staff')}`)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } }, message: expect.stringMatching(/cannot be checked right now: the discovery document .* names issuer/) });
+    // A provider that does not answer: the same, not the caller's fault (nor a failed sign-in counted against them).
+    const gone = createVerifier({ oidcIssuer: 'http://127.0.0.1:9/realms/none', audience: AUDIENCE });
+    await expect(gone(`Bearer ${await signIn('demo-district-staff')}`)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' }, message: expect.stringMatching(/discovery document http:\/\/127\.0\.0\.1:9\/realms\/none\/\.well-known\/openid-configuration could not be read/) });
+  });
+
+  it('the development provider refuses to start in production (NODE_ENV=production or CGP_PRODUCTION=true), saying why', () => {
+    for (const production of [{ NODE_ENV: 'production' }, { NODE_ENV: 'development', CGP_PRODUCTION: 'true' }]) {
+      const run = spawnSync(process.execPath, [IDP], { env: { ...process.env, DEV_IDP_PORT: '0', ...production }, encoding: 'utf8', timeout: 30_000 });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/no passwords and never runs in production/);
+      expect(run.stdout).not.toMatch(/identity provider \(no passwords\): http/);
+    }
   });
 });

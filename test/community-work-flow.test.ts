@@ -1,6 +1,6 @@
 import { idCardCheckDigit } from '@cgp/core';
 import { generateDemo, type PartyMemberSeed } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, gqlSafelisted, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 
 /**
  * Issue 5 "done when", end to end through the gateway: a community imports residents, sees who must
@@ -34,6 +34,10 @@ describe('the tiers’ daily work, end to end', () => {
   const as: Record<string, Record<string, string>> = {};
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
+  /** A subgraph asked directly, past the gateway's guards (as a caller inside the network could). */
+  const direct = (subgraph: string, who: string, query: string, variables?: Record<string, unknown>) => gql(platform.subgraphs[subgraph].url, query, variables, as[who]);
+  /** A partner's operation as partner clients must send it: the safelisted operation, by hash. */
+  const safelisted = (name: string, variables?: Record<string, unknown>) => gqlSafelisted(platform.gatewayUrl, name, variables, as.partner);
   const ok = (res: GraphQLResponse) => {
     expect(res.errors).toBeUndefined();
     return res.data as any;
@@ -155,43 +159,58 @@ describe('the tiers’ daily work, end to end', () => {
       const open = await post('staff', community.code, '陪老人去医院复诊', true);
       const closed = await post('staff', community.code, '修理门锁', false);
       const elsewhere = await post('unpaired', unpaired.code, '一辆助行器', true);
-      const wall = ok(await call('partner', `{ wishWall(first: 100) { totalCount edges { node { id communityCode openToPartners beneficiary } } } }`)).wishWall;
+      const wall = ok(await safelisted('PartnerWishWall', { first: 100 })).wishWall;
       const ids = wall.edges.map((e: any) => e.node.id);
       expect(ids).toContain(open.id);
       expect(ids).not.toContain(closed.id);
       expect(ids).not.toContain(elsewhere.id);
       for (const e of wall.edges) {
         expect(paired).toContain(e.node.communityCode);
-        expect(e.node).toMatchObject({ openToPartners: true, beneficiary: '居民' });
+        expect(e.node).toMatchObject({ openToPartners: true });
       }
-      expect(ok(await call('partner', `query ($id: ID!) { wish(id: $id) { id } }`, { id: elsewhere.id })).wish).toBeNull();
-      expect(code(await claim('partner', elsewhere.id))).not.toBe('OK');
+      // The safelisted wall carries no beneficiary; asked of the subgraph directly, a partner still never gets who a wish is for.
+      const raw = ok(await direct('community', 'partner', `{ wishWall(first: 100) { totalCount edges { node { id beneficiary } } } }`)).wishWall;
+      expect(raw.edges.map((e: any) => e.node.id).sort()).toEqual([...ids].sort());
+      for (const e of raw.edges) expect(e.node.beneficiary).toBe('居民');
+      const WISH_BY_ID = `query ($id: ID!) { wish(id: $id) { id } }`;
+      expect(code(await call('partner', WISH_BY_ID, { id: elsewhere.id }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+      expect(ok(await direct('community', 'partner', WISH_BY_ID, { id: elsewhere.id })).wish).toBeNull();
+      expect(code(await safelisted('PartnerClaimWish', { wishId: elsewhere.id }))).not.toBe('OK');
     });
   });
 
   describe('a partner organisation', () => {
     it('records an activity for its own pairing, which its community sees; not for another partner’s pairing', async () => {
-      const RECORD = `mutation ($i: RecordPartnerActivityInput!) { recordPartnerActivity(input: $i) { id kind heldOn volunteers beneficiaries recordedBy community { code } } }`;
       const input = { pairingId: pairing.id, kind: 'SOCIAL_CARE', heldOn: today, title: '重阳敬老慰问', volunteers: 6, beneficiaries: 40 };
-      const activity = ok(await call('partner', RECORD, { i: input })).recordPartnerActivity;
+      const activity = ok(await safelisted('PartnerRecordActivity', { input })).recordPartnerActivity;
       expect(activity).toMatchObject({ kind: 'SOCIAL_CARE', heldOn: today, volunteers: 6, beneficiaries: 40, community: { code: community.code } });
-      expect(code(await call('partner', RECORD, { i: { ...input, pairingId: othersPairing.id } }))).toBe('FORBIDDEN');
+      expect(code(await safelisted('PartnerRecordActivity', { input: { ...input, pairingId: othersPairing.id } }))).toBe('FORBIDDEN');
       const seen = ok(await call('staff', `query ($c: String!) { community(code: $c) { partnerActivities(first: 100) { edges { node { id title } } } } }`, { c: community.code }));
       expect(seen.community.partnerActivities.edges.map((e: any) => e.node)).toContainEqual({ id: activity.id, title: '重阳敬老慰问' });
-      const history = ok(await call('partner', `query ($id: ID!) { pairing(id: $id) { activities(first: 100) { edges { node { id } } } } }`, { id: pairing.id }));
+      const history = ok(await safelisted('PartnerPairing', { id: pairing.id, first: 100 }));
       expect(history.pairing.activities.edges.map((e: any) => e.node.id)).toContain(activity.id);
     });
 
     it('cannot see residents, their households or who must be visited', async () => {
-      const attempts = [
-        call('partner', `query ($c: String!) { community(code: $c) { residents(first: 5) { totalCount edges { node { name } } } } }`, { c: community.code }),
-        call('partner', `query ($b: String!) { building(code: $b) { registeredHouseholds(first: 5) { totalCount } } }`, { b: building.code }),
-        call('partner', `query ($u: String!) { visitsDue(unitCode: $u, year: 2026, asOf: "2026-11-20") { counts { total } } }`, { u: community.code }),
-        call('partner', `{ resident(id: "${demo.partyMembers[0].id}") { name } }`),
+      // Refused at the gateway (none is a safelisted partner operation), and by the community subgraph itself when asked directly.
+      const entities = (typename: string, unitCode: string, selection: string) =>
+        [`query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, code: unitCode }] }] as const;
+      const residents = 'residents(first: 5) { totalCount edges { node { name } } }';
+      const households = 'registeredHouseholds(first: 5) { totalCount }';
+      const visits = `query ($u: String!) { visitsDue(unitCode: $u, year: 2026, asOf: "2026-11-20") { counts { total } } }`;
+      const resident = `{ resident(id: "${demo.partyMembers[0].id}") { name } }`;
+      const attempts: [string, Record<string, unknown> | undefined, string, Record<string, unknown> | undefined][] = [
+        [`query ($c: String!) { community(code: $c) { ${residents} } }`, { c: community.code }, ...entities('Community', community.code, residents)],
+        [`query ($b: String!) { building(code: $b) { ${households} } }`, { b: building.code }, ...entities('Building', building.code, households)],
+        [visits, { u: community.code }, visits, { u: community.code }],
+        [resident, undefined, resident, undefined],
       ];
-      for (const res of await Promise.all(attempts)) {
+      for (const [viaGateway, variables, atSubgraph, subgraphVariables] of attempts) {
+        const refused = await call('partner', viaGateway, variables);
+        expect(code(refused)).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+        const res = await direct('community', 'partner', atSubgraph, subgraphVariables);
         expect(code(res)).toBe('FORBIDDEN');
-        expect(JSON.stringify(res.data ?? {})).not.toMatch(/流程|totalCount":\d/);
+        expect(JSON.stringify([refused.data ?? {}, res.data ?? {}])).not.toMatch(/流程|totalCount":\d/);
       }
     });
   });
@@ -202,7 +221,10 @@ describe('the tiers’ daily work, end to end', () => {
       const absent = [branchMembers[branchMembers.length - 1].id];
       const input = { organisationId: branch.id, kind: 'BRANCH_MEMBERS_MEETING', heldOn: '2026-10-15', topic: '学习党章', presentMemberIds: present, absentMemberIds: absent };
       const RECORD = `mutation ($i: RecordMeetingInput!) { recordMeeting(input: $i) { id kind heldOn presentCount absentCount attendanceRate organisation { id } } }`;
-      for (const who of ['sibling', 'partner']) expect([who, code(await call(who, RECORD, { i: input }))]).toEqual([who, 'FORBIDDEN']);
+      expect(code(await call('sibling', RECORD, { i: input }))).toBe('FORBIDDEN');
+      // A partner: refused at the gateway (not a safelisted operation), and by the party subgraph itself when asked directly.
+      expect(code(await call('partner', RECORD, { i: input }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+      expect(code(await direct('party', 'partner', RECORD, { i: input }))).toBe('FORBIDDEN');
       const meeting = ok(await call('secretary', RECORD, { i: input })).recordMeeting;
       expect(meeting).toMatchObject({ kind: 'BRANCH_MEMBERS_MEETING', heldOn: '2026-10-15', presentCount: present.length, absentCount: 1, organisation: { id: branch.id } });
       expect(meeting.attendanceRate).toBeCloseTo(present.length / branchMembers.length, 3);

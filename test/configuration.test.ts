@@ -49,7 +49,7 @@ describe('a service started with a bad configuration', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('2 configuration problems for the gateway:');
     expect(result.stderr).toContain('  - Invalid GATEWAY_RATE_LIMIT_STAFF="300": write <capacity>:<refill per second>, e.g. 60:1 (capacity at least 1, refill above 0) (not <capacity>:<refill per second>)');
-    expect(result.stderr).toContain('  - No way to verify tokens: set AUTH_JWT_SECRET (HS256, local) or AUTH_JWKS_URL (an OIDC provider)');
+    expect(result.stderr).toContain('  - No way to verify tokens: set AUTH_JWT_SECRET (HS256, local), AUTH_OIDC_ISSUER or AUTH_JWKS_URL (an OIDC provider)');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

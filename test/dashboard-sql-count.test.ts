@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { DASHBOARD_DIR, SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { DASHBOARD_DIR } from '@cgp/gateway';
 import { districtStaff, gql, preparedDatabase, startPlatform } from '@cgp/testing';
 
 /**

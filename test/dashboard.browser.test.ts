@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemo } from '@cgp/demo-data';
-import { DEFAULT_RATE_LIMITS, readManifest, SUBGRAPHS } from '@cgp/gateway';
-import { authHeader, gql, preparedDatabase, startPlatform, tokenFor, type InProcessPlatform } from '@cgp/testing';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { DEFAULT_RATE_LIMITS, readManifest } from '@cgp/gateway';
+import { authHeader, freePort, gql, preparedDatabase, startDevIdentityProviderProcess, startPlatform, TEST_SECRET, tokenFor, type DevIdentityProviderProcess, type InProcessPlatform } from '@cgp/testing';
 
 /*
  * The reference dashboard page (/dashboard) in a real browser: Debian's Chromium driven by playwright-core
@@ -218,6 +219,9 @@ describe('dashboard page in Chromium', () => {
   let context: BrowserContext;
   let profile: string;
   let dashboardUrl: string;
+  /** The development identity provider `pnpm start` runs (compiled, its own process, as there): its issuer URL. */
+  let issuer: string;
+  let identityProvider: DevIdentityProviderProcess | undefined;
 
   /** Runs an operation of the published partner safelist by its hash (partners may send nothing else). */
   async function safelisted(name: string, variables: Record<string, unknown>, token: string): Promise<any> {
@@ -233,9 +237,21 @@ describe('dashboard page in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: run \`node scripts/ensure-chromium.mjs\` (as root it installs Debian's chromium)`);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    // Every production guard on, as `pnpm start` runs: the partner safelist and the rate limits.
-    platform = await startPlatform(await preparedDatabase({ dataset: demo }), SUBGRAPHS, { partnerSafelist: true, rateLimits: DEFAULT_RATE_LIMITS });
+    // Every production guard on, as `pnpm start` runs: the partner safelist and the rate limits. Tokens as
+    // `pnpm start` takes them: the development identity provider's (found through its discovery document),
+    // and HS256 tokens pasted by developers.
+    const idpPort = await freePort();
+    issuer = `http://127.0.0.1:${idpPort}`;
+    platform = await startPlatform(await preparedDatabase({ dataset: demo }), SUBGRAPHS, {
+      partnerSafelist: true,
+      rateLimits: DEFAULT_RATE_LIMITS,
+      auth: { secret: TEST_SECRET, oidcIssuer: issuer, audience: 'urn:cgp:platform', localStaffTokens: true },
+      dashboardSignIn: { issuer, clientId: 'cgp-dashboard', scope: 'openid profile' },
+    });
     dashboardUrl = platform.gatewayUrl.replace(/\/graphql$/, '/dashboard');
+    // Its people are those of this demo (scale 0.2); it sends the browser back to this dashboard only.
+    // Its access tokens live 75 s here, so the page's renewal (a minute before expiry) is seen within a test.
+    identityProvider = await startDevIdentityProviderProcess({ port: idpPort, redirectUris: [`${dashboardUrl}/`], scale: 0.2, env: { DEV_IDP_ACCESS_TOKEN_SECONDS: '75' } });
     profile = mkdtempSync(join(tmpdir(), 'cgp-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -249,6 +265,7 @@ describe('dashboard page in Chromium', () => {
     });
   });
   afterAll(async () => {
+    identityProvider?.stop();
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await platform?.stop();
@@ -630,6 +647,84 @@ describe('dashboard page in Chromium', () => {
     await page.close();
   });
 
+  it('signs in through the development identity provider: a district person picked there lands on the district, signed in, in Chinese and English; sign-out ends the session', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await newPage();
+      await page.goto(`${dashboardUrl}/`);
+      await page.waitForSelector('#oidc-signin:not([hidden])');
+      if (lang === 'en') await page.click('#lang');
+      expect(await page.textContent('#oidc-signin')).toBe(lang === 'zh' ? '统一身份认证登录' : 'Sign in');
+      expect(await page.textContent('#token-paste summary')).toBe(lang === 'zh' ? '开发者选项：粘贴访问令牌' : 'Developer option: paste an access token');
+      // Pasting a token is the developers' option, folded away.
+      expect(await page.isVisible('#token-input')).toBe(false);
+      await page.screenshot({ path: join(SCREENSHOTS, `dashboard-signin-${lang}.png`), fullPage: true });
+
+      // The provider's page: the demo people of every tier, and plainly no passwords.
+      await Promise.all([page.waitForURL(`${issuer}/interaction/**`), page.click('#oidc-signin')]);
+      const tiers = await page.$$eval('button[data-tier]', (buttons) => [...new Set(buttons.map((b) => (b as HTMLElement).dataset.tier))]);
+      expect(tiers.sort()).toEqual(['BUILDING', 'COMMUNITY', 'DISTRICT', 'GRID', 'PARTNER', 'STREET']);
+      expect(await page.textContent('.warning')).toMatch(/仅供开发使用：无需密码[\s\S]*Development only: no passwords/);
+      expect(await page.$$('input[type="password"]')).toHaveLength(0);
+      if (lang === 'zh') await page.screenshot({ path: join(SCREENSHOTS, 'dev-identity-provider.png'), fullPage: true });
+      await Promise.all([page.waitForURL(`${dashboardUrl}/`), page.click('button[data-person="demo-district-staff"]')]);
+
+      // Back on the dashboard, signed in with the provider's access token: the district's own figures.
+      await waitForUnit(page, district.name);
+      expect(page.url()).toBe(`${dashboardUrl}/`);
+      const token = (await page.evaluate(() => sessionStorage.getItem('cgp.dashboard.token')))!;
+      const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+      expect({ alg: header.alg, iss: payload.iss, aud: payload.aud, tier: payload.tier, unit: payload.unit, roles: payload.roles }).toEqual({
+        alg: 'RS256', iss: issuer, aud: 'urn:cgp:platform', tier: 'DISTRICT', unit: district.code, roles: ['STAFF', 'AUDITOR'],
+      });
+      expect(await page.textContent('#caller')).toContain(lang === 'zh' ? '当前身份：区 ' : 'Signed in as District ');
+      expect(await page.textContent('#signout')).toBe(lang === 'zh' ? '退出' : 'Sign out');
+      await expectFiguresMatch(page, await apiFigures(platform.gatewayUrl, token, district.code, expectedPeriod()), district.code);
+      await page.screenshot({ path: join(SCREENSHOTS, `dashboard-signed-in-${lang}.png`), fullPage: true });
+
+      // Sign-out ends the provider's session too: signing in again asks who you are.
+      const ended = page.waitForResponse((response) => response.url().startsWith(`${issuer}/session/end/confirm`));
+      await page.click('#signout');
+      await ended;
+      await page.waitForURL((url) => url.href.startsWith(`${dashboardUrl}/`));
+      await page.waitForFunction(() => location.search === '' && !document.querySelector('#oidc-signin')!.hasAttribute('hidden'));
+      expect(await page.evaluate(() => sessionStorage.getItem('cgp.dashboard.token'))).toBeNull();
+      await Promise.all([page.waitForURL(`${issuer}/interaction/**`), page.click('#oidc-signin')]);
+      await page.waitForSelector('button[data-person="demo-district-staff"]');
+      expect((page as any).problems).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('stays signed in past the access token’s life: the provider’s refresh token renews it a minute before it expires', async () => {
+    const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    const page = await newPage();
+    const sent: string[] = [];
+    page.on('request', (request) => request.url().endsWith('/graphql') && sent.push(request.headers().authorization ?? ''));
+    await page.goto(`${dashboardUrl}/`);
+    await page.waitForSelector('#oidc-signin:not([hidden])');
+    await Promise.all([page.waitForURL(`${issuer}/interaction/**`), page.click('#oidc-signin')]);
+    await Promise.all([page.waitForURL(`${dashboardUrl}/`), page.click('button[data-person="demo-street-staff"]')]);
+    const first = (await page.evaluate(() => sessionStorage.getItem('cgp.dashboard.token')))!;
+    const street = demo.streets.find((s) => s.code === claims(first).unit)!;
+    await waitForUnit(page, street.name);
+
+    // A 75-second token: renewed about 15 s after sign-in, with the same caller and a later expiry.
+    await page.waitForFunction((old) => sessionStorage.getItem('cgp.dashboard.token') !== old, first, { timeout: 45_000, polling: 500 });
+    const second = (await page.evaluate(() => sessionStorage.getItem('cgp.dashboard.token')))!;
+    expect(claims(second)).toMatchObject({ sub: 'demo-street-staff', tier: 'STREET', unit: street.code, iss: issuer });
+    expect(claims(second).exp).toBeGreaterThan(claims(first).exp);
+    // The page goes on with the new token: opening a community asks the platform with it.
+    const community = demo.communities.find((c) => c.parentId === street.id)!;
+    sent.length = 0;
+    await page.evaluate((code) => (location.hash = `unit=${code}`), community.code);
+    await waitForUnit(page, community.name);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(new Set(sent)).toEqual(new Set([`Bearer ${second}`]));
+    expect(await page.isVisible('#signin')).toBe(false);
+    expect((page as any).problems).toEqual([]);
+    await page.close();
+  });
+
   it('asks for a new token when the token has expired', async () => {
     const expired = await tokenFor({ tier: 'DISTRICT', unit: district.code } as never, -60);
     const page = await newPage();
@@ -640,7 +735,8 @@ describe('dashboard page in Chromium', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('cgp.dashboard.token'))).toBeNull();
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-signin-expired.png'), fullPage: true });
 
-    // Pasting a valid token opens the dashboard.
+    // Pasting a valid token (the developers' option, folded under the provider's button) opens the dashboard.
+    await page.click('#token-paste summary');
     await page.fill('#token-input', await tokenFor({ tier: 'DISTRICT', unit: district.code } as never));
     await page.click('#signin-form button[type="submit"]');
     await waitForUnit(page, district.name);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { generateDemo } from '@cgp/demo-data';
-import { composeSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
+import { readCommittedSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
 import { authHeader, gql, preparedDatabase, startPlatform, TEST_AUTH, type InProcessPlatform } from '@cgp/testing';
 
 /**
@@ -25,8 +25,8 @@ describe('deadlines from the gateway to the subgraphs', () => {
   beforeAll(async () => {
     databaseUrl = await preparedDatabase({ dataset: demo });
     platform = await startPlatform(databaseUrl);
-    // A gateway that waits 1.5 s for each subgraph.
-    gateway = await startGateway({ port: 0, auth: TEST_AUTH, rateLimits: false, supergraphSdl: await composeSupergraph(), subgraphUrls: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])), subgraphFetch: { timeoutMs: 1500 } });
+    // A gateway that waits 1.5 s for each subgraph (its other guards as in production).
+    gateway = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl: readCommittedSupergraph(), subgraphUrls: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])), subgraphFetch: { timeoutMs: 1500 } });
     owner = new Client({ connectionString: databaseUrl });
     await owner.connect();
     headers = await authHeader({ tier: 'GRID', unit: grid.code, roles: ['GRID_MANAGER'], sub: 'deadline-manager' } as never);

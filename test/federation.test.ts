@@ -1,5 +1,5 @@
 import { generateDemo } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { districtStaff, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
 
 /** The whole federated graph, seven subgraphs and the gateway over HTTP, on a real PostgreSQL with a small demo district. */

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { migrateSubgraph, subgraphMigrations, type SubgraphDefinition } from '@cgp/core';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { createTestDatabase } from '@cgp/testing';
 
 /**

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { chinaToday } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { composeSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
+import { readCommittedSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
 import { authHeader, gql, preparedDatabase, startPlatform, TEST_AUTH, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 
 /**
@@ -353,7 +353,7 @@ describe('partner API', () => {
 
     beforeAll(async () => {
       strict = await startGateway({
-        port: 0, auth: TEST_AUTH, supergraphSdl: await composeSupergraph(), partnerSafelist: true, rateLimits: RATES,
+        port: 0, auth: TEST_AUTH, supergraphSdl: readCommittedSupergraph(), partnerSafelist: true, rateLimits: RATES,
         subgraphUrls: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])),
       });
     });

@@ -1,5 +1,5 @@
 import { generateDemo } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, gqlSafelisted, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
 
 /** A partner organisation through the API: its own organisation and pairings, the paired communities' names, nothing else. */
 describe('partner organisation access', () => {
@@ -11,7 +11,17 @@ describe('partner organisation access', () => {
   const othersPairing = demo.pairings.find((p) => p.socialOrganisationId !== org.id)!;
   let platform: InProcessPlatform;
   let headers: Record<string, string>;
-  const q = (query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, headers);
+  /**
+   * A partner's ad-hoc operation: refused at the gateway (partners run only safelisted operations, by
+   * hash); then the same asked of the subgraph that serves it, directly, whose own answer is returned.
+   */
+  const q = async (subgraph: string, query: string, variables?: Record<string, unknown>) => {
+    const refused = await gql(platform.gatewayUrl, query, variables, headers);
+    expect(refused.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    expect(refused.data ?? null).toBeNull();
+    return gql(platform.subgraphs[subgraph].url, query, variables, headers);
+  };
+  const entity = (typename: string, selection: string) => `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`;
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
@@ -20,32 +30,37 @@ describe('partner organisation access', () => {
   afterAll(() => platform?.stop());
 
   it('sees its own organisation and pairings, with the paired communities’ names', async () => {
-    const res = await q(`{ myOrganisation { ... on SocialOrganisation { id name pairings { id active community { code name } } } } }`);
+    const res = await gqlSafelisted(platform.gatewayUrl, 'PartnerOrganisation', {}, headers);
     expect(res.errors).toBeUndefined();
     expect(res.data.myOrganisation.name).toBe(org.name);
     expect(res.data.myOrganisation.pairings.map((p: any) => p.id).sort()).toEqual(own.map((p) => p.id).sort());
     for (const p of res.data.myOrganisation.pairings) {
       expect(p.community.name).toBe(demo.communities.find((c) => c.code === p.community.code)!.name);
     }
-    const list = await q(`{ socialOrganisations { totalCount edges { node { id } } } }`);
+    const list = await q('pairing', `{ socialOrganisations { totalCount edges { node { id } } } }`);
     expect(list.data.socialOrganisations).toEqual({ totalCount: 1, edges: [{ node: { id: org.id } }] });
   });
 
   it('gets nothing else: no community figures, residents or party data, no other communities, no other partners’ pairings', async () => {
-    const figures = await q(`query ($c: String!) { community(code: $c) { name households } }`, { c: paired[0] });
+    const figures = await q('community', `query ($c: String!) { community(code: $c) { name households } }`, { c: paired[0] });
     expect(figures.errors?.[0]).toMatchObject({ path: ['community', 'households'], extensions: { code: 'FORBIDDEN' } });
-    const party = await q(`query ($c: String!) { community(code: $c) { partyOrganisations { name } } }`, { c: paired[0] });
+    const party = await q('party', entity('Community', 'partyOrganisations { name }'), { r: [{ __typename: 'Community', code: paired[0] }] });
     expect(party.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const other = await q(`query ($c: String!) { community(code: $c) { name } }`, { c: unpaired.code });
+    const other = await q('community', `query ($c: String!) { community(code: $c) { name } }`, { c: unpaired.code });
     expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(other.data?.community ?? null).toBeNull();
-    const list = await q(`{ communities { totalCount } }`);
+    // Its safelisted figures of a community it is not paired with are refused too.
+    const otherFigures = await gqlSafelisted(platform.gatewayUrl, 'PartnerCommunityStatistics', { code: unpaired.code }, headers);
+    expect(otherFigures.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(otherFigures.data?.community ?? null).toBeNull();
+    const list = await q('community', `{ communities { totalCount } }`);
     expect(list.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const pairing = await q(`query ($id: ID!) { pairing(id: $id) { id } }`, { id: othersPairing.id });
+    const pairing = await gqlSafelisted(platform.gatewayUrl, 'PartnerPairing', { id: othersPairing.id }, headers);
+    expect(pairing.errors).toBeUndefined();
     expect(pairing.data?.pairing ?? null).toBeNull();
-    const members = await q(`query ($id: ID!) { partyMember(id: $id) { name } }`, { id: demo.partyMembers[0].id });
+    const members = await q('party', `query ($id: ID!) { partyMember(id: $id) { name } }`, { id: demo.partyMembers[0].id });
     expect(members.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const change = await q(`mutation ($c: String!) { updateCommunityProfile(code: $c, input: { staff: 1 }) { staff } }`, { c: paired[0] });
+    const change = await q('community', `mutation ($c: String!) { updateCommunityProfile(code: $c, input: { staff: 1 }) { staff } }`, { c: paired[0] });
     expect(change.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -45,7 +45,10 @@ describe('personal data: masking and audit', () => {
     const sibling = await read({ tier: 'COMMUNITY', unit: siblingCommunity, roles: ['STAFF'] });
     expect(sibling.data?.partyMember ?? null).toBeNull();
     const org = demo.socialOrganisations[0];
-    const partner = await read({ tier: 'PARTNER', org: org.id });
+    const partnerHeaders = await authHeader({ tier: 'PARTNER', org: org.id } as never);
+    // Refused at the gateway (not a safelisted partner operation), and by the party subgraph itself when asked directly.
+    expect((await gql(platform.gatewayUrl, READ, { id: member.id }, partnerHeaders)).errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    const partner = await gql(platform.subgraphs.party.url, READ, { id: member.id }, partnerHeaders);
     expect(partner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(partner.data?.partyMember ?? null).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { sqlStatements } from '@cgp/core';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { districtStaff, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
 
 /**

@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, freePortBase, gql, TEST_SECRET, tokenFor } from '@cgp/testing';
+import { createTestDatabase, freePortBase, gql, signInAtDevIdentityProvider, TEST_SECRET, tokenFor } from '@cgp/testing';
 
-/** A PORT_BASE whose gateway, seven subgraphs, their metrics ports (+100) and the embedded database's (+200) are all free. */
-const launcherBase = () => freePortBase([0, 1, 2, 3, 4, 5, 6, 7, 100, 101, 102, 103, 104, 105, 106, 107, 200]);
+/** A PORT_BASE whose gateway, seven subgraphs, development identity provider (+8), their metrics ports (+100) and the embedded database's (+200) are all free. */
+const launcherBase = () => freePortBase([0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 101, 102, 103, 104, 105, 106, 107, 200]);
 
 const ROOT = join(__dirname, '..');
 const LAUNCHER = join(ROOT, 'packages', 'launcher', 'dist', 'main.js');
@@ -43,11 +43,26 @@ describe('start command (compiled, separate processes)', () => {
       expect(res.errors).toBeUndefined();
       expect(res.data.district.name).toBe('川汇区');
       expect(res.data.district.streets.totalCount).toBeGreaterThan(0);
+
+      // Sign-in: the dashboard's address and the development identity provider's, which the platform trusts.
+      expect(started.output()).toContain(`Dashboard: http://localhost:${base}/dashboard/`);
+      expect(started.output()).toContain(`Sign-in: development identity provider at http://127.0.0.1:${base + 8} — pick a demo person of any tier, NO PASSWORDS`);
+      const signIn = await fetch(`http://127.0.0.1:${base}/dashboard/sign-in.json`);
+      expect(await signIn.json()).toEqual({ oidc: { issuer: `http://127.0.0.1:${base + 8}`, clientId: 'cgp-dashboard', scope: 'openid profile' } });
+      const token = await signInAtDevIdentityProvider(`http://127.0.0.1:${base + 8}`, 'demo-district-staff', `http://localhost:${base}/dashboard/`);
+      const me = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier unit roles } district(code: "411602") { name } }', undefined, { authorization: `Bearer ${token}` });
+      expect(me.data).toEqual({ me: { tier: 'DISTRICT', unit: '411602', roles: ['STAFF', 'AUDITOR'] }, district: { name: '川汇区' } });
     } finally {
       started.child.kill('SIGINT');
     }
     expect(await started.exited).toBe(0);
     expect(started.output()).toContain('Stopped.');
+  });
+
+  it('never runs the development identity provider in production: DEV_IDP=on with NODE_ENV=production stops the start with one line', async () => {
+    const failed = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(await launcherBase()), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET, NODE_ENV: 'production', DEV_IDP: 'on' });
+    expect(await failed.exited).toBe(1);
+    expectOneClearLine(failed.output(), /^DEV_IDP=on: the development identity provider has no passwords and never runs in production/);
   });
 
   it('exits non-zero with one clear line naming DATABASE_URL when the database is unreachable', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSubgraph } from '@cgp/core';
-import { composeSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
+import { readCommittedSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
 import { gridSubgraph } from '@cgp/subgraph-grid';
 import { districtStaff, gql, preparedDatabase, startPlatform, TEST_AUTH, type InProcessPlatform } from '@cgp/testing';
 
@@ -62,7 +62,7 @@ describe('subgraph failure', () => {
     silent.on('connection', (s) => sockets.add(s));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const subgraphUrls = { ...Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])), grid: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql` };
-    const gateway: RunningGateway = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl: await composeSupergraph(), subgraphUrls, subgraphFetch: { timeoutMs: 800 } });
+    const gateway: RunningGateway = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl: readCommittedSupergraph(), subgraphUrls, subgraphFetch: { timeoutMs: 800 } });
     try {
       const started = Date.now();
       const res = await gql(gateway.url, QUERY, undefined, headers);

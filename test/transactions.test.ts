@@ -6,7 +6,8 @@ import {
 } from 'graphql';
 import { appDatabaseUrl, CallerKind, isDatabaseUnavailable, pathOfCode, RequestContext, Role, startSubgraph, subgraphDataSource, connect, type Claims } from '@cgp/core';
 import { generateDemo, type UnitSeed } from '@cgp/demo-data';
-import { composeSupergraph, startGateway, SUBGRAPHS, type RunningGateway } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { readCommittedSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
 import { communitySubgraph } from '@cgp/subgraph-community';
 import { authHeader, preparedDatabase, startPlatform, TEST_AUTH, type InProcessPlatform } from '@cgp/testing';
 
@@ -123,7 +124,9 @@ describe('every request ends its transaction', () => {
     databaseUrl = await preparedDatabase({ dataset: demo });
     process.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = '0';
     // Rate limits off: this test sends thousands of documents per caller to provoke leaks, which the
-    // limits would refuse before any transaction opens. Every other guard is on.
+    // limits would refuse before any transaction opens. The partner safelist off: the partner's share of
+    // the generated documents is ad-hoc operations, which it would refuse at the gateway before any
+    // transaction opens. The operation limits stay on.
     platform = await startPlatform(databaseUrl, SUBGRAPHS, { rateLimits: false, partnerSafelist: false });
     admin = new Client({ connectionString: databaseUrl });
     await admin.connect();
@@ -273,8 +276,8 @@ describe('every request ends its transaction', () => {
     const gateway: RunningGateway = await startGateway({
       port: 0,
       auth: TEST_AUTH,
-      rateLimits: false,
-      supergraphSdl: await composeSupergraph(),
+      rateLimits: false, // 40 parallel walks by one caller: a rate limit would refuse them before any transaction opens
+      supergraphSdl: readCommittedSupergraph(),
       subgraphUrls: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])),
       subgraphFetch: { timeoutMs: 2 },
     });

@@ -157,6 +157,13 @@ const TEXT = {
   },
 };
 
+// Sign-in texts (sign-in.js, loaded before this file).
+for (const lang of ['zh', 'en']) {
+  const { errors, ...texts } = SIGN_IN_TEXT[lang];
+  Object.assign(TEXT[lang], texts);
+  Object.assign(TEXT[lang].errors, errors);
+}
+
 /* ------------------------------------------------------------------------------------------------------
  * Page state. Everything shown is rendered from it, so switching the language re-renders without asking
  * the API again.
@@ -923,6 +930,7 @@ function init() {
     start();
   });
   $('#signout').addEventListener('click', () => {
+    DashboardSignIn.endAtProvider();
     sessionStorage.removeItem(TOKEN_KEY);
     Object.assign(state, { token: null, me: null, unit: null, partner: null, ancestors: [], error: null, warnings: [] });
     history.replaceState(null, '', location.pathname + location.search);
@@ -954,7 +962,9 @@ function init() {
     for (const node of document.querySelectorAll('.chart')) echarts.getInstanceByDom(node)?.resize();
   });
 
-  start();
+  // Sign-in through the identity provider (sign-in.js): its answer in the address becomes the token.
+  DashboardSignIn.init();
+  DashboardSignIn.completeIfAnswered().then(start);
 }
 
 init();

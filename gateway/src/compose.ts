@@ -1,21 +1,29 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { DEFAULT_PORTS } from '@cgp/core';
-import { SUBGRAPHS } from './subgraphs';
+import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
 import { derivedSchemaFiles } from './api-schema';
 
 export const SUPERGRAPH_PATH = join(__dirname, '..', 'supergraph.graphql');
 
-/** Composes the supergraph from the subgraphs' own SDL; throws with every composition error. */
-export async function composeSupergraph(): Promise<string> {
-  const services = [];
-  for (const def of SUBGRAPHS) {
-    const schema = await def.buildSchema();
-    services.push({ name: def.name, url: `http://127.0.0.1:${DEFAULT_PORTS[def.name]}/graphql`, typeDefs: parse(printSubgraphSchema(schema)) });
-  }
+/**
+ * A subgraph's published SDL: subgraphs/<name>/schema.graphql, printed from the subgraph's code by
+ * `pnpm compose` (packages/all-subgraphs) and committed. The gateway reads these files, never the
+ * subgraphs' code: it depends on no subgraph package.
+ */
+export function subgraphSdlFile(name: SubgraphName): string {
+  return join(__dirname, '..', '..', 'subgraphs', name, 'schema.graphql');
+}
+
+/** Every subgraph's committed SDL, by name. */
+export function readSubgraphSdls(): Record<SubgraphName, string> {
+  return Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, readFileSync(subgraphSdlFile(name), 'utf8')])) as Record<SubgraphName, string>;
+}
+
+/** Composes the supergraph from the subgraphs' SDL (their committed files unless given); throws with every composition error. */
+export async function composeSupergraph(sdls: Record<SubgraphName, string> = readSubgraphSdls()): Promise<string> {
+  const services = SUBGRAPH_NAMES.map((name) => ({ name, url: `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`, typeDefs: parse(sdls[name]) }));
   const result = composeServices(services);
   if (result.errors) {
     throw new Error(`The subgraphs do not compose:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { HttpRoute } from '@cgp/core';
+import { setting, type Env, type HttpRoute } from '@cgp/core';
 
 /*
  * The reference dashboard page (issue 6): plain HTML, JS and CSS from gateway/dashboard/, plus Apache
@@ -28,14 +28,48 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-/** The page may load its own files and call its own origin's /graphql, nothing else. */
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-};
+/**
+ * The page may load its own files and call its own origin's /graphql, nothing else — and, when it signs
+ * in through an OpenID Connect provider, that provider's origin (discovery document and token endpoint).
+ */
+function securityHeaders(connect: string[] = []): Record<string, string> {
+  return {
+    'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ${["'self'", ...connect].join(' ')}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+  };
+}
+
+/**
+ * How the dashboard signs in through OpenID Connect (authorization code flow with PKCE, in the browser):
+ * the provider's issuer URL (its discovery document is read from there), the dashboard's client id at the
+ * provider (a public client: no secret), and the scopes asked for. Without it the page offers only the
+ * developers' paste box.
+ */
+export interface DashboardSignIn {
+  issuer: string;
+  clientId: string;
+  scope: string;
+}
+
+/**
+ * DASHBOARD_OIDC_CLIENT_ID turns sign-in through a provider on; DASHBOARD_OIDC_ISSUER names the provider
+ * (default AUTH_OIDC_ISSUER, the one the services trust); DASHBOARD_OIDC_SCOPE (default "openid profile").
+ */
+export function dashboardSignInFromEnvironment(env?: Env): DashboardSignIn | undefined {
+  const clientId = setting('DASHBOARD_OIDC_CLIENT_ID', env);
+  if (!clientId) return undefined;
+  const issuer = setting('DASHBOARD_OIDC_ISSUER', env) ?? setting('AUTH_OIDC_ISSUER', env);
+  if (!issuer) throw new Error('DASHBOARD_OIDC_CLIENT_ID needs the provider\'s issuer URL in DASHBOARD_OIDC_ISSUER (or AUTH_OIDC_ISSUER)');
+  return { issuer, clientId, scope: setting('DASHBOARD_OIDC_SCOPE', env) };
+}
+
+/** The OpenID Connect client library the page signs in with (oidc-client-ts's browser build), served as vendor/oidc-client-ts.min.js. */
+export function oidcClientDistFile(): string {
+  // The package's `require` entry is dist/umd/oidc-client-ts.js; the browser build (global `oidc`) sits in dist/browser.
+  return join(dirname(require.resolve('oidc-client-ts')), '..', 'browser', 'oidc-client-ts.min.js');
+}
 
 interface Asset {
   file: string;
@@ -68,6 +102,7 @@ export function dashboardAssets(dir = DASHBOARD_DIR): Map<string, Asset> {
     assets.set(name, { file, contentType, cacheControl: 'no-cache' });
   }
   assets.set('vendor/echarts.min.js', { file: echartsDistFile(), contentType: CONTENT_TYPES['.js'], cacheControl: 'public, max-age=86400' });
+  assets.set('vendor/oidc-client-ts.min.js', { file: oidcClientDistFile(), contentType: CONTENT_TYPES['.js'], cacheControl: 'public, max-age=86400' });
   return assets;
 }
 
@@ -76,10 +111,13 @@ export function dashboardAssets(dir = DASHBOARD_DIR): Map<string, Asset> {
  * work behind any path prefix), `/dashboard/` is index.html, `/dashboard/<name>` one of the listed files.
  * GET and HEAD only; ETag revalidation; gzip when the browser accepts it.
  */
-export function dashboardRoute(options: { prefix?: string; dir?: string } = {}): HttpRoute {
+export function dashboardRoute(options: { prefix?: string; dir?: string; signIn?: DashboardSignIn } = {}): HttpRoute {
   const prefix = options.prefix ?? '/dashboard';
   const assets = dashboardAssets(options.dir);
   const loaded = new Map<string, LoadedAsset>();
+  const SECURITY_HEADERS = securityHeaders(options.signIn ? [new URL(options.signIn.issuer).origin] : []);
+  // sign-in.json: how the page signs in (sign-in.js reads it); `oidc` is null when only pasted tokens are possible.
+  const signInConfig = Buffer.from(JSON.stringify({ oidc: options.signIn ?? null }));
 
   /** Reads a file when first asked for or when it changed on disk since. */
   function load(asset: Asset): LoadedAsset {
@@ -106,6 +144,11 @@ export function dashboardRoute(options: { prefix?: string; dir?: string } = {}):
       return;
     }
     const name = url.pathname.slice(prefix.length + 1) || 'index.html';
+    if (name === 'sign-in.json') {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES['.json'], 'cache-control': 'no-cache', 'content-length': String(signInConfig.length) });
+      res.end(req.method === 'HEAD' ? undefined : signInConfig);
+      return;
+    }
     const asset = assets.get(name);
     if (!asset) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('Not found');

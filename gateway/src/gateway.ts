@@ -7,7 +7,7 @@ import { AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, c
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
-import { dashboardRoute } from './dashboard';
+import { dashboardRoute, dashboardSignInFromEnvironment, type DashboardSignIn } from './dashboard';
 import { partnerApiHooks, type PartnerApiSettings } from './partner-api';
 import { gatewayObservability } from './observability';
 
@@ -25,6 +25,8 @@ export interface GatewayOptions extends PartnerApiSettings {
   /** Subgraph URLs by name, overriding the supergraph's; defaults to `<NAME>_URL` from the environment. */
   subgraphUrls?: Partial<Record<string, string>>;
   auth?: AuthConfig;
+  /** How the dashboard signs in through OpenID Connect; default from the environment (DASHBOARD_OIDC_*); null: pasted tokens only. */
+  dashboardSignIn?: DashboardSignIn | null;
   /** Operation limits; default from the environment (GATEWAY_MAX_*). */
   limits?: Partial<OperationLimits>;
   /** Subgraph fetch timeout and sockets; default from the environment (GATEWAY_SUBGRAPH_*). */
@@ -116,7 +118,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway', ...instanceOf() }),
       ...observability.routes(() => running, () => Object.fromEntries(sources.map((s) => [s.name, s.url]))),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
-      '/dashboard/*': dashboardRoute(),
+      '/dashboard/*': dashboardRoute({ signIn: (options.dashboardSignIn === undefined ? dashboardSignInFromEnvironment() : options.dashboardSignIn) ?? undefined }),
       // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).
       ...partnerApi.routes,
     },

@@ -1,6 +1,5 @@
 export * from './gateway';
 export * from './compose';
-export * from './subgraphs';
 export * from './dashboard';
 export * from './partner-api';
 export * from './partner-auth';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
+import { z } from 'zod';
 import { CallerKind, createLogger, REVOKED_KEY_MESSAGE, setting, type Env, type AuthThrottle, identityFromClaims, signToken, unauthenticated, type AuthConfig, type Claims, type HttpRoute, type Identity, type Verifier } from '@cgp/core';
-import { partnerApiKeyPrefix, type PartnerKeyPrincipal } from '@cgp/subgraph-pairing';
 import { principalOf, rateLimitedError, type RateLimiter } from './rate-limit';
 import { SUBGRAPH_UNAVAILABLE } from './subgraph-source';
 
@@ -38,6 +38,25 @@ export function partnerApiFromEnvironment(env?: Env): PartnerApiOptions {
   // PARTNER_TOKEN_TTL: lifetime of a token exchanged for a key (15 minutes by default).
   return { tokenTtlSeconds: setting('PARTNER_TOKEN_TTL', env), forwardedTokenTtlSeconds: 60, checkTimeoutMs: 5_000 };
 }
+
+/**
+ * What the pairing subgraph's `POST /partner-keys/verify` answers for a valid key (its published route,
+ * subgraphs/pairing/src/api-key.routes.ts; docs/security.md): whom the key speaks for. The gateway knows
+ * the pairing subgraph by this contract only, and checks each answer against it.
+ */
+const partnerKeyPrincipal = z.object({
+  keyId: z.string().min(1),
+  /** The key's public prefix (safe to log). */
+  prefix: z.string().min(1),
+  /** The social organisation's or enterprise's id (the token's `org`). */
+  org: z.string().min(1),
+  /** Codes of the communities of the partner's running pairings (the token's `communities`). */
+  communities: z.array(z.string()),
+});
+export type PartnerKeyPrincipal = z.infer<typeof partnerKeyPrincipal>;
+
+/** An API key is sent to the pairing subgraph only when it could be one: printable, without spaces, of a key's length at most. */
+const KEY_SHAPE = /^[\x21-\x7e]{1,128}$/;
 
 /** The pairing subgraph's URL in a supergraph SDL (its `join__graph`). */
 export function pairingUrlOf(supergraphSdl: string): string | undefined {
@@ -95,11 +114,16 @@ export class PartnerApi {
 
   /** Whom a key speaks for, from the pairing subgraph; UNAUTHENTICATED when it is unknown or revoked. */
   async principalOfKey(key: string): Promise<PartnerKeyPrincipal> {
-    if (!partnerApiKeyPrefix(key)) throw unauthenticated(INVALID_KEY);
+    if (!KEY_SHAPE.test(key)) throw unauthenticated(INVALID_KEY);
     const res = await this.callPairing('/partner-keys/verify', { body: JSON.stringify({ apiKey: key }) });
     if (res.status === 401) throw unauthenticated(INVALID_KEY);
     if (!res.ok) throw unavailable();
-    return (await res.json()) as PartnerKeyPrincipal;
+    const principal = partnerKeyPrincipal.safeParse(await res.json().catch(() => undefined));
+    if (!principal.success) {
+      logger.error({ issues: principal.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 'the pairing subgraph answered /partner-keys/verify outside its contract');
+      throw unavailable();
+    }
+    return principal.data;
   }
 
   /** A partner token for a key's principal, valid `ttlSeconds`. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { composeSupergraph, startGateway, type RunningGateway } from '../src';
+import { readCommittedSupergraph, startGateway, type RunningGateway } from '../src';
 import { authHeader, freePort, TEST_AUTH } from '@cgp/testing';
 
 /**
@@ -43,7 +43,7 @@ describe('failed sign-ins counted in a shared store (REDIS_URL)', () => {
 
   const gateway = async (shared: boolean) => {
     const g = await startGateway({
-      port: 0, auth: TEST_AUTH, supergraphSdl, rateLimits: false,
+      port: 0, auth: TEST_AUTH, supergraphSdl,
       subgraphUrls: Object.fromEntries(['district', 'street', 'community', 'grid', 'building', 'party', 'pairing'].map((n) => [n, 'http://127.0.0.1:9/graphql'])),
       authThrottle: { trustedProxyHops: 1, ...(shared ? { redisUrl } : {}) },
     });
@@ -61,7 +61,7 @@ describe('failed sign-ins counted in a shared store (REDIS_URL)', () => {
     const port = await freePort();
     redis = await startRedis(port);
     redisUrl = `redis://127.0.0.1:${port}`;
-    supergraphSdl = await composeSupergraph();
+    supergraphSdl = readCommittedSupergraph();
     staff = await authHeader({ tier: 'DISTRICT', unit: '411602' } as never);
   });
   afterAll(async () => {

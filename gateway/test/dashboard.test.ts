@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { routeMatcher } from '@cgp/core';
-import { DASHBOARD_DIR, dashboardRoute, echartsDistFile } from '../src';
+import { DASHBOARD_DIR, dashboardRoute, dashboardSignInFromEnvironment, echartsDistFile, oidcClientDistFile } from '../src';
 
 /** Sends a raw request (the path exactly as given, not normalised like fetch would). */
 function send(port: number, path: string, options: { method?: string; headers?: Record<string, string> } = {}) {
@@ -92,6 +92,30 @@ describe('the /dashboard route of the gateway', () => {
     const head = await send(port, '/dashboard/', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);
+  });
+
+  it('tells the page how to sign in: no provider (paste only), or a provider whose origin alone is added to what the page may connect to', async () => {
+    const none = await send(port, '/dashboard/sign-in.json');
+    expect(none.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(none.body.toString())).toEqual({ oidc: null });
+    const oidc = await send(port, '/dashboard/vendor/oidc-client-ts.min.js');
+    expect(oidc.status).toBe(200);
+    expect(oidc.body.equals(readFileSync(oidcClientDistFile()))).toBe(true);
+
+    const signIn = dashboardSignInFromEnvironment({ DASHBOARD_OIDC_CLIENT_ID: 'cgp-dashboard', AUTH_OIDC_ISSUER: 'https://sso.example.gov.cn/realms/cgp' })!;
+    expect(signIn).toEqual({ issuer: 'https://sso.example.gov.cn/realms/cgp', clientId: 'cgp-dashboard', scope: 'openid profile' });
+    const route = dashboardRoute({ signIn });
+    const withProvider = createServer((req, res) => route(req, res));
+    await new Promise<void>((r) => withProvider.listen(0, '127.0.0.1', r));
+    try {
+      const other = (withProvider.address() as AddressInfo).port;
+      expect(JSON.parse((await send(other, '/dashboard/sign-in.json')).body.toString())).toEqual({ oidc: signIn });
+      expect((await send(other, '/dashboard/')).headers['content-security-policy']).toContain("connect-src 'self' https://sso.example.gov.cn;");
+    } finally {
+      withProvider.close();
+    }
+    expect(dashboardSignInFromEnvironment({})).toBeUndefined();
+    expect(() => dashboardSignInFromEnvironment({ DASHBOARD_OIDC_CLIENT_ID: 'cgp-dashboard' })).toThrow(/DASHBOARD_OIDC_ISSUER \(or AUTH_OIDC_ISSUER\)/);
   });
 });
 

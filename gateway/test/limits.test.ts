@@ -1,5 +1,5 @@
 import { buildSchema, Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import { composeSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
+import { readCommittedSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
 import { districtStaff, gql, preparedDatabase, startPlatform, TEST_AUTH, type InProcessPlatform } from '@cgp/testing';
 import { DEFAULT_PAGE_SIZE, limitsFromEnvironment, operationCost } from '../src/limits';
 
@@ -14,7 +14,7 @@ describe('gateway operation limits', () => {
   beforeAll(async () => {
     // The subgraphs of this platform run with the strict limits too: the same limits hold by every route.
     platform = await startPlatform(await preparedDatabase({ scale: 0.1 }), undefined, { limits: LIMITS });
-    const supergraphSdl = await composeSupergraph();
+    const supergraphSdl = readCommittedSupergraph();
     const subgraphUrls = Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url]));
     strict = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl, subgraphUrls, limits: LIMITS });
     production = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl, subgraphUrls, limits: { introspection: false } });

@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { SUBGRAPH_NAMES, subgraphMigrations } from '@cgp/core';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { createTestDatabase, districtStaff, freePort, gql, TEST_SECRET } from '@cgp/testing';
 import { INFRA, mainFile, ROOT, SERVICES } from './support';
 
@@ -74,9 +74,14 @@ describe('production bundle', () => {
       walk(join(ROOT, dir, 'dist'));
     }
     expect(problems).toEqual([]);
-    // The image installs the gateway and everything it depends on: that must include every subgraph.
-    const gateway = JSON.parse(readFileSync(join(ROOT, 'gateway', 'package.json'), 'utf8'));
-    for (const name of SUBGRAPH_NAMES) expect(gateway.dependencies[`@cgp/subgraph-${name}`]).toBe('workspace:*');
+    // The image installs the production dependencies of the packages its --filter selects (each with what it
+    // depends on): the gateway depends on no subgraph, so every service's package must be selected by name.
+    const install = /--prod((?: --filter "[^"]+")+)/.exec(readFileSync(join(INFRA, 'Dockerfile'), 'utf8'));
+    const filters = [...(install?.[1] ?? '').matchAll(/--filter "([^"]+?)(?:\.\.\.)?"/g)].map((m) => new RegExp(`^${m[1].replace(/\*/g, '.*')}$`));
+    for (const dir of ['gateway', ...SUBGRAPH_NAMES.map((n) => `subgraphs/${n}`)]) {
+      const { name } = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
+      expect([name, filters.some((f) => f.test(name))]).toEqual([name, true]);
+    }
   });
 
   it('`cgp migrate` (every subgraph) while a second run migrates grid at the same time: each subgraph migrated once, both exit 0', async () => {

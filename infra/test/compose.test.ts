@@ -164,7 +164,7 @@ describe('infra/Dockerfile', () => {
     expect(build).toContain('RUN pnpm install --offline --frozen-lockfile');
     expect(build).toContain('RUN pnpm exec tsc -b');
     const deps = stageInstructions('prod-deps').map((i) => `${i.getKeyword()} ${i.getArgumentsContent()}`);
-    expect(deps).toContain('RUN pnpm install --frozen-lockfile --prod --filter "@cgp/gateway..."');
+    expect(deps).toContain('RUN pnpm install --frozen-lockfile --prod --filter "@cgp/gateway..." --filter "@cgp/subgraph-*..."');
   });
 
   it('the runtime image has every service’s main.js (from the tsc -b output), its entrypoint and the gateway’s files', () => {

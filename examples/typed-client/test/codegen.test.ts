@@ -17,11 +17,12 @@ const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.graphql'));
 const documents = files.map((file) => ({ file, document: parse(readFileSync(join(EXAMPLES, file), 'utf8')) }));
 
 describe('docs/examples', () => {
-  it('has an example per tier, for the dashboard and for partners', () => {
-    expect(files.sort()).toEqual(['building', 'community', 'dashboard', 'district', 'grid', 'partner', 'street'].map((n) => `${n}.graphql`));
+  it('has an example per tier, for the dashboard, for partners and for every workflow', () => {
+    const workflows = ['cases', 'wishes', 'visits', 'tasks', 'party-life'];
+    expect(files.sort()).toEqual([...['building', 'community', 'dashboard', 'district', 'grid', 'partner', 'street'], ...workflows].sort().map((n) => `${n}.graphql`));
   });
 
-  it('every operation is named, once across all examples (the generated types are named after them)', () => {
+  it('every operation and fragment is named, once across all examples (the generated types are named after them)', () => {
     const names = documents.flatMap(({ document }) => document.definitions.map((d) => (d as OperationDefinitionNode).name?.value));
     expect(names.every(Boolean)).toBe(true);
     expect(new Set(names).size).toBe(names.length);

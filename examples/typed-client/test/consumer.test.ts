@@ -147,16 +147,16 @@ describe('consumer examples against the running platform', () => {
     expect(siblingView.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('partner: MyOrganisation and the public figures of its paired communities, nothing of the others', async () => {
-    const res = await example('partner', 'MyOrganisation', {}, 'partner');
+  it('partner: PartnerOrganisation and the public figures of its paired communities, nothing of the others', async () => {
+    const res = await example('partner', 'PartnerOrganisation', {}, 'partner');
     expect(res.errors).toBeUndefined();
-    expect(res.data.me).toEqual({ tier: 'PARTNER', org: org.id });
+    expect(res.data.myOrganisation.id).toBe(org.id);
     expect(res.data.myOrganisation.name).toBe(org.name);
     expect(res.data.myOrganisation.pairings.map((p: any) => p.id).sort()).toEqual(orgPairings.map((p) => p.id).sort());
-    const figures = await example('partner', 'PairedCommunityFigures', { code: paired[0] }, 'partner');
+    const figures = await example('partner', 'PartnerCommunityStatistics', { code: paired[0] }, 'partner');
     expect(figures.errors).toBeUndefined();
     expect(figures.data.community.code).toBe(paired[0]);
-    const refused = await example('partner', 'PairedCommunityFigures', { code: unpaired.code }, 'partner');
+    const refused = await example('partner', 'PartnerCommunityStatistics', { code: unpaired.code }, 'partner');
     expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 

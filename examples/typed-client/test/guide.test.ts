@@ -61,12 +61,31 @@ describe('docs/CONSUMER_GUIDE.md', () => {
 
   it('the examples table names every example operation', () => {
     const dir = join(ROOT, 'docs', 'examples');
-    for (const file of readdirSync(dir)) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.graphql'))) {
       const row = guide.split('\n').find((l) => l.startsWith(`| [\`${file}\`]`));
       expect([file, row !== undefined]).toEqual([file, true]);
       for (const def of parse(readFileSync(join(dir, file), 'utf8')).definitions) {
         if (def.kind === Kind.OPERATION_DEFINITION) expect(row).toContain(`\`${def.name!.value}\``);
       }
     }
+  });
+
+  it('the workflow tables name, for every operation, the caller its variables file runs it as', () => {
+    const dir = join(ROOT, 'docs', 'examples');
+    const workflows = guide.slice(guide.indexOf('## Workflows'), guide.indexOf('## Typed clients'));
+    let checked = 0;
+    for (const file of ['cases', 'wishes', 'visits', 'tasks', 'party-life', 'partner']) {
+      const steps = JSON.parse(readFileSync(join(dir, `${file}.json`), 'utf8')) as Record<string, { caller: { tier?: string; roles?: string[]; apiKey?: string } }>;
+      for (const [key, { caller }] of Object.entries(steps)) {
+        if (key.startsWith('$') || key.includes('#')) continue;
+        const row = workflows.split('\n').find((l) => l.startsWith(`| \`${key}\` |`));
+        expect([key, row !== undefined]).toEqual([key, true]);
+        const callerCell = row!.split('|')[2];
+        const expected = caller.apiKey ? ['API key'] : [`\`${caller.tier}\``, ...(caller.roles ?? []).map((r) => `\`${r}\``)];
+        for (const word of expected) expect([key, word, callerCell.includes(word)]).toEqual([key, word, true]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(25);
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { environmentWith, migrateAll, type Env } from '@cgp/core';
 import { caseVolumeFromEnvironment, CITY_CASE_VOLUME, DEMO_DATA_VERSION, seedAll, type CaseVolume } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '@cgp/launcher';
 
 export interface BenchDatabase {

@@ -12,7 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { environmentWith, idCardCheckDigit, migrateAll, startupConfig } from '@cgp/core';
 import { generateDemo, seedAll } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { startEmbeddedDatabase } from '@cgp/launcher';
 import { Tokens } from './operations';
 import { startPlatformProcesses } from './platform';

@@ -252,6 +252,18 @@ const variables = {
   TRUST_PROXY_HOPS: variable(integer(0, 10, 'proxies'), 0, { group: 'Authentication', usedBy: RUNNING, description: 'proxies in front of a service whose `X-Forwarded-For` entry names the client (the ingress)' }),
   REDIS_URL: variable({ ...url(['redis', 'rediss'], 'redis://host:6379'), allowed: 'write redis://host:6379 (or rediss:// for TLS)' }, undefined, { group: 'Authentication', usedBy: RUNNING, default: 'in memory', description: 'shared store of the failed-sign-in counts, so several replicas agree' }),
   AUTH_KEY_CHECK_CACHE_SECONDS: variable({ ...integer(0, 60, 'seconds'), allowed: 'a whole number of seconds from 0 to 60 (how long a revoked partner key may still work at a subgraph)' }, 5, { group: 'Authentication', usedBy: ['subgraphs'], description: 'how long a subgraph trusts its last check of a partner token\'s API key (a revoked key stops working within it)' }),
+  AUTH_OIDC_ISSUER: variable(url(['http', 'https'], 'https://sso.example.org/realms/cgp'), undefined, { group: 'Authentication', usedBy: ['gateway', 'subgraphs', 'launcher'], default: '— (`start`: the development provider\'s)', description: 'issuer URL of the OpenID Connect provider whose access tokens the services accept (keys through its discovery document; needs `AUTH_AUDIENCE`) ([Access](access.md#signing-in-through-keycloak-or-another-openid-connect-provider))' }),
+  AUTH_LOCAL_STAFF_TOKENS: variable(onOff(), false, { group: 'Authentication', usedBy: ['gateway', 'subgraphs', 'launcher'], default: 'off (`start` with the development provider: on)', description: '`on`: beside a provider, HS256 staff tokens of `AUTH_JWT_SECRET` are accepted too (development only: refused with `NODE_ENV=production`)' }),
+  DASHBOARD_OIDC_CLIENT_ID: variable(text(), undefined, { group: 'Authentication', usedBy: ['gateway', 'launcher'], default: '— (`start`: `cgp-dashboard`)', description: 'the dashboard\'s client id at the provider: turns the dashboard\'s sign-in through the provider on' }),
+  DASHBOARD_OIDC_ISSUER: variable(url(['http', 'https'], 'https://sso.example.org/realms/cgp'), undefined, { group: 'Authentication', usedBy: ['gateway', 'launcher'], default: '`AUTH_OIDC_ISSUER`', description: 'the provider the dashboard signs in with' }),
+  DASHBOARD_OIDC_SCOPE: variable(text(), 'openid profile', { group: 'Authentication', usedBy: ['gateway'], description: 'the scopes the dashboard asks for' }),
+  DEV_IDP: variable(choice(['on', 'off']), undefined, { group: 'Authentication', usedBy: ['launcher'], default: 'on, except in production', description: '`off`: `start` runs no development identity provider; `on` in production stops the start' }),
+  DEV_IDP_PORT: variable(PORT, undefined, { group: 'Authentication', usedBy: ['launcher'], default: '`PORT_BASE` + 8 (4008)', description: 'the development identity provider\'s port' }),
+  DEV_IDP_HOST: variable(text('host or address', 'a host name or address'), '127.0.0.1', { group: 'Authentication', usedBy: ['launcher'], default: '`127.0.0.1` (this machine only: it has no passwords)', description: 'the interface the development identity provider listens on' }),
+  DEV_IDP_ISSUER: variable(url(['http', 'https'], 'http://127.0.0.1:4008'), undefined, { group: 'Authentication', usedBy: ['launcher'], default: '`http://127.0.0.1:<port>`', description: 'the issuer URL the development identity provider names itself by (what browsers and services reach)' }),
+  DEV_IDP_ACCESS_TOKEN_SECONDS: variable(integer(30, 86_400, 'seconds'), 3600, { group: 'Authentication', usedBy: ['launcher'], description: 'lifetime of the development identity provider\'s access tokens (the dashboard renews them)' }),
+  DEV_IDP_REDIRECT_URIS: variable(text('comma-separated URLs'), 'http://localhost:4000/dashboard/', { group: 'Authentication', usedBy: ['tests'], description: 'the dashboard addresses the development identity provider run on its own (`dev-identity-provider-main.js`) may send people back to' }),
+  CGP_PRODUCTION: variable(choice(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']), undefined, { group: 'Authentication', usedBy: ['launcher', 'gateway', 'subgraphs'], default: '—', description: '`true`: this is production even without `NODE_ENV=production` (the development identity provider never runs)' }),
 
   // Gateway limits
   GATEWAY_MAX_DEPTH: variable(integer(1), 20, { group: 'Gateway limits', usedBy: RUNNING, description: 'depth of nested selections ([Gateway limits](contract.md#gateway-limits); the subgraphs apply the same limits)' }),
@@ -321,6 +333,7 @@ const variables = {
 
   // Tests
   CGP_TEST_PG_ADMIN_URL: variable(url(['postgres', 'postgresql'], 'postgres://postgres:postgres@127.0.0.1:5432/postgres'), undefined, { group: 'Tests', usedBy: ['tests'], secret: true, default: 'set by jest\'s global setup', description: 'the test PostgreSQL cluster, where each test file creates its database' }),
+  CGP_TEST_RUN_ID: variable(text('hex id'), undefined, { group: 'Tests', usedBy: ['tests'], default: 'set by jest\'s global setup', description: 'this test run\'s id: the template databases it builds carry it, and its teardown drops them' }),
 };
 
 /** The whole configuration as one zod object: parsing an environment gives every value, typed, or every problem. */
@@ -398,8 +411,9 @@ const STARTS: Partial<Record<Service, readonly Service[]>> = {
 const crossChecks: { usedBy: readonly Service[]; inputs: readonly VariableName[]; check(config: Partial<Config>, service: ServiceId): string | undefined }[] = [
   {
     usedBy: RUNNING,
-    inputs: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL'],
-    check: (c) => (!c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL ? 'No way to verify tokens: set AUTH_JWT_SECRET (HS256, local) or AUTH_JWKS_URL (an OIDC provider)' : undefined),
+    inputs: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_OIDC_ISSUER'],
+    check: (c) =>
+      !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL && !c.AUTH_OIDC_ISSUER ? 'No way to verify tokens: set AUTH_JWT_SECRET (HS256, local), AUTH_OIDC_ISSUER or AUTH_JWKS_URL (an OIDC provider)' : undefined,
   },
   {
     usedBy: ['gateway', 'subgraphs', 'launcher'],

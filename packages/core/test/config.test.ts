@@ -35,7 +35,7 @@ describe('configuration', () => {
     ]);
     expect(configProblems({ DATABASE_POOL_SIZE: '0' }, 'launcher')).toEqual(['Invalid DATABASE_POOL_SIZE="0": a whole number from 1 to 200 (below 1)']);
     expect(configProblems({}, 'grid')).toEqual([
-      'No way to verify tokens: set AUTH_JWT_SECRET (HS256, local) or AUTH_JWKS_URL (an OIDC provider)',
+      'No way to verify tokens: set AUTH_JWT_SECRET (HS256, local), AUTH_OIDC_ISSUER or AUTH_JWKS_URL (an OIDC provider)',
       'No database configured for the grid subgraph: set DATABASE_URL (or GRID_DATABASE_URL)',
     ]);
     expect(configProblems({ AUTH_JWKS_URL: 'https://sso.example.org/certs', GRID_DATABASE_URL: 'postgres://db/grid' }, 'grid')).toEqual(['AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE']);

@@ -20,6 +20,8 @@ export interface EmbeddedDatabaseOptions {
   log?: (line: string) => void;
   /** Extra server settings, e.g. ['-c', 'shared_preload_libraries=pg_stat_statements'] for the benchmark. */
   flags?: string[];
+  /** Extra initdb options, e.g. ['--no-sync'] for a throwaway test cluster. */
+  initdbFlags?: string[];
 }
 
 /**
@@ -59,6 +61,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     createPostgresUser: true,
     onLog: (message: unknown) => options.log?.(String(message).trimEnd()),
     onError: (message: unknown) => options.log?.(String(message).trimEnd()),
+    initdbFlags: options.initdbFlags ?? [],
     postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=256MB', '-c', 'fsync=on', ...(options.flags ?? [])],
   });
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await pg.initialise();

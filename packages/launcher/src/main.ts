@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { CallerKind, DatabaseUnreachableError, describeConnectionError, environmentWith, isDebug, Role, migrateAll, ping, signToken, startupConfig, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
 import { caseVolumeFromEnvironment, seedAll } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { DEV_IDP_AUDIENCE, isProduction, startDevIdentityProvider, type RunningDevIdentityProvider } from './dev-identity-provider';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
 import { takenPorts, waitForHealth, type PlannedPort } from './processes';
 
@@ -14,6 +15,7 @@ function say(line: string): void {
 }
 
 let database: EmbeddedDatabase | undefined;
+let identityProvider: RunningDevIdentityProvider | undefined;
 const children: ChildProcess[] = [];
 let stopping = false;
 
@@ -22,7 +24,7 @@ async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   // A start that failed before starting anything says its one line and nothing more.
-  const started = children.length > 0 || database !== undefined;
+  const started = children.length > 0 || database !== undefined || identityProvider !== undefined;
   if (started) say('Stopping the platform…');
   await Promise.all(
     children.map(
@@ -35,6 +37,7 @@ async function stop(code: number): Promise<void> {
         }),
     ),
   );
+  await identityProvider?.close();
   if (database) await database.stop();
   if (started) say('Stopped.');
   process.exit(code);
@@ -56,8 +59,15 @@ async function main(): Promise<void> {
   // Every port is checked before anything starts: a taken one stops the start with one line saying what to do.
   const embedded = !config.DATABASE_URL;
   const pgPort = config.EMBEDDED_PG_PORT;
+  // The development identity provider (sign-in without passwords, demo people): unless a real provider is
+  // configured, DEV_IDP=off, or this is production — where it never runs.
+  const realProvider = Boolean(config.AUTH_OIDC_ISSUER || config.AUTH_JWKS_URL);
+  if (config.DEV_IDP === 'on' && isProduction(env)) throw new StartFailure('DEV_IDP=on: the development identity provider has no passwords and never runs in production (NODE_ENV=production or CGP_PRODUCTION is set)');
+  const devIdp = !realProvider && config.DEV_IDP !== 'off' && !isProduction(env);
+  const idpPort = config.DEV_IDP_PORT ?? base + 8;
   const planned: PlannedPort[] = [
     ...(embedded ? [{ port: pgPort, what: 'the embedded PostgreSQL', variables: 'EMBEDDED_PG_PORT' }] : []),
+    ...(devIdp ? [{ port: idpPort, what: 'the development identity provider', variables: `PORT_BASE (now ${base}; it takes PORT_BASE + 8) or DEV_IDP_PORT, or DEV_IDP=off` }] : []),
     { port: portOf('gateway'), what: 'the gateway', variables: `PORT_BASE (now ${base}) or GATEWAY_PORT` },
     ...SUBGRAPH_NAMES.map((name) => ({ port: portOf(name), what: `the ${name} subgraph`, variables: `PORT_BASE (now ${base}; the subgraphs take the next seven ports) or ${name.toUpperCase()}_PORT` })),
     ...(['gateway', ...SUBGRAPH_NAMES] as const).map((name) => ({ port: metricsPortOf(name), what: `the ${name === 'gateway' ? 'gateway' : `${name} subgraph`}'s metrics`, variables: `PORT_BASE (now ${base}; metrics take each service's port + 100) or ${name.toUpperCase()}_METRICS_PORT` })),
@@ -66,7 +76,7 @@ async function main(): Promise<void> {
   if (taken.length) throw new StartFailure(taken.join('\n'));
   // This start's id: the launcher only counts health answers carrying it (never another platform's on the same ports).
   env.CGP_INSTANCE_ID = randomBytes(8).toString('hex');
-  if (!config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL) {
+  if (!config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL && !config.AUTH_OIDC_ISSUER) {
     env.AUTH_JWT_SECRET = randomBytes(32).toString('hex');
     say(`No AUTH_JWT_SECRET: generated one for this run:\n  export AUTH_JWT_SECRET=${env.AUTH_JWT_SECRET}`);
   }
@@ -97,6 +107,21 @@ async function main(): Promise<void> {
     say(seeded.length ? `Demo data (scale ${scale}) loaded into: ${seeded.join(', ')}` : 'Demo data already loaded');
   }
 
+  const gatewayPort = portOf('gateway');
+  if (devIdp) {
+    const dashboards = [`http://localhost:${gatewayPort}/dashboard/`, `http://127.0.0.1:${gatewayPort}/dashboard/`];
+    try {
+      // On this machine only (127.0.0.1) unless DEV_IDP_HOST says otherwise: it signs anyone in as anyone.
+      const host = config.DEV_IDP_HOST;
+      identityProvider = await startDevIdentityProvider({ port: idpPort, host, issuer: config.DEV_IDP_ISSUER ?? `http://${host === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${idpPort}`, redirectUris: dashboards, scale, accessTokenSeconds: config.DEV_IDP_ACCESS_TOKEN_SECONDS, env });
+    } catch (error) {
+      throw new StartFailure(`The development identity provider did not start on port ${idpPort} (${reason(error)}). Set DEV_IDP_PORT, or DEV_IDP=off.`, error);
+    }
+    // The services trust its tokens (found through its discovery document), and still the HS256 tokens of
+    // AUTH_JWT_SECRET for staff (pasted by hand, `pnpm token`, the demo token below): development only.
+    Object.assign(env, { AUTH_OIDC_ISSUER: identityProvider.issuer, AUTH_AUDIENCE: DEV_IDP_AUDIENCE, AUTH_LOCAL_STAFF_TOKENS: 'on', DASHBOARD_OIDC_CLIENT_ID: identityProvider.clientId });
+  }
+
   // Every subgraph learns where the others are (a subgraph may ask another on its caller's behalf).
   for (const def of SUBGRAPHS) env[`${upper(def.name)}_URL`] = config[`${upper(def.name)}_URL`] ?? `http://127.0.0.1:${portOf(def.name)}/graphql`;
   for (const def of SUBGRAPHS) {
@@ -108,7 +133,6 @@ async function main(): Promise<void> {
     children.push(child);
   }
   await Promise.all(SUBGRAPHS.map((def, i) => waitForHealth(`http://127.0.0.1:${portOf(def.name)}/health`, children[i], 60_000, env.CGP_INSTANCE_ID)));
-  const gatewayPort = portOf('gateway');
   const gateway = spawn(process.execPath, [join(ROOT, 'gateway', 'dist', 'main.js')], {
     env: { ...env, PORT: String(gatewayPort), METRICS_PORT: String(metricsPortOf('gateway')) },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -125,10 +149,17 @@ async function main(): Promise<void> {
   }
   say(`Platform ready. Gateway: http://localhost:${gatewayPort}/graphql`);
   say(`Metrics (this machine only): http://127.0.0.1:${metricsPortOf('gateway')}/metrics (gateway), ${metricsPortOf(SUBGRAPH_NAMES[0])}–${metricsPortOf(SUBGRAPH_NAMES[SUBGRAPH_NAMES.length - 1])} (subgraphs)`);
-  if (env.AUTH_JWT_SECRET) {
+  say(`Dashboard: http://localhost:${gatewayPort}/dashboard/`);
+  if (identityProvider) {
+    say(`Sign-in: development identity provider at ${identityProvider.issuer} — pick a demo person of any tier, NO PASSWORDS (development only; production uses Keycloak or another OpenID Connect provider: docs/access.md)`);
+  } else if (config.DASHBOARD_OIDC_CLIENT_ID) {
+    say(`Sign-in: through ${config.DASHBOARD_OIDC_ISSUER ?? config.AUTH_OIDC_ISSUER} (client ${config.DASHBOARD_OIDC_CLIENT_ID})`);
+  }
+  // HS256 staff tokens work locally, and with a provider only beside the development one.
+  if (env.AUTH_JWT_SECRET && (!realProvider || config.AUTH_LOCAL_STAFF_TOKENS)) {
     const token = await signToken({ sub: 'demo-district-staff', tier: CallerKind.DISTRICT, unit: '411602', roles: [Role.STAFF, Role.AUDITOR] }, env.AUTH_JWT_SECRET, '12h');
     say(`Demo token (Chuanhui district staff, 12 h) — send it as "Authorization: Bearer <token>":\n  ${token}`);
-    say(`Dashboard (opens signed in as that caller): http://localhost:${gatewayPort}/dashboard/#token=${token}`);
+    say(`Dashboard signed in with that token (developers): http://localhost:${gatewayPort}/dashboard/#token=${token}`);
     say('More tokens: AUTH_JWT_SECRET=<the secret above> npx -y pnpm@10 token --tier STREET --unit 411602001 --roles STAFF');
   }
 }

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { environmentWith, migrateAll, setting, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
 import { seedAll, type DemoDataset } from '@cgp/demo-data';
-import { composeSupergraph, startGateway, SUBGRAPHS, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { DEFAULT_RATE_LIMITS, readManifest, startGateway, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
 
 /** The HS256 secret the in-process test platform verifies tokens with. */
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -32,18 +33,25 @@ export function testServerAdminUrl(): string {
 
 /** Creates a fresh, empty database on the test server, so each test file owns its data and files run in parallel. */
 export async function createTestDatabase(prefix = 't'): Promise<string> {
-  const admin = testServerAdminUrl();
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const client = new Client({ connectionString: admin });
+  await adminQuery(`CREATE DATABASE ${name}`);
+  return databaseUrl(name);
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(testServerAdminUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: testServerAdminUrl() });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    await client.query(sql);
   } finally {
     await client.end();
   }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** Environment pointing every subgraph at one database URL. */
@@ -51,13 +59,61 @@ export function envFor(databaseUrl: string): NodeJS.ProcessEnv {
   return environmentWith({ DATABASE_URL: databaseUrl });
 }
 
-/** A fresh database with every subgraph's migrations applied and, optionally, demo data loaded. */
+/**
+ * A fresh database of the test file's own with every subgraph's migrations applied and, optionally,
+ * demo data loaded.
+ *
+ * Migrating and loading run once per test run for each distinct set of options (the dataset's
+ * content included): the first test file that asks builds a template database, and every file
+ * that asks the same gets its own copy of it (`CREATE DATABASE … TEMPLATE`), which PostgreSQL makes
+ * by copying files — the same tables, rows, grants and policies as migrating and loading again.
+ */
 export async function preparedDatabase(options: { scale?: number; dataset?: DemoDataset; seed?: boolean } = {}): Promise<string> {
-  const url = await createTestDatabase();
-  const env = envFor(url);
-  await migrateAll(SUBGRAPHS, env);
-  if (options.seed !== false) await seedAll(SUBGRAPHS, { scale: options.scale ?? 0.1, dataset: options.dataset, env });
-  return url;
+  const scale = options.scale ?? 0.1;
+  const seed = options.seed !== false;
+  const key = JSON.stringify({ scale, seed, dataset: options.dataset ?? null });
+  const template = await templateDatabase(key, async (url) => {
+    const env = envFor(url);
+    await migrateAll(SUBGRAPHS, env);
+    if (seed) await seedAll(SUBGRAPHS, { scale, dataset: options.dataset, env });
+  });
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  return databaseUrl(name);
+}
+
+/**
+ * The template database for `key`, built by `build` on an empty database the first time any test
+ * file of this run asks for it. Test files run in several jest workers (processes): an advisory lock
+ * on the server makes one build while the others wait, and a template is built under another name
+ * and renamed when complete, so a failed build never leaves a half-made template behind. The name
+ * carries the run's id (set by the jest global setup), so a server that outlives the run
+ * (TEST_DATABASE_URL) never hands a later run a template made by older migrations.
+ */
+async function templateDatabase(key: string, build: (url: string) => Promise<void>): Promise<string> {
+  const run = (setting('CGP_TEST_RUN_ID') ?? `p${process.pid}`).toLowerCase().replace(/[^a-z0-9]/g, '');
+  const name = `tpl_${run}_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  const client = new Client({ connectionString: testServerAdminUrl() });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      const building = `${name}_b`;
+      await client.query(`DROP DATABASE IF EXISTS ${building}`);
+      await client.query(`CREATE DATABASE ${building}`);
+      try {
+        await build(databaseUrl(building));
+      } catch (error) {
+        await client.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+        throw error;
+      }
+      await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    }
+    return name;
+  } finally {
+    await client.end(); // ends the session, which releases its advisory lock
+  }
 }
 
 /**
@@ -74,14 +130,19 @@ export interface InProcessPlatform {
 }
 
 /** Gateway options a test may set on the platform it starts. */
-export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle'>;
+export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle' | 'dashboardSignIn'> & {
+  /** How the gateway and every subgraph verify tokens; default TEST_AUTH (HS256 with TEST_SECRET). */
+  auth?: GatewayOptions['auth'];
+};
 
 /**
  * Starts all seven subgraphs and the gateway in this process, each on its own HTTP port.
  *
- * The gateway runs without per-caller rate limits and without the partner safelist unless the test
- * asks for them (`rateLimits`, `partnerSafelist: true`): scope tests send many ad-hoc operations, partner
- * ones included, to reach each subgraph's own defences. gateway/test/partner-api.test.ts tests both.
+ * Every production guard is on, as production runs (whatever the environment says): the partner
+ * safelist, the per-caller rate limits at their production defaults, the operation limits and the
+ * failed sign-in throttle. A test that turns one off or lifts it passes the option and says why there.
+ * To reach a subgraph's own defences with an operation the gateway would refuse, send it to the
+ * subgraph directly (`platform.subgraphs[name].url`), as an attacker inside the network would.
  */
 export async function startPlatform(
   databaseUrl: string,
@@ -94,15 +155,18 @@ export async function startPlatform(
   // Filled once every subgraph listens: the subgraphs reach each other through it.
   const peers: Record<string, string> = {};
   // The subgraphs get the gateway's limits, as in production (a test that lifts a limit lifts it on both routes).
-  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth: TEST_AUTH, peers });
+  const auth = gatewayOptions.auth ?? TEST_AUTH;
+  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth, peers });
   for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
-    rateLimits: false,
-    partnerSafelist: false,
+    rateLimits: DEFAULT_RATE_LIMITS,
+    partnerSafelist: true,
     ...gatewayOptions,
     port: 0,
-    auth: TEST_AUTH,
-    supergraphSdl: await composeSupergraph(),
+    auth,
+    dashboardSignIn: gatewayOptions.dashboardSignIn ?? null,
+    // The committed gateway/supergraph.graphql (the gateway's default), as production runs it;
+    // gateway/test/supergraph.test.ts proves it is what the subgraphs compose to today.
     subgraphUrls: Object.fromEntries(Object.values(started).map((s) => [s.name, s.url])),
   });
   return {
@@ -131,3 +195,19 @@ export async function gql<T = any>(url: string, query: string, variables?: Recor
   return (await res.json()) as GraphQLResponse<T>;
 }
 export * from './processes';
+export * from './oidc';
+
+/**
+ * Runs an operation of the partner safelist (gateway/safelist/partner-operations.graphql) by name, sent as
+ * a partner client must send it: by its SHA-256 hash in Apollo's persisted-query format, no query text.
+ */
+export async function gqlSafelisted<T = any>(url: string, name: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  const operation = readManifest().operations.find((o) => o.name === name);
+  if (!operation) throw new Error(`${name} is not in the partner safelist (gateway/safelist/partner-operations.graphql)`);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } } }),
+  });
+  return (await res.json()) as GraphQLResponse<T>;
+}

@@ -78,8 +78,14 @@ describe('community services', () => {
     expect(f.data.recordFacility).toEqual({ name: '社区服务中心', floorAreaM2: 1200, openingHours: '周一至周日 8:00-20:00' });
     const listed = (await call('staff', `query ($c: String!) { community(code: $c) { facilities { name kind floorAreaM2 } } }`, { c: community })).data.community.facilities;
     expect(listed).toContainEqual({ name: '社区服务中心', kind: 'SERVICE_CENTRE', floorAreaM2: 1200 });
-    expect(code(await call('partner', `query ($c: String!) { community(code: $c) { facilities { name } } }`, { c: community }))).toBe('FORBIDDEN');
-    expect(code(await call('partner', `query ($u: String!) { errandCounts(unitCode: $u) { total } }`, { u: community }))).toBe('FORBIDDEN');
+    // A partner: refused at the gateway (not a safelisted operation), and by the community subgraph itself when asked directly.
+    const direct = (query: string, variables: Record<string, unknown>) => gql(platform.subgraphs.community.url, query, variables, as.partner);
+    const FACILITIES = `query ($c: String!) { community(code: $c) { facilities { name } } }`;
+    const ERRANDS = `query ($u: String!) { errandCounts(unitCode: $u) { total } }`;
+    expect(code(await call('partner', FACILITIES, { c: community }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    expect(code(await call('partner', ERRANDS, { u: community }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    expect(code(await direct(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { facilities { name } } } }`, { r: [{ __typename: 'Community', code: community }] }))).toBe('FORBIDDEN');
+    expect(code(await direct(ERRANDS, { u: community }))).toBe('FORBIDDEN');
     expect(code(await call('staff', `mutation ($i: FacilityInput!) { recordFacility(input: $i) { name } }`, { i: { communityCode: community, kind: 'SERVICE_CENTRE', name: '零面积', floorAreaM2: 0, openingHours: '全天' } }))).toBe('BAD_USER_INPUT');
   });
 });

@@ -26,12 +26,14 @@ describe('residents', () => {
   const as: Record<string, Record<string, string>> = {};
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
-  const importCsv = (who: string, communityCode: string, csv: string) =>
-    call(who, `mutation Import($c: String!, $csv: String!) { importResidents(communityCode: $c, csv: $csv) { rows residentsCreated householdsCreated householdsReused } }`, { c: communityCode, csv });
+  /** The community subgraph asked directly, past the gateway's guards (as a caller inside the network could). */
+  const direct = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.subgraphs.community.url, query, variables, as[who]);
+  const importCsv = (who: string, communityCode: string, csv: string, send = call) =>
+    send(who, `mutation Import($c: String!, $csv: String!) { importResidents(communityCode: $c, csv: $csv) { rows residentsCreated householdsCreated householdsReused } }`, { c: communityCode, csv });
   const RESIDENT = `id name idCardNumber phone birthDate address keyCategories age gender buildingCode communityCode household { room buildingCode }`;
   /** The imported test residents are born before 1923: older than anyone in the demo data. */
-  const imported = (who: string, communityCode = community.code) =>
-    call(who, `query Residents($c: String!) { community(code: $c) { residents(filter: { minAge: 103 }, first: 50) { totalCount edges { node { ${RESIDENT} } } } } }`, { c: communityCode });
+  const imported = (who: string, communityCode = community.code, send = call) =>
+    send(who, `query Residents($c: String!) { community(code: $c) { residents(filter: { minAge: 103 }, first: 50) { totalCount edges { node { ${RESIDENT} } } } } }`, { c: communityCode });
 
   const rows = {
     a: [building.code, '9901', '张秀英', idCard('1920-03-15', 12), '13812345678', '1920-03-15', 'FEMALE', 'ELDERLY;LIVING_ALONE'],
@@ -185,10 +187,13 @@ describe('residents', () => {
     expect(code(await call('sibling', `{ building(code: "${building.code}") { registeredHouseholds(first: 1) { totalCount } } }`))).toBe('FORBIDDEN');
     expect(code(await call('otherLeader', `{ building(code: "${building.code}") { registeredHouseholds(first: 1) { totalCount } } }`))).toBe('FORBIDDEN');
 
-    const partner = await call('partner', `{ resident(id: "${residentId}") { id name } }`);
+    // A partner: refused at the gateway (not a safelisted operation), and by the subgraph itself when asked directly.
+    expect(code(await call('partner', `{ resident(id: "${residentId}") { id name } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    expect(code(await imported('partner'))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    const partner = await direct('partner', `{ resident(id: "${residentId}") { id name } }`);
     expect(code(partner)).toBe('FORBIDDEN');
     expect(partner.data?.resident ?? null).toBeNull();
-    const partnerList = await imported('partner');
+    const partnerList = await imported('partner', community.code, direct);
     expect(code(partnerList)).toBe('FORBIDDEN');
     expect(JSON.stringify(partnerList.data ?? {})).not.toMatch(/张/);
   });
@@ -197,7 +202,10 @@ describe('residents', () => {
     const row = [sibling.code + building.code.slice(12), '9990', '冯军', idCard('1912-08-08', 13), '', '1912-08-08', 'MALE', ''];
     const before = (await imported('district', sibling.code)).data.community.residents.totalCount;
     for (const [who, target] of [['community', sibling.code], ['street', sibling.code], ['district', sibling.code], ['grid', community.code], ['leader', community.code], ['partner', community.code]] as const) {
-      const res = await importCsv(who, target, `${HEADER}\n${line(target === sibling.code ? row : [building.code, ...row.slice(1)])}`);
+      const csv = `${HEADER}\n${line(target === sibling.code ? row : [building.code, ...row.slice(1)])}`;
+      // A partner's ad-hoc operation is refused at the gateway (partner safelist); the subgraph refuses it too.
+      if (who === 'partner') expect(code(await importCsv(who, target, csv))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+      const res = await importCsv(who, target, csv, who === 'partner' ? direct : call);
       expect([who, code(res)]).toEqual([who, 'FORBIDDEN']);
     }
     expect((await imported('district', sibling.code)).data.community.residents.totalCount).toBe(before);
@@ -210,8 +218,11 @@ describe('residents', () => {
     const STAY = `mutation ($input: RecordHospitalStayInput!) { recordHospitalStay(input: $input) { id admittedOn dischargedOn hospital recordedBy resident { id } } }`;
     const EVENT = `mutation ($input: RecordFamilyEventInput!) { recordFamilyEvent(input: $input) { id kind happenedOn notes recordedBy } }`;
     for (const who of ['sibling', 'street', 'district', 'otherLeader', 'partner']) {
-      expect([who, code(await call(who, STAY, { input: { residentId: a.id, admittedOn: '2026-03-01' } }))]).toEqual([who, 'FORBIDDEN']);
-      expect([who, code(await call(who, EVENT, { input: { residentId: a.id, kind: 'BEREAVEMENT', happenedOn: '2026-03-01' } }))]).toEqual([who, 'FORBIDDEN']);
+      // A partner's ad-hoc operation is refused at the gateway (partner safelist); the subgraph refuses it too.
+      const send = who === 'partner' ? direct : call;
+      if (who === 'partner') expect(code(await call(who, STAY, { input: { residentId: a.id, admittedOn: '2026-03-01' } }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+      expect([who, code(await send(who, STAY, { input: { residentId: a.id, admittedOn: '2026-03-01' } }))]).toEqual([who, 'FORBIDDEN']);
+      expect([who, code(await send(who, EVENT, { input: { residentId: a.id, kind: 'BEREAVEMENT', happenedOn: '2026-03-01' } }))]).toEqual([who, 'FORBIDDEN']);
     }
     const history = async () => (await call('community', `{ resident(id: "${a.id}") { hospitalStays { id } familyEvents { id } } }`)).data.resident;
     expect(await history()).toEqual({ hospitalStays: [], familyEvents: [] });

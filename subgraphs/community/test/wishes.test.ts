@@ -1,5 +1,5 @@
 import { generateDemo } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, gqlSafelisted, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 
 /** Micro-wishes through the gateway: posted, claimed by a party member or a partner (one claim wins), fulfilled, confirmed. */
 describe('micro-wishes', () => {
@@ -14,8 +14,18 @@ describe('micro-wishes', () => {
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   const WISH = `id state version openToPartners claimerKind claimedByOrganisationId beneficiary`;
   const post = (who: string, input: Record<string, unknown>) => call(who, `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, { input });
-  const claim = (who: string, input: Record<string, unknown>) => call(who, `mutation ($input: ClaimWishInput!) { r: claimWish(input: $input) { ${WISH} } }`, { input });
-  const stepOn = (who: string, m: string, wishId: string, version: number) => call(who, `mutation ($input: WishStepInput!) { r: ${m}(input: $input) { ${WISH} } }`, { input: { wishId, version } });
+  /** The community subgraph asked directly, past the gateway's guards (as a caller inside the network could). */
+  const direct = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.subgraphs.community.url, query, variables, as[who]);
+  /** A partner claims and fulfils as partner clients must: the safelisted operation, sent by hash (its answer under `r` like the others'). */
+  const asPartner = async (name: string, field: string, variables: Record<string, unknown>) => {
+    const res = await gqlSafelisted(platform.gatewayUrl, name, variables, as.partner);
+    return { ...res, data: res.data ? { r: res.data[field] } : res.data };
+  };
+  const claim = (who: string, input: Record<string, unknown>) =>
+    who === 'partner' ? asPartner('PartnerClaimWish', 'claimWish', { wishId: input.wishId }) : call(who, `mutation ($input: ClaimWishInput!) { r: claimWish(input: $input) { ${WISH} } }`, { input });
+  const STEP = (m: string) => `mutation ($input: WishStepInput!) { r: ${m}(input: $input) { ${WISH} } }`;
+  const stepOn = (who: string, m: string, wishId: string, version: number) =>
+    who === 'partner' && m === 'fulfilWish' ? asPartner('PartnerFulfilWish', 'fulfilWish', { wishId, version }) : call(who, STEP(m), { input: { wishId, version } });
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
@@ -56,19 +66,27 @@ describe('micro-wishes', () => {
     const open = (await post('staff', { communityCode: community.code, text: '上门理发一次', category: 'COMPANIONSHIP', beneficiaryName: '张大爷', openToPartners: true })).data.postWish;
     const closed = (await post('staff', { communityCode: community.code, text: '修水龙头', category: 'OTHER', beneficiaryName: '赵阿姨', openToPartners: false })).data.postWish;
     const elsewhere = (await post('otherStaff', { communityCode: otherCommunity.code, text: '一辆轮椅', category: 'HEALTH', beneficiaryName: '孙爷爷', openToPartners: true })).data.postWish;
-    const wall = (await call('partner', `{ wishWall(first: 100) { totalCount edges { node { id beneficiary openToPartners } } } }`)).data.wishWall;
+    const wall = (await gqlSafelisted(platform.gatewayUrl, 'PartnerWishWall', { first: 100 }, as.partner)).data.wishWall;
     const ids = wall.edges.map((e: any) => e.node.id);
     expect(ids).toContain(open.id);
     expect(ids).not.toContain(closed.id);
     expect(ids).not.toContain(elsewhere.id);
-    for (const e of wall.edges) expect(e.node).toMatchObject({ beneficiary: '居民', openToPartners: true });
+    for (const e of wall.edges) expect(e.node).toMatchObject({ openToPartners: true });
+    // The safelisted wall carries no beneficiary; asked of the subgraph directly, a partner still never gets the resident's name.
+    const raw = (await direct('partner', `{ wishWall(first: 100) { totalCount edges { node { id beneficiary openToPartners } } } }`)).data.wishWall;
+    expect(raw.edges.map((e: any) => e.node.id).sort()).toEqual([...ids].sort());
+    for (const e of raw.edges) expect(e.node).toMatchObject({ beneficiary: '居民', openToPartners: true });
     expect(code(await claim('partner', { wishId: closed.id }))).toBe('FORBIDDEN');
     expect(code(await claim('partner', { wishId: elsewhere.id }))).toBe('FORBIDDEN');
     const claimed = await claim('partner', { wishId: open.id });
     expect(claimed.data.r).toMatchObject({ state: 'CLAIMED', claimerKind: 'PARTNER', claimedByOrganisationId: pairing.socialOrganisationId });
     expect((await stepOn('partner', 'fulfilWish', open.id, 2)).data.r.state).toBe('FULFILLED');
-    expect(code(await stepOn('partner', 'confirmWish', open.id, 3))).toBe('FORBIDDEN');
-    expect(code(await post('partner', { communityCode: community.code, text: '自己发', category: 'OTHER', beneficiaryName: 'x', openToPartners: true }))).toBe('FORBIDDEN');
+    // Confirming and posting are not partner operations: the gateway refuses them (not in the safelist), and so does the subgraph.
+    expect(code(await call('partner', STEP('confirmWish'), { input: { wishId: open.id, version: 3 } }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    expect(code(await direct('partner', STEP('confirmWish'), { input: { wishId: open.id, version: 3 } }))).toBe('FORBIDDEN');
+    const own = { input: { communityCode: community.code, text: '自己发', category: 'OTHER', beneficiaryName: 'x', openToPartners: true } };
+    expect(code(await call('partner', `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, own))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    expect(code(await direct('partner', `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, own))).toBe('FORBIDDEN');
   });
 
   it('refuses wishes posted outside the caller’s community and bad input, writing nothing', async () => {

@@ -1,6 +1,6 @@
 import { sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { demoAssessments } from '../src/seed';
 
@@ -169,7 +169,12 @@ describe('assessment statistics, trend and ranking', () => {
         { r: [{ __typename: 'Street', code: street }] }, as.otherStreet);
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
-    for (const field of fields.slice(0, 2)) expect(codeOf(await call('partner', `{ community(code: "${ours[0]}") { ${field} } }`))).toBe('FORBIDDEN');
+    for (const field of fields.slice(0, 2)) {
+      // A partner runs only safelisted operations at the gateway; the district subgraph refuses this one too.
+      expect(codeOf(await call('partner', `{ community(code: "${ours[0]}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+      expect(codeOf(await gql(platform.subgraphs.district.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
+        { r: [{ __typename: 'Community', code: ours[0] }] }, as.partner))).toBe('FORBIDDEN');
+    }
     const own = await call('street', `{ street(code: "${street}") { assessmentRanking(period: "2024") { code } } }`);
     expect(own.errors).toBeUndefined();
     expect(own.data.street.assessmentRanking.length).toBe(ours.length);

@@ -1,7 +1,7 @@
 import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo, type PairingSeed } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
-import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
+import { authHeader, gql, gqlSafelisted, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { generateActivities } from '../src/seed';
 
 /**
@@ -65,12 +65,24 @@ describe('pairing statistics', () => {
   const as: Record<string, Record<string, string>> = {};
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
+  /** A partner asks for its community's figures as partner clients must: the safelisted PartnerCommunityStatistics, by hash. */
+  const partnerFigures = (code: string, from: string | null = FROM, to: string | null = TO) => gqlSafelisted(platform.gatewayUrl, 'PartnerCommunityStatistics', { code, from, to }, as.partner);
   const statistics = async (who: string, tier: string, unitCode: string, from: string | null = FROM, to: string | null = TO) => {
+    if (who === 'partner' && tier === 'COMMUNITY') {
+      const res = await partnerFigures(unitCode, from, to);
+      expect(res.errors).toBeUndefined();
+      return res.data.community.pairingStatistics;
+    }
     const res = await call(who, `query ($c: String!, $f: String, $t: String) { u: ${tier.toLowerCase()}(code: $c) { pairingStatistics(from: $f, to: $t) { ${STATS} } } }`, { c: unitCode, f: from, t: to });
     expect(res.errors).toBeUndefined();
     return res.data.u.pairingStatistics;
   };
   const trend = async (who: string, tier: string, unitCode: string, from: string | null = FROM, to: string | null = TO) => {
+    if (who === 'partner' && tier === 'COMMUNITY') {
+      const res = await partnerFigures(unitCode, from, to);
+      expect(res.errors).toBeUndefined();
+      return res.data.community.pairingTrend as any[];
+    }
     const res = await call(who, `query ($c: String!, $f: String, $t: String) { u: ${tier.toLowerCase()}(code: $c) { pairingTrend(from: $f, to: $t) { ${TREND} } } }`, { c: unitCode, f: from, t: to });
     expect(res.errors).toBeUndefined();
     return res.data.u.pairingTrend as any[];
@@ -206,25 +218,32 @@ describe('pairing statistics', () => {
     const whole = expected(community.code);
     const mine = expected(community.code, FROM, TO, partnerOrg.id);
     expect(whole.activePairings).toBeGreaterThan(mine.activePairings);
-    // The same through its own organisation.
-    const viaOrg = await call('partner', `{ myOrganisation { ... on SocialOrganisation { pairings { community { code pairingStatistics(from: "${FROM}", to: "${TO}") { activities beneficiaries } } } } } }`);
+    // The same through its own organisation (not a partner operation at the gateway: asked of the pairing subgraph directly).
+    const viaOrg = await gql(platform.subgraphs.pairing.url, `{ myOrganisation { ... on SocialOrganisation { pairings { community { code pairingStatistics(from: "${FROM}", to: "${TO}") { activities beneficiaries } } } } } }`, undefined, as.partner);
     expect(viaOrg.errors).toBeUndefined();
     for (const p of viaOrg.data.myOrganisation.pairings) {
       const wanted = expected(p.community.code, FROM, TO, partnerOrg.id);
       expect(p.community.pairingStatistics).toEqual({ activities: wanted.activities, beneficiaries: wanted.beneficiaries });
     }
 
-    const refused: [string, string, Record<string, unknown>][] = [
-      ['another community', `query ($c: String!) { community(code: $c) { pairingStatistics { activities } } }`, { c: unpaired.code }],
-      ['another community’s trend', `query ($c: String!) { community(code: $c) { pairingTrend { month } } }`, { c: unpaired.code }],
-      ['its street', `query ($c: String!) { street(code: $c) { pairingStatistics { activities } } }`, { c: street.code }],
-      ['the street ranking', `query ($c: String!) { street(code: $c) { pairingRanking { code } } }`, { c: street.code }],
-      ['the district', `query ($c: String!) { district(code: $c) { pairingStatistics { activities } pairingRanking { code } } }`, { c: district.code }],
-      ['party figures', `query ($c: String!) { community(code: $c) { partyStatistics { members } } }`, { c: community.code }],
-      ['case figures', `query ($c: String!) { community(code: $c) { caseStatistics { open } } }`, { c: community.code }],
+    // Its safelisted operation on another community is refused.
+    const other = await partnerFigures(unpaired.code);
+    expect(code(other)).toBe('FORBIDDEN');
+    expect(JSON.stringify(other.data ?? {})).not.toMatch(/"activities":\d/);
+    // Anything else is refused at the gateway (not in the partner safelist) and, asked directly, by the subgraph that owns it.
+    const refused: [string, string, string, string, string][] = [
+      ['another community', 'pairing', 'Community', unpaired.code, 'pairingStatistics { activities }'],
+      ['another community’s trend', 'pairing', 'Community', unpaired.code, 'pairingTrend { month }'],
+      ['its street', 'pairing', 'Street', street.code, 'pairingStatistics { activities }'],
+      ['the street ranking', 'pairing', 'Street', street.code, 'pairingRanking { code }'],
+      ['the district', 'pairing', 'District', district.code, 'pairingStatistics { activities } pairingRanking { code }'],
+      ['party figures', 'party', 'Community', community.code, 'partyStatistics { members }'],
+      ['case figures', 'grid', 'Community', community.code, 'caseStatistics { open }'],
     ];
-    for (const [what, query, variables] of refused) {
-      const res = await call('partner', query, variables);
+    for (const [what, subgraph, typename, unitCode, selection] of refused) {
+      const viaGateway = await call('partner', `query ($c: String!) { ${typename.toLowerCase()}(code: $c) { ${selection} } }`, { c: unitCode });
+      expect(`${what}: ${code(viaGateway)}`).toBe(`${what}: PERSISTED_QUERY_NOT_IN_SAFELIST`);
+      const res = await gql(platform.subgraphs[subgraph].url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, code: unitCode }] }, as.partner);
       expect(`${what}: ${code(res)}`).toBe(`${what}: FORBIDDEN`);
       expect(JSON.stringify(res.data ?? {})).not.toMatch(/"activities":\d|"members":\d|"open":\d/);
     }
@@ -247,7 +266,7 @@ describe('pairing statistics', () => {
       const res = await call('street', `query ($c: String!, $f: String, $t: String) { street(code: $c) { pairingStatistics(from: $f, to: $t) { activities } } }`, { c: street.code, f: from, t: to });
       expect(`${from}..${to}: ${code(res)}`).toBe(`${from}..${to}: BAD_USER_INPUT`);
       expect(res.errors![0].message).toMatch(/from|to|period/);
-      const t = await call('partner', `query ($c: String!, $f: String, $t: String) { community(code: $c) { pairingTrend(from: $f, to: $t) { month } } }`, { c: community.code, f: from, t: to });
+      const t = await partnerFigures(community.code, from, to);
       expect(`partner ${from}..${to}: ${code(t)}`).toBe(`partner ${from}..${to}: BAD_USER_INPUT`);
     }
     for (const args of ['first: 0', 'first: 101', 'to: "2026-13-01"']) {

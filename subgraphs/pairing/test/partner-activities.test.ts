@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { chinaToday } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, gqlSafelisted, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { generateActivities } from '../src/seed';
 
 /**
@@ -31,8 +31,22 @@ describe('partner activities', () => {
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   const ACTIVITY = `id kind heldOn title volunteers beneficiaries recordedBy community { code } pairing { id } partner { __typename ... on SocialOrganisation { id name } ... on Enterprise { id name } }`;
-  const record = (who: string, input: Record<string, unknown>) =>
-    call(who, `mutation ($input: RecordPartnerActivityInput!) { a: recordPartnerActivity(input: $input) { ${ACTIVITY} } }`, { input });
+  /** A subgraph asked directly, past the gateway's guards (as a caller inside the network could). */
+  const direct = (subgraph: string, who: string, query: string, variables?: Record<string, unknown>) => gql(platform.subgraphs[subgraph].url, query, variables, as[who]);
+  /** A partner's operation, sent as partner clients must: the safelisted operation, by hash. */
+  const safelisted = (who: string, name: string, variables?: Record<string, unknown>) => gqlSafelisted(platform.gatewayUrl, name, variables, as[who]);
+  /**
+   * Records an activity. A partner records through the safelisted PartnerRecordActivity; what it answers
+   * lacks the pairing and the partner, so the recorded activity is then read back whole by district staff.
+   */
+  const record = async (who: string, input: Record<string, unknown>): Promise<GraphQLResponse<any>> => {
+    if (!who.startsWith('partner')) return call(who, `mutation ($input: RecordPartnerActivityInput!) { a: recordPartnerActivity(input: $input) { ${ACTIVITY} } }`, { input });
+    const res = await safelisted(who, 'PartnerRecordActivity', { input });
+    if (!res.data?.recordPartnerActivity) return { ...res, data: res.data ? { a: null } : res.data };
+    const whole = await call('district', `query ($id: ID!) { partnerActivity(id: $id) { ${ACTIVITY} } }`, { id: res.data.recordPartnerActivity.id });
+    expect(whole.data.partnerActivity).toMatchObject(res.data.recordPartnerActivity);
+    return { ...res, data: { a: whole.data.partnerActivity } };
+  };
   const valid = (pairingId: string, patch: Record<string, unknown> = {}) => ({ pairingId, kind: 'SOCIAL_CARE', heldOn: '2026-10-01', title: '关爱独居老人', volunteers: 6, beneficiaries: 30, ...patch });
   /** How many activities a pairing has, as district staff see it. */
   const countOf = async (pairingId: string) =>
@@ -72,22 +86,26 @@ describe('partner activities', () => {
     expect(await countOf(pairingA.id)).toBe(before + KINDS.length);
 
     // Its history: every activity of its pairing, newest first, and its figures for the year.
-    const history = await call('partnerA', `{ myOrganisation { ... on SocialOrganisation { pairings { id activities(first: 100) { totalCount edges { node { id heldOn kind } } } }
-      activitySummary(year: 2026) { activities volunteers beneficiaries communities byKind { kind activities } } } } }`);
-    expect(history.errors).toBeUndefined();
-    const own = history.data.myOrganisation.pairings.find((p: any) => p.id === pairingA.id);
+    const pairing = await safelisted('partnerA', 'PartnerPairing', { id: pairingA.id, first: 100 });
+    expect(pairing.errors).toBeUndefined();
+    const own = pairing.data.pairing;
     expect(own.activities.totalCount).toBe(before + KINDS.length);
     const days = own.activities.edges.map((e: any) => e.node.heldOn);
     expect(days).toEqual([...days].sort().reverse());
     expect(own.activities.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(recorded[pairingA.id].map((r) => r.id)));
     const year = [...seeded.filter((a) => a.socialOrganisationId === partnerA.id), ...recorded[pairingA.id]].filter((a) => a.heldOn.startsWith('2026'));
-    const summary = history.data.myOrganisation.activitySummary;
+    const bySummaryQuery = await safelisted('partnerA', 'PartnerActivitySummary', { year: 2026 });
+    expect(bySummaryQuery.errors).toBeUndefined();
+    const summary = bySummaryQuery.data.partnerActivitySummary;
     expect(summary).toMatchObject({
       activities: year.length, volunteers: year.reduce((s, a) => s + a.volunteers, 0), beneficiaries: year.reduce((s, a) => s + a.beneficiaries, 0),
     });
     for (const kind of KINDS) expect(summary.byKind.find((k: any) => k.kind === kind)?.activities ?? 0).toBe(year.filter((a) => a.kind === kind).length);
-    const bySummaryQuery = await call('partnerA', `{ partnerActivitySummary(year: 2026) { activities beneficiaries } }`);
-    expect(bySummaryQuery.data.partnerActivitySummary).toEqual({ activities: summary.activities, beneficiaries: summary.beneficiaries });
+    // The organisation's own summary field (not a partner operation at the gateway: asked of the pairing subgraph directly) agrees.
+    const history = await direct('pairing', 'partnerA', `{ myOrganisation { ... on SocialOrganisation { activitySummary(year: 2026) { activities volunteers beneficiaries communities byKind { kind activities } } } } }`);
+    expect(history.errors).toBeUndefined();
+    const { year: _year, ...figures } = summary;
+    expect(history.data.myOrganisation.activitySummary).toEqual(figures);
   });
 
   it('refuses another organisation’s pairing or an unknown one (FORBIDDEN, clear message) and changes nothing', async () => {
@@ -172,8 +190,8 @@ describe('partner activities', () => {
     recorded[pairingA.id].push({ id: onBehalf.data.a.id, kind: 'VOLUNTEER_SERVICE', heldOn: '2026-09-09', volunteers: 6, beneficiaries: 30 });
     expect((await list()).totalCount).toBe(before.totalCount + 1);
     // The partner sees it in its own history too.
-    const seen = await call('partnerA', `query ($id: ID!) { partnerActivity(id: $id) { id recordedBy } }`, { id: onBehalf.data.a.id });
-    expect(seen.data.partnerActivity).toEqual({ id: onBehalf.data.a.id, recordedBy: 'community-staff' });
+    const seen = await safelisted('partnerA', 'PartnerActivity', { id: onBehalf.data.a.id });
+    expect(seen.data.partnerActivity).toMatchObject({ id: onBehalf.data.a.id, recordedBy: 'community-staff' });
   });
 
   it('lets a partner see its own history only, never residents’ personal data', async () => {
@@ -182,26 +200,42 @@ describe('partner activities', () => {
     const people = residents.data.community.residents.edges.map((e: any) => e.node);
     expect(people.length).toBeGreaterThan(0);
 
-    const history = await call('partnerA', `{ myOrganisation { ... on SocialOrganisation { name pairings { startedOn community { code name } activities(first: 100) { edges { node { ${ACTIVITY} } } } } } } }`);
-    expect(history.errors).toBeUndefined();
-    const text = JSON.stringify(history.data);
+    // Everything its safelisted operations show it: its organisation, pairings and their activities.
+    const organisation = await safelisted('partnerA', 'PartnerOrganisation');
+    expect(organisation.errors).toBeUndefined();
+    const shown = [organisation.data];
+    for (const p of organisation.data.myOrganisation.pairings) {
+      const one = await safelisted('partnerA', 'PartnerPairing', { id: p.id, first: 100 });
+      expect(one.errors).toBeUndefined();
+      shown.push(one.data);
+    }
+    const text = JSON.stringify(shown);
     for (const p of people) {
       for (const value of [p.name, p.phone, p.idCardNumber].filter((v: string | null) => v && v.length >= 2)) expect(text).not.toContain(value);
     }
     // Another partner's activity, the community's whole list, and residents themselves are refused.
     const othersActivity = seeded.find((a) => a.pairingId === pairingB.id)!;
-    const other = await call('partnerA', `query ($id: ID!) { partnerActivity(id: $id) { id title } }`, { id: othersActivity.id });
+    const other = await safelisted('partnerA', 'PartnerActivity', { id: othersActivity.id });
     expect(other.errors).toBeUndefined();
     expect(other.data.partnerActivity).toBeNull(); // a lookup by id answers null for what the caller may not see
-    const communityList = await call('partnerA', `query ($c: String!) { community(code: $c) { partnerActivities { totalCount } } }`, { c: community.code });
+    // Ad-hoc operations: the gateway refuses them to a partner (not in the safelist); each subgraph refuses them too when asked directly.
+    const entities = (typename: string, code: string, selection: string) =>
+      [`query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, code }] }] as const;
+    const COMMUNITY_LIST = `query ($c: String!) { community(code: $c) { partnerActivities { totalCount } } }`;
+    expect(code(await call('partnerA', COMMUNITY_LIST, { c: community.code }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    const communityList = await direct('pairing', 'partnerA', ...entities('Community', community.code, 'partnerActivities { totalCount }'));
     expect(code(communityList)).toBe('FORBIDDEN');
-    const resident = await call('partnerA', `query ($id: ID!) { resident(id: $id) { name phone } }`, { id: people[0].id });
+    const RESIDENT = `query ($id: ID!) { resident(id: $id) { name phone } }`;
+    expect(code(await call('partnerA', RESIDENT, { id: people[0].id }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    const resident = await direct('community', 'partnerA', RESIDENT, { id: people[0].id });
     expect(code(resident)).toBe('FORBIDDEN');
     expect(JSON.stringify(resident.data ?? {})).not.toContain(people[0].name);
-    const list = await call('partnerA', `query ($c: String!) { community(code: $c) { residents { edges { node { name } } } } }`, { c: community.code });
+    const list = await direct('community', 'partnerA', ...entities('Community', community.code, 'residents { edges { node { name } } }'));
     expect(code(list)).toBe('FORBIDDEN');
     // A staff summary of the partner counts only what lies in the staff's subtree; the partner cannot ask for another partner's.
-    expect(code(await call('partnerA', `query ($p: ID) { partnerActivitySummary(year: 2026, partnerId: $p) { activities } }`, { p: pairingB.socialOrganisationId }))).toBe('FORBIDDEN');
+    const OTHERS_SUMMARY = `query ($p: ID) { partnerActivitySummary(year: 2026, partnerId: $p) { activities } }`;
+    expect(code(await call('partnerA', OTHERS_SUMMARY, { p: pairingB.socialOrganisationId }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    expect(code(await direct('pairing', 'partnerA', OTHERS_SUMMARY, { p: pairingB.socialOrganisationId }))).toBe('FORBIDDEN');
   });
 
   it('gives sibling-street staff nothing of another street’s partner activities (FORBIDDEN, or null for a lookup by id)', async () => {

@@ -1,6 +1,6 @@
 import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo, type PartyMemberSeed } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { generatePartyLife } from '../src/seed';
 
@@ -238,9 +238,13 @@ describe('party statistics', () => {
     expect(code(sib)).toBe('FORBIDDEN');
     expect(JSON.stringify(sib.data ?? {})).not.toMatch(/members/);
     for (const field of ['partyStatistics { members meetingsHeld }', 'partyTrend { month meetingsHeld }', 'partyRanking { code value }']) {
-      const res = await call('partner', `query ($c: String!) { community(code: $c) { ${field} } }`, { c: community.code });
+      // A partner: refused at the gateway (not a safelisted operation), and by the party subgraph itself when asked directly.
+      const viaGateway = await call('partner', `query ($c: String!) { community(code: $c) { ${field} } }`, { c: community.code });
+      expect(`${field}: ${code(viaGateway)}`).toBe(`${field}: PERSISTED_QUERY_NOT_IN_SAFELIST`);
+      expect(viaGateway.data?.community ?? null).toBeNull();
+      const res = await gql(platform.subgraphs.party.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`, { r: [{ __typename: 'Community', code: community.code }] }, as.partner);
       expect(`${field}: ${code(res)}`).toBe(`${field}: FORBIDDEN`);
-      expect(res.data?.community ?? null).toBeNull();
+      expect(res.data?._entities?.[0] ?? null).toBeNull();
     }
   });
 

@@ -1,8 +1,8 @@
 import { sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { SUBGRAPHS } from '@cgp/gateway';
+import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { demoTasks } from '../src/seed';
+import { demoTasks } from '../src/tasks/task.seed';
 
 type Headers = Record<string, string>;
 type Task = ReturnType<typeof demoTasks>['tasks'][number];
@@ -239,7 +239,10 @@ describe('administrative task statistics, trend and ranking', () => {
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
     for (const field of ['taskStatistics { open }', 'taskTrend { month }']) {
-      expect(codeOf(await call('partner', `{ community(code: "${c1}") { ${field} } }`))).toBe('FORBIDDEN');
+      // A partner runs only safelisted operations at the gateway; the street subgraph refuses this one too.
+      expect(codeOf(await call('partner', `{ community(code: "${c1}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+      expect(codeOf(await gql(platform.subgraphs.street.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
+        { r: [{ __typename: 'Community', code: c1 }] }, as.partner))).toBe('FORBIDDEN');
       const sibling = await gql(platform.subgraphs.street.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
         { r: [{ __typename: 'Community', code: c2 }] }, as.c1);
       expect(codeOf(sibling)).toBe('FORBIDDEN');
