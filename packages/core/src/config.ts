@@ -374,7 +374,10 @@ export class ConfigError extends Error {
 function problemLine(name: string, raw: string | undefined, reason: string): string {
   const meta = variableRegistry.get(variables[name as VariableName]);
   const shown = meta?.secret ? '(value hidden)' : `"${raw}"`;
-  return `Invalid ${name}${meta?.secret ? ` ${shown}` : `=${shown}`}: ${meta?.allowed ?? 'see docs/configuration.md'} (${reason})`;
+  const allowed = meta?.allowed ?? 'see docs/configuration.md';
+  // "not one of a, b" (or "not on or off") says nothing "one of a, b" has not said.
+  const said = /^not (one of |on or off$)/.test(reason);
+  return `Invalid ${name}${meta?.secret ? ` ${shown}` : `=${shown}`}: ${allowed}${said ? '' : ` (${reason})`}`;
 }
 
 function parseOne<K extends VariableName>(name: K, env: Env): { value: Config[K] } | { problem: string } {

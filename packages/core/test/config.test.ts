@@ -63,6 +63,13 @@ describe('configuration', () => {
     expect(config.PARTNER_TOKEN_TTL).toBe(900);
   });
 
+  it('a value outside a list names the list once', () => {
+    expect(configProblems({ NODE_ENV: 'staging', GATEWAY_RATE_LIMIT: 'maybe', AUTH_JWT_SECRET: SECRET }, 'gateway')).toEqual([
+      'Invalid GATEWAY_RATE_LIMIT="maybe": on or off (or true/false)',
+      'Invalid NODE_ENV="staging": one of development, production, test',
+    ]);
+  });
+
   it('a bad value read on its own throws a ConfigError naming it', () => {
     expect(() => setting('PARTNER_TOKEN_TTL', { PARTNER_TOKEN_TTL: '10' })).toThrow(new ConfigError(['Invalid PARTNER_TOKEN_TTL="10": a whole number of seconds from 30 to 3600 (below 30)']));
   });

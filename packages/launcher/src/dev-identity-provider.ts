@@ -90,7 +90,7 @@ export interface DevIdentityProviderOptions {
   scale?: number;
   /** Lifetime of its access tokens in seconds (default 3600). */
   accessTokenSeconds?: number;
-  env?: NodeJS.ProcessEnv;
+  env?: Env;
 }
 
 export interface RunningDevIdentityProvider {
@@ -151,8 +151,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  * CGP_PRODUCTION=true): it has no passwords.
  */
 export async function startDevIdentityProvider(options: DevIdentityProviderOptions): Promise<RunningDevIdentityProvider> {
-  const env = options.env ?? process.env;
-  if (isProduction(env)) {
+  if (isProduction(options.env)) {
     throw new Error('The development identity provider has no passwords and never runs in production (NODE_ENV=production or CGP_PRODUCTION is set): configure a real OpenID Connect provider (AUTH_OIDC_ISSUER, DASHBOARD_OIDC_CLIENT_ID)');
   }
   // oidc-provider is an ES module: imported at run time (this package compiles to CommonJS). Two of its

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { environmentWith } from '@cgp/core';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -14,7 +15,7 @@ export interface DevIdentityProviderProcess {
 export async function startDevIdentityProviderProcess(options: { port: number; redirectUris: string[]; scale: number; env?: NodeJS.ProcessEnv }): Promise<DevIdentityProviderProcess> {
   const issuer = `http://127.0.0.1:${options.port}`;
   const child = spawn(process.execPath, [join(ROOT, 'packages', 'launcher', 'dist', 'dev-identity-provider-main.js')], {
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', DEV_IDP_PORT: String(options.port), DEV_IDP_ISSUER: issuer, DEV_IDP_REDIRECT_URIS: options.redirectUris.join(','), DEMO_SCALE: String(options.scale), ...options.env },
+    env: environmentWith({ NODE_ENV: 'test', HOST: '127.0.0.1', DEV_IDP_PORT: String(options.port), DEV_IDP_ISSUER: issuer, DEV_IDP_REDIRECT_URIS: options.redirectUris.join(','), DEMO_SCALE: String(options.scale), ...options.env }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
