@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource, MigrationExecutor, type Logger as OrmLogger, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, MigrationExecutor, type Logger as OrmLogger, type MixedList } from 'typeorm';
 import { Client } from 'pg';
 import { prepareValue } from 'pg/lib/utils';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -49,8 +49,6 @@ export interface SubgraphDataSourceOptions {
   /** Subgraph name; also its PostgreSQL schema (namespace). */
   schema: string;
   url: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  entities: MixedList<Function | string | EntitySchema<any>>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   migrations: MixedList<Function | string>;
   poolSize?: number;
@@ -103,7 +101,8 @@ export function createDataSource(options: SubgraphDataSourceOptions): DataSource
     type: 'postgres',
     url: options.url,
     schema: options.schema,
-    entities: options.entities,
+    // No entities: TypeORM gives the pool, transactions and migrations; reads and writes are SQL (README, Architecture).
+    entities: [],
     migrations: options.migrations,
     migrationsTableName: 'migrations',
     migrationsRun: false,

@@ -20,6 +20,8 @@ export * from './peer';
 export * from './validation';
 export * from './unit-stubs';
 export * from './statistics';
+export * from './feature';
+export * from './figures';
 export * from './dated-list';
 export * from './observability';
 export * from './database-availability';

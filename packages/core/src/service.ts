@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, isInterfaceType, isObjectType, Kind, valueFromASTUntyped, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
-import type { DataSource, MixedList, EntitySchema } from 'typeorm';
+import type { DataSource, MixedList } from 'typeorm';
+import type { Feature } from './feature';
 import { DEADLINE_EXCEEDED, DEADLINE_HEADER, deadlineFrom, RequestContext } from './context';
 import { FiguresCache } from './figures-cache';
 import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
@@ -28,8 +29,8 @@ import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } fr
 /** Everything the platform needs to know about one subgraph. */
 export interface SubgraphDefinition {
   name: SubgraphName;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  entities: MixedList<Function | string | EntitySchema<any>>;
+  /** The features it is made of, when it was made with defineSubgraph (src/<feature>/index.ts). */
+  features?: readonly Feature[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   migrations: MixedList<Function | string>;
   buildSchema(): Promise<GraphQLSchema>;
@@ -146,7 +147,7 @@ export function subgraphMigrations(def: SubgraphDefinition): MixedList<Function 
 
 export function subgraphDataSource(def: SubgraphDefinition, url: string): DataSource {
   const env = readEnvironment();
-  return createDataSource({ schema: def.name, url, entities: def.entities, migrations: subgraphMigrations(def), poolSize: env.DATABASE_POOL_SIZE });
+  return createDataSource({ schema: def.name, url, migrations: subgraphMigrations(def), poolSize: env.DATABASE_POOL_SIZE });
 }
 
 /** The pg pool behind a TypeORM data source (its connection counts feed the pool metrics). */

@@ -58,6 +58,12 @@ export class RankingPageArgs extends PeriodArgs {
   first: number;
 }
 
+@ArgsType()
+export class RankingSizeArgs {
+  @Field(() => Int, { defaultValue: 20, description: 'How many child units to return, 1 to 100 (default 20).' })
+  first: number;
+}
+
 /** Checks `first` of a ranking: 1–100. */
 export function assertRankingSize(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput(`first must be between 1 and 100 (got ${first})`, 'first');

@@ -3,7 +3,6 @@ import { buildFederatedSchema, personalDataReadsResolver, Role, rules, unitTypeR
 import { BuildingLeaderResolver, BuildingWorkResolver, InstabilityCheckResolver } from './building-work.resolver';
 import { buildingStatisticsResolvers, buildingUnitStubs } from './building-statistics';
 import { CreateBuildingWork1732000002000 } from './migrations/1732000002000-create-building-work';
-import { Building } from './building.entity';
 import { BuildingResolver, GridBuildingsResolver, buildingReferenceResolvers } from './building.resolver';
 import { CreateBuilding1732000000000 } from './migrations/1732000000000-create-building';
 import { BuildingRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
@@ -15,7 +14,6 @@ const statisticsRules = { buildingWorkStatistics: rules.unitFull, buildingWorkTr
 
 export const buildingSubgraph: SubgraphDefinition = {
   name: 'building',
-  entities: [Building],
   migrations: [CreateBuilding1732000000000, BuildingRowLevelSecurity1732000001000, CreateBuildingWork1732000002000, BuildingLeaderPathIndex1732000003000],
   permissions: {
     Query: { building: rules.codeArgVisible, buildings: rules.unitStaff, buildingPersonalDataReads: rules.hasRole(Role.AUDITOR) },

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { and } from 'graphql-shield';
 import { buildFederatedSchema, Role, rules, unitTypeRules, type Queryable, type SubgraphDefinition } from '@cgp/core';
 import type { DemoDataset } from '@cgp/demo-data';
-import { Community } from './community.entity';
 import { CommunityResolver, StreetCommunitiesResolver, communityReferenceResolvers } from './community.resolver';
 import { CreateCommunity1732000000000 } from './migrations/1732000000000-create-community';
 import { CommunityRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
@@ -41,7 +40,6 @@ function mergePermissions(list: Rules[]): Rules {
 
 export const communitySubgraph: SubgraphDefinition = {
   name: 'community',
-  entities: [Community],
   migrations: FEATURES.flatMap((f) => f.migrations),
   permissions: mergePermissions(FEATURES.map((f) => f.permissions)),
   async seed(db: Queryable, dataset: DemoDataset) {

@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import { and } from 'graphql-shield';
 import { buildFederatedSchema, Role, rules, unitTypeRules, type SubgraphDefinition } from '@cgp/core';
-import { Assessment } from './assessment.entity';
 import { AssessmentResolver, CommunityAssessmentsResolver } from './assessment.resolver';
 import { districtCaller, unitCodeArgInScope } from './assessment.rules';
 import { CallerResolver } from './caller.resolver';
-import { District } from './district.entity';
 import { DistrictResolver, districtReferenceResolvers } from './district.resolver';
 import { CreateDistrict1732000000000 } from './migrations/1732000000000-create-district';
 import { DistrictRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
@@ -16,7 +14,6 @@ import { assessmentStatisticsResolvers } from './assessment-statistics';
 
 export const districtSubgraph: SubgraphDefinition = {
   name: 'district',
-  entities: [District, Assessment],
   migrations: [CreateDistrict1732000000000, DistrictRowLevelSecurity1732000001000, CreateAssessment1732000002000],
   permissions: {
     Query: {

@@ -4,7 +4,6 @@ import { buildFederatedSchema, personalDataReadsResolver, Role, rules, unitTypeR
 import { CaseResolver, caseReferenceResolvers } from './case.resolver';
 import { caseStatisticsResolvers, unitStubTypes } from './case-statistics';
 import { CreateCases1732000002000 } from './migrations/1732000002000-create-cases';
-import { Grid } from './grid.entity';
 import { CommunityGridsResolver, GridResolver, gridReferenceResolvers } from './grid.resolver';
 import { CreateGrid1732000000000 } from './migrations/1732000000000-create-grid';
 import { GridRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
@@ -12,7 +11,6 @@ import { seedGrid } from './seed';
 
 export const gridSubgraph: SubgraphDefinition = {
   name: 'grid',
-  entities: [Grid],
   migrations: [CreateGrid1732000000000, GridRowLevelSecurity1732000001000, CreateCases1732000002000],
   permissions: {
     Query: {

@@ -3,7 +3,6 @@ import { buildFederatedSchema, rules, type SubgraphDefinition } from '@cgp/core'
 import { CreatePairing1732000000000 } from './migrations/1732000000000-create-pairing';
 import { PairingRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
 import { CreateServiceActivity1732000010000 } from './migrations/1732000010000-create-service-activity';
-import { Enterprise, Pairing, SocialOrganisation } from './pairing.entity';
 import { CommunityPairingsResolver, EnterpriseResolver, PairingResolver, pairingReferenceResolvers, SocialOrganisationResolver } from './pairing.resolver';
 import { pairedCommunityFigures, pairingVisible, partnerProfile } from './pairing.rules';
 import { pairingStatisticsResolvers, unitStubTypes } from './pairing-statistics';
@@ -23,7 +22,6 @@ export type { PartnerKeyPrincipal } from './api-key.routes';
 
 export const pairingSubgraph: SubgraphDefinition = {
   name: 'pairing',
-  entities: [SocialOrganisation, Enterprise, Pairing],
   migrations: [CreatePairing1732000000000, PairingRowLevelSecurity1732000001000, CreateServiceActivity1732000010000, CreatePartnerApiKey1732000080000],
   permissions: {
     Query: {

@@ -4,8 +4,6 @@ import { buildFederatedSchema, personalDataReadsResolver, rules, Role, type Subg
 import { CreateParty1732000000000 } from './migrations/1732000000000-create-party';
 import { PartyRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
 import { CreatePartyLife1732000010000 } from './migrations/1732000010000-create-party-life';
-import { PartyMember } from './party-member.entity';
-import { PartyOrganisation } from './party-organisation.entity';
 import { PartyMemberResolver, PartyOrganisationResolver, partyReferenceResolvers, unitPartyResolvers } from './party.resolver';
 import {
   CommunityServiceReportsResolver, MeetingAttendanceResolver, OrganisationMeetingResolver, PartyMemberLifeResolver, PartyOrganisationLifeResolver,
@@ -23,7 +21,6 @@ const withReportCounts = { ...unitStub, serviceReportCounts: rules.unitFull };
 
 export const partySubgraph: SubgraphDefinition = {
   name: 'party',
-  entities: [PartyOrganisation, PartyMember],
   migrations: [CreateParty1732000000000, PartyRowLevelSecurity1732000001000, CreatePartyLife1732000010000],
   permissions: {
     Query: {

@@ -2,7 +2,7 @@ import { sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { demoTasks } from '../src/seed';
+import { demoTasks } from '../src/tasks/task.seed';
 
 type Headers = Record<string, string>;
 type Task = ReturnType<typeof demoTasks>['tasks'][number];

@@ -4,7 +4,7 @@ import {
 import {
   ASSIGNMENT_COLUMNS, TASK_COLUMNS, TaskAssignmentStatus, TaskStatus,
   type AdminTask, type CommunityTaskBurden, type TaskAssignment, type TaskBurden,
-} from './task.entity';
+} from './task.type';
 import type { CompleteTaskArgs, RefuseTaskArgs, SubmitTaskInput, TaskDecisionArgs, TaskFilter } from './task.input';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,5 @@
-import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Community } from '../units/community.type';
 
 /** Where a task stands with the street office. */
 export enum TaskStatus {
@@ -41,66 +41,50 @@ registerEnumType(TaskAssignmentStatus, {
   description:
     'An administrative task (行政事务) a government department hands to communities. It reaches them only with the street office’s admission and with the money to do it ("权随责走、费随事转").',
 })
-@Entity({ schema: 'street', name: 'admin_task' })
 export class AdminTask {
   @Field(() => ID, { description: 'Stable identifier.' })
-  @PrimaryColumn('uuid')
   id: string;
 
   @Field(() => String, { description: 'Short title, e.g. 老年人高龄津贴资格认证.' })
-  @Column('varchar', { length: 200 })
   title: string;
 
   @Field(() => String, { description: 'The government department that submitted the task, e.g. 民政局.' })
-  @Column('varchar', { length: 100 })
   department: string;
 
   @Field(() => String, { description: 'What the communities are asked to do.' })
-  @Column('text')
   description: string;
 
   @Field(() => Float, { description: 'Total money (yuan) that comes with the task; the street office admits only tasks with funding.' })
-  @Column('numeric', { precision: 14, scale: 2 })
   funding: number;
 
   /** 9-digit code of the street office that decides on the task. */
-  @Column('varchar', { name: 'street_code', length: 9 })
   streetCode: string;
 
   /** ltree path of the street office. */
-  @Column('ltree')
   path: string;
 
   @Field(() => TaskStatus, { description: 'Where the task stands with the street office.' })
-  @Column('varchar', { length: 16 })
   status: TaskStatus;
 
   @Field(() => String, { nullable: true, description: 'The street office’s note on its decision; null until decided.' })
-  @Column('varchar', { name: 'decision_note', length: 1000, nullable: true })
   decisionNote: string | null;
 
   @Field(() => String, { nullable: true, description: 'Who decided (token subject); null until decided.' })
-  @Column('varchar', { name: 'decided_by', length: 200, nullable: true })
   decidedBy: string | null;
 
   @Field(() => String, { nullable: true, description: 'When the street office decided (ISO 8601, UTC); null until decided.' })
-  @Column('timestamptz', { name: 'decided_at', nullable: true })
   decidedAt: string | null;
 
   @Field(() => String, { description: 'Who submitted the task (token subject).' })
-  @Column('varchar', { name: 'submitted_by', length: 200 })
   submittedBy: string;
 
   @Field(() => String, { description: 'When the task was submitted (ISO 8601, UTC).' })
-  @Column('timestamptz', { name: 'submitted_at' })
   submittedAt: string;
 
   @Field(() => String, { description: 'Date the task is due (YYYY-MM-DD).' })
-  @Column('date', { name: 'due_on' })
   dueOn: string;
 
   @Field(() => Int, { description: 'Version for optimistic concurrency: pass it to admitTask / rejectTask; it grows with every decision.' })
-  @Column('int')
   version: number;
 
   /** Paths of the assignments the caller can see (for the visibility rule of community callers). */
@@ -108,46 +92,35 @@ export class AdminTask {
 }
 
 @ObjectType({ description: 'One community’s share of an administrative task: its money and where it stands.' })
-@Entity({ schema: 'street', name: 'task_assignment' })
 export class TaskAssignment {
   @Field(() => ID, { description: 'Stable identifier.' })
-  @PrimaryColumn('uuid')
   id: string;
 
   /** The task's id. */
-  @Column('uuid', { name: 'task_id' })
   taskId: string;
 
   /** 12-digit code of the community. */
-  @Column('varchar', { name: 'community_code', length: 12 })
   communityCode: string;
 
   /** ltree path of the community. */
-  @Column('ltree')
   path: string;
 
   @Field(() => Float, { description: 'The money (yuan) that comes with this community’s share.' })
-  @Column('numeric', { name: 'funding_share', precision: 14, scale: 2 })
   fundingShare: number;
 
   @Field(() => TaskAssignmentStatus, { description: 'Where this community’s share stands.' })
-  @Column('varchar', { length: 16 })
   status: TaskAssignmentStatus;
 
   @Field(() => String, { nullable: true, description: 'Why the community refused the task; null unless REFUSED.' })
-  @Column('varchar', { name: 'refused_reason', length: 1000, nullable: true })
   refusedReason: string | null;
 
   @Field(() => String, { nullable: true, description: 'When the community refused (ISO 8601, UTC); null unless REFUSED.' })
-  @Column('timestamptz', { name: 'refused_at', nullable: true })
   refusedAt: string | null;
 
   @Field(() => String, { nullable: true, description: 'The community’s note on the work done; null unless DONE.' })
-  @Column('varchar', { name: 'done_note', length: 1000, nullable: true })
   doneNote: string | null;
 
   @Field(() => String, { nullable: true, description: 'When the community marked it done (ISO 8601, UTC); null unless DONE.' })
-  @Column('timestamptz', { name: 'done_at', nullable: true })
   doneAt: string | null;
 }
 
@@ -170,13 +143,6 @@ export class TaskBurden {
 
   @Field(() => Float, { description: 'Money (yuan) that came with the admitted assignments (open and done).' })
   fundingReceived: number;
-}
-
-@Directive('@key(fields: "code")')
-@ObjectType({ description: 'A community (owned by the community subgraph); the street subgraph adds the administrative tasks assigned to it.' })
-export class Community {
-  @Field(() => String, { description: '12-digit code.' })
-  code: string;
 }
 
 @ObjectType({ description: 'A community with the administrative tasks it carries.' })

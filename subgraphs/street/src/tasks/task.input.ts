@@ -2,7 +2,7 @@ import { ArgsType, Field, Float, ID, InputType, Int } from 'type-graphql';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min, MinLength,
 } from 'class-validator';
-import { TaskStatus } from './task.entity';
+import { TaskStatus } from './task.type';
 
 @InputType({ description: 'An administrative task a department asks the street office to admit, with the communities it is for and its money.' })
 export class SubmitTaskInput {

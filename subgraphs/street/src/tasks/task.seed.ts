@@ -118,13 +118,8 @@ export function demoTasks(data: DemoDataset, seed = 2024): { tasks: TaskSeed[]; 
   return { tasks, assignments };
 }
 
-export async function seedStreet(db: Queryable, data: DemoDataset): Promise<void> {
-  await insertRows<UnitSeed>(
-    db,
-    'street.street',
-    { id: (r) => r.id, code: (r) => r.code, name: (r) => r.name, district_code: (r) => r.code.slice(0, 6), path: (r) => r.path },
-    data.streets,
-  );
+/** The demo district's administrative tasks and their assignments (the street offices are seeded first, by the units feature). */
+export async function seedTasks(db: Queryable, data: DemoDataset): Promise<void> {
   const { tasks, assignments } = demoTasks(data);
   await insertRows<TaskSeed>(
     db,

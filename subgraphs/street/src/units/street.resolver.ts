@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, Tier, type ConnectionData, type RequestContext } from '@cgp/core';
-import { District, Street } from './street.entity';
+import { assertUnitCode, connectionType, PageArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { District } from './district.type';
+import { Street } from './street.type';
 import { StreetService } from './street.service';
 
 export const StreetConnection = connectionType(Street, 'Street', 'A page of street offices, by code.');
@@ -24,6 +25,12 @@ export class StreetResolver {
   }
 }
 
+export const streetPermissions = {
+  Query: { street: rules.codeArgVisible, streets: rules.unitStaff },
+  // id, code, name and tier as a breadcrumb; the rest (district) only inside the caller's subtree.
+  Street: unitTypeRules(),
+} satisfies Permissions;
+
 @Resolver(() => District)
 export class DistrictStreetsResolver {
   @FieldResolver(() => StreetConnection, { description: 'The street offices of this district, by code.' })
@@ -32,8 +39,6 @@ export class DistrictStreetsResolver {
   }
 }
 
-export const streetReferenceResolvers = {
-  Street: {
-    __resolveReference: (reference: { id?: string; code?: string }, ctx: RequestContext) => StreetService.byReference(ctx, reference),
-  },
-};
+export const districtStreetsPermissions = {
+  District: { streets: rules.unitFull },
+} satisfies Permissions;

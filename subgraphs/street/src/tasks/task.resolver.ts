@@ -1,9 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, type ConnectionData, type RequestContext } from '@cgp/core';
-import { Street } from './street.entity';
-import { StreetService } from './street.service';
-import { AdminTask, Community, CommunityTaskBurden, TaskAssignment, TaskAssignmentStatus, TaskBurden, TaskStatus } from './task.entity';
+import { and } from 'graphql-shield';
+import { assertUnitCode, CallerKind, connectionType, PageArgs, Role, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { Community } from '../units/community.type';
+import { Street } from '../units/street.type';
+import { StreetService } from '../units/street.service';
+import { AdminTask, CommunityTaskBurden, TaskAssignment, TaskAssignmentStatus, TaskBurden, TaskStatus } from './task.type';
 import { CompleteTaskArgs, RefuseTaskArgs, SubmitTaskInput, TaskDecisionArgs, TaskFilter } from './task.input';
+import { callerKind, ownCommunityArg, taskVisible, unitCodeArgInScope } from './task.rules';
 import { TaskService } from './task.service';
 
 export const AdminTaskConnection = connectionType(AdminTask, 'AdminTask', 'A page of administrative tasks, newest first.');
@@ -77,6 +80,23 @@ export class TaskResolver {
   }
 }
 
+const staff = rules.hasRole(Role.STAFF);
+const streetStaff = and(rules.unitStaff, callerKind(CallerKind.STREET), staff);
+const communityStaff = and(rules.unitStaff, callerKind(CallerKind.COMMUNITY), staff, ownCommunityArg);
+
+export const taskPermissions = {
+  Query: { task: rules.unitStaff, tasks: rules.unitStaff, taskBurdens: and(rules.unitStaff, unitCodeArgInScope) },
+  Mutation: {
+    submitTask: and(rules.unitStaff, callerKind(CallerKind.DISTRICT, CallerKind.STREET), staff),
+    admitTask: streetStaff,
+    rejectTask: streetStaff,
+    refuseTask: communityStaff,
+    completeTask: communityStaff,
+  },
+  AdminTask: { '*': taskVisible },
+  CommunityTaskBurden: { '*': rules.recordInScope },
+} satisfies Permissions;
+
 @Resolver(() => TaskAssignment)
 export class TaskAssignmentResolver {
   @FieldResolver(() => AdminTask, { description: 'The task.' })
@@ -89,6 +109,10 @@ export class TaskAssignmentResolver {
     return { code: assignment.communityCode };
   }
 }
+
+export const taskAssignmentPermissions = {
+  TaskAssignment: { '*': rules.recordInScope },
+} satisfies Permissions;
 
 @Resolver(() => Community)
 export class CommunityTasksResolver {
@@ -106,3 +130,8 @@ export class CommunityTasksResolver {
     return TaskService.burdenOf(ctx, community.code);
   }
 }
+
+export const communityTasksPermissions = {
+  Community: { tasks: rules.unitFull, taskBurden: rules.unitFull },
+  TaskBurden: { '*': rules.allow },
+} satisfies Permissions;

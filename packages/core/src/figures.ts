@@ -1,0 +1,300 @@
+import { Arg, Args, Ctx, FieldResolver, getMetadataStorage, Resolver, Root, type ClassType } from 'type-graphql';
+import type { IRule } from 'graphql-shield/typings/types';
+import { rules } from './auth/permissions';
+import type { RequestContext } from './context';
+import type { Permissions } from './feature';
+import { assertRankingSize, childLevel, PeriodArgs, RankingPageArgs, RankingSizeArgs, statisticsPeriod, type StatisticsPeriod } from './statistics';
+import { pathOfCode, tierOfCode, type Tier } from './tier';
+import { UNIT_TYPENAMES, type UnitStub } from './unit-stubs';
+
+/*
+ * One frame for every domain's dashboard figures. A domain declares, once, its figures and their SQL
+ * (`defineFigures`); the frame adds the fields to every unit type it names —
+ *   <name>Statistics(from, to): <Statistics type>, the unit's whole subtree over a period,
+ *   <name>Trend(from, to): [<Monthly type>], the same month by month,
+ *   <name>Ranking(metric, first, from, to): [<Ranked type>], the unit's children ranked by one figure —
+ * checks their arguments (period, ranking size, a building has no children), loads each figure with one
+ * statement for every unit a request asks about (batched per request through `ctx.figures`, so the
+ * figures cache applies), and opens the fields with one rule (default: staff inside the unit's subtree).
+ */
+
+/** A unit type the figures are added to. */
+export interface FiguresUnit {
+  /** Its type-graphql class in this subgraph: the subgraph's own unit type or an entity stub. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  type: Function;
+  /** How descriptions name it, e.g. 'street office'. */
+  label: string;
+  /** How descriptions name its children, e.g. 'communities' (for a ranking's description). */
+  children?: string;
+  /** The fields it gets; default every one the domain declares. */
+  fields?: readonly ('statistics' | 'trend' | 'ranking')[];
+}
+
+/**
+ * The period the figures are asked for: the arguments of the fields, their check and the statement
+ * parameters they give (after $1 codes, $2 paths and $3 scope).
+ */
+export interface FiguresPeriod<P> {
+  /** Arguments of the statistics and trend fields (an @ArgsType class); none: the fields take no arguments. */
+  args?: ClassType;
+  /** Arguments of the ranking field besides `metric`, with `first` (an @ArgsType class). */
+  rankingArgs: ClassType<{ first: number }>;
+  /** The arguments checked (BAD_USER_INPUT) into a period. */
+  parse(args: Record<string, unknown>): P;
+  /** The period in a loader's name (every argument the figures depend on). */
+  key(period: P): string;
+  /** Statement parameters, $4 on. */
+  params(period: P): unknown[];
+  /**
+   * A condition on the period's parameters (given their placeholders) that the ranking statement
+   * adds, so that they are typed even when the metric's figure does not use them.
+   */
+  typed?(placeholders: string[]): string;
+}
+
+/** The default period: `from` (inclusive) to `to` (exclusive), dates, default the last twelve months; compared as `sqlType`. */
+export function periodRange(sqlType: 'timestamptz' | 'date' = 'timestamptz'): FiguresPeriod<StatisticsPeriod> {
+  return {
+    args: PeriodArgs,
+    rankingArgs: RankingPageArgs,
+    parse: (args) => statisticsPeriod(args.from as string | null | undefined, args.to as string | null | undefined),
+    key: (p) => `${p.from}:${p.to}`,
+    params: (p) => [p.from, p.to],
+    typed: ([from, to]) => `${from}::${sqlType} < ${to}::${sqlType}`,
+  };
+}
+
+/** Figures of now, with no period: the fields take no period arguments and the statements no period parameters. */
+export function noPeriod(): FiguresPeriod<null> {
+  return { rankingArgs: RankingSizeArgs, parse: () => null, key: () => 'now', params: () => [] };
+}
+
+type Row = Record<string, unknown>;
+
+export interface FiguresSpec<M extends string, P = StatisticsPeriod> {
+  /** The prefix of the fields and loaders: 'task' gives taskStatistics, taskTrend and taskRanking. */
+  name: string;
+  /** The unit types that get the fields. */
+  units: readonly FiguresUnit[];
+  /** Default: periodRange('timestamptz'). */
+  period?: FiguresPeriod<P>;
+  /** The rule of every field added to the unit types; default rules.unitFull (staff or partner, inside the unit's subtree). */
+  rule?: IRule;
+  statistics?: {
+    /** The @ObjectType of the figures. */
+    type: ClassType;
+    description(unit: FiguresUnit): string;
+    /**
+     * One statement for every unit a request asks about — $1 their codes (text[]), $2 their paths
+     * (ltree[]), $3 the caller's scope (ltree), then the period ($4 from, $5 to) — giving a row per
+     * unit: its `code` and the figures.
+     */
+    sql: string;
+  };
+  trend?: {
+    /** The @ObjectType of one month. */
+    type: ClassType;
+    description(unit: FiguresUnit): string;
+    /** Like statistics.sql, a row per unit and month: its `code`, then the month's figures, months in order. */
+    sql: string;
+  };
+  ranking?: {
+    /** The @ObjectType of a ranked child (a RankedUnit with its `unit: Unit` field). */
+    type: ClassType;
+    /** The metric enum (registered with registerEnumType) and its default. */
+    metric: object;
+    default: M;
+    description(unit: FiguresUnit): string;
+    /**
+     * The statement's common table expressions after `u(code, path, level)` — the units asked about,
+     * with the ltree level of their children — ending with `valued(parent, code, value)`: every child
+     * (`code`) of every unit (`parent`) with its value of the metric. Same parameters as statistics.sql.
+     * The frame ranks them (highest first, equal values sharing a rank, then by code) and keeps `first`.
+     */
+    sql(metric: M): string;
+    /**
+     * The subgraph's own unit type, when it is one of the children: the gateway reads that type's
+     * fields from this subgraph, so a ranked child of that tier is its whole row (a batched read).
+     */
+    own?: { tier: Tier; byCode(ctx: RequestContext, code: string): Promise<object | null> };
+    /** A check of the unit and metric asked for, beyond the frame's (throw BAD_USER_INPUT: a metric a tier cannot be ranked by, say). */
+    check?(code: string, metric: M): void;
+  };
+}
+
+/** What defineFigures gives a feature: the generated resolvers, the types only they name, and the rules. */
+export interface Figures {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers: Function[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  orphanedTypes: Function[];
+  permissions: Permissions;
+}
+
+/** The loaders of a domain's figures, for other resolvers (and tests) that need a figure directly. */
+export interface FiguresLoaders<M extends string, P> {
+  statistics(ctx: RequestContext, code: string, period: P): Promise<Row>;
+  trend(ctx: RequestContext, code: string, period: P): Promise<Row[]>;
+  ranking(ctx: RequestContext, code: string, metric: M, period: P, first: number): Promise<Row[]>;
+}
+
+/** Rows by the unit they were asked for (`key` column), in the order of `codes`, without that column. */
+function rowsFor(codes: readonly string[], rows: Row[], key: string, drop: string[]): Row[][] {
+  const by = new Map<string, Row[]>(codes.map((c) => [c, []]));
+  for (const row of rows) {
+    const copy = { ...row };
+    for (const column of drop) delete copy[column];
+    by.get(row[key] as string)?.push(copy);
+  }
+  return codes.map((c) => by.get(c) ?? []);
+}
+
+/** The figures' loaders: each one statement per request for every unit asked about (and cached with ctx.figures). */
+export function figuresLoaders<M extends string, P>(spec: FiguresSpec<M, P>, period: FiguresPeriod<P>): FiguresLoaders<M, P> {
+  const params = (ctx: RequestContext, codes: readonly string[], p: P) => [codes, codes.map(pathOfCode), ctx.scope, ...period.params(p)];
+  return {
+    statistics(ctx, code, p) {
+      const sql = spec.statistics?.sql;
+      if (!sql) throw new Error(`${spec.name} declares no statistics`);
+      return ctx
+        .figures<Row>(`${spec.name}.statistics:${period.key(p)}`, async (codes) => {
+          const rows = await ctx.query<Row>(sql, params(ctx, codes, p));
+          return rowsFor(codes, rows, 'code', ['code']).map((r) => r[0]);
+        })
+        .load(code);
+    },
+    trend(ctx, code, p) {
+      const sql = spec.trend?.sql;
+      if (!sql) throw new Error(`${spec.name} declares no trend`);
+      return ctx
+        .figures<Row[]>(`${spec.name}.trend:${period.key(p)}`, async (codes) => rowsFor(codes, await ctx.query<Row>(sql, params(ctx, codes, p)), 'code', ['code']))
+        .load(code);
+    },
+    ranking(ctx, code, metric, p, first) {
+      const ranking = spec.ranking;
+      if (!ranking) throw new Error(`${spec.name} declares no ranking`);
+      childLevel(code); // a building has no children: BAD_USER_INPUT before anything runs
+      ranking.check?.(code, metric);
+      return ctx
+        .figures<Row[]>(`${spec.name}.ranking:${metric}:${period.key(p)}:${first}`, async (codes) => {
+          const values = params(ctx, codes, p);
+          const placeholders = values.slice(3).map((_, i) => `$${i + 4}`);
+          const rows = await ctx.query<Row>(
+            `WITH u AS (SELECT code, path, nlevel(path) + 1 AS level FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
+             ${ranking.sql(metric)},
+             ranked AS (
+               SELECT valued.*, rank() OVER (PARTITION BY parent ORDER BY value DESC)::int AS rank,
+                      row_number() OVER (PARTITION BY parent ORDER BY value DESC, code) AS n
+                 FROM valued)
+             SELECT * FROM ranked WHERE n <= $${values.length + 1}${period.typed ? ` AND ${period.typed(placeholders)}` : ''} ORDER BY parent, n`,
+            [...values, first],
+          );
+          return rowsFor(codes, rows, 'parent', ['parent', 'n']);
+        })
+        .load(code);
+    },
+  };
+}
+
+/**
+ * Declares a domain's dashboard figures once: the fields on every unit type it names, their loaders
+ * and their rules (the result types are open to whoever may read the field that returns them).
+ * List the result in the feature's `figures`.
+ */
+export function defineFigures<M extends string, P = StatisticsPeriod>(spec: FiguresSpec<M, P>): Figures & { loaders: FiguresLoaders<M, P> } {
+  const period = spec.period ?? (periodRange() as unknown as FiguresPeriod<P>);
+  const loaders = figuresLoaders(spec, period);
+  const rule = spec.rule ?? rules.unitFull;
+  const { statistics, trend, ranking } = spec;
+  const permissions: Permissions = {};
+  const has = (unit: FiguresUnit, field: 'statistics' | 'trend' | 'ranking') => !!spec[field] && (!unit.fields || unit.fields.includes(field));
+  for (const unit of spec.units) {
+    const fields: Record<string, IRule> = {};
+    for (const field of ['statistics', 'trend', 'ranking'] as const) if (has(unit, field)) fields[`${spec.name}${field[0].toUpperCase()}${field.slice(1)}`] = rule;
+    permissions[graphqlName(unit.type)] = fields;
+  }
+  for (const type of [statistics?.type, trend?.type, ranking?.type]) if (type) permissions[graphqlName(type)] = { '*': rules.allow };
+
+  /*
+   * The resolver classes are made when the schema is built, not when the module is loaded: type-graphql
+   * lists a type's fields in the order their resolvers were declared, and the figures come after the
+   * fields the features' own resolvers add (as they always have in the schema).
+   */
+  let resolvers: Function[] | undefined; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+  /** The period's arguments as the third parameter of a statistics or trend method (none without a period). */
+  const withPeriodArgs = (resolver: ClassType, method: string) => {
+    if (period.args) Args(() => period.args!)(resolver.prototype, method, 2);
+  };
+  const declare = () => {
+    const made: Function[] = []; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+    // The statistics and trend fields of every unit first, then the rankings.
+    for (const unit of spec.units) {
+      if (statistics && has(unit, 'statistics')) {
+        @Resolver(() => unit.type)
+        class UnitStatisticsResolver {
+          @FieldResolver(() => statistics!.type, { name: `${spec.name}Statistics`, description: statistics!.description(unit) })
+          statistics(@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row> {
+            return loaders.statistics(ctx, u.code, period.parse(args));
+          }
+        }
+        withPeriodArgs(UnitStatisticsResolver, 'statistics');
+        made.push(UnitStatisticsResolver);
+      }
+      if (trend && has(unit, 'trend')) {
+        @Resolver(() => unit.type)
+        class UnitTrendResolver {
+          @FieldResolver(() => [trend!.type], { name: `${spec.name}Trend`, description: trend!.description(unit) })
+          trend(@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row[]> {
+            return loaders.trend(ctx, u.code, period.parse(args));
+          }
+        }
+        withPeriodArgs(UnitTrendResolver, 'trend');
+        made.push(UnitTrendResolver);
+      }
+    }
+    for (const unit of spec.units) {
+      if (!ranking || !has(unit, 'ranking')) continue;
+      @Resolver(() => unit.type)
+      class UnitRankingResolver {
+        @FieldResolver(() => [ranking!.type], { name: `${spec.name}Ranking`, description: ranking!.description(unit) })
+        async ranking(
+          @Root() u: UnitStub,
+          @Ctx() ctx: RequestContext,
+          @Arg('metric', () => ranking!.metric, { defaultValue: ranking!.default, description: 'The figure to rank by.' }) metric: M,
+          @Args(() => period.rankingArgs) args: { first: number } & Record<string, unknown>,
+        ): Promise<Row[]> {
+          assertRankingSize(args.first);
+          const rows = await loaders.ranking(ctx, u.code, metric, period.parse(args), args.first);
+          return Promise.all(rows.map(async (r) => ({ ...r, unit: await rankedUnit(ctx, r.code as string) })));
+        }
+      }
+      made.push(UnitRankingResolver);
+    }
+    return made;
+  };
+
+  /** The Unit union's value of a ranked child: the whole row for the subgraph's own type, a stub by code otherwise. */
+  async function rankedUnit(ctx: RequestContext, code: string): Promise<{ __typename: string; code: string }> {
+    const tier = tierOfCode(code) as Tier;
+    const own = ranking?.own && ranking.own.tier === tier ? await ranking.own.byCode(ctx, code) : null;
+    return { ...own, __typename: UNIT_TYPENAMES[tier], code };
+  }
+
+  return {
+    name: spec.name,
+    get resolvers() {
+      return (resolvers ??= declare());
+    },
+    orphanedTypes: [],
+    permissions,
+    loaders,
+  };
+}
+
+/** The GraphQL name of a class (its @ObjectType name: unit stubs are all classes named Stub). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+function graphqlName(type: Function): string {
+  return getMetadataStorage().objectTypes.find((t) => t.target === type)?.name ?? type.name;
+}

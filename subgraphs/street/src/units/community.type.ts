@@ -1,0 +1,8 @@
+import { Directive, Field, ObjectType } from 'type-graphql';
+
+@Directive('@key(fields: "code")')
+@ObjectType({ description: 'A community (owned by the community subgraph); the street subgraph adds the administrative tasks assigned to it.' })
+export class Community {
+  @Field(() => String, { description: '12-digit code.' })
+  code: string;
+}
