@@ -1,5 +1,7 @@
 import { Args, Ctx, Directive, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
-import { CallerKind } from './auth/identity';
+import { CallerKind, Role } from './auth/identity';
+import { rules } from './auth/permissions';
+import type { Feature } from './feature';
 import type { RequestContext } from './context';
 import { connectionType, pageWindow, PageArgs, toConnection, type ConnectionData } from './pagination';
 
@@ -45,4 +47,18 @@ export function personalDataReadsResolver(schema: string, queryName: string, lab
     }
   }
   return PersonalDataReadResolver;
+}
+
+/**
+ * The auditors' query over a subgraph's personal-data audit log as a feature of that subgraph: the
+ * resolver (see personalDataReadsResolver), open to the AUDITOR role only. List it after the features
+ * whose fields read personal data.
+ */
+export function personalDataReads(schema: string, queryName: string, label: string): Feature {
+  return {
+    name: 'personal data reads',
+    resolvers: [personalDataReadsResolver(schema, queryName, label)],
+    permissions: { Query: { [queryName]: rules.hasRole(Role.AUDITOR) }, PersonalDataRead: { '*': rules.allow } },
+    migrations: [],
+  };
 }

@@ -52,8 +52,14 @@ export interface Feature {
   routes?(db: DataSource, verify: Verifier): Record<string, HttpRoute>;
 }
 
-/** Declares one feature of a subgraph (a typed identity: the checks happen when the subgraph is defined). */
-export function defineFeature<F extends Feature>(feature: F): F {
+/**
+ * Declares one feature of a subgraph (typed; the checks happen when the subgraph is defined). Its
+ * figures' resolvers are declared here, after the feature's own resolvers were imported: type-graphql
+ * lists a type's fields in the order their resolvers were declared, so a feature's figures follow its
+ * fields (and the features' fields follow the order their index.ts files are imported in).
+ */
+export function defineFeature(feature: Feature): Feature {
+  for (const figures of feature.figures ?? []) figures.declare();
   return feature;
 }
 
@@ -132,7 +138,7 @@ export function defineSubgraph(spec: SubgraphSpec): SubgraphDefinition {
     buildSchema: () =>
       buildFederatedSchema(
         {
-          resolvers: features.flatMap((f) => [...f.resolvers, ...(f.figures ?? []).flatMap((fig) => fig.resolvers)]) as never,
+          resolvers: features.flatMap((f) => [...f.resolvers, ...(f.figures ?? []).flatMap((fig) => fig.declare())]) as never,
           orphanedTypes: features.flatMap((f) => [...(f.orphanedTypes ?? []), ...(f.figures ?? []).flatMap((fig) => fig.orphanedTypes)]),
         },
         references,

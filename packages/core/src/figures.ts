@@ -126,8 +126,9 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod> {
 /** What defineFigures gives a feature: the generated resolvers, the types only they name, and the rules. */
 export interface Figures {
   name: string;
+  /** The generated resolver classes, declared on the first call (defineFeature makes it). */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  resolvers: Function[];
+  declare(): Function[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes: Function[];
   permissions: Permissions;
@@ -218,9 +219,8 @@ export function defineFigures<M extends string, P = StatisticsPeriod>(spec: Figu
   for (const type of [statistics?.type, trend?.type, ranking?.type]) if (type) permissions[graphqlName(type)] = { '*': rules.allow };
 
   /*
-   * The resolver classes are made when the schema is built, not when the module is loaded: type-graphql
-   * lists a type's fields in the order their resolvers were declared, and the figures come after the
-   * fields the features' own resolvers add (as they always have in the schema).
+   * The resolver classes are made by defineFeature, not when this module is loaded: type-graphql lists a
+   * type's fields in the order their resolvers were declared, and a feature's figures follow its own fields.
    */
   let resolvers: Function[] | undefined; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
   /** The period's arguments as the third parameter of a statistics or trend method (none without a period). */
@@ -284,9 +284,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod>(spec: Figu
 
   return {
     name: spec.name,
-    get resolvers() {
-      return (resolvers ??= declare());
-    },
+    declare: () => (resolvers ??= declare()),
     orphanedTypes: [],
     permissions,
     loaders,

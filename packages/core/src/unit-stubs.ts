@@ -1,5 +1,7 @@
 import { createUnionType, Directive, Field, ObjectType, type ClassType } from 'type-graphql';
-import { CODE_LENGTH, Tier } from './tier';
+import { rules } from './auth/permissions';
+import type { Permissions } from './feature';
+import { CODE_LENGTH, Tier, TIERS } from './tier';
 
 export interface UnitStub {
   code: string;
@@ -53,4 +55,33 @@ export function createUnitUnion(types: Record<Tier, ClassType<UnitStub>>) {
     types: () => [types.DISTRICT, types.STREET, types.COMMUNITY, types.GRID, types.BUILDING] as const,
     resolveType: (value) => (value as unknown as { __typename: string }).__typename,
   });
+}
+
+/** A subgraph's five unit types (see subgraphUnits). */
+export interface SubgraphUnits {
+  /** The class of every tier: the subgraph's own unit type and the stubs it declares itself, fresh stubs for the rest. */
+  classes: Record<Tier, ClassType<UnitStub>>;
+  /** The `Unit` union over them (a ranked child unit, say). */
+  Unit: ReturnType<typeof createUnitUnion>;
+  /** The fresh stubs: orphaned types of the feature that lists them (named only by the union or the fields added to them). */
+  stubTypes: ClassType<UnitStub>[];
+  /** The key of every unit type but the subgraph's own, as a breadcrumb (the caller's own unit, below it, or one of its ancestors). */
+  permissions: Permissions;
+}
+
+/**
+ * The unit types of a subgraph that owns the `own` tier: `classes` gives its own type and the entity
+ * stubs it declares itself (to add fields to them); the other tiers get fresh stubs. Call once per subgraph.
+ */
+export function subgraphUnits(options: { own: Tier; subgraphAdds: string; classes: Partial<Record<Tier, ClassType<UnitStub>>> }): SubgraphUnits {
+  const stubs = createUnitStubs(options.subgraphAdds);
+  const classes = { ...stubs, ...options.classes };
+  const permissions: Permissions = {};
+  for (const tier of TIERS) if (tier !== options.own) permissions[UNIT_TYPENAMES[tier]] = { code: rules.unitBreadcrumb };
+  return {
+    classes,
+    Unit: createUnitUnion(classes),
+    stubTypes: TIERS.filter((tier) => !options.classes[tier]).map((tier) => stubs[tier]),
+    permissions,
+  };
 }

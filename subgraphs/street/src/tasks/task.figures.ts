@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { defineFigures, monthSeriesSql, RankedUnit, Tier } from '@cgp/core';
 import { StreetService } from '../units/street.service';
-import { Unit, UNIT_CLASSES } from '../units/unit.union';
+import { unitTypes } from '../units/unit.union';
 
 @ObjectType({
   description:
@@ -56,7 +56,7 @@ registerEnumType(TaskMetric, {
 
 @ObjectType({ description: 'A child unit ranked by an administrative-task figure.' })
 export class RankedTaskUnit extends RankedUnit {
-  @Field(() => Unit, { description: 'The child unit.' }) unit: { __typename: string; code: string };
+  @Field(() => unitTypes.Unit, { description: 'The child unit.' }) unit: { __typename: string; code: string };
 }
 
 /* Figures over assignments (alias a) joined to their tasks (alias t); the period is $4 (inclusive) to $5 (exclusive). */
@@ -92,9 +92,9 @@ const inMonth = (column: string) => `${column} >= m.month AND ${column} < m.mont
 export const taskFigures = defineFigures<TaskMetric>({
   name: 'task',
   units: [
-    { type: UNIT_CLASSES.DISTRICT, label: 'district', children: 'street offices' },
-    { type: UNIT_CLASSES.STREET, label: 'street office', children: 'communities' },
-    { type: UNIT_CLASSES.COMMUNITY, label: 'community', fields: ['statistics', 'trend'] },
+    { type: unitTypes.classes.DISTRICT, label: 'district', children: 'street offices' },
+    { type: unitTypes.classes.STREET, label: 'street office', children: 'communities' },
+    { type: unitTypes.classes.COMMUNITY, label: 'community', fields: ['statistics', 'trend'] },
   ],
   statistics: {
     type: TaskStatistics,

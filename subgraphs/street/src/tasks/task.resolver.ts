@@ -84,7 +84,7 @@ const staff = rules.hasRole(Role.STAFF);
 const streetStaff = and(rules.unitStaff, callerKind(CallerKind.STREET), staff);
 const communityStaff = and(rules.unitStaff, callerKind(CallerKind.COMMUNITY), staff, ownCommunityArg);
 
-export const taskPermissions = {
+export const taskPermissions: Permissions = {
   Query: { task: rules.unitStaff, tasks: rules.unitStaff, taskBurdens: and(rules.unitStaff, unitCodeArgInScope) },
   Mutation: {
     submitTask: and(rules.unitStaff, callerKind(CallerKind.DISTRICT, CallerKind.STREET), staff),
@@ -95,7 +95,7 @@ export const taskPermissions = {
   },
   AdminTask: { '*': taskVisible },
   CommunityTaskBurden: { '*': rules.recordInScope },
-} satisfies Permissions;
+};
 
 @Resolver(() => TaskAssignment)
 export class TaskAssignmentResolver {
@@ -110,9 +110,9 @@ export class TaskAssignmentResolver {
   }
 }
 
-export const taskAssignmentPermissions = {
+export const taskAssignmentPermissions: Permissions = {
   TaskAssignment: { '*': rules.recordInScope },
-} satisfies Permissions;
+};
 
 @Resolver(() => Community)
 export class CommunityTasksResolver {
@@ -131,7 +131,7 @@ export class CommunityTasksResolver {
   }
 }
 
-export const communityTasksPermissions = {
+export const communityTasksPermissions: Permissions = {
   Community: { tasks: rules.unitFull, taskBurden: rules.unitFull },
   TaskBurden: { '*': rules.allow },
-} satisfies Permissions;
+};

@@ -4,14 +4,14 @@ import { StreetRowLevelSecurity1732000001000 } from './migrations/1732000001000-
 import { DistrictStreetsResolver, districtStreetsPermissions, StreetResolver, streetPermissions } from './street.resolver';
 import { streetReference } from './street.reference';
 import { seedStreets } from './street.seed';
-import { unitStubPermissions, unitStubTypes } from './unit.union';
+import { unitTypes } from './unit.union';
 
 /** The street offices themselves: Query.street(s), District.streets, the Street entity, and the unit stubs the other features add to. */
 export const units = defineFeature({
   name: 'units',
   resolvers: [StreetResolver, DistrictStreetsResolver],
-  orphanedTypes: unitStubTypes,
-  permissions: [streetPermissions, districtStreetsPermissions, unitStubPermissions],
+  orphanedTypes: unitTypes.stubTypes,
+  permissions: [streetPermissions, districtStreetsPermissions, unitTypes.permissions],
   references: streetReference,
   migrations: [CreateStreet1732000000000, StreetRowLevelSecurity1732000001000],
   seed: seedStreets,

@@ -25,11 +25,11 @@ export class StreetResolver {
   }
 }
 
-export const streetPermissions = {
+export const streetPermissions: Permissions = {
   Query: { street: rules.codeArgVisible, streets: rules.unitStaff },
   // id, code, name and tier as a breadcrumb; the rest (district) only inside the caller's subtree.
   Street: unitTypeRules(),
-} satisfies Permissions;
+};
 
 @Resolver(() => District)
 export class DistrictStreetsResolver {
@@ -39,6 +39,6 @@ export class DistrictStreetsResolver {
   }
 }
 
-export const districtStreetsPermissions = {
+export const districtStreetsPermissions: Permissions = {
   District: { streets: rules.unitFull },
-} satisfies Permissions;
+};

@@ -1,7 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { connectionType, maskPhone, PageArgs, personalField, type ConnectionData, type RequestContext } from '@cgp/core';
-import { Building } from './building.entity';
-import { BuildingLeader, GridCase, InstabilityCheck, InstabilityCheckInput, Opinion, OpinionInput } from './building-work.entity';
+import { connectionType, maskPhone, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { Building } from '../units/building.type';
+import { InstabilityCheckInput, OpinionInput } from './building-work.input';
+import { BuildingLeader, GridCase, InstabilityCheck, Opinion } from './building-work.type';
 import { BuildingWorkService } from './building-work.service';
 
 export const OpinionConnection = connectionType(Opinion, 'Opinion', 'A page of collected opinions.');
@@ -36,6 +37,12 @@ export class BuildingWorkResolver {
   }
 }
 
+export const buildingWorkPermissions: Permissions = {
+  // Who may record is checked by the service (the building's own leader); scope by row-level security.
+  Mutation: { recordOpinion: rules.unitStaff, recordInstabilityCheck: rules.unitStaff },
+  Opinion: { '*': rules.recordInScope },
+};
+
 @Resolver(() => InstabilityCheck)
 export class InstabilityCheckResolver {
   @FieldResolver(() => GridCase, { nullable: true, description: 'The grid case the check raised, if it found a problem.' })
@@ -43,6 +50,11 @@ export class InstabilityCheckResolver {
     return check.caseId ? { id: check.caseId } : null;
   }
 }
+
+export const instabilityCheckPermissions: Permissions = {
+  InstabilityCheck: { '*': rules.recordInScope },
+  GridCase: { id: rules.allow },
+};
 
 @Resolver(() => BuildingLeader)
 export class BuildingLeaderResolver {
@@ -56,3 +68,7 @@ export class BuildingLeaderResolver {
     return personalField(ctx, AUDIT, { recordType: 'BuildingLeader', recordId: leader.buildingCode, field: 'phone', path: leader.path }, leader.phone, maskPhone);
   }
 }
+
+export const buildingLeaderPermissions: Permissions = {
+  BuildingLeader: { '*': rules.recordInScope },
+};

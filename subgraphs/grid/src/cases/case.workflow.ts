@@ -1,5 +1,5 @@
 import { CallerKind, Role, Tier, type Identity } from '@cgp/core';
-import { CaseAction, CaseCategory, CaseState, MediationLevel, type GridCase } from './case.entity';
+import { CaseAction, CaseCategory, CaseState, MediationLevel, type GridCase } from './case.type';
 
 /** The steps of "receive, dispatch, handle, return", and who may take each in a grid's queue ("one grid, three staff"). */
 export const STEPS: Record<Exclude<CaseAction, CaseAction.REPORT>, { from: CaseState[]; to: CaseState; gridRoles: Role[] }> = {

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, maskPhone, PageArgs, personalField, type ConnectionData, type RequestContext } from '@cgp/core';
-import { CaseAction, CaseCounts, CaseTransition, GridCase } from './case.entity';
+import { and } from 'graphql-shield';
+import { assertUnitCode, connectionType, maskPhone, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { CaseAction, CaseCounts, CaseTransition, GridCase } from './case.type';
 import { CaseFilter, CaseOrder, CaseStepInput, ReportCaseInput } from './case.input';
 import { CaseService } from './case.service';
 import type { Step } from './case.workflow';
@@ -108,6 +109,16 @@ export class CaseResolver {
   }
 }
 
-export const caseReferenceResolvers = {
-  GridCase: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => CaseService.byId(ctx, ref.id) },
+export const casePermissions: Permissions = {
+  Query: {
+    gridCase: rules.unitStaff,
+    caseQueue: rules.unitStaff,
+    cases: and(rules.unitStaff, rules.codeArgInScope),
+    caseCounts: and(rules.unitStaff, rules.codeArgInScope),
+  },
+  // Who may take each step is decided by the workflow (case.workflow.ts), from the caller's roles and the case's queue.
+  Mutation: { '*': rules.unitStaff },
+  GridCase: { '*': rules.recordInScope },
+  CaseTransition: { '*': rules.allow },
+  CaseCounts: { '*': rules.allow },
 };

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, Matches, MaxLength, Min, MinLength } from 'class-validator';
-import { CaseCategory, CaseState, ReporterKind } from './case.entity';
+import { CaseCategory, CaseState, ReporterKind } from './case.type';
 
 @InputType({ description: 'A problem found in a grid.' })
 export class ReportCaseInput {

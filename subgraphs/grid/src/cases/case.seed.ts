@@ -1,17 +1,11 @@
 import { columnsOf, insertRows, type Queryable } from '@cgp/core';
-import { gridCaseBatches, type CaseRow, type DemoDataset, type TransitionRow, type UnitSeed } from '@cgp/demo-data';
+import { gridCaseBatches, type CaseRow, type DemoDataset, type TransitionRow } from '@cgp/demo-data';
 
 /** Transitions gathered before a batch of grids' cases and transitions is written (bounds the memory a city's cases take). */
 const BATCH_TRANSITIONS = 50_000;
 
-/** Grids, and the dataset's cases in each with their histories, streamed grid by grid. */
-export async function seedGrid(db: Queryable, data: DemoDataset): Promise<void> {
-  await insertRows<UnitSeed>(
-    db,
-    'grid.grid',
-    { id: (r) => r.id, code: (r) => r.code, name: (r) => r.name, community_code: (r) => r.code.slice(0, 12), path: (r) => r.path },
-    data.grids,
-  );
+/** The dataset's cases in each grid with their histories, streamed grid by grid (the grids are seeded first, by the units feature). */
+export async function seedCases(db: Queryable, data: DemoDataset): Promise<void> {
   let cases: CaseRow[] = [];
   let transitions: TransitionRow[] = [];
   let total = 0;

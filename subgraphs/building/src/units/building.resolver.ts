@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, Tier, type ConnectionData, type RequestContext } from '@cgp/core';
-import { Building, Grid } from './building.entity';
+import { assertUnitCode, connectionType, PageArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { Building } from './building.type';
+import { Grid } from './grid.type';
 import { BuildingService } from './building.service';
 
 export const BuildingConnection = connectionType(Building, 'Building', 'A page of buildings, by code.');
@@ -24,6 +25,12 @@ export class BuildingResolver {
   }
 }
 
+export const buildingPermissions: Permissions = {
+  Query: { building: rules.codeArgVisible, buildings: rules.unitStaff },
+  // id, code, name and tier as a breadcrumb; the rest only inside the caller's subtree.
+  Building: unitTypeRules(),
+};
+
 @Resolver(() => Grid)
 export class GridBuildingsResolver {
   @FieldResolver(() => BuildingConnection, { description: 'The buildings of this grid, by code.' })
@@ -32,8 +39,6 @@ export class GridBuildingsResolver {
   }
 }
 
-export const buildingReferenceResolvers = {
-  Building: {
-    __resolveReference: (reference: { id?: string; code?: string }, ctx: RequestContext) => BuildingService.byReference(ctx, reference),
-  },
+export const gridBuildingsPermissions: Permissions = {
+  Grid: { buildings: rules.unitFull },
 };

@@ -1,7 +1,7 @@
 import {
   badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
   type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
-import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.entity';
+import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.type';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
 import { actingRole, escalation, reporterKindOf, STEPS, type Step } from './case.workflow';
 

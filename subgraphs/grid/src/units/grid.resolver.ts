@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, Tier, type ConnectionData, type RequestContext } from '@cgp/core';
-import { Community, Grid } from './grid.entity';
+import { assertUnitCode, connectionType, PageArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { Community } from './community.type';
+import { Grid } from './grid.type';
 import { GridService } from './grid.service';
 
 export const GridConnection = connectionType(Grid, 'Grid', 'A page of grids, by code.');
@@ -24,6 +25,12 @@ export class GridResolver {
   }
 }
 
+export const gridPermissions: Permissions = {
+  Query: { grid: rules.codeArgVisible, grids: rules.unitStaff },
+  // id, code, name and tier as a breadcrumb; the rest only inside the caller's subtree.
+  Grid: unitTypeRules(),
+};
+
 @Resolver(() => Community)
 export class CommunityGridsResolver {
   @FieldResolver(() => GridConnection, { description: 'The grids of this community, by code.' })
@@ -32,8 +39,6 @@ export class CommunityGridsResolver {
   }
 }
 
-export const gridReferenceResolvers = {
-  Grid: {
-    __resolveReference: (reference: { id?: string; code?: string }, ctx: RequestContext) => GridService.byReference(ctx, reference),
-  },
+export const communityGridsPermissions: Permissions = {
+  Community: { grids: rules.unitFull },
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badInput, callPeer, childConnection, forbidden, Role, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
-import { CHECK_COLUMNS, LEADER_COLUMNS, OPINION_COLUMNS, type BuildingLeader, type InstabilityCheck, type InstabilityCheckInput, type Opinion, type OpinionInput } from './building-work.entity';
+import type { InstabilityCheckInput, OpinionInput } from './building-work.input';
+import { CHECK_COLUMNS, LEADER_COLUMNS, OPINION_COLUMNS, type BuildingLeader, type InstabilityCheck, type Opinion } from './building-work.type';
 
 function assertLeaderOf(ctx: RequestContext, buildingCode: string): void {
   if (ctx.identity.unit !== buildingCode || !ctx.identity.roles.includes(Role.BUILDING_LEADER)) {

@@ -1,0 +1,18 @@
+import { defineFeature } from '@cgp/core';
+import { BuildingResolver, buildingPermissions, GridBuildingsResolver, gridBuildingsPermissions } from './building.resolver';
+import { buildingReference } from './building.reference';
+import { seedBuildings } from './building.seed';
+import { CreateBuilding1732000000000 } from './migrations/1732000000000-create-building';
+import { BuildingRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
+import { unitTypes } from './unit.union';
+
+/** The buildings themselves: Query.building(s), Grid.buildings, the Building entity, the unit stubs the work feature adds to. */
+export const units = defineFeature({
+  name: 'units',
+  resolvers: [BuildingResolver, GridBuildingsResolver],
+  orphanedTypes: unitTypes.stubTypes,
+  permissions: [buildingPermissions, gridBuildingsPermissions, unitTypes.permissions],
+  references: buildingReference,
+  migrations: [CreateBuilding1732000000000, BuildingRowLevelSecurity1732000001000],
+  seed: seedBuildings,
+});

@@ -1,0 +1,116 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { defineFigures, monthSeriesSql, RankedUnit, Tier, TIERS } from '@cgp/core';
+import { GridService } from '../units/grid.service';
+import { unitTypes } from '../units/unit.union';
+
+@ObjectType({ description: 'Grid cases in a unit’s whole subtree: where they stand now, and what happened in the period asked for.' })
+export class CaseStatistics {
+  @Field(() => Int, { description: 'Open now (not closed or rejected).' }) open: number;
+  @Field(() => Int, { description: 'Received, waiting for dispatch.' }) received: number;
+  @Field(() => Int, { description: 'Dispatched.' }) dispatched: number;
+  @Field(() => Int, { description: 'Being handled.' }) inProgress: number;
+  @Field(() => Int, { description: 'Returned, waiting for the check.' }) returned: number;
+  @Field(() => Int, { description: 'Closed (all time).' }) closed: number;
+  @Field(() => Int, { description: 'Rejected (all time).' }) rejected: number;
+  @Field(() => Int, { description: 'Open and past the deadline now.' }) overdue: number;
+  @Field(() => Int, { description: 'Reported in the period.' }) reportedInPeriod: number;
+  @Field(() => Int, { description: 'Closed in the period.' }) closedInPeriod: number;
+  @Field(() => Float, { nullable: true, description: 'Median hours from report to close, for cases closed in the period.' }) medianHandlingHours: number | null;
+}
+
+@ObjectType({ description: 'Cases reported and closed in one month.' })
+export class MonthlyCaseCount {
+  @Field(() => String, { description: 'Month, YYYY-MM.' }) month: string;
+  @Field(() => Int, { description: 'Reported that month.' }) reported: number;
+  @Field(() => Int, { description: 'Closed that month.' }) closed: number;
+}
+
+export enum CaseMetric {
+  OPEN = 'OPEN',
+  OVERDUE = 'OVERDUE',
+  REPORTED = 'REPORTED',
+  CLOSED = 'CLOSED',
+}
+registerEnumType(CaseMetric, {
+  name: 'CaseMetric',
+  description: 'A case figure to rank units by.',
+  valuesConfig: {
+    OPEN: { description: 'Open now.' },
+    OVERDUE: { description: 'Open and past the deadline now.' },
+    REPORTED: { description: 'Reported in the period.' },
+    CLOSED: { description: 'Closed in the period.' },
+  },
+});
+
+@ObjectType({ description: 'A child unit ranked by a case figure.' })
+export class RankedCaseUnit extends RankedUnit {
+  @Field(() => unitTypes.Unit, { description: 'The child unit.' }) unit: { __typename: string; code: string };
+}
+
+/* Figures over cases (alias c); the period is $4 (inclusive) to $5 (exclusive). */
+const OPEN = `c.state NOT IN ('CLOSED', 'REJECTED')`;
+
+const VALUE: Record<CaseMetric, string> = {
+  OPEN: `count(c.id) FILTER (WHERE ${OPEN})`,
+  OVERDUE: `count(c.id) FILTER (WHERE ${OPEN} AND c.deadline < now())`,
+  REPORTED: `count(c.id) FILTER (WHERE c.reported_at >= $4 AND c.reported_at < $5)`,
+  CLOSED: `count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)`,
+};
+
+/** The dashboard figures of grid cases: caseStatistics, caseTrend and caseRanking on every unit type. */
+export const caseFigures = defineFigures<CaseMetric>({
+  name: 'case',
+  units: TIERS.map((tier) => ({ type: unitTypes.classes[tier], label: tier.toLowerCase() })),
+  statistics: {
+    type: CaseStatistics,
+    description: (u) => `Grid cases in this ${u.label}'s subtree.`,
+    sql: `SELECT u.code,
+                 count(c.id) FILTER (WHERE ${OPEN})::int AS open,
+                 count(c.id) FILTER (WHERE c.state = 'RECEIVED')::int AS received,
+                 count(c.id) FILTER (WHERE c.state = 'DISPATCHED')::int AS dispatched,
+                 count(c.id) FILTER (WHERE c.state = 'IN_PROGRESS')::int AS "inProgress",
+                 count(c.id) FILTER (WHERE c.state = 'RETURNED')::int AS returned,
+                 count(c.id) FILTER (WHERE c.state = 'CLOSED')::int AS closed,
+                 count(c.id) FILTER (WHERE c.state = 'REJECTED')::int AS rejected,
+                 count(c.id) FILTER (WHERE ${OPEN} AND c.deadline < now())::int AS overdue,
+                 count(c.id) FILTER (WHERE c.reported_at >= $4 AND c.reported_at < $5)::int AS "reportedInPeriod",
+                 count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)::int AS "closedInPeriod",
+                 round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.closed_at - c.reported_at) / 3600)
+                       FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5))::numeric, 1)::float8 AS "medianHandlingHours"
+            FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
+            LEFT JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree
+           GROUP BY u.code`,
+  },
+  trend: {
+    type: MonthlyCaseCount,
+    description: (u) => `Cases reported and closed per month in this ${u.label}'s subtree.`,
+    sql: `SELECT u.code, to_char(m.month, 'YYYY-MM') AS month,
+                 count(c.id) FILTER (WHERE date_trunc('month', c.reported_at) = m.month AND c.reported_at >= $4 AND c.reported_at < $5)::int AS reported,
+                 count(c.id) FILTER (WHERE date_trunc('month', c.closed_at) = m.month AND c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)::int AS closed
+            FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
+            CROSS JOIN ${monthSeriesSql('$4', '$5')}
+            LEFT JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree
+                  AND ((c.reported_at >= m.month AND c.reported_at < m.month + interval '1 month') OR (c.closed_at >= m.month AND c.closed_at < m.month + interval '1 month'))
+           GROUP BY u.code, m.month ORDER BY u.code, m.month`,
+  },
+  ranking: {
+    type: RankedCaseUnit,
+    metric: CaseMetric,
+    default: CaseMetric.OVERDUE,
+    description: (u) =>
+      `The child units of this ${u.label} ranked by a case figure, highest first; equal values share a rank.${
+        u.label === 'grid' ? ' A grid’s buildings are those that have had cases.' : u.label === 'building' ? ' A building has no child units: BAD_USER_INPUT.' : ''
+      }`,
+    // Children come from the grids (every community and street below has grids) and from the cases' buildings; children with no cases rank with 0.
+    sql: (metric) => `
+      children AS (
+        SELECT u.code AS parent, subpath(g.path, 0, u.level) AS path FROM u JOIN grid.grid g ON g.path <@ u.path AND nlevel(g.path) >= u.level
+        UNION
+        SELECT u.code, subpath(c.path, 0, u.level) FROM u JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree AND nlevel(c.path) >= u.level),
+      valued AS (
+        SELECT ch.parent, subpath(ch.path, -1)::text AS code, ${VALUE[metric]}::int AS value
+          FROM children ch LEFT JOIN grid.grid_case c ON c.path <@ ch.path AND c.path <@ $3::ltree
+         GROUP BY ch.parent, ch.path)`,
+    own: { tier: Tier.GRID, byCode: GridService.byCode },
+  },
+});

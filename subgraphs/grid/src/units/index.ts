@@ -1,0 +1,18 @@
+import { defineFeature } from '@cgp/core';
+import { CommunityGridsResolver, communityGridsPermissions, GridResolver, gridPermissions } from './grid.resolver';
+import { gridReference } from './grid.reference';
+import { seedGrids } from './grid.seed';
+import { CreateGrid1732000000000 } from './migrations/1732000000000-create-grid';
+import { GridRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
+import { unitTypes } from './unit.union';
+
+/** The grids themselves: Query.grid(s), Community.grids, the Grid entity, the unit stubs the cases feature adds to. */
+export const units = defineFeature({
+  name: 'units',
+  resolvers: [GridResolver, CommunityGridsResolver],
+  orphanedTypes: unitTypes.stubTypes,
+  permissions: [gridPermissions, communityGridsPermissions, unitTypes.permissions],
+  references: gridReference,
+  migrations: [CreateGrid1732000000000, GridRowLevelSecurity1732000001000],
+  seed: seedGrids,
+});
