@@ -1,8 +1,8 @@
 import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, Tier, type ConnectionData, type RequestContext } from '@cgp/core';
-import { District } from './district.entity';
+import { assertUnitCode, connectionType, PageArgs, rules, Tier, UNIT_TYPENAMES, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { District } from './district.type';
 import { DistrictService } from './district.service';
-import { Unit, UNIT_TYPENAME } from './unit.union';
+import { unitTypes } from './unit.union';
 
 export const DistrictConnection = connectionType(District, 'District', 'A page of districts.');
 
@@ -19,7 +19,7 @@ export class DistrictResolver {
     return DistrictService.list(ctx, args);
   }
 
-  @Query(() => Unit, {
+  @Query(() => unitTypes.Unit, {
     nullable: true,
     description:
       'The unit of whatever tier this code names (the tier follows from the code length: 6 district, 9 street, 12 community, 15 grid, 18 building), or null when there is none.',
@@ -30,14 +30,12 @@ export class DistrictResolver {
       const district = await DistrictService.byCode(ctx, code);
       return district && { ...district, __typename: 'District' };
     }
-    return { __typename: UNIT_TYPENAME[tier], code };
+    return { __typename: UNIT_TYPENAMES[tier], code };
   }
 }
 
-export const districtReferenceResolvers = {
-  District: {
-    __resolveReference(reference: { id?: string; code?: string }, ctx: RequestContext): Promise<District | null> {
-      return DistrictService.byReference(ctx, reference);
-    },
-  },
+export const districtPermissions: Permissions = {
+  Query: { district: rules.codeArgVisible, districts: rules.unitStaff, unit: rules.codeArgVisible },
+  // id, code, name and tier as a breadcrumb; the rest only inside the caller's subtree.
+  District: unitTypeRules(),
 };

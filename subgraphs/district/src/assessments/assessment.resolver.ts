@@ -1,9 +1,11 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, type RequestContext } from '@cgp/core';
-import { Assessment, RankedAssessment } from './assessment.entity';
+import { and } from 'graphql-shield';
+import { assertUnitCode, Role, rules, type Permissions, type RequestContext } from '@cgp/core';
+import { Community } from '../units/community.type';
+import { Assessment, RankedAssessment } from './assessment.type';
 import { RecordAssessmentInput } from './assessment.input';
+import { districtCaller, unitCodeArgInScope } from './assessment.rules';
 import { AssessmentService } from './assessment.service';
-import { Community } from './unit.union';
 
 @Resolver(() => Assessment)
 export class AssessmentResolver {
@@ -33,6 +35,14 @@ export class AssessmentResolver {
   }
 }
 
+export const assessmentPermissions: Permissions = {
+  Query: { assessmentRanking: and(rules.unitStaff, unitCodeArgInScope) },
+  Mutation: { recordAssessment: and(rules.unitStaff, districtCaller, rules.hasRole(Role.STAFF)) },
+  Assessment: { '*': rules.recordInScope },
+  AssessmentScores: { '*': rules.allow },
+  RankedAssessment: { '*': rules.recordInScope },
+};
+
 @Resolver(() => Community)
 export class CommunityAssessmentsResolver {
   @FieldResolver(() => [Assessment], { description: 'The community’s harmonious-community assessments (score history), newest period first.' })
@@ -40,3 +50,7 @@ export class CommunityAssessmentsResolver {
     return AssessmentService.ofCommunity(ctx, community.code);
   }
 }
+
+export const communityAssessmentsPermissions: Permissions = {
+  Community: { assessments: rules.unitFull },
+};

@@ -1,5 +1,5 @@
-import { Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
-import { CallerKind, Role, type RequestContext } from '@cgp/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { CallerKind, Role } from '@cgp/core';
 
 @ObjectType({ description: 'Who is calling, as the verified token says.' })
 export class Caller {
@@ -17,13 +17,4 @@ export class Caller {
 
   @Field(() => ID, { nullable: true, description: "A partner's organisation id; null for staff." })
   org: string | null;
-}
-
-@Resolver(() => Caller)
-export class CallerResolver {
-  @Query(() => Caller, { description: 'The caller: tier, unit and roles. Everything else it may see is scoped to that unit.' })
-  me(@Ctx() ctx: RequestContext): Caller {
-    const { sub, kind, unit, roles, org } = ctx.identity;
-    return { sub, tier: kind, unit: unit ?? null, roles, org: org ?? null };
-  }
 }

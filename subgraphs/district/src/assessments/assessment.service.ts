@@ -1,5 +1,5 @@
 import { Access, accessToCode, badInput, forbidden, pathOfCode, type RequestContext } from '@cgp/core';
-import { ASSESSMENT_COLUMNS, toAssessment, type Assessment, type AssessmentRow, type RankedAssessment } from './assessment.entity';
+import { ASSESSMENT_COLUMNS, toAssessment, type Assessment, type AssessmentRow, type RankedAssessment } from './assessment.type';
 import { PERIOD, PERIOD_HINT, type RecordAssessmentInput } from './assessment.input';
 
 /**

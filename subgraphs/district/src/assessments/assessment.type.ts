@@ -1,6 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Community } from './unit.union';
+import { Community } from '../units/community.type';
 
 @ObjectType({ description: 'Scores (0 to 100) on the "six goods" (六好) of a harmonious community.' })
 export class AssessmentScores {
@@ -13,41 +12,32 @@ export class AssessmentScores {
 }
 
 @ObjectType({ description: 'A harmonious-community assessment (和谐社区评估) of one community for one period, by the district.' })
-@Entity({ schema: 'district', name: 'assessment' })
 export class Assessment {
   @Field(() => ID, { description: 'Stable identifier.' })
-  @PrimaryColumn('uuid')
   id: string;
 
   /** 12-digit code of the assessed community. */
-  @Column('varchar', { name: 'community_code', length: 12 })
   communityCode: string;
 
   /** ltree path of the community. */
-  @Column('ltree')
   path: string;
 
   @Field(() => String, { description: 'The period assessed: a year (2024) or a half-year or quarter of it (2024-H1, 2024-Q3).' })
-  @Column('varchar', { length: 7 })
   period: string;
 
   @Field(() => AssessmentScores, { description: 'The six scores.' })
   scores: AssessmentScores;
 
   @Field(() => Float, { description: 'The average of the six scores, 0 to 100.' })
-  @Column('numeric', { precision: 5, scale: 2 })
   total: number;
 
   @Field(() => String, { description: 'Who assessed (token subject).' })
-  @Column('varchar', { length: 200 })
   assessor: string;
 
   @Field(() => String, { description: 'The assessors’ comments.' })
-  @Column('text')
   comments: string;
 
   @Field(() => String, { description: 'When it was recorded (ISO 8601, UTC).' })
-  @Column('timestamptz', { name: 'assessed_at' })
   assessedAt: string;
 }
 
@@ -62,7 +52,7 @@ export class RankedAssessment {
   path: string;
 }
 
-/** SELECT list producing rows the service shapes into Assessment objects. */
+/** SELECT list of district.assessment producing rows the service shapes into Assessment objects. */
 export const ASSESSMENT_COLUMNS = `id, community_code AS "communityCode", path::text AS path, period,
   self_governance::float8 AS "selfGovernance", management::float8 AS management, service::float8 AS service,
   public_security::float8 AS "publicSecurity", environment::float8 AS environment, ethos::float8 AS ethos,

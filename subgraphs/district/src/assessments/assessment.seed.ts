@@ -1,5 +1,5 @@
 import { insertRows, type Queryable } from '@cgp/core';
-import { Random, stableId, type DemoDataset, type UnitSeed } from '@cgp/demo-data';
+import { Random, stableId, type DemoDataset } from '@cgp/demo-data';
 
 interface AssessmentSeed {
   id: string;
@@ -28,8 +28,8 @@ export function demoAssessments(data: DemoDataset, seed = 2024): AssessmentSeed[
   });
 }
 
-export async function seedDistrict(db: Queryable, data: DemoDataset): Promise<void> {
-  await insertRows<UnitSeed>(db, 'district.district', { id: (r) => r.id, code: (r) => r.code, name: (r) => r.name, path: (r) => r.path }, data.districts);
+/** The demo assessment round (the districts are seeded first, by the units feature). */
+export async function seedAssessments(db: Queryable, data: DemoDataset): Promise<void> {
   await insertRows<AssessmentSeed>(
     db,
     'district.assessment',
