@@ -1,9 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '@cgp/core';
-import { CreatedPartnerApiKey, CreatePartnerApiKeyInput, PartnerApiKey, PartnerApiKeysArgs, RevokePartnerApiKeyArgs } from './api-key.entity';
+import { rules, type Permissions, type RequestContext } from '@cgp/core';
+import { Enterprise, Partner, SocialOrganisation } from '../pairings/pairing.type';
+import { PairingService } from '../pairings/pairing.service';
+import { CreatePartnerApiKeyInput, PartnerApiKeysArgs, RevokePartnerApiKeyArgs } from './api-key.input';
+import { apiKeyVisible, districtStaff } from './api-key.rules';
 import { ApiKeyService } from './api-key.service';
-import { Enterprise, Partner, SocialOrganisation } from './pairing.entity';
-import { PairingService } from './pairing.service';
+import { CreatedPartnerApiKey, PartnerApiKey } from './api-key.type';
 
 @Resolver(() => PartnerApiKey)
 export class PartnerApiKeyResolver {
@@ -40,3 +42,11 @@ export class PartnerApiKeyResolver {
     return partner as SocialOrganisation | Enterprise;
   }
 }
+
+// Partner API keys: district STAFF of the issuing district only; the key itself appears once, in CreatedPartnerApiKey.
+export const partnerApiKeyPermissions: Permissions = {
+  Query: { partnerApiKeys: districtStaff },
+  Mutation: { createPartnerApiKey: districtStaff, revokePartnerApiKey: districtStaff },
+  PartnerApiKey: { '*': apiKeyVisible },
+  CreatedPartnerApiKey: { '*': rules.allow },
+};

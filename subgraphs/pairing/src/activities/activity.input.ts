@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { IsIn, IsISO8601, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { PartnerActivityKind } from './activity.entity';
+import { PartnerActivityKind } from './activity.type';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,8 +1,8 @@
 import {
   Access, accessToPath, badInput, CallerKind, conflict, forbidden, Role,
   type ConnectionData, type PageArgs, type RequestContext, rowsByKey, uuidIn, uuidIs } from '@cgp/core';
-import { PAIRING_COLUMNS, type Pairing } from './pairing.entity';
-import { ACTIVITY_COLUMNS, PartnerActivityKind, type PartnerActivity, type PartnerActivitySummary } from './activity.entity';
+import { PAIRING_COLUMNS, type Pairing } from '../pairings/pairing.type';
+import { ACTIVITY_COLUMNS, PartnerActivityKind, type PartnerActivity, type PartnerActivitySummary } from './activity.type';
 import type { EndPairingArgs, RecordPartnerActivityInput } from './activity.input';
 import { chinaToday as today, datedConnection } from '@cgp/core';
 

@@ -1,5 +1,6 @@
 import { CallerKind, forbidden, Role, type RequestContext, uuidIs } from '@cgp/core';
-import { API_KEY_COLUMNS, type CreatedPartnerApiKey, type CreatePartnerApiKeyInput, type PartnerApiKey, type PartnerApiKeysArgs } from './api-key.entity';
+import type { CreatePartnerApiKeyInput, PartnerApiKeysArgs } from './api-key.input';
+import { API_KEY_COLUMNS, type CreatedPartnerApiKey, type PartnerApiKey } from './api-key.type';
 import { generatePartnerApiKey } from './api-key.secret';
 
 /** District STAFF only (the shield rule says so too; the service never trusts being reached only through it). */

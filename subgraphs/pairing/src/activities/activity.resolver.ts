@@ -1,8 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, CallerKind, connectionType, forbidden, PageArgs, type ConnectionData, type RequestContext } from '@cgp/core';
-import { Community, Enterprise, Pairing, Partner, SocialOrganisation } from './pairing.entity';
-import { PairingService } from './pairing.service';
-import { PartnerActivity, PartnerActivitySummary } from './activity.entity';
+import { badInput, CallerKind, connectionType, forbidden, PageArgs, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { Community } from '../pairings/community.type';
+import { Enterprise, Pairing, Partner, SocialOrganisation } from '../pairings/pairing.type';
+import { pairingVisible, partnerProfile } from '../pairings/pairing.rules';
+import { PairingService } from '../pairings/pairing.service';
+import { PartnerActivity, PartnerActivitySummary } from './activity.type';
+import { activityVisible } from './activity.rules';
 import { EndPairingArgs, RecordPartnerActivityInput } from './activity.input';
 import { ActivityService } from './activity.service';
 
@@ -60,6 +63,15 @@ export class PartnerActivityResolver {
   }
 }
 
+// Partners and community staff record activities (the service checks whose pairing it is); only staff end pairings.
+export const partnerActivityPermissions: Permissions = {
+  Query: { partnerActivity: rules.allow, partnerActivitySummary: rules.allow },
+  Mutation: { recordPartnerActivity: rules.allow, endPairing: rules.unitStaff },
+  PartnerActivity: { '*': activityVisible },
+  PartnerActivitySummary: { '*': rules.allow },
+  PartnerActivityKindCount: { '*': rules.allow },
+};
+
 @Resolver(() => Pairing)
 export class PairingActivitiesResolver {
   @FieldResolver(() => PartnerActivityConnection, { description: 'Service activities held under this pairing, newest first.' })
@@ -67,6 +79,10 @@ export class PairingActivitiesResolver {
     return ActivityService.ofPairing(ctx, p.id, args);
   }
 }
+
+export const pairingActivitiesPermissions: Permissions = {
+  Pairing: { activities: pairingVisible },
+};
 
 @Resolver(() => SocialOrganisation)
 export class SocialOrganisationActivityResolver {
@@ -76,6 +92,10 @@ export class SocialOrganisationActivityResolver {
   }
 }
 
+export const socialOrganisationActivityPermissions: Permissions = {
+  SocialOrganisation: { activitySummary: partnerProfile },
+};
+
 @Resolver(() => Enterprise)
 export class EnterpriseActivityResolver {
   @FieldResolver(() => PartnerActivitySummary, { description: 'The enterprise’s figures for a year, as far as you may see its activities (all of them for the enterprise itself).' })
@@ -83,6 +103,10 @@ export class EnterpriseActivityResolver {
     return ActivityService.summary(ctx, org.id, year);
   }
 }
+
+export const enterpriseActivityPermissions: Permissions = {
+  Enterprise: { activitySummary: partnerProfile },
+};
 
 @Resolver(() => Community)
 export class CommunityPartnerActivitiesResolver {
@@ -92,6 +116,6 @@ export class CommunityPartnerActivitiesResolver {
   }
 }
 
-export const activityReferenceResolvers = {
-  PartnerActivity: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => ActivityService.activity(ctx, ref.id) },
+export const communityPartnerActivitiesPermissions: Permissions = {
+  Community: { partnerActivities: rules.unitFull },
 };

@@ -1,6 +1,6 @@
 import { rule } from 'graphql-shield';
 import { Access, accessToPath, CallerKind, forbidden, Role, type RequestContext } from '@cgp/core';
-import type { PartnerApiKey } from './api-key.entity';
+import type { PartnerApiKey } from './api-key.type';
 
 /** District STAFF: the only callers who manage partner API keys. */
 export const districtStaff = rule('districtStaff', { cache: 'contextual' })((_parent, _args, ctx: RequestContext) =>

@@ -1,6 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { connectionType, forbidden, PageArgs, type ConnectionData, type RequestContext } from '@cgp/core';
-import { Community, Enterprise, Pairing, Partner, SocialOrganisation } from './pairing.entity';
+import { connectionType, forbidden, PageArgs, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { Community } from './community.type';
+import { Enterprise, Pairing, Partner, SocialOrganisation } from './pairing.type';
+import { pairingVisible, partnerProfile } from './pairing.rules';
 import { PairingService } from './pairing.service';
 
 export const SocialOrganisationConnection = connectionType(SocialOrganisation, 'SocialOrganisation', 'A page of social organisations.');
@@ -39,6 +41,11 @@ export class PairingResolver {
   }
 }
 
+export const pairingPermissions: Permissions = {
+  Query: { pairing: rules.allow, myOrganisation: rules.partner },
+  Pairing: { '*': pairingVisible },
+};
+
 @Resolver(() => SocialOrganisation)
 export class SocialOrganisationResolver {
   @Query(() => SocialOrganisationConnection, { description: 'Social organisations registered in your district (a partner sees only itself).' })
@@ -57,6 +64,11 @@ export class SocialOrganisationResolver {
   }
 }
 
+export const socialOrganisationPermissions: Permissions = {
+  Query: { socialOrganisations: rules.allow, socialOrganisation: rules.allow },
+  SocialOrganisation: { '*': partnerProfile },
+};
+
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
   @Query(() => EnterpriseConnection, { description: 'Caring enterprises registered in your district (a partner sees only itself).' })
@@ -70,6 +82,11 @@ export class EnterpriseResolver {
   }
 }
 
+export const enterprisePermissions: Permissions = {
+  Query: { enterprises: rules.allow },
+  Enterprise: { '*': partnerProfile },
+};
+
 @Resolver(() => Community)
 export class CommunityPairingsResolver {
   @FieldResolver(() => [Pairing], { description: 'The community’s pairings with social organisations and caring enterprises, newest first.' })
@@ -78,8 +95,6 @@ export class CommunityPairingsResolver {
   }
 }
 
-export const pairingReferenceResolvers = {
-  SocialOrganisation: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => PairingService.socialOrganisation(ctx, ref.id) },
-  Enterprise: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => PairingService.enterprise(ctx, ref.id) },
-  Pairing: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => PairingService.pairing(ctx, ref.id) },
+export const communityPairingsPermissions: Permissions = {
+  Community: { pairings: rules.unitFull },
 };

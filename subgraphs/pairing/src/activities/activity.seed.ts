@@ -1,28 +1,8 @@
 import { insertRows, type Queryable } from '@cgp/core';
-import { CHUANHUI, DEMO_CASES_UNTIL, Random, stableId, type DemoDataset, type EnterpriseSeed, type PairingSeed, type SocialOrganisationSeed } from '@cgp/demo-data';
+import { CHUANHUI, DEMO_CASES_UNTIL, Random, stableId, type DemoDataset } from '@cgp/demo-data';
 
-export async function seedPairing(db: Queryable, data: DemoDataset): Promise<void> {
-  await insertRows<SocialOrganisationSeed>(
-    db,
-    'pairing.social_organisation',
-    { id: (r) => r.id, name: (r) => r.name, field: (r) => r.field, district_code: (r) => r.districtCode, registered_on: (r) => r.registeredOn, path: (r) => r.path },
-    data.socialOrganisations,
-  );
-  await insertRows<EnterpriseSeed>(
-    db,
-    'pairing.enterprise',
-    { id: (r) => r.id, name: (r) => r.name, employees: (r) => r.employees, district_code: (r) => r.districtCode, path: (r) => r.path },
-    data.enterprises,
-  );
-  await insertRows<PairingSeed>(
-    db,
-    'pairing.pairing',
-    {
-      id: (r) => r.id, community_code: (r) => r.communityCode, social_organisation_id: (r) => r.socialOrganisationId, enterprise_id: (r) => r.enterpriseId,
-      started_on: (r) => r.startedOn, ended_on: (r) => r.endedOn, path: (r) => r.path,
-    },
-    data.pairings,
-  );
+/** A year of the partners' service activities (the pairings are seeded first, by the pairings feature). */
+export async function seedActivities(db: Queryable, data: DemoDataset): Promise<void> {
   await insertRows<ActivityRow>(
     db,
     'pairing.service_activity',
@@ -33,8 +13,8 @@ export async function seedPairing(db: Queryable, data: DemoDataset): Promise<voi
     },
     generateActivities(data),
   );
-  // Fresh statistics for the planner of the subtree figures.
-  await db.query(`ANALYZE pairing.social_organisation, pairing.enterprise, pairing.pairing, pairing.service_activity`);
+  // Fresh statistics for the planner of the subtree figures (the pairings' tables had theirs when seeded).
+  await db.query(`ANALYZE pairing.service_activity`);
 }
 
 export interface ActivityRow {

@@ -1,5 +1,5 @@
 import { groupRows, pageWindow, rowsByKey, toConnection, type ConnectionData, type PageArgs, type RequestContext, uuidIn } from '@cgp/core';
-import { ENTERPRISE_COLUMNS, PAIRING_COLUMNS, SOCIAL_ORGANISATION_COLUMNS, type Enterprise, type Pairing, type SocialOrganisation } from './pairing.entity';
+import { ENTERPRISE_COLUMNS, PAIRING_COLUMNS, SOCIAL_ORGANISATION_COLUMNS, type Enterprise, type Pairing, type SocialOrganisation } from './pairing.type';
 
 /**
  * The SQL condition (and its parameters, from $first) under which the caller sees a pairing row:

@@ -1,6 +1,6 @@
 import { rule } from 'graphql-shield';
 import { Access, accessToCode, accessToPath, CallerKind, forbidden, type RequestContext } from '@cgp/core';
-import type { Pairing } from './pairing.entity';
+import type { Pairing } from './pairing.type';
 
 /** A partner organisation's profile: any unit staff, or the organisation itself. */
 export const partnerProfile = rule('partnerProfile', { cache: 'no_cache' })((org: { id: string }, _args, ctx: RequestContext) =>
