@@ -99,7 +99,7 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
     description(unit: FiguresUnit): string;
     /**
      * One statement for every unit a request asks about — $1 their codes (text[]), $2 their paths
-     * (ltree[]), $3 the caller's scope (ltree), then the period ($4 from, $5 to) — giving a row per
+     * (ltree[]), $3 the caller's scope (ltree; or what `scope` gives), then the period ($4 from, $5 to) — giving a row per
      * unit: its `code` and the figures.
      */
     sql: string;
