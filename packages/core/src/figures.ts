@@ -29,6 +29,8 @@ export interface FiguresUnit {
   children?: string;
   /** The fields it gets; default every one the domain declares. */
   fields?: readonly ('statistics' | 'trend' | 'ranking')[];
+  /** The rule of its fields, when not the domain's (partners reading their own communities' figures, say). */
+  rule?: IRule;
 }
 
 /**
@@ -40,6 +42,11 @@ export interface FiguresPeriod<P> {
   args?: ClassType;
   /** Arguments of the ranking field besides `metric`, with `first` (an @ArgsType class). */
   rankingArgs: ClassType<{ first: number }>;
+  /**
+   * The ranking field lists `args` too, after `metric` (rankingArgs before it, then: `first`, `metric`,
+   * the period's); default false: rankingArgs alone, and they hold the period's arguments.
+   */
+  rankingPeriodAfterMetric?: boolean;
   /** The arguments checked (BAD_USER_INPUT) into a period. */
   parse(args: Record<string, unknown>): P;
   /** The period in a loader's name (every argument the figures depend on). */
@@ -72,22 +79,27 @@ export function noPeriod(): FiguresPeriod<null> {
 
 type Row = Record<string, unknown>;
 
-export interface FiguresSpec<M extends string, P = StatisticsPeriod> {
+export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
   /** The prefix of the fields and loaders: 'task' gives taskStatistics, taskTrend and taskRanking. */
   name: string;
   /** The unit types that get the fields. */
   units: readonly FiguresUnit[];
   /** Default: periodRange('timestamptz'). */
   period?: FiguresPeriod<P>;
-  /** The rule of every field added to the unit types; default rules.unitFull (staff or partner, inside the unit's subtree). */
+  /** The rule of every field added to the unit types (a unit may have its own); default rules.unitFull (staff or partner, inside the unit's subtree). */
   rule?: IRule;
+  /**
+   * $3 of the statistics and trend statements: whose rows they count. Default ctx.scope, the caller's
+   * subtree (FORBIDDEN for a caller without one). A ranking compares units: its $3 is always ctx.scope.
+   */
+  scope?(ctx: RequestContext): unknown;
   statistics?: {
     /** The @ObjectType of the figures. */
     type: ClassType;
     description(unit: FiguresUnit): string;
     /**
      * One statement for every unit a request asks about — $1 their codes (text[]), $2 their paths
-     * (ltree[]), $3 the caller's scope (ltree), then the period ($4 from, $5 to) — giving a row per
+     * (ltree[]), $3 the caller's scope (ltree; or what `scope` gives), then the period ($4 from, $5 to) — giving a row per
      * unit: its `code` and the figures.
      */
     sql: string;
@@ -98,6 +110,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod> {
     description(unit: FiguresUnit): string;
     /** Like statistics.sql, a row per unit and month: its `code`, then the month's figures, months in order. */
     sql: string;
+    /** Its own period, when not the statistics' (default: the spec's period). */
+    period?: FiguresPeriod<TP>;
   };
   ranking?: {
     /** The @ObjectType of a ranked child (a RankedUnit with its `unit: Unit` field). */
@@ -105,6 +119,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod> {
     /** The metric enum (registered with registerEnumType) and its default. */
     metric: object;
     default: M;
+    /** The description of the `metric` argument; default 'The figure to rank by.' */
+    metricDescription?: string;
     description(unit: FiguresUnit): string;
     /**
      * The statement's common table expressions after `u(code, path, level)` — the units asked about,
@@ -135,9 +151,9 @@ export interface Figures {
 }
 
 /** The loaders of a domain's figures, for other resolvers (and tests) that need a figure directly. */
-export interface FiguresLoaders<M extends string, P> {
+export interface FiguresLoaders<M extends string, P, TP = P> {
   statistics(ctx: RequestContext, code: string, period: P): Promise<Row>;
-  trend(ctx: RequestContext, code: string, period: P): Promise<Row[]>;
+  trend(ctx: RequestContext, code: string, period: TP): Promise<Row[]>;
   ranking(ctx: RequestContext, code: string, metric: M, period: P, first: number): Promise<Row[]>;
 }
 
@@ -153,7 +169,9 @@ function rowsFor(codes: readonly string[], rows: Row[], key: string, drop: strin
 }
 
 /** The figures' loaders: each one statement per request for every unit asked about (and cached with ctx.figures). */
-export function figuresLoaders<M extends string, P>(spec: FiguresSpec<M, P>, period: FiguresPeriod<P>): FiguresLoaders<M, P> {
+export function figuresLoaders<M extends string, P, TP = P>(spec: FiguresSpec<M, P, TP>, period: FiguresPeriod<P>): FiguresLoaders<M, P, TP> {
+  const trendPeriod = spec.trend?.period ?? (period as unknown as FiguresPeriod<TP>);
+  const counting = (ctx: RequestContext) => (spec.scope ? spec.scope(ctx) : ctx.scope);
   const params = (ctx: RequestContext, codes: readonly string[], p: P) => [codes, codes.map(pathOfCode), ctx.scope, ...period.params(p)];
   return {
     statistics(ctx, code, p) {
@@ -161,7 +179,7 @@ export function figuresLoaders<M extends string, P>(spec: FiguresSpec<M, P>, per
       if (!sql) throw new Error(`${spec.name} declares no statistics`);
       return ctx
         .figures<Row>(`${spec.name}.statistics:${period.key(p)}`, async (codes) => {
-          const rows = await ctx.query<Row>(sql, params(ctx, codes, p));
+          const rows = await ctx.query<Row>(sql, [codes, codes.map(pathOfCode), counting(ctx), ...period.params(p)]);
           return rowsFor(codes, rows, 'code', ['code']).map((r) => r[0]);
         })
         .load(code);
@@ -170,7 +188,9 @@ export function figuresLoaders<M extends string, P>(spec: FiguresSpec<M, P>, per
       const sql = spec.trend?.sql;
       if (!sql) throw new Error(`${spec.name} declares no trend`);
       return ctx
-        .figures<Row[]>(`${spec.name}.trend:${period.key(p)}`, async (codes) => rowsFor(codes, await ctx.query<Row>(sql, params(ctx, codes, p)), 'code', ['code']))
+        .figures<Row[]>(`${spec.name}.trend:${trendPeriod.key(p)}`, async (codes) =>
+          rowsFor(codes, await ctx.query<Row>(sql, [codes, codes.map(pathOfCode), counting(ctx), ...trendPeriod.params(p)]), 'code', ['code']),
+        )
         .load(code);
     },
     ranking(ctx, code, metric, p, first) {
@@ -204,8 +224,9 @@ export function figuresLoaders<M extends string, P>(spec: FiguresSpec<M, P>, per
  * and their rules (the result types are open to whoever may read the field that returns them).
  * List the result in the feature's `figures`.
  */
-export function defineFigures<M extends string, P = StatisticsPeriod>(spec: FiguresSpec<M, P>): Figures & { loaders: FiguresLoaders<M, P> } {
+export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(spec: FiguresSpec<M, P, TP>): Figures & { loaders: FiguresLoaders<M, P, TP> } {
   const period = spec.period ?? (periodRange() as unknown as FiguresPeriod<P>);
+  const trendPeriod = spec.trend?.period ?? (period as unknown as FiguresPeriod<TP>);
   const loaders = figuresLoaders(spec, period);
   const rule = spec.rule ?? rules.unitFull;
   const { statistics, trend, ranking } = spec;
@@ -213,7 +234,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod>(spec: Figu
   const has = (unit: FiguresUnit, field: 'statistics' | 'trend' | 'ranking') => !!spec[field] && (!unit.fields || unit.fields.includes(field));
   for (const unit of spec.units) {
     const fields: Record<string, IRule> = {};
-    for (const field of ['statistics', 'trend', 'ranking'] as const) if (has(unit, field)) fields[`${spec.name}${field[0].toUpperCase()}${field.slice(1)}`] = rule;
+    for (const field of ['statistics', 'trend', 'ranking'] as const) if (has(unit, field)) fields[`${spec.name}${field[0].toUpperCase()}${field.slice(1)}`] = unit.rule ?? rule;
     permissions[graphqlName(unit.type)] = fields;
   }
   for (const type of [statistics?.type, trend?.type, ranking?.type]) if (type) permissions[graphqlName(type)] = { '*': rules.allow };
@@ -224,8 +245,8 @@ export function defineFigures<M extends string, P = StatisticsPeriod>(spec: Figu
    */
   let resolvers: Function[] | undefined; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
   /** The period's arguments as the third parameter of a statistics or trend method (none without a period). */
-  const withPeriodArgs = (resolver: ClassType, method: string) => {
-    if (period.args) Args(() => period.args!)(resolver.prototype, method, 2);
+  const withPeriodArgs = (resolver: ClassType, method: string, of: FiguresPeriod<unknown> = period as FiguresPeriod<unknown>, index = 2) => {
+    if (of.args) Args(() => of.args!)(resolver.prototype, method, index);
   };
   const declare = () => {
     const made: Function[] = []; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
@@ -247,10 +268,10 @@ export function defineFigures<M extends string, P = StatisticsPeriod>(spec: Figu
         class UnitTrendResolver {
           @FieldResolver(() => [trend!.type], { name: `${spec.name}Trend`, description: trend!.description(unit) })
           trend(@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row[]> {
-            return loaders.trend(ctx, u.code, period.parse(args));
+            return loaders.trend(ctx, u.code, trendPeriod.parse(args));
           }
         }
-        withPeriodArgs(UnitTrendResolver, 'trend');
+        withPeriodArgs(UnitTrendResolver, 'trend', trendPeriod as FiguresPeriod<unknown>);
         made.push(UnitTrendResolver);
       }
     }
@@ -262,14 +283,17 @@ export function defineFigures<M extends string, P = StatisticsPeriod>(spec: Figu
         async ranking(
           @Root() u: UnitStub,
           @Ctx() ctx: RequestContext,
-          @Arg('metric', () => ranking!.metric, { defaultValue: ranking!.default, description: 'The figure to rank by.' }) metric: M,
+          @Arg('metric', () => ranking!.metric, { defaultValue: ranking!.default, description: ranking!.metricDescription ?? 'The figure to rank by.' }) metric: M,
           @Args(() => period.rankingArgs) args: { first: number } & Record<string, unknown>,
+          periodArgs: Record<string, unknown> = {},
         ): Promise<Row[]> {
           assertRankingSize(args.first);
-          const rows = await loaders.ranking(ctx, u.code, metric, period.parse(args), args.first);
+          const rows = await loaders.ranking(ctx, u.code, metric, period.parse({ ...args, ...periodArgs }), args.first);
           return Promise.all(rows.map(async (r) => ({ ...r, unit: await rankedUnit(ctx, r.code as string) })));
         }
       }
+      // Declared after the others, the period's arguments are listed after `metric`.
+      if (period.rankingPeriodAfterMetric) withPeriodArgs(UnitRankingResolver, 'ranking', period as FiguresPeriod<unknown>, 4);
       made.push(UnitRankingResolver);
     }
     return made;

@@ -65,15 +65,16 @@ export interface SubgraphUnits {
   Unit: ReturnType<typeof createUnitUnion>;
   /** The fresh stubs: orphaned types of the feature that lists them (named only by the union or the fields added to them). */
   stubTypes: ClassType<UnitStub>[];
-  /** The key of every unit type but the subgraph's own, as a breadcrumb (the caller's own unit, below it, or one of its ancestors). */
+  /** The key of every unit type but the subgraph's own (if it owns one), as a breadcrumb (the caller's own unit, below it, or one of its ancestors). */
   permissions: Permissions;
 }
 
 /**
- * The unit types of a subgraph that owns the `own` tier: `classes` gives its own type and the entity
- * stubs it declares itself (to add fields to them); the other tiers get fresh stubs. Call once per subgraph.
+ * The unit types of a subgraph that owns the `own` tier (if any: the pairing subgraph owns none):
+ * `classes` gives its own type and the entity stubs it declares itself (to add fields to them); the
+ * other tiers get fresh stubs. Call once per subgraph.
  */
-export function subgraphUnits(options: { own: Tier; subgraphAdds: string; classes: Partial<Record<Tier, ClassType<UnitStub>>> }): SubgraphUnits {
+export function subgraphUnits(options: { own?: Tier; subgraphAdds: string; classes: Partial<Record<Tier, ClassType<UnitStub>>> }): SubgraphUnits {
   const stubs = createUnitStubs(options.subgraphAdds);
   const classes = { ...stubs, ...options.classes };
   const permissions: Permissions = {};

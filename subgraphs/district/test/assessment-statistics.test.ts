@@ -2,7 +2,7 @@ import { sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { demoAssessments } from '../src/seed';
+import { demoAssessments } from '../src/assessments/assessment.seed';
 
 type Headers = Record<string, string>;
 const SCORES = ['selfGovernance', 'management', 'service', 'publicSecurity', 'environment', 'ethos'] as const;

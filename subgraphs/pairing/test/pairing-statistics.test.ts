@@ -2,7 +2,7 @@ import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo, type PairingSeed } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, gqlSafelisted, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { generateActivities } from '../src/seed';
+import { generateActivities } from '../src/activities/activity.seed';
 
 /**
  * The pairing subgraph's dashboard figures (pairingStatistics / pairingTrend / pairingRanking) through the

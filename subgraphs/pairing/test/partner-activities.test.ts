@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chinaToday } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { authHeader, gql, gqlSafelisted, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { generateActivities } from '../src/seed';
+import { generateActivities } from '../src/activities/activity.seed';
 
 /**
  * Partners' service activities through the gateway: a partner records what it did under its own pairings

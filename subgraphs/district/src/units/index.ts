@@ -1,0 +1,18 @@
+import { defineFeature } from '@cgp/core';
+import { DistrictResolver, districtPermissions } from './district.resolver';
+import { districtReference } from './district.reference';
+import { seedDistricts } from './district.seed';
+import { CreateDistrict1732000000000 } from './migrations/1732000000000-create-district';
+import { DistrictRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
+import { stubTypes, unitTypes } from './unit.union';
+
+/** The districts themselves: Query.district(s), Query.unit (any tier by code), the District entity, the unit stubs the assessments feature adds to. */
+export const units = defineFeature({
+  name: 'units',
+  resolvers: [DistrictResolver],
+  orphanedTypes: stubTypes,
+  permissions: [districtPermissions, unitTypes.permissions],
+  references: districtReference,
+  migrations: [CreateDistrict1732000000000, DistrictRowLevelSecurity1732000001000],
+  seed: seedDistricts,
+});
