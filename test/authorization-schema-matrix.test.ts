@@ -152,6 +152,7 @@ const ROOTS: Record<string, Entry> = {
   cases: { on: 'unit', tiers: TIERS, args: (unitCode) => ({ unitCode, orderBy: 'NEWEST', first: 1 }), select: 'totalCount' },
   assessmentRanking: { on: 'unit', tiers: ['DISTRICT', 'STREET'], args: (unitCode) => ({ unitCode, period: '2026', first: 3 }), select: 'rank' },
   taskBurdens: { on: 'unit', tiers: ['DISTRICT', 'STREET', 'COMMUNITY'], args: (unitCode) => ({ unitCode }), select: 'burden { __typename }' },
+  taskAssignments: { on: 'unit', tiers: ['DISTRICT', 'STREET', 'COMMUNITY'], args: (unitCode) => ({ unitCode, first: 1 }), select: 'totalCount' },
   wishes: { on: 'unit', tiers: ['COMMUNITY'], args: (communityCode) => ({ communityCode, first: 1 }), select: 'totalCount' },
   wishWall: {
     on: 'unit', tiers: ['COMMUNITY'], args: (communityCode) => ({ communityCode, first: 1 }), select: 'totalCount',

@@ -823,6 +823,11 @@ const WISHES_OPERATION = `query DashboardWishes($unitCode: String!, $states: [Wi
     totalCount pageInfo { hasNextPage endCursor } edges { node { id text category state communityCode postedAt claimedAt } }
   }
 }`;
+const TASKS_OPERATION = `query DashboardTasks($unitCode: String!, $status: TaskAssignmentStatus, $first: Int, $after: String) {
+  taskAssignments(unitCode: $unitCode, status: $status, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id status fundingShare community { code } task { title department submittedAt decidedAt dueOn } } }
+  }
+}`;
 const VISITS_OPERATION = `query DashboardVisits($unitCode: String!, $year: Int!, $status: VisitStatus, $first: Int, $after: String) {
   visitsDue(unitCode: $unitCode, year: $year) {
     items(status: $status, first: $first, after: $after) {
@@ -880,6 +885,20 @@ const LISTS = [
     ],
     variables: (unitCode) => ({ unitCode, states: [state] }),
   })),
+  {
+    // The communities' admitted shares of administrative tasks not done yet: the "tasks open" figure.
+    id: 'openTasks', domain: 'tasks', key: 'open', tiers: DISTRICT_TO_COMMUNITY, operation: 'DashboardTasks', query: TASKS_OPERATION, connection: 'taskAssignments',
+    title: { zh: '准入事项办理中', en: 'Tasks open' },
+    columns: [
+      { key: 'task.title', label: { zh: '事项', en: 'Task' } },
+      { key: 'task.department', label: { zh: '部门', en: 'Department' } },
+      { key: 'community.code', label: { zh: '社区', en: 'Community' } },
+      { key: 'fundingShare', label: { zh: '经费（元）', en: 'Funding (yuan)' } },
+      { key: 'task.decidedAt', label: { zh: '准入时间', en: 'Admitted' }, format: 'datetime' },
+      { key: 'task.dueOn', label: { zh: '办结期限', en: 'Due on' } },
+    ],
+    variables: (unitCode) => ({ unitCode, status: 'ADMITTED' }),
+  },
   // Must-visits of a calendar year (the figures count the occasions in the period; for a chosen year they are
   // exactly visitsDue's for that year, so the lists open only then, not for the rolling twelve months).
   ...[['mustVisitsDue', 'DUE', { zh: '待走访', en: 'Must-visits due' }], ['mustVisitsDone', 'DONE', { zh: '已走访', en: 'Must-visits done' }], ['mustVisitsLate', 'LATE', { zh: '逾期未访', en: 'Must-visits late' }]].map(([key, status, title]) => ({

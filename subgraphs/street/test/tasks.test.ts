@@ -239,4 +239,32 @@ describe('task admission (申报准入): power follows responsibility, money fol
     expect(batched.errors).toBeUndefined();
     expect(batched.data.community.tasks.every((a: { status: string }) => a.status === 'DONE')).toBe(true);
   });
+
+  it('taskAssignments lists the records behind a unit’s open-task figure, page by page, only inside the caller’s subtree', async () => {
+    const LIST = `query ($u: String!, $s: TaskAssignmentStatus, $after: String) { taskAssignments(unitCode: $u, status: $s, first: 7, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { id status community { code } task { title } } } } }`;
+    const FIGURE = `query ($u: String!) { unit(code: $u) { ... on District { taskStatistics { open } } ... on Street { taskStatistics { open } } ... on Community { taskStatistics { open } } } }`;
+    for (const [who, unit] of [[district, demo.districts[0].code], [district, street.code], [streetStaff, street.code], [community1, c1]] as const) {
+      const figure = (await call(FIGURE, { u: unit }, who)).data.unit.taskStatistics.open;
+      const ids = new Set<string>();
+      let after: string | null = null;
+      do {
+        const res = await call(LIST, { u: unit, s: 'ADMITTED', after }, who);
+        expect(res.errors).toBeUndefined();
+        expect(res.data.taskAssignments.totalCount).toBe(figure);
+        for (const { node } of res.data.taskAssignments.edges) {
+          expect(node.status).toBe('ADMITTED');
+          expect(node.community.code.startsWith(unit)).toBe(true);
+          ids.add(node.id);
+        }
+        after = res.data.taskAssignments.pageInfo.hasNextPage ? res.data.taskAssignments.pageInfo.endCursor : null;
+      } while (after);
+      expect({ unit, listed: ids.size }).toEqual({ unit, listed: figure });
+    }
+    expect(codeOf(await call(LIST, { u: otherStreet.code }, streetStaff))).toBe('FORBIDDEN');
+    expect(codeOf(await call(LIST, { u: street.code }, community1))).toBe('FORBIDDEN');
+    expect(codeOf(await call(LIST, { u: '41160' }, district))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await call(LIST, { u: street.code, after: 'nonsense' }, district))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await asPartner(LIST, { u: c1 }))).toBe('FORBIDDEN');
+  });
 });

@@ -10,6 +10,7 @@ import { callerKind, ownCommunityArg, taskVisible, unitCodeArgInScope } from './
 import { TaskService } from './task.service';
 
 export const AdminTaskConnection = connectionType(AdminTask, 'AdminTask', 'A page of administrative tasks, newest first.');
+export const TaskAssignmentConnection = connectionType(TaskAssignment, 'TaskAssignment', 'A page of task assignments (communities\' shares of administrative tasks), newest task first.');
 
 @Resolver(() => AdminTask)
 export class TaskResolver {
@@ -35,6 +36,20 @@ export class TaskResolver {
   taskBurdens(@Arg('unitCode', () => String, { description: 'Code of a unit in your subtree (any tier).' }) unitCode: string, @Ctx() ctx: RequestContext): Promise<CommunityTaskBurden[]> {
     assertUnitCode(unitCode, undefined, 'unitCode');
     return TaskService.burdens(ctx, unitCode);
+  }
+
+  @Query(() => TaskAssignmentConnection, {
+    description:
+      'The communities’ shares of administrative tasks in this unit’s subtree, newest task first: the records behind the unit’s task figures (status ADMITTED: the open ones). The unit must be in your subtree.',
+  })
+  taskAssignments(
+    @Arg('unitCode', () => String, { description: 'Code of a unit in your subtree (district, street office or community).' }) unitCode: string,
+    @Arg('status', () => TaskAssignmentStatus, { nullable: true, description: 'Only assignments in this status; all when omitted.' }) status: TaskAssignmentStatus | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionData<TaskAssignment>> {
+    assertUnitCode(unitCode, undefined, 'unitCode');
+    return TaskService.assignmentsUnder(ctx, unitCode, status, page);
   }
 
   @Mutation(() => AdminTask, {
@@ -85,7 +100,7 @@ const streetStaff = and(rules.unitStaff, callerKind(CallerKind.STREET), staff);
 const communityStaff = and(rules.unitStaff, callerKind(CallerKind.COMMUNITY), staff, ownCommunityArg);
 
 export const taskPermissions: Permissions = {
-  Query: { task: rules.unitStaff, tasks: rules.unitStaff, taskBurdens: and(rules.unitStaff, unitCodeArgInScope) },
+  Query: { task: rules.unitStaff, tasks: rules.unitStaff, taskBurdens: and(rules.unitStaff, unitCodeArgInScope), taskAssignments: and(rules.unitStaff, unitCodeArgInScope) },
   Mutation: {
     submitTask: and(rules.unitStaff, callerKind(CallerKind.DISTRICT, CallerKind.STREET), staff),
     admitTask: streetStaff,

@@ -155,6 +155,37 @@ export const TaskService = {
     return rows.map(({ code, path, ...burden }) => ({ community: { code }, path, burden }));
   },
 
+  /**
+   * The assignments in a unit's subtree (and the caller's), optionally of one status, newest task first: the
+   * records behind the task figures of that unit (e.g. `open` = status ADMITTED). Paginated by (submitted, id).
+   */
+  async assignmentsUnder(ctx: RequestContext, unitCode: string, status: TaskAssignmentStatus | null | undefined, page: PageArgs): Promise<ConnectionData<TaskAssignment>> {
+    const window = pageWindow(page);
+    let afterAt: string | null = null;
+    let afterId: string | null = null;
+    if (window.after) {
+      const [at, id] = window.after.split('|');
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at ?? '') || !UUID.test(id ?? '')) {
+        throw badInput('after is not a cursor from this list: pass the endCursor of a previous page', 'after');
+      }
+      [afterAt, afterId] = [at, id];
+    }
+    const filters = `a.path <@ $1::ltree AND a.path <@ $2::ltree AND ($3::text IS NULL OR a.status = $3)`;
+    const base = [pathOfCode(unitCode), ctx.scope, status ?? null];
+    const [rows, [{ n }]] = await Promise.all([
+      ctx.query<TaskAssignment & { sortKey: string }>(
+        `SELECT ${ASSIGNMENT_COLUMNS}, to_char(t.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || a.id AS "sortKey"
+           FROM street.task_assignment a JOIN street.admin_task t ON t.id = a.task_id
+          WHERE ${filters} AND ($4::timestamptz IS NULL OR (t.submitted_at, a.id) < ($4::timestamptz, $5::uuid))
+          ORDER BY t.submitted_at DESC, a.id DESC
+          LIMIT $6`,
+        [...base, afterAt, afterId, window.limit + 1],
+      ),
+      ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM street.task_assignment a WHERE ${filters}`, base),
+    ]);
+    return toConnection(rows, window, n, (r) => r.sortKey);
+  },
+
   /** A department's task for communities of one street, submitted by district or street staff whose subtree holds the street. */
   async submit(ctx: RequestContext, input: SubmitTaskInput): Promise<AdminTask> {
     const streetPath = pathOfCode(input.streetCode);
