@@ -89,7 +89,7 @@ describe('authorization matrix', () => {
   });
   afterAll(async () => {
     await platform?.stop();
-    // eslint-disable-next-line no-console
+     
     console.log(`authorization matrix: ${cases} cases run`);
   });
 
@@ -98,7 +98,7 @@ describe('authorization matrix', () => {
   const asDistrict = async (query: string, variables: Record<string, unknown>, code = '411602') => {
     const res = await gql(platform.gatewayUrl, query, variables, await authHeader({ tier: 'DISTRICT', unit: code.slice(0, 6), roles: ['STAFF'] } as never));
     expect(res.errors).toBeUndefined();
-    return res.data as any;
+    return res.data;
   };
 
   interface Records {
@@ -236,7 +236,7 @@ describe('authorization matrix', () => {
           const res = await gql(platform.gatewayUrl, `{ r: ${LIST[listTier]}(first: 100) { totalCount edges { node { code } } } }`, undefined, headers);
           expect(res.errors).toBeUndefined();
           const expected = UNITS[listTier].filter((u) => within(u.code, unit.code)).map((u) => u.code).sort();
-          const page = (res.data as any).r;
+          const page = (res.data).r;
           expect(page.totalCount).toBe(expected.length);
           expect(page.edges.map((e: any) => e.node.code)).toEqual(expected.slice(0, 100));
           cases++;
@@ -256,8 +256,8 @@ describe('authorization matrix', () => {
           const res = await gql(platform.gatewayUrl, `mutation ($code: String!, $staff: Int!) { r: updateCommunityProfile(code: $code, input: { staff: $staff }) { code staff } }`, { code, staff }, headers);
           expect(`${code}: ${outcome(res, 'r')}`).toBe(`${code}: ${expected}`);
           const after = await gql(platform.gatewayUrl, `query ($code: String!) { community(code: $code) { staff } }`, { code }, district);
-          if (expected === 'data') expect((after.data as any).community.staff).toBe(staff);
-          else expect((after.data as any).community.staff).not.toBe(staff);
+          if (expected === 'data') expect((after.data).community.staff).toBe(staff);
+          else expect((after.data).community.staff).not.toBe(staff);
           cases++;
         }
       });
@@ -276,7 +276,7 @@ describe('authorization matrix', () => {
           const res = await gql(url, query, variables, headers);
           expect(`${name}: ${outcome(res, 'r')}`).toBe(`${name}: ${expected}`);
           cases++;
-          return res as GraphQLResponse<any>;
+          return res;
         };
 
         for (const building of [inside, ...(outside ? [outside] : [])]) {
@@ -372,7 +372,7 @@ describe('authorization matrix', () => {
         const staff = await authHeader({ tier: 'COMMUNITY', unit: communityCode, roles: ['STAFF'] } as never);
         const res = await gql(platform.gatewayUrl, `mutation ($i: PostWishInput!) { postWish(input: $i) { id } }`, { i: { communityCode, text: `伙伴矩阵 ${key}`, category: 'OTHER', beneficiaryName: '矩阵', openToPartners } }, staff);
         expect(res.errors).toBeUndefined();
-        wishes[key] = (res.data as any).postWish.id;
+        wishes[key] = (res.data).postWish.id;
       }
       othersActivity = (await asDistrict(`query ($id: ID!) { pairing(id: $id) { activities(first: 1) { edges { node { id } } } } }`, { id: othersPairing.id })).pairing.activities.edges[0].node.id;
     });
@@ -432,7 +432,7 @@ describe('authorization matrix', () => {
         const res = await gql(url, query, variables, headers);
         expect(`${name}: ${outcome(res, 'r')}`).toBe(`${name}: ${expected}`);
         // Refused: nothing comes back (an _entities answer holds a null per representation).
-        if (expected === 'forbidden') expect(`${name}: ${JSON.stringify((res.data as any)?.r ?? null).replace(/^\[null\]$/, 'null')}`).toBe(`${name}: null`);
+        if (expected === 'forbidden') expect(`${name}: ${JSON.stringify((res.data)?.r ?? null).replace(/^\[null\]$/, 'null')}`).toBe(`${name}: null`);
         cases++;
       }
     });

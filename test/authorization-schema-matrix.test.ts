@@ -382,7 +382,7 @@ describe('authorization matrix generated from the schema', () => {
   afterAll(async () => {
     await admin?.end();
     await platform?.stop();
-    // eslint-disable-next-line no-console
+     
     console.log(`authorization matrix generated from the schema: ${cases} cases run`);
   });
 
@@ -431,7 +431,7 @@ describe('authorization matrix generated from the schema', () => {
       const elsewhere = demo.communities.find((u) => u.code.startsWith(OTHER.code))!.code;
       return [{ relation: 'paired community', code: paired }, { relation: 'unpaired community', code: unpaired }, { relation: 'other district community', code: elsewhere }];
     }
-    const tier = c.kind as Tier;
+    const tier = c.kind;
     const unit = UNITS[tier].find((u) => u.code === c.unit)!;
     const list: Target[] = [{ relation: 'own', code: unit.code }];
     const child = tier !== 'BUILDING' ? UNITS[TIERS[TIERS.indexOf(tier) + 1]].find((u) => u.parentId === unit.id) : undefined;
@@ -577,7 +577,7 @@ describe('authorization matrix generated from the schema', () => {
     const results = await pool(list.map((k) => async () => {
       const res = await gql(k.url, k.query, k.variables, callers.find((c) => k.name.startsWith(c.label))!.headers);
       let actual = outcome(res);
-      if (actual === 'data' && k.check) actual = k.check((res.data as any).r) ?? actual;
+      if (actual === 'data' && k.check) actual = k.check((res.data).r) ?? actual;
       if (!seen.has(k.field)) seen.set(k.field, new Set());
       seen.get(k.field)!.add(actual);
       const ok = actual === k.expected || (k.expected === 'refused' && (actual === 'null' || actual === 'forbidden'));

@@ -76,7 +76,7 @@ describe('the tiers’ daily work, end to end', () => {
     } }`;
     const mineOf = (data: any) =>
       [...data.visitsDue.items.edges, ...data.visitsDue.stays.edges].map((e: any) => e.node).filter((n: any) => n.resident && Object.values(ids).includes(n.resident.id));
-    let before: Record<string, any> = {};
+    const before: Record<string, any> = {};
 
     it('imports residents from a CSV file', async () => {
       const csv = ['building_code,room,name,id_card_number,phone,birth_date,gender,key_categories', ...people.map((p, i) => `${building.code},97${i},${p.name},${p.idCard},,${p.birth},MALE,ELDERLY`)].join('\n');

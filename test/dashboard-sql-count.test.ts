@@ -124,7 +124,7 @@ describe('SQL statements of the dashboard', () => {
   } as const;
 
   it.each(Object.entries(QUERIES) as [keyof typeof QUERIES, string][])('%s (%s): the same statements per subgraph at both sizes', (name) => {
-    // eslint-disable-next-line no-console
+     
     console.log(`${name}: ${small[name].communities} communities -> ${JSON.stringify(small[name].perSubgraph)}; ${large[name].communities} communities -> ${JSON.stringify(large[name].perSubgraph)}`);
     expect(large[name].communities).toBeGreaterThan(small[name].communities * 2);
     expect(large[name].perSubgraph).toEqual(small[name].perSubgraph);

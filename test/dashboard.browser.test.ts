@@ -125,7 +125,7 @@ const apiValue = (api: Record<string, any>, id: string) => {
 async function pageFigures(page: Page, selector = '#domains [data-figure]', attribute = 'figure'): Promise<Record<string, { text: string; format: string }>> {
   return page.$$eval(
     selector,
-    (nodes, attr) => Object.fromEntries(nodes.map((n) => [(n as HTMLElement).dataset[attr]!, { text: n.querySelector('.num')!.textContent!, format: (n as HTMLElement).dataset.format! }])),
+    (nodes, attr) => Object.fromEntries(nodes.map((n) => [(n as HTMLElement).dataset[attr]!, { text: n.querySelector('.num')!.textContent, format: (n as HTMLElement).dataset.format! }])),
     attribute,
   );
 }
@@ -405,8 +405,8 @@ describe('dashboard page in Chromium', () => {
       demo.streets.map((s) => ({ code: s.code, name: s.name })).sort((a, b) => a.code.localeCompare(b.code)),
     );
     for (const row of rows) {
-      expect(shownNumber(row.residents!)).toBe(residents.find((r) => r.code === row.code)!.value);
-      expect(shownNumber(row.overdue!)).toBe(overdue.find((r) => r.code === row.code)!.value);
+      expect(shownNumber(row.residents)).toBe(residents.find((r) => r.code === row.code)!.value);
+      expect(shownNumber(row.overdue)).toBe(overdue.find((r) => r.code === row.code)!.value);
     }
     await page.selectOption('#ranking-metric', 'cases.OVERDUE');
     await waitForRankingValues(page, overdue.map((r) => r.value));
@@ -511,7 +511,7 @@ describe('dashboard page in Chromium', () => {
     expect(buildings.sort((a, b) => a.code!.localeCompare(b.code!))).toEqual(
       demo.buildings.filter((b) => b.parentId === grid.id).map((b) => ({ code: b.code, name: b.name })).sort((a, b) => a.code.localeCompare(b.code)),
     );
-    await waitForRankingOf(page, buildings.map((b) => b.name!));
+    await waitForRankingOf(page, buildings.map((b) => b.name));
     expect(await page.isVisible('#alert')).toBe(false);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-grid.png'), fullPage: true });
 
@@ -542,7 +542,7 @@ describe('dashboard page in Chromium', () => {
     // The live demo has open cases on any day it is loaded.
     expect(open.totalCount).toBeGreaterThan(0);
     const tile = '#headline [data-list="openCases"]';
-    expect(shownNumber(await page.$eval(`${tile} .num`, (n) => n.textContent!))).toBe(open.totalCount);
+    expect(shownNumber(await page.$eval(`${tile} .num`, (n) => n.textContent))).toBe(open.totalCount);
 
     // The number opens the cases behind it, page by page (20 at a time), as the API lists them.
     await page.click(tile);
@@ -578,7 +578,7 @@ describe('dashboard page in Chromium', () => {
     // Exports: what the list shows, all of it, with the language's column names.
     const exported = async (button: string) => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
+      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())) };
     };
     const csv = await exported('#records-csv');
     expect(csv.name).toMatch(new RegExp(`^openCases-${district.code}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
@@ -617,7 +617,7 @@ describe('dashboard page in Chromium', () => {
     const overdue = await gql(platform.gatewayUrl, `query ($u: String!) { cases(unitCode: $u, filter: { overdue: true }, first: 100) { totalCount edges { node { number overdue } } } }`, { u: district.code }, headers);
     expect(overdue.data.cases.totalCount).toBeGreaterThan(0);
     const overdueTile = '#headline [data-list="overdueCases"]';
-    expect(shownNumber(await page.$eval(overdueTile, (n) => n.querySelector('.num')!.textContent!))).toBe(overdue.data.cases.totalCount);
+    expect(shownNumber(await page.$eval(overdueTile, (n) => n.querySelector('.num')!.textContent))).toBe(overdue.data.cases.totalCount);
     await page.click(overdueTile);
     await page.waitForFunction(() => document.querySelector('#records-section')!.getAttribute('data-list') === 'overdueCases' && !document.querySelector('#records-section')!.classList.contains('loading'));
     expect((await page.$$eval('.records-table td[data-column="number"]', (tds) => tds.map((td) => td.textContent))).sort()).toEqual(overdue.data.cases.edges.map((e: any) => e.node.number).sort());

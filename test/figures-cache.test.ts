@@ -31,7 +31,7 @@ describe('figures cache', () => {
   async function statistics(platform: InProcessPlatform, code: string, who = 'district') {
     const res = await gql(platform.gatewayUrl, UNIT_STATS, { code }, as[who]);
     expect(res.errors).toBeUndefined();
-    return (res.data as any).unit.caseStatistics as { open: number; received: number; reportedInPeriod: number };
+    return (res.data).unit.caseStatistics as { open: number; received: number; reportedInPeriod: number };
   }
   async function reportCase(platform: InProcessPlatform, title: string) {
     const res = await gql(platform.gatewayUrl, `mutation ($input: ReportCaseInput!) { reportCase(input: $input) { id } }`, {
@@ -124,7 +124,7 @@ describe('figures cache', () => {
       }
       const res = await gql(platform.gatewayUrl, query, { c }, as[who]);
       expect(res.errors).toBeUndefined();
-      return (res.data as any).community.pairingStatistics;
+      return (res.data).community.pairingStatistics;
     };
     // A community with two partners whose own figures differ (each partner sees only its pairings).
     const byCommunity = new Map<string, string[]>();

@@ -66,7 +66,7 @@ describe('graceful shutdown (separate processes)', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: `mutation Slow($code: String!, $input: CommunityProfileInput!) { updateCommunityProfile(code: $code, input: $input) { code staff } }`, variables: { code: community.code, input: { staff } } }),
-    }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }));
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) }));
 
   /** Locks the community's row, runs `during` while the mutation waits for it, then lets go. */
   async function withRowLocked(during: () => Promise<void>): Promise<void> {

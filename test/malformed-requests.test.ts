@@ -80,7 +80,7 @@ function bodyOf(entry: CorpusEntry): string | Buffer | undefined {
   const body = entry.body;
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string') return body;
-  if (typeof body === 'object' && !Array.isArray(body) && '$raw' in (body as object)) return expand((body as { $raw: Template }).$raw) as string;
+  if (typeof body === 'object' && !Array.isArray(body) && '$raw' in (body)) return expand((body).$raw) as string;
   return JSON.stringify(expand(body));
 }
 

@@ -36,7 +36,7 @@ describe('partner API', () => {
   /** Posts a body to a gateway's /graphql, answering status, headers and JSON. */
   const post = async (url: string, body: unknown, headers: Record<string, string>) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+    return { status: res.status, headers: res.headers, body: (await res.json()) };
   };
   /** Runs a safelisted operation by its hash (Apollo's persisted-query format). */
   const persisted = (name: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>, url = platform.gatewayUrl) =>
@@ -186,7 +186,7 @@ describe('partner API', () => {
       for (const wrong of [forged, `cgppk_000000000000_${randomBytes(32).toString('base64url')}`, 'not-a-key', `${key}x`]) {
         const res = await exchange({ authorization: `ApiKey ${wrong}` });
         expect(res.status).toBe(401);
-        expect(((await res.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+        expect(((await res.json())).errors[0].extensions.code).toBe('UNAUTHENTICATED');
         const direct = await persisted('PartnerMe', undefined, { 'x-api-key': wrong });
         expect(direct.status).toBe(401);
         expect(direct.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -194,7 +194,7 @@ describe('partner API', () => {
       }
       const none = await exchange({});
       expect(none.status).toBe(401);
-      expect(((await none.json()) as any).errors[0].message).toMatch(/Send the API key/);
+      expect(((await none.json())).errors[0].message).toMatch(/Send the API key/);
     });
 
     it('lets a partner run only safelisted operations, by hash: ad-hoc text and unknown hashes are refused', async () => {
@@ -398,7 +398,7 @@ describe('partner API', () => {
       const refusedExchange = await exchangeAt({ 'x-api-key': second.key });
       expect(refusedExchange.status).toBe(429);
       expect(Number(refusedExchange.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(((await refusedExchange.json()) as any).errors[0].extensions.code).toBe('RATE_LIMITED');
+      expect(((await refusedExchange.json())).errors[0].extensions.code).toBe('RATE_LIMITED');
       // Another partner is unaffected.
       const other = await persisted('PartnerMe', undefined, { 'x-api-key': enterprise.key }, strict.url);
       expect(other.body.data.me.org).toBe(enterprisePairing.enterpriseId);

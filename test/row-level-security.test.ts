@@ -104,7 +104,7 @@ describe('row-level security', () => {
       // An allow-list entry for a table that no longer exists, or that has since got its policy, is stale.
       const stale = Object.keys(allowList).filter((name) => !tables.some((t) => t.name === name && !(t.enabled && t.forced && t.policies > 0)));
       expect(stale).toEqual([]);
-      // eslint-disable-next-line no-console
+       
       console.log(`row-level security: ${tables.length} tables checked, ${Object.keys(allowList).length} on the allow-list`);
     } finally {
       await owner.end();

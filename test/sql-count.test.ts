@@ -44,7 +44,7 @@ describe('SQL statements per query', () => {
   it('do not grow with the number of units (DataLoader batching across the federation)', async () => {
     const small = await statementsFor(0.1);
     const large = await statementsFor(0.5);
-    // eslint-disable-next-line no-console
+     
     console.log(`hierarchy walk: ${small.units} units -> ${JSON.stringify(small.perSubgraph)}; ${large.units} units -> ${JSON.stringify(large.perSubgraph)}`);
     expect(large.units).toBeGreaterThan(small.units * 3);
     expect(large.perSubgraph).toEqual(small.perSubgraph);

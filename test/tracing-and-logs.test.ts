@@ -93,7 +93,7 @@ describe('tracing and logs (separate processes)', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${callerSpan}-01`, 'x-request-id': requestId },
       body: JSON.stringify({ query: `query GridWithCommunity($code: String!) { grid(code: $code) { code community { name } } }`, variables: { code: grid.code } }),
     });
-    const body = (await res.json()) as any;
+    const body = (await res.json());
     expect(body.errors).toBeUndefined();
     expect(body.data.grid).toEqual({ code: grid.code, community: { name: community.name } });
     expect(res.headers.get('x-request-id')).toBe(requestId);
@@ -145,7 +145,7 @@ describe('tracing and logs (separate processes)', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers },
         body: JSON.stringify({ query: `mutation ReportForResident($input: ReportCaseInput!) { reportCase(input: $input) { id reporterKind } }`, variables: { input } }),
-      }).then((r) => r.json() as Promise<any>);
+      }).then((r) => r.json());
     const input = { gridCode: grid.code, category: 'PUBLIC_SERVICE', title: `路灯不亮-${marker}`, description: `居民${resident.name}反映路灯不亮，电话${resident.phone}`, reporterName: resident.name, reporterPhone: resident.phone };
     const done = await report({ authorization: `Bearer ${token}`, 'idempotency-key': key }, input);
     expect(done.errors).toBeUndefined();

@@ -266,7 +266,7 @@ describe('every request ends its transaction', () => {
     }
     await inParallel(jobs);
     expect(documents).toBeGreaterThan(500);
-    // eslint-disable-next-line no-console
+     
     console.log(`transactions: ${documents} generated documents, each to its subgraph and through the gateway`);
     expect(await openTransactions()).toEqual([]);
     await everySubgraphAnswers();

@@ -105,7 +105,7 @@ export function buildManifest(source: string): PersistedQueryManifest {
       collect(operation);
       const definitions = [operation, ...[...fragments.values()].filter((f) => used.has(f.name.value))];
       const body = print({ kind: Kind.DOCUMENT, definitions });
-      return { id: sha256(body), name, type: operation.operation as 'query' | 'mutation', body };
+      return { id: sha256(body), name, type: operation.operation, body };
     }),
   };
 }

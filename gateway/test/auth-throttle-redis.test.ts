@@ -23,7 +23,7 @@ function startRedis(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
         clearTimeout(timer);
@@ -62,7 +62,7 @@ describe('failed sign-ins counted in a shared store (REDIS_URL)', () => {
     redis = await startRedis(port);
     redisUrl = `redis://127.0.0.1:${port}`;
     supergraphSdl = readCommittedSupergraph();
-    staff = await authHeader({ tier: 'DISTRICT', unit: '411602' } as never);
+    staff = await authHeader({ tier: 'DISTRICT', unit: '411602' });
   });
   afterAll(async () => {
     for (const g of gateways) await g.stop();

@@ -27,8 +27,8 @@ function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; d
   const child = spawn('sh', [ENTRYPOINT, ...args], { cwd: '/', env: { PATH: process.env.PATH, APP_DIR: ROOT, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<Ran>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
   return { child, done };
 }

@@ -11,7 +11,7 @@ import { INFRA, mainFile, readYaml, ROOT, SERVICES } from './support';
  * build targets, variables), and the Dockerfile's stages and the files it copies.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Compose = { services: Record<string, any>; volumes?: Record<string, unknown> };
 
 const COMPOSE_PATH = join(INFRA, 'docker-compose.yml');
@@ -153,7 +153,7 @@ describe('infra/Dockerfile', () => {
       if (!['node'].includes(image)) expect(seen).toContain(image);
       seen.push(from.getBuildStage()!);
     }
-    for (const copy of dockerfile.getCOPYs() as Copy[]) {
+    for (const copy of dockerfile.getCOPYs()) {
       const fromStage = copy.getFromFlag()?.getValue();
       if (fromStage) expect(stages()).toContain(fromStage);
     }
@@ -190,7 +190,7 @@ describe('infra/Dockerfile', () => {
 
   it('copies from the build context only files that exist and that .dockerignore keeps; host builds and node_modules stay out', () => {
     const ignored = dockerIgnored();
-    for (const copy of dockerfile.getCOPYs() as Copy[]) {
+    for (const copy of dockerfile.getCOPYs()) {
       if (copy.getFromFlag()) continue;
       const args = copy.getArguments().map((a) => a.getValue());
       for (const source of args.slice(0, -1)) {

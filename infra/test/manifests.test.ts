@@ -19,7 +19,7 @@ import { INFRA, K8S_BASE, K8S_OVERLAY, kustomizeBuild, peerCalls, podSpec, ROOT,
  * kubernetes-types definitions by the TypeScript compiler; then what the platform needs of them.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,

@@ -66,8 +66,8 @@ describe('the supergraph in Apollo Router', () => {
 });
 
 describe('infra/router/router.yaml', () => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const config = require('yaml').parse(readFileSync(join(INFRA, 'router', 'router.yaml'), 'utf8')) as any;
+   
+  const config = require('yaml').parse(readFileSync(join(INFRA, 'router', 'router.yaml'), 'utf8'));
   const graphNames = [...loadAsRouter(readCommittedSupergraph()).subgraphNameToGraphEnumValue().keys()];
 
   it('serves /graphql on port 4000 like the gateway, introspection off, health check on', () => {

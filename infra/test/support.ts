@@ -37,7 +37,7 @@ export function peerCalls(): Set<string> {
   return edges;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
 
 /** Every YAML document of a file (empty documents skipped); throws on any YAML error. */
@@ -146,7 +146,7 @@ function splitImage(image: string): [string, string | undefined] {
 }
 
 /** The pod spec of a workload (Deployment, Job, ...), if it has one. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export function podSpec(r: K8sObject): any {
   return r.spec?.template?.spec;
 }

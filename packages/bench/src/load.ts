@@ -62,7 +62,7 @@ export async function drive(url: string, mix: Mix | Operation, options: { connec
         const i = counters.get(op) ?? 0;
         counters.set(op, i + 1);
         const r: BenchRequest = op.next(i);
-        return { ...req, method: 'POST', path: pathname, body: r.body, headers: { 'content-type': 'application/json', authorization: r.authorization } } as autocannon.Request;
+        return { ...req, method: 'POST', path: pathname, body: r.body, headers: { 'content-type': 'application/json', authorization: r.authorization } };
       },
       onResponse: (status: number, body: string) => {
         bytes += body.length;
@@ -72,7 +72,7 @@ export async function drive(url: string, mix: Mix | Operation, options: { connec
         }
       },
     })),
-  } as autocannon.Options, (error, result) => (error ? failed(error) : finished(result)));
+  }, (error, result) => (error ? failed(error) : finished(result)));
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
   const result = await done;
   errors += result.timeouts + result.errors;

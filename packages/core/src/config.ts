@@ -120,7 +120,7 @@ function url(protocols: readonly string[], example: string): Kind<string> {
 }
 
 function choice<const V extends string>(values: readonly V[]): Kind<V> {
-  return { schema: z.enum(values as unknown as [V, ...V[]], `not one of ${values.join(', ')}`) as unknown as z.ZodType<V, string>, type: values.map((v) => `\`${v}\``).join(' | '), allowed: `one of ${values.join(', ')}` };
+  return { schema: z.enum(values as unknown as [V, ...V[]], `not one of ${values.join(', ')}`), type: values.map((v) => `\`${v}\``).join(' | '), allowed: `one of ${values.join(', ')}` };
 }
 
 /** `on`/`off` (also `true`/`false`, any case). */
@@ -198,7 +198,7 @@ function variable<T>(kind: Kind<T>, fallback: T | undefined, meta: Described): z
     .transform((value) => (value === undefined ? fallback : value));
   const defaultText = meta.default ?? (fallback === undefined ? '—' : `\`${Array.isArray(fallback) ? fallback.join(',') : typeof fallback === 'boolean' ? (fallback ? 'on' : 'off') : String(fallback)}\``);
   schema.register(variableRegistry, { ...meta, type: kind.type, allowed: meta.allowed ?? kind.allowed, default: defaultText });
-  return schema as z.ZodType<T | undefined, string | undefined>;
+  return schema;
 }
 
 /** The same variable for several names, e.g. `<NAME>_PORT` for GATEWAY_PORT, DISTRICT_PORT…: one row in the table. */
@@ -212,7 +212,7 @@ function family<const N extends string, const S extends string, T>(family: strin
     schema.register(variableRegistry, { ...meta, family, members });
     out[key] = schema;
   }
-  return out as Record<`${Uppercase<N>}${S}`, z.ZodType<T, string | undefined>>;
+  return out;
 }
 
 const SUBGRAPHS_AND_GATEWAY = ['gateway', ...SUBGRAPH_NAMES] as const;

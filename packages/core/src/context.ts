@@ -89,8 +89,8 @@ export class RequestContext {
   loader<K, V>(name: string, batch: DataLoader.BatchLoadFn<K, V>, options?: DataLoader.Options<K, V, string>): DataLoader<K, V> {
     let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<K, V, string>(batch, options) as unknown as DataLoader<K, V>;
-      this.loaders.set(name, loader as DataLoader<unknown, unknown>);
+      loader = new DataLoader<K, V, string>(batch, options);
+      this.loaders.set(name, loader);
     }
     return loader;
   }

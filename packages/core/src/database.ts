@@ -50,7 +50,7 @@ export interface SubgraphDataSourceOptions {
   /** Subgraph name; also its PostgreSQL schema (namespace). */
   schema: string;
   url: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   migrations: MixedList<Function | string>;
   poolSize?: number;
 }

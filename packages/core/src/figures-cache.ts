@@ -78,7 +78,7 @@ export class FiguresCache {
       own.forEach((code, i) => {
         const value = computed[i];
         answers[codes.indexOf(code)] = value;
-        if (store && value !== undefined && value !== null && !(value instanceof Error)) this.entries!.set(key(code), { unitPath: pathOfCode(code), value: value as {} });
+        if (store && value !== undefined && value !== null && !(value instanceof Error)) this.entries!.set(key(code), { unitPath: pathOfCode(code), value: value });
       });
     }
     for (const { index, value } of joined) {

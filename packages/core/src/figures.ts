@@ -245,7 +245,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
    */
   let resolvers: Function[] | undefined; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
   /** The period's arguments as the third parameter of a statistics or trend method (none without a period). */
-  const withPeriodArgs = (resolver: ClassType, method: string, of: FiguresPeriod<unknown> = period as FiguresPeriod<unknown>, index = 2) => {
+  const withPeriodArgs = (resolver: ClassType, method: string, of: FiguresPeriod<unknown> = period, index = 2) => {
     if (of.args) Args(() => of.args!)(resolver.prototype, method, index);
   };
   const declare = () => {
@@ -271,7 +271,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
             return loaders.trend(ctx, u.code, trendPeriod.parse(args));
           }
         }
-        withPeriodArgs(UnitTrendResolver, 'trend', trendPeriod as FiguresPeriod<unknown>);
+        withPeriodArgs(UnitTrendResolver, 'trend', trendPeriod);
         made.push(UnitTrendResolver);
       }
     }
@@ -293,7 +293,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
         }
       }
       // Declared after the others, the period's arguments are listed after `metric`.
-      if (period.rankingPeriodAfterMetric) withPeriodArgs(UnitRankingResolver, 'ranking', period as FiguresPeriod<unknown>, 4);
+      if (period.rankingPeriodAfterMetric) withPeriodArgs(UnitRankingResolver, 'ranking', period, 4);
       made.push(UnitRankingResolver);
     }
     return made;

@@ -32,7 +32,7 @@ export interface SubgraphDefinition {
   name: SubgraphName;
   /** The features it is made of, when it was made with defineSubgraph (src/<feature>/index.ts). */
   features?: readonly Feature[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   migrations: MixedList<Function | string>;
   buildSchema(): Promise<GraphQLSchema>;
   /** graphql-shield rules by type and field; anything not listed is denied. */
@@ -140,7 +140,7 @@ export async function protectedSchema(def: SubgraphDefinition): Promise<GraphQLS
  * A subgraph's migrations followed by the ones core adds to every subgraph (its idempotency table):
  * cross-cutting tables arrive in each schema without each subgraph listing them.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export function subgraphMigrations(def: SubgraphDefinition): MixedList<Function | string> {
   const own = Array.isArray(def.migrations) ? def.migrations : Object.values(def.migrations);
   return [...own, idempotencyMigration(def.name), idempotencyForcedMigration(def.name)];

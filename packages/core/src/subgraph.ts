@@ -27,7 +27,7 @@ export async function buildFederatedSchema(
   const typeDefs = gql`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`;
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, resolver] of Object.entries(referenceResolvers)) {
-    resolvers[typeName] = { ...(resolvers[typeName] as object), ...resolver } as GraphQLResolverMap<unknown>[string];
+    resolvers[typeName] = { ...(resolvers[typeName] as object), ...resolver };
   }
   return buildSubgraphSchema([{ typeDefs, resolvers }]);
 }

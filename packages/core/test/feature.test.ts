@@ -71,7 +71,7 @@ describe('defineFeature / defineSubgraph', () => {
     expect(def.migrations).toEqual([A1, B1]);
     // The same rule on the same field from two features is one rule.
     expect(def.permissions.District).toEqual({ code: rules.unitBreadcrumb, streets: rules.unitFull });
-    await def.seed({ query: async () => [] } as never, {});
+    await def.seed({ query: async () => [] }, {});
     expect(seeded).toEqual(['a', 'b']);
   });
 

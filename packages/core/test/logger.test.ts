@@ -6,7 +6,7 @@ describe('logged errors', () => {
   function lines(log: (logger: ReturnType<typeof createLogger>) => void): Record<string, any>[] {
     const out: string[] = [];
     const sink = new Writable({ write(chunk, _enc, done) { out.push(String(chunk)); done(); } });
-    log(createLogger('test', sink as never, 'info'));
+    log(createLogger('test', sink, 'info'));
     return out.join('').trim().split('\n').map((l) => JSON.parse(l));
   }
 

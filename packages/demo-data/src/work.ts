@@ -196,7 +196,7 @@ export function generateBuildingWork(data: DemoDataset, casesPerGrid = defaultCa
   if (cached) return cached;
   let done = walked.get(data);
   if (done?.casesPerGrid !== casesPerGrid) {
-    for (const _ of gridCaseBatches(data, casesPerGrid)); // eslint-disable-line @typescript-eslint/no-unused-vars
+    for (const _ of gridCaseBatches(data, casesPerGrid));  
     done = walked.get(data)!;
   }
   const checks = [...done.checks];

@@ -198,7 +198,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         post_logout_redirect_uris: options.redirectUris,
       },
     ],
-    jwks: { keys: [jwk as never] },
+    jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     pkce: { required: () => true },
     // The dashboard (a browser page on another origin) calls the token endpoint: allowed for its own origin only.

@@ -19,7 +19,7 @@ export async function startDevIdentityProviderProcess(options: { port: number; r
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => /identity provider/.test(String(chunk)) && resolve());
+    child.stdout.on('data', (chunk) => /identity provider/.test(String(chunk)) && resolve());
     child.once('exit', (code) => reject(new Error(`the development identity provider exited (${code}): build it with npx tsc -b`)));
   });
   return { issuer, child, stop: () => void child.kill('SIGTERM') };

@@ -80,7 +80,7 @@ describe('building work statistics, trend and ranking', () => {
       leader: { tier: 'BUILDING', unit: building, roles: ['BUILDING_LEADER'], sub: 'leader' },
       partner: { tier: 'PARTNER', org: '6f1c2a4e-8b1d-4c3e-9a7f-0d2b5e6c7a81', communities: [community], roles: [] },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 

@@ -14,11 +14,11 @@ describe('building work', () => {
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
-    as.leader = await authHeader({ tier: 'BUILDING', unit: building.code, roles: ['BUILDING_LEADER'], sub: 'leader-1' } as never);
-    as.otherLeader = await authHeader({ tier: 'BUILDING', unit: other.code, roles: ['BUILDING_LEADER'], sub: 'leader-2' } as never);
-    as.manager = await authHeader({ tier: 'GRID', unit: building.code.slice(0, 15), roles: ['GRID_MANAGER'] } as never);
-    as.community = await authHeader({ tier: 'COMMUNITY', unit: building.code.slice(0, 12), roles: ['STAFF'] } as never);
-    as.district = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
+    as.leader = await authHeader({ tier: 'BUILDING', unit: building.code, roles: ['BUILDING_LEADER'], sub: 'leader-1' });
+    as.otherLeader = await authHeader({ tier: 'BUILDING', unit: other.code, roles: ['BUILDING_LEADER'], sub: 'leader-2' });
+    as.manager = await authHeader({ tier: 'GRID', unit: building.code.slice(0, 15), roles: ['GRID_MANAGER'] });
+    as.community = await authHeader({ tier: 'COMMUNITY', unit: building.code.slice(0, 12), roles: ['STAFF'] });
+    as.district = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] });
   });
   afterAll(() => platform?.stop());
 

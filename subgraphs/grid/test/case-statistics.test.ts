@@ -115,7 +115,7 @@ describe('grid case statistics, trend and ranking', () => {
       supervisor: { tier: 'GRID', unit: grid, roles: ['GRID_SUPERVISOR'], sub: 'supervisor' },
       partner: { tier: 'PARTNER', org: '6f1c2a4e-8b1d-4c3e-9a7f-0d2b5e6c7a81', communities: [community], roles: [] },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 

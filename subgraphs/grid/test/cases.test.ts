@@ -39,7 +39,7 @@ describe('grid cases', () => {
       street: { tier: 'STREET', unit: street, roles: ['STAFF'], sub: 'street-staff' },
       district: { tier: 'DISTRICT', unit: '411602', roles: ['STAFF'], sub: 'district-staff' },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 

@@ -111,7 +111,7 @@ describe('administrative task statistics, trend and ranking', () => {
       c3: { tier: 'COMMUNITY', unit: c3, roles: ['STAFF'] },
       partner: { tier: 'PARTNER', org: '6f1c2a4e-8b1d-4c3e-9a7f-0d2b5e6c7a81', communities: [c1], roles: [] },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 

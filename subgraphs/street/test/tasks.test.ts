@@ -46,15 +46,15 @@ describe('task admission (申报准入): power follows responsibility, money fol
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
-    district = await authHeader({ tier: 'DISTRICT', unit: street.code.slice(0, 6), roles: ['STAFF'] } as never);
-    otherDistrict = await authHeader({ tier: 'DISTRICT', unit: '411603', roles: ['STAFF'] } as never);
-    streetStaff = await authHeader({ tier: 'STREET', unit: street.code, roles: ['STAFF'] } as never);
-    otherStreetStaff = await authHeader({ tier: 'STREET', unit: otherStreet.code, roles: ['STAFF'] } as never);
-    streetNoRole = await authHeader({ tier: 'STREET', unit: street.code, roles: ['PARTY_SECRETARY'] } as never);
-    community1 = await authHeader({ tier: 'COMMUNITY', unit: c1, roles: ['STAFF'] } as never);
-    community2 = await authHeader({ tier: 'COMMUNITY', unit: c2, roles: ['STAFF'] } as never);
-    community3 = await authHeader({ tier: 'COMMUNITY', unit: c3, roles: ['STAFF'] } as never);
-    partner = await authHeader({ tier: 'PARTNER', org: '6f1c2a4e-8b1d-4c3e-9a7f-0d2b5e6c7a81', communities: [c1], roles: [] } as never);
+    district = await authHeader({ tier: 'DISTRICT', unit: street.code.slice(0, 6), roles: ['STAFF'] });
+    otherDistrict = await authHeader({ tier: 'DISTRICT', unit: '411603', roles: ['STAFF'] });
+    streetStaff = await authHeader({ tier: 'STREET', unit: street.code, roles: ['STAFF'] });
+    otherStreetStaff = await authHeader({ tier: 'STREET', unit: otherStreet.code, roles: ['STAFF'] });
+    streetNoRole = await authHeader({ tier: 'STREET', unit: street.code, roles: ['PARTY_SECRETARY'] });
+    community1 = await authHeader({ tier: 'COMMUNITY', unit: c1, roles: ['STAFF'] });
+    community2 = await authHeader({ tier: 'COMMUNITY', unit: c2, roles: ['STAFF'] });
+    community3 = await authHeader({ tier: 'COMMUNITY', unit: c3, roles: ['STAFF'] });
+    partner = await authHeader({ tier: 'PARTNER', org: '6f1c2a4e-8b1d-4c3e-9a7f-0d2b5e6c7a81', communities: [c1], roles: [] });
   });
   afterAll(() => platform?.stop());
 
@@ -171,7 +171,7 @@ describe('task admission (申报准入): power follows responsibility, money fol
 
     it('hides tasks outside the caller’s subtree and gives partners nothing', async () => {
       expect(await taskAs(taskId, otherStreetStaff)).toBeNull();
-      const otherCommunityStaff = await authHeader({ tier: 'COMMUNITY', unit: otherCommunity, roles: ['STAFF'] } as never);
+      const otherCommunityStaff = await authHeader({ tier: 'COMMUNITY', unit: otherCommunity, roles: ['STAFF'] });
       expect(await taskAs(taskId, otherCommunityStaff)).toBeNull();
       expect((await taskAs(taskId, community1)).assignments).toEqual([{ status: 'PENDING', community: { code: c1 } }]);
       expect(codeOf(await asPartner(TASK, { id: taskId }))).toBe('FORBIDDEN');

@@ -63,7 +63,7 @@ export const rules = {
 
 /** Shield rules for a unit type: id, code, name and tier as breadcrumb, everything else only inside the caller's subtree. */
 export function unitTypeRules(): IRules {
-  return { '*': rules.unitFull, id: rules.unitBreadcrumb, code: rules.unitBreadcrumb, name: rules.unitBreadcrumb, tier: rules.unitBreadcrumb } as IRules;
+  return { '*': rules.unitFull, id: rules.unitBreadcrumb, code: rules.unitBreadcrumb, name: rules.unitBreadcrumb, tier: rules.unitBreadcrumb };
 }
 
 /**
@@ -75,11 +75,11 @@ export function protect(schema: GraphQLSchema, permissions: Record<string, IRule
   const all: Record<string, IRules> = {};
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    if (type.name.endsWith('Connection') || type.name.endsWith('Edge') || type.name === 'PageInfo') all[type.name] = { '*': allow } as IRules;
+    if (type.name.endsWith('Connection') || type.name.endsWith('Edge') || type.name === 'PageInfo') all[type.name] = { '*': allow };
   }
-  all._Service = { sdl: allow } as IRules;
+  all._Service = { sdl: allow };
   const query = (permissions.Query ?? {}) as Record<string, unknown>;
-  all.Query = { ...query, _service: allow, _entities: allow } as IRules;
+  all.Query = { ...query, _service: allow, _entities: allow };
   for (const [name, value] of Object.entries(permissions)) if (name !== 'Query') all[name] = value;
   return applyMiddleware(
     schema,
