@@ -50,6 +50,16 @@ function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => strin
   return keys.map((k) => map.get(k) ?? []);
 }
 
+/** The (submitted at, id) position a list's `after` cursor names, or nulls for the first page; BAD_USER_INPUT for anything else. */
+function cursorAfter(after: string | null | undefined): [string | null, string | null] {
+  if (!after) return [null, null];
+  const [at, id] = after.split('|');
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at ?? '') || !UUID.test(id ?? '')) {
+    throw badInput('after is not a cursor from this list: pass the endCursor of a previous page', 'after');
+  }
+  return [at, id];
+}
+
 /** Task admission: departments submit, the street office admits or rejects, communities refuse (not admitted) or complete (admitted). */
 export const TaskService = {
   /** A task visible to the caller (its street or one of its assignments in the caller's subtree), batched per request. */
@@ -72,15 +82,7 @@ export const TaskService = {
   /** Tasks whose street or assignments lie in the caller's subtree, newest first. */
   async list(ctx: RequestContext, filter: TaskFilter | null | undefined, page: PageArgs): Promise<ConnectionData<AdminTask>> {
     const window = pageWindow(page);
-    let afterAt: string | null = null;
-    let afterId: string | null = null;
-    if (window.after) {
-      const [at, id] = window.after.split('|');
-      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at ?? '') || !UUID.test(id ?? '')) {
-        throw badInput('after is not a cursor from this list: pass the endCursor of a previous page', 'after');
-      }
-      [afterAt, afterId] = [at, id];
-    }
+    const [afterAt, afterId] = cursorAfter(window.after);
     const filters = `${TASK_IN_SCOPE('$1')} AND ($2::text IS NULL OR t.status = $2) AND ($3::text IS NULL OR t.department = $3)`;
     const base = [ctx.scope, filter?.status ?? null, filter?.department ?? null];
     const [rows, [{ n }]] = await Promise.all([
@@ -161,15 +163,7 @@ export const TaskService = {
    */
   async assignmentsUnder(ctx: RequestContext, unitCode: string, status: TaskAssignmentStatus | null | undefined, page: PageArgs): Promise<ConnectionData<TaskAssignment>> {
     const window = pageWindow(page);
-    let afterAt: string | null = null;
-    let afterId: string | null = null;
-    if (window.after) {
-      const [at, id] = window.after.split('|');
-      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at ?? '') || !UUID.test(id ?? '')) {
-        throw badInput('after is not a cursor from this list: pass the endCursor of a previous page', 'after');
-      }
-      [afterAt, afterId] = [at, id];
-    }
+    const [afterAt, afterId] = cursorAfter(window.after);
     const filters = `a.path <@ $1::ltree AND a.path <@ $2::ltree AND ($3::text IS NULL OR a.status = $3)`;
     const base = [pathOfCode(unitCode), ctx.scope, status ?? null];
     const [rows, [{ n }]] = await Promise.all([
