@@ -66,7 +66,8 @@ describe('start command (compiled, separate processes)', () => {
   });
 
   it('exits non-zero with one clear line naming DATABASE_URL when the database is unreachable', async () => {
-    const failed = run({ DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/nowhere', PORT_BASE: '39990' });
+    // A free base: a fixed one could be taken by another test's ports, and the port check comes first.
+    const failed = run({ DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/nowhere', PORT_BASE: String(await launcherBase()) });
     expect(await failed.exited).toBe(1);
     const lines = failed.output().trim().split('\n');
     expect(lines.some((l) => /Cannot reach PostgreSQL at 127\.0\.0\.1:1\/nowhere .*DATABASE_URL/.test(l))).toBe(true);
