@@ -250,6 +250,16 @@ const ROOTS: Record<string, Entry> = {
   assignPost: { on: 'record', source: SOURCES.partyMember, args: (r) => ({ memberId: r.id, post: 'PARTICIPATION', since: DATE }), select: 'id' },
   recordPartnerActivity: { on: 'record', source: SOURCES.pairing, args: (r) => ({ input: { pairingId: r.id, kind: 'OTHER', heldOn: DATE, title: '矩阵', volunteers: 1, beneficiaries: 1 } }), select: 'id' },
   endPairing: { on: 'record', source: SOURCES.pairing, args: (r) => ({ pairingId: r.id, endedOn: DATE }), select: 'id' },
+  registerSocialOrganisation: {
+    on: 'unit', tiers: ['DISTRICT'], select: 'id',
+    args: (districtCode) => ({ input: { districtCode, name: '矩阵', field: '矩阵', creditCode: '53100000500021676K', registeredOn: DATE } }),
+  },
+  registerEnterprise: { on: 'unit', tiers: ['DISTRICT'], args: (districtCode) => ({ input: { districtCode, name: '矩阵', creditCode: '91350100M000100Y43', employees: 1 } }), select: 'id' },
+  startPairing: {
+    on: 'unit', tiers: ['COMMUNITY'], select: 'id',
+    args: (communityCode) => ({ input: { communityCode, partnerId: '00000000-0000-4000-8000-000000000000', startedOn: DATE, agreedUntil: DATE, agreement: '矩阵' } }),
+  },
+  renewPairing: { on: 'record', source: SOURCES.pairing, args: (r) => ({ input: { pairingId: r.id, agreedUntil: '2030-12-31' } }), select: 'id' },
   createPartnerApiKey: { on: 'record', source: SOURCES.socialOrganisation, args: (r) => ({ input: { partnerId: r.id, name: '矩阵' } }), select: 'apiKey { id }' },
   revokePartnerApiKey: { on: 'record', source: SOURCES.apiKey, args: (r) => ({ id: r.id }), select: 'id' },
   setSpringFestival: {

@@ -1,7 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { connectionType, forbidden, PageArgs, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
 import { Community } from './community.type';
-import { Enterprise, Pairing, Partner, SocialOrganisation } from './pairing.type';
+import { RenewPairingInput, StartPairingInput } from './pairing.input';
+import { Enterprise, Pairing, PairingTerm, Partner, SocialOrganisation } from './pairing.type';
 import { pairingVisible, partnerProfile } from './pairing.rules';
 import { PairingService } from './pairing.service';
 
@@ -20,6 +21,24 @@ export class PairingResolver {
     const org = ctx.identity.org ? await PairingService.partnerOf(ctx, ctx.identity.org) : null;
     if (!org) throw forbidden('This token speaks for no partner organisation known here');
     return org;
+  }
+
+  @Mutation(() => Pairing, {
+    description:
+      'Starts a pairing of a community in your subtree with a partner registered in its district (district or street STAFF), for an agreed term with the agreement’s content. One running pairing per community and partner (CONFLICT otherwise). The partner’s tokens made from then on include the community.',
+  })
+  startPairing(@Arg('input', () => StartPairingInput, { description: 'The pairing.' }) input: StartPairingInput, @Ctx() ctx: RequestContext): Promise<Pairing> {
+    return PairingService.start(ctx, input);
+  }
+
+  @Mutation(() => Pairing, { description: 'Renews a running pairing for a new term (district or street STAFF whose subtree holds the community); the terms are kept in `terms`.' })
+  renewPairing(@Arg('input', () => RenewPairingInput, { description: 'The new term.' }) input: RenewPairingInput, @Ctx() ctx: RequestContext): Promise<Pairing> {
+    return PairingService.renew(ctx, input);
+  }
+
+  @FieldResolver(() => [PairingTerm], { description: 'Its terms, oldest first: the start and each renewal, with the agreement for each (none for pairings started before terms were recorded).' })
+  terms(@Root() pairing: Pairing, @Ctx() ctx: RequestContext): Promise<PairingTerm[]> {
+    return PairingService.termsOf(ctx, pairing.id);
   }
 
   @FieldResolver(() => Community, { description: 'The paired community. Partners see its code and name only.' })
@@ -43,7 +62,10 @@ export class PairingResolver {
 
 export const pairingPermissions: Permissions = {
   Query: { pairing: rules.allow, myOrganisation: rules.partner },
+  // The service checks the tier, role and subtree.
+  Mutation: { startPairing: rules.unitStaff, renewPairing: rules.unitStaff },
   Pairing: { '*': pairingVisible },
+  PairingTerm: { '*': rules.allow },
 };
 
 @Resolver(() => SocialOrganisation)
