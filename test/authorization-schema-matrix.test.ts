@@ -124,6 +124,7 @@ const SOURCES = {
   socialOrganisation: { table: 'pairing.social_organisation' },
   enterprise: { table: 'pairing.enterprise' },
   apiKey: { table: 'pairing.partner_api_key', where: 'revoked_at IS NULL' },
+  appointment: { table: 'district.appointment', where: 'ended_on IS NULL' },
   // One ended job per community, written by the test's setup (the demo data has none).
   importJob: { table: 'community.resident_import_job' },
 } satisfies Record<string, RecordSource>;
@@ -177,6 +178,7 @@ const ROOTS: Record<string, Entry> = {
     expect: (c, row) => (c.kind === 'PARTNER' ? (row.partnerVisible ? 'data' : 'forbidden') : 'data'),
     check: (c, row, data) => (c.kind !== 'PARTNER' && !row.path.startsWith(HOME.code) && data.activities !== 0 ? `counted ${data.activities} of another district's activities` : undefined),
   },
+  appointments: { on: 'unit', tiers: TIERS, args: (unitCode) => ({ unitCode, first: 1 }), select: 'totalCount' },
   partnerApiKeys: {
     on: 'record', source: SOURCES.socialOrganisation, args: (r) => ({ partnerId: r.id, includeRevoked: true }), select: 'id',
     // District staff manage their district's partners' keys.
@@ -250,6 +252,8 @@ const ROOTS: Record<string, Entry> = {
   assignPost: { on: 'record', source: SOURCES.partyMember, args: (r) => ({ memberId: r.id, post: 'PARTICIPATION', since: DATE }), select: 'id' },
   recordPartnerActivity: { on: 'record', source: SOURCES.pairing, args: (r) => ({ input: { pairingId: r.id, kind: 'OTHER', heldOn: DATE, title: '矩阵', volunteers: 1, beneficiaries: 1 } }), select: 'id' },
   endPairing: { on: 'record', source: SOURCES.pairing, args: (r) => ({ pairingId: r.id, endedOn: DATE }), select: 'id' },
+  appointStaff: { on: 'unit', tiers: ['STREET', 'COMMUNITY', 'GRID'], args: (unitCode) => ({ input: { sub: 'matrix-person', personName: '矩阵', unitCode, roles: unitCode.length === 15 ? ['GRID_MANAGER'] : ['STAFF'] } }), select: 'id' },
+  endAppointment: { on: 'record', source: SOURCES.appointment, args: (r) => ({ id: r.id, reason: '矩阵' }), select: 'id' },
   registerSocialOrganisation: {
     on: 'unit', tiers: ['DISTRICT'], select: 'id',
     args: (districtCode) => ({ input: { districtCode, name: '矩阵', field: '矩阵', creditCode: '53100000500021676K', registeredOn: DATE } }),

@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, freePortBase, gql, signInAtDevIdentityProvider, TEST_SECRET, tokenFor } from '@cgp/testing';
+import { Role } from '@cgp/core';
+import { demoStaffSub } from '@cgp/demo-data';
 
 /** A PORT_BASE whose gateway, seven subgraphs, development identity provider (+8), their metrics ports (+100) and the embedded database's (+200) are all free. */
 const launcherBase = () => freePortBase([0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 101, 102, 103, 104, 105, 106, 107, 200]);
@@ -32,17 +34,22 @@ async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<voi
 describe('start command (compiled, separate processes)', () => {
   it('starts the platform on a given DATABASE_URL, serves the demo district, and stops cleanly on SIGINT', async () => {
     const base = await launcherBase();
-    const started = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_SCALE: '0.1', AUTH_JWT_SECRET: TEST_SECRET });
+    // As shipped: staff tokens are served only while an appointment backs them (the demo appoints its people).
+    const started = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_SCALE: '0.1', AUTH_JWT_SECRET: TEST_SECRET, AUTH_APPOINTMENTS: 'required' });
     try {
       await waitFor(() => /Platform ready/.test(started.output()) || started.child.exitCode !== null, 90_000);
       expect(started.output()).toContain(`Gateway: http://localhost:${base}/graphql`);
       expect(started.output()).toMatch(/Migrations: \d+ applied/);
       const res = await gql(`http://127.0.0.1:${base}/graphql`, `{ district(code: "411602") { name streets(first: 1) { totalCount edges { node { communities(first: 1) { edges { node { grids(first: 1) { edges { node { buildings(first: 1) { totalCount } } } } } } } } } } } }`, undefined, {
-        authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602' } as never)}`,
+        authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: demoStaffSub('411602', Role.STAFF) } as never)}`,
       });
       expect(res.errors).toBeUndefined();
       expect(res.data.district.name).toBe('川汇区');
       expect(res.data.district.streets.totalCount).toBeGreaterThan(0);
+      // Someone the district never appointed gets nothing, whatever the token claims.
+      const stranger = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier } }', undefined, { authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: 'not-appointed' } as never)}` });
+      expect(stranger.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      expect(stranger.errors?.[0].message).toContain('not-appointed holds no appointment at district 411602');
 
       // Sign-in: the dashboard's address and the development identity provider's, which the platform trusts.
       expect(started.output()).toContain(`Dashboard: http://localhost:${base}/dashboard/`);

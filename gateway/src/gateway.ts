@@ -3,13 +3,14 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
-import { AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, metricsHost, metricsPort, requestScopeOf, serveApollo, serveOperations, setting, SUBGRAPH_NAMES, type AuthConfig, type Env, type AuthThrottleOptions, type RunningHttpServer, type RunningOperationsServer } from '@cgp/core';
+import { AppointmentCheck, appointmentCheckFromEnvironment, AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, metricsHost, metricsPort, requestScopeOf, serveApollo, serveOperations, setting, SUBGRAPH_NAMES, type AppointmentCheckOptions, type AuthConfig, type Env, type Verifier, type AuthThrottleOptions, type RunningHttpServer, type RunningOperationsServer } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
 import { exportRoute } from './export';
 import { dashboardRoute, dashboardSignInFromEnvironment, type DashboardSignIn } from './dashboard';
 import { partnerApiHooks, type PartnerApiSettings } from './partner-api';
+import { subgraphUrlOf } from './partner-auth';
 import { gatewayObservability } from './observability';
 
 export type { GatewayContext } from './subgraph-source';
@@ -34,6 +35,8 @@ export interface GatewayOptions extends PartnerApiSettings {
   subgraphFetch?: Partial<SubgraphFetchOptions>;
   /** Throttling of failed authentication per client address; default from the environment (AUTH_FAILURE_*, TRUST_PROXY_HOPS, REDIS_URL). */
   authThrottle?: Partial<AuthThrottleOptions>;
+  /** Whether staff tokens need a current appointment (asked of the district subgraph); default AUTH_APPOINTMENTS, AUTH_APPOINTMENT_CHECK_CACHE_SECONDS. */
+  appointments?: Partial<AppointmentCheckOptions>;
 }
 
 export interface RunningGateway {
@@ -59,14 +62,21 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const logger = createLogger('gateway');
   const overrides = options.subgraphUrls ?? subgraphUrlsFromEnvironment();
   const auth = options.auth ?? authConfigFromEnvironment();
-  const verify = createVerifier(auth);
+  const verifyToken = createVerifier(auth);
+  const supergraphSdl = options.supergraphSdl ?? readCommittedSupergraph();
+  // A staff token is served only while a current appointment backs it (the subgraphs check again).
+  const appointments = new AppointmentCheck(() => overrides.district ?? subgraphUrlOf(supergraphSdl, 'district'), { ...appointmentCheckFromEnvironment(), ...options.appointments });
+  const verify: Verifier = async (authorization) => {
+    const identity = await verifyToken(authorization);
+    await appointments.ensureBacked(identity, authorization);
+    return identity;
+  };
   // Failed sign-ins per client address (bad tokens, bogus keys): shared by the replicas through REDIS_URL.
   const throttle = new AuthThrottle({ ...authThrottleFromEnvironment(), ...options.authThrottle }, 'gateway');
   await throttle.ready();
   const observability = gatewayObservability(logger);
   const fetchOptions = { ...subgraphFetchFromEnvironment(), observer: observability.fetches, ...options.subgraphFetch };
   const sources: SubgraphSource[] = [];
-  const supergraphSdl = options.supergraphSdl ?? readCommittedSupergraph();
   // Partner API keys, the partner safelist and per-caller rate limits (partner-api.ts).
   const partnerApi = partnerApiHooks(options, { auth, verify, throttle, supergraphSdl, pairingUrl: overrides.pairing, timeoutMs: fetchOptions.timeoutMs });
   const gateway = new ApolloGateway({

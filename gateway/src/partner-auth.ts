@@ -60,7 +60,12 @@ const KEY_SHAPE = /^[\x21-\x7e]{1,128}$/;
 
 /** The pairing subgraph's URL in a supergraph SDL (its `join__graph`). */
 export function pairingUrlOf(supergraphSdl: string): string | undefined {
-  return /@join__graph\(name:\s*"pairing",\s*url:\s*"([^"]+)"\)/.exec(supergraphSdl)?.[1];
+  return subgraphUrlOf(supergraphSdl, 'pairing');
+}
+
+/** A subgraph's URL as the supergraph names it. */
+export function subgraphUrlOf(supergraphSdl: string, name: string): string | undefined {
+  return new RegExp(`@join__graph\\(name:\\s*"${name}",\\s*url:\\s*"([^"]+)"\\)`).exec(supergraphSdl)?.[1];
 }
 
 /** The API key a request carries: `Authorization: ApiKey <key>`, or `x-api-key` when there is no Authorization header. */

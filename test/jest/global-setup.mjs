@@ -33,6 +33,10 @@ function freePort() {
 export default async function globalSetup() {
   // Names this run's template databases (packages/testing preparedDatabase), which test files copy.
   process.env.CGP_TEST_RUN_ID = randomBytes(4).toString('hex');
+  // The tests name their callers by claims of made-up people (tier, unit, roles), not appointed ones, so
+  // services they start trust staff tokens as they are; the appointment guard is tested where it is
+  // asked for: test/appointments.test.ts, and the start command as shipped (test/start-command.test.ts).
+  process.env.AUTH_APPOINTMENTS ??= 'off';
   if (process.env.TEST_DATABASE_URL) {
     process.env.CGP_TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_URL;
     return;

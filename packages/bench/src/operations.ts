@@ -1,4 +1,5 @@
-import { signToken, type Claims } from '@cgp/core';
+import { Role, signToken, type Claims } from '@cgp/core';
+import { demoStaffSub } from '@cgp/demo-data';
 import type { DemoDataset } from '@cgp/demo-data';
 
 /** One GraphQL request of an operation: the body and who sends it. */
@@ -110,7 +111,10 @@ export class Tokens {
     const key = JSON.stringify(claims);
     let t = this.cache.get(key);
     if (!t) {
-      t = signToken({ sub: `bench-${claims.tier}-${claims.unit ?? claims.org ?? ''}`, roles: ['STAFF'], ...claims } as Claims, this.secret, '12h').then((s) => `Bearer ${s}`);
+      // The demo person appointed to the role at the unit (the platform serves staff tokens only while an appointment backs them).
+      const roles = claims.roles ?? [Role.STAFF];
+      const sub = claims.unit && roles.length === 1 ? demoStaffSub(claims.unit, roles[0]) : `bench-${claims.tier}-${claims.unit ?? claims.org ?? ''}`;
+      t = signToken({ sub, roles, ...claims } as Claims, this.secret, '12h').then((s) => `Bearer ${s}`);
       this.cache.set(key, t);
     }
     return t;
@@ -155,7 +159,7 @@ export async function buildOperations(data: DemoDataset, tokens: Tokens, pools: 
   const districtToken = await tokens.of({ tier: 'DISTRICT', unit: u.district.code, roles: ['STAFF'] } as Claims);
   const streetTokens = await Promise.all(u.streets.map((s) => tokens.of({ tier: 'STREET', unit: s.code, roles: ['STAFF'] } as Claims)));
   const communityTokens = await Promise.all(u.communities.map((c) => tokens.of({ tier: 'COMMUNITY', unit: c.code, roles: ['STAFF'] } as Claims)));
-  const gridTokens = await Promise.all(u.grids.map((g) => tokens.of({ tier: 'GRID', unit: g.code, roles: ['GRID_MANAGER'], sub: `bench-manager-${g.code}` } as Claims)));
+  const gridTokens = await Promise.all(u.grids.map((g) => tokens.of({ tier: 'GRID', unit: g.code, roles: ['GRID_MANAGER'] } as Claims)));
   const gridTokenOf = new Map(u.grids.map((g, i) => [g.code, gridTokens[i]]));
   const communityTokenOf = new Map(u.communities.map((c, i) => [c.code, communityTokens[i]]));
   const partnerIds = [...new Set(u.partners.map((p) => p.socialOrganisationId as string))];
@@ -230,7 +234,7 @@ export async function poolRequests(data: DemoDataset, tokens: Tokens, size: numb
     cases.push({
       grid: g.code,
       request: {
-        authorization: await tokens.of({ tier: 'GRID', unit: g.code, roles: ['GRID_MANAGER'], sub: `bench-manager-${g.code}` } as Claims),
+        authorization: await tokens.of({ tier: 'GRID', unit: g.code, roles: ['GRID_MANAGER'] } as Claims),
         body: body(REPORT_CASE, { input: { gridCode: g.code, category: 'PUBLIC_SERVICE', title: '电梯故障', description: `压测待派遣 ${i}` } }),
       },
     });

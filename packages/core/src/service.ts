@@ -12,6 +12,7 @@ import { setting, startupConfig, type Env } from './config';
 import { authConfigFromEnvironment, createVerifier, type AuthConfig, type Verifier } from './auth/verify';
 import { AuthThrottle, authThrottleFromEnvironment, type AuthThrottleOptions } from './auth/throttle';
 import { keyCheckCacheSecondsFromEnvironment, PartnerKeyCheck } from './auth/key-check';
+import { AppointmentCheck, appointmentCheckFromEnvironment, type AppointmentCheckOptions } from './auth/appointment-check';
 import { protect } from './auth/permissions';
 import type { IRules } from 'graphql-shield/typings/types';
 import { instanceOf, json, serveApollo, serveOperations, type HttpRoute, type RunningHttpServer, type RunningOperationsServer } from './http';
@@ -129,6 +130,8 @@ export interface StartSubgraphOptions {
   authThrottle?: Partial<AuthThrottleOptions>;
   /** Seconds a partner key's state (revoked or not) is kept; default AUTH_KEY_CHECK_CACHE_SECONDS (5). */
   keyCheckCacheSeconds?: number;
+  /** Whether staff tokens need a current appointment, and how long answers are kept; default AUTH_APPOINTMENTS, AUTH_APPOINTMENT_CHECK_CACHE_SECONDS. */
+  appointments?: Partial<AppointmentCheckOptions>;
 }
 
 /** The subgraph's schema as served: built, then wrapped in its graphql-shield permissions. */
@@ -313,6 +316,8 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   await throttle.ready();
   // Partner tokens made from an API key are refused here too once the key is revoked (auth/key-check.ts).
   const keyCheck = new PartnerKeyCheck(() => peers.pairing, options.keyCheckCacheSeconds ?? keyCheckCacheSecondsFromEnvironment());
+  // Staff tokens are served only while a current appointment backs them (auth/appointment-check.ts).
+  const appointmentCheck = new AppointmentCheck(() => peers.district, { ...appointmentCheckFromEnvironment(), ...options.appointments });
   const tracing = options.tracing ?? createTracing(def.name);
   const metrics = new ServiceMetrics(def.name);
   metrics.observePool(() => poolOf(db));
@@ -356,6 +361,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
       const identity = await throttle.guard(throttle.addressOf(req), async () => {
         const verified = await verify(req.headers.authorization);
         await keyCheck.ensureActive(verified, req.headers.authorization);
+        await appointmentCheck.ensureBacked(verified, req.headers.authorization);
         return verified;
       });
       const ctx = new RequestContext(db, identity, scope?.requestId ?? (req.headers['x-request-id'] as string | undefined), req.headers.authorization, peers);

@@ -4,6 +4,7 @@ import { Random, spread, stableId } from './random';
 export { Random, stableId, spread } from './random';
 export { demoLoadedOn, seedAll } from './load';
 export * from './work';
+export * from './appointments';
 
 /** Figures of Chuanhui district from the seed articles: one district is generated at these volumes. */
 export const CHUANHUI = {
@@ -220,8 +221,9 @@ export const CITY_CASE_VOLUME: CaseVolume = { perGridPerYear: 247, years: 5 };
  * database loaded by an older generator (the benchmark's persistent data directories) is never reused.
  * 2: scale > 1 builds the city of issue 7 (denser districts after Chuanhui).
  * 3: work data as of a day (asOf, default today) with the live demo's rules for open and overdue cases (issue 18).
+ * 4: staff appointments (a person per role at every unit) and partners' credit codes (issue 14).
  */
-export const DEMO_DATA_VERSION = 3;
+export const DEMO_DATA_VERSION = 4;
 
 /** DEMO_CASES_PER_GRID_YEAR and DEMO_CASE_YEARS from the environment (unset: the defaults). */
 export function caseVolumeFromEnvironment(env?: Env): Partial<CaseVolume> | undefined {

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallerKind, Role, setting, type Claims, type Env } from '@cgp/core';
-import { generateDemo, type DemoDataset } from '@cgp/demo-data';
+import { generateDemo, namedDemoStaff, type DemoDataset } from '@cgp/demo-data';
 
 /*
  * The development identity provider (issue 18, sign-in): an OpenID Connect provider built on
@@ -47,27 +47,10 @@ export function isProduction(env?: Env): boolean {
  * organisation with its paired communities.
  */
 export function demoPeople(demo: DemoDataset): DemoPerson[] {
-  const district = demo.districts[0];
-  const street = demo.streets.find((s) => s.parentId === district.id)!;
-  const otherStreet = demo.streets.find((s) => s.parentId === district.id && s.id !== street.id);
-  const community = demo.communities.find((c) => c.parentId === street.id)!;
-  const grid = demo.grids.find((g) => g.parentId === community.id)!;
-  const building = demo.buildings.find((b) => b.parentId === grid.id);
-  const unit = (tier: CallerKind, code: string, roles: Role[]) => ({ tier, unit: code, roles });
-  const people: DemoPerson[] = [
-    { id: 'district-staff', label: { zh: '区级工作人员（兼审计员）', en: 'District staff (and auditor)' }, where: district.name, claims: unit(CallerKind.DISTRICT, district.code, [Role.STAFF, Role.AUDITOR]) },
-    { id: 'district-auditor', label: { zh: '区级审计员', en: 'District auditor' }, where: district.name, claims: unit(CallerKind.DISTRICT, district.code, [Role.AUDITOR]) },
-    { id: 'district-party-secretary', label: { zh: '区委书记', en: 'District party secretary' }, where: district.name, claims: unit(CallerKind.DISTRICT, district.code, [Role.PARTY_SECRETARY]) },
-    { id: 'street-staff', label: { zh: '街道办事处工作人员', en: 'Street office staff' }, where: street.name, claims: unit(CallerKind.STREET, street.code, [Role.STAFF]) },
-    { id: 'street-party-secretary', label: { zh: '街道党工委书记', en: 'Street party secretary' }, where: street.name, claims: unit(CallerKind.STREET, street.code, [Role.PARTY_SECRETARY]) },
-    { id: 'community-staff', label: { zh: '社区工作人员', en: 'Community staff' }, where: community.name, claims: unit(CallerKind.COMMUNITY, community.code, [Role.STAFF]) },
-    { id: 'community-party-secretary', label: { zh: '社区党组织书记', en: 'Community party secretary' }, where: community.name, claims: unit(CallerKind.COMMUNITY, community.code, [Role.PARTY_SECRETARY]) },
-    { id: 'grid-manager', label: { zh: '网格长', en: 'Grid manager' }, where: grid.name, claims: unit(CallerKind.GRID, grid.code, [Role.GRID_MANAGER]) },
-    { id: 'grid-supervisor', label: { zh: '网格督导员', en: 'Grid supervisor' }, where: grid.name, claims: unit(CallerKind.GRID, grid.code, [Role.GRID_SUPERVISOR]) },
-    { id: 'grid-co-manager', label: { zh: '网格协管员', en: 'Grid co-manager' }, where: grid.name, claims: unit(CallerKind.GRID, grid.code, [Role.GRID_CO_MANAGER]) },
-  ];
-  if (building) people.push({ id: 'building-leader', label: { zh: '楼栋长', en: 'Building leader' }, where: building.name, claims: unit(CallerKind.BUILDING, building.code, [Role.BUILDING_LEADER]) });
-  if (otherStreet) people.push({ id: 'other-street-staff', label: { zh: '另一街道办事处工作人员', en: 'Staff of another street office' }, where: otherStreet.name, claims: unit(CallerKind.STREET, otherStreet.code, [Role.STAFF]) });
+  // The staff are the named demo people the demo data appoints (a sign-in gives what their appointment backs).
+  const people: DemoPerson[] = namedDemoStaff(demo).map((p) => ({
+    id: p.sub.replace(/^demo-/, ''), label: p.label, where: p.unit.name, claims: { tier: p.tier, unit: p.unit.code, roles: p.roles },
+  }));
   const org = demo.socialOrganisations.find((o) => demo.pairings.some((p) => p.socialOrganisationId === o.id));
   if (org) {
     const communities = [...new Set(demo.pairings.filter((p) => p.socialOrganisationId === org.id).map((p) => p.communityCode))].sort();

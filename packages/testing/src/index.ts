@@ -133,6 +133,12 @@ export interface InProcessPlatform {
 export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle' | 'dashboardSignIn'> & {
   /** How the gateway and every subgraph verify tokens; default TEST_AUTH (HS256 with TEST_SECRET). */
   auth?: GatewayOptions['auth'];
+  /**
+   * Whether staff tokens need a current appointment (AUTH_APPOINTMENTS). Default `off`: the tests name
+   * their callers by claims (tier, unit, roles) of made-up people, not by appointed ones; the appointment
+   * guard itself is tested with `required`, as production runs it (test/appointments.test.ts).
+   */
+  appointments?: 'required' | 'off';
 };
 
 /**
@@ -156,7 +162,8 @@ export async function startPlatform(
   const peers: Record<string, string> = {};
   // The subgraphs get the gateway's limits, as in production (a test that lifts a limit lifts it on both routes).
   const auth = gatewayOptions.auth ?? TEST_AUTH;
-  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth, peers });
+  const appointments = { required: gatewayOptions.appointments === 'required' };
+  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth, peers, appointments });
   for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
     rateLimits: DEFAULT_RATE_LIMITS,
@@ -164,6 +171,7 @@ export async function startPlatform(
     ...gatewayOptions,
     port: 0,
     auth,
+    appointments,
     dashboardSignIn: gatewayOptions.dashboardSignIn ?? null,
     // The committed gateway/supergraph.graphql (the gateway's default), as production runs it;
     // gateway/test/supergraph.test.ts proves it is what the subgraphs compose to today.

@@ -5,3 +5,4 @@ export * from './scope';
 export * from './permissions';
 export * from './throttle';
 export * from './key-check';
+export * from './appointment-check';

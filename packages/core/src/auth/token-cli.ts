@@ -3,8 +3,33 @@ import { decodeJwt } from 'jose';
 import { claimsSchema } from './identity';
 import { signToken } from './token';
 import { startupConfig } from '../config';
+import { CODE_LENGTH, TIERS } from '../tier';
 
-/** `pnpm token --tier STREET --unit 411602001 --roles STAFF` prints a signed token for AUTH_JWT_SECRET. */
+/**
+ * A demo person's claims from their sub, `demo-<unit code>-<role>` (the demo data appoints one person per
+ * role at every unit, e.g. demo-411602001-staff, demo-411602001001001-grid-manager): tier, unit and role.
+ */
+function demoPersonClaims(sub: string): { tier: string; unit: string; roles: string[] } | undefined {
+  const match = /^demo-(\d{6}(?:\d{3}){0,4})-([a-z-]+)$/.exec(sub);
+  if (!match) return undefined;
+  const tier = TIERS.find((t) => CODE_LENGTH[t] === match[1].length);
+  return tier && { tier, unit: match[1], roles: [match[2].toUpperCase().replace(/-/g, '_')] };
+}
+
+/**
+ * Without --sub: the demo person who holds the one role at the unit (`demo-<unit>-<role>`, appointed by
+ * the demo data, so the token is served where appointments are required), else a made-up name.
+ */
+function defaultSub(tier: string | undefined, unit: string | undefined, org: string | undefined, roles: string | undefined): string {
+  const list = (roles ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  if (unit && list.length === 1) return `demo-${unit}-${list[0].toLowerCase().replace(/_/g, '-')}`;
+  return `${(tier ?? 'user').toLowerCase()}-${unit ?? org ?? 'demo'}`;
+}
+
+/**
+ * `pnpm token --tier STREET --unit 411602001 --roles STAFF` prints a signed token for AUTH_JWT_SECRET;
+ * `pnpm token --person demo-411602001-staff` one for an appointed demo person (their tier, unit and role).
+ */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -14,17 +39,23 @@ async function main(): Promise<void> {
       org: { type: 'string' },
       communities: { type: 'string' },
       sub: { type: 'string' },
+      person: { type: 'string' },
       expires: { type: 'string', default: '8h' },
     },
   });
   // AUTH_JWT_SECRET and AUTH_MAX_TOKEN_LIFETIME_SECONDS checked, every problem listed, before anything else.
   const config = startupConfig('token CLI', undefined, 2);
   const secret = config.AUTH_JWT_SECRET as string;
+  const person = values.person ? demoPersonClaims(values.person) : undefined;
+  if (values.person && !person) {
+    process.stderr.write(`Cannot make that token: --person ${values.person} is not a demo person (write demo-<unit code>-<role>, e.g. demo-411602001-staff or demo-411602001001001-grid-manager)\n`);
+    process.exit(2);
+  }
   const claims = {
-    sub: values.sub ?? `${(values.tier ?? 'user').toLowerCase()}-${values.unit ?? values.org ?? 'demo'}`,
-    tier: values.tier,
-    unit: values.unit,
-    roles: values.roles ? values.roles.split(',').map((r) => r.trim()).filter(Boolean) : [],
+    sub: values.person ?? values.sub ?? defaultSub(values.tier, values.unit, values.org, values.roles),
+    tier: person?.tier ?? values.tier,
+    unit: person?.unit ?? values.unit,
+    roles: person?.roles ?? (values.roles ? values.roles.split(',').map((r) => r.trim()).filter(Boolean) : []),
     org: values.org,
     communities: values.communities ? values.communities.split(',').map((c) => c.trim()) : undefined,
   };
