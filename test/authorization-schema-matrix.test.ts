@@ -254,6 +254,9 @@ const ROOTS: Record<string, Entry> = {
   endPairing: { on: 'record', source: SOURCES.pairing, args: (r) => ({ pairingId: r.id, endedOn: DATE }), select: 'id' },
   appointStaff: { on: 'unit', tiers: ['STREET', 'COMMUNITY', 'GRID'], args: (unitCode) => ({ input: { sub: 'matrix-person', personName: '矩阵', unitCode, roles: unitCode.length === 15 ? ['GRID_MANAGER'] : ['STAFF'] } }), select: 'id' },
   endAppointment: { on: 'record', source: SOURCES.appointment, args: (r) => ({ id: r.id, reason: '矩阵' }), select: 'id' },
+  importAppointments: { on: 'unit', tiers: ['DISTRICT'], args: (districtCode) => ({ districtCode, file: { csv: `sub,person_name,unit_code,roles\nmatrix,矩阵,${districtCode},STAFF` } }), select: 'created' },
+  importPartners: { on: 'unit', tiers: ['DISTRICT'], args: (districtCode) => ({ districtCode, file: { csv: 'kind,name,credit_code,employees\nENTERPRISE,矩阵,91350100M000100Y43,1' } }), select: 'created' },
+  importPairings: { on: 'unit', tiers: ['DISTRICT'], args: (districtCode) => ({ districtCode, file: { csv: `community_code,partner_credit_code,started_on,agreed_until,agreement\n${districtCode}001001,91350100M000100Y43,${DATE},${DATE},矩阵` } }), select: 'created' },
   registerSocialOrganisation: {
     on: 'unit', tiers: ['DISTRICT'], select: 'id',
     args: (districtCode) => ({ input: { districtCode, name: '矩阵', field: '矩阵', creditCode: '53100000500021676K', registeredOn: DATE } }),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { SUBGRAPH_NAMES, subgraphMigrations } from '@cgp/core';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
-import { createTestDatabase, districtStaff, freePort, gql, TEST_SECRET } from '@cgp/testing';
+import { authHeader, createTestDatabase, districtStaff, freePort, gql, TEST_SECRET } from '@cgp/testing';
 import { INFRA, mainFile, ROOT, SERVICES } from './support';
 
 /**
@@ -112,7 +112,12 @@ describe('production bundle', () => {
     expect((await run(['migrate', 'district'], { DATABASE_URL: url })).code).toBe(0);
     const [districtPort, gatewayPort] = [await freePort(), await freePort()];
     const common = { AUTH_JWT_SECRET: TEST_SECRET, NODE_ENV: 'production' };
-    const district = start(['serve'], { ...common, SERVICE: 'district', PORT: String(districtPort), DATABASE_URL: url });
+    // Production serves staff tokens only while an appointment backs them: the district's first administrator, as the appoint CLI records one.
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`INSERT INTO district.appointment (sub, person_name, tier, unit_code, path, roles, started_on, appointed_by) VALUES ('test-DISTRICT-411602', '测试', 'DISTRICT', '411602', '411602', '{STAFF}', current_date, 'bundle test')`);
+    await admin.end();
+    const district = start(['serve'], { ...common, SERVICE: 'district', PORT: String(districtPort), DATABASE_URL: url, DISTRICT_URL: `http://127.0.0.1:${districtPort}/graphql` });
     const gateway = start(['serve'], { ...common, SERVICE: 'gateway', PORT: String(gatewayPort), DISTRICT_URL: `http://127.0.0.1:${districtPort}/graphql` });
     try {
       await probeUntilOk(districtPort, '/health');
@@ -122,6 +127,9 @@ describe('production bundle', () => {
       const answer = await gql(`http://127.0.0.1:${gatewayPort}/graphql`, '{ district(code: "411602") { name } me { tier unit } }', undefined, await districtStaff());
       expect(answer.errors).toBeUndefined();
       expect(answer.data).toEqual({ district: null, me: { tier: 'DISTRICT', unit: '411602' } });
+      // Anyone else, with a token signed as validly, is refused.
+      const stranger = await gql(`http://127.0.0.1:${gatewayPort}/graphql`, '{ me { tier } }', undefined, await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'], sub: 'nobody' } as never));
+      expect(stranger.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     } finally {
       district.child.kill('SIGTERM');
       gateway.child.kill('SIGTERM');

@@ -18,9 +18,13 @@ export function mainFile(service: string): string {
   return service === 'gateway' ? 'gateway/dist/main.js' : `subgraphs/${service}/dist/main.js`;
 }
 
+/** The subgraphs owning units of the five tiers (core peer.ts, existingUnitCodes). */
+const UNIT_OWNERS = ['district', 'street', 'community', 'grid', 'building'];
+
 /**
  * Who calls which subgraph besides the gateway, read from the subgraphs' sources: every
- * `callPeer<...>(ctx, '<target>'` in subgraphs/<caller>/src. Returns `<caller>→<target>` pairs.
+ * `callPeer<...>(ctx, '<target>'` and unit lookup in subgraphs/<caller>/src, and every subgraph's
+ * checks of its callers. Returns `<caller>→<target>` pairs.
  */
 export function peerCalls(): Set<string> {
   const edges = new Set<string>();
@@ -29,11 +33,19 @@ export function peerCalls(): Set<string> {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) walk(path, caller);
       else if (path.endsWith('.ts')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/callPeer\s*(?:<[^(]*>)?\s*\(\s*\w+\s*,\s*'([a-z]+)'/g)) edges.add(`${caller}→${m[1]}`);
+        const text = readFileSync(path, 'utf8');
+        for (const m of text.matchAll(/callPeer\s*(?:<[^(]*>)?\s*\(\s*\w+\s*,\s*'([a-z]+)'/g)) edges.add(`${caller}→${m[1]}`);
+        // Unit lookups by code (core peer.ts) ask the subgraph owning each tier.
+        if (/\bexistingUnitCodes\(/.test(text)) for (const owner of UNIT_OWNERS) if (owner !== caller) edges.add(`${caller}→${owner}`);
       }
     }
   };
-  for (const name of SUBGRAPH_NAMES) walk(join(ROOT, 'subgraphs', name, 'src'), name);
+  for (const name of SUBGRAPH_NAMES) {
+    walk(join(ROOT, 'subgraphs', name, 'src'), name);
+    // Every subgraph checks the callers it serves (core service.ts): partner tokens made from an API key
+    // with the pairing subgraph, staff tokens against their appointments with the district subgraph.
+    for (const checker of ['pairing', 'district']) if (name !== checker) edges.add(`${name}→${checker}`);
+  }
   return edges;
 }
 

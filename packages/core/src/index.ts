@@ -32,4 +32,5 @@ export * from './error-kind';
 export * from './limits';
 export * from './refusal';
 export * from './text-input';
+export * from './registry-file';
 export * from './request-checks';

@@ -37,3 +37,38 @@ export async function callPeer<T>(ctx: RequestContext, subgraph: string, query: 
   }
   return body.data as T;
 }
+
+/** Which subgraph owns the units of each tier, and the root field that finds one by code. */
+const UNIT_OWNERS: Record<string, { subgraph: string; field: string }> = {
+  6: { subgraph: 'district', field: 'district' },
+  9: { subgraph: 'street', field: 'street' },
+  12: { subgraph: 'community', field: 'community' },
+  15: { subgraph: 'grid', field: 'grid' },
+  18: { subgraph: 'building', field: 'building' },
+};
+
+/**
+ * The codes among `codes` that name units the caller can see, asked of the subgraphs that own them (a
+ * subgraph never reads another's tables): aliased lookups by code, at most 25 per request (within the
+ * operation limits every subgraph applies).
+ */
+export async function existingUnitCodes(ctx: RequestContext, codes: Iterable<string>): Promise<Set<string>> {
+  const byOwner = new Map<string, string[]>();
+  for (const code of new Set(codes)) {
+    const owner = UNIT_OWNERS[code.length];
+    if (!owner || !/^\d+$/.test(code)) continue;
+    const key = `${owner.subgraph}.${owner.field}`;
+    byOwner.set(key, [...(byOwner.get(key) ?? []), code]);
+  }
+  const found = new Set<string>();
+  for (const [key, list] of byOwner) {
+    const [subgraph, field] = key.split('.');
+    for (let start = 0; start < list.length; start += 25) {
+      const chunk = list.slice(start, start + 25);
+      const query = `query UnitsExist(${chunk.map((_, i) => `$c${i}: String!`).join(', ')}) { ${chunk.map((_, i) => `u${i}: ${field}(code: $c${i}) { code }`).join(' ')} }`;
+      const data = await callPeer<Record<string, { code: string } | null>>(ctx, subgraph, query, Object.fromEntries(chunk.map((c, i) => [`c${i}`, c])));
+      for (const value of Object.values(data)) if (value) found.add(value.code);
+    }
+  }
+  return found;
+}

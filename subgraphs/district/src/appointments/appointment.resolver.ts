@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { connectionType, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { connectionType, RegistryFileInput, RegistryImportReport, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { importAppointments } from './appointment.import';
 import { Building } from '../units/building.type';
 import { Community } from '../units/community.type';
 import { District } from '../units/district.type';
@@ -30,6 +31,18 @@ export class AppointmentResolver {
   @Mutation(() => Appointment, { description: 'Ends an appointment (STAFF of the tier above); ended today, the person’s tokens for it are refused from today (within seconds).' })
   endAppointment(@Args(() => EndAppointmentArgs) args: EndAppointmentArgs, @Ctx() ctx: RequestContext): Promise<Appointment> {
     return AppointmentService.end(ctx, args);
+  }
+
+  @Mutation(() => RegistryImportReport, {
+    description:
+      'Imports a district’s appointments at every tier from a CSV or Excel file (district STAFF), all or nothing: columns sub, person_name, unit_code, roles (separated by ;), starts_on. Every bad row is listed by line in extensions.rows.',
+  })
+  importAppointments(
+    @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
+    @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RegistryImportReport> {
+    return importAppointments(ctx, districtCode, file);
   }
 }
 
@@ -81,7 +94,8 @@ export class BuildingLeadersResolver {
 // STAFF of the tier above make and end appointments (the service checks the subtree and tier); staff of a subtree read them.
 export const appointmentPermissions: Permissions = {
   Query: { appointments: rules.unitStaff },
-  Mutation: { appointStaff: rules.unitStaff, endAppointment: rules.unitStaff },
+  Mutation: { appointStaff: rules.unitStaff, endAppointment: rules.unitStaff, importAppointments: rules.unitStaff },
+  RegistryImportReport: { '*': rules.allow },
   Appointment: { '*': appointmentVisible },
   District: { appointments: rules.unitFull },
   Street: { appointments: rules.unitFull },
