@@ -275,6 +275,23 @@ const ROOTS: Record<string, Entry> = {
     expect: (c) => (c.kind === 'DISTRICT' ? 'data' : 'forbidden'),
   },
 };
+/**
+ * The unit registries (issue 14), generated like the resolvers they test: for each tier, create under a
+ * parent, rename, close and import; moves for grids and buildings. Tried on targets outside the caller's
+ * subtree (changes), so every one must be refused and change nothing.
+ */
+const PARENT: Record<string, Tier> = { Street: 'DISTRICT', Community: 'STREET', Grid: 'COMMUNITY', Building: 'GRID' };
+const SELF: Record<string, Tier> = { Street: 'STREET', Community: 'COMMUNITY', Grid: 'GRID', Building: 'BUILDING' };
+for (const [type, plural] of [['Street', 'Streets'], ['Community', 'Communities'], ['Grid', 'Grids'], ['Building', 'Buildings']] as const) {
+  ROOTS[`create${type}`] = { on: 'unit', tiers: [PARENT[type]], args: (parentCode) => ({ input: { parentCode, name: '矩阵' } }), select: 'code' };
+  ROOTS[`rename${type}`] = { on: 'unit', tiers: [SELF[type]], args: (code) => ({ input: { code, name: '矩阵' } }), select: 'code' };
+  ROOTS[`close${type}`] = { on: 'unit', tiers: [SELF[type]], args: (code) => ({ input: { code } }), select: 'code' };
+  ROOTS[`import${plural}`] = { on: 'unit', tiers: ['DISTRICT'], args: (districtCode) => ({ districtCode, file: { csv: `parent_code,name\n${districtCode},矩阵` } }), select: 'created' };
+}
+for (const type of ['Grid', 'Building'] as const) {
+  ROOTS[`move${type}`] = { on: 'unit', tiers: [SELF[type]], args: (code) => ({ input: { code, toParentCode: code.slice(0, -3) } }), select: 'code' };
+  ROOTS[`move${type}sWithParent`] = { on: 'unit', tiers: [PARENT[type]], args: (code) => ({ fromParentCode: code, toParentCode: code, effectiveOn: DATE }) };
+}
 
 /** Entity types: how to build a representation from a target unit or record. */
 type EntityEntry = { unit: Tier } | { source: RecordSource; expect?: (c: Caller, row: Row, subgraph: string) => Outcome | undefined };

@@ -34,3 +34,4 @@ export * from './refusal';
 export * from './text-input';
 export * from './registry-file';
 export * from './request-checks';
+export * from './unit-registry';

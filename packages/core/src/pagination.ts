@@ -124,6 +124,8 @@ export interface ChildListSpec<T> {
   orderKey: (row: T) => string;
   /** ltree column filtered to the caller's subtree (defence in depth besides the field rules and RLS). */
   scopeColumn?: string;
+  /** Only rows open on this day (units: established by then, not yet closed; unit-registry.ts). */
+  openOn?: string;
 }
 
 /**
@@ -132,14 +134,17 @@ export interface ChildListSpec<T> {
  */
 export function childConnection<T>(ctx: RequestContext, spec: ChildListSpec<T>, parentKey: string, args: PageArgs): Promise<ConnectionData<T>> {
   const window = pageWindow(args);
-  const loader = ctx.loader<string, ConnectionData<T>>(`${spec.name}:${window.limit}:${window.after ?? ''}`, async (parents) => {
+  const loader = ctx.loader<string, ConnectionData<T>>(`${spec.name}:${window.limit}:${window.after ?? ''}:${spec.openOn ?? ''}`, async (parents) => {
     const keys = [...parents];
-    const scoped = spec.scopeColumn ? `AND ${spec.scopeColumn} <@ $2::ltree` : '';
     const scopeParam = spec.scopeColumn ? [ctx.scope] : [];
+    // The day's condition takes the parameter after the scope's, in both statements.
+    const open = (n: number) => (spec.openOn ? `AND established_on <= $${n}::date AND (closed_on IS NULL OR closed_on > $${n}::date)` : '');
+    const openParam = spec.openOn ? [spec.openOn] : [];
+    const scoped = `${spec.scopeColumn ? `AND ${spec.scopeColumn} <@ $2::ltree` : ''} ${open(2 + scopeParam.length)}`;
     const [counts, rows] = await Promise.all([
       ctx.query<{ parent: string; n: number }>(
         `SELECT ${spec.parentColumn}::text AS parent, count(*)::int AS n FROM ${spec.table} WHERE ${spec.parentColumn} = ANY($1) ${scoped} GROUP BY 1`,
-        [keys, ...scopeParam],
+        [keys, ...scopeParam, ...openParam],
       ),
       ctx.query<T & { __parent: string }>(
         `SELECT * FROM (
@@ -147,9 +152,9 @@ export function childConnection<T>(ctx: RequestContext, spec: ChildListSpec<T>, 
                   row_number() OVER (PARTITION BY ${spec.parentColumn} ORDER BY ${spec.orderColumn}) AS __rn
              FROM ${spec.table}
             WHERE ${spec.parentColumn} = ANY($1) AND ($2::text IS NULL OR ${spec.orderColumn}::text > $2)
-              ${spec.scopeColumn ? `AND ${spec.scopeColumn} <@ $4::ltree` : ''}
+              ${spec.scopeColumn ? `AND ${spec.scopeColumn} <@ $4::ltree` : ''} ${open(4 + scopeParam.length)}
          ) page WHERE __rn <= $3 ORDER BY __parent, __rn`,
-        [keys, window.after, window.limit + 1, ...scopeParam],
+        [keys, window.after, window.limit + 1, ...scopeParam, ...openParam],
       ),
     ]);
     const totals = new Map(counts.map((c) => [c.parent, c.n]));

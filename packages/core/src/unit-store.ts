@@ -1,4 +1,6 @@
 import { uuidIn } from './database';
+import { chinaToday } from './statistics';
+import { openOn } from './unit-registry';
 import { Access, accessToCode, accessToPath } from './auth/scope';
 import { rowsByKey, type RequestContext } from './context';
 import { forbidden } from './errors';
@@ -49,22 +51,24 @@ export function unitStore<T extends UnitRow>(spec: UnitStoreSpec) {
       return unit;
     },
     /** The units of this tier inside the caller's subtree (filtered in SQL, so totalCount and pages are right). */
-    async list(ctx: RequestContext, args: PageArgs): Promise<ConnectionData<T>> {
+    async list(ctx: RequestContext, args: PageArgs & { asOf?: string | null }): Promise<ConnectionData<T>> {
       const window = pageWindow(args);
       const scope = ctx.scope;
+      const day = args.asOf ?? chinaToday();
       const [rows, [{ n }]] = await Promise.all([
-        ctx.query<T>(`${select} WHERE path <@ $1::ltree AND ($2::text IS NULL OR code > $2) ORDER BY code LIMIT $3`, [scope, window.after, window.limit + 1]),
-        ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.table} WHERE path <@ $1::ltree`, [scope]),
+        ctx.query<T>(`${select} WHERE path <@ $1::ltree AND ($2::text IS NULL OR code > $2) AND ${openOn('$4')} ORDER BY code LIMIT $3`, [scope, window.after, window.limit + 1, day]),
+        ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.table} WHERE path <@ $1::ltree AND ${openOn('$2')}`, [scope, day]),
       ]);
       return toConnection(rows, window, n, (r) => r.code);
     },
-    childrenOf(ctx: RequestContext, parentId: string, args: PageArgs): Promise<ConnectionData<T>> {
+    /** The children of a parent open on `args.asOf` (today by default). */
+    childrenOf(ctx: RequestContext, parentId: string, args: PageArgs & { asOf?: string | null }): Promise<ConnectionData<T>> {
       if (!spec.parentColumn) throw new Error(`${spec.name} has no parent`);
       return childConnection<T>(
         ctx,
         {
           name: `${spec.name}.children`, table: spec.table, columns: spec.columns, parentColumn: spec.parentColumn,
-          orderColumn: 'code', orderKey: (r) => r.code, scopeColumn: 'path',
+          orderColumn: 'code', orderKey: (r) => r.code, scopeColumn: 'path', openOn: args.asOf ?? chinaToday(),
         },
         parentId,
         args,

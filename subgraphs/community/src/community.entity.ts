@@ -1,6 +1,6 @@
 import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Tier } from '@cgp/core';
+import { Tier, UNIT_LIFE_COLUMNS, withUnitLife } from '@cgp/core';
 
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "code")')
@@ -46,7 +46,7 @@ export class Community {
   path: string;
 }
 
-export const COMMUNITY_COLUMNS = `id, code, name, 'COMMUNITY' AS tier, households, population, staff, area_km2::float8 AS "areaKm2", street_code AS "streetCode", path::text AS path`;
+export const COMMUNITY_COLUMNS = `id, code, name, 'COMMUNITY' AS tier, households, population, staff, area_km2::float8 AS "areaKm2", street_code AS "streetCode", path::text AS path, ${UNIT_LIFE_COLUMNS}`;
 
 @Directive('@key(fields: "code")')
 @ObjectType({ description: 'A street office; the community subgraph adds its communities.' })
@@ -54,3 +54,5 @@ export class Street {
   @Field(() => String, { description: '9-digit code.' })
   code: string;
 }
+
+withUnitLife(Community);

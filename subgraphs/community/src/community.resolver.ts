@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, Tier, type ConnectionData, type RequestContext } from '@cgp/core';
+import { assertUnitCode, connectionType, UnitListArgs, Tier, type ConnectionData, type RequestContext } from '@cgp/core';
 import { Community, Street } from './community.entity';
 import { CommunityService } from './community.service';
 import { CommunityProfileInput } from './community-profile.input';
@@ -15,7 +15,7 @@ export class CommunityResolver {
   }
 
   @Query(() => CommunityConnection, { description: 'All communities, by code.' })
-  communities(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Community>> {
+  communities(@Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Community>> {
     return CommunityService.list(ctx, args);
   }
 
@@ -41,7 +41,7 @@ export class CommunityResolver {
 @Resolver(() => Street)
 export class StreetCommunitiesResolver {
   @FieldResolver(() => CommunityConnection, { description: 'The communities of this street office, by code.' })
-  communities(@Root() street: Street, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Community>> {
+  communities(@Root() street: Street, @Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Community>> {
     return CommunityService.childrenOf(ctx, street.code, args);
   }
 }

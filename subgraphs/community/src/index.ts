@@ -5,6 +5,8 @@ import type { DemoDataset } from '@cgp/demo-data';
 import { CommunityResolver, StreetCommunitiesResolver, communityReferenceResolvers } from './community.resolver';
 import { CreateCommunity1732000000000 } from './migrations/1732000000000-create-community';
 import { CommunityRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
+import { CommunityUnitRegistry1732000110000 } from './migrations/1732000110000-unit-registry';
+import { communityRegistryApi } from './community.registry';
 import { seedCommunity } from './seed';
 import { residentsModule } from './residents';
 import { ResidentImportWorker } from './residents/import-jobs';
@@ -14,14 +16,16 @@ import { statistics } from './statistics';
 
 /** The community's core: its units and profile. */
 const communities = {
-  resolvers: [CommunityResolver, StreetCommunitiesResolver],
+  resolvers: [CommunityResolver, StreetCommunitiesResolver, ...communityRegistryApi.resolvers],
   orphanedTypes: [],
-  migrations: [CreateCommunity1732000000000, CommunityRowLevelSecurity1732000001000],
+  migrations: [CreateCommunity1732000000000, CommunityRowLevelSecurity1732000001000, CommunityUnitRegistry1732000110000],
   referenceResolvers: communityReferenceResolvers,
   seed: seedCommunity,
   permissions: {
     Query: { community: rules.codeArgVisible, communities: rules.unitStaff },
-    Mutation: { updateCommunityProfile: and(rules.codeArgInScope, rules.hasRole(Role.STAFF)) },
+    Mutation: { updateCommunityProfile: and(rules.codeArgInScope, rules.hasRole(Role.STAFF)), ...communityRegistryApi.permissions.Mutation },
+    UnitEvent: { '*': rules.allow },
+    RegistryImportReport: { '*': rules.allow },
     Community: unitTypeRules(),
     Street: { code: rules.unitBreadcrumb, communities: rules.unitFull },
   },

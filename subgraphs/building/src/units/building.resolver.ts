@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { assertUnitCode, connectionType, UnitListArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
 import { Building } from './building.type';
 import { Grid } from './grid.type';
 import { BuildingService } from './building.service';
@@ -15,7 +15,7 @@ export class BuildingResolver {
   }
 
   @Query(() => BuildingConnection, { description: 'All buildings, by code.' })
-  buildings(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Building>> {
+  buildings(@Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Building>> {
     return BuildingService.list(ctx, args);
   }
 
@@ -34,7 +34,7 @@ export const buildingPermissions: Permissions = {
 @Resolver(() => Grid)
 export class GridBuildingsResolver {
   @FieldResolver(() => BuildingConnection, { description: 'The buildings of this grid, by code.' })
-  buildings(@Root() grid: Grid, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Building>> {
+  buildings(@Root() grid: Grid, @Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Building>> {
     return BuildingService.childrenOf(ctx, grid.code, args);
   }
 }

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { Tier } from '@cgp/core';
+import { Tier, UNIT_LIFE_COLUMNS, withUnitLife } from '@cgp/core';
 
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "code")')
@@ -31,4 +31,6 @@ export class Building {
 }
 
 /** SELECT list of building.building that reads rows shaped as Building objects. */
-export const BUILDING_COLUMNS = `id, code, name, 'BUILDING' AS tier, floors, households, grid_code AS "gridCode", path::text AS path`;
+export const BUILDING_COLUMNS = `id, code, name, 'BUILDING' AS tier, floors, households, grid_code AS "gridCode", path::text AS path, ${UNIT_LIFE_COLUMNS}`;
+
+withUnitLife(Building);

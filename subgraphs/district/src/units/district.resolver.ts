@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, rules, Tier, UNIT_TYPENAMES, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { assertUnitCode, connectionType, UnitListArgs, rules, Tier, UNIT_TYPENAMES, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
 import { District } from './district.type';
 import { DistrictService } from './district.service';
 import { unitTypes } from './unit.union';
@@ -15,7 +15,7 @@ export class DistrictResolver {
   }
 
   @Query(() => DistrictConnection, { description: 'All districts, by code.' })
-  districts(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<District>> {
+  districts(@Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<District>> {
     return DistrictService.list(ctx, args);
   }
 

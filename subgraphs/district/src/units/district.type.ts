@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Tier } from '@cgp/core';
+import { Tier, UNIT_LIFE_COLUMNS, withUnitLife } from '@cgp/core';
 
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "code")')
@@ -22,4 +22,6 @@ export class District {
 }
 
 /** SELECT list of district.district that reads rows shaped as District objects. */
-export const DISTRICT_COLUMNS = `id, code, name, 'DISTRICT' AS tier, path::text AS path`;
+export const DISTRICT_COLUMNS = `id, code, name, 'DISTRICT' AS tier, path::text AS path, ${UNIT_LIFE_COLUMNS}`;
+
+withUnitLife(District);

@@ -1,4 +1,5 @@
 import { defineFeature } from '@cgp/core';
+import { DistrictUnitRegistry1732000110000 } from './migrations/1732000110000-unit-registry';
 import { DistrictResolver, districtPermissions } from './district.resolver';
 import { districtReference } from './district.reference';
 import { seedDistricts } from './district.seed';
@@ -13,6 +14,6 @@ export const units = defineFeature({
   orphanedTypes: stubTypes,
   permissions: [districtPermissions, unitTypes.permissions],
   references: districtReference,
-  migrations: [CreateDistrict1732000000000, DistrictRowLevelSecurity1732000001000],
+  migrations: [CreateDistrict1732000000000, DistrictRowLevelSecurity1732000001000, DistrictUnitRegistry1732000110000],
   seed: seedDistricts,
 });

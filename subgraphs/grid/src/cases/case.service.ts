@@ -1,5 +1,5 @@
 import {
-  badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
+  chinaToday, badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
   type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.type';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
@@ -72,6 +72,15 @@ export const CaseService = {
     if (input.sourceCheckId) {
       const [existing] = await ctx.query<GridCase>(`SELECT ${CASE_COLUMNS} FROM grid.grid_case WHERE source_check_id = $1`, [input.sourceCheckId]);
       if (existing) return existing;
+    }
+    // New work goes to today's tree: a moved or merged grid's cases go to its successor.
+    const [grid] = await ctx.query<{ closedOn: string | null; successorCode: string | null }>(
+      `SELECT to_char(closed_on, 'YYYY-MM-DD') AS "closedOn", successor_code AS "successorCode" FROM grid.grid WHERE code = $1 AND established_on <= $2::date`,
+      [input.gridCode, chinaToday()],
+    );
+    if (!grid) throw badInput(`There is no grid ${input.gridCode} today`, 'gridCode');
+    if (grid.closedOn && grid.closedOn <= chinaToday()) {
+      throw badInput(`Grid ${input.gridCode} closed on ${grid.closedOn}${grid.successorCode ? `: report the case to its successor ${grid.successorCode}` : ''}`, 'gridCode');
     }
     const path = pathOfCode(buildingCode ?? input.gridCode);
     const [created] = await ctx.query<GridCase>(

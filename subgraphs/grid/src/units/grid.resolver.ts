@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { assertUnitCode, connectionType, UnitListArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
 import { Community } from './community.type';
 import { Grid } from './grid.type';
 import { GridService } from './grid.service';
@@ -15,7 +15,7 @@ export class GridResolver {
   }
 
   @Query(() => GridConnection, { description: 'All grids, by code.' })
-  grids(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Grid>> {
+  grids(@Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Grid>> {
     return GridService.list(ctx, args);
   }
 
@@ -34,7 +34,7 @@ export const gridPermissions: Permissions = {
 @Resolver(() => Community)
 export class CommunityGridsResolver {
   @FieldResolver(() => GridConnection, { description: 'The grids of this community, by code.' })
-  grids(@Root() community: Community, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Grid>> {
+  grids(@Root() community: Community, @Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Grid>> {
     return GridService.childrenOf(ctx, community.code, args);
   }
 }

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Tier } from '@cgp/core';
+import { Tier, UNIT_LIFE_COLUMNS, withUnitLife } from '@cgp/core';
 
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "code")')
@@ -25,4 +25,6 @@ export class Grid {
 }
 
 /** SELECT list of grid.grid that reads rows shaped as Grid objects. */
-export const GRID_COLUMNS = `id, code, name, 'GRID' AS tier, community_code AS "communityCode", path::text AS path`;
+export const GRID_COLUMNS = `id, code, name, 'GRID' AS tier, community_code AS "communityCode", path::text AS path, ${UNIT_LIFE_COLUMNS}`;
+
+withUnitLife(Grid);

@@ -1,4 +1,6 @@
 import { defineFeature } from '@cgp/core';
+import { GridUnitRegistry1732000110000 } from './migrations/1732000110000-unit-registry';
+import { gridRegistryApi } from './grid.registry';
 import { CommunityGridsResolver, communityGridsPermissions, GridResolver, gridPermissions } from './grid.resolver';
 import { gridReference } from './grid.reference';
 import { seedGrids } from './grid.seed';
@@ -9,10 +11,10 @@ import { unitTypes } from './unit.union';
 /** The grids themselves: Query.grid(s), Community.grids, the Grid entity, the unit stubs the cases feature adds to. */
 export const units = defineFeature({
   name: 'units',
-  resolvers: [GridResolver, CommunityGridsResolver],
+  resolvers: [GridResolver, CommunityGridsResolver, ...gridRegistryApi.resolvers],
   orphanedTypes: unitTypes.stubTypes,
-  permissions: [gridPermissions, communityGridsPermissions, unitTypes.permissions],
+  permissions: [gridPermissions, communityGridsPermissions, unitTypes.permissions, gridRegistryApi.permissions],
   references: gridReference,
-  migrations: [CreateGrid1732000000000, GridRowLevelSecurity1732000001000],
+  migrations: [CreateGrid1732000000000, GridRowLevelSecurity1732000001000, GridUnitRegistry1732000110000],
   seed: seedGrids,
 });

@@ -1,4 +1,6 @@
 import { defineFeature } from '@cgp/core';
+import { StreetUnitRegistry1732000110000 } from './migrations/1732000110000-unit-registry';
+import { streetRegistryApi } from './street.registry';
 import { CreateStreet1732000000000 } from './migrations/1732000000000-create-street';
 import { StreetRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
 import { DistrictStreetsResolver, districtStreetsPermissions, StreetResolver, streetPermissions } from './street.resolver';
@@ -9,10 +11,10 @@ import { unitTypes } from './unit.union';
 /** The street offices themselves: Query.street(s), District.streets, the Street entity, and the unit stubs the other features add to. */
 export const units = defineFeature({
   name: 'units',
-  resolvers: [StreetResolver, DistrictStreetsResolver],
+  resolvers: [StreetResolver, DistrictStreetsResolver, ...streetRegistryApi.resolvers],
   orphanedTypes: unitTypes.stubTypes,
-  permissions: [streetPermissions, districtStreetsPermissions, unitTypes.permissions],
+  permissions: [streetPermissions, districtStreetsPermissions, unitTypes.permissions, streetRegistryApi.permissions],
   references: streetReference,
-  migrations: [CreateStreet1732000000000, StreetRowLevelSecurity1732000001000],
+  migrations: [CreateStreet1732000000000, StreetRowLevelSecurity1732000001000, StreetUnitRegistry1732000110000],
   seed: seedStreets,
 });

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { assertUnitCode, connectionType, UnitListArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
 import { District } from './district.type';
 import { Street } from './street.type';
 import { StreetService } from './street.service';
@@ -15,7 +15,7 @@ export class StreetResolver {
   }
 
   @Query(() => StreetConnection, { description: 'All street offices, by code.' })
-  streets(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Street>> {
+  streets(@Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Street>> {
     return StreetService.list(ctx, args);
   }
 
@@ -34,7 +34,7 @@ export const streetPermissions: Permissions = {
 @Resolver(() => District)
 export class DistrictStreetsResolver {
   @FieldResolver(() => StreetConnection, { description: 'The street offices of this district, by code.' })
-  streets(@Root() district: District, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Street>> {
+  streets(@Root() district: District, @Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Street>> {
     return StreetService.childrenOf(ctx, district.code, args);
   }
 }

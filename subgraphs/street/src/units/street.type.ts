@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Tier } from '@cgp/core';
+import { Tier, UNIT_LIFE_COLUMNS, withUnitLife } from '@cgp/core';
 
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "code")')
@@ -25,4 +25,6 @@ export class Street {
 }
 
 /** SELECT list of street.street that reads rows shaped as Street objects. */
-export const STREET_COLUMNS = `id, code, name, 'STREET' AS tier, district_code AS "districtCode", path::text AS path`;
+export const STREET_COLUMNS = `id, code, name, 'STREET' AS tier, district_code AS "districtCode", path::text AS path, ${UNIT_LIFE_COLUMNS}`;
+
+withUnitLife(Street);
