@@ -12,6 +12,7 @@ import {
 import { partyStatisticsResolvers } from './party-statistics';
 import { seedParty } from './seed';
 import { Building, Community, District, Grid, Street } from './unit.stubs';
+import { partyRegistry } from './registry';
 
 const unitStub = {
   code: rules.unitBreadcrumb, partyOrganisations: rules.unitFull, partyMembers: rules.unitFull,
@@ -21,7 +22,7 @@ const withReportCounts = { ...unitStub, serviceReportCounts: rules.unitFull };
 
 export const partySubgraph: SubgraphDefinition = {
   name: 'party',
-  migrations: [CreateParty1732000000000, PartyRowLevelSecurity1732000001000, CreatePartyLife1732000010000],
+  migrations: [CreateParty1732000000000, PartyRowLevelSecurity1732000001000, CreatePartyLife1732000010000, ...partyRegistry.migrations],
   permissions: {
     Query: {
       partyOrganisation: rules.unitStaff,
@@ -36,6 +37,7 @@ export const partySubgraph: SubgraphDefinition = {
     PartyMember: { '*': rules.recordInScope },
     PartyMemberCounts: { '*': rules.allow },
     PersonalDataRead: { '*': rules.allow },
+    ...partyRegistry.permissions,
     ServiceReport: { '*': and(rules.unitStaff, rules.recordInScope) },
     ServiceLog: { '*': and(rules.unitStaff, rules.recordInScope) },
     ServiceReportCounts: { '*': rules.allow },
@@ -60,7 +62,7 @@ export const partySubgraph: SubgraphDefinition = {
         resolvers: [
           PartyOrganisationResolver, PartyMemberResolver, personalDataReadsResolver('party', 'partyPersonalDataReads', 'Party'), ...unitPartyResolvers,
           ServiceReportResolver, OrganisationMeetingResolver, MeetingAttendanceResolver, ResponsibilityPostResolver, PartyMemberLifeResolver,
-          PartyOrganisationLifeResolver, CommunityServiceReportsResolver, ...unitReportCountsResolvers, ...partyStatisticsResolvers,
+          PartyOrganisationLifeResolver, CommunityServiceReportsResolver, ...unitReportCountsResolvers, ...partyStatisticsResolvers, ...partyRegistry.resolvers,
         ],
         orphanedTypes: [District, Street, Community, Grid, Building],
       },

@@ -53,7 +53,7 @@ export const PartyLifeService = {
       throw badInput(`Only in-service members (IN_SERVICE) report to the community where they live; member ${member.id} is ${member.kind}`, 'memberId');
     }
     const [live] = await ctx.query<{ status: string; communityCode: string }>(
-      `SELECT status, community_code AS "communityCode" FROM party.service_report WHERE ${uuidIs('member_id', '$1')} AND status <> 'REJECTED'`,
+      `SELECT status, community_code AS "communityCode" FROM party.service_report WHERE ${uuidIs('member_id', '$1')} AND status <> 'REJECTED' AND ended_on IS NULL`,
       [member.id],
     );
     if (live) throw conflict(`Member ${member.id} has already reported to community ${live.communityCode} (${live.status})`);

@@ -1,0 +1,9 @@
+import { PartyRegistry1732000120000 } from './migrations/1732000120000-party-registry';
+import { PartyRegistryResolver, partyRegistryPermissions } from './registry.resolver';
+
+/** The party registry (issue 14): organisations in the tree, members, transfers, the end of a report (报到), registry files. */
+export const partyRegistry = {
+  resolvers: [PartyRegistryResolver],
+  permissions: partyRegistryPermissions,
+  migrations: [PartyRegistry1732000120000],
+};

@@ -1,0 +1,68 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { RegistryFileInput, RegistryImportReport, rules, type Permissions, type RequestContext } from '@cgp/core';
+import { PartyOrganisation } from '../party-organisation.entity';
+import { PartyMember } from '../party-member.entity';
+import { ServiceReport } from '../party-life.entity';
+import { AddPartyMemberInput, CreatePartyOrganisationInput, EndServiceReportArgs, TransferPartyMemberArgs } from './registry.input';
+import { MemberTransfer, PartyRegistryService } from './registry.service';
+import { PartyImport } from './registry.import';
+
+@Resolver(() => PartyMember)
+export class PartyRegistryResolver {
+  @Mutation(() => PartyOrganisation, {
+    description: 'Creates a party organisation attached to a unit of your subtree, under its parent organisation (STAFF or PARTY_SECRETARY): territorial, functional or combined branches included.',
+  })
+  createPartyOrganisation(@Arg('input', () => CreatePartyOrganisationInput, { description: 'The organisation.' }) input: CreatePartyOrganisationInput, @Ctx() ctx: RequestContext): Promise<PartyOrganisation> {
+    return PartyRegistryService.createOrganisation(ctx, input);
+  }
+
+  @Mutation(() => PartyMember, { description: 'Adds a member to a party organisation of your subtree (STAFF or PARTY_SECRETARY).' })
+  addPartyMember(@Arg('input', () => AddPartyMemberInput, { description: 'The member.' }) input: AddPartyMemberInput, @Ctx() ctx: RequestContext): Promise<PartyMember> {
+    return PartyRegistryService.addMember(ctx, input);
+  }
+
+  @Mutation(() => PartyMember, { description: 'Transfers a member to another organisation (组织关系转接), both in your subtree; every transfer is kept in `transfers`.' })
+  transferPartyMember(@Args(() => TransferPartyMemberArgs) args: TransferPartyMemberArgs, @Ctx() ctx: RequestContext): Promise<PartyMember> {
+    return PartyRegistryService.transferMember(ctx, args);
+  }
+
+  @Mutation(() => ServiceReport, { description: 'Ends an in-service member’s report to a community (报到), from a day; they may then report to another.' })
+  endServiceReport(@Args(() => EndServiceReportArgs) args: EndServiceReportArgs, @Ctx() ctx: RequestContext): Promise<ServiceReport> {
+    return PartyRegistryService.endServiceReport(ctx, args);
+  }
+
+  @Mutation(() => RegistryImportReport, {
+    description:
+      'Imports the district’s party organisations from a CSV or Excel file (district STAFF), all or nothing: columns name, kind, category, unit_code, parent_unit_code, parent_name (the parent: a row above or an organisation already registered; empty for the district committee).',
+  })
+  importPartyOrganisations(
+    @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
+    @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RegistryImportReport> {
+    return PartyImport.organisations(ctx, districtCode, file);
+  }
+
+  @Mutation(() => RegistryImportReport, {
+    description:
+      'Imports the district’s party members from a CSV or Excel file (district STAFF), all or nothing: columns organisation_unit_code, organisation_name, name, kind, joined_on, phone, id_card_number.',
+  })
+  importPartyMembers(
+    @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
+    @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RegistryImportReport> {
+    return PartyImport.members(ctx, districtCode, file);
+  }
+
+  @FieldResolver(() => [MemberTransfer], { description: 'Transfers between organisations, oldest first.' })
+  transfers(@Root() member: PartyMember, @Ctx() ctx: RequestContext): Promise<MemberTransfer[]> {
+    return PartyRegistryService.transfersOf(ctx, member.id);
+  }
+}
+
+// Unit staff and party secretaries; the service checks the role and the subtree of each record.
+export const partyRegistryPermissions: Permissions = {
+  MemberTransfer: { '*': rules.allow },
+  RegistryImportReport: { '*': rules.allow },
+};
