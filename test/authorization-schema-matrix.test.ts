@@ -106,6 +106,7 @@ const SOURCES = {
   agent: { table: 'community.livelihood_agent' },
   errand: { table: 'community.errand', where: 'done_on IS NULL' },
   team: { table: 'community.volunteer_team' },
+  volunteerActivity: { table: 'community.volunteer_activity' },
   resolution: { table: 'community.meeting_resolution' },
   gridCase: { table: 'grid.grid_case', columns: ['version'] },
   task: {
@@ -263,6 +264,11 @@ const ROOTS: Record<string, Entry> = {
   endServiceReport: { on: 'record', source: SOURCES.serviceReport, args: (r) => ({ id: r.id, endedOn: DATE }), select: 'id' },
   importPartyOrganisations: { on: 'unit', tiers: ['DISTRICT'], args: (districtCode) => ({ districtCode, file: { csv: `name,kind,category,unit_code\n矩阵,DISTRICT_COMMITTEE,TERRITORIAL,${districtCode}` } }), select: 'created' },
   importPartyMembers: { on: 'unit', tiers: ['DISTRICT'], args: (districtCode) => ({ districtCode, file: { csv: `organisation_unit_code,organisation_name,name,kind,joined_on\n${districtCode},矩阵,矩阵,RESIDENT,${DATE}` } }), select: 'created' },
+  registerVolunteer: { on: 'unit', tiers: ['COMMUNITY'], args: (communityCode) => ({ input: { communityCode, name: '矩阵', partyMemberId: '00000000-0000-4000-8000-000000000000' } }), select: 'id' },
+  logVolunteerHours: { on: 'record', source: SOURCES.volunteerActivity, args: (r) => ({ input: { activityId: r.id, entries: [{ volunteerId: '00000000-0000-4000-8000-000000000000', hours: 1 }] } }), select: 'hours' },
+  setVolunteerPointsRule: { on: 'unit', tiers: ['DISTRICT'], args: (districtCode) => ({ input: { districtCode, pointsPerHour: 1, pointsPerActivity: 1, effectiveFrom: DATE } }), select: 'id' },
+  // A district's points rules apply to every unit below it, so all of them read them (its own district: full or breadcrumb).
+  volunteerPointsRules: { on: 'unit', tiers: ['DISTRICT'], args: (districtCode) => ({ districtCode }), select: 'id', expect: (c, a) => (c.kind === 'PARTNER' || a === 'none' ? 'forbidden' : 'data') },
   registerSocialOrganisation: {
     on: 'unit', tiers: ['DISTRICT'], select: 'id',
     args: (districtCode) => ({ input: { districtCode, name: '矩阵', field: '矩阵', creditCode: '53100000500021676K', registeredOn: DATE } }),

@@ -13,6 +13,7 @@ import { ResidentImportWorker } from './residents/import-jobs';
 import { communityServices } from './services';
 import { wishes } from './wishes';
 import { statistics } from './statistics';
+import { volunteers } from './volunteers';
 
 /** The community's core: its units and profile. */
 const communities = {
@@ -32,7 +33,7 @@ const communities = {
 };
 
 /** The pieces of work the community subgraph carries; each brings its resolvers, migrations, rules and demo data. */
-const FEATURES = [communities, residentsModule, wishes, communityServices, statistics];
+const FEATURES = [communities, residentsModule, wishes, communityServices, statistics, volunteers];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Rules = Record<string, any>;
