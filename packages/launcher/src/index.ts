@@ -1,2 +1,3 @@
 export * from './embedded-database';
 export * from './processes';
+export { onboard, ONBOARDING_KINDS } from './onboard';

@@ -14,13 +14,19 @@ interface Kind {
   /** The file's name without extension. */
   file: string;
   mutation: string;
-  /** Extra arguments beside districtCode and file, as GraphQL argument text. */
+  /** What the file holds, for the report. */
   what: string;
 }
 
 /** The registers in the order they depend on each other. */
 export const ONBOARDING_KINDS: Kind[] = [
+  { file: 'streets', mutation: 'importStreets', what: 'street offices' },
+  { file: 'communities', mutation: 'importCommunities', what: 'communities' },
+  { file: 'grids', mutation: 'importGrids', what: 'grids' },
+  { file: 'buildings', mutation: 'importBuildings', what: 'buildings' },
   { file: 'appointments', mutation: 'importAppointments', what: 'staff appointments' },
+  { file: 'party-organisations', mutation: 'importPartyOrganisations', what: 'party organisations' },
+  { file: 'party-members', mutation: 'importPartyMembers', what: 'party members' },
   { file: 'partners', mutation: 'importPartners', what: 'partners (social organisations, caring enterprises)' },
   { file: 'pairings', mutation: 'importPairings', what: 'pairings of communities with partners' },
 ];
