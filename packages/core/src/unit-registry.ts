@@ -374,7 +374,7 @@ export function unitRegistry(spec: UnitRegistrySpec) {
       const unit = await freshUnit(ctx, code, true);
       if (!unit) throw badInput(`There is no ${spec.tier.toLowerCase()} ${code}`, 'code');
       if (unit.closedOn) throw conflict(`${unit.name} (${unit.code}) closed on ${unit.closedOn}${unit.successorCode ? `: its successor is ${unit.successorCode}` : ''}`);
-      if (unit.establishedOn && day <= unit.establishedOn) throw badInput(`effectiveOn ${day} must be after ${unit.name} was established (${unit.establishedOn})`, 'effectiveOn');
+      if (unit.establishedOn && day < unit.establishedOn) throw badInput(`effectiveOn ${day} is before ${unit.name} was established (${unit.establishedOn})`, 'effectiveOn');
       // A unit following its parent's move goes to the parent's successor, made in the same request (not yet visible to a peer lookup).
       if (!following) await checkParent(ctx, toParent, 'toParentCode');
       const code2 = await newCode(ctx, toParent, wanted, 'newCode');
