@@ -114,7 +114,7 @@ export class Tokens {
       // The demo person appointed to the role at the unit (the platform serves staff tokens only while an appointment backs them).
       const roles = claims.roles ?? [Role.STAFF];
       const sub = claims.unit && roles.length === 1 ? demoStaffSub(claims.unit, roles[0]) : `bench-${claims.tier}-${claims.unit ?? claims.org ?? ''}`;
-      t = signToken({ sub, roles, ...claims } as Claims, this.secret, '12h').then((s) => `Bearer ${s}`);
+      t = signToken({ sub, roles, ...claims }, this.secret, '12h').then((s) => `Bearer ${s}`);
       this.cache.set(key, t);
     }
     return t;

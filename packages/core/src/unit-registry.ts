@@ -41,7 +41,7 @@ export function withUnitLife<T extends ClassType>(target: T): T {
     ['successorCode', 'The code of the unit that took its place when it was moved or merged, or null.'],
   ];
   // The first day is always known (NOT NULL); a refused non-null field takes the whole unit with it, as the other unit fields do.
-  for (const [name, description] of fields) Field(() => String, { nullable: name !== 'establishedOn', description })(target.prototype as object, name);
+  for (const [name, description] of fields) Field(() => String, { nullable: name !== 'establishedOn', description })(target.prototype, name);
   return target;
 }
 
@@ -436,7 +436,7 @@ export function unitRegistry(spec: UnitRegistrySpec) {
         else if (!parents.has(parent)) check.add(row.line, 'parent_code', `there is no ${parentTier.toLowerCase()} ${parent} (import the ${parentTier.toLowerCase()}s first)`);
         const name = check.required(row, 'name');
         if (name && name.length > 100) check.add(row.line, 'name', 'is longer than 100 characters');
-        let code = row.cells.code ?? '';
+        const code = row.cells.code ?? '';
         if (code && (code.length !== CODE_LENGTH[spec.tier] || !code.startsWith(parent) || !/^\d+$/.test(code))) check.add(row.line, 'code', `"${code}" is not ${parent} followed by 3 digits`);
         else if (code && used.has(code)) check.add(row.line, 'code', `${code} is already used: codes are never reused`);
         const establishedOn = row.cells.established_on || today;

@@ -84,7 +84,7 @@ describe('assessment statistics, trend and ranking', () => {
       community: { tier: 'COMMUNITY', unit: ours[0], roles: ['STAFF'] },
       partner: { tier: 'PARTNER', org: '6f1c2a4e-8b1d-4c3e-9a7f-0d2b5e6c7a81', communities: [ours[0]], roles: [] },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
     // Known extra rounds: a half-year and a quarter of 2024 for some communities, and 2025 with a tie.
     for (const [i, c] of ours.slice(0, 3).entries()) await record(c, '2024-H1', 70 + i * 5);
     await record(ours[0], '2024-Q3', 88);

@@ -32,13 +32,13 @@ describe('harmonious-community assessments on the six goods (六好)', () => {
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
-    district = await authHeader({ tier: 'DISTRICT', unit: districtCode, roles: ['STAFF'] } as never);
-    districtAuditor = await authHeader({ tier: 'DISTRICT', unit: districtCode, roles: ['AUDITOR'] } as never);
-    otherDistrict = await authHeader({ tier: 'DISTRICT', unit: '411603', roles: ['STAFF'] } as never);
-    streetStaff = await authHeader({ tier: 'STREET', unit: street.code, roles: ['STAFF'] } as never);
-    otherStreetStaff = await authHeader({ tier: 'STREET', unit: otherStreet.code, roles: ['STAFF'] } as never);
-    communityStaff = await authHeader({ tier: 'COMMUNITY', unit: ours[0], roles: ['STAFF'] } as never);
-    partner = await authHeader({ tier: 'PARTNER', org: '6f1c2a4e-8b1d-4c3e-9a7f-0d2b5e6c7a81', communities: [ours[0]], roles: [] } as never);
+    district = await authHeader({ tier: 'DISTRICT', unit: districtCode, roles: ['STAFF'] });
+    districtAuditor = await authHeader({ tier: 'DISTRICT', unit: districtCode, roles: ['AUDITOR'] });
+    otherDistrict = await authHeader({ tier: 'DISTRICT', unit: '411603', roles: ['STAFF'] });
+    streetStaff = await authHeader({ tier: 'STREET', unit: street.code, roles: ['STAFF'] });
+    otherStreetStaff = await authHeader({ tier: 'STREET', unit: otherStreet.code, roles: ['STAFF'] });
+    communityStaff = await authHeader({ tier: 'COMMUNITY', unit: ours[0], roles: ['STAFF'] });
+    partner = await authHeader({ tier: 'PARTNER', org: '6f1c2a4e-8b1d-4c3e-9a7f-0d2b5e6c7a81', communities: [ours[0]], roles: [] });
   });
   afterAll(() => platform?.stop());
 

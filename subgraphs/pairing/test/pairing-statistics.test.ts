@@ -102,7 +102,7 @@ describe('pairing statistics', () => {
       staff: { tier: 'COMMUNITY', unit: community.code, roles: ['STAFF'], sub: 'community-staff' },
       partner: { tier: 'PARTNER', org: partnerOrg.id, communities: paired, roles: [], sub: 'partner' },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 

@@ -64,7 +64,7 @@ describe('partner activities', () => {
       sibling: { tier: 'STREET', unit: siblingStreet.code, roles: ['STAFF'], sub: 'sibling-street-staff' },
       district: { tier: 'DISTRICT', unit: community.code.slice(0, 6), roles: ['STAFF'], sub: 'district-staff' },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 
@@ -81,7 +81,7 @@ describe('partner activities', () => {
         ...fields, recordedBy: 'partner-a', community: { code: community.code }, pairing: { id: pairingA.id },
         partner: { __typename: 'SocialOrganisation', id: partnerA.id, name: partnerA.name },
       });
-      recorded[pairingA.id].push({ id: res.data.a.id, kind, heldOn: input.heldOn as string, volunteers: input.volunteers as number, beneficiaries: input.beneficiaries as number });
+      recorded[pairingA.id].push({ id: res.data.a.id, kind, heldOn: input.heldOn, volunteers: input.volunteers, beneficiaries: input.beneficiaries });
     }
     expect(await countOf(pairingA.id)).toBe(before + KINDS.length);
 

@@ -57,7 +57,7 @@ describe('party life', () => {
       auditor: { tier: 'DISTRICT', unit: demo.districts[0].code, roles: ['AUDITOR'], sub: 'auditor' },
       partner: { tier: 'PARTNER', org: demo.socialOrganisations[0].id, communities: [community.code], roles: [] },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 

@@ -106,7 +106,7 @@ describe('party statistics', () => {
       grid: { tier: 'GRID', unit: grid.code, roles: ['GRID_MANAGER'], sub: 'grid-manager' },
       partner: { tier: 'PARTNER', org: demo.socialOrganisations[0].id, communities: [community.code], roles: [] },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 

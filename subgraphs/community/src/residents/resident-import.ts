@@ -202,7 +202,7 @@ export class RowChecker {
         else if (!keyCategories.includes(category)) keyCategories.push(category);
       }
 
-      if (errors.length === before) rows.push({ line, buildingCode, room, name, idCardNumber, phone: phone || null, birthDate, gender: gender!, keyCategories });
+      if (errors.length === before) rows.push({ line, buildingCode, room, name, idCardNumber, phone: phone || null, birthDate, gender: gender, keyCategories });
     }
     return { rows, errors };
   }

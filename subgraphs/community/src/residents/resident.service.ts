@@ -148,7 +148,7 @@ export const ResidentService = {
         ]);
         const totals = new Map(counts.map((c) => [c.parent, c.n]));
         return codes.map((code) => {
-          const page = rows.filter((r) => r.communityCode === code).map(({ __rn, ...r }) => (void __rn, r as ResidentRow));
+          const page = rows.filter((r) => r.communityCode === code).map(({ __rn, ...r }) => (void __rn, r));
           return toConnection(page, window, totals.get(code) ?? 0, (r) => r.id);
         });
       })

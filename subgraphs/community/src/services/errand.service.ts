@@ -56,7 +56,7 @@ export const ErrandService = {
       [pathOfCode(unitCode), ctx.scope],
     );
     return rows.map(({ total, done, utilityBills, allowanceApplications, other, ...agent }) => ({
-      agent: agent as LivelihoodAgent,
+      agent: agent,
       counts: { total, done, utilityBills, allowanceApplications, other },
     }));
   },

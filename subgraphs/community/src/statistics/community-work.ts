@@ -212,7 +212,7 @@ export const CommunityWorkStatisticsService = {
           `WITH ${GIVEN_UNITS_CTE}, ${eventCtes(insideGiven, true)} ${FIGURES}`,
           [codes, codes.map(pathOfCode), ctx.scope, p.from, p.to, chinaToday(), commonPath(codes.map(pathOfCode))],
         );
-        const byCode = new Map(rows.map(({ code: c, ...figures }) => [c, figures as CommunityWorkStatistics]));
+        const byCode = new Map(rows.map(({ code: c, ...figures }) => [c, figures]));
         return codes.map((c) => {
           const figures = byCode.get(c) as CommunityWorkStatistics;
           return belowCommunity(c) ? withoutCommunityFigures(figures, COMMUNITY_FIGURES) : figures;

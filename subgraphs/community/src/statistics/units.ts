@@ -11,7 +11,7 @@ const stubs = createUnitStubs('the community subgraph adds its population and co
 export const UNIT_CLASSES: Record<Tier, ClassType<UnitStub>> = {
   [Tier.DISTRICT]: stubs.DISTRICT,
   [Tier.STREET]: Street,
-  [Tier.COMMUNITY]: Community as unknown as ClassType<UnitStub>,
+  [Tier.COMMUNITY]: Community,
   [Tier.GRID]: Grid,
   [Tier.BUILDING]: Building,
 };

@@ -4,7 +4,7 @@ import { IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-
 const score = (name: string) => [Min(0, { message: `${name} must be 0 to 100` }), Max(100, { message: `${name} must be 0 to 100` })];
 
 function Score(name: string): PropertyDecorator {
-  return (target, key) => score(name).forEach((d) => d(target, key as string));
+  return (target, key) => score(name).forEach((d) => d(target, key));
 }
 
 @InputType({ description: 'Scores (0 to 100, at most 2 decimals) on the "six goods" (六好).' })
