@@ -129,6 +129,22 @@ describe('appointments', () => {
     expect(history.data.appointments.edges).toHaveLength(1);
   });
 
+  it('dispatches a case to a named handler from the grid’s staff, and refuses anyone else', async () => {
+    const manager = await as(demoStaffSub(grid.code, Role.GRID_MANAGER), 'GRID', grid.code, [Role.GRID_MANAGER]);
+    const reported = await gql(platform.gatewayUrl, `mutation ($i: ReportCaseInput!) { reportCase(input: $i) { id version } }`, { i: { gridCode: grid.code, category: 'CITY_APPEARANCE', title: '井盖缺失', description: '3号楼前井盖缺失' } }, manager);
+    expect(reported.errors).toBeUndefined();
+    const { id, version } = reported.data.reportCase as { id: string; version: number };
+    const DISPATCH = `mutation ($i: CaseStepInput!) { dispatchCase(input: $i) { state handlerSub handlerName } }`;
+    const stranger = await gql(platform.gatewayUrl, DISPATCH, { i: { caseId: id, version, handlerSub: 'not-on-this-grid' } }, manager);
+    expect(code(stranger)).toBe('BAD_USER_INPUT');
+    expect(stranger.errors?.[0].message).toMatch(/is not one of the staff of grid/);
+    const coManager = demoStaffSub(grid.code, Role.GRID_CO_MANAGER);
+    const dispatched = await gql(platform.gatewayUrl, DISPATCH, { i: { caseId: id, version, handlerSub: coManager } }, manager);
+    expect(dispatched.errors).toBeUndefined();
+    expect(dispatched.data.dispatchCase).toMatchObject({ state: 'DISPATCHED', handlerSub: coManager });
+    expect(dispatched.data.dispatchCase.handlerName).toBeTruthy();
+  });
+
   it('appoints a district’s first administrator from the CLI, registering the district when asked; that person then appoints through the API', async () => {
     const cli = join(__dirname, '..', 'subgraphs', 'district', 'dist', 'appointments', 'appoint-cli.js');
     const run = (args: string[]) => promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl } });

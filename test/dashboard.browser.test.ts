@@ -583,7 +583,7 @@ describe('dashboard page in Chromium', () => {
     const csv = await exported('#records-csv');
     expect(csv.name).toMatch(new RegExp(`^openCases-${district.code}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
     const csvRows = parseCsv(csv.bytes.toString('utf8'), { bom: true }) as string[][];
-    expect(csvRows[0]).toEqual(['案件编号', '事项', '类别', '状态', '网格', '楼栋', '上报时间', '办结时限', '逾期']);
+    expect(csvRows[0]).toEqual(['案件编号', '事项', '类别', '状态', '网格', '楼栋', '承办人', '上报时间', '办结时限', '逾期']);
     expect(csvRows.slice(1).map((r) => r[0]).sort()).toEqual(open.edges.map((e) => e.node.number).sort());
 
     await page.click('#lang');
@@ -594,11 +594,11 @@ describe('dashboard page in Chromium', () => {
     await workbook.xlsx.load(xlsx.bytes as never);
     const sheet = workbook.worksheets[0];
     const values = (row: number) => (sheet.getRow(row).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? '' : String(v)));
-    expect(values(1)).toEqual(['Number', 'Title', 'Category', 'State', 'Grid', 'Building', 'Reported', 'Deadline', 'Overdue']);
+    expect(values(1)).toEqual(['Number', 'Title', 'Category', 'State', 'Grid', 'Building', 'Handler', 'Reported', 'Deadline', 'Overdue']);
     expect(sheet.rowCount).toBe(open.totalCount + 1);
     const xlsxNumbers = Array.from({ length: open.totalCount }, (_, i) => values(i + 2)[0]);
     expect(xlsxNumbers.sort()).toEqual(open.edges.map((e) => e.node.number).sort());
-    for (let i = 2; i <= sheet.rowCount; i++) expect(['yes', 'no']).toContain(values(i)[8]);
+    for (let i = 2; i <= sheet.rowCount; i++) expect(['yes', 'no']).toContain(values(i)[9]);
 
     // The ranking on screen downloads too: the children by the chosen metric, as the API ranks them.
     const rankingId = await page.$eval('#ranking-metric', (s) => (s as HTMLSelectElement).value);

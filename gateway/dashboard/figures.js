@@ -812,7 +812,7 @@ function partnerQuery(period) {
  * for a unit, where the connection is in the answer, and the columns (for the table and the exports).
  * ---------------------------------------------------------------------------------------------------- */
 
-const CASE_FIELDS = 'id number title category state gridCode buildingCode reportedAt deadline overdue';
+const CASE_FIELDS = 'id number title category state gridCode buildingCode handlerName reportedAt deadline overdue';
 const CASES_OPERATION = `query DashboardCases($unitCode: String!, $filter: CaseFilter, $first: Int, $after: String) {
   cases(unitCode: $unitCode, filter: $filter, first: $first, after: $after, orderBy: DEADLINE) {
     totalCount pageInfo { hasNextPage endCursor } edges { node { ${CASE_FIELDS} } }
@@ -858,6 +858,7 @@ const CASE_COLUMNS = [
   { key: 'state', label: { zh: '状态', en: 'State' } },
   { key: 'gridCode', label: { zh: '网格', en: 'Grid' } },
   { key: 'buildingCode', label: { zh: '楼栋', en: 'Building' } },
+  { key: 'handlerName', label: { zh: '承办人', en: 'Handler' } },
   { key: 'reportedAt', label: { zh: '上报时间', en: 'Reported' }, format: 'datetime' },
   { key: 'deadline', label: { zh: '办结时限', en: 'Deadline' }, format: 'datetime' },
   { key: 'overdue', label: { zh: '逾期', en: 'Overdue' }, format: 'yesno' },

@@ -68,12 +68,12 @@ describe('the /export route of the gateway', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="overdueCases-411602-\d{4}-\d{2}-\d{2}\.csv"$/);
     const rows = parseCsv(Buffer.from(await res.arrayBuffer()).toString('utf8'), { bom: true }) as string[][];
-    expect(rows[0]).toEqual(['案件编号', '事项', '类别', '状态', '网格', '楼栋', '上报时间', '办结时限', '逾期']);
+    expect(rows[0]).toEqual(['案件编号', '事项', '类别', '状态', '网格', '楼栋', '承办人', '上报时间', '办结时限', '逾期']);
     expect(rows.slice(1).map((r) => r[0])).toEqual(cases.map((c) => c.number));
     // Commas and quotes survive; times are China Standard Time.
     expect(rows[1].slice(1, 2)).toEqual(['楼道堆放杂物, "东侧"']);
-    expect(rows[1][6]).toBe('2026-12-01 10:00');
-    expect(rows[1][8]).toBe('是');
+    expect(rows[1][7]).toBe('2026-12-01 10:00');
+    expect(rows[1][9]).toBe('是');
     const hash = readManifest().operations.find((o) => o.name === 'DashboardCases')!.id;
     expect(received.map((r) => [r.authorization, r.body.extensions.persistedQuery.sha256Hash, r.body.variables])).toEqual([
       [`Bearer ${token}`, hash, { unitCode: '411602', filter: { overdue: true }, first: 100, after: null }],
@@ -95,9 +95,9 @@ describe('the /export route of the gateway', () => {
     await book.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
     const sheet = book.worksheets[0];
     expect(sheet.name).toBe('Open cases');
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['Number', 'Title', 'Category', 'State', 'Grid', 'Building', 'Reported', 'Deadline', 'Overdue']);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['Number', 'Title', 'Category', 'State', 'Grid', 'Building', 'Handler', 'Reported', 'Deadline', 'Overdue']);
     expect(sheet.rowCount).toBe(251);
-    expect((sheet.getRow(2).values as unknown[])[9]).toBe('yes');
+    expect((sheet.getRow(2).values as unknown[])[10]).toBe('yes');
   });
 
   it('passes the platform’s refusal on with its code and a 4xx, and audits nothing', async () => {

@@ -35,8 +35,9 @@ export function peerCalls(): Set<string> {
       else if (path.endsWith('.ts')) {
         const text = readFileSync(path, 'utf8');
         for (const m of text.matchAll(/callPeer\s*(?:<[^(]*>)?\s*\(\s*\w+\s*,\s*'([a-z]+)'/g)) edges.add(`${caller}→${m[1]}`);
-        // Unit lookups by code (core peer.ts) ask the subgraph owning each tier.
-        if (/\bexistingUnitCodes\(/.test(text)) for (const owner of UNIT_OWNERS) if (owner !== caller) edges.add(`${caller}→${owner}`);
+        // Unit lookups by code (core peer.ts) ask the subgraph owning each tier; a unit registry (core
+        // unit-registry.ts) asks its parent's subgraph and its children's.
+        if (/\b(existingUnitCodes|unitRegistry)\(/.test(text)) for (const owner of UNIT_OWNERS) if (owner !== caller) edges.add(`${caller}→${owner}`);
       }
     }
   };

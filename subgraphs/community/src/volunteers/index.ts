@@ -7,6 +7,6 @@ export const volunteers = {
   orphanedTypes: [],
   migrations: [CreateVolunteers1732000130000],
   referenceResolvers: {},
-  seed: async () => undefined,
+  seed: () => Promise.resolve(),
   permissions: volunteerPermissions,
 };

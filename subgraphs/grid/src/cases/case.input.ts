@@ -55,6 +55,11 @@ export class CaseStepInput {
   @IsOptional()
   @MaxLength(1000)
   note?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Dispatch only: who handles the case, by their `sub` — one of the grid’s staff appointed today (`Grid.staff`).' })
+  @IsOptional()
+  @MaxLength(200)
+  handlerSub?: string | null;
 }
 
 export enum CaseOrder {

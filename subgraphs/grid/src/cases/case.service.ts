@@ -1,5 +1,5 @@
 import {
-  chinaToday, badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
+  callPeer, chinaToday, badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
   type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.type';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
@@ -47,6 +47,17 @@ function filterSql(filter: CaseFilter | null | undefined, start: number): { sql:
 }
 
 /** Grid cases: reporting, the "receive, dispatch, handle, return" steps, queues and counts. */
+/** The staff member appointed at a unit today with this `sub`, asked of the district subgraph (which owns appointments). */
+async function gridStaffMember(ctx: RequestContext, unitCode: string, sub: string): Promise<{ sub: string; personName: string } | null> {
+  const found = await callPeer<{ appointments: { edges: { node: { sub: string; personName: string; unitCode: string } }[] } }>(
+    ctx,
+    'district',
+    `query CaseHandler($u: String!, $s: String) { appointments(unitCode: $u, sub: $s, first: 10) { edges { node { sub personName unitCode } } } }`,
+    { u: unitCode, s: sub },
+  );
+  return found.appointments.edges.map((e) => e.node).find((n) => n.unitCode === unitCode) ?? null;
+}
+
 export const CaseService = {
   byId(ctx: RequestContext, id: string): Promise<GridCase | null> {
     return rowsByKey<GridCase>(ctx, 'case.byId', `SELECT ${CASE_COLUMNS} FROM grid.grid_case WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
@@ -118,11 +129,18 @@ export const CaseService = {
     }
     let moves = '';
     const params: unknown[] = [input.caseId, input.version, spec.from, spec.to];
+    if (input.handlerSub) {
+      if (action !== CaseAction.DISPATCH) throw badInput('handlerSub names the handler of a dispatch only', 'handlerSub');
+      const handler = await gridStaffMember(ctx, current.queueCode, input.handlerSub);
+      if (!handler) throw badInput(`${input.handlerSub} is not one of the staff of ${current.queueTier.toLowerCase()} ${current.queueCode} today (see Grid.staff)`, 'handlerSub');
+      params.push(handler.sub, handler.personName);
+      moves = `, handler_sub = $${params.length - 1}, handler_name = $${params.length}`;
+    }
     if (action === CaseAction.ESCALATE) {
       const next = escalation(current);
       if (typeof next === 'string') throw badInput(`This case cannot be escalated: ${next}`, 'action');
       params.push(next.level, next.queueTier, next.queueCode);
-      moves = `, mediation_level = $5, queue_tier = $6, queue_code = $7`;
+      moves = `, mediation_level = $5, queue_tier = $6, queue_code = $7, handler_sub = NULL, handler_name = NULL`;
     }
     const closes = spec.to === CaseState.CLOSED || spec.to === CaseState.REJECTED ? `, closed_at = now()` : spec.to === CaseState.IN_PROGRESS ? `, closed_at = NULL` : '';
     const [updated] = await ctx.query<GridCase>(

@@ -127,6 +127,8 @@ export class GridCase {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was closed or rejected.' }) closedAt: Date | null;
   @Field(() => Int, { description: 'Version for optimistic concurrency: pass it with every step; a step on a stale version is refused with CONFLICT.' }) version: number;
   @Field(() => ID, { nullable: true, description: 'The building instability check that raised this case, if any.' }) sourceCheckId: string | null;
+  @Field(() => String, { nullable: true, description: 'Who handles it: the grid staff member the dispatch named (their `sub`), or null; cleared when the case is escalated.' }) handlerSub: string | null;
+  @Field(() => String, { nullable: true, description: 'The handler’s name as appointed.' }) handlerName: string | null;
   reporterName: string | null;
   reporterPhone: string | null;
   reportedBy: string;
@@ -148,4 +150,4 @@ export class CaseCounts {
 export const CASE_COLUMNS = `id, number, category, title, description, state, mediation_level AS "mediationLevel", queue_tier AS "queueTier",
   queue_code AS "queueCode", grid_code AS "gridCode", building_code AS "buildingCode", reporter_kind AS "reporterKind",
   reporter_name AS "reporterName", reporter_phone AS "reporterPhone", reported_by AS "reportedBy", reported_at AS "reportedAt",
-  deadline, closed_at AS "closedAt", version, source_check_id AS "sourceCheckId", path::text AS path`;
+  deadline, closed_at AS "closedAt", version, source_check_id AS "sourceCheckId", handler_sub AS "handlerSub", handler_name AS "handlerName", path::text AS path`;

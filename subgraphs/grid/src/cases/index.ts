@@ -1,4 +1,5 @@
 import { defineFeature } from '@cgp/core';
+import { CaseHandler1732000140000 } from './migrations/1732000140000-case-handler';
 import { caseFigures } from './case.figures';
 import { caseReference } from './case.reference';
 import { CaseResolver, casePermissions } from './case.resolver';
@@ -11,7 +12,7 @@ export const cases = defineFeature({
   resolvers: [CaseResolver],
   permissions: casePermissions,
   references: caseReference,
-  migrations: [CreateCases1732000002000],
+  migrations: [CreateCases1732000002000, CaseHandler1732000140000],
   seed: seedCases,
   figures: [caseFigures],
 });
