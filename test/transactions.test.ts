@@ -270,7 +270,7 @@ describe('every request ends its transaction', () => {
     console.log(`transactions: ${documents} generated documents, each to its subgraph and through the gateway`);
     expect(await openTransactions()).toEqual([]);
     await everySubgraphAnswers();
-  });
+  }, 300_000); // generated from the schema: it grows with every root field (over 5,000 documents, each sent twice)
 
   it('a gateway that gives up on its subgraphs (timeouts) leaves no transaction open behind it', async () => {
     const gateway: RunningGateway = await startGateway({

@@ -41,8 +41,17 @@ export const EXPORT_MAX_ROWS = 10_000;
 const PAGE = 100;
 const MAX_BODY = 16_384;
 
-type Problem = { status: number; code: string; message: string };
-const problem = (status: number, code: string, message: string): Problem => ({ status, code, message });
+/** A refusal the route answers as it says (status, code, message); anything else thrown is a failure (502). */
+class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+const problem = (status: number, code: string, message: string): Problem => new Problem(status, code, message);
 const STATUS_OF: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, PERSISTED_QUERY_NOT_IN_SAFELIST: 403, RATE_LIMITED: 429 };
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -175,8 +184,7 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
       res.writeHead(200, { 'content-type': contentType, 'content-length': file.length, 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' });
       res.end(file);
     } catch (error) {
-      const p = error as Problem;
-      if (typeof p?.status === 'number' && typeof p.code === 'string') return json(res, p.status, { errors: [{ message: p.message, extensions: { code: p.code } }] });
+      if (error instanceof Problem) return json(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
       logger.error({ err: error }, 'export failed');
       json(res, 502, { errors: [{ message: 'The export failed', extensions: { code: 'BAD_GATEWAY' } }] });
     }

@@ -1,3 +1,4 @@
+import { OperationTypeNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
@@ -94,7 +95,7 @@ const idempotencyKeyCheck: ApolloServerPlugin<GatewayContext> = {
     if (key === undefined || key === null) return;
     return {
       async didResolveOperation(rc) {
-        if (rc.operation?.operation === 'mutation' && !isValidIdempotencyKey(key)) {
+        if (rc.operation?.operation === OperationTypeNode.MUTATION && !isValidIdempotencyKey(key)) {
           throw refusedInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
         }
       },

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode, OperationTypeNode } from 'graphql';
 import { CallerKind, type HttpRoute } from '@cgp/core';
 import { refuseOperation, isRefused } from './refusal';
 import type { GatewayContext } from './subgraph-source';
@@ -88,7 +88,7 @@ export function buildManifest(source: string): PersistedQueryManifest {
       if (!name) throw new Error('Every safelisted operation needs a name');
       if (seen.has(name)) throw new Error(`Two safelisted operations are called ${name}`);
       seen.add(name);
-      if (operation.operation === 'subscription') throw new Error(`${name}: subscriptions are not served`);
+      if (operation.operation === OperationTypeNode.SUBSCRIPTION) throw new Error(`${name}: subscriptions are not served`);
       // The fragments it uses, transitively, in the order of the source.
       const used = new Set<string>();
       const collect = (node: DefinitionNode) =>

@@ -3,8 +3,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   getNamedType, getNullableType, GraphQLError, isListType, Kind, Lexer, Source, TokenKind, valueFromASTUntyped,
   type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
-  type GraphQLCompositeType, isCompositeType, isObjectType, isInterfaceType, SchemaMetaFieldDef, TypeMetaFieldDef,
-} from 'graphql';
+  type GraphQLCompositeType, isCompositeType, isObjectType, isInterfaceType, SchemaMetaFieldDef, TypeMetaFieldDef, OperationTypeNode } from 'graphql';
 import { setting, type Env } from './config';
 import { DEFAULT_PAGE_SIZE } from './pagination';
 import { refusalPlugin, refuseOperation } from './refusal';
@@ -65,7 +64,7 @@ export function operationCost(
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown> = {},
 ): number {
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root = operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : operation.operation === OperationTypeNode.SUBSCRIPTION ? schema.getSubscriptionType() : schema.getQueryType();
   if (!root) return 0;
   // A variable not sent takes its default from the operation.
   const values: Record<string, unknown> = {};

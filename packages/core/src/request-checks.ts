@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, OperationTypeNode } from 'graphql';
 import { refuseOperation } from './refusal';
 
 /*
@@ -51,7 +51,7 @@ export function requestShapePlugin(): ApolloServerPlugin<BaseContext> {
                 : `The document has no operation named "${name.slice(0, 100)}": set operationName to one of ${names.join(', ')}${names.includes('(anonymous)') ? ' (an anonymous operation is run without operationName)' : ''}.`;
             throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
           }
-          if (operation.operation === 'subscription') {
+          if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
             throw new GraphQLError('Subscriptions are not offered: send a query or a mutation.', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
           }
         },

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, isInterfaceType, isObjectType, Kind, valueFromASTUntyped, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { GraphQLError, isInterfaceType, isObjectType, Kind, valueFromASTUntyped, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode, OperationTypeNode } from 'graphql';
 import type { DataSource, MixedList } from 'typeorm';
 import type { Feature } from './feature';
 import { DEADLINE_EXCEEDED, DEADLINE_HEADER, deadlineFrom, RequestContext } from './context';
@@ -238,9 +238,9 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
         async didResolveOperation(rc) {
           // The gateway names its subgraph fetches <operation>__<subgraph>__<n>; the audit log keeps the caller's name.
           rc.contextValue.operationName = rc.operationName?.replace(/__[a-z]+__\d+$/, '') ?? undefined;
-          rc.contextValue.mutation = rc.operation?.operation === 'mutation';
+          rc.contextValue.mutation = rc.operation?.operation === OperationTypeNode.MUTATION;
           await observe.didResolveOperation?.(rc);
-          if (key !== undefined && rc.operation?.operation === 'mutation') {
+          if (key !== undefined && rc.operation?.operation === OperationTypeNode.MUTATION) {
             if (!isValidIdempotencyKey(key, true)) throw refusedInput(`Bad Idempotency-Key header: ${IDEMPOTENCY_KEY_RULE}`);
             rc.contextValue.idempotencyKey = key;
           }
@@ -270,7 +270,7 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
           const ctx = rc.contextValue;
           const body = rc.response.body;
           const result = body?.kind === 'single' ? body.singleResult : body?.initialResult;
-          const mutation = rc.operation?.operation === 'mutation';
+          const mutation = rc.operation?.operation === OperationTypeNode.MUTATION;
           const errors = responseErrors(rc).length;
           const commit = !mutation || errors === 0;
           try {

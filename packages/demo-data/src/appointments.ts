@@ -1,6 +1,6 @@
 import { CallerKind, Role } from '@cgp/core';
 import { Random, stableId } from './random';
-import type { DemoDataset, UnitSeed } from './index';
+import type { DemoDataset, UnitSeed } from './generate';
 
 /** A staff appointment of the demo: a person (the identity provider's `sub`) in roles at a unit from a date. */
 export interface AppointmentSeed {

@@ -1,5 +1,5 @@
 import { connect, setting, subgraphDataSource, subgraphDatabaseUrl, type Env, type SubgraphDefinition } from '@cgp/core';
-import { generateDemo, type CaseVolume, type DemoDataset } from './index';
+import { generateDemo, type CaseVolume, type DemoDataset } from './generate';
 
 /**
  * Loads the demo dataset into every subgraph's own schema, once: each subgraph records the

@@ -1,5 +1,5 @@
 import { Random, stableId } from './random';
-import { demoEnd, type DemoDataset } from './index';
+import { demoEnd, type DemoDataset } from './generate';
 
 const CATEGORIES = [
   { code: 'CITY_APPEARANCE', hours: 48, weight: 0.4, titles: ['楼道堆放杂物', '绿化带垃圾', '违章搭建', '路灯损坏', '井盖缺失'] },

@@ -6,7 +6,9 @@ import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { DEFAULT_RATE_LIMITS, readManifest, startGateway, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
 
 /** The HS256 secret the in-process test platform verifies tokens with. */
-export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+import { TEST_SECRET } from './test-secret';
+
+export { TEST_SECRET };
 export const TEST_AUTH = { secret: TEST_SECRET };
 
 /** A signed token for these claims (default roles: STAFF). */

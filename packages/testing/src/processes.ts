@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { environmentWith, type SubgraphName } from '@cgp/core';
-import { TEST_SECRET } from './index';
+import { TEST_SECRET } from './test-secret';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

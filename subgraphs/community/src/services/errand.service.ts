@@ -1,5 +1,5 @@
 import { badInput, forbidden, pathOfCode, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
-import { AGENT_COLUMNS, ERRAND_COLUMNS, type AgentInput, type Errand, type ErrandCounts, type ErrandInput, type LivelihoodAgent } from './errand.entity';
+import { AGENT_COLUMNS, ERRAND_COLUMNS, ErrandStatus, type AgentInput, type Errand, type ErrandCounts, type ErrandInput, type LivelihoodAgent } from './errand.entity';
 import { assertPastDate, assertStaffOf, groupRows } from './access';
 
 const COUNTS = `count(e.id)::int AS total, count(e.id) FILTER (WHERE e.status = 'DONE')::int AS done,
@@ -93,7 +93,7 @@ export const ErrandService = {
     const [agent] = await ctx.query<LivelihoodAgent>(`SELECT ${AGENT_COLUMNS} FROM community.livelihood_agent WHERE id = $1`, [errand.agentId]);
     assertStaffOf(ctx, agent.gridCode, 'complete errands of this agent');
     assertPastDate(doneOn, 'doneOn');
-    if (errand.status === 'DONE') throw badInput('This errand is already done', 'errandId');
+    if (errand.status === ErrandStatus.DONE) throw badInput('This errand is already done', 'errandId');
     if (doneOn < errand.requestedOn) throw badInput('doneOn is before the errand was asked for', 'doneOn');
     const [done] = await ctx.query<Errand>(`UPDATE community.errand SET status = 'DONE', done_on = $2 WHERE ${uuidIs('id', '$1')} AND status = 'REQUESTED' RETURNING ${ERRAND_COLUMNS}`, [errandId, doneOn]);
     if (!done) throw badInput('This errand is already done', 'errandId');

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { and } from 'graphql-shield';
 import { assertUnitCode, connectionType, maskPhone, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
-import { CaseAction, CaseCounts, CaseTransition, GridCase } from './case.type';
+import { CaseAction, CaseCounts, CaseState, CaseTransition, GridCase } from './case.type';
 import { CaseFilter, CaseOrder, CaseStepInput, ReportCaseInput } from './case.input';
 import { CaseService } from './case.service';
 import type { Step } from './case.workflow';
@@ -90,7 +90,7 @@ export class CaseResolver {
 
   @FieldResolver(() => Boolean, { description: 'Open (not closed or rejected) and past its deadline.' })
   overdue(@Root() c: GridCase): boolean {
-    return c.state !== 'CLOSED' && c.state !== 'REJECTED' && c.deadline.getTime() < Date.now();
+    return c.state !== CaseState.CLOSED && c.state !== CaseState.REJECTED && c.deadline.getTime() < Date.now();
   }
 
   @FieldResolver(() => [CaseTransition], { description: 'Every step, oldest first: from, to, who, when, note.' })

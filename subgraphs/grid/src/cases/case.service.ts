@@ -1,5 +1,5 @@
 import {
-  callPeer, chinaToday, badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
+  callPeer, chinaToday, Tier, badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
   type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
 import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.type';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
@@ -117,7 +117,7 @@ export const CaseService = {
     if (!current) throw forbidden('No case with this id in your unit: it is outside your unit or does not exist');
     const role = actingRole(ctx.identity, current, action);
     if (!role) {
-      const who = current.queueTier === 'GRID' ? STEPS[action].gridRoles.join(' or ') : `${current.queueTier.toLowerCase()} STAFF`;
+      const who = current.queueTier === Tier.GRID ? STEPS[action].gridRoles.join(' or ') : `${current.queueTier.toLowerCase()} STAFF`;
       throw forbidden(`Only ${who} of the unit holding the case (${current.queueTier} ${current.queueCode}) can do this`);
     }
     if (current.version !== input.version) {
