@@ -96,6 +96,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
   statistics?: {
     /** The @ObjectType of the figures. */
     type: ClassType;
+    /** The field's name, when not `<name>Statistics` (figures of now published under a name of their own: the party's `partyMembers`, say). */
+    field?: string;
     description(unit: FiguresUnit): string;
     /**
      * One statement for every unit a request asks about — $1 their codes (text[]), $2 their paths
@@ -107,6 +109,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
   trend?: {
     /** The @ObjectType of one month. */
     type: ClassType;
+    /** The field's name, when not `<name>Trend`. */
+    field?: string;
     description(unit: FiguresUnit): string;
     /** Like statistics.sql, a row per unit and month: its `code`, then the month's figures, months in order. */
     sql: string;
@@ -116,6 +120,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
   ranking?: {
     /** The @ObjectType of a ranked child (a RankedUnit with its `unit: Unit` field). */
     type: ClassType;
+    /** The field's name, when not `<name>Ranking`. */
+    field?: string;
     /** The metric enum (registered with registerEnumType) and its default. */
     metric: object;
     default: M;
@@ -232,9 +238,11 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
   const { statistics, trend, ranking } = spec;
   const permissions: Permissions = {};
   const has = (unit: FiguresUnit, field: 'statistics' | 'trend' | 'ranking') => !!spec[field] && (!unit.fields || unit.fields.includes(field));
+  /** The GraphQL field of a figure: its own name, or the prefix and the kind (taskStatistics). */
+  const fieldName = (field: 'statistics' | 'trend' | 'ranking') => spec[field]?.field ?? `${spec.name}${field[0].toUpperCase()}${field.slice(1)}`;
   for (const unit of spec.units) {
     const fields: Record<string, IRule> = {};
-    for (const field of ['statistics', 'trend', 'ranking'] as const) if (has(unit, field)) fields[`${spec.name}${field[0].toUpperCase()}${field.slice(1)}`] = unit.rule ?? rule;
+    for (const field of ['statistics', 'trend', 'ranking'] as const) if (has(unit, field)) fields[fieldName(field)] = unit.rule ?? rule;
     permissions[graphqlName(unit.type)] = fields;
   }
   for (const type of [statistics?.type, trend?.type, ranking?.type]) if (type) permissions[graphqlName(type)] = { '*': rules.allow };
@@ -255,7 +263,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
       if (statistics && has(unit, 'statistics')) {
         @Resolver(() => unit.type)
         class UnitStatisticsResolver {
-          @FieldResolver(() => statistics!.type, { name: `${spec.name}Statistics`, description: statistics!.description(unit) })
+          @FieldResolver(() => statistics!.type, { name: fieldName('statistics'), description: statistics!.description(unit) })
           statistics(@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row> {
             return loaders.statistics(ctx, u.code, period.parse(args));
           }
@@ -266,7 +274,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
       if (trend && has(unit, 'trend')) {
         @Resolver(() => unit.type)
         class UnitTrendResolver {
-          @FieldResolver(() => [trend!.type], { name: `${spec.name}Trend`, description: trend!.description(unit) })
+          @FieldResolver(() => [trend!.type], { name: fieldName('trend'), description: trend!.description(unit) })
           trend(@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row[]> {
             return loaders.trend(ctx, u.code, trendPeriod.parse(args));
           }
@@ -279,7 +287,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
       if (!ranking || !has(unit, 'ranking')) continue;
       @Resolver(() => unit.type)
       class UnitRankingResolver {
-        @FieldResolver(() => [ranking!.type], { name: `${spec.name}Ranking`, description: ranking!.description(unit) })
+        @FieldResolver(() => [ranking!.type], { name: fieldName('ranking'), description: ranking!.description(unit) })
         async ranking(
           @Root() u: UnitStub,
           @Ctx() ctx: RequestContext,
