@@ -1,6 +1,6 @@
 import { generateDemo, type PartyMemberSeed } from '@cgp/demo-data';
 import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { generatePartyLife } from '../src/seed';
+import { generatePartyLife } from '../src/life/party-life.seed';
 
 /** Party life through the gateway: in-service members reporting (报到), "three meetings and one lesson", responsibility posts. */
 describe('party life', () => {
@@ -57,7 +57,7 @@ describe('party life', () => {
       auditor: { tier: 'DISTRICT', unit: demo.districts[0].code, roles: ['AUDITOR'], sub: 'auditor' },
       partner: { tier: 'PARTNER', org: demo.socialOrganisations[0].id, communities: [community.code], roles: [] },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 
