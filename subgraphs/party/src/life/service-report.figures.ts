@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { defineFigures, noPeriod, Tier } from '@cgp/core';
-import { UNIT_LABELS, unitTypes } from '../organisations/unit.union';
+import { defineFigures, noPeriod, Tier, UNIT_LABELS } from '@cgp/core';
+import { unitTypes } from '../organisations/unit.union';
 
 @ObjectType({ description: 'In-service members’ reports (报到) to the communities in a unit’s subtree.' })
 export class ServiceReportCounts {

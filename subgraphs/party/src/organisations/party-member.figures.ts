@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { defineFigures, noPeriod, TIERS } from '@cgp/core';
-import { UNIT_LABELS, unitTypes } from './unit.union';
+import { defineFigures, noPeriod, TIERS, UNIT_LABELS } from '@cgp/core';
+import { unitTypes } from './unit.union';
 
 @ObjectType({ description: 'Party members in a unit’s whole subtree, by kind.' })
 export class PartyMemberCounts {

@@ -1,9 +1,9 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ClassType } from 'type-graphql';
-import { connectionType, PageArgs, rules, Tier, tierOfCode, TIERS, UNIT_TYPENAMES, type ConnectionData, type Permissions, type RequestContext, type UnitStub } from '@cgp/core';
+import { connectionType, PageArgs, rules, Tier, tierOfCode, TIERS, UNIT_LABELS, UNIT_TYPENAMES, type ConnectionData, type Permissions, type RequestContext, type UnitStub } from '@cgp/core';
 import { OrganisationService } from './organisation.service';
 import { PartyMember } from './party-member.type';
 import { PartyOrganisation } from './party-organisation.type';
-import { UNIT_LABELS, unitTypes } from './unit.union';
+import { unitTypes } from './unit.union';
 
 export const PartyMemberConnection = connectionType(PartyMember, 'PartyMember', 'A page of party members.');
 
