@@ -96,6 +96,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
   statistics?: {
     /** The @ObjectType of the figures. */
     type: ClassType;
+    /** The field's name, when not `<name>Statistics` (figures of now published under a name of their own: the party's `partyMembers`, say). */
+    field?: string;
     description(unit: FiguresUnit): string;
     /**
      * One statement for every unit a request asks about — $1 their codes (text[]), $2 their paths
@@ -107,6 +109,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
   trend?: {
     /** The @ObjectType of one month. */
     type: ClassType;
+    /** The field's name, when not `<name>Trend`. */
+    field?: string;
     description(unit: FiguresUnit): string;
     /** Like statistics.sql, a row per unit and month: its `code`, then the month's figures, months in order. */
     sql: string;
@@ -116,6 +120,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
   ranking?: {
     /** The @ObjectType of a ranked child (a RankedUnit with its `unit: Unit` field). */
     type: ClassType;
+    /** The field's name, when not `<name>Ranking`. */
+    field?: string;
     /** The metric enum (registered with registerEnumType) and its default. */
     metric: object;
     default: M;
@@ -232,9 +238,11 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
   const { statistics, trend, ranking } = spec;
   const permissions: Permissions = {};
   const has = (unit: FiguresUnit, field: 'statistics' | 'trend' | 'ranking') => !!spec[field] && (!unit.fields || unit.fields.includes(field));
+  /** The GraphQL field of a figure: its own name, or the prefix and the kind (taskStatistics). */
+  const fieldName = (field: 'statistics' | 'trend' | 'ranking') => spec[field]?.field ?? `${spec.name}${field[0].toUpperCase()}${field.slice(1)}`;
   for (const unit of spec.units) {
     const fields: Record<string, IRule> = {};
-    for (const field of ['statistics', 'trend', 'ranking'] as const) if (has(unit, field)) fields[`${spec.name}${field[0].toUpperCase()}${field.slice(1)}`] = unit.rule ?? rule;
+    for (const field of ['statistics', 'trend', 'ranking'] as const) if (has(unit, field)) fields[fieldName(field)] = unit.rule ?? rule;
     permissions[graphqlName(unit.type)] = fields;
   }
   for (const type of [statistics?.type, trend?.type, ranking?.type]) if (type) permissions[graphqlName(type)] = { '*': rules.allow };
@@ -244,57 +252,43 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
    * type's fields in the order their resolvers were declared, and a feature's figures follow its own fields.
    */
   let resolvers: Function[] | undefined; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
-  /** The period's arguments as the third parameter of a statistics or trend method (none without a period). */
-  const withPeriodArgs = (resolver: ClassType, method: string, of: FiguresPeriod<unknown> = period, index = 2) => {
-    if (of.args) Args(() => of.args!)(resolver.prototype, method, index);
-  };
+  /** The period's arguments (none without a period) as the parameter at `index`. */
+  const periodArgs = (of: FiguresPeriod<unknown>, index: number): Param[] => (of.args ? [at(index, Args(() => of.args!))] : []);
   const declare = () => {
     const made: Function[] = []; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
     // The statistics and trend fields of every unit first, then the rankings.
     for (const unit of spec.units) {
       if (statistics && has(unit, 'statistics')) {
-        @Resolver(() => unit.type)
-        class UnitStatisticsResolver {
-          @FieldResolver(() => statistics!.type, { name: `${spec.name}Statistics`, description: statistics!.description(unit) })
-          statistics(@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row> {
-            return loaders.statistics(ctx, u.code, period.parse(args));
-          }
-        }
-        withPeriodArgs(UnitStatisticsResolver, 'statistics');
-        made.push(UnitStatisticsResolver);
+        made.push(
+          unitFieldResolver(unit.type, fieldName('statistics'), () => statistics.type, statistics.description(unit), [...UNIT_AND_CONTEXT, ...periodArgs(period, 2)],
+            (u: UnitStub, ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row> => loaders.statistics(ctx, u.code, period.parse(args))),
+        );
       }
       if (trend && has(unit, 'trend')) {
-        @Resolver(() => unit.type)
-        class UnitTrendResolver {
-          @FieldResolver(() => [trend!.type], { name: `${spec.name}Trend`, description: trend!.description(unit) })
-          trend(@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row[]> {
-            return loaders.trend(ctx, u.code, trendPeriod.parse(args));
-          }
-        }
-        withPeriodArgs(UnitTrendResolver, 'trend', trendPeriod);
-        made.push(UnitTrendResolver);
+        made.push(
+          unitFieldResolver(unit.type, fieldName('trend'), () => [trend.type], trend.description(unit), [...UNIT_AND_CONTEXT, ...periodArgs(trendPeriod, 2)],
+            (u: UnitStub, ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row[]> => loaders.trend(ctx, u.code, trendPeriod.parse(args))),
+        );
       }
     }
     for (const unit of spec.units) {
       if (!ranking || !has(unit, 'ranking')) continue;
-      @Resolver(() => unit.type)
-      class UnitRankingResolver {
-        @FieldResolver(() => [ranking!.type], { name: `${spec.name}Ranking`, description: ranking!.description(unit) })
-        async ranking(
-          @Root() u: UnitStub,
-          @Ctx() ctx: RequestContext,
-          @Arg('metric', () => ranking!.metric, { defaultValue: ranking!.default, description: ranking!.metricDescription ?? 'The figure to rank by.' }) metric: M,
-          @Args(() => period.rankingArgs) args: { first: number } & Record<string, unknown>,
-          periodArgs: Record<string, unknown> = {},
-        ): Promise<Row[]> {
-          assertRankingSize(args.first);
-          const rows = await loaders.ranking(ctx, u.code, metric, period.parse({ ...args, ...periodArgs }), args.first);
-          return Promise.all(rows.map(async (r) => ({ ...r, unit: await rankedUnit(ctx, r.code as string) })));
-        }
-      }
-      // Declared after the others, the period's arguments are listed after `metric`.
-      if (period.rankingPeriodAfterMetric) withPeriodArgs(UnitRankingResolver, 'ranking', period, 4);
-      made.push(UnitRankingResolver);
+      const params = [
+        // As decorators would list them (the last parameter first): the ranking's arguments, then `metric`.
+        at(3, Args(() => period.rankingArgs)),
+        at(2, Arg('metric', () => ranking.metric, { defaultValue: ranking.default, description: ranking.metricDescription ?? 'The figure to rank by.' })),
+        ...UNIT_AND_CONTEXT,
+        // Listed last, the period's arguments come after `metric`.
+        ...(period.rankingPeriodAfterMetric ? periodArgs(period, 4) : []),
+      ];
+      made.push(
+        unitFieldResolver(unit.type, fieldName('ranking'), () => [ranking.type], ranking.description(unit), params,
+          async (u: UnitStub, ctx: RequestContext, metric: M, args: { first: number } & Record<string, unknown>, afterMetric: Record<string, unknown> = {}): Promise<Row[]> => {
+            assertRankingSize(args.first);
+            const rows = await loaders.ranking(ctx, u.code, metric, period.parse({ ...args, ...afterMetric }), args.first);
+            return Promise.all(rows.map(async (r) => ({ ...r, unit: await rankedUnit(ctx, r.code as string) })));
+          }),
+      );
     }
     return made;
   };
@@ -313,6 +307,35 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
     permissions,
     loaders,
   };
+}
+
+/** A parameter decorator of a generated resolver method, applied at its index. */
+type Param = (prototype: object, method: string) => void;
+const at = (index: number, decorator: (prototype: object, method: string, index: number) => void): Param => (prototype, method) => decorator(prototype, method, index);
+/** The unit (root) and the request context: the first two parameters of every figure's method. */
+const UNIT_AND_CONTEXT: Param[] = [at(1, Ctx()), at(0, Root())];
+
+/**
+ * A resolver class adding one field to a unit type. Its method is named after the field: type-graphql
+ * finds a type's field resolver by method name, so two figures on one type (`partyMembers` and
+ * `partyStatistics`, say) need methods of different names. `params` are applied in the order given:
+ * the arguments are listed in the schema in that order.
+ */
+function unitFieldResolver(
+  type: Function, // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+  field: string,
+  returns: () => ClassType | [ClassType],
+  description: string,
+  params: Param[],
+  resolve: (...args: never[]) => unknown,
+): Function { // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+  class UnitFigureResolver {}
+  const prototype = UnitFigureResolver.prototype as Record<string, unknown>;
+  prototype[field] = resolve;
+  for (const param of params) param(prototype, field);
+  FieldResolver(returns, { name: field, description })(prototype, field, Object.getOwnPropertyDescriptor(prototype, field)!);
+  Resolver(() => type)(UnitFigureResolver);
+  return UnitFigureResolver;
 }
 
 /** The GraphQL name of a class (its @ObjectType name: unit stubs are all classes named Stub). */

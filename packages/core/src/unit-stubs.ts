@@ -7,14 +7,6 @@ export interface UnitStub {
   code: string;
 }
 
-const LABEL: Record<Tier, [string, string]> = {
-  [Tier.DISTRICT]: ['District', 'district'],
-  [Tier.STREET]: ['Street', 'street office'],
-  [Tier.COMMUNITY]: ['Community', 'community'],
-  [Tier.GRID]: ['Grid', 'grid'],
-  [Tier.BUILDING]: ['Building', 'building'],
-};
-
 export const UNIT_TYPENAMES: Record<Tier, string> = {
   [Tier.DISTRICT]: 'District',
   [Tier.STREET]: 'Street',
@@ -23,15 +15,23 @@ export const UNIT_TYPENAMES: Record<Tier, string> = {
   [Tier.BUILDING]: 'Building',
 };
 
+/** How descriptions name a unit of each tier ("A street office; …", "… in this street office's subtree"). */
+export const UNIT_LABELS: Record<Tier, string> = {
+  [Tier.DISTRICT]: 'district',
+  [Tier.STREET]: 'street office',
+  [Tier.COMMUNITY]: 'community',
+  [Tier.GRID]: 'grid',
+  [Tier.BUILDING]: 'building',
+};
+
 /**
  * Fresh entity stubs (`@key(fields: "code")`) for the unit types a subgraph does not own, so it can
  * contribute fields to them. Each subgraph gets its own classes (call once per subgraph).
  */
 export function createUnitStubs(subgraphAdds: string): Record<Tier, ClassType<UnitStub>> {
   const make = (tier: Tier): ClassType<UnitStub> => {
-    const [name, label] = LABEL[tier];
     @Directive('@key(fields: "code")')
-    @ObjectType(name, { description: `A ${label}; ${subgraphAdds}.` })
+    @ObjectType(UNIT_TYPENAMES[tier], { description: `A ${UNIT_LABELS[tier]}; ${subgraphAdds}.` })
     class Stub {
       @Field(() => String, { description: `${CODE_LENGTH[tier]}-digit code.` })
       code: string;

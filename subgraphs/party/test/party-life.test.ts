@@ -1,6 +1,6 @@
 import { generateDemo, type PartyMemberSeed } from '@cgp/demo-data';
 import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { generatePartyLife } from '../src/seed';
+import { generatePartyLife } from '../src/life/party-life.seed';
 
 /** Party life through the gateway: in-service members reporting (报到), "three meetings and one lesson", responsibility posts. */
 describe('party life', () => {

@@ -2,7 +2,7 @@ import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo, type PartyMemberSeed } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { generatePartyLife } from '../src/seed';
+import { generatePartyLife } from '../src/life/party-life.seed';
 
 /**
  * The party's dashboard figures (partyStatistics / partyTrend / partyRanking) through the gateway, checked
@@ -27,7 +27,6 @@ describe('party statistics', () => {
   const under = (path: string, code: string) => path.split('.').includes(code);
   const inPeriod = (day: string, from = FROM, to = TO) => day >= from && day < to;
   const chinaDay = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const meetingById = new Map(life.meetings.map((m) => [m.id, m]));
   const KINDS = ['DISTRICT_COMMITTEE', 'STREET_WORKING_COMMITTEE', 'COMMUNITY_COMMITTEE', 'GENERAL_BRANCH', 'BRANCH', 'GROUP'];
 
   /** The figures of one unit, computed from the demo dataset and its generated party life. */

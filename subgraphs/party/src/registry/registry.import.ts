@@ -2,8 +2,8 @@ import {
   Access, accessToCode, CallerKind, chinaToday, existingUnitCodes, forbidden, insertRows, isCalendarDate, isValidIdCard, pathOfCode, readRegistryFile, Role, RowChecker,
   tierOfCode, Tier, assertUnitCode, type RegistryFileInput, type RegistryImportReport, type RequestContext,
 } from '@cgp/core';
-import { BranchCategory, PartyOrganisationKind } from '../party-organisation.entity';
-import { PartyMemberKind } from '../party-member.entity';
+import { BranchCategory, PartyOrganisationKind } from '../organisations/party-organisation.type';
+import { PartyMemberKind } from '../organisations/party-member.type';
 import { PartyRegistryService } from './registry.service';
 
 function assertDistrictStaff(ctx: RequestContext, districtCode: string): void {

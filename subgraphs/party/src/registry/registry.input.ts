@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { IsIn, IsISO8601, IsOptional, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { BranchCategory, PartyOrganisationKind } from '../party-organisation.entity';
-import { PartyMemberKind } from '../party-member.entity';
+import { BranchCategory, PartyOrganisationKind } from '../organisations/party-organisation.type';
+import { PartyMemberKind } from '../organisations/party-member.type';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,8 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { RegistryFileInput, RegistryImportReport, rules, type Permissions, type RequestContext } from '@cgp/core';
-import { PartyOrganisation } from '../party-organisation.entity';
-import { PartyMember } from '../party-member.entity';
-import { ServiceReport } from '../party-life.entity';
+import { PartyOrganisation } from '../organisations/party-organisation.type';
+import { PartyMember } from '../organisations/party-member.type';
+import { ServiceReport } from '../life/party-life.type';
 import { AddPartyMemberInput, CreatePartyOrganisationInput, EndServiceReportArgs, TransferPartyMemberArgs } from './registry.input';
 import { MemberTransfer, PartyRegistryService } from './registry.service';
 import { PartyImport } from './registry.import';
@@ -63,6 +63,11 @@ export class PartyRegistryResolver {
 
 // Unit staff and party secretaries; the service checks the role and the subtree of each record.
 export const partyRegistryPermissions: Permissions = {
+  Mutation: {
+    createPartyOrganisation: rules.unitStaff, addPartyMember: rules.unitStaff, transferPartyMember: rules.unitStaff, endServiceReport: rules.unitStaff,
+    importPartyOrganisations: rules.unitStaff, importPartyMembers: rules.unitStaff,
+  },
+  PartyMember: { transfers: rules.recordInScope },
   MemberTransfer: { '*': rules.allow },
   RegistryImportReport: { '*': rules.allow },
 };

@@ -3,9 +3,9 @@ import {
   Access, accessToPath, badInput, CallerKind, chinaToday, conflict, existingUnitCodes, forbidden, isValidIdCard, pathOfCode, Role, tierOfCode, uuidIn, uuidIs,
   type RequestContext,
 } from '@cgp/core';
-import { PARTY_ORGANISATION_COLUMNS, PartyOrganisationKind, type PartyOrganisation } from '../party-organisation.entity';
-import { PARTY_MEMBER_COLUMNS, type PartyMember } from '../party-member.entity';
-import { SERVICE_REPORT_COLUMNS, ServiceReportStatus, type ServiceReport } from '../party-life.entity';
+import { PARTY_ORGANISATION_COLUMNS, PartyOrganisationKind, type PartyOrganisation } from '../organisations/party-organisation.type';
+import { PARTY_MEMBER_COLUMNS, type PartyMember } from '../organisations/party-member.type';
+import { SERVICE_REPORT_COLUMNS, ServiceReportStatus, type ServiceReport } from '../life/party-life.type';
 import type { AddPartyMemberInput, CreatePartyOrganisationInput, EndServiceReportArgs, TransferPartyMemberArgs } from './registry.input';
 
 @ObjectType({ description: 'A member’s transfer from one party organisation to another (组织关系转接).' })

@@ -1,5 +1,4 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Tier } from '@cgp/core';
 
 export enum PartyOrganisationKind {
@@ -42,37 +41,31 @@ registerEnumType(BranchCategory, {
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A party organisation attached to a unit: from the district committee down to a building party group.' })
-@Entity({ schema: 'party', name: 'party_organisation' })
 export class PartyOrganisation {
   @Field(() => ID, { description: 'Stable identifier.' })
-  @PrimaryColumn('uuid')
   id: string;
 
   @Field(() => String, { description: 'Name, e.g. 中共新华社区总支部委员会.' })
-  @Column('varchar', { length: 200 })
   name: string;
 
   @Field(() => PartyOrganisationKind, { description: 'Level of the organisation.' })
-  @Column('varchar', { length: 32 })
   kind: PartyOrganisationKind;
 
   @Field(() => BranchCategory, { description: 'Territorial, functional or combined.' })
-  @Column('varchar', { length: 16 })
   category: BranchCategory;
 
   @Field(() => String, { description: 'Code of the unit the organisation is attached to.' })
-  @Column('varchar', { name: 'unit_code', length: 18 })
   unitCode: string;
 
   @Field(() => Tier, { description: 'Tier of the unit the organisation is attached to.' })
-  @Column('varchar', { name: 'unit_tier', length: 16 })
   unitTier: Tier;
 
-  @Column('uuid', { name: 'parent_id', nullable: true })
+  /** The organisation one level up (null at the top). */
   parentId: string | null;
 
-  @Column('ltree')
+  /** ltree path of the unit it is attached to (scoping and row-level security). */
   path: string;
 }
 
+/** The SELECT list of a party_organisation row, shaped as PartyOrganisation. */
 export const PARTY_ORGANISATION_COLUMNS = `id, name, kind, category, unit_code AS "unitCode", unit_tier AS "unitTier", parent_id AS "parentId", path::text AS path`;

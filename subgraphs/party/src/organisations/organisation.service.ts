@@ -1,24 +1,11 @@
-import { childConnection, pathOfCode, rowsByKey, type ConnectionData, type PageArgs, type RequestContext, uuidIn } from '@cgp/core';
-import { PARTY_ORGANISATION_COLUMNS, type PartyOrganisation } from './party-organisation.entity';
-import { PARTY_MEMBER_COLUMNS, type PartyMember } from './party-member.entity';
-import { MEMBER_COLUMNS, MEMBERS_PER_PATH, perUnitSql, type MemberFigures } from './subtree-figures';
+import { childConnection, groupRows, rowsByKey, type ConnectionData, type PageArgs, type RequestContext, uuidIn } from '@cgp/core';
+import { PARTY_ORGANISATION_COLUMNS, type PartyOrganisation } from './party-organisation.type';
+import { PARTY_MEMBER_COLUMNS, type PartyMember } from './party-member.type';
 
 const KIND_ORDER = `array_position(ARRAY['DISTRICT_COMMITTEE','STREET_WORKING_COMMITTEE','COMMUNITY_COMMITTEE','GENERAL_BRANCH','BRANCH','GROUP']::varchar[], kind)`;
 
-/** Groups rows by a key into a list per requested key. */
-function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    let list = map.get(k);
-    if (!list) map.set(k, (list = []));
-    list.push(row);
-  }
-  return keys.map((k) => map.get(k) ?? []);
-}
-
 /** Party organisations and members; every read is batched per request and limited to the caller's subtree in SQL. */
-export const PartyService = {
+export const OrganisationService = {
   organisation(ctx: RequestContext, id: string): Promise<PartyOrganisation | null> {
     return rowsByKey<PartyOrganisation>(
       ctx,
@@ -41,7 +28,7 @@ export const PartyService = {
             WHERE unit_code = ANY($1) AND path <@ $2::ltree ORDER BY ${KIND_ORDER}, name`,
           [codes, ctx.scope],
         );
-        return groupBy(codes, rows, (r) => r.unitCode);
+        return groupRows(codes, rows, (r) => r.unitCode);
       })
       .load(unitCode);
   },
@@ -54,7 +41,7 @@ export const PartyService = {
             WHERE ${uuidIn('parent_id', '$1')} AND path <@ $2::ltree ORDER BY ${KIND_ORDER}, name`,
           [ids, ctx.scope],
         );
-        return groupBy(ids, rows, (r) => r.parentId as string);
+        return groupRows(ids, rows, (r) => r.parentId as string);
       })
       .load(organisationId);
   },
@@ -80,16 +67,5 @@ export const PartyService = {
         return ids.map((id) => counts.get(id) ?? 0);
       })
       .load(organisationId);
-  },
-
-  /** Party members living anywhere in a unit's subtree, by kind: one statement for every unit asked. */
-  membersInSubtree(ctx: RequestContext, unitCode: string): Promise<MemberFigures> {
-    return ctx
-      .figures<MemberFigures>('party.membersInSubtree', async (codes) => {
-        const rows = await ctx.query<MemberFigures & { code: string }>(perUnitSql(MEMBERS_PER_PATH, MEMBER_COLUMNS), [codes, codes.map(pathOfCode), ctx.scope]);
-        const byCode = new Map(rows.map((r) => [r.code, r]));
-        return codes.map((c) => byCode.get(c) as MemberFigures);
-      })
-      .load(unitCode);
   },
 };

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Float, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsIn, IsISO8601, IsOptional, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { MeetingKind, ResponsibilityPostKind } from './party-life.entity';
+import { MeetingKind, ResponsibilityPostKind } from './party-life.type';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = (field: string) => `${field} must be a date written YYYY-MM-DD`;

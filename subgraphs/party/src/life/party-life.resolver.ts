@@ -1,14 +1,15 @@
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
-import { badInput, connectionType, PageArgs, type ConnectionData, type RequestContext } from '@cgp/core';
-import { PartyMember } from './party-member.entity';
-import { PartyOrganisation } from './party-organisation.entity';
-import { PartyService } from './party.service';
-import {
-  MeetingAttendance, MeetingSummary, OrganisationMeeting, ResponsibilityPost, ServiceLog, ServiceReport, ServiceReportCounts, ServiceReportStatus,
-} from './party-life.entity';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badInput, connectionType, PageArgs, rules, Tier, type ConnectionData, type Permissions, type RequestContext, type UnitStub } from '@cgp/core';
+import { OrganisationService } from '../organisations/organisation.service';
+import { PartyMember } from '../organisations/party-member.type';
+import { PartyOrganisation } from '../organisations/party-organisation.type';
+import { unitTypes } from '../organisations/unit.union';
 import { AssignPostArgs, LogServiceHoursArgs, RecordMeetingInput, ReportToCommunityArgs } from './party-life.input';
+import { staffRecord } from './party-life.rules';
 import { PartyLifeService } from './party-life.service';
-import { Community, District, Street } from './unit.stubs';
+import { MeetingAttendance, MeetingSummary, OrganisationMeeting, ResponsibilityPost, ServiceLog, ServiceReport, ServiceReportStatus } from './party-life.type';
+
+const Community = unitTypes.classes[Tier.COMMUNITY];
 
 export const ServiceReportConnection = connectionType(ServiceReport, 'ServiceReport', 'A page of in-service members’ reports, newest first.');
 export const OrganisationMeetingConnection = connectionType(OrganisationMeeting, 'OrganisationMeeting', 'A page of meetings and lessons, newest first.');
@@ -52,11 +53,11 @@ export class ServiceReportResolver {
 
   @FieldResolver(() => PartyMember, { nullable: true, description: 'The in-service member; null when their record lies outside your subtree.' })
   member(@Root() r: ServiceReport, @Ctx() ctx: RequestContext): Promise<PartyMember | null> {
-    return PartyService.member(ctx, r.memberId);
+    return OrganisationService.member(ctx, r.memberId);
   }
 
   @FieldResolver(() => Community, { description: 'The community the member reported to.' })
-  community(@Root() r: ServiceReport): Community {
+  community(@Root() r: ServiceReport): UnitStub {
     return { code: r.communityCode };
   }
 
@@ -65,6 +66,14 @@ export class ServiceReportResolver {
     return PartyLifeService.serviceLogs(ctx, r.id);
   }
 }
+
+export const serviceReportPermissions: Permissions = {
+  Query: { serviceReport: rules.unitStaff },
+  // Every change is made by unit staff; the service checks the role and the community of each report.
+  Mutation: { reportToCommunity: rules.unitStaff, acceptServiceReport: rules.unitStaff, rejectServiceReport: rules.unitStaff, logServiceHours: rules.unitStaff },
+  ServiceReport: { '*': staffRecord },
+  ServiceLog: { '*': staffRecord },
+};
 
 @Resolver(() => OrganisationMeeting)
 export class OrganisationMeetingResolver {
@@ -82,7 +91,7 @@ export class OrganisationMeetingResolver {
 
   @FieldResolver(() => PartyOrganisation, { description: 'The organisation that held it.' })
   async organisation(@Root() m: OrganisationMeeting, @Ctx() ctx: RequestContext): Promise<PartyOrganisation> {
-    return (await PartyService.organisation(ctx, m.organisationId)) as PartyOrganisation;
+    return (await OrganisationService.organisation(ctx, m.organisationId)) as PartyOrganisation;
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Share of listed members who were present, 0 to 1; null when no attendance was recorded.' })
@@ -97,13 +106,24 @@ export class OrganisationMeetingResolver {
   }
 }
 
+export const organisationMeetingPermissions: Permissions = {
+  Query: { organisationMeeting: rules.unitStaff },
+  // The service checks the role and that the organisation is in the caller's unit.
+  Mutation: { recordMeeting: rules.unitStaff },
+  OrganisationMeeting: { '*': staffRecord },
+};
+
 @Resolver(() => MeetingAttendance)
 export class MeetingAttendanceResolver {
   @FieldResolver(() => PartyMember, { nullable: true, description: 'The member; null when their record lies outside your subtree.' })
   member(@Root() a: MeetingAttendance, @Ctx() ctx: RequestContext): Promise<PartyMember | null> {
-    return PartyService.member(ctx, a.memberId);
+    return OrganisationService.member(ctx, a.memberId);
   }
 }
+
+export const meetingAttendancePermissions: Permissions = {
+  MeetingAttendance: { '*': staffRecord },
+};
 
 @Resolver(() => ResponsibilityPost)
 export class ResponsibilityPostResolver {
@@ -114,9 +134,15 @@ export class ResponsibilityPostResolver {
 
   @FieldResolver(() => PartyMember, { nullable: true, description: 'The member holding the post.' })
   member(@Root() p: ResponsibilityPost, @Ctx() ctx: RequestContext): Promise<PartyMember | null> {
-    return PartyService.member(ctx, p.memberId);
+    return OrganisationService.member(ctx, p.memberId);
   }
 }
+
+export const responsibilityPostPermissions: Permissions = {
+  // The service checks the role and that the member is in the caller's unit.
+  Mutation: { assignPost: rules.unitStaff },
+  ResponsibilityPost: { '*': staffRecord },
+};
 
 @Resolver(() => PartyMember)
 export class PartyMemberLifeResolver {
@@ -130,6 +156,10 @@ export class PartyMemberLifeResolver {
     return PartyLifeService.postsOfMember(ctx, m.id);
   }
 }
+
+export const partyMemberLifePermissions: Permissions = {
+  PartyMember: { serviceReports: rules.recordInScope, posts: rules.recordInScope },
+};
 
 @Resolver(() => PartyOrganisation)
 export class PartyOrganisationLifeResolver {
@@ -149,11 +179,16 @@ export class PartyOrganisationLifeResolver {
   }
 }
 
+export const partyOrganisationLifePermissions: Permissions = {
+  PartyOrganisation: { meetings: rules.recordInScope, meetingSummary: rules.recordInScope },
+  MeetingSummary: { '*': rules.allow },
+};
+
 @Resolver(() => Community)
 export class CommunityServiceReportsResolver {
   @FieldResolver(() => ServiceReportConnection, { description: 'In-service members’ reports (报到) to this community, newest first.' })
   serviceReports(
-    @Root() c: Community,
+    @Root() c: UnitStub,
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: RequestContext,
     @Arg('status', () => ServiceReportStatus, { nullable: true, description: 'Only reports in this status.' }) status?: ServiceReportStatus,
@@ -162,25 +197,6 @@ export class CommunityServiceReportsResolver {
   }
 }
 
-/** Adds `serviceReportCounts` to a unit type owned by another subgraph. */
-function unitReportCountsResolver(unit: ClassType<{ code: string }>, label: string) {
-  @Resolver(() => unit)
-  class UnitServiceReportCountsResolver {
-    @FieldResolver(() => ServiceReportCounts, { description: `In-service members’ reports (报到) to the communities in this ${label}'s subtree, with their service hours.` })
-    serviceReportCounts(@Root() u: { code: string }, @Ctx() ctx: RequestContext): Promise<ServiceReportCounts> {
-      return PartyLifeService.reportCounts(ctx, u.code);
-    }
-  }
-  return UnitServiceReportCountsResolver;
-}
-
-export const unitReportCountsResolvers = [
-  unitReportCountsResolver(District, 'district'),
-  unitReportCountsResolver(Street, 'street office'),
-  unitReportCountsResolver(Community, 'community'),
-] as const;
-
-export const partyLifeReferenceResolvers = {
-  ServiceReport: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => PartyLifeService.serviceReport(ctx, ref.id) },
-  OrganisationMeeting: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => PartyLifeService.meeting(ctx, ref.id) },
+export const communityServiceReportsPermissions: Permissions = {
+  Community: { serviceReports: rules.unitFull },
 };

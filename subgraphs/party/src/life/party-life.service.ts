@@ -1,15 +1,14 @@
 import {
-  Access, accessToPath, badInput, CallerKind, conflict, forbidden, pathOfCode, Role, rowsByKey,
-  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
-import { PARTY_MEMBER_COLUMNS, PartyMemberKind, type PartyMember } from './party-member.entity';
-import { PARTY_ORGANISATION_COLUMNS, PartyOrganisationKind, type PartyOrganisation } from './party-organisation.entity';
+  Access, accessToPath, badInput, CallerKind, chinaToday as today, conflict, datedConnection, forbidden, groupRows, isUniqueViolation, pathOfCode, Role, rowsByKey,
+  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs,
+} from '@cgp/core';
+import { PARTY_MEMBER_COLUMNS, PartyMemberKind, type PartyMember } from '../organisations/party-member.type';
+import { PARTY_ORGANISATION_COLUMNS, PartyOrganisationKind, type PartyOrganisation } from '../organisations/party-organisation.type';
+import type { AssignPostArgs, LogServiceHoursArgs, RecordMeetingInput, ReportToCommunityArgs } from './party-life.input';
 import {
   meetingColumns, MeetingKind, POST_COLUMNS, SERVICE_LOG_COLUMNS, SERVICE_REPORT_COLUMNS, ServiceReportStatus,
-  type MeetingAttendance, type MeetingSummary, type OrganisationMeeting, type ResponsibilityPost, type ServiceLog, type ServiceReport, type ServiceReportCounts,
-} from './party-life.entity';
-import type { AssignPostArgs, LogServiceHoursArgs, RecordMeetingInput, ReportToCommunityArgs } from './party-life.input';
-import { chinaToday as today, datedConnection, groupRows, isUniqueViolation } from '@cgp/core';
-import { perUnitSql, REPORT_COLUMNS, REPORTS_PER_PATH, type ReportFigures } from './subtree-figures';
+  type MeetingAttendance, type MeetingSummary, type OrganisationMeeting, type ResponsibilityPost, type ServiceLog, type ServiceReport,
+} from './party-life.type';
 
 /** The role the caller acts in as staff of exactly this community, or null. */
 function communityRole(ctx: RequestContext, communityCode: string, roles: Role[]): Role | null {
@@ -153,20 +152,6 @@ export const PartyLifeService = {
       args,
       (r) => r.reportedOn,
     );
-  },
-
-  /** Reports in each asked unit's subtree: one statement for every unit of a request. */
-  reportCounts(ctx: RequestContext, unitCode: string): Promise<ServiceReportCounts> {
-    return ctx
-      .figures<ServiceReportCounts>('partyLife.reportCounts', async (codes) => {
-        const rows = await ctx.query<ReportFigures & { code: string }>(perUnitSql(REPORTS_PER_PATH, REPORT_COLUMNS), [codes, codes.map(pathOfCode), ctx.scope]);
-        const byCode = new Map(rows.map((r) => [r.code, r]));
-        return codes.map((c) => {
-          const r = byCode.get(c) as ReportFigures;
-          return { reported: r.reported, accepted: r.accepted, rejected: r.rejected, members: r.reportingMembers, serviceHours: r.acceptedHours };
-        });
-      })
-      .load(unitCode);
   },
 
   /* ---------- three meetings and one lesson ---------- */

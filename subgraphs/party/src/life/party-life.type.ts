@@ -79,15 +79,6 @@ export class ServiceLog {
   path: string;
 }
 
-@ObjectType({ description: 'In-service members’ reports (报到) to the communities in a unit’s subtree.' })
-export class ServiceReportCounts {
-  @Field(() => Int, { description: 'Reports waiting for acceptance.' }) reported: number;
-  @Field(() => Int, { description: 'Accepted reports: in-service members serving in the subtree.' }) accepted: number;
-  @Field(() => Int, { description: 'Rejected reports.' }) rejected: number;
-  @Field(() => Int, { description: 'Distinct in-service members with a report that is waiting or accepted.' }) members: number;
-  @Field(() => Float, { description: 'Service hours logged on accepted reports.' }) serviceHours: number;
-}
-
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A meeting or lesson of a party organisation ("three meetings and one lesson", 三会一课), with attendance.' })
 export class OrganisationMeeting {

@@ -1,25 +1,8 @@
 import { insertRows, type Queryable } from '@cgp/core';
 import { demoEnd, Random, stableId, type DemoDataset, type PartyMemberSeed, type PartyOrganisationSeed } from '@cgp/demo-data';
 
-export async function seedParty(db: Queryable, data: DemoDataset): Promise<void> {
-  await insertRows<PartyOrganisationSeed>(
-    db,
-    'party.party_organisation',
-    {
-      id: (r) => r.id, name: (r) => r.name, kind: (r) => r.kind, category: (r) => r.category, parent_id: (r) => r.parentId,
-      unit_code: (r) => r.unitCode, unit_tier: (r) => r.unitTier, path: (r) => r.path,
-    },
-    data.partyOrganisations,
-  );
-  await insertRows<PartyMemberSeed>(
-    db,
-    'party.party_member',
-    {
-      id: (r) => r.id, name: (r) => r.name, kind: (r) => r.kind, organisation_id: (r) => r.organisationId, joined_on: (r) => r.joinedOn,
-      phone: (r) => r.phone, id_card_number: (r) => r.idCardNumber, path: (r) => r.path,
-    },
-    data.partyMembers,
-  );
+/** A year of party life (see generatePartyLife) for the demo dataset's members and organisations. */
+export async function seedPartyLife(db: Queryable, data: DemoDataset): Promise<void> {
   const life = generatePartyLife(data);
   await insertRows(db, 'party.service_report', {
     id: (r: ReportRow) => r.id, member_id: (r) => r.memberId, community_code: (r) => r.communityCode, path: (r) => r.path, reported_on: (r) => r.reportedOn,
@@ -38,8 +21,8 @@ export async function seedParty(db: Queryable, data: DemoDataset): Promise<void>
   await insertRows(db, 'party.responsibility_post', {
     id: (r: PostRow) => r.id, member_id: (r) => r.memberId, post: (r) => r.post, since: (r) => r.since, path: (r) => r.path, assigned_by: (r) => r.assignedBy,
   }, life.posts);
-  // Fresh statistics for the planner: the subtree figures join these tables, and a plan made for empty tables is ruinous on full ones.
-  await db.query(`ANALYZE party.party_organisation, party.party_member, party.service_report, party.service_log, party.organisation_meeting, party.meeting_attendance, party.responsibility_post`);
+  // Fresh statistics for the planner: the figures join these tables, and a plan made for empty tables is ruinous on full ones.
+  await db.query(`ANALYZE party.service_report, party.service_log, party.organisation_meeting, party.meeting_attendance, party.responsibility_post`);
 }
 
 interface ReportRow {

@@ -1,5 +1,4 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export enum PartyMemberKind {
   RESIDENT = 'RESIDENT',
@@ -19,37 +18,31 @@ registerEnumType(PartyMemberKind, {
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A party member. Name, phone and ID-card number are personal data: masked unless the caller’s work needs them, and every unmasked read is audited.' })
-@Entity({ schema: 'party', name: 'party_member' })
 export class PartyMember {
   @Field(() => ID, { description: 'Stable identifier.' })
-  @PrimaryColumn('uuid')
   id: string;
 
   @Field(() => String, { description: 'Name (personal data: masked, e.g. 王*, unless the caller is staff of the member’s own community, grid or building).' })
-  @Column('varchar', { length: 50 })
   name: string;
 
   @Field(() => PartyMemberKind, { description: 'Resident, in-service or floating.' })
-  @Column('varchar', { length: 16 })
   kind: PartyMemberKind;
 
   @Field(() => String, { description: 'Date the member joined the party (YYYY-MM-DD).' })
-  @Column('date', { name: 'joined_on' })
   joinedOn: string;
 
   @Field(() => String, { nullable: true, description: 'Mobile phone (personal data: masked as 138****5678 unless the caller’s work needs it).' })
-  @Column('varchar', { length: 20, nullable: true })
   phone: string | null;
 
   @Field(() => String, { nullable: true, description: 'Resident ID-card number (personal data: masked as 411602********1234 unless the caller’s work needs it).' })
-  @Column('varchar', { name: 'id_card_number', length: 18, nullable: true })
   idCardNumber: string | null;
 
-  @Column('uuid', { name: 'organisation_id' })
+  /** The organisation the member belongs to. */
   organisationId: string;
 
-  @Column('ltree')
+  /** ltree path of the member's unit (scoping and row-level security). */
   path: string;
 }
 
+/** The SELECT list of a party_member row, shaped as PartyMember. */
 export const PARTY_MEMBER_COLUMNS = `id, name, kind, to_char(joined_on, 'YYYY-MM-DD') AS "joinedOn", phone, id_card_number AS "idCardNumber", organisation_id AS "organisationId", path::text AS path`;
