@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { onboard } from '@cgp/launcher';
-import { authHeader, gql, preparedDatabase, startPlatform, tokenFor, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, countRows, gql, preparedDatabase, startPlatform, tokenFor, type InProcessPlatform } from '@cgp/testing';
 
 /**
  * Bulk onboarding (issue 14), as a real district would do it, through the gateway, with appointments
@@ -18,15 +17,7 @@ describe('onboarding a district from its registers', () => {
   let platform: InProcessPlatform;
   let databaseUrl: string;
   let token: string;
-  const count = async (sql: string) => {
-    const client = new Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<{ n: number }>(sql)).rows[0].n;
-    } finally {
-      await client.end();
-    }
-  };
+  const count = (sql: string) => countRows(databaseUrl, sql);
 
   beforeAll(async () => {
     databaseUrl = await preparedDatabase({ seed: false });

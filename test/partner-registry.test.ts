@@ -1,7 +1,6 @@
-import { Client } from 'pg';
 import { chinaToday } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, countRows, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { creditCodeProblem, makeCreditCode } from '../subgraphs/pairing/src/partners/credit-code';
 
 /**
@@ -27,15 +26,7 @@ describe('partner registry', () => {
   const as: Record<string, Record<string, string>> = {};
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
-  const count = async (table: string) => {
-    const client = new Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
-    } finally {
-      await client.end();
-    }
-  };
+  const count = (table: string) => countRows(databaseUrl, `SELECT count(*)::int AS n FROM ${table}`);
 
   const REGISTER_ORG = `mutation ($input: RegisterSocialOrganisationInput!) { registerSocialOrganisation(input: $input) { id name field creditCode registeredOn } }`;
   const REGISTER_ENTERPRISE = `mutation ($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { id name employees creditCode registeredOn } }`;

@@ -1,7 +1,6 @@
 import ExcelJS from 'exceljs';
-import { Client } from 'pg';
 import { generateDemo } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, countRows, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 import { makeCreditCode } from '../subgraphs/pairing/src/partners/credit-code';
 
 /**
@@ -21,15 +20,7 @@ describe('registry imports', () => {
   let databaseUrl: string;
   const as: Record<string, Record<string, string>> = {};
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
-  const count = async (table: string) => {
-    const client = new Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
-    } finally {
-      await client.end();
-    }
-  };
+  const count = (table: string) => countRows(databaseUrl, `SELECT count(*)::int AS n FROM ${table}`);
   const send = (mutation: string, file: { csv?: string; xlsx?: string }, who = 'district', districtCode = home.code) =>
     gql(platform.gatewayUrl, `mutation ($d: String!, $f: RegistryFileInput!) { r: ${mutation}(districtCode: $d, file: $f) { rows created } }`, { d: districtCode, f: file }, as[who]);
   const xlsx = async (rows: (string | number)[][]) => {

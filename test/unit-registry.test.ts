@@ -1,7 +1,6 @@
-import { Client } from 'pg';
 import { chinaToday } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, countRows, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 
 /**
  * Units over time (issue 14), through the gateway: the tier above creates, renames, moves and closes
@@ -25,15 +24,7 @@ describe('unit registry', () => {
   const as: Record<string, Record<string, string>> = {};
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
-  const rowCount = async (sql: string) => {
-    const client = new Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<{ n: number }>(sql)).rows[0].n;
-    } finally {
-      await client.end();
-    }
-  };
+  const rowCount = (sql: string) => countRows(databaseUrl, sql);
   const figures = async (who: string, community: string) =>
     (await call(who, `query ($c: String!) { community(code: $c) { caseStatistics(from: "${Number(today.slice(0, 4)) - 9}-01-01") { reportedInPeriod open } } }`, { c: community })).data?.community.caseStatistics;
   const grids = async (community: string, asOf?: string) =>

@@ -1,7 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { GraphQLError } from 'graphql';
-import { Directive, Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Arg, Ctx, Directive, Field, InputType, Int, Mutation, ObjectType, Resolver, type ClassType } from 'type-graphql';
+import { rules } from './auth/permissions';
+import type { RequestContext } from './context';
+import type { Permissions } from './feature';
 import { badInput, ErrorCode } from './errors';
 
 /**
@@ -187,4 +190,33 @@ export class RowChecker {
   throwIfAny(): void {
     if (this.problems.length) throw badRows(this.problems);
   }
+}
+
+/** One registry file import of the API: `<name>(districtCode, file)`, for district STAFF (the handler checks the district). */
+export interface RegistryImport {
+  name: string;
+  description: string;
+  run(ctx: RequestContext, districtCode: string, file: RegistryFileInput): Promise<RegistryImportReport>;
+}
+
+/** The resolvers and permissions of registry file imports, declared once for every kind of register. */
+export function registryImports(imports: readonly RegistryImport[]): { resolvers: ClassType[]; permissions: Permissions } {
+  const resolvers = imports.map((spec) => {
+    @Resolver()
+    class RegistryImportResolver {
+      @Mutation(() => RegistryImportReport, { name: spec.name, description: `${spec.description} Every bad row is listed by line in extensions.rows; nothing of a refused file is kept.` })
+      run(
+        @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
+        @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
+        @Ctx() ctx: RequestContext,
+      ): Promise<RegistryImportReport> {
+        return spec.run(ctx, districtCode, file);
+      }
+    }
+    return RegistryImportResolver;
+  });
+  return {
+    resolvers,
+    permissions: { Mutation: Object.fromEntries(imports.map((i) => [i.name, rules.unitStaff])), RegistryImportReport: { '*': rules.allow } },
+  };
 }

@@ -9,7 +9,7 @@ import { insertRows } from './database';
 import { badInput, conflict, forbidden } from './errors';
 import { PageArgs } from './pagination';
 import { existingUnitCodes, callPeer } from './peer';
-import { readRegistryFile, RegistryFileInput, RegistryImportReport, RowChecker } from './registry-file';
+import { readRegistryFile, registryImports, type RegistryFileInput, type RegistryImportReport, RowChecker } from './registry-file';
 import { chinaToday, isCalendarDate } from './statistics';
 import { CODE_LENGTH, parentCode, pathOfCode, Tier, tierOfCode, TIERS } from './tier';
 
@@ -513,18 +513,6 @@ export function unitRegistryResolvers(UnitClass: ClassType, registry: UnitRegist
       return registry.close(ctx, input);
     }
 
-    @Mutation(() => RegistryImportReport, {
-      name: `import${plural}`,
-      description: `Imports the district’s ${plural.toLowerCase()} from a CSV or Excel file (district STAFF), all or nothing: columns parent_code, name, code (optional), established_on (optional)${registry.spec.copyColumns?.length ? `, ${registry.spec.copyColumns.join(', ')}` : ''}.`,
-    })
-    importFile(
-      @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
-      @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
-      @Ctx() ctx: RequestContext,
-    ): Promise<RegistryImportReport> {
-      return registry.importFile(ctx, districtCode, file);
-    }
-
     @FieldResolver(() => [UnitEvent], { description: 'Its history, oldest first: created, renamed, moved, merged, closed.' })
     history(@Root() unit: { code: string }, @Ctx() ctx: RequestContext): Promise<UnitEvent[]> {
       return registry.history(ctx, unit.code);
@@ -557,11 +545,39 @@ export function unitRegistryResolvers(UnitClass: ClassType, registry: UnitRegist
   const mutations: Record<string, typeof rules.unitStaff> = {
     [`create${typeName}`]: rules.unitStaff, [`rename${typeName}`]: rules.unitStaff, [`close${typeName}`]: rules.unitStaff, [`import${plural}`]: rules.unitStaff,
   };
-  const resolvers: ClassType[] = [UnitRegistryResolver];
+  const imports = registryImports([
+    {
+      name: `import${plural}`,
+      description: `Imports the district’s ${plural.toLowerCase()} from a CSV or Excel file (district STAFF), all or nothing: columns parent_code, name, code (optional), established_on (optional)${registry.spec.copyColumns?.length ? `, ${registry.spec.copyColumns.join(', ')}` : ''}.`,
+      run: (ctx, districtCode, file) => registry.importFile(ctx, districtCode, file),
+    },
+  ]);
+  const resolvers: ClassType[] = [UnitRegistryResolver, ...imports.resolvers];
   if (registry.spec.movable) {
     resolvers.push(UnitMoveResolver);
     mutations[`move${typeName}`] = rules.unitStaff;
     mutations[`move${plural}WithParent`] = rules.unitStaff;
   }
   return { resolvers, permissions: { Mutation: mutations, UnitEvent: { '*': rules.allow }, RegistryImportReport: { '*': rules.allow } } };
+}
+
+/**
+ * The migration that gives one subgraph's unit table its life and history (`unitRegistryMigration`), as a
+ * TypeORM migration class named `name` (its timestamp last, as TypeORM requires).
+ */
+export function unitRegistryMigrationClass(table: string, name: string): new () => { name: string; up(q: { query(sql: string): Promise<unknown> }): Promise<void>; down(q: { query(sql: string): Promise<unknown> }): Promise<void> } {
+  const schema = table.split('.')[0];
+  return class {
+    name = name;
+
+    async up(q: { query(sql: string): Promise<unknown> }): Promise<void> {
+      for (const statement of unitRegistryMigration(table)) await q.query(statement);
+    }
+
+    async down(q: { query(sql: string): Promise<unknown> }): Promise<void> {
+      await q.query(`DROP TABLE ${schema}.unit_event`);
+      await q.query(`DROP POLICY scope_insert ON ${table}`);
+      await q.query(`ALTER TABLE ${table} DROP COLUMN established_on, DROP COLUMN closed_on, DROP COLUMN successor_code`);
+    }
+  };
 }

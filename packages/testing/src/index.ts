@@ -221,3 +221,14 @@ export async function gqlSafelisted<T = any>(url: string, name: string, variable
   });
   return (await res.json()) as GraphQLResponse<T>;
 }
+
+/** A count read straight from a test database as its owner (`SELECT count(*)::int AS n …`), to prove what a refusal did not write. */
+export async function countRows(databaseUrl: string, sql: string, params: unknown[] = []): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ n: number }>(sql, params)).rows[0].n;
+  } finally {
+    await client.end();
+  }
+}

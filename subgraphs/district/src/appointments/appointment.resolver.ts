@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { connectionType, RegistryFileInput, RegistryImportReport, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { connectionType, registryImports, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
 import { importAppointments } from './appointment.import';
 import { Building } from '../units/building.type';
 import { Community } from '../units/community.type';
@@ -31,18 +31,6 @@ export class AppointmentResolver {
   @Mutation(() => Appointment, { description: 'Ends an appointment (STAFF of the tier above); ended today, the person’s tokens for it are refused from today (within seconds).' })
   endAppointment(@Args(() => EndAppointmentArgs) args: EndAppointmentArgs, @Ctx() ctx: RequestContext): Promise<Appointment> {
     return AppointmentService.end(ctx, args);
-  }
-
-  @Mutation(() => RegistryImportReport, {
-    description:
-      'Imports a district’s appointments at every tier from a CSV or Excel file (district STAFF), all or nothing: columns sub, person_name, unit_code, roles (separated by ;), starts_on. Every bad row is listed by line in extensions.rows.',
-  })
-  importAppointments(
-    @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
-    @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<RegistryImportReport> {
-    return importAppointments(ctx, districtCode, file);
   }
 }
 
@@ -94,8 +82,7 @@ export class BuildingLeadersResolver {
 // STAFF of the tier above make and end appointments (the service checks the subtree and tier); staff of a subtree read them.
 export const appointmentPermissions: Permissions = {
   Query: { appointments: rules.unitStaff },
-  Mutation: { appointStaff: rules.unitStaff, endAppointment: rules.unitStaff, importAppointments: rules.unitStaff },
-  RegistryImportReport: { '*': rules.allow },
+  Mutation: { appointStaff: rules.unitStaff, endAppointment: rules.unitStaff },
   Appointment: { '*': appointmentVisible },
   District: { appointments: rules.unitFull },
   Street: { appointments: rules.unitFull },
@@ -103,3 +90,12 @@ export const appointmentPermissions: Permissions = {
   Grid: { staff: rules.unitFull },
   Building: { leaders: rules.unitFull },
 };
+
+/** The staff register from a file (district STAFF; the import checks the district). */
+export const appointmentImports = registryImports([
+  {
+    name: 'importAppointments',
+    description: 'Imports a district’s appointments at every tier from a CSV or Excel file (district STAFF), all or nothing: columns sub, person_name, unit_code, roles (separated by ;), starts_on.',
+    run: importAppointments,
+  },
+]);

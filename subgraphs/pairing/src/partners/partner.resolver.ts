@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { RegistryFileInput, RegistryImportReport, rules, type Permissions, type RequestContext } from '@cgp/core';
+import { registryImports, type Permissions, type RequestContext } from '@cgp/core';
 import { PartnerImport } from './partner.import';
 import { partnerRegistrar } from './partner.rules';
 import { Enterprise, SocialOrganisation } from '../pairings/pairing.type';
@@ -22,34 +22,23 @@ export class PartnerRegistryResolver {
   registerEnterprise(@Arg('input', () => RegisterEnterpriseInput, { description: 'The enterprise.' }) input: RegisterEnterpriseInput, @Ctx() ctx: RequestContext): Promise<Enterprise> {
     return PartnerService.registerEnterprise(ctx, input);
   }
-
-  @Mutation(() => RegistryImportReport, {
-    description:
-      'Imports the district’s partners from a CSV or Excel file (district STAFF), all or nothing: columns kind (SOCIAL_ORGANISATION or ENTERPRISE), name, credit_code, and field (organisations), employees (enterprises), registered_on. Every bad row is listed by line in extensions.rows.',
-  })
-  importPartners(
-    @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
-    @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<RegistryImportReport> {
-    return PartnerImport.partners(ctx, districtCode, file);
-  }
-
-  @Mutation(() => RegistryImportReport, {
-    description:
-      'Imports pairings of the district’s communities with its partners from a CSV or Excel file (district STAFF), all or nothing: columns community_code, partner_credit_code, started_on, agreed_until, agreement.',
-  })
-  importPairings(
-    @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
-    @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<RegistryImportReport> {
-    return PartnerImport.pairings(ctx, districtCode, file);
-  }
 }
 
 // District STAFF register their district's partners (the service checks the district is theirs).
 export const partnerRegistryPermissions: Permissions = {
-  Mutation: { registerSocialOrganisation: partnerRegistrar, registerEnterprise: partnerRegistrar, importPartners: partnerRegistrar, importPairings: partnerRegistrar },
-  RegistryImportReport: { '*': rules.allow },
+  Mutation: { registerSocialOrganisation: partnerRegistrar, registerEnterprise: partnerRegistrar },
 };
+
+/** The partner registers from files (district STAFF; the import checks the district). */
+export const partnerImports = registryImports([
+  {
+    name: 'importPartners',
+    description: 'Imports the district’s partners from a CSV or Excel file (district STAFF), all or nothing: columns kind (SOCIAL_ORGANISATION or ENTERPRISE), name, credit_code, and field (organisations), employees (enterprises), registered_on.',
+    run: (ctx, districtCode, file) => PartnerImport.partners(ctx, districtCode, file),
+  },
+  {
+    name: 'importPairings',
+    description: 'Imports pairings of the district’s communities with its partners from a CSV or Excel file (district STAFF), all or nothing: columns community_code, partner_credit_code, started_on, agreed_until, agreement.',
+    run: (ctx, districtCode, file) => PartnerImport.pairings(ctx, districtCode, file),
+  },
+]);

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RegistryFileInput, RegistryImportReport, rules, type Permissions, type RequestContext } from '@cgp/core';
+import { registryImports, rules, type Permissions, type RequestContext } from '@cgp/core';
 import { PartyOrganisation } from '../organisations/party-organisation.type';
 import { PartyMember } from '../organisations/party-member.type';
 import { ServiceReport } from '../life/party-life.type';
@@ -31,30 +31,6 @@ export class PartyRegistryResolver {
     return PartyRegistryService.endServiceReport(ctx, args);
   }
 
-  @Mutation(() => RegistryImportReport, {
-    description:
-      'Imports the district’s party organisations from a CSV or Excel file (district STAFF), all or nothing: columns name, kind, category, unit_code, parent_unit_code, parent_name (the parent: a row above or an organisation already registered; empty for the district committee).',
-  })
-  importPartyOrganisations(
-    @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
-    @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<RegistryImportReport> {
-    return PartyImport.organisations(ctx, districtCode, file);
-  }
-
-  @Mutation(() => RegistryImportReport, {
-    description:
-      'Imports the district’s party members from a CSV or Excel file (district STAFF), all or nothing: columns organisation_unit_code, organisation_name, name, kind, joined_on, phone, id_card_number.',
-  })
-  importPartyMembers(
-    @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
-    @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<RegistryImportReport> {
-    return PartyImport.members(ctx, districtCode, file);
-  }
-
   @FieldResolver(() => [MemberTransfer], { description: 'Transfers between organisations, oldest first.' })
   transfers(@Root() member: PartyMember, @Ctx() ctx: RequestContext): Promise<MemberTransfer[]> {
     return PartyRegistryService.transfersOf(ctx, member.id);
@@ -65,9 +41,22 @@ export class PartyRegistryResolver {
 export const partyRegistryPermissions: Permissions = {
   Mutation: {
     createPartyOrganisation: rules.unitStaff, addPartyMember: rules.unitStaff, transferPartyMember: rules.unitStaff, endServiceReport: rules.unitStaff,
-    importPartyOrganisations: rules.unitStaff, importPartyMembers: rules.unitStaff,
   },
   PartyMember: { transfers: rules.recordInScope },
   MemberTransfer: { '*': rules.allow },
-  RegistryImportReport: { '*': rules.allow },
 };
+
+/** The party registers from files (district STAFF; the import checks the district). */
+export const partyImports = registryImports([
+  {
+    name: 'importPartyOrganisations',
+    description:
+      'Imports the district’s party organisations from a CSV or Excel file (district STAFF), all or nothing: columns name, kind, category, unit_code, parent_unit_code, parent_name (the parent: a row above or an organisation already registered; empty for the district committee).',
+    run: (ctx, districtCode, file) => PartyImport.organisations(ctx, districtCode, file),
+  },
+  {
+    name: 'importPartyMembers',
+    description: 'Imports the district’s party members from a CSV or Excel file (district STAFF), all or nothing: columns organisation_unit_code, organisation_name, name, kind, joined_on, phone, id_card_number.',
+    run: (ctx, districtCode, file) => PartyImport.members(ctx, districtCode, file),
+  },
+]);
