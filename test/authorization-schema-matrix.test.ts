@@ -1,4 +1,4 @@
-import { buildSchema as buildSdl, getNamedType, isObjectType, isUnionType, isLeafType, isNonNullType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { buildSchema as buildSdl, getNamedType, isUnionType, isLeafType, isNonNullType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { Client } from 'pg';
 import { generateDemo, type UnitSeed } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
@@ -32,7 +32,6 @@ type Tier = 'DISTRICT' | 'STREET' | 'COMMUNITY' | 'GRID' | 'BUILDING';
 const TIERS: Tier[] = ['DISTRICT', 'STREET', 'COMMUNITY', 'GRID', 'BUILDING'];
 const UNITS: Record<Tier, UnitSeed[]> = { DISTRICT: demo.districts, STREET: demo.streets, COMMUNITY: demo.communities, GRID: demo.grids, BUILDING: demo.buildings };
 const CODE_LENGTH: Record<Tier, number> = { DISTRICT: 6, STREET: 9, COMMUNITY: 12, GRID: 15, BUILDING: 18 };
-const tierOf = (code: string) => TIERS.find((t) => CODE_LENGTH[t] === code.length)!;
 const pathOf = (code: string) => TIERS.filter((t) => CODE_LENGTH[t] <= code.length).map((t) => code.slice(0, CODE_LENGTH[t])).join('.');
 const DATE = '2026-11-03';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
-  getNamedType, getNullableType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isObjectType,
+  getNamedType, getNullableType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType,
   type GraphQLField, type GraphQLInputType, type GraphQLSchema,
 } from 'graphql';
 import { appDatabaseUrl, CallerKind, isDatabaseUnavailable, pathOfCode, RequestContext, Role, startSubgraph, subgraphDataSource, connect, type Claims } from '@cgp/core';

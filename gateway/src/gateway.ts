@@ -108,6 +108,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...partnerApi.plugins, ...guarded.plugins, observability.plugin],
   });
   await server.start();
+  // Assigned once the server listens; the routes read it lazily (they are built before it exists).
+  // eslint-disable-next-line prefer-const -- assigned after the routes that capture it are built
   let running: RunningHttpServer | undefined;
   const port = options.port ?? 4000;
   const operations = await serveOperations({ port: options.metricsPort ?? metricsPort('gateway', undefined, port), host: options.metricsHost ?? metricsHost(), routes: observability.operationsRoutes() });

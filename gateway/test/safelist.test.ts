@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { buildSchema, parse, validate } from 'graphql';
-import { buildManifest, readCommittedSupergraph, readManifest, SAFELIST_SOURCE, safelistSource } from '../src';
+import { buildManifest, readCommittedSupergraph, readManifest, safelistSource } from '../src';
 
 /** The partner safelist as committed: fresh, hashed right, and every operation valid against the supergraph. */
 describe('partner safelist', () => {

@@ -56,6 +56,7 @@ function dockerIgnored(): (path: string) => boolean {
       .replace(/\*\*\//g, '\u0000')
       .replace(/\*/g, '[^/]*')
       .replace(/\?/g, '[^/]')
+      // eslint-disable-next-line no-control-regex -- NUL marks the placeholder put in above (it cannot occur in a path)
       .replace(/\u0000/g, '(?:.*/)?');
     // A pattern matching a directory excludes everything below it.
     return new RegExp(`^${body}(?:/.*)?$`);

@@ -6,6 +6,7 @@ import { SUBGRAPH_NAMES } from '@cgp/core';
 import { readCommittedSupergraph } from '@cgp/gateway';
 import { limitsFromEnvironment } from '../../gateway/src/limits';
 import { subgraphFetchFromEnvironment } from '../../gateway/src/subgraph-source';
+import { parse as parseYaml } from 'yaml';
 import { INFRA, K8S_BASE, kustomizeBuild } from './support';
 
 /**
@@ -67,7 +68,7 @@ describe('the supergraph in Apollo Router', () => {
 
 describe('infra/router/router.yaml', () => {
    
-  const config = require('yaml').parse(readFileSync(join(INFRA, 'router', 'router.yaml'), 'utf8'));
+  const config = parseYaml(readFileSync(join(INFRA, 'router', 'router.yaml'), 'utf8'));
   const graphNames = [...loadAsRouter(readCommittedSupergraph()).subgraphNameToGraphEnumValue().keys()];
 
   it('serves /graphql on port 4000 like the gateway, introspection off, health check on', () => {

@@ -455,11 +455,12 @@ export function configProblems(env: Env = process.env, service?: ServiceId): str
     else values[name] = result.value;
   }
   if (service) {
-    for (const { usedBy, inputs, check } of crossChecks) {
+    for (const crossCheck of crossChecks) {
+      const { usedBy, inputs } = crossCheck;
       // A check across variables one of which is bad already has its line.
       if (inputs.some((name) => usedByService(variableMeta(name), service) && !(name in values))) continue;
       if (!usedBy.some((s) => s === service || (s === 'subgraphs' && (SUBGRAPH_NAMES as readonly string[]).includes(service)))) continue;
-      const problem = check(values as Partial<Config>, service);
+      const problem = crossCheck.check(values as Partial<Config>, service);
       if (problem) problems.push(problem);
     }
   }

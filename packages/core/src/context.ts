@@ -234,12 +234,12 @@ export class RequestContext {
     await this.queue;
     if (!this.runner) return;
     // Without its audit records a request's reads are not committed either (its data is not sent).
-    let auditFailure: unknown;
+    let auditFailure: Error | undefined;
     if (commit) {
       try {
         await this.flushAudit();
       } catch (error) {
-        auditFailure = error;
+        auditFailure = error instanceof Error ? error : new Error(String(error));
         commit = false;
       }
     }

@@ -123,8 +123,8 @@ export function defineSubgraph(spec: SubgraphSpec): SubgraphDefinition {
     ...figures.map(({ feature, fig }) => ({ name: `${feature} (${fig.name} figures)`, permissions: fig.permissions })),
   ]);
   const references = mergeNamed('__resolveReference of', features.map((f) => [f.name, f.references]));
-  const withRoutes = features.filter((f) => f.routes);
-  const withWorkers = features.filter((f) => f.workers);
+  const withRoutes = features.filter((f) => f.routes !== undefined);
+  const withWorkers = features.filter((f) => f.workers !== undefined);
   return {
     name,
     features,

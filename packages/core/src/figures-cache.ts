@@ -19,7 +19,7 @@ import { pathOfCode } from './tier';
  *   clock ("overdue now").
  */
 export class FiguresCache {
-  private readonly entries?: LRUCache<string, { unitPath: string; value: {} }>;
+  private readonly entries?: LRUCache<string, { unitPath: string; value: NonNullable<unknown> }>;
   /** Computations under way, by entry key, with the generation they started in. */
   private readonly inflight = new Map<string, { generation: number; value: Promise<unknown> }>();
   /** Bumped by every eviction: a computation that started before it may hold old rows. */

@@ -17,7 +17,7 @@ import { protect } from './auth/permissions';
 import type { IRules } from 'graphql-shield/typings/types';
 import { instanceOf, json, serveApollo, serveOperations, type HttpRoute, type RunningHttpServer, type RunningOperationsServer } from './http';
 import { createLogger, type Logger } from './logger';
-import { DATABASE_UNAVAILABLE, databaseUnavailable, isDatabaseUnavailable } from './database-availability';
+import { DATABASE_UNAVAILABLE, databaseUnavailable } from './database-availability';
 import { refusedInput } from './errors';
 import { errorKind, wasErrorLogged } from './error-kind';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_RULE, idempotencyForcedMigration, idempotencyMigration, IdempotencyStore, isValidIdempotencyKey, operationHash } from './idempotency';

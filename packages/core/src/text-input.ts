@@ -10,6 +10,7 @@ import { refusedInput } from './errors';
  */
 
 /** A NUL, or a surrogate that is not part of a pair. */
+// eslint-disable-next-line no-control-regex -- finding a NUL is the point: PostgreSQL refuses it in text
 export const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function what(text: string): string {

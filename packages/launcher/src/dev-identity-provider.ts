@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CallerKind, Role, setting, type Claims, type Env } from '@cgp/core';
+import { CallerKind, setting, type Claims, type Env } from '@cgp/core';
 import { generateDemo, namedDemoStaff, type DemoDataset } from '@cgp/demo-data';
 
 /*

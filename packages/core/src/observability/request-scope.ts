@@ -37,7 +37,7 @@ export function scopeLogFields(scope: RequestScope | undefined): { requestId?: s
   return scope.traceId ? { requestId: scope.requestId, traceId: scope.traceId } : { requestId: scope.requestId };
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:@\-]{1,128}$/;
+const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /** The caller's request id when it is a plain token of at most 128 characters; otherwise a new UUID. */
 export function requestIdFrom(header: string | string[] | undefined): string {

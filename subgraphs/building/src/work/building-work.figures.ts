@@ -104,6 +104,6 @@ export const buildingWorkFigures = defineFigures<BuildingWorkMetric>({
       children AS (SELECT DISTINCT u.code AS parent, subpath(b.path, 0, u.level) AS path
                      FROM u JOIN building.building b ON b.path <@ u.path AND b.path <@ $3::ltree AND nlevel(b.path) >= u.level),
       valued AS (SELECT ch.parent, subpath(ch.path, -1)::text AS code, ${VALUE[metric]}::int AS value FROM children ch)`,
-    own: { tier: Tier.BUILDING, byCode: BuildingService.byCode },
+    own: { tier: Tier.BUILDING, byCode: (ctx, code) => BuildingService.byCode(ctx, code) },
   },
 });

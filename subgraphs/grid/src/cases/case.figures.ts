@@ -111,6 +111,6 @@ export const caseFigures = defineFigures<CaseMetric>({
         SELECT ch.parent, subpath(ch.path, -1)::text AS code, ${VALUE[metric]}::int AS value
           FROM children ch LEFT JOIN grid.grid_case c ON c.path <@ ch.path AND c.path <@ $3::ltree
          GROUP BY ch.parent, ch.path)`,
-    own: { tier: Tier.GRID, byCode: GridService.byCode },
+    own: { tier: Tier.GRID, byCode: (ctx, code) => GridService.byCode(ctx, code) },
   },
 });

@@ -151,6 +151,6 @@ export const taskFigures = defineFigures<TaskMetric>({
         SELECT ch.parent, subpath(ch.path, -1)::text AS code, ${FIGURE[metric]}::float8 AS value
           FROM children ch ${ASSIGNMENTS_UNDER('ch.path')}
          GROUP BY ch.parent, ch.path)`,
-    own: { tier: Tier.STREET, byCode: StreetService.byCode },
+    own: { tier: Tier.STREET, byCode: (ctx, code) => StreetService.byCode(ctx, code) },
   },
 });
