@@ -41,6 +41,13 @@ export const EXPORT_MAX_ROWS = 10_000;
 const PAGE = 100;
 const MAX_BODY = 16_384;
 
+/** A page of a list as the dashboard's operations answer it. */
+interface ListPage {
+  totalCount: number;
+  edges: { node: Record<string, unknown> }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
 /** A refusal the route answers as it says (status, code, message); anything else thrown is a failure (502). */
 class Problem extends Error {
   constructor(
@@ -105,7 +112,7 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
         headers: { 'content-type': 'application/json', authorization, 'x-request-id': String(req.headers['x-request-id'] ?? '') || crypto.randomUUID() },
         body: JSON.stringify(payload),
       });
-      const answer = (await response.json().catch(() => ({}))) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] };
+      const answer = (await response.json().catch(() => ({}))) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] };
       const fail = () => {
         const first = answer.errors?.[0];
         const code = first?.extensions?.code ?? 'BAD_GATEWAY';
@@ -125,7 +132,7 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
       if (!text(period.from) || !text(period.to) || !text(period.year)) throw problem(400, 'BAD_USER_INPUT', 'variables.from, variables.to and variables.year must be the page’s period');
       const { query, variables } = figures.rankingQuery(tier, unitCode, ranking, { from: text(period.from)!, to: text(period.to)!, year: text(period.year)! });
       const { answer, fail } = await post({ query, variables });
-      const rows = answer.data?.unit?.ranking as { rank: number; value: number | null; code: string; unit?: { name?: string } }[] | undefined;
+      const rows = (answer.data?.unit as { ranking?: { rank: number; value: number | null; code: string; unit?: { name?: string } }[] } | undefined)?.ranking;
       if (!rows) throw fail();
       exported = {
         id: `ranking-${ranking.id}`, operation: 'Ranking', variables, title: ranking.label[lang],
@@ -145,7 +152,7 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
       let after: string | null = null;
       for (;;) {
         const { answer, fail } = await post({ operationName: list.operation, variables: { ...variables, first: PAGE, after }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
-        const connection = figures.valueAt(answer.data ?? {}, list.connection) as any;
+        const connection = figures.valueAt(answer.data ?? {}, list.connection) as ListPage | null;
         if (!connection) throw fail();
         if (connection.totalCount > EXPORT_MAX_ROWS) throw problem(400, 'BAD_USER_INPUT', `The list has ${connection.totalCount} rows, more than an export takes (${EXPORT_MAX_ROWS}); open a smaller unit`);
         for (const edge of connection.edges) rows.push(edge.node);
