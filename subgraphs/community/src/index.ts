@@ -1,55 +1,24 @@
 import 'reflect-metadata';
-import { and } from 'graphql-shield';
-import { buildFederatedSchema, Role, rules, unitTypeRules, type Queryable, type SubgraphDefinition } from '@cgp/core';
-import type { DemoDataset } from '@cgp/demo-data';
-import { CommunityResolver, StreetCommunitiesResolver, communityReferenceResolvers } from './community.resolver';
-import { CreateCommunity1732000000000 } from './migrations/1732000000000-create-community';
-import { CommunityRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
-import { seedCommunity } from './seed';
+import { defineSubgraph, type Feature } from '@cgp/core';
+import { units } from './units';
 import { residentsModule } from './residents';
 import { ResidentImportWorker } from './residents/import-jobs';
 import { communityServices } from './services';
 import { wishes } from './wishes';
 import { statistics } from './statistics';
 
-/** The community's core: its units and profile. */
-const communities = {
-  resolvers: [CommunityResolver, StreetCommunitiesResolver],
-  orphanedTypes: [],
-  migrations: [CreateCommunity1732000000000, CommunityRowLevelSecurity1732000001000],
-  referenceResolvers: communityReferenceResolvers,
-  seed: seedCommunity,
-  permissions: {
-    Query: { community: rules.codeArgVisible, communities: rules.unitStaff },
-    Mutation: { updateCommunityProfile: and(rules.codeArgInScope, rules.hasRole(Role.STAFF)) },
-    Community: unitTypeRules(),
-    Street: { code: rules.unitBreadcrumb, communities: rules.unitFull },
-  },
-};
-
-/** The pieces of work the community subgraph carries; each brings its resolvers, migrations, rules and demo data. */
-const FEATURES = [communities, residentsModule, wishes, communityServices, statistics];
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Rules = Record<string, any>;
-function mergePermissions(list: Rules[]): Rules {
-  const merged: Rules = {};
-  for (const permissions of list) for (const [type, rule] of Object.entries(permissions)) merged[type] = { ...(merged[type] ?? {}), ...rule };
-  return merged;
+/** A piece of the subgraph not yet in the feature shape (being converted). */
+function legacy(name: string, m: { resolvers: readonly Function[]; orphanedTypes: readonly Function[]; migrations: Feature['migrations']; referenceResolvers: Feature['references']; seed: Feature['seed']; permissions: Feature['permissions'] }): Feature {
+  return { name, resolvers: m.resolvers, orphanedTypes: m.orphanedTypes, migrations: m.migrations, references: m.referenceResolvers, seed: m.seed, permissions: m.permissions };
 }
 
-export const communitySubgraph: SubgraphDefinition = {
+export const communitySubgraph = defineSubgraph({
   name: 'community',
-  migrations: FEATURES.flatMap((f) => f.migrations),
-  permissions: mergePermissions(FEATURES.map((f) => f.permissions)),
-  async seed(db: Queryable, dataset: DemoDataset) {
-    for (const feature of FEATURES) await feature.seed(db, dataset);
-  },
-  // Residents imports run as jobs beside the server (see residents/import-jobs.ts).
-  workers: (db, logger) => [new ResidentImportWorker(db, logger).start()],
-  buildSchema: () =>
-    buildFederatedSchema(
-      { resolvers: FEATURES.flatMap((f) => [...f.resolvers]) as never, orphanedTypes: FEATURES.flatMap((f) => [...f.orphanedTypes]) },
-      Object.assign({}, ...FEATURES.map((f) => f.referenceResolvers)),
-    ),
-};
+  features: [
+    units,
+    { ...legacy('residents', residentsModule), workers: (db, logger) => [new ResidentImportWorker(db, logger).start()] },
+    legacy('wishes', wishes),
+    legacy('services', communityServices),
+    legacy('statistics', statistics),
+  ],
+});

@@ -191,13 +191,6 @@ export class Household {
   path: string;
 }
 
-@Directive('@key(fields: "code")')
-@ObjectType({ description: 'A building; the community subgraph adds its households.' })
-export class Building {
-  @Field(() => String, { description: '18-digit code.' })
-  code: string;
-}
-
 @ObjectType({ description: 'A hospital stay of a resident (住院); a HOSPITAL visit is due within 7 days of admission.' })
 export class HospitalStay {
   @Field(() => ID, { description: 'Stable identifier.' }) id: string;

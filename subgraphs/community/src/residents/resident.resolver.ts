@@ -3,10 +3,11 @@ import {
   assertUnitCode, badInput, connectionType, maskIdCard, maskPhone, mayReadPersonalData, PageArgs, personalField, Tier,
   type ConnectionData, type RequestContext,
 } from '@cgp/core';
-import { Community } from '../community.entity';
+import { Community } from '../units/community.type';
+import { Building } from '../units/building.type';
 import { DateScalar, isIsoDate, todayInChina } from './date.scalar';
 import {
-  Building, FamilyEvent, HospitalStay, Household, ImportReport, KeyCategory, MustVisit, MustVisitRule, Resident, Visit, VisitCounts, VisitStatus, VisitsDue,
+  FamilyEvent, HospitalStay, Household, ImportReport, KeyCategory, MustVisit, MustVisitRule, Resident, Visit, VisitCounts, VisitStatus, VisitsDue,
   type HouseholdRow, type ResidentRow,
 } from './resident.entity';
 import { IMPORT_SYNC_MAX_ROWS, importResidents } from './resident-import';

@@ -1,4 +1,4 @@
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsOptional, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 
 export enum ErrandKind {
@@ -29,12 +29,6 @@ registerEnumType(ErrandStatus, {
   description: 'Whether an errand is done.',
   valuesConfig: { REQUESTED: { description: 'Asked for, not yet done.' }, DONE: { description: 'Done for the resident.' } },
 });
-
-@Directive('@key(fields: "code")')
-@ObjectType({ description: 'A grid; the community subgraph adds its livelihood agents.' })
-export class Grid {
-  @Field(() => String, { description: '15-digit code.' }) code: string;
-}
 
 @ObjectType({ description: 'A livelihood agent (民生代办员) attached to a grid, who does errands for residents who cannot.' })
 export class LivelihoodAgent {

@@ -1,6 +1,5 @@
 import { rules } from '@cgp/core';
 import { CreateCommunityServices1732000021000 } from '../migrations/1732000021000-create-community-services';
-import { Grid } from './errand.entity';
 import {
   CommunityServicesResolver, ErrandResolver, FacilityResolver, GridAgentsResolver, JointMeetingResolver, LivelihoodAgentResolver, VolunteerTeamResolver,
 } from './services.resolver';
@@ -11,7 +10,7 @@ const allInScope = { '*': rules.recordInScope };
 /** Livelihood errands, volunteer teams, joint meetings and facilities, as one piece of the community subgraph. */
 export const communityServices = {
   resolvers: [CommunityServicesResolver, GridAgentsResolver, LivelihoodAgentResolver, ErrandResolver, VolunteerTeamResolver, JointMeetingResolver, FacilityResolver] as const,
-  orphanedTypes: [Grid],
+  orphanedTypes: [],
   migrations: [CreateCommunityServices1732000021000],
   referenceResolvers: {},
   seed: seedCommunityServices,

@@ -1,7 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertUnitCode, badInput, connectionType, maskPhone, PageArgs, personalField, type ConnectionData, type RequestContext } from '@cgp/core';
-import { Community } from '../community.entity';
-import { AgentErrandCounts, AgentInput, Errand, ErrandCounts, ErrandInput, Grid, LivelihoodAgent } from './errand.entity';
+import { Community } from '../units/community.type';
+import { AgentErrandCounts, AgentInput, Errand, ErrandCounts, ErrandInput, LivelihoodAgent } from './errand.entity';
+import { Grid } from '../units/grid.type';
 import { ErrandService } from './errand.service';
 import { Facility, FacilityInput } from './facility.entity';
 import { FacilityService } from './facility.service';

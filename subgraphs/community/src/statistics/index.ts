@@ -2,7 +2,6 @@ import { rules } from '@cgp/core';
 import type { Queryable } from '@cgp/core';
 import { communityWorkResolvers } from './community-work';
 import { populationResolvers } from './population';
-import { unitStubTypes } from './units';
 
 const POPULATION_FIELDS = { populationStatistics: rules.unitFull, populationRanking: rules.unitFull };
 const COMMUNITY_WORK_FIELDS = { communityWorkStatistics: rules.unitFull, communityWorkTrend: rules.unitFull, communityWorkRanking: rules.unitFull };
@@ -13,7 +12,7 @@ const COMMUNITY_WORK_FIELDS = { communityWorkStatistics: rules.unitFull, communi
  */
 export const statistics = {
   resolvers: [...populationResolvers, ...communityWorkResolvers],
-  orphanedTypes: unitStubTypes,
+  orphanedTypes: [],
   migrations: [],
   referenceResolvers: {},
   seed: async (_db: Queryable) => undefined,

@@ -1,22 +1,10 @@
 import { ArgsType, Field, Int } from 'type-graphql';
-import { createUnitStubs, createUnitUnion, Tier, tierOfCode, UNIT_TYPENAMES, type RequestContext, type UnitStub } from '@cgp/core';
-import type { ClassType } from 'type-graphql';
-import { Community, Street } from '../community.entity';
-import { CommunityService } from '../community.service';
-import { Grid } from '../services/errand.entity';
-import { Building } from '../residents/resident.entity';
+import { Tier, tierOfCode, UNIT_TYPENAMES, type RequestContext } from '@cgp/core';
+import { CommunityService } from '../units/community.service';
+import { unitTypes } from '../units/unit.union';
 
-const stubs = createUnitStubs('the community subgraph adds its population and community-work statistics');
-/** The five unit classes of this subgraph: its own Community, the Street, Grid and Building stubs it already has, a District stub. */
-export const UNIT_CLASSES: Record<Tier, ClassType<UnitStub>> = {
-  [Tier.DISTRICT]: stubs.DISTRICT,
-  [Tier.STREET]: Street,
-  [Tier.COMMUNITY]: Community as unknown as ClassType<UnitStub>,
-  [Tier.GRID]: Grid,
-  [Tier.BUILDING]: Building,
-};
-export const Unit = createUnitUnion(UNIT_CLASSES);
-export const unitStubTypes = [stubs.DISTRICT];
+export const UNIT_CLASSES = unitTypes.classes;
+export const Unit = unitTypes.Unit;
 
 /** Ranking size without a period (for figures that have none). */
 @ArgsType()

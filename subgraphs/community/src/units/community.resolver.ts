@@ -1,8 +1,12 @@
+import { and } from 'graphql-shield';
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, PageArgs, Tier, type ConnectionData, type RequestContext } from '@cgp/core';
-import { Community, Street } from './community.entity';
+import {
+  assertUnitCode, connectionType, PageArgs, Role, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext,
+} from '@cgp/core';
+import { Community } from './community.type';
+import { CommunityProfileInput } from './community.input';
 import { CommunityService } from './community.service';
-import { CommunityProfileInput } from './community-profile.input';
+import { Street } from './street.type';
 
 export const CommunityConnection = connectionType(Community, 'Community', 'A page of communities, by code.');
 
@@ -38,6 +42,13 @@ export class CommunityResolver {
   }
 }
 
+export const communityPermissions: Permissions = {
+  Query: { community: rules.codeArgVisible, communities: rules.unitStaff },
+  Mutation: { updateCommunityProfile: and(rules.codeArgInScope, rules.hasRole(Role.STAFF)) },
+  // id, code, name and tier as a breadcrumb; the rest (the profile, street) only inside the caller's subtree.
+  Community: unitTypeRules(),
+};
+
 @Resolver(() => Street)
 export class StreetCommunitiesResolver {
   @FieldResolver(() => CommunityConnection, { description: 'The communities of this street office, by code.' })
@@ -46,8 +57,6 @@ export class StreetCommunitiesResolver {
   }
 }
 
-export const communityReferenceResolvers = {
-  Community: {
-    __resolveReference: (reference: { id?: string; code?: string }, ctx: RequestContext) => CommunityService.byReference(ctx, reference),
-  },
+export const streetCommunitiesPermissions: Permissions = {
+  Street: { communities: rules.unitFull },
 };

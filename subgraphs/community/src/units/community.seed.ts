@@ -1,7 +1,8 @@
 import { insertRows, type Queryable } from '@cgp/core';
 import type { CommunitySeed, DemoDataset } from '@cgp/demo-data';
 
-export async function seedCommunity(db: Queryable, data: DemoDataset): Promise<void> {
+/** The demo district's communities with their profiles. */
+export async function seedCommunities(db: Queryable, data: DemoDataset): Promise<void> {
   await insertRows<CommunitySeed>(
     db,
     'community.community',

@@ -1,6 +1,6 @@
 import { badInput, unitStore, type RequestContext } from '@cgp/core';
-import { COMMUNITY_COLUMNS, type Community } from './community.entity';
-import type { CommunityProfileInput } from './community-profile.input';
+import { COMMUNITY_COLUMNS, type Community } from './community.type';
+import type { CommunityProfileInput } from './community.input';
 
 const store = unitStore<Community>({ name: 'community', table: 'community.community', columns: COMMUNITY_COLUMNS, parentColumn: 'street_code' });
 
