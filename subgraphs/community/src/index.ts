@@ -17,7 +17,7 @@ export const communitySubgraph = defineSubgraph({
   features: [
     units,
     { ...legacy('residents', residentsModule), workers: (db, logger) => [new ResidentImportWorker(db, logger).start()] },
-    legacy('wishes', wishes),
+    wishes,
     legacy('services', communityServices),
     legacy('statistics', statistics),
   ],

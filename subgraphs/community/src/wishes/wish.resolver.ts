@@ -1,7 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { CallerKind, connectionType, PageArgs, personalField, type ConnectionData, type RequestContext } from '@cgp/core';
-import { ClaimWishInput, PartyMember, PostWishInput, Wish, WishState, WishStepInput } from './wish.entity';
+import { CallerKind, connectionType, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { PartyMember } from './party-member.type';
+import { ClaimWishInput, PostWishInput, WishStepInput } from './wish.input';
+import { wishCommunityArg, wishVisible } from './wish.rules';
 import { WishService } from './wish.service';
+import { Wish, WishState } from './wish.type';
 
 export const WishConnection = connectionType(Wish, 'Wish', 'A page of micro-wishes, newest first.');
 const OPEN = [WishState.POSTED];
@@ -72,6 +75,14 @@ export class WishResolver {
   }
 }
 
+export const wishPermissions: Permissions = {
+  // Whose wishes a list or a lookup gives is decided by the service (the caller's subtree, a partner's paired communities) and by wishVisible on each.
+  Query: { wishWall: wishCommunityArg, wishes: wishCommunityArg, wish: rules.allow },
+  // Claims and fulfilment are open to partners too; the service checks who may take each step.
+  Mutation: { postWish: rules.unitStaff, claimWish: rules.allow, fulfilWish: rules.allow, confirmWish: rules.unitStaff, withdrawWish: rules.unitStaff },
+  Wish: { '*': wishVisible },
+};
+
 @Resolver(() => PartyMember)
 export class PartyMemberWishesResolver {
   @FieldResolver(() => [Wish], { description: 'Micro-wishes this party member claimed, newest first (within your subtree).' })
@@ -80,6 +91,6 @@ export class PartyMemberWishesResolver {
   }
 }
 
-export const wishReferenceResolvers = {
-  Wish: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => WishService.byId(ctx, ref.id) },
+export const partyMemberWishesPermissions: Permissions = {
+  PartyMember: { id: rules.allow, claimedWishes: rules.unitStaff },
 };

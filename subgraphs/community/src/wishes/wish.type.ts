@@ -1,5 +1,4 @@
-import { Directive, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { IsBoolean, IsIn, IsOptional, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { Directive, Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum WishState {
   POSTED = 'POSTED',
@@ -67,65 +66,11 @@ export class Wish {
   @Field(() => Int, { description: 'Version for optimistic concurrency.' }) version: number;
   beneficiaryName: string;
   claimedMemberId: string | null;
+  /** ltree path of the wish's community. */
   path: string;
 }
 
-@Directive('@key(fields: "id")')
-@ObjectType({ description: 'A party member (owned by the party subgraph); the community subgraph adds the wishes they claimed.' })
-export class PartyMember {
-  @Field(() => ID, { description: 'Stable identifier.' }) id: string;
-}
-
+/** SELECT list of community.wish that reads rows shaped as Wish objects. */
 export const WISH_COLUMNS = `id, text, category, open_to_partners AS "openToPartners", state, community_code AS "communityCode", posted_at AS "postedAt",
   claimer_kind AS "claimerKind", claimed_org_id AS "claimedByOrganisationId", claimed_member_id AS "claimedMemberId", claimed_at AS "claimedAt",
   fulfilled_at AS "fulfilledAt", confirmed_at AS "confirmedAt", version, beneficiary_name AS "beneficiaryName", path::text AS path`;
-
-@InputType({ description: 'A wish to put on a community’s wish wall.' })
-export class PostWishInput {
-  @Field(() => String, { description: '12-digit community code.' })
-  @Matches(/^\d{12}$/, { message: 'communityCode must be a 12-digit community code' })
-  communityCode: string;
-
-  @Field(() => String, { description: 'The wish, 2 to 200 characters.' })
-  @MinLength(2)
-  @MaxLength(200)
-  text: string;
-
-  @Field(() => WishCategory, { description: 'What it is for.' })
-  category: WishCategory;
-
-  @Field(() => String, { description: 'The resident’s name (personal data: partners never see it).' })
-  @MinLength(1)
-  @MaxLength(50)
-  beneficiaryName: string;
-
-  @Field(() => Boolean, { description: 'Whether partner organisations may see and claim it.' })
-  @IsBoolean()
-  openToPartners: boolean;
-}
-
-@InputType({ description: 'A claim of a wish.' })
-export class ClaimWishInput {
-  @Field(() => ID, { description: 'The wish.' })
-  @IsUUID()
-  wishId: string;
-
-  @Field(() => ID, { nullable: true, description: 'For staff recording a party member’s claim: the member. Partners claim for their own organisation and leave it out.' })
-  @IsOptional()
-  @IsUUID()
-  partyMemberId?: string | null;
-}
-
-@InputType({ description: 'A step on a claimed wish.' })
-export class WishStepInput {
-  @Field(() => ID, { description: 'The wish.' })
-  @IsUUID()
-  wishId: string;
-
-  @Field(() => Int, { description: 'The version you last saw.' })
-  @Min(1)
-  version: number;
-}
-
-export const WISH_CATEGORIES = Object.values(WishCategory);
-void IsIn;
