@@ -3,7 +3,7 @@ import { defineSubgraph, type Feature } from '@cgp/core';
 import { units } from './units';
 import { residentsModule } from './residents';
 import { ResidentImportWorker } from './residents/import-jobs';
-import { communityServices } from './services';
+import { services } from './services';
 import { wishes } from './wishes';
 import { statistics } from './statistics';
 
@@ -18,7 +18,7 @@ export const communitySubgraph = defineSubgraph({
     units,
     { ...legacy('residents', residentsModule), workers: (db, logger) => [new ResidentImportWorker(db, logger).start()] },
     wishes,
-    legacy('services', communityServices),
+    services,
     legacy('statistics', statistics),
   ],
 });

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, GraphQLISODateTime, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { badInput, CallerKind, forbidden, Role, type RequestContext } from '@cgp/core';
-import { DateScalar, isIsoDate, todayInChina } from './date.scalar';
+import { badInput, CallerKind, chinaToday, forbidden, isCalendarDate, Role, type RequestContext } from '@cgp/core';
+import { DateScalar } from './date.scalar';
 import { FestivalKind } from './resident.entity';
 
 @ObjectType({ description: 'A festival of the "four must-visits" calendar: the elderly and the disabled are visited in the days before it.' })
@@ -17,7 +17,7 @@ const COLUMNS = `year, kind, date::text AS date, updated_by AS "updatedBy", upda
 /** The lunar new year falls between 21 January and 20 February. */
 function assertSpringFestivalDate(year: number, date: string): void {
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw badInput(`year must be between 2000 and 2100; got ${year}`, 'year');
-  if (!isIsoDate(date)) throw badInput(`date is not a real date: ${date}`, 'date');
+  if (!isCalendarDate(date)) throw badInput(`date is not a real date: ${date}`, 'date');
   if (date.slice(0, 4) !== String(year)) throw badInput(`date ${date} is not in ${year}`, 'date');
   if (date < `${year}-01-21` || date > `${year}-02-20`) throw badInput(`Spring Festival falls between 21 January and 20 February; ${date} does not`, 'date');
 }
@@ -50,7 +50,7 @@ export class FestivalResolver {
     if (ctx.identity.kind !== CallerKind.DISTRICT || !ctx.identity.roles.includes(Role.STAFF)) throw forbidden('The festival calendar is kept by district STAFF');
     assertSpringFestivalDate(year, date);
     const [current] = await ctx.query<{ date: string }>(`SELECT date::text AS date FROM community.festival WHERE year = $1 AND kind = 'SPRING_FESTIVAL' FOR UPDATE`, [year]);
-    if (current && current.date !== date && current.date <= todayInChina()) {
+    if (current && current.date !== date && current.date <= chinaToday()) {
       throw badInput(`The Spring Festival of ${year} (${current.date}) has passed: its date is history and stays as it is`, 'year');
     }
     await ctx.query(

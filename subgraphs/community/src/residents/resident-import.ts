@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { badInput, CallerKind, ErrorCode, forbidden, idCardCheckDigit, insertRows, pathOfCode, Role, type RequestContext } from '@cgp/core';
-import { isIsoDate, todayInChina } from './date.scalar';
+import {
+  badInput, CallerKind, chinaToday, ErrorCode, forbidden, idCardCheckDigit, insertRows, isCalendarDate, pathOfCode, Role, type RequestContext,
+} from '@cgp/core';
 import { Gender, KEY_CATEGORY_CHINESE, KeyCategory, type ImportReport } from './resident.entity';
 import { uniqueViolationAsConflict } from './resident.service';
 
@@ -118,7 +119,7 @@ export class RowChecker {
   private readonly names: string[];
   private readonly index: Record<Column, number>;
   private readonly firstLine = new Map<string, number>();
-  private readonly today = todayInChina();
+  private readonly today = chinaToday();
   /** Data rows in the file (the header not counted). */
   readonly rowCount: number;
 
@@ -183,7 +184,7 @@ export class RowChecker {
       if (phone && !MOBILE.test(phone) && !LANDLINE.test(phone)) bad('phone', `"${phone}" is not a phone number (11-digit mobile or 0xxx-xxxxxxx landline)`);
 
       const birthDate = get('birth_date');
-      if (!isIsoDate(birthDate)) bad('birth_date', `"${birthDate}" is not a date YYYY-MM-DD`);
+      if (!isCalendarDate(birthDate)) bad('birth_date', `"${birthDate}" is not a date YYYY-MM-DD`);
       else if (birthDate > today) bad('birth_date', `birth date ${birthDate} is in the future`);
       else if (idOk && idCardNumber.slice(6, 14) !== birthDate.replace(/-/g, '')) {
         bad('birth_date', `birth date ${birthDate} does not match the ID card (${idCardNumber.slice(6, 10)}-${idCardNumber.slice(10, 12)}-${idCardNumber.slice(12, 14)})`);

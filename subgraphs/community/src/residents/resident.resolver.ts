@@ -1,11 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  assertUnitCode, badInput, connectionType, maskIdCard, maskPhone, mayReadPersonalData, PageArgs, personalField, Tier,
-  type ConnectionData, type RequestContext,
+  assertUnitCode, badInput, chinaToday, connectionType, isCalendarDate, maskIdCard, maskPhone, mayReadPersonalData, PageArgs, personalField, Tier, type ConnectionData, type RequestContext,
 } from '@cgp/core';
 import { Community } from '../units/community.type';
 import { Building } from '../units/building.type';
-import { DateScalar, isIsoDate, todayInChina } from './date.scalar';
+import { DateScalar } from './date.scalar';
 import {
   FamilyEvent, HospitalStay, Household, ImportReport, KeyCategory, MustVisit, MustVisitRule, Resident, Visit, VisitCounts, VisitStatus, VisitsDue,
   type HouseholdRow, type ResidentRow,
@@ -128,8 +127,8 @@ export class ResidentResolver {
     @Ctx() ctx: RequestContext,
     @Arg('since', () => DateScalar, { nullable: true, description: 'First date to include; default: one year ago.' }) since?: string | null,
   ): Promise<Visit[]> {
-    const from = since ?? `${Number(todayInChina().slice(0, 4)) - 1}${todayInChina().slice(4)}`;
-    if (!isIsoDate(from)) throw badInput(`since is not a date: ${from}`, 'since');
+    const from = since ?? `${Number(chinaToday().slice(0, 4)) - 1}${chinaToday().slice(4)}`;
+    if (!isCalendarDate(from)) throw badInput(`since is not a date: ${from}`, 'since');
     return ResidentService.visits(ctx, r.id, from);
   }
 }

@@ -1,5 +1,6 @@
-import { badInput, forbidden, pageWindow, pathOfCode, toConnection, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
-import { isIsoDate, todayInChina } from './date.scalar';
+import {
+  badInput, chinaToday, forbidden, isCalendarDate, pageWindow, pathOfCode, toConnection, type ConnectionData, type PageArgs, type RequestContext,
+} from '@cgp/core';
 import { MustVisitRule, VisitStatus, type MustVisit, type VisitCounts, type VisitsDue } from './resident.entity';
 
 /**
@@ -80,8 +81,8 @@ export const VisitsService = {
     const path = pathOfCode(unitCode);
     const scope = ctx.scope;
     if (path !== scope && !path.startsWith(`${scope}.`)) throw forbidden();
-    const date = asOf ?? todayInChina();
-    if (!isIsoDate(date)) throw badInput(`asOf is not a date: ${date}`, 'asOf');
+    const date = asOf ?? chinaToday();
+    if (!isCalendarDate(date)) throw badInput(`asOf is not a date: ${date}`, 'asOf');
     if (!Number.isInteger(year) || year < 2000 || year > 2100) throw badInput(`year must be between 2000 and 2100; got ${year}`, 'year');
     const [{ n }] = await ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM community.festival WHERE year = $1`, [year]);
     if (n < 2) throw badInput(`The festival calendar has no Spring Festival date for ${year}: district staff add it with setSpringFestival`, 'year');

@@ -1,6 +1,8 @@
-import { badInput, forbidden, pathOfCode, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
-import { AGENT_COLUMNS, ERRAND_COLUMNS, type AgentInput, type Errand, type ErrandCounts, type ErrandInput, type LivelihoodAgent } from './errand.entity';
-import { assertPastDate, assertStaffOf, groupRows } from './access';
+import { badInput, forbidden, groupRows, pathOfCode, uuidIn, uuidIs, type RequestContext } from '@cgp/core';
+import { assertPastDate } from '../residents/date.scalar';
+import type { AgentInput, ErrandInput } from './errand.input';
+import { AGENT_COLUMNS, ERRAND_COLUMNS, ErrandStatus, type Errand, type ErrandCounts, type LivelihoodAgent } from './errand.type';
+import { assertStaffOf } from './services.access';
 
 const COUNTS = `count(e.id)::int AS total, count(e.id) FILTER (WHERE e.status = 'DONE')::int AS done,
   count(e.id) FILTER (WHERE e.kind = 'UTILITY_BILL')::int AS "utilityBills", count(e.id) FILTER (WHERE e.kind = 'ALLOWANCE_APPLICATION')::int AS "allowanceApplications",
@@ -56,7 +58,7 @@ export const ErrandService = {
       [pathOfCode(unitCode), ctx.scope],
     );
     return rows.map(({ total, done, utilityBills, allowanceApplications, other, ...agent }) => ({
-      agent: agent as LivelihoodAgent,
+      agent,
       counts: { total, done, utilityBills, allowanceApplications, other },
     }));
   },
@@ -93,7 +95,7 @@ export const ErrandService = {
     const [agent] = await ctx.query<LivelihoodAgent>(`SELECT ${AGENT_COLUMNS} FROM community.livelihood_agent WHERE id = $1`, [errand.agentId]);
     assertStaffOf(ctx, agent.gridCode, 'complete errands of this agent');
     assertPastDate(doneOn, 'doneOn');
-    if (errand.status === 'DONE') throw badInput('This errand is already done', 'errandId');
+    if (errand.status === ErrandStatus.DONE) throw badInput('This errand is already done', 'errandId');
     if (doneOn < errand.requestedOn) throw badInput('doneOn is before the errand was asked for', 'doneOn');
     const [done] = await ctx.query<Errand>(`UPDATE community.errand SET status = 'DONE', done_on = $2 WHERE ${uuidIs('id', '$1')} AND status = 'REQUESTED' RETURNING ${ERRAND_COLUMNS}`, [errandId, doneOn]);
     if (!done) throw badInput('This errand is already done', 'errandId');

@@ -1,5 +1,4 @@
-import { Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum FacilityKind {
   SERVICE_CENTRE = 'SERVICE_CENTRE',
@@ -25,31 +24,6 @@ export class Facility {
   @Field(() => String, { description: 'Opening hours, e.g. 周一至周五 8:30-17:30.' }) openingHours: string;
   @Field(() => String, { description: 'Code of the community.' }) communityCode: string;
   path: string;
-}
-
-@InputType({ description: 'A facility of a community.' })
-export class FacilityInput {
-  @Field(() => String, { description: '12-digit community code.' })
-  @Matches(/^\d{12}$/, { message: 'communityCode must be a 12-digit community code' })
-  communityCode: string;
-
-  @Field(() => FacilityKind, { description: 'Kind.' })
-  kind: FacilityKind;
-
-  @Field(() => String, { description: 'Name, 2 to 100 characters.' })
-  @MinLength(2)
-  @MaxLength(100)
-  name: string;
-
-  @Field(() => Float, { description: 'Floor area in m², more than 0 and at most 100,000.' })
-  @Min(1)
-  @Max(100_000)
-  floorAreaM2: number;
-
-  @Field(() => String, { description: 'Opening hours, 2 to 100 characters.' })
-  @MinLength(2)
-  @MaxLength(100)
-  openingHours: string;
 }
 
 export const FACILITY_COLUMNS = `id, kind, name, floor_area_m2::float8 AS "floorAreaM2", opening_hours AS "openingHours", community_code AS "communityCode", path::text AS path`;
