@@ -2,7 +2,8 @@ import { GraphQLError } from 'graphql';
 import {
   badInput, CallerKind, chinaToday, ErrorCode, forbidden, idCardCheckDigit, insertRows, isCalendarDate, pathOfCode, Role, type RequestContext,
 } from '@cgp/core';
-import { Gender, KEY_CATEGORY_CHINESE, KeyCategory, type ImportReport } from './resident.entity';
+import type { ImportReport } from './import-job.type';
+import { Gender, KEY_CATEGORY_CHINESE, KeyCategory } from './resident.type';
 import { uniqueViolationAsConflict } from './resident.service';
 
 /**
@@ -106,7 +107,7 @@ function quotedRecord(text: string, start: number, done: (fields: string[], line
 
 const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
-const GENDERS: Record<string, Gender> = { MALE: Gender.MALE, M: Gender.MALE, 男: Gender.MALE, FEMALE: Gender.FEMALE, F: Gender.FEMALE, 女: Gender.FEMALE };
+const GENDERS: Partial<Record<string, Gender>> = { MALE: Gender.MALE, M: Gender.MALE, 男: Gender.MALE, FEMALE: Gender.FEMALE, F: Gender.FEMALE, 女: Gender.FEMALE };
 
 /**
  * Checks the rows of a residents file for `communityCode`, collecting every problem (not only the
@@ -231,21 +232,16 @@ export function assertFileSize(csv: string): number {
   return bytes;
 }
 
-/** The summary of a file's bad rows: how many lines, the first ten in words. */
-export function badRowsSummary(errors: RowError[]): string {
+/** The summary of a file's bad rows: how many lines, the first ten in words (sorts `errors` by line). */
+export function badRowsSummary(errors: RowError[], more = ''): string {
   errors.sort((a, b) => a.line - b.line);
   const lines = new Set(errors.map((e) => e.line)).size;
   const shown = errors.slice(0, 10).map((e) => `line ${e.line}: ${e.reason}`).join('; ');
-  return `Nothing was imported: ${lines} row(s) are bad. ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more` : ''}`;
+  return `Nothing was imported: ${lines} row(s) are bad. ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more${more}` : ''}`;
 }
 
 function rejection(errors: RowError[]): GraphQLError {
-  errors.sort((a, b) => a.line - b.line);
-  const lines = new Set(errors.map((e) => e.line)).size;
-  const shown = errors.slice(0, 10).map((e) => `line ${e.line}: ${e.reason}`).join('; ');
-  return new GraphQLError(`Nothing was imported: ${lines} row(s) are bad. ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more (see extensions.rows)` : ''}`, {
-    extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName: 'csv', rows: errors },
-  });
+  return new GraphQLError(badRowsSummary(errors, ' (see extensions.rows)'), { extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName: 'csv', rows: errors } });
 }
 
 /** Only the community's own staff register its residents. */

@@ -1,11 +1,12 @@
-import { assertPastDate } from './date.scalar';
 import {
-  badInput, CallerKind, childConnection, chinaToday, conflict, forbidden, isCalendarDate, isUniqueViolation, mayReadPersonalData, pageWindow, pathOfCode, Role, toConnection, uuidIn, uuidIs, type ConnectionData, type PageArgs, type RequestContext,
+  badInput, CallerKind, childConnection, conflict, forbidden, isUniqueViolation, mayReadPersonalData, pageWindow, pathOfCode, Role, toConnection, uuidIn, uuidIs,
+  type ConnectionData, type PageArgs, type RequestContext,
 } from '@cgp/core';
+import { assertPastDate } from './date.scalar';
 import {
   EVENT_COLUMNS, HOUSEHOLD_COLUMNS, RESIDENT_COLUMNS, RESIDENT_FROM, STAY_COLUMNS, VISIT_COLUMNS,
   type FamilyEvent, type HospitalStay, type HouseholdRow, type ResidentRow, type Visit,
-} from './resident.entity';
+} from './resident.type';
 import type { RecordFamilyEventInput, RecordHospitalStayInput, RecordVisitInput, ResidentFilter } from './resident.input';
 
 /** Who records visits, hospital stays and family events: the staff closest to the resident. */
@@ -144,7 +145,7 @@ export const ResidentService = {
         ]);
         const totals = new Map(counts.map((c) => [c.parent, c.n]));
         return codes.map((code) => {
-          const page = rows.filter((r) => r.communityCode === code).map(({ __rn, ...r }) => (void __rn, r as ResidentRow));
+          const page = rows.filter((r) => r.communityCode === code).map(({ __rn, ...r }) => (void __rn, r));
           return toConnection(page, window, totals.get(code) ?? 0, (r) => r.id);
         });
       })

@@ -3,7 +3,7 @@ import {
   assertRankingSize, badInput, chinaToday, childLevel, monthSeriesSql, PeriodArgs, pathOfCode, RankedUnit, RankingPageArgs, statisticsPeriod, Tier, tierOfCode,
   type RequestContext, type StatisticsPeriod, type UnitStub,
 } from '@cgp/core';
-import { mustVisitCtes } from '../residents/visits.service';
+import { mustVisitCtes } from '../residents/must-visit.service';
 import { CHILD_UNITS_CTE, commonPath, GIVEN_UNITS_CTE, Unit, UNIT_CLASSES, withUnits, type RankedRow } from './units';
 
 const PER_COMMUNITY = 'null for a grid: kept per community';

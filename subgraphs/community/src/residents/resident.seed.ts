@@ -1,6 +1,6 @@
 import { columnsOf, insertRows, type Queryable } from '@cgp/core';
 import type { DemoDataset } from '@cgp/demo-data';
-import { residentBatches, type ResidentsDemo } from './demo';
+import { residentBatches, type ResidentsDemo } from './resident.demo';
 
 /** Residents gathered before a batch of buildings' rows is written (bounds the memory a city's million residents take). */
 const BATCH_RESIDENTS = 50_000;

@@ -1,7 +1,7 @@
 import {
   badInput, chinaToday, forbidden, isCalendarDate, pageWindow, pathOfCode, toConnection, type ConnectionData, type PageArgs, type RequestContext,
 } from '@cgp/core';
-import { MustVisitRule, VisitStatus, type MustVisit, type VisitCounts, type VisitsDue } from './resident.entity';
+import { MustVisitRule, VisitStatus, type MustVisit, type VisitCounts, type VisitsDue } from './must-visit.type';
 
 /**
  * The "four must-visits" (四必访) of the residents `inside` selects, for the occasions falling in a
@@ -76,7 +76,7 @@ export interface MustVisitFilter {
 }
 
 /** The four must-visits: who must be visited in a subtree, why, by when, and whether it was done. */
-export const VisitsService = {
+export const MustVisitService = {
   async due(ctx: RequestContext, unitCode: string, year: number, asOf: string | null | undefined): Promise<VisitsDue> {
     const path = pathOfCode(unitCode);
     const scope = ctx.scope;

@@ -1,5 +1,4 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ImportReport } from './resident.entity';
 
 export enum ImportJobState {
   QUEUED = 'QUEUED',
@@ -19,6 +18,14 @@ registerEnumType(ImportJobState, {
     CANCELLED: { description: 'Cancelled before it was committed: nothing was imported.' },
   },
 });
+
+@ObjectType({ description: 'What an import of residents created.' })
+export class ImportReport {
+  @Field(() => Int, { description: 'Data rows in the file (the header not counted).' }) rows: number;
+  @Field(() => Int, { description: 'Residents created.' }) residentsCreated: number;
+  @Field(() => Int, { description: 'Households created.' }) householdsCreated: number;
+  @Field(() => Int, { description: 'Existing households (same building and room) the new residents joined.' }) householdsReused: number;
+}
 
 @ObjectType({ description: 'One bad row of a residents file.' })
 export class ImportRowError {
