@@ -259,6 +259,11 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
   const withPeriodArgs = (resolver: ClassType, method: string, of: FiguresPeriod<unknown> = period, index = 2) => {
     if (of.args) Args(() => of.args!)(resolver.prototype, method, index);
   };
+  /**
+   * The fields' names, also the names of the methods that resolve them: type-graphql finds a field's resolver by its type and
+   * method name, so two domains adding figures to one unit type need methods of different names.
+   */
+  const fieldName = { statistics: `${spec.name}Statistics`, trend: `${spec.name}Trend`, ranking: `${spec.name}Ranking` } as const;
   const declare = () => {
     const made: Function[] = []; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
     // The statistics and trend fields of every unit first, then the rankings.
@@ -266,23 +271,23 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
       if (statistics && has(unit, 'statistics')) {
         @Resolver(() => unit.type)
         class UnitStatisticsResolver {
-          @FieldResolver(() => statistics!.type, { name: `${spec.name}Statistics`, description: statistics!.description(unit) })
-          statistics(@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row> {
+          @FieldResolver(() => statistics!.type, { name: fieldName.statistics, description: statistics!.description(unit) })
+          [fieldName.statistics](@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row> {
             return loaders.statistics(ctx, u.code, period.parse(args));
           }
         }
-        withPeriodArgs(UnitStatisticsResolver, 'statistics');
+        withPeriodArgs(UnitStatisticsResolver, fieldName.statistics);
         made.push(UnitStatisticsResolver);
       }
       if (trend && has(unit, 'trend')) {
         @Resolver(() => unit.type)
         class UnitTrendResolver {
-          @FieldResolver(() => [trend!.type], { name: `${spec.name}Trend`, description: trend!.description(unit) })
-          trend(@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row[]> {
+          @FieldResolver(() => [trend!.type], { name: fieldName.trend, description: trend!.description(unit) })
+          [fieldName.trend](@Root() u: UnitStub, @Ctx() ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row[]> {
             return loaders.trend(ctx, u.code, trendPeriod.parse(args));
           }
         }
-        withPeriodArgs(UnitTrendResolver, 'trend', trendPeriod);
+        withPeriodArgs(UnitTrendResolver, fieldName.trend, trendPeriod);
         made.push(UnitTrendResolver);
       }
     }
@@ -290,8 +295,8 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
       if (!ranking || !has(unit, 'ranking')) continue;
       @Resolver(() => unit.type)
       class UnitRankingResolver {
-        @FieldResolver(() => [ranking!.type], { name: `${spec.name}Ranking`, description: ranking!.description(unit) })
-        async ranking(
+        @FieldResolver(() => [ranking!.type], { name: fieldName.ranking, description: ranking!.description(unit) })
+        async [fieldName.ranking](
           @Root() u: UnitStub,
           @Ctx() ctx: RequestContext,
           @Arg('metric', () => ranking!.metric, { defaultValue: ranking!.default, description: ranking!.metricDescription ?? 'The figure to rank by.' }) metric: M,
@@ -304,7 +309,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
         }
       }
       // Declared after the others, the period's arguments are listed after `metric`.
-      if (period.rankingPeriodAfterMetric) withPeriodArgs(UnitRankingResolver, 'ranking', period, 4);
+      if (period.rankingPeriodAfterMetric) withPeriodArgs(UnitRankingResolver, fieldName.ranking, period, 4);
       made.push(UnitRankingResolver);
     }
     return made;
