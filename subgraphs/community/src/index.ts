@@ -5,12 +5,5 @@ import { units } from './units';
 import { personalData, residents } from './residents';
 import { services } from './services';
 import { wishes } from './wishes';
-import { statistics } from './statistics';
 
-export const communitySubgraph = defineSubgraph({
-  name: 'community',
-  features: [
-    units, residents, wishes, services, personalData,
-    { name: 'statistics', resolvers: statistics.resolvers, orphanedTypes: [], permissions: statistics.permissions, migrations: [] },
-  ],
-});
+export const communitySubgraph = defineSubgraph({ name: 'community', features: [units, residents, wishes, services, personalData] });
