@@ -11,7 +11,7 @@ describe('updateCommunityProfile', () => {
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
-    headers = await authHeader({ tier: 'COMMUNITY', unit: community.code, roles: ['STAFF'] } as never);
+    headers = await authHeader({ tier: 'COMMUNITY', unit: community.code, roles: ['STAFF'] });
   });
   afterAll(() => platform?.stop());
 
@@ -37,7 +37,7 @@ describe('updateCommunityProfile', () => {
   it('refuses a malformed code and answers null for a community that does not exist', async () => {
     const bad = await gql(platform.gatewayUrl, MUTATION, { code: '4116', input: { staff: 1 } }, headers);
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const district = await authHeader({ tier: 'DISTRICT', unit: '411602' } as never);
+    const district = await authHeader({ tier: 'DISTRICT', unit: '411602' });
     const missing = await gql(platform.gatewayUrl, MUTATION, { code: '411602001099', input: { staff: 1 } }, district);
     expect(missing.errors).toBeUndefined();
     expect(missing.data.updateCommunityProfile).toBeNull();

@@ -15,11 +15,11 @@ describe('community services', () => {
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
-    as.grid = await authHeader({ tier: 'GRID', unit: grid.code, roles: ['GRID_MANAGER'] } as never);
-    as.staff = await authHeader({ tier: 'COMMUNITY', unit: community, roles: ['STAFF'] } as never);
-    as.otherStaff = await authHeader({ tier: 'COMMUNITY', unit: other, roles: ['STAFF'] } as never);
-    as.street = await authHeader({ tier: 'STREET', unit: community.slice(0, 9), roles: ['STAFF'] } as never);
-    as.partner = await authHeader({ tier: 'PARTNER', org: demo.socialOrganisations[0].id, communities: [community], roles: [] } as never);
+    as.grid = await authHeader({ tier: 'GRID', unit: grid.code, roles: ['GRID_MANAGER'] });
+    as.staff = await authHeader({ tier: 'COMMUNITY', unit: community, roles: ['STAFF'] });
+    as.otherStaff = await authHeader({ tier: 'COMMUNITY', unit: other, roles: ['STAFF'] });
+    as.street = await authHeader({ tier: 'STREET', unit: community.slice(0, 9), roles: ['STAFF'] });
+    as.partner = await authHeader({ tier: 'PARTNER', org: demo.socialOrganisations[0].id, communities: [community], roles: [] });
   });
   afterAll(() => platform?.stop());
 

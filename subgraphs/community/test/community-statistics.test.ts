@@ -50,7 +50,7 @@ describe('community statistics', () => {
       grid: { tier: 'GRID', unit: grid, roles: ['GRID_MANAGER'] },
       partner: { tier: 'PARTNER', org: demo.socialOrganisations[0].id, communities: [community], roles: [] },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(async () => {
     await db?.end();

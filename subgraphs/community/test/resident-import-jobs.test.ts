@@ -66,9 +66,9 @@ describe('residents import jobs', () => {
   beforeAll(async () => {
     databaseUrl = await preparedDatabase({ dataset: demo });
     platform = await startPlatform(databaseUrl);
-    as.staff = await authHeader({ tier: 'COMMUNITY', unit: community.code, roles: ['STAFF'], sub: 'community-staff' } as never);
-    as.sibling = await authHeader({ tier: 'COMMUNITY', unit: sibling.code, roles: ['STAFF'], sub: 'sibling-staff' } as never);
-    as.street = await authHeader({ tier: 'STREET', unit: community.code.slice(0, 9), roles: ['STAFF'], sub: 'street-staff' } as never);
+    as.staff = await authHeader({ tier: 'COMMUNITY', unit: community.code, roles: ['STAFF'], sub: 'community-staff' });
+    as.sibling = await authHeader({ tier: 'COMMUNITY', unit: sibling.code, roles: ['STAFF'], sub: 'sibling-staff' });
+    as.street = await authHeader({ tier: 'STREET', unit: community.code.slice(0, 9), roles: ['STAFF'], sub: 'street-staff' });
   });
   afterAll(() => platform?.stop());
 
@@ -191,7 +191,7 @@ describe('residents import jobs', () => {
     const good = join(dir, 'good.csv');
     writeFileSync(good, register(2_000, buildings, '110106'));
     const imported = await run(good);
-    expect(imported.stderr).toMatch(/\] 100%  checked 2,000\/2,000  written 2,000/);
+    expect(imported.stderr).toMatch(/\] 100% {2}checked 2,000\/2,000 {2}written 2,000/);
     expect(imported.stdout).toMatch(new RegExp(`^Imported 2000 residents from 2000 rows into community ${community.code}`));
     expect(imported.code).toBe(0);
     expect(await residents()).toBe(before + 2_000);

@@ -55,7 +55,7 @@ describe('residents', () => {
       district: { tier: 'DISTRICT', unit: '411602', roles: ['STAFF'], sub: 'district-staff' },
       partner: { tier: 'PARTNER', org: partnerOrg.id, communities: [community.code], roles: [] },
     };
-    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
+    for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 

@@ -177,7 +177,7 @@ describe('visits due: the four must-visits', () => {
       districtAuditor: { tier: 'DISTRICT', unit: district, roles: ['AUDITOR'], sub: 'district-auditor' },
       partner: { tier: 'PARTNER', org: partnerOrg.id, communities: [community.code], roles: [] },
     };
-    for (const [caller, claims] of Object.entries(tokens)) as[caller] = await authHeader(claims as never);
+    for (const [caller, claims] of Object.entries(tokens)) as[caller] = await authHeader(claims);
   });
   afterAll(() => platform?.stop());
 

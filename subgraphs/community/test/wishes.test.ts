@@ -29,10 +29,10 @@ describe('micro-wishes', () => {
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
-    as.staff = await authHeader({ tier: 'COMMUNITY', unit: community.code, roles: ['STAFF'] } as never);
-    as.otherStaff = await authHeader({ tier: 'COMMUNITY', unit: otherCommunity.code, roles: ['STAFF'] } as never);
-    as.partner = await authHeader({ tier: 'PARTNER', org: pairing.socialOrganisationId, communities: [community.code], roles: [] } as never);
-    as.district = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
+    as.staff = await authHeader({ tier: 'COMMUNITY', unit: community.code, roles: ['STAFF'] });
+    as.otherStaff = await authHeader({ tier: 'COMMUNITY', unit: otherCommunity.code, roles: ['STAFF'] });
+    as.partner = await authHeader({ tier: 'PARTNER', org: pairing.socialOrganisationId, communities: [community.code], roles: [] });
+    as.district = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] });
   });
   afterAll(() => platform?.stop());
 
@@ -92,7 +92,7 @@ describe('micro-wishes', () => {
   it('lists the wishes of a unit’s subtree (unitCode), as many as the dashboard counts there, and only in the caller’s subtree', async () => {
     const street = demo.streets.find((st) => community.code.startsWith(st.code))!;
     const sibling = demo.streets.find((st) => st.code !== street.code)!;
-    as.street = await authHeader({ tier: 'STREET', unit: street.code, roles: ['STAFF'] } as never);
+    as.street = await authHeader({ tier: 'STREET', unit: street.code, roles: ['STAFF'] });
     const LIST = `query ($u: String!, $s: [WishState!], $after: String) { wishes(unitCode: $u, states: $s, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id communityCode state } } } }`;
     for (const [who, unit, typename] of [['district', '411602', 'District'], ['district', street.code, 'Street'], ['street', street.code, 'Street'], ['staff', community.code, 'Community']] as const) {
       const figures = (await call(who, `query ($u: String!) { unit(code: $u) { ... on ${typename} { communityWorkStatistics { openWishes claimedWishes } } } }`, { u: unit })).data.unit.communityWorkStatistics;
