@@ -3,7 +3,7 @@ import {
   badInput, CallerKind, chinaToday, ErrorCode, forbidden, idCardCheckDigit, insertRows, isCalendarDate, pathOfCode, Role, type RequestContext,
 } from '@cgp/core';
 import type { ImportReport } from './import-job.type';
-import { Gender, KEY_CATEGORY_CHINESE, KeyCategory } from './resident.type';
+import { Gender, KEY_CATEGORY_CHINESE, KeyCategory, type ResidentRow } from './resident.type';
 import { uniqueViolationAsConflict } from './resident.service';
 
 /**
@@ -27,17 +27,8 @@ export interface RowError {
   reason: string;
 }
 
-export interface ParsedResident {
-  line: number;
-  buildingCode: string;
-  room: string;
-  name: string;
-  idCardNumber: string;
-  phone: string | null;
-  birthDate: string;
-  gender: Gender;
-  keyCategories: KeyCategory[];
-}
+/** A checked row of a file: the resident's fields as they will be written, with the row's line. */
+export type ParsedResident = Pick<ResidentRow, 'buildingCode' | 'room' | 'name' | 'idCardNumber' | 'phone' | 'birthDate' | 'gender' | 'keyCategories'> & { line: number };
 
 /**
  * RFC 4180 CSV: comma-separated, fields optionally in double quotes ("" inside quotes is a quote). Each record keeps the line it starts on.

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  assertUnitCode, badInput, chinaToday, connectionType, isCalendarDate, maskIdCard, maskPhone, PageArgs, personalField, rules, Tier,
+  assertUnitCode, badInput, chinaToday, connectionType, isCalendarDate, maskIdCard, maskName, maskPhone, PageArgs, personalField, rules, Tier,
   type ConnectionData, type Permissions, type RequestContext,
 } from '@cgp/core';
 import { Building } from '../units/building.type';
@@ -12,16 +12,15 @@ import { RecordFamilyEventInput, RecordHospitalStayInput, RecordVisitInput, Resi
 import { ResidentService } from './resident.service';
 import { FamilyEvent, HospitalStay, Household, KeyCategory, Resident, Visit, type HouseholdRow, type ResidentRow } from './resident.type';
 
-export const AUDIT_TABLE = 'community.personal_data_read';
+const AUDIT_TABLE = 'community.personal_data_read';
 
 export const ResidentConnection = connectionType(Resident, 'Resident', 'A page of residents, by id.');
 export const HouseholdConnection = connectionType(Household, 'Household', 'A page of households, by id.');
 
-const maskName = (v: string | null) => v && `${v.slice(0, 1)}*`;
 const hidden = () => null;
 
 /** A personal field of a record: unmasked (and audited) for the staff whose work needs it, masked for everyone else. */
-export function personal(ctx: RequestContext, recordType: string, record: { id: string; path: string }, field: string, value: string | null, mask: (v: string | null) => string | null) {
+function personal(ctx: RequestContext, recordType: string, record: { id: string; path: string }, field: string, value: string | null, mask: (v: string | null) => string | null) {
   return personalField(ctx, AUDIT_TABLE, { recordType, recordId: record.id, field, path: record.path }, value, mask);
 }
 

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  assertUnitCode, badInput, connectionType, maskPhone, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext,
+  assertUnitCode, badInput, connectionType, maskName, maskPhone, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext,
 } from '@cgp/core';
 import { Community } from '../units/community.type';
 import { Grid } from '../units/grid.type';
@@ -20,8 +20,6 @@ import { VolunteerActivity, VolunteerTeam } from './volunteer.type';
 export const VolunteerActivityConnection = connectionType(VolunteerActivity, 'VolunteerActivity', 'A page of volunteer activities.');
 export const JointMeetingConnection = connectionType(JointMeeting, 'JointMeeting', 'A page of joint meetings.');
 const AUDIT = 'community.personal_data_read';
-/** 王* */
-const maskName = (v: string | null) => v && `${v.slice(0, 1)}*`;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 @Resolver(() => Community)

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { CallerKind, connectionType, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { CallerKind, connectionType, maskName, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
 import { PartyMember } from './party-member.type';
 import { ClaimWishInput, PostWishInput, WishStepInput } from './wish.input';
 import { wishCommunityArg, wishVisible } from './wish.rules';
@@ -66,7 +66,7 @@ export class WishResolver {
   @FieldResolver(() => String, { description: 'The resident the wish is for (personal data: masked unless your work needs it; partners see only 居民).' })
   beneficiary(@Root() wish: Wish, @Ctx() ctx: RequestContext): string {
     if (ctx.identity.kind === CallerKind.PARTNER) return '居民';
-    return personalField(ctx, 'community.personal_data_read', { recordType: 'Wish', recordId: wish.id, field: 'beneficiary', path: wish.path }, wish.beneficiaryName, (v) => v && `${v.slice(0, 1)}*`) as string;
+    return personalField(ctx, 'community.personal_data_read', { recordType: 'Wish', recordId: wish.id, field: 'beneficiary', path: wish.path }, wish.beneficiaryName, maskName) as string;
   }
 
   @FieldResolver(() => PartyMember, { nullable: true, description: 'The party member who claimed it, if a member did.' })
