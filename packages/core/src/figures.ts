@@ -93,6 +93,12 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
    * subtree (FORBIDDEN for a caller without one). A ranking compares units: its $3 is always ctx.scope.
    */
   scope?(ctx: RequestContext): unknown;
+  /**
+   * Statement parameters after the period's, from the units asked about (their codes and paths; for a
+   * ranking, the units whose children are ranked) — what a domain's statements need beside the period:
+   * today's date, say, or `commonPath(paths)` to read a request's records from one subtree.
+   */
+  params?(codes: readonly string[], paths: readonly string[]): unknown[];
   statistics?: {
     /** The @ObjectType of the figures. */
     type: ClassType;
@@ -101,8 +107,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
     description(unit: FiguresUnit): string;
     /**
      * One statement for every unit a request asks about — $1 their codes (text[]), $2 their paths
-     * (ltree[]), $3 the caller's scope (ltree; or what `scope` gives), then the period ($4 from, $5 to) — giving a row per
-     * unit: its `code` and the figures.
+     * (ltree[]), $3 the caller's scope (ltree; or what `scope` gives), then the period ($4 from, $5 to), then `params` —
+     * giving a row per unit: its `code` and the figures.
      */
     sql: string;
   };
@@ -178,14 +184,18 @@ function rowsFor(codes: readonly string[], rows: Row[], key: string, drop: strin
 export function figuresLoaders<M extends string, P, TP = P>(spec: FiguresSpec<M, P, TP>, period: FiguresPeriod<P>): FiguresLoaders<M, P, TP> {
   const trendPeriod = spec.trend?.period ?? (period as unknown as FiguresPeriod<TP>);
   const counting = (ctx: RequestContext) => (spec.scope ? spec.scope(ctx) : ctx.scope);
-  const params = (ctx: RequestContext, codes: readonly string[], p: P) => [codes, codes.map(pathOfCode), ctx.scope, ...period.params(p)];
+  /** $1 codes, $2 paths, $3 whose rows, the period's parameters, then the spec's own. */
+  const values = (codes: readonly string[], scope: unknown, periodParams: unknown[]) => {
+    const paths = codes.map(pathOfCode);
+    return [codes, paths, scope, ...periodParams, ...(spec.params?.(codes, paths) ?? [])];
+  };
   return {
     statistics(ctx, code, p) {
       const sql = spec.statistics?.sql;
       if (!sql) throw new Error(`${spec.name} declares no statistics`);
       return ctx
         .figures<Row>(`${spec.name}.statistics:${period.key(p)}`, async (codes) => {
-          const rows = await ctx.query<Row>(sql, [codes, codes.map(pathOfCode), counting(ctx), ...period.params(p)]);
+          const rows = await ctx.query<Row>(sql, values(codes, counting(ctx), period.params(p)));
           return rowsFor(codes, rows, 'code', ['code']).map((r) => r[0]);
         })
         .load(code);
@@ -195,7 +205,7 @@ export function figuresLoaders<M extends string, P, TP = P>(spec: FiguresSpec<M,
       if (!sql) throw new Error(`${spec.name} declares no trend`);
       return ctx
         .figures<Row[]>(`${spec.name}.trend:${trendPeriod.key(p)}`, async (codes) =>
-          rowsFor(codes, await ctx.query<Row>(sql, [codes, codes.map(pathOfCode), counting(ctx), ...trendPeriod.params(p)]), 'code', ['code']),
+          rowsFor(codes, await ctx.query<Row>(sql, values(codes, counting(ctx), trendPeriod.params(p))), 'code', ['code']),
         )
         .load(code);
     },
@@ -206,8 +216,9 @@ export function figuresLoaders<M extends string, P, TP = P>(spec: FiguresSpec<M,
       ranking.check?.(code, metric);
       return ctx
         .figures<Row[]>(`${spec.name}.ranking:${metric}:${period.key(p)}:${first}`, async (codes) => {
-          const values = params(ctx, codes, p);
-          const placeholders = values.slice(3).map((_, i) => `$${i + 4}`);
+          const periodParams = period.params(p);
+          const placeholders = periodParams.map((_, i) => `$${i + 4}`);
+          const params = values(codes, ctx.scope, periodParams);
           const rows = await ctx.query<Row>(
             `WITH u AS (SELECT code, path, nlevel(path) + 1 AS level FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
              ${ranking.sql(metric)},
@@ -215,8 +226,8 @@ export function figuresLoaders<M extends string, P, TP = P>(spec: FiguresSpec<M,
                SELECT valued.*, rank() OVER (PARTITION BY parent ORDER BY value DESC)::int AS rank,
                       row_number() OVER (PARTITION BY parent ORDER BY value DESC, code) AS n
                  FROM valued)
-             SELECT * FROM ranked WHERE n <= $${values.length + 1}${period.typed ? ` AND ${period.typed(placeholders)}` : ''} ORDER BY parent, n`,
-            [...values, first],
+             SELECT * FROM ranked WHERE n <= $${params.length + 1}${period.typed ? ` AND ${period.typed(placeholders)}` : ''} ORDER BY parent, n`,
+            [...params, first],
           );
           return rowsFor(codes, rows, 'parent', ['parent', 'n']);
         })
@@ -342,4 +353,19 @@ function unitFieldResolver(
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 function graphqlName(type: Function): string {
   return getMetadataStorage().objectTypes.find((t) => t.target === type)?.name ?? type.name;
+}
+/**
+ * The deepest path every given path lies under (the path itself for one): a statement can read the
+ * records of many units from this one subtree with the ltree index, then give them to the units by
+ * their ancestor paths.
+ */
+export function commonPath(paths: readonly string[]): string {
+  let common = paths[0]?.split('.') ?? [];
+  for (const path of paths) {
+    const labels = path.split('.');
+    let i = 0;
+    while (i < common.length && i < labels.length && common[i] === labels[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join('.');
 }

@@ -2,6 +2,11 @@ import { CallerKind, Role, type Identity } from './auth/identity';
 import { Access, accessToPath } from './auth/scope';
 import type { RequestContext } from './context';
 
+/** 王* */
+export function maskName(name: string | null): string | null {
+  return name && `${name.slice(0, 1)}*`;
+}
+
 /** 138****5678 */
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return phone;

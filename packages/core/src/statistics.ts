@@ -16,6 +16,7 @@ export interface StatisticsPeriod {
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY = 86_400_000;
 
+/** True for a real calendar date written YYYY-MM-DD (2025-02-29 is not one). */
 export function isCalendarDate(value: string): boolean {
   const m = DATE.exec(value);
   if (!m) return false;

@@ -20,8 +20,9 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { appDatabaseUrl, CallerKind, connect, createLogger, pathOfCode, RequestContext, Role, subgraphDatabaseUrl, subgraphDataSource, tierOfCode, Tier, type Identity } from '@cgp/core';
 import { communitySubgraph } from './index';
-import { ImportJobState, type ResidentImportJob } from './residents/import-job.entity';
-import { ImportJobService, ResidentImportWorker, type ImportProgress } from './residents/import-jobs';
+import { ImportJobService } from './residents/import-job.service';
+import { ImportJobState, type ResidentImportJob } from './residents/import-job.type';
+import { ResidentImportWorker, type ImportProgress } from './residents/import-job.worker';
 import { IMPORT_MAX_BYTES } from './residents/resident-import';
 
 /** A progress bar on stderr: checking is the first half, writing the second. Redrawn in place on a terminal, every 10% otherwise. */

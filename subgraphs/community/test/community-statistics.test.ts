@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { authHeader, gql, gqlSafelisted, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { generateResidents } from '../src/residents/demo';
+import { generateResidents } from '../src/residents/resident.demo';
 
 /**
  * The community subgraph's dashboard figures (`population*`, `communityWork*`) against the demo data the test loaded

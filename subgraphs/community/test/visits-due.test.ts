@@ -1,7 +1,7 @@
 import { idCardCheckDigit } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
-import { generateResidents } from '../src/residents/demo';
+import { generateResidents } from '../src/residents/resident.demo';
 
 /*
  * The "four must-visits" (四必访) through the gateway: who must be visited and why, by the four rules,

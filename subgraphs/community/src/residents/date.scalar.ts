@@ -1,21 +1,8 @@
-import { chinaToday } from '@cgp/core';
+import { badInput, chinaToday, isCalendarDate } from '@cgp/core';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
-const SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written YYYY-MM-DD (2025-02-29 is not one). */
-export function isIsoDate(value: string): boolean {
-  const m = SHAPE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
-
-/** Today's date (YYYY-MM-DD) in China Standard Time, where the platform's units are. */
-export const todayInChina = chinaToday;
-
 function parse(value: unknown): string {
-  if (typeof value !== 'string' || !isIsoDate(value)) {
+  if (typeof value !== 'string' || !isCalendarDate(value)) {
     throw new GraphQLError(`"${String(value)}" is not a date: write a real calendar date as YYYY-MM-DD`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return value;
@@ -38,3 +25,9 @@ export const DateScalar = new GraphQLScalarType<string, string>({
     return parse(ast.value);
   },
 });
+
+/** Refuses a date (YYYY-MM-DD) that is not real or lies after today in China (BAD_USER_INPUT naming the field). */
+export function assertPastDate(value: string, field: string): void {
+  if (!isCalendarDate(value)) throw badInput(`${field} is not a real date: ${value}`, field);
+  if (value > chinaToday()) throw badInput(`${field} is in the future: ${value}`, field);
+}

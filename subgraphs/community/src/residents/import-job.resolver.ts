@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, Tier, type RequestContext } from '@cgp/core';
-import { ImportRowError, ResidentImportJob } from './import-job.entity';
-import { ImportJobService } from './import-jobs';
+import { assertUnitCode, rules, Tier, type Permissions, type RequestContext } from '@cgp/core';
+import { ImportJobService } from './import-job.service';
+import { ImportRowError, ResidentImportJob } from './import-job.type';
 import { IMPORT_MAX_ROWS, IMPORT_SYNC_MAX_ROWS } from './resident-import';
 
 @Resolver(() => ResidentImportJob)
@@ -56,3 +56,12 @@ export class ResidentImportJobResolver {
     return ImportJobService.badRows(ctx, job, first, afterLine);
   }
 }
+
+export const residentImportJobPermissions: Permissions = {
+  // Jobs of the caller's subtree only (the service filters by scope, row-level security too).
+  Query: { residentImportJob: rules.unitStaff, residentImportJobs: rules.unitStaff },
+  // Community STAFF of the community only; the service checks the tier, unit and role.
+  Mutation: { submitResidentImport: rules.unitStaff, cancelResidentImport: rules.unitStaff },
+  ResidentImportJob: { '*': rules.recordInScope },
+  ImportRowError: { '*': rules.allow },
+};

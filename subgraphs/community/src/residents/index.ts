@@ -1,65 +1,45 @@
-import { and } from 'graphql-shield';
-import type { IRules } from 'graphql-shield/typings/types';
-import { personalDataReadsResolver, Role, rules } from '@cgp/core';
-import { CreateResidents1732000010000 } from '../migrations/1732000010000-create-residents';
-import { FestivalCalendarUpkeep1732000011000 } from '../migrations/1732000011000-festival-calendar-upkeep';
-import { ResidentImportJobs1732000012000 } from '../migrations/1732000012000-resident-import-jobs';
-import { ResidentImportJobResolver } from './import-job.resolver';
-import { FestivalResolver } from './festival';
+import { defineFeature, personalDataReads } from '@cgp/core';
+// The order of the resolvers' imports is the order of their Query and Mutation fields in the schema (as published): import jobs, festivals, residents, must-visits.
+import { ResidentImportJobResolver, residentImportJobPermissions } from './import-job.resolver';
+import { FestivalResolver, festivalPermissions } from './festival.resolver';
 import {
-  BuildingHouseholdsResolver, CommunityResidentsResolver, FamilyEventResolver, HospitalStayResolver, HouseholdResolver, MustVisitResolver,
-  ResidentResolver, residentReferenceResolvers, VisitResolver, VisitsDueResolver,
+  BuildingHouseholdsResolver, buildingHouseholdsPermissions, CommunityResidentsResolver, communityResidentsPermissions, FamilyEventResolver, familyEventPermissions,
+  HospitalStayResolver, hospitalStayPermissions, HouseholdResolver, householdPermissions, ResidentResolver, residentPermissions, VisitResolver, visitPermissions,
 } from './resident.resolver';
-import { seedResidents } from './seed';
+import { MustVisitResolver, mustVisitPermissions, VisitsDueResolver, visitsDuePermissions } from './must-visit.resolver';
+import { ResidentImportWorker } from './import-job.worker';
+import { CreateResidents1732000010000 } from './migrations/1732000010000-create-residents';
+import { FestivalCalendarUpkeep1732000011000 } from './migrations/1732000011000-festival-calendar-upkeep';
+import { ResidentImportJobs1732000012000 } from './migrations/1732000012000-resident-import-jobs';
+import { populationFigures } from './population.figures';
+import { residentReference } from './resident.reference';
+import { seedResidents } from './resident.seed';
 
 /**
- * Residents and visits to people in need, as one part of the community subgraph: its migrations,
- * resolvers, permissions and demo data, wired in by src/index.ts.
+ * Residents and their households (personal data), imports of residents' registers (at once, or as jobs run by the import
+ * worker beside the server), their hospital stays and family events, visits and the "four must-visits" with the festival
+ * calendar, and the registered population's figures.
  */
-export const residentsModule = {
-  migrations: [CreateResidents1732000010000, FestivalCalendarUpkeep1732000011000, ResidentImportJobs1732000012000],
+export const residents = defineFeature({
+  name: 'residents',
   resolvers: [
     ResidentResolver, ResidentImportJobResolver, HouseholdResolver, BuildingHouseholdsResolver, CommunityResidentsResolver, HospitalStayResolver, FamilyEventResolver,
-    VisitResolver, VisitsDueResolver, MustVisitResolver, FestivalResolver, personalDataReadsResolver('community', 'communityPersonalDataReads', 'Community'),
+    VisitResolver, VisitsDueResolver, MustVisitResolver, FestivalResolver,
   ],
-  orphanedTypes: [],
-  referenceResolvers: residentReferenceResolvers,
-  permissions: {
-    Query: {
-      resident: rules.unitStaff,
-      visitsDue: and(rules.unitStaff, rules.codeArgInScope),
-      festivals: rules.unitStaff,
-      communityPersonalDataReads: rules.hasRole(Role.AUDITOR),
-      // Jobs of the caller's subtree only (the resolvers filter by scope, row-level security too).
-      residentImportJob: rules.unitStaff,
-      residentImportJobs: rules.unitStaff,
-    },
-    Mutation: {
-      importResidents: rules.unitStaff,
-      // Community STAFF of the community only; the resolvers check the tier, unit and role.
-      submitResidentImport: rules.unitStaff,
-      cancelResidentImport: rules.unitStaff,
-      recordVisit: rules.unitStaff,
-      recordHospitalStay: rules.unitStaff,
-      recordDischarge: rules.unitStaff,
-      recordFamilyEvent: rules.unitStaff,
-      // District STAFF only; the resolver checks the tier and role.
-      setSpringFestival: rules.unitStaff,
-    },
-    Resident: { '*': rules.recordInScope },
-    Household: { '*': rules.recordInScope },
-    HospitalStay: { '*': rules.recordInScope },
-    FamilyEvent: { '*': rules.recordInScope },
-    Visit: { '*': rules.recordInScope },
-    VisitsDue: { '*': rules.recordInScope },
-    VisitCounts: { '*': rules.allow },
-    MustVisit: { '*': rules.allow },
-    Festival: { '*': rules.allow },
-    ImportReport: { '*': rules.allow },
-    ResidentImportJob: { '*': rules.recordInScope },
-    ImportRowError: { '*': rules.allow },
-    PersonalDataRead: { '*': rules.allow },
-    Building: { code: rules.unitBreadcrumb, registeredHouseholds: rules.unitFull },
-  } as Record<string, IRules>,
+  permissions: [
+    residentPermissions, residentImportJobPermissions, householdPermissions, buildingHouseholdsPermissions, communityResidentsPermissions, hospitalStayPermissions,
+    familyEventPermissions, visitPermissions, visitsDuePermissions, mustVisitPermissions, festivalPermissions,
+  ],
+  references: residentReference,
+  migrations: [CreateResidents1732000010000, FestivalCalendarUpkeep1732000011000, ResidentImportJobs1732000012000],
   seed: seedResidents,
-};
+  figures: [populationFigures],
+  // Residents imports submitted as jobs run beside the server (see import-job.worker.ts).
+  workers: (db, logger) => [new ResidentImportWorker(db, logger).start()],
+});
+
+/**
+ * The auditors' query over the subgraph's personal-data log (residents' records, and the agents, errands, volunteer leaders
+ * and wishes' beneficiaries of the other features), declared after the residents' own queries as it always was.
+ */
+export const personalData = personalDataReads('community', 'communityPersonalDataReads', 'Community');

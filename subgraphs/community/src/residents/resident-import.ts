@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
-import { badInput, CallerKind, ErrorCode, forbidden, idCardCheckDigit, insertRows, pathOfCode, Role, type RequestContext } from '@cgp/core';
-import { isIsoDate, todayInChina } from './date.scalar';
-import { Gender, KEY_CATEGORY_CHINESE, KeyCategory, type ImportReport } from './resident.entity';
+import {
+  badInput, CallerKind, chinaToday, ErrorCode, forbidden, idCardCheckDigit, insertRows, isCalendarDate, pathOfCode, Role, type RequestContext,
+} from '@cgp/core';
+import type { ImportReport } from './import-job.type';
+import { Gender, KEY_CATEGORY_CHINESE, KeyCategory, type ResidentRow } from './resident.type';
 import { uniqueViolationAsConflict } from './resident.service';
 
 /**
@@ -25,17 +27,8 @@ export interface RowError {
   reason: string;
 }
 
-export interface ParsedResident {
-  line: number;
-  buildingCode: string;
-  room: string;
-  name: string;
-  idCardNumber: string;
-  phone: string | null;
-  birthDate: string;
-  gender: Gender;
-  keyCategories: KeyCategory[];
-}
+/** A checked row of a file: the resident's fields as they will be written, with the row's line. */
+export type ParsedResident = Pick<ResidentRow, 'buildingCode' | 'room' | 'name' | 'idCardNumber' | 'phone' | 'birthDate' | 'gender' | 'keyCategories'> & { line: number };
 
 /**
  * RFC 4180 CSV: comma-separated, fields optionally in double quotes ("" inside quotes is a quote). Each record keeps the line it starts on.
@@ -105,7 +98,7 @@ function quotedRecord(text: string, start: number, done: (fields: string[], line
 
 const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
-const GENDERS: Record<string, Gender> = { MALE: Gender.MALE, M: Gender.MALE, 男: Gender.MALE, FEMALE: Gender.FEMALE, F: Gender.FEMALE, 女: Gender.FEMALE };
+const GENDERS: Partial<Record<string, Gender>> = { MALE: Gender.MALE, M: Gender.MALE, 男: Gender.MALE, FEMALE: Gender.FEMALE, F: Gender.FEMALE, 女: Gender.FEMALE };
 
 /**
  * Checks the rows of a residents file for `communityCode`, collecting every problem (not only the
@@ -118,7 +111,7 @@ export class RowChecker {
   private readonly names: string[];
   private readonly index: Record<Column, number>;
   private readonly firstLine = new Map<string, number>();
-  private readonly today = todayInChina();
+  private readonly today = chinaToday();
   /** Data rows in the file (the header not counted). */
   readonly rowCount: number;
 
@@ -183,7 +176,7 @@ export class RowChecker {
       if (phone && !MOBILE.test(phone) && !LANDLINE.test(phone)) bad('phone', `"${phone}" is not a phone number (11-digit mobile or 0xxx-xxxxxxx landline)`);
 
       const birthDate = get('birth_date');
-      if (!isIsoDate(birthDate)) bad('birth_date', `"${birthDate}" is not a date YYYY-MM-DD`);
+      if (!isCalendarDate(birthDate)) bad('birth_date', `"${birthDate}" is not a date YYYY-MM-DD`);
       else if (birthDate > today) bad('birth_date', `birth date ${birthDate} is in the future`);
       else if (idOk && idCardNumber.slice(6, 14) !== birthDate.replace(/-/g, '')) {
         bad('birth_date', `birth date ${birthDate} does not match the ID card (${idCardNumber.slice(6, 10)}-${idCardNumber.slice(10, 12)}-${idCardNumber.slice(12, 14)})`);
@@ -202,7 +195,7 @@ export class RowChecker {
         else if (!keyCategories.includes(category)) keyCategories.push(category);
       }
 
-      if (errors.length === before) rows.push({ line, buildingCode, room, name, idCardNumber, phone: phone || null, birthDate, gender: gender, keyCategories });
+      if (errors.length === before) rows.push({ line, buildingCode, room, name, idCardNumber, phone: phone || null, birthDate, gender: gender!, keyCategories });
     }
     return { rows, errors };
   }
@@ -230,21 +223,16 @@ export function assertFileSize(csv: string): number {
   return bytes;
 }
 
-/** The summary of a file's bad rows: how many lines, the first ten in words. */
-export function badRowsSummary(errors: RowError[]): string {
+/** The summary of a file's bad rows: how many lines, the first ten in words (sorts `errors` by line). */
+export function badRowsSummary(errors: RowError[], more = ''): string {
   errors.sort((a, b) => a.line - b.line);
   const lines = new Set(errors.map((e) => e.line)).size;
   const shown = errors.slice(0, 10).map((e) => `line ${e.line}: ${e.reason}`).join('; ');
-  return `Nothing was imported: ${lines} row(s) are bad. ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more` : ''}`;
+  return `Nothing was imported: ${lines} row(s) are bad. ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more${more}` : ''}`;
 }
 
 function rejection(errors: RowError[]): GraphQLError {
-  errors.sort((a, b) => a.line - b.line);
-  const lines = new Set(errors.map((e) => e.line)).size;
-  const shown = errors.slice(0, 10).map((e) => `line ${e.line}: ${e.reason}`).join('; ');
-  return new GraphQLError(`Nothing was imported: ${lines} row(s) are bad. ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more (see extensions.rows)` : ''}`, {
-    extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName: 'csv', rows: errors },
-  });
+  return new GraphQLError(badRowsSummary(errors, ' (see extensions.rows)'), { extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName: 'csv', rows: errors } });
 }
 
 /** Only the community's own staff register its residents. */

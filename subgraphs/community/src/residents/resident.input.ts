@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, IsIn, IsOptional, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { DateScalar } from './date.scalar';
-import { FamilyEventKind, KeyCategory, VisitKind } from './resident.entity';
+import { FamilyEventKind, KeyCategory, VisitKind } from './resident.type';
 
 @InputType({ description: 'Filters for a list of residents; all given conditions must hold.' })
 export class ResidentFilter {

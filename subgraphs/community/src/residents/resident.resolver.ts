@@ -1,26 +1,22 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  assertUnitCode, badInput, connectionType, maskIdCard, maskPhone, mayReadPersonalData, PageArgs, personalField, Tier,
-  type ConnectionData, type RequestContext,
+  assertUnitCode, badInput, chinaToday, connectionType, isCalendarDate, maskIdCard, maskName, maskPhone, PageArgs, personalField, rules, Tier,
+  type ConnectionData, type Permissions, type RequestContext,
 } from '@cgp/core';
-import { Community } from '../community.entity';
-import { DateScalar, isIsoDate, todayInChina } from './date.scalar';
-import {
-  Building, FamilyEvent, HospitalStay, Household, ImportReport, KeyCategory, MustVisit, MustVisitRule, Resident, Visit, VisitCounts, VisitStatus, VisitsDue,
-  type HouseholdRow, type ResidentRow,
-} from './resident.entity';
+import { Building } from '../units/building.type';
+import { Community } from '../units/community.type';
+import { DateScalar } from './date.scalar';
+import { ImportReport } from './import-job.type';
 import { IMPORT_SYNC_MAX_ROWS, importResidents } from './resident-import';
 import { RecordFamilyEventInput, RecordHospitalStayInput, RecordVisitInput, ResidentFilter } from './resident.input';
 import { ResidentService } from './resident.service';
-import { VisitsService } from './visits.service';
+import { FamilyEvent, HospitalStay, Household, KeyCategory, Resident, Visit, type HouseholdRow, type ResidentRow } from './resident.type';
 
-export const AUDIT_TABLE = 'community.personal_data_read';
+const AUDIT_TABLE = 'community.personal_data_read';
 
 export const ResidentConnection = connectionType(Resident, 'Resident', 'A page of residents, by id.');
 export const HouseholdConnection = connectionType(Household, 'Household', 'A page of households, by id.');
-export const MustVisitConnection = connectionType(MustVisit, 'MustVisit', 'A page of must-visits, by due date.');
 
-const maskName = (v: string | null) => v && `${v.slice(0, 1)}*`;
 const hidden = () => null;
 
 /** A personal field of a record: unmasked (and audited) for the staff whose work needs it, masked for everyone else. */
@@ -127,11 +123,21 @@ export class ResidentResolver {
     @Ctx() ctx: RequestContext,
     @Arg('since', () => DateScalar, { nullable: true, description: 'First date to include; default: one year ago.' }) since?: string | null,
   ): Promise<Visit[]> {
-    const from = since ?? `${Number(todayInChina().slice(0, 4)) - 1}${todayInChina().slice(4)}`;
-    if (!isIsoDate(from)) throw badInput(`since is not a date: ${from}`, 'since');
+    const from = since ?? `${Number(chinaToday().slice(0, 4)) - 1}${chinaToday().slice(4)}`;
+    if (!isCalendarDate(from)) throw badInput(`since is not a date: ${from}`, 'since');
     return ResidentService.visits(ctx, r.id, from);
   }
 }
+
+export const residentPermissions: Permissions = {
+  Query: { resident: rules.unitStaff },
+  // Importing: community STAFF of the community only; recording: the resident's community, grid and building staff (the service checks both).
+  Mutation: {
+    importResidents: rules.unitStaff, recordVisit: rules.unitStaff, recordHospitalStay: rules.unitStaff, recordDischarge: rules.unitStaff, recordFamilyEvent: rules.unitStaff,
+  },
+  Resident: { '*': rules.recordInScope },
+  ImportReport: { '*': rules.allow },
+};
 
 @Resolver(() => Household)
 export class HouseholdResolver {
@@ -151,6 +157,10 @@ export class HouseholdResolver {
   }
 }
 
+export const householdPermissions: Permissions = {
+  Household: { '*': rules.recordInScope },
+};
+
 @Resolver(() => Building)
 export class BuildingHouseholdsResolver {
   @FieldResolver(() => HouseholdConnection, { description: 'The households registered in this building, with their residents (community staff), by id.' })
@@ -158,6 +168,10 @@ export class BuildingHouseholdsResolver {
     return ResidentService.householdsOfBuilding(ctx, b.code, args);
   }
 }
+
+export const buildingHouseholdsPermissions: Permissions = {
+  Building: { registeredHouseholds: rules.unitFull },
+};
 
 @Resolver(() => Community)
 export class CommunityResidentsResolver {
@@ -171,6 +185,10 @@ export class CommunityResidentsResolver {
     return ResidentService.residentsOfCommunity(ctx, c.code, filter, args);
   }
 }
+
+export const communityResidentsPermissions: Permissions = {
+  Community: { residents: rules.unitFull },
+};
 
 @Resolver(() => HospitalStay)
 export class HospitalStayResolver {
@@ -190,6 +208,10 @@ export class HospitalStayResolver {
   }
 }
 
+export const hospitalStayPermissions: Permissions = {
+  HospitalStay: { '*': rules.recordInScope },
+};
+
 @Resolver(() => FamilyEvent)
 export class FamilyEventResolver {
   @FieldResolver(() => Resident, { nullable: true, description: 'The resident.' })
@@ -202,6 +224,10 @@ export class FamilyEventResolver {
     return personal(ctx, 'FamilyEvent', e, 'notes', e.notes, hidden);
   }
 }
+
+export const familyEventPermissions: Permissions = {
+  FamilyEvent: { '*': rules.recordInScope },
+};
 
 @Resolver(() => Visit)
 export class VisitResolver {
@@ -216,64 +242,6 @@ export class VisitResolver {
   }
 }
 
-@Resolver(() => VisitsDue)
-export class VisitsDueResolver {
-  @Query(() => VisitsDue, {
-    description:
-      'The "four must-visits" (四必访) in a unit’s subtree for a year: the elderly aged 70 or over and the disabled before New Year and Spring Festival, ' +
-      'a family’s major event, a hospital stay, and the birthday of anyone over 90 — who, why, by when, and DUE, DONE or LATE as on asOf.',
-  })
-  visitsDue(
-    @Arg('unitCode', () => String, { description: 'A unit inside your subtree (any tier).' }) unitCode: string,
-    @Arg('year', () => Int, { description: 'The year, e.g. 2026; its Spring Festival must be in the festival calendar (see festivals; district staff add years with setSpringFestival).' }) year: number,
-    @Ctx() ctx: RequestContext,
-    @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date statuses are computed for; default today (China time).' }) asOf?: string | null,
-  ): Promise<VisitsDue> {
-    assertUnitCode(unitCode, undefined, 'unitCode');
-    return VisitsService.due(ctx, unitCode, year, asOf);
-  }
-
-  @FieldResolver(() => VisitCounts, { description: 'How many must-visits are due, done and late in the subtree.' })
-  counts(@Root() due: VisitsDue, @Ctx() ctx: RequestContext): Promise<VisitCounts> {
-    return VisitsService.counts(ctx, due);
-  }
-
-  @FieldResolver(() => MustVisitConnection, { description: 'The must-visits, by due date.' })
-  items(
-    @Root() due: VisitsDue,
-    @Args(() => PageArgs) args: PageArgs,
-    @Ctx() ctx: RequestContext,
-    @Arg('status', () => VisitStatus, { nullable: true, description: 'Only must-visits with this status.' }) status?: VisitStatus | null,
-    @Arg('rule', () => MustVisitRule, { nullable: true, description: 'Only must-visits by this rule.' }) rule?: MustVisitRule | null,
-  ): Promise<ConnectionData<MustVisit>> {
-    return VisitsService.items(ctx, due, { status, rule }, args);
-  }
-}
-
-/**
- * A must-visit tells more about its resident than the masked resident does: a birthday gives the
- * birth date hidden in the ID-card number, a festival visit under 70 a disability. So who it is (and
- * the visit, which names the resident) is given only to the staff who may read the resident's
- * personal data; street and district staff see the occasions and their status, not the person.
- */
-@Resolver(() => MustVisit)
-export class MustVisitResolver {
-  @FieldResolver(() => Resident, {
-    nullable: true,
-    description: 'Who is to be visited: for the staff of the resident’s own community, grid and building; null for everyone else (the occasion would reveal a birth date or a disability).',
-  })
-  resident(@Root() m: MustVisit, @Ctx() ctx: RequestContext) {
-    return mayReadPersonalData(ctx.identity, m.residentPath) ? ResidentService.resident(ctx, m.residentId) : null;
-  }
-
-  @FieldResolver(() => Visit, { nullable: true, description: 'The visit that did it, when DONE; like resident, only for the staff of the resident’s own community, grid and building.' })
-  visit(@Root() m: MustVisit, @Ctx() ctx: RequestContext) {
-    return m.visitId && mayReadPersonalData(ctx.identity, m.residentPath) ? ResidentService.visit(ctx, m.visitId) : null;
-  }
-}
-
-export const residentReferenceResolvers = {
-  Resident: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => ResidentService.resident(ctx, ref.id) },
-  Building: { __resolveReference: (ref: { code: string }) => ({ code: ref.code }) },
+export const visitPermissions: Permissions = {
+  Visit: { '*': rules.recordInScope },
 };
-

@@ -1,11 +1,12 @@
 import {
-  badInput, CallerKind, childConnection, conflict, forbidden, isUniqueViolation, mayReadPersonalData, pageWindow, pathOfCode, Role, toConnection,
-  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
-import { isIsoDate, todayInChina } from './date.scalar';
+  badInput, CallerKind, childConnection, conflict, forbidden, isUniqueViolation, mayReadPersonalData, pageWindow, pathOfCode, Role, toConnection, uuidIn, uuidIs,
+  type ConnectionData, type PageArgs, type RequestContext,
+} from '@cgp/core';
+import { assertPastDate } from './date.scalar';
 import {
   EVENT_COLUMNS, HOUSEHOLD_COLUMNS, RESIDENT_COLUMNS, RESIDENT_FROM, STAY_COLUMNS, VISIT_COLUMNS,
   type FamilyEvent, type HospitalStay, type HouseholdRow, type ResidentRow, type Visit,
-} from './resident.entity';
+} from './resident.type';
 import type { RecordFamilyEventInput, RecordHospitalStayInput, RecordVisitInput, ResidentFilter } from './resident.input';
 
 /** Who records visits, hospital stays and family events: the staff closest to the resident. */
@@ -22,10 +23,6 @@ export function assertRecorder(ctx: RequestContext, what: string): void {
   }
 }
 
-export function assertPastDate(value: string, field: string): void {
-  if (!isIsoDate(value)) throw badInput(`${field} is not a real date: ${value}`, field);
-  if (value > todayInChina()) throw badInput(`${field} is in the future: ${value}`, field);
-}
 
 /** Rethrows a unique violation as CONFLICT (a concurrent writer won), anything else as is. */
 export function uniqueViolationAsConflict(error: unknown, message: string): never {

@@ -1,6 +1,8 @@
-import { badInput, forbidden, pathOfCode, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
-import { AGENT_COLUMNS, ERRAND_COLUMNS, ErrandStatus, type AgentInput, type Errand, type ErrandCounts, type ErrandInput, type LivelihoodAgent } from './errand.entity';
-import { assertPastDate, assertStaffOf, groupRows } from './access';
+import { badInput, forbidden, groupRows, pathOfCode, uuidIn, uuidIs, type RequestContext } from '@cgp/core';
+import { assertPastDate } from '../residents/date.scalar';
+import type { AgentInput, ErrandInput } from './errand.input';
+import { AGENT_COLUMNS, ERRAND_COLUMNS, ErrandStatus, type Errand, type ErrandCounts, type LivelihoodAgent } from './errand.type';
+import { assertStaffOf } from './services.access';
 
 const COUNTS = `count(e.id)::int AS total, count(e.id) FILTER (WHERE e.status = 'DONE')::int AS done,
   count(e.id) FILTER (WHERE e.kind = 'UTILITY_BILL')::int AS "utilityBills", count(e.id) FILTER (WHERE e.kind = 'ALLOWANCE_APPLICATION')::int AS "allowanceApplications",
@@ -56,7 +58,7 @@ export const ErrandService = {
       [pathOfCode(unitCode), ctx.scope],
     );
     return rows.map(({ total, done, utilityBills, allowanceApplications, other, ...agent }) => ({
-      agent: agent,
+      agent,
       counts: { total, done, utilityBills, allowanceApplications, other },
     }));
   },

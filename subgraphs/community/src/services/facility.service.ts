@@ -1,6 +1,7 @@
-import { pathOfCode, type RequestContext } from '@cgp/core';
-import { FACILITY_COLUMNS, type Facility, type FacilityInput } from './facility.entity';
-import { assertStaffOf, groupRows } from './access';
+import { groupRows, pathOfCode, type RequestContext } from '@cgp/core';
+import type { FacilityInput } from './facility.input';
+import { FACILITY_COLUMNS, type Facility } from './facility.type';
+import { assertStaffOf } from './services.access';
 
 /** Service centres, activity rooms and party-building sites of communities. */
 export const FacilityService = {

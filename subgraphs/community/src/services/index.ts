@@ -1,35 +1,26 @@
-import { rules } from '@cgp/core';
-import { CreateCommunityServices1732000021000 } from '../migrations/1732000021000-create-community-services';
-import { Grid } from './errand.entity';
+import { defineFeature } from '@cgp/core';
+import { Grid } from '../units/grid.type';
+import { communityWorkFigures } from './community-work.figures';
+import { CreateCommunityServices1732000021000 } from './migrations/1732000021000-create-community-services';
 import {
-  CommunityServicesResolver, ErrandResolver, FacilityResolver, GridAgentsResolver, JointMeetingResolver, LivelihoodAgentResolver, VolunteerTeamResolver,
+  CommunityServicesResolver, communityServicesPermissions, ErrandResolver, errandPermissions, FacilityResolver, facilityPermissions, GridAgentsResolver,
+  gridAgentsPermissions, JointMeetingResolver, jointMeetingPermissions, LivelihoodAgentResolver, livelihoodAgentPermissions, VolunteerTeamResolver,
+  volunteerTeamPermissions,
 } from './services.resolver';
 import { seedCommunityServices } from './services.seed';
 
-const allInScope = { '*': rules.recordInScope };
-
-/** Livelihood errands, volunteer teams, joint meetings and facilities, as one piece of the community subgraph. */
-export const communityServices = {
-  resolvers: [CommunityServicesResolver, GridAgentsResolver, LivelihoodAgentResolver, ErrandResolver, VolunteerTeamResolver, JointMeetingResolver, FacilityResolver] as const,
+/** Community services: livelihood agents and their errands, volunteer teams and activities, four-party joint meetings, facilities; and the community-work figures. */
+export const services = defineFeature({
+  name: 'services',
+  resolvers: [CommunityServicesResolver, GridAgentsResolver, LivelihoodAgentResolver, ErrandResolver, VolunteerTeamResolver, JointMeetingResolver, FacilityResolver],
+  // The Grid stub is named only by the livelihood agents this feature adds to it.
   orphanedTypes: [Grid],
+  permissions: [
+    communityServicesPermissions, gridAgentsPermissions, livelihoodAgentPermissions, errandPermissions, volunteerTeamPermissions, jointMeetingPermissions,
+    facilityPermissions,
+  ],
   migrations: [CreateCommunityServices1732000021000],
-  referenceResolvers: {},
   seed: seedCommunityServices,
-  permissions: {
-    Query: { agentErrandCounts: rules.codeArgInScope, errandCounts: rules.codeArgInScope },
-    Mutation: {
-      registerLivelihoodAgent: rules.unitStaff, recordErrand: rules.unitStaff, completeErrand: rules.unitStaff, createVolunteerTeam: rules.unitStaff,
-      recordVolunteerActivity: rules.unitStaff, recordJointMeeting: rules.unitStaff, followUpResolution: rules.unitStaff, recordFacility: rules.unitStaff,
-    },
-    Grid: { code: rules.unitBreadcrumb, livelihoodAgents: rules.unitFull },
-    LivelihoodAgent: allInScope,
-    Errand: allInScope,
-    ErrandCounts: { '*': rules.allow },
-    AgentErrandCounts: { '*': rules.allow },
-    VolunteerTeam: allInScope,
-    VolunteerActivity: allInScope,
-    JointMeeting: allInScope,
-    Resolution: allInScope,
-    Facility: allInScope,
-  },
-};
+  // The dashboard's community work: these services, with the wishes and the must-visits and visits of the other features.
+  figures: [communityWorkFigures],
+});

@@ -1,6 +1,8 @@
-import { badInput, childConnection, forbidden, pathOfCode, type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
-import { JointParty, MEETING_COLUMNS, RESOLUTION_COLUMNS, ResolutionStatus, type FollowUpInput, type JointMeeting, type JointMeetingInput, type Resolution } from './joint-meeting.entity';
-import { assertPastDate, assertStaffOf, groupRows } from './access';
+import { badInput, childConnection, forbidden, groupRows, pathOfCode, uuidIn, uuidIs, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { assertPastDate } from '../residents/date.scalar';
+import type { FollowUpInput, JointMeetingInput } from './joint-meeting.input';
+import { JointParty, MEETING_COLUMNS, RESOLUTION_COLUMNS, ResolutionStatus, type JointMeeting, type Resolution } from './joint-meeting.type';
+import { assertStaffOf } from './services.access';
 
 /** Four-party joint meetings, their resolutions and the follow-up of each. */
 export const JointMeetingService = {

@@ -1,20 +1,25 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, badInput, connectionType, maskPhone, PageArgs, personalField, type ConnectionData, type RequestContext } from '@cgp/core';
-import { Community } from '../community.entity';
-import { AgentErrandCounts, AgentInput, Errand, ErrandCounts, ErrandInput, Grid, LivelihoodAgent } from './errand.entity';
+import {
+  assertUnitCode, badInput, connectionType, maskName, maskPhone, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext,
+} from '@cgp/core';
+import { Community } from '../units/community.type';
+import { Grid } from '../units/grid.type';
+import { AgentInput, ErrandInput } from './errand.input';
 import { ErrandService } from './errand.service';
-import { Facility, FacilityInput } from './facility.entity';
+import { AgentErrandCounts, Errand, ErrandCounts, LivelihoodAgent } from './errand.type';
+import { FacilityInput } from './facility.input';
 import { FacilityService } from './facility.service';
-import { FollowUpInput, JointMeeting, JointMeetingInput, Resolution } from './joint-meeting.entity';
+import { Facility } from './facility.type';
+import { FollowUpInput, JointMeetingInput } from './joint-meeting.input';
 import { JointMeetingService } from './joint-meeting.service';
-import { VolunteerActivity, VolunteerActivityInput, VolunteerTeam, VolunteerTeamInput } from './volunteer.entity';
+import { JointMeeting, Resolution } from './joint-meeting.type';
+import { VolunteerActivityInput, VolunteerTeamInput } from './volunteer.input';
 import { VolunteerService } from './volunteer.service';
+import { VolunteerActivity, VolunteerTeam } from './volunteer.type';
 
 export const VolunteerActivityConnection = connectionType(VolunteerActivity, 'VolunteerActivity', 'A page of volunteer activities.');
 export const JointMeetingConnection = connectionType(JointMeeting, 'JointMeeting', 'A page of joint meetings.');
 const AUDIT = 'community.personal_data_read';
-/** 王* */
-const maskName = (v: string | null) => v && `${v.slice(0, 1)}*`;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 @Resolver(() => Community)
@@ -46,6 +51,10 @@ export class CommunityServicesResolver {
   }
 }
 
+export const communityServicesPermissions: Permissions = {
+  Community: { volunteerTeams: rules.unitFull, jointMeetings: rules.unitFull, facilities: rules.unitFull, errandCounts: rules.unitFull },
+};
+
 @Resolver(() => Grid)
 export class GridAgentsResolver {
   @FieldResolver(() => [LivelihoodAgent], { description: 'Livelihood agents serving the grid.' })
@@ -53,6 +62,10 @@ export class GridAgentsResolver {
     return ErrandService.agentsOfGrid(ctx, grid.code);
   }
 }
+
+export const gridAgentsPermissions: Permissions = {
+  Grid: { livelihoodAgents: rules.unitFull },
+};
 
 @Resolver(() => LivelihoodAgent)
 export class LivelihoodAgentResolver {
@@ -110,6 +123,15 @@ export class LivelihoodAgentResolver {
   }
 }
 
+export const livelihoodAgentPermissions: Permissions = {
+  Query: { agentErrandCounts: rules.codeArgInScope, errandCounts: rules.codeArgInScope },
+  // Staff of the grid or above; the service checks the unit and role.
+  Mutation: { registerLivelihoodAgent: rules.unitStaff, recordErrand: rules.unitStaff, completeErrand: rules.unitStaff },
+  LivelihoodAgent: { '*': rules.recordInScope },
+  ErrandCounts: { '*': rules.allow },
+  AgentErrandCounts: { '*': rules.allow },
+};
+
 @Resolver(() => Errand)
 export class ErrandResolver {
   @FieldResolver(() => String, { description: 'The resident it was done for (personal data: masked unless your work needs it).' })
@@ -117,6 +139,10 @@ export class ErrandResolver {
     return personalField(ctx, AUDIT, { recordType: 'Errand', recordId: e.id, field: 'residentName', path: e.path }, e.residentName, maskName) as string;
   }
 }
+
+export const errandPermissions: Permissions = {
+  Errand: { '*': rules.recordInScope },
+};
 
 @Resolver(() => VolunteerTeam)
 export class VolunteerTeamResolver {
@@ -141,6 +167,12 @@ export class VolunteerTeamResolver {
   }
 }
 
+export const volunteerTeamPermissions: Permissions = {
+  Mutation: { createVolunteerTeam: rules.unitStaff, recordVolunteerActivity: rules.unitStaff },
+  VolunteerTeam: { '*': rules.recordInScope },
+  VolunteerActivity: { '*': rules.recordInScope },
+};
+
 @Resolver(() => JointMeeting)
 export class JointMeetingResolver {
   @FieldResolver(() => [Resolution], { description: 'Its resolutions with their follow-up.' })
@@ -159,6 +191,12 @@ export class JointMeetingResolver {
   }
 }
 
+export const jointMeetingPermissions: Permissions = {
+  Mutation: { recordJointMeeting: rules.unitStaff, followUpResolution: rules.unitStaff },
+  JointMeeting: { '*': rules.recordInScope },
+  Resolution: { '*': rules.recordInScope },
+};
+
 @Resolver(() => Facility)
 export class FacilityResolver {
   @Mutation(() => Facility, { description: 'Records a facility of a community (community staff).' })
@@ -166,3 +204,8 @@ export class FacilityResolver {
     return FacilityService.record(ctx, input);
   }
 }
+
+export const facilityPermissions: Permissions = {
+  Mutation: { recordFacility: rules.unitStaff },
+  Facility: { '*': rules.recordInScope },
+};

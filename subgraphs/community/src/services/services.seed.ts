@@ -1,9 +1,8 @@
-import { insertRows, type Queryable } from '@cgp/core';
+import { columnsOf, insertRows, type Queryable } from '@cgp/core';
 import { Random, stableId, type DemoDataset } from '@cgp/demo-data';
 
 type Row = Record<string, unknown>;
-const insert = (db: Queryable, table: string, rows: Row[]) =>
-  rows.length ? insertRows<Row>(db, table, Object.fromEntries(Object.keys(rows[0]).map((k) => [k, (r: Row) => r[k]])), rows) : Promise.resolve();
+const insert = (db: Queryable, table: string, rows: Row[]) => (rows.length ? insertRows(db, table, columnsOf(rows[0]), rows) : Promise.resolve());
 
 const NAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄'].flatMap((s) => ['秀兰', '建华', '桂英', '志刚'].map((g) => s + g));
 const TEAMS: [string, string][] = [['WOMEN', '巾帼志愿服务队'], ['YOUTH', '青年志愿服务队'], ['FIVE_ELDERS', '五老志愿服务队'], ['PARTY_MEMBERS', '党员志愿服务队']];

@@ -1,6 +1,8 @@
-import { childConnection, forbidden, pathOfCode, type ConnectionData, type PageArgs, type RequestContext, uuidIs } from '@cgp/core';
-import { ACTIVITY_COLUMNS, TEAM_COLUMNS, type VolunteerActivity, type VolunteerActivityInput, type VolunteerTeam, type VolunteerTeamInput } from './volunteer.entity';
-import { assertPastDate, assertStaffOf, groupRows } from './access';
+import { childConnection, forbidden, groupRows, pathOfCode, uuidIs, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import { assertPastDate } from '../residents/date.scalar';
+import type { VolunteerActivityInput, VolunteerTeamInput } from './volunteer.input';
+import { ACTIVITY_COLUMNS, TEAM_COLUMNS, type VolunteerActivity, type VolunteerTeam } from './volunteer.type';
+import { assertStaffOf } from './services.access';
 
 /** Volunteer teams of communities and their service activities. */
 export const VolunteerService = {

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { connectionType, maskPhone, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
-import { Community } from '../community.entity';
-import { VolunteerTeam } from '../services/volunteer.entity';
+import { Community } from '../units/community.type';
+import { VolunteerTeam } from '../services/volunteer.type';
 import { VolunteerRegistryService } from './volunteer.service';
 import { LogVolunteerHoursInput, PointsRule, RegisterVolunteerInput, SetPointsRuleInput, Volunteer, VolunteerHoursEntry } from './volunteer.type';
 

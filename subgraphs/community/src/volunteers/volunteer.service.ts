@@ -2,7 +2,7 @@ import {
   Access, accessToCode, assertUnitCode, badInput, callPeer, CallerKind, chinaToday, childConnection, conflict, forbidden, isCalendarDate, pathOfCode, Role, Tier, uuidIn, uuidIs,
   type ConnectionData, type PageArgs, type RequestContext,
 } from '@cgp/core';
-import { assertStaffOf } from '../services/access';
+import { assertStaffOf } from '../services/services.access';
 import {
   RULE_COLUMNS, VOLUNTEER_COLUMNS, type LogVolunteerHoursInput, type PointsRule, type RegisterVolunteerInput, type SetPointsRuleInput, type Volunteer, type VolunteerHoursEntry,
 } from './volunteer.type';

@@ -1,7 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { CallerKind, connectionType, PageArgs, personalField, type ConnectionData, type RequestContext } from '@cgp/core';
-import { ClaimWishInput, PartyMember, PostWishInput, Wish, WishState, WishStepInput } from './wish.entity';
+import { CallerKind, connectionType, maskName, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import { PartyMember } from './party-member.type';
+import { ClaimWishInput, PostWishInput, WishStepInput } from './wish.input';
+import { wishCommunityArg, wishVisible } from './wish.rules';
 import { WishService } from './wish.service';
+import { Wish, WishState } from './wish.type';
 
 export const WishConnection = connectionType(Wish, 'Wish', 'A page of micro-wishes, newest first.');
 const OPEN = [WishState.POSTED];
@@ -63,7 +66,7 @@ export class WishResolver {
   @FieldResolver(() => String, { description: 'The resident the wish is for (personal data: masked unless your work needs it; partners see only 居民).' })
   beneficiary(@Root() wish: Wish, @Ctx() ctx: RequestContext): string {
     if (ctx.identity.kind === CallerKind.PARTNER) return '居民';
-    return personalField(ctx, 'community.personal_data_read', { recordType: 'Wish', recordId: wish.id, field: 'beneficiary', path: wish.path }, wish.beneficiaryName, (v) => v && `${v.slice(0, 1)}*`) as string;
+    return personalField(ctx, 'community.personal_data_read', { recordType: 'Wish', recordId: wish.id, field: 'beneficiary', path: wish.path }, wish.beneficiaryName, maskName) as string;
   }
 
   @FieldResolver(() => PartyMember, { nullable: true, description: 'The party member who claimed it, if a member did.' })
@@ -71,6 +74,14 @@ export class WishResolver {
     return wish.claimedMemberId ? { id: wish.claimedMemberId } : null;
   }
 }
+
+export const wishPermissions: Permissions = {
+  // Whose wishes a list or a lookup gives is decided by the service (the caller's subtree, a partner's paired communities) and by wishVisible on each.
+  Query: { wishWall: wishCommunityArg, wishes: wishCommunityArg, wish: rules.allow },
+  // Claims and fulfilment are open to partners too; the service checks who may take each step.
+  Mutation: { postWish: rules.unitStaff, claimWish: rules.allow, fulfilWish: rules.allow, confirmWish: rules.unitStaff, withdrawWish: rules.unitStaff },
+  Wish: { '*': wishVisible },
+};
 
 @Resolver(() => PartyMember)
 export class PartyMemberWishesResolver {
@@ -80,6 +91,6 @@ export class PartyMemberWishesResolver {
   }
 }
 
-export const wishReferenceResolvers = {
-  Wish: { __resolveReference: (ref: { id: string }, ctx: RequestContext) => WishService.byId(ctx, ref.id) },
+export const partyMemberWishesPermissions: Permissions = {
+  PartyMember: { id: rules.allow, claimedWishes: rules.unitStaff },
 };

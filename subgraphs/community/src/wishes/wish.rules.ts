@@ -1,6 +1,6 @@
 import { rule } from 'graphql-shield';
 import { Access, accessToCode, accessToPath, CallerKind, forbidden, tierOfCode, type RequestContext } from '@cgp/core';
-import type { Wish } from './wish.entity';
+import type { Wish } from './wish.type';
 
 /** Staff inside whose subtree the wish is; a partner for wishes opened to partners in its paired communities, or claimed by it. */
 export const wishVisible = rule('wishVisible', { cache: 'no_cache' })((wish: Wish, _args, ctx: RequestContext) => {

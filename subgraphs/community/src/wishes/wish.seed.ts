@@ -1,4 +1,4 @@
-import { insertRows, type Queryable } from '@cgp/core';
+import { columnsOf, insertRows, type Queryable } from '@cgp/core';
 import { demoEnd, Random, stableId, type DemoDataset } from '@cgp/demo-data';
 
 const WISHES: [string, string][] = [
@@ -49,5 +49,5 @@ export async function seedWishes(db: Queryable, data: DemoDataset): Promise<void
     }
   }
   if (!rows.length) return;
-  await insertRows<Record<string, unknown>>(db, 'community.wish', Object.fromEntries(Object.keys(rows[0]).map((k) => [k, (r: Record<string, unknown>) => r[k]])), rows);
+  await insertRows(db, 'community.wish', columnsOf(rows[0]), rows);
 }

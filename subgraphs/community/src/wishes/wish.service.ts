@@ -1,7 +1,8 @@
 import {
   Access, accessToCode, assertUnitCode, badInput, callPeer, CallerKind, conflict, forbidden, pageWindow, pathOfCode, Role, rowsByKey, toConnection,
   type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
-import { ClaimerKind, WISH_COLUMNS, WishState, type ClaimWishInput, type PostWishInput, type Wish, type WishStepInput } from './wish.entity';
+import type { ClaimWishInput, PostWishInput, WishStepInput } from './wish.input';
+import { ClaimerKind, WISH_COLUMNS, WishState, type Wish } from './wish.type';
 
 const COMMUNITY_ROLES = [Role.STAFF, Role.PARTY_SECRETARY];
 
