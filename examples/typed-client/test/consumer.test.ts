@@ -42,7 +42,6 @@ describe('consumer examples against the running platform', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[as]}` },
       body: JSON.stringify({ query, operationName, variables }),
     });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return (await res.json()) as GraphQLResponse<any>;
   }
 

@@ -103,7 +103,7 @@ describe('docs/CONSUMER_GUIDE.md error codes, provoked through the gateway', () 
       partner: { tier: 'PARTNER', org: partners[0], communities: pairedWith(partners[0]), roles: [] },
       busyPartner: { tier: 'PARTNER', org: partners[1], communities: pairedWith(partners[1]), roles: [] },
     };
-    for (const [who, c] of Object.entries(claims)) headers[who] = { authorization: `Bearer ${await tokenFor(c as Claims)}` };
+    for (const [who, c] of Object.entries(claims)) headers[who] = { authorization: `Bearer ${await tokenFor(c)}` };
   });
   afterAll(async () => {
     // The pairing subgraph was stopped by the last test; stop the rest.

@@ -143,7 +143,7 @@ describe('docs/examples run against the platform, each operation as its caller',
       const query = operations.get(name)!;
       const isPartner = 'apiKey' in caller || caller.tier === 'PARTNER';
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      headers.authorization = 'apiKey' in caller ? `ApiKey ${caller.apiKey}` : `Bearer ${await tokenFor({ sub: `example-${caller.tier}-${(caller.roles ?? []).join('-')}`, ...caller } as Claims)}`;
+      headers.authorization = 'apiKey' in caller ? `ApiKey ${caller.apiKey}` : `Bearer ${await tokenFor({ sub: `example-${caller.tier}-${(caller.roles ?? []).join('-')}`, ...caller })}`;
       let body: Record<string, unknown> = { query, operationName: name, variables };
       if (isPartner) {
         // A partner sends the operation's hash; the example's text must be the safelisted one.

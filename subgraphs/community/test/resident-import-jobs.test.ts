@@ -45,12 +45,12 @@ describe('residents import jobs', () => {
   const job = async (id: string, who = 'staff') => {
     const res = await call(who, `query Job($id: ID!) { residentImportJob(id: $id) { ${JOB} } }`, { id });
     expect(res.errors).toBeUndefined();
-    return res.data!.residentImportJob as any;
+    return res.data!.residentImportJob;
   };
   const residents = async () => {
     const res = await call('staff', `query Count($c: String!) { community(code: $c) { residents(first: 1) { totalCount } } }`, { c: community.code });
     expect(res.errors).toBeUndefined();
-    return (res.data as any).community.residents.totalCount as number;
+    return res.data.community.residents.totalCount as number;
   };
   /** Polls a job until `done` holds (or its state is final), recording every answer. */
   const follow = async (id: string, done: (j: any) => boolean = (j) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.state), seen: any[] = []) => {
@@ -79,7 +79,7 @@ describe('residents import jobs', () => {
     const submitted = await submit(csv);
     const answeredMs = Date.now() - t0;
     expect(submitted.errors).toBeUndefined();
-    const queued = (submitted.data as any).submitResidentImport;
+    const queued = submitted.data.submitResidentImport;
     expect(queued).toMatchObject({ communityCode: community.code, state: 'QUEUED', submittedBy: 'community-staff', rowsTotal: 30_000, rowsWritten: 0, report: null });
     const seen: any[] = [];
     const done = await follow(queued.id, undefined, seen);
@@ -99,7 +99,7 @@ describe('residents import jobs', () => {
 
     // The community's job list has it; other communities' staff see neither it nor the list, nor may they cancel it.
     const list = await call('staff', `query ($c: String!) { residentImportJobs(communityCode: $c) { id state } }`, { c: community.code });
-    expect((list.data as any).residentImportJobs).toContainEqual({ id: queued.id, state: 'SUCCEEDED' });
+    expect(list.data.residentImportJobs).toContainEqual({ id: queued.id, state: 'SUCCEEDED' });
     expect(await job(queued.id, 'sibling')).toBeNull();
     expect(code(await call('sibling', `query ($c: String!) { residentImportJobs(communityCode: $c) { id } }`, { c: community.code }))).toBe('FORBIDDEN');
     expect(code(await call('sibling', `mutation ($id: ID!) { cancelResidentImport(id: $id) { state } }`, { id: queued.id }))).toBe('FORBIDDEN');
@@ -123,7 +123,7 @@ describe('residents import jobs', () => {
     const before = await residents();
     const submitted = await submit(`${lines.join('\n')}\n`);
     expect(submitted.errors).toBeUndefined();
-    const done = await follow((submitted.data as any).submitResidentImport.id);
+    const done = await follow(submitted.data.submitResidentImport.id);
     expect(done.state).toBe('FAILED');
     expect(done.report).toBeNull();
     expect(done.badRowCount).toBe(4);
@@ -142,11 +142,11 @@ describe('residents import jobs', () => {
   it('cancels a running job: it ends CANCELLED and writes nothing', async () => {
     const before = await residents();
     const submitted = await submit(register(30_000, buildings, '110104'));
-    const { id } = (submitted.data as any).submitResidentImport;
+    const { id } = submitted.data.submitResidentImport;
     await follow(id, (j) => j.state === 'RUNNING' && j.rowsChecked > 0);
     const cancel = await call('staff', `mutation ($id: ID!) { cancelResidentImport(id: $id) { id state cancelRequested } }`, { id });
     expect(cancel.errors).toBeUndefined();
-    expect((cancel.data as any).cancelResidentImport).toMatchObject({ id, cancelRequested: true });
+    expect(cancel.data.cancelResidentImport).toMatchObject({ id, cancelRequested: true });
     const done = await follow(id);
     expect(done).toMatchObject({ state: 'CANCELLED', report: null });
     expect(done.message).toMatch(/nothing was imported/);
@@ -156,7 +156,7 @@ describe('residents import jobs', () => {
   it('survives a restart of the community subgraph mid-import: the job runs again from the start, written once', async () => {
     const before = await residents();
     const submitted = await submit(register(30_000, buildings, '110105'));
-    const { id } = (submitted.data as any).submitResidentImport;
+    const { id } = submitted.data.submitResidentImport;
     const first = await follow(id, (j) => j.state === 'RUNNING' && j.rowsWritten > 0);
     const old = platform.subgraphs.community;
     const port = Number(new URL(old.url).port);
@@ -196,6 +196,6 @@ describe('residents import jobs', () => {
     expect(imported.code).toBe(0);
     expect(await residents()).toBe(before + 2_000);
     const list = await call('staff', `query ($c: String!) { residentImportJobs(communityCode: $c, first: 1) { state submittedBy } }`, { c: community.code });
-    expect((list.data as any).residentImportJobs).toEqual([{ state: 'SUCCEEDED', submittedBy: 'import-cli:tester' }]);
+    expect(list.data.residentImportJobs).toEqual([{ state: 'SUCCEEDED', submittedBy: 'import-cli:tester' }]);
   });
 });
