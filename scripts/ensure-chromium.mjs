@@ -22,7 +22,9 @@ function hasChineseFont() {
 }
 
 if (!isRoot() && executable(CHROMIUM) && !hasChineseFont()) {
-  process.stdout.write('ensure-chromium: no font with Chinese glyphs: the dashboard screenshots will show boxes. Install one with: sudo apt-get install -y fonts-wqy-microhei\n');
+  process.stdout.write(
+    'ensure-chromium: no font with Chinese glyphs: the dashboard screenshots will show boxes. Install one with: sudo apt-get install -y fonts-wqy-microhei\n',
+  );
   process.exit(0);
 }
 ensurePackages({

@@ -11,5 +11,11 @@ import { execFileSync } from 'node:child_process';
 import { ensurePackages } from './apt.mjs';
 
 const REDIS = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
-ensurePackages({ label: 'ensure-redis', path: REDIS, variable: 'REDIS_SERVER_PATH', packages: ['redis-server'], purpose: "the shared rate-limit store's test needs it" });
+ensurePackages({
+  label: 'ensure-redis',
+  path: REDIS,
+  variable: 'REDIS_SERVER_PATH',
+  packages: ['redis-server'],
+  purpose: "the shared rate-limit store's test needs it",
+});
 process.stdout.write(`ensure-redis: ${execFileSync(REDIS, ['--version'], { encoding: 'utf8' }).trim()}\n`);

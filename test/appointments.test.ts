@@ -51,13 +51,22 @@ describe('appointments', () => {
 
     const refusals: [string, Record<string, string>, RegExp][] = [
       ['a stranger', await as('never-appointed', 'DISTRICT', home.code, [Role.STAFF]), /never-appointed holds no appointment at district/],
-      ['an extra role', await as(demoStaffSub(home.code, Role.STAFF), 'DISTRICT', home.code, [Role.STAFF, Role.AUDITOR]), /is not appointed AUDITOR at district/],
+      [
+        'an extra role',
+        await as(demoStaffSub(home.code, Role.STAFF), 'DISTRICT', home.code, [Role.STAFF, Role.AUDITOR]),
+        /is not appointed AUDITOR at district/,
+      ],
       ['another unit', await as(demoStaffSub(home.code, Role.STAFF), 'DISTRICT', away.code, [Role.STAFF]), /holds no appointment at district/],
       ['a higher tier', await as(demoStaffSub(grid.code, Role.GRID_MANAGER), 'COMMUNITY', community.code, [Role.STAFF]), /holds no appointment at community/],
     ];
     for (const [what, headers, message] of refusals) {
       for (const url of [platform.gatewayUrl, platform.subgraphs.grid.url, platform.subgraphs.district.url]) {
-        const res = await gql(url, `{ me: grids(first: 1) { totalCount } }`.replace('me: grids', url === platform.subgraphs.district.url ? 'me: districts' : 'me: grids'), undefined, headers);
+        const res = await gql(
+          url,
+          `{ me: grids(first: 1) { totalCount } }`.replace('me: grids', url === platform.subgraphs.district.url ? 'me: districts' : 'me: grids'),
+          undefined,
+          headers,
+        );
         expect([what, url, code(res)]).toEqual([what, url, 'UNAUTHENTICATED']);
         expect(res.errors?.[0].message).toMatch(message);
       }
@@ -75,9 +84,16 @@ describe('appointments', () => {
     expect(res.data.grid.staff.map((s: { roles: string[] }) => s.roles[0]).sort()).toEqual(['GRID_CO_MANAGER', 'GRID_MANAGER', 'GRID_SUPERVISOR']);
     expect(res.data.grid.staff).toContainEqual(expect.objectContaining({ sub: demoStaffSub(grid.code, Role.GRID_MANAGER) }));
     expect(res.data.building.leaders).toEqual(expect.arrayContaining([{ sub: demoStaffSub(building.code, Role.BUILDING_LEADER), roles: ['BUILDING_LEADER'] }]));
-    const list = await gql(platform.gatewayUrl, `query ($u: String!) { appointments(unitCode: $u, first: 100) { totalCount edges { node { unitCode } } } }`, { u: grid.code }, await communityStaff());
+    const list = await gql(
+      platform.gatewayUrl,
+      `query ($u: String!) { appointments(unitCode: $u, first: 100) { totalCount edges { node { unitCode } } } }`,
+      { u: grid.code },
+      await communityStaff(),
+    );
     expect(list.data.appointments.totalCount).toBe(3 + demo.buildings.filter((b) => b.parentId === grid.id).length);
-    expect(code(await gql(platform.gatewayUrl, `query ($u: String!) { appointments(unitCode: $u) { totalCount } }`, { u: street.code }, await communityStaff()))).toBe('FORBIDDEN');
+    expect(
+      code(await gql(platform.gatewayUrl, `query ($u: String!) { appointments(unitCode: $u) { totalCount } }`, { u: street.code }, await communityStaff())),
+    ).toBe('FORBIDDEN');
   });
 
   it('lets the tier above appoint and end; an appointment ended today stops that person’s access at once, by every route', async () => {
@@ -101,7 +117,14 @@ describe('appointments', () => {
 
     const made = await gql(platform.gatewayUrl, APPOINT, { input: newcomer }, await communityStaff());
     expect(made.errors).toBeUndefined();
-    expect(made.data.appointStaff).toMatchObject({ sub: 'oidc|li.hua', tier: 'GRID', unitCode: grid.code, roles: ['GRID_CO_MANAGER'], endedOn: null, appointedBy: demoStaffSub(community.code, Role.STAFF) });
+    expect(made.data.appointStaff).toMatchObject({
+      sub: 'oidc|li.hua',
+      tier: 'GRID',
+      unitCode: grid.code,
+      roles: ['GRID_CO_MANAGER'],
+      endedOn: null,
+      appointedBy: demoStaffSub(community.code, Role.STAFF),
+    });
     const liHua = await as('oidc|li.hua', 'GRID', grid.code, [Role.GRID_CO_MANAGER]);
     const queue = `{ caseQueue(first: 1) { totalCount } }`;
     expect(code(await gql(platform.gatewayUrl, queue, undefined, liHua))).toBe('OK');
@@ -125,13 +148,23 @@ describe('appointments', () => {
     expect(code(await gql(platform.gatewayUrl, END, { id: made.data.appointStaff.id }, await communityStaff()))).toBe('CONFLICT');
 
     // The history keeps it.
-    const history = await gql(platform.gatewayUrl, `query ($u: String!) { appointments(unitCode: $u, sub: "oidc|li.hua", history: true) { edges { node { sub endedOn } } } }`, { u: grid.code }, await districtStaff());
+    const history = await gql(
+      platform.gatewayUrl,
+      `query ($u: String!) { appointments(unitCode: $u, sub: "oidc|li.hua", history: true) { edges { node { sub endedOn } } } }`,
+      { u: grid.code },
+      await districtStaff(),
+    );
     expect(history.data.appointments.edges).toHaveLength(1);
   });
 
   it('dispatches a case to a named handler from the grid’s staff, and refuses anyone else', async () => {
     const manager = await as(demoStaffSub(grid.code, Role.GRID_MANAGER), 'GRID', grid.code, [Role.GRID_MANAGER]);
-    const reported = await gql(platform.gatewayUrl, `mutation ($i: ReportCaseInput!) { reportCase(input: $i) { id version } }`, { i: { gridCode: grid.code, category: 'CITY_APPEARANCE', title: '井盖缺失', description: '3号楼前井盖缺失' } }, manager);
+    const reported = await gql(
+      platform.gatewayUrl,
+      `mutation ($i: ReportCaseInput!) { reportCase(input: $i) { id version } }`,
+      { i: { gridCode: grid.code, category: 'CITY_APPEARANCE', title: '井盖缺失', description: '3号楼前井盖缺失' } },
+      manager,
+    );
     expect(reported.errors).toBeUndefined();
     const { id, version } = reported.data.reportCase as { id: string; version: number };
     const DISPATCH = `mutation ($i: CaseStepInput!) { dispatchCase(input: $i) { state handlerSub handlerName } }`;
@@ -156,7 +189,12 @@ describe('appointments', () => {
     const admin = await as('oidc|first.admin', 'DISTRICT', '411699', [Role.STAFF]);
     const district = await gql(platform.gatewayUrl, `{ district(code: "411699") { name appointments { sub personName roles } } }`, undefined, admin);
     expect(district.data?.district).toEqual({ name: '示范区', appointments: [{ sub: 'oidc|first.admin', personName: '王主任', roles: ['STAFF'] }] });
-    const colleague = await gql(platform.gatewayUrl, APPOINT, { input: { sub: 'oidc|deputy', personName: '赵副主任', unitCode: '411699', roles: ['STAFF', 'AUDITOR'] } }, admin);
+    const colleague = await gql(
+      platform.gatewayUrl,
+      APPOINT,
+      { input: { sub: 'oidc|deputy', personName: '赵副主任', unitCode: '411699', roles: ['STAFF', 'AUDITOR'] } },
+      admin,
+    );
     expect(colleague.errors).toBeUndefined();
   });
 });

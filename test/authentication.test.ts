@@ -4,7 +4,21 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { authConfigFromEnvironment, createVerifier, startSubgraph, type StartedSubgraph } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
-import { authHeader, freePort, gql, gqlSafelisted, preparedDatabase, signInAtDevIdentityProvider, startDevIdentityProviderProcess, startPlatform, TEST_AUTH, TEST_SECRET, tokenFor, type DevIdentityProviderProcess, type InProcessPlatform } from '@cgp/testing';
+import {
+  authHeader,
+  freePort,
+  gql,
+  gqlSafelisted,
+  preparedDatabase,
+  signInAtDevIdentityProvider,
+  startDevIdentityProviderProcess,
+  startPlatform,
+  TEST_AUTH,
+  TEST_SECRET,
+  tokenFor,
+  type DevIdentityProviderProcess,
+  type InProcessPlatform,
+} from '@cgp/testing';
 
 /** Identity: every route (gateway and each subgraph directly) refuses callers without a valid token, and never returns data to them. */
 describe('authentication', () => {
@@ -43,7 +57,10 @@ describe('authentication', () => {
         return { authorization: `Bearer ${b64({ alg: 'none' })}.${b64({ sub: 'x', tier: 'DISTRICT', unit: '411602', exp: 9999999999 })}.` };
       },
     ],
-    ['claims that do not fit (a street unit with a district tier)', async () => ({ authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602001' } as never)}` })],
+    [
+      'claims that do not fit (a street unit with a district tier)',
+      async () => ({ authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602001' } as never)}` }),
+    ],
   ];
 
   for (const [label, header] of bad) {
@@ -59,22 +76,36 @@ describe('authentication', () => {
   }
 
   it('tells the caller who it is with `me`', async () => {
-    const res = await gql(platform.gatewayUrl, `{ me { tier unit roles org } }`, undefined, await authHeader({ tier: 'GRID', unit: '411602001001001', roles: ['GRID_MANAGER'] } as never));
+    const res = await gql(
+      platform.gatewayUrl,
+      `{ me { tier unit roles org } }`,
+      undefined,
+      await authHeader({ tier: 'GRID', unit: '411602001001001', roles: ['GRID_MANAGER'] } as never),
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.me).toEqual({ tier: 'GRID', unit: '411602001001001', roles: ['GRID_MANAGER'], org: null });
   });
 
   it('`pnpm token` prints a token the platform accepts, and refuses claims that do not fit', async () => {
     const cli = join(__dirname, '..', 'packages', 'core', 'dist', 'auth', 'token-cli.js');
-    const ok = spawnSync(process.execPath, [cli, '--tier', 'STREET', '--unit', '411602001', '--roles', 'STAFF'], { env: { ...process.env, AUTH_JWT_SECRET: TEST_SECRET }, encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [cli, '--tier', 'STREET', '--unit', '411602001', '--roles', 'STAFF'], {
+      env: { ...process.env, AUTH_JWT_SECRET: TEST_SECRET },
+      encoding: 'utf8',
+    });
     expect(ok.status).toBe(0);
     const res = await gql(platform.gatewayUrl, `{ me { tier unit roles } }`, undefined, { authorization: `Bearer ${ok.stdout.trim()}` });
     expect(res.data.me).toEqual({ tier: 'STREET', unit: '411602001', roles: ['STAFF'] });
-    const bad = spawnSync(process.execPath, [cli, '--tier', 'STREET', '--unit', '4116'], { env: { ...process.env, AUTH_JWT_SECRET: TEST_SECRET }, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [cli, '--tier', 'STREET', '--unit', '4116'], {
+      env: { ...process.env, AUTH_JWT_SECRET: TEST_SECRET },
+      encoding: 'utf8',
+    });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/not a street code/);
     // Longer than the platform accepts (AUTH_MAX_TOKEN_LIFETIME_SECONDS, 24 h): refused now, not at the first request.
-    const long = spawnSync(process.execPath, [cli, '--tier', 'STREET', '--unit', '411602001', '--expires', '48h'], { env: { ...process.env, AUTH_JWT_SECRET: TEST_SECRET }, encoding: 'utf8' });
+    const long = spawnSync(process.execPath, [cli, '--tier', 'STREET', '--unit', '411602001', '--expires', '48h'], {
+      env: { ...process.env, AUTH_JWT_SECRET: TEST_SECRET },
+      encoding: 'utf8',
+    });
     expect(long.status).toBe(2);
     expect(long.stderr).toMatch(/--expires 48h is longer than the 24 h the platform accepts/);
     expect(long.stdout).toBe('');
@@ -82,11 +113,18 @@ describe('authentication', () => {
 
   /** A real HS256 token with the test secret and exactly these time claims. */
   const timed = (times: { iat?: number; exp?: number; nbf?: number }) =>
-    new SignJWT({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'], ...times }).setProtectedHeader({ alg: 'HS256' }).setSubject('district-staff').sign(new TextEncoder().encode(TEST_SECRET));
+    new SignJWT({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'], ...times })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('district-staff')
+      .sign(new TextEncoder().encode(TEST_SECRET));
   const now = () => Math.floor(Date.now() / 1000);
   const post = async (url: string, headers: Record<string, string>, query = QUERY) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[] } };
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[] },
+    };
   };
 
   it('refuses tokens without exp, living over 24 h or not yet valid, on the gateway and directly at a subgraph, saying what is wrong', async () => {
@@ -130,7 +168,10 @@ describe('authentication', () => {
     const valid = await from('203.0.113.7', staff);
     expect(`${valid.status} ${valid.body.errors?.[0]?.extensions?.code}`).toBe('429 RATE_LIMITED');
     expect(valid.body.data ?? null).toBeNull();
-    const exchange = await fetch(`${new URL(platform.gatewayUrl).origin}/auth/token`, { method: 'POST', headers: { 'x-forwarded-for': '203.0.113.7', 'x-api-key': 'cgppk_x' } });
+    const exchange = await fetch(`${new URL(platform.gatewayUrl).origin}/auth/token`, {
+      method: 'POST',
+      headers: { 'x-forwarded-for': '203.0.113.7', 'x-api-key': 'cgppk_x' },
+    });
     expect(exchange.status).toBe(429);
     // Another address is unaffected.
     expect((await from('198.51.100.9', staff)).body.data.district.name).toBeTruthy();
@@ -142,13 +183,16 @@ describe('authentication', () => {
     // throttle its gateway too (it reaches the subgraphs from that address).
     let community: StartedSubgraph;
     beforeAll(async () => {
-      community = await startSubgraph(SUBGRAPHS.find((d) => d.name === 'community')!, { port: 0, databaseUrl, auth: TEST_AUTH, peers: {} });
+      community = await startSubgraph(
+        SUBGRAPHS.find((d) => d.name === 'community')!,
+        { port: 0, databaseUrl, auth: TEST_AUTH, peers: {} },
+      );
     });
     afterAll(() => community?.stop());
 
     it('throttles failed sign-ins per address before verifying anything, and counts no success', async () => {
       const staff = await authHeader({ tier: 'COMMUNITY', unit: '411602001001' } as never);
-      const ok = (await post(community.url, staff, '{ __typename }'));
+      const ok = await post(community.url, staff, '{ __typename }');
       expect(ok.status).toBe(200);
       for (let i = 0; i < 20; i++) {
         expect((await post(community.url, staff, '{ __typename }')).status).toBe(200);
@@ -183,7 +227,11 @@ describe('tokens of an OpenID Connect provider', () => {
   const signIn = (person: string) => signInAtDevIdentityProvider(issuer, person, REDIRECT);
 
   const post = async (url: string, token: string, query: string) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
     return { status: res.status, body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
   };
 
@@ -191,7 +239,9 @@ describe('tokens of an OpenID Connect provider', () => {
     provider = await startDevIdentityProviderProcess({ port: await freePort(), redirectUris: [REDIRECT], scale: 0.2 });
     issuer = provider.issuer;
     // As in production: provider tokens for staff, HS256 (the secret) for the gateway's partner tokens only.
-    platform = await startPlatform(await preparedDatabase({ dataset: demo }), undefined, { auth: { secret: TEST_SECRET, oidcIssuer: issuer, audience: AUDIENCE } });
+    platform = await startPlatform(await preparedDatabase({ dataset: demo }), undefined, {
+      auth: { secret: TEST_SECRET, oidcIssuer: issuer, audience: AUDIENCE },
+    });
   });
   afterAll(async () => {
     provider?.stop();
@@ -200,7 +250,11 @@ describe('tokens of an OpenID Connect provider', () => {
 
   it('accepts its access tokens on the gateway and every subgraph, the caller being who their claims say (tier, unit, roles; a partner its organisation)', async () => {
     const district = await signIn('demo-district-staff');
-    expect((await post(platform.gatewayUrl, district, '{ me { tier unit roles } }')).body.data.me).toEqual({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF', 'AUDITOR'] });
+    expect((await post(platform.gatewayUrl, district, '{ me { tier unit roles } }')).body.data.me).toEqual({
+      tier: 'DISTRICT',
+      unit: '411602',
+      roles: ['STAFF', 'AUDITOR'],
+    });
     for (const [name, url] of [['gateway', platform.gatewayUrl], ...Object.entries(platform.subgraphs).map(([n, s]) => [n, s.url])]) {
       const res = await post(url, district, '{ __typename }');
       expect(`${name}: ${res.status}`).toBe(`${name}: 200`);
@@ -209,7 +263,11 @@ describe('tokens of an OpenID Connect provider', () => {
 
     const street = demo.streets[0];
     const streetStaff = await signIn('demo-street-staff');
-    expect((await post(platform.gatewayUrl, streetStaff, '{ me { tier unit roles } }')).body.data.me).toEqual({ tier: 'STREET', unit: street.code, roles: ['STAFF'] });
+    expect((await post(platform.gatewayUrl, streetStaff, '{ me { tier unit roles } }')).body.data.me).toEqual({
+      tier: 'STREET',
+      unit: street.code,
+      roles: ['STAFF'],
+    });
     // The scope rule holds for provider tokens as for any: a sibling street is FORBIDDEN.
     const sibling = demo.streets.find((s) => s.code !== street.code)!;
     expect((await post(platform.gatewayUrl, streetStaff, `{ street(code: "${sibling.code}") { name } }`)).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -224,9 +282,18 @@ describe('tokens of an OpenID Connect provider', () => {
   it('refuses a token signed with another key in its name, and HS256 staff tokens, with UNAUTHENTICATED', async () => {
     const pair = await generateKeyPair('RS256');
     const forged = await new SignJWT({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] })
-      .setProtectedHeader({ alg: 'RS256', kid: 'forged' }).setSubject('intruder').setIssuer(issuer).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(pair.privateKey);
+      .setProtectedHeader({ alg: 'RS256', kid: 'forged' })
+      .setSubject('intruder')
+      .setIssuer(issuer)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(pair.privateKey);
     const hs256Staff = await tokenFor({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
-    for (const [label, token, message] of [['forged', forged, /not valid/], ['HS256 staff', hs256Staff, /identity provider/]] as const) {
+    for (const [label, token, message] of [
+      ['forged', forged, /not valid/],
+      ['HS256 staff', hs256Staff, /identity provider/],
+    ] as const) {
       for (const url of [platform.gatewayUrl, platform.subgraphs.district.url]) {
         const res = await post(url, token, `{ district(code: "411602") { name } }`);
         expect(`${label}: ${res.status} ${res.body.errors?.[0]?.extensions?.code}`).toBe(`${label}: 401 UNAUTHENTICATED`);
@@ -239,16 +306,25 @@ describe('tokens of an OpenID Connect provider', () => {
   it('beside the development provider (AUTH_LOCAL_STAFF_TOKENS=on) takes hand-made HS256 staff tokens too; never in production; a provider whose discovery cannot be read or names another issuer answers SERVICE_UNAVAILABLE, saying so', async () => {
     const env = { AUTH_JWT_SECRET: TEST_SECRET, AUTH_OIDC_ISSUER: issuer, AUTH_AUDIENCE: AUDIENCE };
     const dev = createVerifier(authConfigFromEnvironment({ ...env, AUTH_LOCAL_STAFF_TOKENS: 'on' }));
-    await expect(dev(`Bearer ${await tokenFor({ tier: 'STREET', unit: '411602001', roles: ['STAFF'] } as never)}`)).resolves.toMatchObject({ kind: 'STREET', unit: '411602001' });
+    await expect(dev(`Bearer ${await tokenFor({ tier: 'STREET', unit: '411602001', roles: ['STAFF'] } as never)}`)).resolves.toMatchObject({
+      kind: 'STREET',
+      unit: '411602001',
+    });
     await expect(dev(`Bearer ${await signIn('demo-grid-manager')}`)).resolves.toMatchObject({ kind: 'GRID', roles: ['GRID_MANAGER'] });
     expect(() => authConfigFromEnvironment({ ...env, AUTH_LOCAL_STAFF_TOKENS: 'on', NODE_ENV: 'production' })).toThrow(/development only/);
     expect(() => authConfigFromEnvironment({ AUTH_OIDC_ISSUER: issuer })).toThrow(/AUTH_OIDC_ISSUER needs AUTH_AUDIENCE/);
     // The configured issuer must be the discovery document's exactly (here: one slash more).
     const wrong = createVerifier({ oidcIssuer: `${issuer}/`, audience: AUDIENCE });
-    await expect(wrong(`Bearer ${await signIn('demo-district-staff')}`)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } }, message: expect.stringMatching(/cannot be checked right now: the discovery document .* names issuer/) });
+    await expect(wrong(`Bearer ${await signIn('demo-district-staff')}`)).rejects.toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      message: expect.stringMatching(/cannot be checked right now: the discovery document .* names issuer/),
+    });
     // A provider that does not answer: the same, not the caller's fault (nor a failed sign-in counted against them).
     const gone = createVerifier({ oidcIssuer: 'http://127.0.0.1:9/realms/none', audience: AUDIENCE });
-    await expect(gone(`Bearer ${await signIn('demo-district-staff')}`)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' }, message: expect.stringMatching(/discovery document http:\/\/127\.0\.0\.1:9\/realms\/none\/\.well-known\/openid-configuration could not be read/) });
+    await expect(gone(`Bearer ${await signIn('demo-district-staff')}`)).rejects.toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      message: expect.stringMatching(/discovery document http:\/\/127\.0\.0\.1:9\/realms\/none\/\.well-known\/openid-configuration could not be read/),
+    });
   });
 
   it('the development provider refuses to start in production (NODE_ENV=production or CGP_PRODUCTION=true), saying why', () => {

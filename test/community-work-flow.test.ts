@@ -14,9 +14,12 @@ describe('the tiers’ daily work, end to end', () => {
   const inCommunity = (code: string) => (m: PartyMemberSeed) => m.path.split('.')[2] === code;
   const orgById = new Map(demo.partyOrganisations.map((o) => [o.id, o]));
   const membersOf = (orgId: string) => demo.partyMembers.filter((m) => m.organisationId === orgId || orgById.get(m.organisationId)?.parentId === orgId);
-  const branchOf = (code: string) => demo.partyOrganisations.find((o) => o.kind === 'BRANCH' && o.path.split('.').includes(code) && membersOf(o.id).length >= 3);
+  const branchOf = (code: string) =>
+    demo.partyOrganisations.find((o) => o.kind === 'BRANCH' && o.path.split('.').includes(code) && membersOf(o.id).length >= 3);
   // A running pairing of a social organisation with a community that has party members and a branch.
-  const pairing = demo.pairings.find((p) => p.socialOrganisationId && !p.endedOn && demo.partyMembers.filter(inCommunity(p.communityCode)).length >= 2 && branchOf(p.communityCode))!;
+  const pairing = demo.pairings.find(
+    (p) => p.socialOrganisationId && !p.endedOn && demo.partyMembers.filter(inCommunity(p.communityCode)).length >= 2 && branchOf(p.communityCode),
+  )!;
   const community = demo.communities.find((c) => c.code === pairing.communityCode)!;
   const partnerId = pairing.socialOrganisationId!;
   const paired = demo.pairings.filter((p) => p.socialOrganisationId === partnerId && !p.endedOn).map((p) => p.communityCode);
@@ -35,7 +38,8 @@ describe('the tiers’ daily work, end to end', () => {
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   /** A subgraph asked directly, past the gateway's guards (as a caller inside the network could). */
-  const direct = (subgraph: string, who: string, query: string, variables?: Record<string, unknown>) => gql(platform.subgraphs[subgraph].url, query, variables, as[who]);
+  const direct = (subgraph: string, who: string, query: string, variables?: Record<string, unknown>) =>
+    gql(platform.subgraphs[subgraph].url, query, variables, as[who]);
   /** A partner's operation as partner clients must send it: the safelisted operation, by hash. */
   const safelisted = (name: string, variables?: Record<string, unknown>) => gqlSafelisted(platform.gatewayUrl, name, variables, as.partner);
   const ok = (res: GraphQLResponse) => {
@@ -75,16 +79,32 @@ describe('the tiers’ daily work, end to end', () => {
       stays: items(first: 100, rule: HOSPITAL_STAY) { edges { node { rule status dueBy resident { id name } } } }
     } }`;
     const mineOf = (data: any) =>
-      [...data.visitsDue.items.edges, ...data.visitsDue.stays.edges].map((e: any) => e.node).filter((n: any) => n.resident && Object.values(ids).includes(n.resident.id));
+      [...data.visitsDue.items.edges, ...data.visitsDue.stays.edges]
+        .map((e: any) => e.node)
+        .filter((n: any) => n.resident && Object.values(ids).includes(n.resident.id));
     const before: Record<string, any> = {};
 
     it('imports residents from a CSV file', async () => {
-      const csv = ['building_code,room,name,id_card_number,phone,birth_date,gender,key_categories', ...people.map((p, i) => `${building.code},97${i},${p.name},${p.idCard},,${p.birth},MALE,ELDERLY`)].join('\n');
+      const csv = [
+        'building_code,room,name,id_card_number,phone,birth_date,gender,key_categories',
+        ...people.map((p, i) => `${building.code},97${i},${p.name},${p.idCard},,${p.birth},MALE,ELDERLY`),
+      ].join('\n');
       // Before the import (and the hospital stay), the units' counts as they were.
       for (const unit of [community.code, street]) before[unit] = ok(await call(unit === street ? 'street' : 'staff', DUE, { u: unit })).visitsDue.counts;
-      const imported = ok(await call('staff', `mutation ($c: String!, $csv: String!) { importResidents(communityCode: $c, csv: $csv) { rows residentsCreated } }`, { c: community.code, csv }));
+      const imported = ok(
+        await call('staff', `mutation ($c: String!, $csv: String!) { importResidents(communityCode: $c, csv: $csv) { rows residentsCreated } }`, {
+          c: community.code,
+          csv,
+        }),
+      );
       expect(imported.importResidents).toEqual({ rows: 2, residentsCreated: 2 });
-      const list = ok(await call('staff', `query ($c: String!) { community(code: $c) { residents(filter: { minAge: 0, unitCode: "${building.code}" }, first: 100) { edges { node { id name idCardNumber } } } } }`, { c: community.code }));
+      const list = ok(
+        await call(
+          'staff',
+          `query ($c: String!) { community(code: $c) { residents(filter: { minAge: 0, unitCode: "${building.code}" }, first: 100) { edges { node { id name idCardNumber } } } } }`,
+          { c: community.code },
+        ),
+      );
       for (const n of list.community.residents.edges.map((e: any) => e.node)) {
         const p = people.find((x) => x.idCard === n.idCardNumber);
         if (p) ids[p.name] = n.id;
@@ -96,9 +116,17 @@ describe('the tiers’ daily work, end to end', () => {
     });
 
     it('sees who must be visited and why, and records the visits, which count as done in every enclosing unit', async () => {
-      ok(await call('staff', `mutation ($i: RecordHospitalStayInput!) { recordHospitalStay(input: $i) { id } }`, { i: { residentId: ids['流程乙'], admittedOn: '2026-11-18' } }));
+      ok(
+        await call('staff', `mutation ($i: RecordHospitalStayInput!) { recordHospitalStay(input: $i) { id } }`, {
+          i: { residentId: ids['流程乙'], admittedOn: '2026-11-18' },
+        }),
+      );
       const due = ok(await call('staff', DUE, { u: community.code }));
-      expect(mineOf(due).map((n: any) => [n.resident.name, n.rule, n.dueBy, n.status]).sort()).toEqual([
+      expect(
+        mineOf(due)
+          .map((n: any) => [n.resident.name, n.rule, n.dueBy, n.status])
+          .sort(),
+      ).toEqual([
         ['流程乙', 'HOSPITAL_STAY', '2026-11-25', 'DUE'],
         ['流程甲', 'BIRTHDAY_OVER_90', '2026-11-19', 'LATE'],
       ]);
@@ -110,10 +138,23 @@ describe('the tiers’ daily work, end to end', () => {
       ok(await call('staff', VISIT, { i: { residentId: ids['流程乙'], visitedOn: '2026-11-19', kind: 'HOSPITAL', notes: '病情稳定' } }));
       ok(await call('leader', VISIT, { i: { residentId: ids['流程甲'], visitedOn: '2026-11-19', kind: 'BIRTHDAY' } }));
       const after = ok(await call('staff', DUE, { u: community.code }));
-      expect(mineOf(after).map((n: any) => [n.resident.name, n.status]).sort()).toEqual([['流程乙', 'DONE'], ['流程甲', 'DONE']]);
-      for (const [who, unit] of [['staff', community.code], ['street', street]]) {
+      expect(
+        mineOf(after)
+          .map((n: any) => [n.resident.name, n.status])
+          .sort(),
+      ).toEqual([
+        ['流程乙', 'DONE'],
+        ['流程甲', 'DONE'],
+      ]);
+      for (const [who, unit] of [
+        ['staff', community.code],
+        ['street', street],
+      ]) {
         const counts = ok(await call(who, DUE, { u: unit })).visitsDue.counts;
-        expect([unit, counts]).toEqual([unit, { due: before[unit].due, done: before[unit].done + 2, late: before[unit].late + 2, total: before[unit].total + 4 }]);
+        expect([unit, counts]).toEqual([
+          unit,
+          { due: before[unit].due, done: before[unit].done + 2, late: before[unit].late + 2, total: before[unit].total + 4 },
+        ]);
       }
       expect(code(await call('sibling', DUE, { u: community.code }))).toBe('FORBIDDEN');
     });
@@ -122,15 +163,24 @@ describe('the tiers’ daily work, end to end', () => {
   describe('micro-wishes', () => {
     const WISH = `id state version communityCode openToPartners claimerKind beneficiary claimedByMember { id }`;
     const post = async (who: string, communityCode: string, text: string, openToPartners: boolean) =>
-      ok(await call(who, `mutation ($i: PostWishInput!) { postWish(input: $i) { ${WISH} } }`, { i: { communityCode, text, category: 'DAILY_NECESSITIES', beneficiaryName: '钱奶奶', openToPartners } })).postWish;
-    const claim = (who: string, wishId: string, partyMemberId?: string) => call(who, `mutation ($i: ClaimWishInput!) { r: claimWish(input: $i) { ${WISH} } }`, { i: { wishId, partyMemberId } });
-    const step = (who: string, m: string, wishId: string, version: number) => call(who, `mutation ($i: WishStepInput!) { r: ${m}(input: $i) { ${WISH} } }`, { i: { wishId, version } });
-    const claimedWishes = async (memberId: string) => ok(await call('staff', `query ($id: ID!) { partyMember(id: $id) { claimedWishes { id state } } }`, { id: memberId })).partyMember.claimedWishes;
+      ok(
+        await call(who, `mutation ($i: PostWishInput!) { postWish(input: $i) { ${WISH} } }`, {
+          i: { communityCode, text, category: 'DAILY_NECESSITIES', beneficiaryName: '钱奶奶', openToPartners },
+        }),
+      ).postWish;
+    const claim = (who: string, wishId: string, partyMemberId?: string) =>
+      call(who, `mutation ($i: ClaimWishInput!) { r: claimWish(input: $i) { ${WISH} } }`, { i: { wishId, partyMemberId } });
+    const step = (who: string, m: string, wishId: string, version: number) =>
+      call(who, `mutation ($i: WishStepInput!) { r: ${m}(input: $i) { ${WISH} } }`, { i: { wishId, version } });
+    const claimedWishes = async (memberId: string) =>
+      ok(await call('staff', `query ($id: ID!) { partyMember(id: $id) { claimedWishes { id state } } }`, { id: memberId })).partyMember.claimedWishes;
 
     it('is posted, claimed by one of two party members claiming at once, fulfilled, confirmed, and shows on the member who won', async () => {
       const wish = await post('staff', community.code, '一台电暖器', false);
       expect(wish).toMatchObject({ state: 'POSTED', version: 1, beneficiary: '钱奶奶' });
-      const wall = ok(await call('staff', `query ($c: String) { wishWall(communityCode: $c, first: 100) { edges { node { id } } } }`, { c: community.code })).wishWall;
+      const wall = ok(
+        await call('staff', `query ($c: String) { wishWall(communityCode: $c, first: 100) { edges { node { id } } } }`, { c: community.code }),
+      ).wishWall;
       expect(wall.edges.map((e: any) => e.node.id)).toContain(wish.id);
 
       const [a, b] = await Promise.all([claim('staff', wish.id, member.id), claim('secretary', wish.id, rival.id)]);
@@ -150,9 +200,14 @@ describe('the tiers’ daily work, end to end', () => {
       expect(await claimedWishes(winner.id)).toContainEqual({ id: wish.id, state: 'CONFIRMED' });
       expect((await claimedWishes(other.id)).map((w: any) => w.id)).not.toContain(wish.id);
       // Out of the wall once claimed; the district sees the beneficiary masked.
-      const wallAfter = ok(await call('staff', `query ($c: String) { wishWall(communityCode: $c, first: 100) { edges { node { id } } } }`, { c: community.code })).wishWall;
+      const wallAfter = ok(
+        await call('staff', `query ($c: String) { wishWall(communityCode: $c, first: 100) { edges { node { id } } } }`, { c: community.code }),
+      ).wishWall;
       expect(wallAfter.edges.map((e: any) => e.node.id)).not.toContain(wish.id);
-      expect(ok(await call('district', `query ($id: ID!) { wish(id: $id) { beneficiary state } }`, { id: wish.id })).wish).toEqual({ beneficiary: '钱*', state: 'CONFIRMED' });
+      expect(ok(await call('district', `query ($id: ID!) { wish(id: $id) { beneficiary state } }`, { id: wish.id })).wish).toEqual({
+        beneficiary: '钱*',
+        state: 'CONFIRMED',
+      });
     });
 
     it('shows a partner the wishes opened to partners in its paired communities only, never who they are for', async () => {
@@ -185,7 +240,11 @@ describe('the tiers’ daily work, end to end', () => {
       const activity = ok(await safelisted('PartnerRecordActivity', { input })).recordPartnerActivity;
       expect(activity).toMatchObject({ kind: 'SOCIAL_CARE', heldOn: today, volunteers: 6, beneficiaries: 40, community: { code: community.code } });
       expect(code(await safelisted('PartnerRecordActivity', { input: { ...input, pairingId: othersPairing.id } }))).toBe('FORBIDDEN');
-      const seen = ok(await call('staff', `query ($c: String!) { community(code: $c) { partnerActivities(first: 100) { edges { node { id title } } } } }`, { c: community.code }));
+      const seen = ok(
+        await call('staff', `query ($c: String!) { community(code: $c) { partnerActivities(first: 100) { edges { node { id title } } } } }`, {
+          c: community.code,
+        }),
+      );
       expect(seen.community.partnerActivities.edges.map((e: any) => e.node)).toContainEqual({ id: activity.id, title: '重阳敬老慰问' });
       const history = ok(await safelisted('PartnerPairing', { id: pairing.id, first: 100 }));
       expect(history.pairing.activities.edges.map((e: any) => e.node.id)).toContain(activity.id);
@@ -194,7 +253,10 @@ describe('the tiers’ daily work, end to end', () => {
     it('cannot see residents, their households or who must be visited', async () => {
       // Refused at the gateway (none is a safelisted partner operation), and by the community subgraph itself when asked directly.
       const entities = (typename: string, unitCode: string, selection: string) =>
-        [`query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, code: unitCode }] }] as const;
+        [
+          `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`,
+          { r: [{ __typename: typename, code: unitCode }] },
+        ] as const;
       const residents = 'residents(first: 5) { totalCount edges { node { name } } }';
       const households = 'registeredHouseholds(first: 5) { totalCount }';
       const visits = `query ($u: String!) { visitsDue(unitCode: $u, year: 2026, asOf: "2026-11-20") { counts { total } } }`;
@@ -219,16 +281,31 @@ describe('the tiers’ daily work, end to end', () => {
     it('a branch records its meeting with attendance; only staff of its own unit may', async () => {
       const present = branchMembers.slice(0, -1).map((m) => m.id);
       const absent = [branchMembers[branchMembers.length - 1].id];
-      const input = { organisationId: branch.id, kind: 'BRANCH_MEMBERS_MEETING', heldOn: '2026-10-15', topic: '学习党章', presentMemberIds: present, absentMemberIds: absent };
+      const input = {
+        organisationId: branch.id,
+        kind: 'BRANCH_MEMBERS_MEETING',
+        heldOn: '2026-10-15',
+        topic: '学习党章',
+        presentMemberIds: present,
+        absentMemberIds: absent,
+      };
       const RECORD = `mutation ($i: RecordMeetingInput!) { recordMeeting(input: $i) { id kind heldOn presentCount absentCount attendanceRate organisation { id } } }`;
       expect(code(await call('sibling', RECORD, { i: input }))).toBe('FORBIDDEN');
       // A partner: refused at the gateway (not a safelisted operation), and by the party subgraph itself when asked directly.
       expect(code(await call('partner', RECORD, { i: input }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
       expect(code(await direct('party', 'partner', RECORD, { i: input }))).toBe('FORBIDDEN');
       const meeting = ok(await call('secretary', RECORD, { i: input })).recordMeeting;
-      expect(meeting).toMatchObject({ kind: 'BRANCH_MEMBERS_MEETING', heldOn: '2026-10-15', presentCount: present.length, absentCount: 1, organisation: { id: branch.id } });
+      expect(meeting).toMatchObject({
+        kind: 'BRANCH_MEMBERS_MEETING',
+        heldOn: '2026-10-15',
+        presentCount: present.length,
+        absentCount: 1,
+        organisation: { id: branch.id },
+      });
       expect(meeting.attendanceRate).toBeCloseTo(present.length / branchMembers.length, 3);
-      const listed = ok(await call('street', `query ($id: ID!) { partyOrganisation(id: $id) { meetings(first: 100) { edges { node { id } } } } }`, { id: branch.id }));
+      const listed = ok(
+        await call('street', `query ($id: ID!) { partyOrganisation(id: $id) { meetings(first: 100) { edges { node { id } } } } }`, { id: branch.id }),
+      );
       expect(listed.partyOrganisation.meetings.edges.map((e: any) => e.node.id)).toContain(meeting.id);
       expect(ok(await call('sibling', `query ($id: ID!) { organisationMeeting(id: $id) { id } }`, { id: meeting.id })).organisationMeeting).toBeNull();
     });

@@ -48,13 +48,20 @@ describe('a service started with a bad configuration', () => {
     const result = await run('gateway/dist/main.js', { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: '', GATEWAY_RATE_LIMIT_STAFF: '300', PORT: '0' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('2 configuration problems for the gateway:');
-    expect(result.stderr).toContain('  - Invalid GATEWAY_RATE_LIMIT_STAFF="300": write <capacity>:<refill per second>, e.g. 60:1 (capacity at least 1, refill above 0) (not <capacity>:<refill per second>)');
+    expect(result.stderr).toContain(
+      '  - Invalid GATEWAY_RATE_LIMIT_STAFF="300": write <capacity>:<refill per second>, e.g. 60:1 (capacity at least 1, refill above 0) (not <capacity>:<refill per second>)',
+    );
     expect(result.stderr).toContain('  - No way to verify tokens: set AUTH_JWT_SECRET (HS256, local), AUTH_OIDC_ISSUER or AUTH_JWKS_URL (an OIDC provider)');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('the launcher lists its problems before starting any database or process, never echoing a secret', async () => {
-    const result = await run('packages/launcher/dist/main.js', { PORT_BASE: 'four thousand', DEMO_SCALE: '0', AUTH_JWT_SECRET: 'too-short-secret', DATABASE_URL: '' });
+    const result = await run('packages/launcher/dist/main.js', {
+      PORT_BASE: 'four thousand',
+      DEMO_SCALE: '0',
+      AUTH_JWT_SECRET: 'too-short-secret',
+      DATABASE_URL: '',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('3 configuration problems for the launcher:');
     expect(result.stderr).toContain('Invalid PORT_BASE="four thousand": a whole number from 1 to 65000 (not a whole number)');
@@ -65,7 +72,12 @@ describe('a service started with a bad configuration', () => {
   });
 
   it('the token CLI says which variables to fix (exit 2, as its other usage errors)', async () => {
-    const result = await run('packages/core/dist/auth/token-cli.js', { AUTH_JWT_SECRET: '', AUTH_MAX_TOKEN_LIFETIME_SECONDS: '1d' }, ['--tier', 'STREET', '--unit', '411602001']);
+    const result = await run('packages/core/dist/auth/token-cli.js', { AUTH_JWT_SECRET: '', AUTH_MAX_TOKEN_LIFETIME_SECONDS: '1d' }, [
+      '--tier',
+      'STREET',
+      '--unit',
+      '411602001',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Invalid AUTH_MAX_TOKEN_LIFETIME_SECONDS="1d": a whole number of seconds from 300 to 604800 (not a whole number)');
     expect(result.stderr).toContain('Set AUTH_JWT_SECRET to the secret the platform runs with');

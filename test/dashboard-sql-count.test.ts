@@ -124,15 +124,20 @@ describe('SQL statements of the dashboard', () => {
   } as const;
 
   it.each(Object.entries(QUERIES) as [keyof typeof QUERIES, string][])('%s (%s): the same statements per subgraph at both sizes', (name) => {
-     
-    console.log(`${name}: ${small[name].communities} communities -> ${JSON.stringify(small[name].perSubgraph)}; ${large[name].communities} communities -> ${JSON.stringify(large[name].perSubgraph)}`);
+    console.log(
+      `${name}: ${small[name].communities} communities -> ${JSON.stringify(small[name].perSubgraph)}; ${large[name].communities} communities -> ${JSON.stringify(large[name].perSubgraph)}`,
+    );
     expect(large[name].communities).toBeGreaterThan(small[name].communities * 2);
     expect(large[name].perSubgraph).toEqual(small[name].perSubgraph);
   });
 
   it('asks every subgraph: each contributes figures to the page and to every community', () => {
     for (const name of ['district', 'street', 'community', 'grid', 'building', 'party', 'pairing']) {
-      expect({ subgraph: name, page: small.page.perSubgraph[name] > 0, everyCommunity: small.everyCommunity.perSubgraph[name] > 0 }).toEqual({ subgraph: name, page: true, everyCommunity: true });
+      expect({ subgraph: name, page: small.page.perSubgraph[name] > 0, everyCommunity: small.everyCommunity.perSubgraph[name] > 0 }).toEqual({
+        subgraph: name,
+        page: true,
+        everyCommunity: true,
+      });
     }
   });
 });

@@ -7,7 +7,18 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemo, generateWork } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { DEFAULT_RATE_LIMITS, readManifest } from '@cgp/gateway';
-import { authHeader, freePort, gql, preparedDatabase, startDevIdentityProviderProcess, startPlatform, TEST_SECRET, tokenFor, type DevIdentityProviderProcess, type InProcessPlatform } from '@cgp/testing';
+import {
+  authHeader,
+  freePort,
+  gql,
+  preparedDatabase,
+  startDevIdentityProviderProcess,
+  startPlatform,
+  TEST_SECRET,
+  tokenFor,
+  type DevIdentityProviderProcess,
+  type InProcessPlatform,
+} from '@cgp/testing';
 
 /*
  * The reference dashboard page (/dashboard) in a real browser: Debian's Chromium driven by playwright-core
@@ -18,8 +29,14 @@ import { authHeader, freePort, gql, preparedDatabase, startDevIdentityProviderPr
 /** Debian's Chromium (`pnpm test` installs it through scripts/ensure-chromium.mjs); never a downloaded browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const SCREENSHOTS = join(__dirname, '..', 'test-results');
 
@@ -44,28 +61,78 @@ const only = (tiers: string[], keys: string[]): Key[] => keys.map((k) => [k, tie
 
 /** The figure cards: page id of the domain → statistics field, its arguments, the unit types that have it, its figures. */
 const FIGURES: Record<string, { field: string; args?: string; tiers: string[]; keys: Key[] }> = {
-  population: { field: 'populationStatistics', tiers: ALL, keys: ['residents', 'households', ['population', TO_COMMUNITY], 'keyPersons', 'disabled', 'aged70OrOver', 'aged90OrOver'] },
+  population: {
+    field: 'populationStatistics',
+    tiers: ALL,
+    keys: ['residents', 'households', ['population', TO_COMMUNITY], 'keyPersons', 'disabled', 'aged70OrOver', 'aged90OrOver'],
+  },
   cases: { field: 'caseStatistics', args: PERIOD_ARGS, tiers: ALL, keys: ['open', 'overdue', 'reportedInPeriod', 'closedInPeriod', 'medianHandlingHours'] },
-  buildingWork: { field: 'buildingWorkStatistics', args: PERIOD_ARGS, tiers: ALL, keys: ['buildingsWithLeader', 'opinions', 'residentsHeard', 'checks', 'problemsFound'] },
+  buildingWork: {
+    field: 'buildingWorkStatistics',
+    args: PERIOD_ARGS,
+    tiers: ALL,
+    keys: ['buildingsWithLeader', 'opinions', 'residentsHeard', 'checks', 'problemsFound'],
+  },
   communityWork: {
     field: 'communityWorkStatistics',
     args: PERIOD_ARGS,
     tiers: WITH_CHILDREN,
     keys: [
-      'mustVisitsDue', 'mustVisitsDone', 'mustVisitsLate', 'livelihoodAgents', 'openErrands', 'errandsDoneInPeriod',
+      'mustVisitsDue',
+      'mustVisitsDone',
+      'mustVisitsLate',
+      'livelihoodAgents',
+      'openErrands',
+      'errandsDoneInPeriod',
       // Kept per community: null for a grid, so not shown there.
-      ...only(TO_COMMUNITY, ['openWishes', 'claimedWishes', 'wishesPostedInPeriod', 'wishesFulfilledInPeriod', 'volunteers', 'volunteerActivitiesInPeriod', 'volunteerBeneficiariesInPeriod', 'jointMeetingsInPeriod', 'openResolutions']),
+      ...only(TO_COMMUNITY, [
+        'openWishes',
+        'claimedWishes',
+        'wishesPostedInPeriod',
+        'wishesFulfilledInPeriod',
+        'volunteers',
+        'volunteerActivitiesInPeriod',
+        'volunteerBeneficiariesInPeriod',
+        'jointMeetingsInPeriod',
+        'openResolutions',
+      ]),
     ],
   },
   party: {
     field: 'partyStatistics',
     args: PERIOD_ARGS,
     tiers: ALL,
-    keys: ['members', 'residentMembers', 'inServiceMembers', 'floatingMembers', 'organisations', 'meetingsHeld', 'attendanceRate', 'inServiceReported', 'inServiceAccepted', 'serviceHours'],
+    keys: [
+      'members',
+      'residentMembers',
+      'inServiceMembers',
+      'floatingMembers',
+      'organisations',
+      'meetingsHeld',
+      'attendanceRate',
+      'inServiceReported',
+      'inServiceAccepted',
+      'serviceHours',
+    ],
   },
-  pairing: { field: 'pairingStatistics', args: PERIOD_ARGS, tiers: TO_COMMUNITY, keys: ['activePairings', 'socialOrganisations', 'enterprises', 'activities', 'volunteers', 'beneficiaries'] },
-  tasks: { field: 'taskStatistics', args: PERIOD_ARGS, tiers: TO_COMMUNITY, keys: ['open', 'pending', 'refused', 'fundingReceived', 'submittedInPeriod', 'admittedInPeriod'] },
-  assessment: { field: 'assessmentStatistics', args: '(period: $year)', tiers: TO_COMMUNITY, keys: ['averageTotal', ...only(UPPER, ['highestTotal', 'lowestTotal', 'assessed'])] },
+  pairing: {
+    field: 'pairingStatistics',
+    args: PERIOD_ARGS,
+    tiers: TO_COMMUNITY,
+    keys: ['activePairings', 'socialOrganisations', 'enterprises', 'activities', 'volunteers', 'beneficiaries'],
+  },
+  tasks: {
+    field: 'taskStatistics',
+    args: PERIOD_ARGS,
+    tiers: TO_COMMUNITY,
+    keys: ['open', 'pending', 'refused', 'fundingReceived', 'submittedInPeriod', 'admittedInPeriod'],
+  },
+  assessment: {
+    field: 'assessmentStatistics',
+    args: '(period: $year)',
+    tiers: TO_COMMUNITY,
+    keys: ['averageTotal', ...only(UPPER, ['highestTotal', 'lowestTotal', 'assessed'])],
+  },
 };
 
 /** The trend charts: page id → trend field, the unit types that have it, its series; `sums`: series → the period figure its months add up to. */
@@ -75,16 +142,41 @@ const TRENDS: Record<string, { field: string; tiers: string[]; series: Key[]; su
     field: 'communityWorkTrend',
     tiers: WITH_CHILDREN,
     series: ['errandsDone', 'visitsMade', ...only(TO_COMMUNITY, ['wishesPosted', 'volunteerActivities'])],
-    sums: { errandsDone: 'communityWork.errandsDoneInPeriod', wishesPosted: 'communityWork.wishesPostedInPeriod', volunteerActivities: 'communityWork.volunteerActivitiesInPeriod' },
+    sums: {
+      errandsDone: 'communityWork.errandsDoneInPeriod',
+      wishesPosted: 'communityWork.wishesPostedInPeriod',
+      volunteerActivities: 'communityWork.volunteerActivitiesInPeriod',
+    },
   },
-  party: { field: 'partyTrend', tiers: ALL, series: ['meetingsHeld', 'inServiceReported', 'inServiceAccepted'], sums: { meetingsHeld: 'party.meetingsHeld', inServiceReported: 'party.inServiceReported' } },
-  pairing: { field: 'pairingTrend', tiers: TO_COMMUNITY, series: ['activities', 'beneficiaries'], sums: { activities: 'pairing.activities', beneficiaries: 'pairing.beneficiaries' } },
-  tasks: { field: 'taskTrend', tiers: TO_COMMUNITY, series: ['submitted', 'admitted', 'rejected', 'done'], sums: { submitted: 'tasks.submittedInPeriod', admitted: 'tasks.admittedInPeriod' } },
-  buildingWork: { field: 'buildingWorkTrend', tiers: ALL, series: ['opinions', 'checks', 'problemsFound'], sums: { opinions: 'buildingWork.opinions', checks: 'buildingWork.checks', problemsFound: 'buildingWork.problemsFound' } },
+  party: {
+    field: 'partyTrend',
+    tiers: ALL,
+    series: ['meetingsHeld', 'inServiceReported', 'inServiceAccepted'],
+    sums: { meetingsHeld: 'party.meetingsHeld', inServiceReported: 'party.inServiceReported' },
+  },
+  pairing: {
+    field: 'pairingTrend',
+    tiers: TO_COMMUNITY,
+    series: ['activities', 'beneficiaries'],
+    sums: { activities: 'pairing.activities', beneficiaries: 'pairing.beneficiaries' },
+  },
+  tasks: {
+    field: 'taskTrend',
+    tiers: TO_COMMUNITY,
+    series: ['submitted', 'admitted', 'rejected', 'done'],
+    sums: { submitted: 'tasks.submittedInPeriod', admitted: 'tasks.admittedInPeriod' },
+  },
+  buildingWork: {
+    field: 'buildingWorkTrend',
+    tiers: ALL,
+    series: ['opinions', 'checks', 'problemsFound'],
+    sums: { opinions: 'buildingWork.opinions', checks: 'buildingWork.checks', problemsFound: 'buildingWork.problemsFound' },
+  },
 };
 
 const TYPENAME_BY_LENGTH: Record<number, string> = { 6: 'District', 9: 'Street', 12: 'Community', 15: 'Grid', 18: 'Building' };
-const keysOf = (keys: Key[], typename: string) => keys.filter((k) => typeof k === 'string' || k[1].includes(typename)).map((k) => (typeof k === 'string' ? k : k[0]));
+const keysOf = (keys: Key[], typename: string) =>
+  keys.filter((k) => typeof k === 'string' || k[1].includes(typename)).map((k) => (typeof k === 'string' ? k : k[0]));
 const cardsOf = (typename: string) => Object.entries(FIGURES).filter(([, f]) => f.tiers.includes(typename));
 const trendsOf = (typename: string) => Object.entries(TRENDS).filter(([, f]) => f.tiers.includes(typename));
 
@@ -110,7 +202,12 @@ async function apiFigures(url: string, token: string, code: string, period: { fr
 /** The API's ranking of a unit's children by one metric (`args` as the field takes them). */
 async function apiRanking(url: string, token: string, code: string, field: string, args: string) {
   const typename = TYPENAME_BY_LENGTH[code.length];
-  const res = await gql(url, `query ($code: String!) { unit(code: $code) { ... on ${typename} { ranking: ${field}(${args}) { rank value code } } } }`, { code }, { authorization: `Bearer ${token}` });
+  const res = await gql(
+    url,
+    `query ($code: String!) { unit(code: $code) { ... on ${typename} { ranking: ${field}(${args}) { rank value code } } } }`,
+    { code },
+    { authorization: `Bearer ${token}` },
+  );
   expect(res.errors).toBeUndefined();
   return res.data.unit.ranking as { rank: number; value: number; code: string }[];
 }
@@ -125,7 +222,10 @@ const apiValue = (api: Record<string, any>, id: string) => {
 async function pageFigures(page: Page, selector = '#domains [data-figure]', attribute = 'figure'): Promise<Record<string, { text: string; format: string }>> {
   return page.$$eval(
     selector,
-    (nodes, attr) => Object.fromEntries(nodes.map((n) => [(n as HTMLElement).dataset[attr]!, { text: n.querySelector('.num')!.textContent, format: (n as HTMLElement).dataset.format! }])),
+    (nodes, attr) =>
+      Object.fromEntries(
+        nodes.map((n) => [(n as HTMLElement).dataset[attr]!, { text: n.querySelector('.num')!.textContent, format: (n as HTMLElement).dataset.format! }]),
+      ),
     attribute,
   );
 }
@@ -168,14 +268,21 @@ async function expectFiguresMatch(page: Page, api: Record<string, any>, code: st
 async function expectTrendsMatch(page: Page, api: Record<string, any>, code: string) {
   const typename = TYPENAME_BY_LENGTH[code.length];
   const shown = await page.$$eval('#trends [data-trend]', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.trend!));
-  expect(shown.sort()).toEqual(trendsOf(typename).map(([id]) => id).sort());
+  expect(shown.sort()).toEqual(
+    trendsOf(typename)
+      .map(([id]) => id)
+      .sort(),
+  );
   for (const [id, trend] of trendsOf(typename)) {
     const rows = api[`trend_${id}`] as Record<string, any>[];
     const chart = await chartOn(page, `[data-trend="${id}"]`);
     expect(chart.canvas).toBe(true);
     expect({ trend: id, months: chart.x }).toEqual({ trend: id, months: rows.map((r) => r.month) });
     const sorted = (series: unknown[][]) => series.map((s) => JSON.stringify(s)).sort();
-    expect({ trend: id, series: sorted(chart.series) }).toEqual({ trend: id, series: sorted(keysOf(trend.series, typename).map((key) => rows.map((r) => r[key]))) });
+    expect({ trend: id, series: sorted(chart.series) }).toEqual({
+      trend: id,
+      series: sorted(keysOf(trend.series, typename).map((key) => rows.map((r) => r[key]))),
+    });
   }
 }
 
@@ -196,7 +303,9 @@ async function chartOn(page: Page, selector: string) {
 /** Waits until the ranking chart names exactly these child units (in any order). */
 async function waitForRankingOf(page: Page, names: string[]) {
   await page.waitForFunction(
-    (expected) => JSON.stringify([...((window as any).echarts.getInstanceByDom(document.querySelector('#ranking-chart'))?.getOption()?.yAxis?.[0]?.data ?? [])].sort()) === expected,
+    (expected) =>
+      JSON.stringify([...((window as any).echarts.getInstanceByDom(document.querySelector('#ranking-chart'))?.getOption()?.yAxis?.[0]?.data ?? [])].sort()) ===
+      expected,
     JSON.stringify([...names].sort()),
   );
 }
@@ -204,13 +313,22 @@ async function waitForRankingOf(page: Page, names: string[]) {
 /** Waits until the ranking chart shows exactly these values, rank 1 first. */
 async function waitForRankingValues(page: Page, values: number[]) {
   await page.waitForFunction(
-    (expected) => JSON.stringify((window as any).echarts.getInstanceByDom(document.querySelector('#ranking-chart'))?.getOption()?.series?.[0]?.data?.map((d: any) => d.value)) === expected,
+    (expected) =>
+      JSON.stringify(
+        (window as any).echarts
+          .getInstanceByDom(document.querySelector('#ranking-chart'))
+          ?.getOption()
+          ?.series?.[0]?.data?.map((d: any) => d.value),
+      ) === expected,
     JSON.stringify([...values].reverse()),
   );
 }
 
 async function waitForUnit(page: Page, name: string) {
-  await page.waitForFunction((n) => document.querySelector('#unit-name')?.textContent === n && !document.querySelector('#dashboard')!.classList.contains('loading'), name);
+  await page.waitForFunction(
+    (n) => document.querySelector('#unit-name')?.textContent === n && !document.querySelector('#dashboard')!.classList.contains('loading'),
+    name,
+  );
   await page.waitForSelector('#headline [data-headline]');
 }
 
@@ -250,7 +368,8 @@ describe('dashboard page in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: run \`node scripts/ensure-chromium.mjs\` (as root it installs Debian's chromium)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium is not at ${CHROMIUM}: run \`node scripts/ensure-chromium.mjs\` (as root it installs Debian's chromium)`);
     mkdirSync(SCREENSHOTS, { recursive: true });
     // Every production guard on, as `pnpm start` runs: the partner safelist and the rate limits. Tokens as
     // `pnpm start` takes them: the development identity provider's (found through its discovery document),
@@ -266,7 +385,12 @@ describe('dashboard page in Chromium', () => {
     dashboardUrl = platform.gatewayUrl.replace(/\/graphql$/, '/dashboard');
     // Its people are those of this demo (scale 0.2); it sends the browser back to this dashboard only.
     // Its access tokens live 75 s here, so the page's renewal (a minute before expiry) is seen within a test.
-    identityProvider = await startDevIdentityProviderProcess({ port: idpPort, redirectUris: [`${dashboardUrl}/`], scale: 0.2, env: { DEV_IDP_ACCESS_TOKEN_SECONDS: '75' } });
+    identityProvider = await startDevIdentityProviderProcess({
+      port: idpPort,
+      redirectUris: [`${dashboardUrl}/`],
+      scale: 0.2,
+      env: { DEV_IDP_ACCESS_TOKEN_SECONDS: '75' },
+    });
     profile = mkdtempSync(join(tmpdir(), 'cgp-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -301,16 +425,31 @@ describe('dashboard page in Chromium', () => {
    */
   async function rankingFieldsOf(typename: string): Promise<{ field: string; domain: string; metrics: string[]; period: boolean; fromTo: boolean }[]> {
     const headers = await authHeader({ tier: 'DISTRICT', unit: district.code } as never);
-    const type = await gql(platform.gatewayUrl, `query ($t: String!) { __type(name: $t) { fields { name args { name type { name ofType { name } } } } } }`, { t: typename }, headers);
+    const type = await gql(
+      platform.gatewayUrl,
+      `query ($t: String!) { __type(name: $t) { fields { name args { name type { name ofType { name } } } } } }`,
+      { t: typename },
+      headers,
+    );
     const fields = (type.data.__type.fields as any[]).filter((f) => f.name.endsWith('Ranking'));
     const DOMAIN: Record<string, string> = { case: 'cases', task: 'tasks' };
     return Promise.all(
       fields.map(async (f) => {
         const metric = f.args.find((a: any) => a.name === 'metric').type;
-        const values = await gql(platform.gatewayUrl, `query ($t: String!) { __type(name: $t) { enumValues { name } } }`, { t: metric.name ?? metric.ofType.name }, headers);
+        const values = await gql(
+          platform.gatewayUrl,
+          `query ($t: String!) { __type(name: $t) { enumValues { name } } }`,
+          { t: metric.name ?? metric.ofType.name },
+          headers,
+        );
         const prefix = f.name.replace(/Ranking$/, '');
-        return { field: f.name, domain: DOMAIN[prefix] ?? prefix, metrics: values.data.__type.enumValues.map((v: any) => v.name),
-          period: f.args.some((a: any) => a.name === 'period'), fromTo: f.args.some((a: any) => a.name === 'from') };
+        return {
+          field: f.name,
+          domain: DOMAIN[prefix] ?? prefix,
+          metrics: values.data.__type.enumValues.map((v: any) => v.name),
+          period: f.args.some((a: any) => a.name === 'period'),
+          fromTo: f.args.some((a: any) => a.name === 'from'),
+        };
       }),
     );
   }
@@ -364,31 +503,59 @@ describe('dashboard page in Chromium', () => {
     // The ranking select offers every metric of every domain's ranking on a district: each ranking field's whole metric enum.
     const offered = await page.$$eval('#ranking-metric option', (options) => options.map((o) => (o as HTMLOptionElement).value));
     const rankingFields = await rankingFieldsOf('District');
-    expect(rankingFields.map((f) => f.field).sort()).toEqual(
-      ['assessmentRanking', 'buildingWorkRanking', 'caseRanking', 'communityWorkRanking', 'pairingRanking', 'partyRanking', 'populationRanking', 'taskRanking'],
-    );
+    expect(rankingFields.map((f) => f.field).sort()).toEqual([
+      'assessmentRanking',
+      'buildingWorkRanking',
+      'caseRanking',
+      'communityWorkRanking',
+      'pairingRanking',
+      'partyRanking',
+      'populationRanking',
+      'taskRanking',
+    ]);
     expect(offered.sort()).toEqual(rankingFields.flatMap((f) => f.metrics.map((m) => `${f.domain}.${m}`)).sort());
     expect(await page.$$eval('#ranking-metric optgroup', (groups) => groups.length)).toBe(rankingFields.length);
 
     // The streets by overdue cases (the default, rank 1 drawn at the top) …
     const names = new Map(demo.streets.map((s) => [s.code, s.name]));
-    const overdue = await apiRanking(platform.gatewayUrl, token, district.code, 'caseRanking', `metric: OVERDUE, first: 20, from: "${period.from}", to: "${period.to}"`);
-    await waitForRankingValues(page, overdue.map((r) => r.value));
+    const overdue = await apiRanking(
+      platform.gatewayUrl,
+      token,
+      district.code,
+      'caseRanking',
+      `metric: OVERDUE, first: 20, from: "${period.from}", to: "${period.to}"`,
+    );
+    await waitForRankingValues(
+      page,
+      overdue.map((r) => r.value),
+    );
     let ranking = await chartOn(page, '#ranking-chart');
     expect(ranking.canvas).toBe(true);
     expect(ranking.y).toEqual(overdue.map((r) => names.get(r.code)).reverse());
     // … then by registered residents (population subgraph): they add up to the district's residents …
     await page.selectOption('#ranking-metric', 'population.RESIDENTS');
     const residents = await apiRanking(platform.gatewayUrl, token, district.code, 'populationRanking', 'metric: RESIDENTS, first: 20');
-    await waitForRankingValues(page, residents.map((r) => r.value));
+    await waitForRankingValues(
+      page,
+      residents.map((r) => r.value),
+    );
     ranking = await chartOn(page, '#ranking-chart');
     expect(ranking.y).toEqual(residents.map((r) => names.get(r.code)).reverse());
     expect(residents.reduce((sum, r) => sum + r.value, 0)).toBe(api.population.residents);
     // … and by the attendance rate of party meetings (party subgraph), shown as percentages.
     await page.selectOption('#ranking-metric', 'party.ATTENDANCE_RATE');
-    const attendance = await apiRanking(platform.gatewayUrl, token, district.code, 'partyRanking', `metric: ATTENDANCE_RATE, first: 20, from: "${period.from}", to: "${period.to}"`);
+    const attendance = await apiRanking(
+      platform.gatewayUrl,
+      token,
+      district.code,
+      'partyRanking',
+      `metric: ATTENDANCE_RATE, first: 20, from: "${period.from}", to: "${period.to}"`,
+    );
     expect(attendance.every((r) => r.value > 0 && r.value <= 1)).toBe(true);
-    await waitForRankingValues(page, attendance.map((r) => r.value));
+    await waitForRankingValues(
+      page,
+      attendance.map((r) => r.value),
+    );
     expect((await chartOn(page, '#ranking-chart')).y).toEqual(attendance.map((r) => names.get(r.code)).reverse());
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-district-ranking-attendance.png'), fullPage: true });
 
@@ -409,7 +576,10 @@ describe('dashboard page in Chromium', () => {
       expect(shownNumber(row.overdue)).toBe(overdue.find((r) => r.code === row.code)!.value);
     }
     await page.selectOption('#ranking-metric', 'cases.OVERDUE');
-    await waitForRankingValues(page, overdue.map((r) => r.value));
+    await waitForRankingValues(
+      page,
+      overdue.map((r) => r.value),
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-district.png'), fullPage: true });
 
     // English: labels change, figures stay.
@@ -427,7 +597,12 @@ describe('dashboard page in Chromium', () => {
     const y = Number(demo.asOf.slice(0, 4)) - 1;
     const year = { from: `${y}-01-01`, to: `${y + 1}-01-01`, year: String(y) };
     await page.selectOption('#period', String(y));
-    await page.waitForFunction((yy) => document.querySelector('[data-domain="assessment"] h3')?.textContent?.includes(yy) && !document.querySelector('#dashboard')!.classList.contains('loading'), String(y));
+    await page.waitForFunction(
+      (yy) =>
+        document.querySelector('[data-domain="assessment"] h3')?.textContent?.includes(yy) &&
+        !document.querySelector('#dashboard')!.classList.contains('loading'),
+      String(y),
+    );
     expect(await page.$eval('#period-range', (n) => ({ ...(n as HTMLElement).dataset }))).toEqual(year);
     const apiYear = await apiFigures(platform.gatewayUrl, token, district.code, year);
     expect(apiYear.assessment.assessed).toBe(demo.communities.length);
@@ -438,7 +613,10 @@ describe('dashboard page in Chromium', () => {
     await page.selectOption('#ranking-metric', 'assessment.TOTAL');
     const scores = await apiRanking(platform.gatewayUrl, token, district.code, 'assessmentRanking', `metric: TOTAL, first: 20, period: "${y}"`);
     expect(scores).toHaveLength(demo.streets.length);
-    await waitForRankingValues(page, scores.map((r) => r.value));
+    await waitForRankingValues(
+      page,
+      scores.map((r) => r.value),
+    );
     expect((page as any).problems).toEqual([]);
     await page.close();
   });
@@ -461,7 +639,12 @@ describe('dashboard page in Chromium', () => {
     await expectFiguresMatch(page, streetApi, street.code);
     await expectTrendsMatch(page, streetApi, street.code);
     const communities = await page.$$eval('.child-row', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.code));
-    expect(communities.sort()).toEqual(demo.communities.filter((c) => c.parentId === street.id).map((c) => c.code).sort());
+    expect(communities.sort()).toEqual(
+      demo.communities
+        .filter((c) => c.parentId === street.id)
+        .map((c) => c.code)
+        .sort(),
+    );
 
     await page.click(`.child-row[data-code="${community.code}"] .child-link`);
     await waitForUnit(page, community.name);
@@ -492,12 +675,26 @@ describe('dashboard page in Chromium', () => {
         { authorization: `Bearer ${token}` },
       );
       expect({ option, errors: res.errors }).toEqual({ option, errors: undefined });
-      expect(res.data.community.ranking.map((r: any) => r.code).sort()).toEqual(demo.grids.filter((g) => g.parentId === community.id).map((g) => g.code).sort());
+      expect(res.data.community.ranking.map((r: any) => r.code).sort()).toEqual(
+        demo.grids
+          .filter((g) => g.parentId === community.id)
+          .map((g) => g.code)
+          .sort(),
+      );
     }
     // Grids ranked by must-visits done (community subgraph).
     await page.selectOption('#ranking-metric', 'communityWork.MUST_VISITS_DONE');
-    const visits = await apiRanking(platform.gatewayUrl, token, community.code, 'communityWorkRanking', `metric: MUST_VISITS_DONE, first: 20, from: "${period.from}", to: "${period.to}"`);
-    await waitForRankingValues(page, visits.map((r) => r.value));
+    const visits = await apiRanking(
+      platform.gatewayUrl,
+      token,
+      community.code,
+      'communityWorkRanking',
+      `metric: MUST_VISITS_DONE, first: 20, from: "${period.from}", to: "${period.to}"`,
+    );
+    await waitForRankingValues(
+      page,
+      visits.map((r) => r.value),
+    );
     expect(visits.reduce((sum, r) => sum + r.value, 0)).toBe(communityApi.communityWork.mustVisitsDone);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-community.png'), fullPage: true });
 
@@ -507,11 +704,19 @@ describe('dashboard page in Chromium', () => {
     const gridApi = await apiFigures(platform.gatewayUrl, token, grid.code, period);
     await expectFiguresMatch(page, gridApi, grid.code);
     await expectTrendsMatch(page, gridApi, grid.code);
-    const buildings = await page.$$eval('.child-row', (trs) => trs.map((tr) => ({ code: (tr as HTMLElement).dataset.code, name: tr.querySelector('.child-link')!.textContent })));
-    expect(buildings.sort((a, b) => a.code!.localeCompare(b.code!))).toEqual(
-      demo.buildings.filter((b) => b.parentId === grid.id).map((b) => ({ code: b.code, name: b.name })).sort((a, b) => a.code.localeCompare(b.code)),
+    const buildings = await page.$$eval('.child-row', (trs) =>
+      trs.map((tr) => ({ code: (tr as HTMLElement).dataset.code, name: tr.querySelector('.child-link')!.textContent })),
     );
-    await waitForRankingOf(page, buildings.map((b) => b.name));
+    expect(buildings.sort((a, b) => a.code!.localeCompare(b.code!))).toEqual(
+      demo.buildings
+        .filter((b) => b.parentId === grid.id)
+        .map((b) => ({ code: b.code, name: b.name }))
+        .sort((a, b) => a.code.localeCompare(b.code)),
+    );
+    await waitForRankingOf(
+      page,
+      buildings.map((b) => b.name),
+    );
     expect(await page.isVisible('#alert')).toBe(false);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-grid.png'), fullPage: true });
 
@@ -538,7 +743,10 @@ describe('dashboard page in Chromium', () => {
       headers,
     );
     expect(api.errors).toBeUndefined();
-    const open = api.data.cases as { totalCount: number; edges: { node: { id: string; number: string; gridCode: string; buildingCode: string | null; history: unknown[] } }[] };
+    const open = api.data.cases as {
+      totalCount: number;
+      edges: { node: { id: string; number: string; gridCode: string; buildingCode: string | null; history: unknown[] } }[];
+    };
     // The live demo has open cases on any day it is loaded.
     expect(open.totalCount).toBeGreaterThan(0);
     const tile = '#headline [data-list="openCases"]';
@@ -578,13 +786,18 @@ describe('dashboard page in Chromium', () => {
     // Exports: what the list shows, all of it, with the language's column names.
     const exported = async (button: string) => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())) };
+      return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
     };
     const csv = await exported('#records-csv');
     expect(csv.name).toMatch(new RegExp(`^openCases-${district.code}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
     const csvRows = parseCsv(csv.bytes.toString('utf8'), { bom: true }) as string[][];
     expect(csvRows[0]).toEqual(['案件编号', '事项', '类别', '状态', '网格', '楼栋', '承办人', '上报时间', '办结时限', '逾期']);
-    expect(csvRows.slice(1).map((r) => r[0]).sort()).toEqual(open.edges.map((e) => e.node.number).sort());
+    expect(
+      csvRows
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(open.edges.map((e) => e.node.number).sort());
 
     await page.click('#lang');
     await page.waitForFunction(() => document.querySelector('#records-xlsx')!.textContent === 'Export Excel');
@@ -602,7 +815,10 @@ describe('dashboard page in Chromium', () => {
 
     // The ranking on screen downloads too: the children by the chosen metric, as the API ranks them.
     const rankingId = await page.$eval('#ranking-metric', (s) => (s as HTMLSelectElement).value);
-    await waitForRankingOf(page, demo.streets.map((st) => st.name));
+    await waitForRankingOf(
+      page,
+      demo.streets.map((st) => st.name),
+    );
     const rankingXlsx = await exported('#ranking-xlsx');
     expect(rankingXlsx.name).toMatch(new RegExp(`^ranking-${rankingId.replace('.', '\\.')}-${district.code}-.*\\.xlsx$`));
     const rankingBook = new ExcelJS.Workbook();
@@ -614,28 +830,55 @@ describe('dashboard page in Chromium', () => {
     await page.click('#lang'); // back to Chinese for the other tests
 
     // The overdue count opens exactly the overdue cases (the live demo has some on any day).
-    const overdue = await gql(platform.gatewayUrl, `query ($u: String!) { cases(unitCode: $u, filter: { overdue: true }, first: 100) { totalCount edges { node { number overdue } } } }`, { u: district.code }, headers);
+    const overdue = await gql(
+      platform.gatewayUrl,
+      `query ($u: String!) { cases(unitCode: $u, filter: { overdue: true }, first: 100) { totalCount edges { node { number overdue } } } }`,
+      { u: district.code },
+      headers,
+    );
     expect(overdue.data.cases.totalCount).toBeGreaterThan(0);
     const overdueTile = '#headline [data-list="overdueCases"]';
     expect(shownNumber(await page.$eval(overdueTile, (n) => n.querySelector('.num')!.textContent))).toBe(overdue.data.cases.totalCount);
     await page.click(overdueTile);
-    await page.waitForFunction(() => document.querySelector('#records-section')!.getAttribute('data-list') === 'overdueCases' && !document.querySelector('#records-section')!.classList.contains('loading'));
-    expect((await page.$$eval('.records-table td[data-column="number"]', (tds) => tds.map((td) => td.textContent))).sort()).toEqual(overdue.data.cases.edges.map((e: any) => e.node.number).sort());
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#records-section')!.getAttribute('data-list') === 'overdueCases' &&
+        !document.querySelector('#records-section')!.classList.contains('loading'),
+    );
+    expect((await page.$$eval('.records-table td[data-column="number"]', (tds) => tds.map((td) => td.textContent))).sort()).toEqual(
+      overdue.data.cases.edges.map((e: any) => e.node.number).sort(),
+    );
     expect(await page.$$eval('.records-table td[data-column="overdue"]', (tds) => [...new Set(tds.map((td) => td.textContent))])).toEqual(['是']);
 
     // For a calendar year the must-visit counts open too: the year's must-visits with that status (visitsDue).
     const thisYear = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4);
     await page.selectOption('#period', thisYear);
-    await page.waitForFunction((yy) => document.querySelector('#period-range')?.getAttribute('data-year') === yy && !document.querySelector('#dashboard')!.classList.contains('loading'), thisYear);
-    const visits = await gql(platform.gatewayUrl, `query ($u: String!, $y: Int!) { visitsDue(unitCode: $u, year: $y) { counts { due done late } } }`, { u: district.code, y: Number(thisYear) }, headers);
+    await page.waitForFunction(
+      (yy) => document.querySelector('#period-range')?.getAttribute('data-year') === yy && !document.querySelector('#dashboard')!.classList.contains('loading'),
+      thisYear,
+    );
+    const visits = await gql(
+      platform.gatewayUrl,
+      `query ($u: String!, $y: Int!) { visitsDue(unitCode: $u, year: $y) { counts { due done late } } }`,
+      { u: district.code, y: Number(thisYear) },
+      headers,
+    );
     const counts = visits.data.visitsDue.counts as { due: number; done: number; late: number };
     const [status, total] = Object.entries(counts).find(([, n]) => n > 0)!;
     const key = `mustVisits${status[0].toUpperCase()}${status.slice(1)}`;
     await page.click(`#domains [data-list="${key}"]`);
-    await page.waitForFunction((k) => document.querySelector('#records-section')?.getAttribute('data-list') === k && !document.querySelector('#records-section')!.classList.contains('loading') && document.querySelectorAll('.records-table tbody tr').length > 0, key);
+    await page.waitForFunction(
+      (k) =>
+        document.querySelector('#records-section')?.getAttribute('data-list') === k &&
+        !document.querySelector('#records-section')!.classList.contains('loading') &&
+        document.querySelectorAll('.records-table tbody tr').length > 0,
+      key,
+    );
     expect(await page.$$eval('.records-table tbody tr', (trs) => trs.length)).toBe(Math.min(20, total));
     expect(await page.$eval('#records-count', (n) => n.textContent)).toContain(String(total));
-    expect(await page.$$eval('.records-table td[data-column="status"]', (tds) => [...new Set(tds.map((td) => td.textContent))])).toEqual([status.toUpperCase()]);
+    expect(await page.$$eval('.records-table td[data-column="status"]', (tds) => [...new Set(tds.map((td) => td.textContent))])).toEqual([
+      status.toUpperCase(),
+    ]);
     await page.selectOption('#period', 'last12');
     await page.waitForFunction(() => !document.querySelector('#dashboard')!.classList.contains('loading'));
     // Over the rolling twelve months the must-visit figures count a different set than any year's list: they do not open.
@@ -659,7 +902,11 @@ describe('dashboard page in Chromium', () => {
     const [street, sibling] = demo.streets;
     const streetToken = await tokenFor({ tier: 'STREET', unit: street.code } as never);
     const post = async (body: unknown, token?: string) => {
-      const res = await fetch(exportUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const res = await fetch(exportUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
       const json = res.headers.get('content-type')?.startsWith('application/json') ? await res.json() : null;
       return { status: res.status, code: json?.errors?.[0]?.extensions?.code };
     };
@@ -688,7 +935,12 @@ describe('dashboard page in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-street.png'), fullPage: true });
 
     // The API refuses the sibling to this token …
-    const refused = await gql(platform.gatewayUrl, `query ($code: String!) { unit(code: $code) { ... on Street { name } } }`, { code: sibling.code }, { authorization: `Bearer ${token}` });
+    const refused = await gql(
+      platform.gatewayUrl,
+      `query ($code: String!) { unit(code: $code) { ... on Street { name } } }`,
+      { code: sibling.code },
+      { authorization: `Bearer ${token}` },
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // … and the page says so, showing nothing of it.
     await page.goto(`${dashboardUrl}/#unit=${sibling.code}`);
@@ -783,7 +1035,10 @@ describe('dashboard page in Chromium', () => {
     const headline = await pageFigures(page, '#headline [data-headline]', 'headline');
     const total = (key: string) => communities.reduce((sum, c) => sum + c.pairingStatistics[key], 0);
     expect(Object.fromEntries(Object.entries(headline).map(([id, f]) => [id, shownNumber(f.text)]))).toEqual({
-      'partner.communities': paired.length, 'partner.activities': total('activities'), 'partner.volunteers': total('volunteers'), 'partner.beneficiaries': total('beneficiaries'),
+      'partner.communities': paired.length,
+      'partner.activities': total('activities'),
+      'partner.volunteers': total('volunteers'),
+      'partner.beneficiaries': total('beneficiaries'),
     });
     // Its own share only: district staff see more pairings in the shared community.
     const staff = await apiFigures(platform.gatewayUrl, await tokenFor({ tier: 'DISTRICT', unit: district.code } as never), paired[0], period);
@@ -793,7 +1048,8 @@ describe('dashboard page in Chromium', () => {
     // Nothing else: no unit figures, trends, rankings or child units; no other community's or partner's name;
     // the page asked only who it is and its organisation, and the API refused it nothing.
     expect(await page.$$('#domains [data-figure], #trends [data-trend], .child-row')).toHaveLength(0);
-    for (const hidden of ['#domains-section', '#trends-section', '#ranking-section', '#children-section', '#breadcrumb a']) expect(await page.isVisible(hidden)).toBe(false);
+    for (const hidden of ['#domains-section', '#trends-section', '#ranking-section', '#children-section', '#breadcrumb a'])
+      expect(await page.isVisible(hidden)).toBe(false);
     const text = (await page.textContent('body'))!;
     for (const c of demo.communities.filter((c) => !paired.includes(c.code))) expect(text).not.toContain(c.name);
     for (const o of [...demo.socialOrganisations, ...demo.enterprises].filter((o) => o.id !== org.id)) expect(text).not.toContain(o.name);
@@ -807,7 +1063,9 @@ describe('dashboard page in Chromium', () => {
     const year = Number(today.slice(0, 4)) - 1;
     const lastYear = await safelisted('PartnerCommunityStatistics', { code: paired[0], from: `${year}-01-01`, to: `${year + 1}-01-01` }, token);
     await page.waitForFunction(
-      ([code, value]) => document.querySelector(`.partner-card[data-community="${code}"] [data-figure="pairing.activities"] .num`)?.textContent?.replace(/\D/g, '') === String(value),
+      ([code, value]) =>
+        document.querySelector(`.partner-card[data-community="${code}"] [data-figure="pairing.activities"] .num`)?.textContent?.replace(/\D/g, '') ===
+        String(value),
       [paired[0], lastYear.data.community.pairingStatistics.activities] as const,
     );
     expect(operations).toEqual(['Me', 'Partner', 'Partner']);
@@ -840,9 +1098,17 @@ describe('dashboard page in Chromium', () => {
       await waitForUnit(page, district.name);
       expect(page.url()).toBe(`${dashboardUrl}/`);
       const token = (await page.evaluate(() => sessionStorage.getItem('cgp.dashboard.token')))!;
-      const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+      const [header, payload] = token
+        .split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
       expect({ alg: header.alg, iss: payload.iss, aud: payload.aud, tier: payload.tier, unit: payload.unit, roles: payload.roles }).toEqual({
-        alg: 'RS256', iss: issuer, aud: 'urn:cgp:platform', tier: 'DISTRICT', unit: district.code, roles: ['STAFF', 'AUDITOR'],
+        alg: 'RS256',
+        iss: issuer,
+        aud: 'urn:cgp:platform',
+        tier: 'DISTRICT',
+        unit: district.code,
+        roles: ['STAFF', 'AUDITOR'],
       });
       expect(await page.textContent('#caller')).toContain(lang === 'zh' ? '当前身份：区 ' : 'Signed in as District ');
       expect(await page.textContent('#signout')).toBe(lang === 'zh' ? '退出' : 'Sign out');

@@ -93,112 +93,127 @@ describe('database restart under a stream of mutations', () => {
 
   const ready = async () => (await fetch(subgraph.url.replace(/\/graphql$/, '/ready'))).status;
   const report = (key: string, title: string): Promise<GraphQLResponse> =>
-    gql(gateway.url, `mutation Report($input: ReportCaseInput!) { reportCase(input: $input) { id title } }`, { input: { gridCode: grid.code, category: 'PUBLIC_SERVICE', title, description: `重启测试，联系电话13700001111（${title}）` } }, { ...headers, 'idempotency-key': key });
+    gql(
+      gateway.url,
+      `mutation Report($input: ReportCaseInput!) { reportCase(input: $input) { id title } }`,
+      { input: { gridCode: grid.code, category: 'PUBLIC_SERVICE', title, description: `重启测试，联系电话13700001111（${title}）` } },
+      { ...headers, 'idempotency-key': key },
+    );
 
   it.each([
     ['stopped', 'stop'],
     ['killed with SIGKILL (a crash)', 'kill'],
-  ] as const)('%s: keeps every acknowledged write, leaves no partial one, answers DATABASE_UNAVAILABLE while down and reconnects by itself', async (_how, outage) => {
-    const prefix = `重启${outage}-`;
-    const outcomes: Outcome[] = [];
-    let phase: Outcome['phase'] = 'before';
-    let running = true;
-    let next = 0;
-    const worker = async () => {
-      while (running) {
-        const i = next++;
-        const o: Outcome = { i, title: `${prefix}${i}`, key: `restart-${outage}-${i}`, phase, codes: [], messages: [] };
-        const res = await report(o.key, o.title);
-        if (!res.errors && res.data?.reportCase) o.id = res.data.reportCase.id;
-        for (const e of res.errors ?? []) {
-          o.codes.push(String(e.extensions?.code));
-          o.messages.push(e.message);
+  ] as const)(
+    '%s: keeps every acknowledged write, leaves no partial one, answers DATABASE_UNAVAILABLE while down and reconnects by itself',
+    async (_how, outage) => {
+      const prefix = `重启${outage}-`;
+      const outcomes: Outcome[] = [];
+      let phase: Outcome['phase'] = 'before';
+      let running = true;
+      let next = 0;
+      const worker = async () => {
+        while (running) {
+          const i = next++;
+          const o: Outcome = { i, title: `${prefix}${i}`, key: `restart-${outage}-${i}`, phase, codes: [], messages: [] };
+          const res = await report(o.key, o.title);
+          if (!res.errors && res.data?.reportCase) o.id = res.data.reportCase.id;
+          for (const e of res.errors ?? []) {
+            o.codes.push(String(e.extensions?.code));
+            o.messages.push(e.message);
+          }
+          outcomes.push(o);
+          await new Promise((r) => setTimeout(r, 5));
         }
-        outcomes.push(o);
-        await new Promise((r) => setTimeout(r, 5));
+      };
+      const ok = (p: Outcome['phase']) => outcomes.filter((o) => o.phase === p && o.id).length;
+      const failed = (p: Outcome['phase']) => outcomes.filter((o) => o.phase === p && !o.id).length;
+      const workers = [worker(), worker(), worker()];
+      try {
+        await waitFor(() => ok('before') >= 20);
+        expect(await ready()).toBe(200);
+
+        if (outage === 'kill') await database.kill();
+        else await database.stop();
+        phase = 'down';
+        await waitFor(() => failed('down') >= 10);
+        expect(await ready()).toBe(503);
+        expect(await (await fetch(subgraph.url.replace(/\/graphql$/, '/ready'))).json()).toMatchObject({
+          ready: false,
+          status: 'database unreachable',
+          service: 'grid',
+          pool: { max: 10 },
+        });
+
+        await database.start();
+        await waitFor(async () => (await ready()) === 200, 30_000);
+        phase = 'after';
+        await waitFor(() => ok('after') >= 20);
+      } finally {
+        running = false;
+        await Promise.all(workers);
       }
-    };
-    const ok = (p: Outcome['phase']) => outcomes.filter((o) => o.phase === p && o.id).length;
-    const failed = (p: Outcome['phase']) => outcomes.filter((o) => o.phase === p && !o.id).length;
-    const workers = [worker(), worker(), worker()];
-    try {
-      await waitFor(() => ok('before') >= 20);
-      expect(await ready()).toBe(200);
 
-      if (outage === 'kill') await database.kill();
-      else await database.stop();
-      phase = 'down';
-      await waitFor(() => failed('down') >= 10);
-      expect(await ready()).toBe(503);
-      expect(await (await fetch(subgraph.url.replace(/\/graphql$/, '/ready'))).json()).toMatchObject({ ready: false, status: 'database unreachable', service: 'grid', pool: { max: 10 } });
+      // While it was down: only clear, transient errors — no internal error, no stack, no SQL.
+      const failures = outcomes.filter((o) => !o.id);
+      expect(failures.length).toBeGreaterThanOrEqual(10);
+      for (const f of failures) {
+        expect(f.codes).toEqual(['DATABASE_UNAVAILABLE']);
+        expect(f.messages[0]).toMatch(/^The database cannot be reached at the moment/);
+        expect(f.messages[0]).not.toMatch(/ECONNREFUSED|INSERT|SELECT|\n\s+at /);
+      }
+      expect(ok('after')).toBeGreaterThanOrEqual(20); // reconnected without a restart of the subgraph
 
-      await database.start();
-      await waitFor(async () => (await ready()) === 200, 30_000);
-      phase = 'after';
-      await waitFor(() => ok('after') >= 20);
-    } finally {
-      running = false;
-      await Promise.all(workers);
-    }
-
-    // While it was down: only clear, transient errors — no internal error, no stack, no SQL.
-    const failures = outcomes.filter((o) => !o.id);
-    expect(failures.length).toBeGreaterThanOrEqual(10);
-    for (const f of failures) {
-      expect(f.codes).toEqual(['DATABASE_UNAVAILABLE']);
-      expect(f.messages[0]).toMatch(/^The database cannot be reached at the moment/);
-      expect(f.messages[0]).not.toMatch(/ECONNREFUSED|INSERT|SELECT|\n\s+at /);
-    }
-    expect(ok('after')).toBeGreaterThanOrEqual(20); // reconnected without a restart of the subgraph
-
-    const owner = new Client({ connectionString: databaseUrl });
-    await owner.connect();
-    try {
-      const rows = async () =>
-        new Map(
-          (
-            await owner.query(
-              `SELECT c.title, c.id::text AS id, count(t.id)::int AS history FROM grid.grid_case c LEFT JOIN grid.case_transition t ON t.case_id = c.id AND t.action = 'REPORT'
+      const owner = new Client({ connectionString: databaseUrl });
+      await owner.connect();
+      try {
+        const rows = async () =>
+          new Map(
+            (
+              await owner.query(
+                `SELECT c.title, c.id::text AS id, count(t.id)::int AS history FROM grid.grid_case c LEFT JOIN grid.case_transition t ON t.case_id = c.id AND t.action = 'REPORT'
                 WHERE c.title LIKE $1 GROUP BY c.title, c.id`,
-              [`${prefix}%`],
-            )
-          ).rows.map((r) => [r.title as string, { id: r.id as string, history: r.history as number }]),
-        );
-      const stored = await rows();
-      const count = Number((await owner.query(`SELECT count(*)::int AS n FROM grid.grid_case WHERE title LIKE $1`, [`${prefix}%`])).rows[0].n);
-      expect(count).toBe(stored.size); // no title twice
-      // Every acknowledged write is there, whole (the case and its REPORT history entry).
-      for (const o of outcomes.filter((x) => x.id)) expect(stored.get(o.title)).toEqual({ id: o.id, history: 1 });
-      // A failed mutation left nothing, or — when the connection died after the commit — the whole write.
-      for (const f of failures) {
-        const row = stored.get(f.title);
-        if (row) expect(row.history).toBe(1);
-      }
-      for (const row of stored.values()) expect(row.history).toBe(1);
-
-      // Retried with their keys, the failed ones are made once each (or return the write that did commit).
-      for (const f of failures) {
-        // As a client does: a retry refused by the rate limit (RATE_LIMITED, retryAfter seconds) is sent again after that wait.
-        let again = await report(f.key, f.title);
-        for (let i = 0; i < 10 && again.errors?.[0]?.extensions?.code === 'RATE_LIMITED'; i++) {
-          await new Promise((r) => setTimeout(r, 1000 * Number(again.errors?.[0]?.extensions?.retryAfter ?? 1)));
-          again = await report(f.key, f.title);
+                [`${prefix}%`],
+              )
+            ).rows.map((r) => [r.title as string, { id: r.id as string, history: r.history as number }]),
+          );
+        const stored = await rows();
+        const count = Number((await owner.query(`SELECT count(*)::int AS n FROM grid.grid_case WHERE title LIKE $1`, [`${prefix}%`])).rows[0].n);
+        expect(count).toBe(stored.size); // no title twice
+        // Every acknowledged write is there, whole (the case and its REPORT history entry).
+        for (const o of outcomes.filter((x) => x.id)) expect(stored.get(o.title)).toEqual({ id: o.id, history: 1 });
+        // A failed mutation left nothing, or — when the connection died after the commit — the whole write.
+        for (const f of failures) {
+          const row = stored.get(f.title);
+          if (row) expect(row.history).toBe(1);
         }
-        expect(again.errors).toBeUndefined();
-        const before = stored.get(f.title);
-        if (before) expect(again.data.reportCase.id).toBe(before.id);
-      }
-      const after = await rows();
-      for (const o of outcomes) expect(after.get(o.title)?.history).toBe(1);
-      expect(Number((await owner.query(`SELECT count(*)::int AS n FROM grid.grid_case WHERE title LIKE $1`, [`${prefix}%`])).rows[0].n)).toBe(outcomes.length);
-    } finally {
-      await owner.end();
-    }
+        for (const row of stored.values()) expect(row.history).toBe(1);
 
-    // The subgraph logged the outage as warnings without the mutations' data, and nothing unexpected.
-    const logs = logLines.map((l) => JSON.parse(l) as Record<string, any>);
-    expect(logs.some((l) => l.msg === 'database unavailable' && l.level === 40)).toBe(true);
-    expect(logs.filter((l) => l.msg === 'unexpected error')).toEqual([]);
-    expect(logLines.join('\n')).not.toMatch(/13700001111|重启(stop|kill)-\d/);
-  });
+        // Retried with their keys, the failed ones are made once each (or return the write that did commit).
+        for (const f of failures) {
+          // As a client does: a retry refused by the rate limit (RATE_LIMITED, retryAfter seconds) is sent again after that wait.
+          let again = await report(f.key, f.title);
+          for (let i = 0; i < 10 && again.errors?.[0]?.extensions?.code === 'RATE_LIMITED'; i++) {
+            await new Promise((r) => setTimeout(r, 1000 * Number(again.errors?.[0]?.extensions?.retryAfter ?? 1)));
+            again = await report(f.key, f.title);
+          }
+          expect(again.errors).toBeUndefined();
+          const before = stored.get(f.title);
+          if (before) expect(again.data.reportCase.id).toBe(before.id);
+        }
+        const after = await rows();
+        for (const o of outcomes) expect(after.get(o.title)?.history).toBe(1);
+        expect(Number((await owner.query(`SELECT count(*)::int AS n FROM grid.grid_case WHERE title LIKE $1`, [`${prefix}%`])).rows[0].n)).toBe(
+          outcomes.length,
+        );
+      } finally {
+        await owner.end();
+      }
+
+      // The subgraph logged the outage as warnings without the mutations' data, and nothing unexpected.
+      const logs = logLines.map((l) => JSON.parse(l) as Record<string, any>);
+      expect(logs.some((l) => l.msg === 'database unavailable' && l.level === 40)).toBe(true);
+      expect(logs.filter((l) => l.msg === 'unexpected error')).toEqual([]);
+      expect(logLines.join('\n')).not.toMatch(/13700001111|重启(stop|kill)-\d/);
+    },
+  );
 });

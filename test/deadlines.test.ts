@@ -26,7 +26,13 @@ describe('deadlines from the gateway to the subgraphs', () => {
     databaseUrl = await preparedDatabase({ dataset: demo });
     platform = await startPlatform(databaseUrl);
     // A gateway that waits 1.5 s for each subgraph (its other guards as in production).
-    gateway = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl: readCommittedSupergraph(), subgraphUrls: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])), subgraphFetch: { timeoutMs: 1500 } });
+    gateway = await startGateway({
+      port: 0,
+      auth: TEST_AUTH,
+      supergraphSdl: readCommittedSupergraph(),
+      subgraphUrls: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])),
+      subgraphFetch: { timeoutMs: 1500 },
+    });
     owner = new Client({ connectionString: databaseUrl });
     await owner.connect();
     headers = await authHeader({ tier: 'GRID', unit: grid.code, roles: ['GRID_MANAGER'], sub: 'deadline-manager' } as never);
@@ -39,13 +45,29 @@ describe('deadlines from the gateway to the subgraphs', () => {
 
   async function receivedCase(): Promise<{ id: string; version: number }> {
     const title = `Deadline ${randomUUID()}`;
-    const res = await gql(platform.gatewayUrl, `mutation ($input: ReportCaseInput!) { reportCase(input: $input) { id version state } }`, { input: { gridCode: grid.code, category: 'PUBLIC_SERVICE', title, description: '路灯不亮' } }, headers);
+    const res = await gql(
+      platform.gatewayUrl,
+      `mutation ($input: ReportCaseInput!) { reportCase(input: $input) { id version state } }`,
+      { input: { gridCode: grid.code, category: 'PUBLIC_SERVICE', title, description: '路灯不亮' } },
+      headers,
+    );
     expect(res.errors).toBeUndefined();
     return res.data.reportCase;
   }
-  const stateOf = async (id: string) => (await owner.query(`SELECT state, version, (SELECT count(*)::int FROM grid.case_transition WHERE case_id = c.id) AS steps FROM grid.grid_case c WHERE id = $1`, [id])).rows[0];
+  const stateOf = async (id: string) =>
+    (
+      await owner.query(
+        `SELECT state, version, (SELECT count(*)::int FROM grid.case_transition WHERE case_id = c.id) AS steps FROM grid.grid_case c WHERE id = $1`,
+        [id],
+      )
+    ).rows[0];
   const dispatch = (url: string, c: { id: string; version: number }, extra: Record<string, string> = {}) =>
-    gql(url, `mutation ($input: CaseStepInput!) { dispatchCase(input: $input) { id state } }`, { input: { caseId: c.id, version: c.version } }, { ...headers, ...extra });
+    gql(
+      url,
+      `mutation ($input: CaseStepInput!) { dispatchCase(input: $input) { id state } }`,
+      { input: { caseId: c.id, version: c.version } },
+      { ...headers, ...extra },
+    );
 
   /** Runs `fn` while another session holds the case's row lock; the lock goes after `holdMs`. */
   async function whileLocked<T>(id: string, holdMs: number, fn: () => Promise<T>): Promise<T> {
@@ -100,7 +122,9 @@ describe('deadlines from the gateway to the subgraphs', () => {
     const res = await whileLocked(c.id, 1500, () => dispatch(platform.subgraphs.grid.url, c, { 'x-cgp-timeout-ms': '400' }));
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['DEADLINE_EXCEEDED']);
     expect(await stateOf(c.id)).toEqual(before);
-    const open = await owner.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename = 'cgp_app' AND state LIKE 'idle in transaction%'`);
+    const open = await owner.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename = 'cgp_app' AND state LIKE 'idle in transaction%'`,
+    );
     expect(open.rows[0].n).toBe(0);
   });
 
@@ -117,7 +141,9 @@ describe('deadlines from the gateway to the subgraphs', () => {
       expect(res.errors?.[0]?.extensions?.code).toMatch(/^(SUBGRAPH_UNAVAILABLE|DEADLINE_EXCEEDED)$/);
       // Within a moment of the deadline, the subgraph's statement was cancelled (not left waiting on the lock).
       await new Promise((r) => setTimeout(r, 500));
-      const waiting = await owner.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename = 'cgp_app' AND wait_event_type = 'Lock'`);
+      const waiting = await owner.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename = 'cgp_app' AND wait_event_type = 'Lock'`,
+      );
       expect(waiting.rows[0].n).toBe(0);
     } finally {
       await locker.query('ROLLBACK');

@@ -75,13 +75,16 @@ describe('federated graph through the gateway', () => {
 
   it('looks a unit up by code at any tier, and answers null for a code that names nothing', async () => {
     const grid = demo.grids[1];
-    const res = await query(`query ($g: String!) {
+    const res = await query(
+      `query ($g: String!) {
       g: unit(code: $g) { __typename ... on Grid { code name community { code } } }
       d: unit(code: "411602") { __typename ... on District { name } }
       missing: grid(code: "411602999999999") { code }
       noStreet: street(code: "411602099") { code }
       noUnit: unit(code: "411602099001") { __typename ... on Community { code name } }
-    }`, { g: grid.code });
+    }`,
+      { g: grid.code },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.g).toEqual({ __typename: 'Grid', code: grid.code, name: grid.name, community: { code: grid.code.slice(0, 12) } });
     expect(res.data.d).toEqual({ __typename: 'District', name: '川汇区' });
@@ -102,7 +105,10 @@ describe('federated graph through the gateway', () => {
 
   it('pages through children with cursors, keeping totalCount for the whole list', async () => {
     const street = demo.streets[0];
-    const all = demo.communities.filter((c) => c.parentId === street.id).map((c) => c.code).sort();
+    const all = demo.communities
+      .filter((c) => c.parentId === street.id)
+      .map((c) => c.code)
+      .sort();
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {

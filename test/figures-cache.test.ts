@@ -31,12 +31,17 @@ describe('figures cache', () => {
   async function statistics(platform: InProcessPlatform, code: string, who = 'district') {
     const res = await gql(platform.gatewayUrl, UNIT_STATS, { code }, as[who]);
     expect(res.errors).toBeUndefined();
-    return (res.data).unit.caseStatistics as { open: number; received: number; reportedInPeriod: number };
+    return res.data.unit.caseStatistics as { open: number; received: number; reportedInPeriod: number };
   }
   async function reportCase(platform: InProcessPlatform, title: string) {
-    const res = await gql(platform.gatewayUrl, `mutation ($input: ReportCaseInput!) { reportCase(input: $input) { id } }`, {
-      input: { gridCode: grid, category: 'CITY_APPEARANCE', title, description: 'figures cache test' },
-    }, as.comanager);
+    const res = await gql(
+      platform.gatewayUrl,
+      `mutation ($input: ReportCaseInput!) { reportCase(input: $input) { id } }`,
+      {
+        input: { gridCode: grid, category: 'CITY_APPEARANCE', title, description: 'figures cache test' },
+      },
+      as.comanager,
+    );
     expect(res.errors).toBeUndefined();
   }
   /** Grid-subgraph statements of one read. */
@@ -61,7 +66,17 @@ describe('figures cache', () => {
       district: { tier: 'DISTRICT', unit: district, roles: ['STAFF'] },
       street: { tier: 'STREET', unit: street, roles: ['STAFF'] },
       comanager: { tier: 'GRID', unit: grid, roles: ['GRID_CO_MANAGER'], sub: 'cache-comanager' },
-      ...Object.fromEntries(pairing.map((p) => [`partner:${p.socialOrganisationId}`, { tier: 'PARTNER', org: p.socialOrganisationId, communities: pairing.filter((q) => q.socialOrganisationId === p.socialOrganisationId).map((q) => q.communityCode), roles: [] }])),
+      ...Object.fromEntries(
+        pairing.map((p) => [
+          `partner:${p.socialOrganisationId}`,
+          {
+            tier: 'PARTNER',
+            org: p.socialOrganisationId,
+            communities: pairing.filter((q) => q.socialOrganisationId === p.socialOrganisationId).map((q) => q.communityCode),
+            roles: [],
+          },
+        ]),
+      ),
     };
     for (const [who, claims] of Object.entries(tokens)) as[who] = await authHeader(claims as never);
   });
@@ -98,7 +113,9 @@ describe('figures cache', () => {
     await Promise.all(units.map((u) => statistics(a, u))); // now cached
     await reportCase(a, '井盖缺失');
     const after = await Promise.all(units.map((u) => statistics(a, u)));
-    units.forEach((u, i) => expect({ u, ...after[i] }).toEqual({ u, open: before[i].open + 1, received: before[i].received + 1, reportedInPeriod: before[i].reportedInPeriod + 1 }));
+    units.forEach((u, i) =>
+      expect({ u, ...after[i] }).toEqual({ u, open: before[i].open + 1, received: before[i].received + 1, reportedInPeriod: before[i].reportedInPeriod + 1 }),
+    );
   });
 
   it('shows another replica’s write once the cached figures expire, never later', async () => {
@@ -124,11 +141,12 @@ describe('figures cache', () => {
       }
       const res = await gql(platform.gatewayUrl, query, { c }, as[who]);
       expect(res.errors).toBeUndefined();
-      return (res.data).community.pairingStatistics;
+      return res.data.community.pairingStatistics;
     };
     // A community with two partners whose own figures differ (each partner sees only its pairings).
     const byCommunity = new Map<string, string[]>();
-    for (const p of demo.pairings) if (p.socialOrganisationId) byCommunity.set(p.communityCode, [...(byCommunity.get(p.communityCode) ?? []), p.socialOrganisationId]);
+    for (const p of demo.pairings)
+      if (p.socialOrganisationId) byCommunity.set(p.communityCode, [...(byCommunity.get(p.communityCode) ?? []), p.socialOrganisationId]);
     let checked = 0;
     for (const [c, orgs] of byCommunity) {
       const partners = [...new Set(orgs)].map((o) => `partner:${o}`);

@@ -65,8 +65,11 @@ describe('graceful shutdown (separate processes)', () => {
     fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: `mutation Slow($code: String!, $input: CommunityProfileInput!) { updateCommunityProfile(code: $code, input: $input) { code staff } }`, variables: { code: community.code, input: { staff } } }),
-    }).then(async (res) => ({ status: res.status, body: (await res.json()) }));
+      body: JSON.stringify({
+        query: `mutation Slow($code: String!, $input: CommunityProfileInput!) { updateCommunityProfile(code: $code, input: $input) { code staff } }`,
+        variables: { code: community.code, input: { staff } },
+      }),
+    }).then(async (res) => ({ status: res.status, body: await res.json() }));
 
   /** Locks the community's row, runs `during` while the mutation waits for it, then lets go. */
   async function withRowLocked(during: () => Promise<void>): Promise<void> {
@@ -81,9 +84,14 @@ describe('graceful shutdown (separate processes)', () => {
 
   /** The application's connection is waiting for the test's lock: the request is in flight. */
   const mutationWaiting = async () =>
-    Number((await observer.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'cgp-community' AND wait_event_type = 'Lock'`)).rows[0].n) > 0;
+    Number(
+      (await observer.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'cgp-community' AND wait_event_type = 'Lock'`)).rows[0].n,
+    ) > 0;
 
-  const pools = async () => Number((await owner.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cgp-community'`)).rows[0].n);
+  const pools = async () =>
+    Number(
+      (await owner.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cgp-community'`)).rows[0].n,
+    );
 
   it('a subgraph finishes the request in flight, refuses new connections, closes its pool and exits 0', async () => {
     const subgraph: ServiceProcess = await start('community', { DATABASE_URL: databaseUrl });

@@ -30,15 +30,28 @@ describe('idempotent mutations (Idempotency-Key)', () => {
   const ACTIVITY = `id kind heldOn title volunteers beneficiaries community { code } partner { __typename ... on SocialOrganisation { id name } }`;
   const recordActivity = (who: string, key: string | undefined, input: Record<string, unknown>) =>
     call(who, key, `mutation Record($input: RecordPartnerActivityInput!) { recordPartnerActivity(input: $input) { ${ACTIVITY} } }`, { input });
-  const activityInput = (title: string, pairingId = pairing.id) => ({ pairingId, kind: 'SOCIAL_CARE', heldOn: '2026-03-01', title, volunteers: 4, beneficiaries: 12 });
+  const activityInput = (title: string, pairingId = pairing.id) => ({
+    pairingId,
+    kind: 'SOCIAL_CARE',
+    heldOn: '2026-03-01',
+    title,
+    volunteers: 4,
+    beneficiaries: 12,
+  });
   const WISH = `id state version claimerKind claimedByOrganisationId`;
   const postWish = async (text: string) =>
-    (await call('staff', undefined, `mutation ($input: PostWishInput!) { postWish(input: $input) { id } }`, { input: { communityCode: community.code, text, category: 'OTHER', beneficiaryName: '周奶奶', openToPartners: true } })).data.postWish.id as string;
-  const claimWish = (who: string, key: string | undefined, wishId: string) => call(who, key, `mutation Claim($input: ClaimWishInput!) { claimWish(input: $input) { ${WISH} } }`, { input: { wishId } });
+    (
+      await call('staff', undefined, `mutation ($input: PostWishInput!) { postWish(input: $input) { id } }`, {
+        input: { communityCode: community.code, text, category: 'OTHER', beneficiaryName: '周奶奶', openToPartners: true },
+      })
+    ).data.postWish.id as string;
+  const claimWish = (who: string, key: string | undefined, wishId: string) =>
+    call(who, key, `mutation Claim($input: ClaimWishInput!) { claimWish(input: $input) { ${WISH} } }`, { input: { wishId } });
 
   const count = async (sql: string, params: unknown[]) => Number((await owner.query(sql, params)).rows[0].n);
   const casesTitled = (title: string) => count(`SELECT count(*) AS n FROM grid.grid_case WHERE title = $1`, [title]);
-  const transitionsOf = (title: string) => count(`SELECT count(*) AS n FROM grid.case_transition t JOIN grid.grid_case c ON c.id = t.case_id WHERE c.title = $1`, [title]);
+  const transitionsOf = (title: string) =>
+    count(`SELECT count(*) AS n FROM grid.case_transition t JOIN grid.grid_case c ON c.id = t.case_id WHERE c.title = $1`, [title]);
   const activitiesTitled = (title: string) => count(`SELECT count(*) AS n FROM pairing.service_activity WHERE title = $1`, [title]);
 
   beforeAll(async () => {
@@ -108,7 +121,13 @@ describe('idempotent mutations (Idempotency-Key)', () => {
     const key = randomUUID();
     const first = await claimWish('partner', key, wishId);
     expect(first.errors).toBeUndefined();
-    expect(first.data.claimWish).toMatchObject({ id: wishId, state: 'CLAIMED', version: 2, claimerKind: 'PARTNER', claimedByOrganisationId: pairing.socialOrganisationId });
+    expect(first.data.claimWish).toMatchObject({
+      id: wishId,
+      state: 'CLAIMED',
+      version: 2,
+      claimerKind: 'PARTNER',
+      claimedByOrganisationId: pairing.socialOrganisationId,
+    });
     expect(await claimWish('partner', key, wishId)).toEqual(first);
     // A new claim (another key) is what fails: the wish is taken.
     expect(code(await claimWish('partner', randomUUID(), wishId))).not.toBe('OK');
@@ -145,7 +164,9 @@ describe('idempotent mutations (Idempotency-Key)', () => {
     expect(other.errors![0].message).toMatch(/Idempotency-Key was already used for a different operation/);
     expect(other.data?.reportCase ?? null).toBeNull();
     expect(await casesTitled(`${title}-改`)).toBe(0);
-    const differentField = await call('manager', key, `mutation Report($input: ReportCaseInput!) { reportCase(input: $input) { id } }`, { input: caseInput(title) });
+    const differentField = await call('manager', key, `mutation Report($input: ReportCaseInput!) { reportCase(input: $input) { id } }`, {
+      input: caseInput(title),
+    });
     expect(code(differentField)).toBe('BAD_USER_INPUT');
     expect(await casesTitled(title)).toBe(1);
   });
@@ -213,7 +234,9 @@ describe('idempotent mutations (Idempotency-Key)', () => {
   });
 
   describe('several mutation fields in one document: what is answered as done is stored, and nothing else', () => {
-    const sibling = () => demo.grids.find((g) => g.code.slice(0, 12) === grid.code.slice(0, 12) && g.code !== grid.code) ?? demo.grids.find((g) => !g.code.startsWith(community.code))!;
+    const sibling = () =>
+      demo.grids.find((g) => g.code.slice(0, 12) === grid.code.slice(0, 12) && g.code !== grid.code) ??
+      demo.grids.find((g) => !g.code.startsWith(community.code))!;
 
     it('two fields of one subgraph, the second refused: neither is stored, neither is answered as done, NOT_SAVED says so; the same key then makes the corrected request once', async () => {
       const key = randomUUID();
@@ -239,10 +262,15 @@ describe('idempotent mutations (Idempotency-Key)', () => {
     it('fields of two subgraphs run one after another: the first ran and is stored, the refused second is not, and the error names only the second', async () => {
       const title = `Serial ${randomUUID()}`;
       const elsewhere = demo.communities.find((c) => !grid.code.startsWith(c.code))!.code;
-      const res = await call('manager', undefined, `mutation ($a: ReportCaseInput!, $w: PostWishInput!) { a: reportCase(input: $a) { id title } w: postWish(input: $w) { id } }`, {
-        a: caseInput(title),
-        w: { communityCode: elsewhere, text: title, category: 'OTHER', beneficiaryName: '周奶奶', openToPartners: false },
-      });
+      const res = await call(
+        'manager',
+        undefined,
+        `mutation ($a: ReportCaseInput!, $w: PostWishInput!) { a: reportCase(input: $a) { id title } w: postWish(input: $w) { id } }`,
+        {
+          a: caseInput(title),
+          w: { communityCode: elsewhere, text: title, category: 'OTHER', beneficiaryName: '周奶奶', openToPartners: false },
+        },
+      );
       // Both fields are non-null, so GraphQL's answer has no data; the one error names the field that failed.
       expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['w'], 'FORBIDDEN']]);
       expect(await casesTitled(title)).toBe(1);

@@ -53,7 +53,8 @@ const CORPUS: CorpusEntry[] = JSON.parse(readFileSync(join(__dirname, 'corpus', 
 /** Codes that say the client must change something; the unavailable ones (a retry would do) are not among them. */
 const CLIENT_CODES = new Set([...DELIBERATE_ERROR_CODES].filter((code) => !/UNAVAILABLE$/.test(code)));
 /** What no answer may carry: a stack frame, a source path, SQL or the database's own words. */
-const INTERNALS = /INTERNAL_SERVER_ERROR|stacktrace|\n\s+at |node_modules|\.[jt]s:\d+|SQLSTATE|QueryFailedError|syntax error at or near|invalid byte sequence|violates .* constraint|relation "[^"]*" does not exist|\bSELECT\b.*\bFROM\b|\bINSERT INTO\b|\bUPDATE\b.*\bSET\b/;
+const INTERNALS =
+  /INTERNAL_SERVER_ERROR|stacktrace|\n\s+at |node_modules|\.[jt]s:\d+|SQLSTATE|QueryFailedError|syntax error at or near|invalid byte sequence|violates .* constraint|relation "[^"]*" does not exist|\bSELECT\b.*\bFROM\b|\bINSERT INTO\b|\bUPDATE\b.*\bSET\b/;
 
 function expand(template: Template): unknown {
   if (typeof template === 'string' || template === null || typeof template !== 'object') return template;
@@ -80,7 +81,7 @@ function bodyOf(entry: CorpusEntry): string | Buffer | undefined {
   const body = entry.body;
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string') return body;
-  if (typeof body === 'object' && !Array.isArray(body) && '$raw' in (body)) return expand((body).$raw) as string;
+  if (typeof body === 'object' && !Array.isArray(body) && '$raw' in body) return expand(body.$raw) as string;
   return JSON.stringify(expand(body));
 }
 
@@ -197,10 +198,12 @@ describe('malformed and hostile requests', () => {
     if (!errors.length) return `no errors: ${answer.text.slice(0, 300)}`;
     for (const error of errors) {
       if (typeof error.message !== 'string' || !error.message) return `an error without a message: ${JSON.stringify(error)}`;
-      if (!CLIENT_CODES.has(error.extensions?.code as string)) return `code ${String(error.extensions?.code)} is not a client code: ${JSON.stringify(error).slice(0, 300)}`;
+      if (!CLIENT_CODES.has(error.extensions?.code as string))
+        return `code ${String(error.extensions?.code)} is not a client code: ${JSON.stringify(error).slice(0, 300)}`;
     }
     const codes = want.code === undefined ? undefined : [want.code].flat();
-    if (codes && !codes.includes(errors[0].extensions?.code as string)) return `code ${String(errors[0].extensions?.code)}, expected ${codes.join(' or ')}: ${String(errors[0].message).slice(0, 200)}`;
+    if (codes && !codes.includes(errors[0].extensions?.code as string))
+      return `code ${String(errors[0].extensions?.code)}, expected ${codes.join(' or ')}: ${String(errors[0].message).slice(0, 200)}`;
     return undefined;
   }
 
@@ -222,7 +225,9 @@ describe('malformed and hostile requests', () => {
         }),
       );
     }
-    process.stdout.write(`malformed-requests corpus: ${CORPUS.length} entries, ${sent} requests sent (gateway and 7 subgraphs), ${failures.length} failed\n${failures.map((f) => `  ${f}\n`).join('')}`);
+    process.stdout.write(
+      `malformed-requests corpus: ${CORPUS.length} entries, ${sent} requests sent (gateway and 7 subgraphs), ${failures.length} failed\n${failures.map((f) => `  ${f}\n`).join('')}`,
+    );
     expect(failures).toEqual([]);
     // Nothing in the corpus reached Object.prototype (the __proto__ and constructor entries).
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

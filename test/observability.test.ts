@@ -50,7 +50,10 @@ describe('observability', () => {
     expect(deep.body.subgraphs).toEqual(Object.fromEntries(Object.keys(platform.subgraphs).map((name) => [name, 'ready'])));
     for (const [name, subgraph] of Object.entries(platform.subgraphs)) {
       expect(await probe(subgraph.url, '/health')).toEqual({ status: 200, body: { status: 'ok', service: name } });
-      expect(await probe(subgraph.url, '/ready')).toEqual({ status: 200, body: { ready: true, status: 'ready', service: name, pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0, max: 10 } } });
+      expect(await probe(subgraph.url, '/ready')).toEqual({
+        status: 200,
+        body: { ready: true, status: 'ready', service: name, pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0, max: 10 } },
+      });
     }
   });
 
@@ -61,7 +64,10 @@ describe('observability', () => {
       const { rows } = await owner.query(`DELETE FROM grid.migrations WHERE name LIKE 'GridIdempotencyForced%' RETURNING timestamp, name`);
       expect(rows).toHaveLength(1);
       const notReady = await probe(platform.subgraphs.grid.url, '/ready');
-      expect(notReady).toEqual({ status: 503, body: { ready: false, status: 'migrations pending', pending: [rows[0].name], service: 'grid', pool: expect.objectContaining({ max: 10 }) } });
+      expect(notReady).toEqual({
+        status: 503,
+        body: { ready: false, status: 'migrations pending', pending: [rows[0].name], service: 'grid', pool: expect.objectContaining({ max: 10 }) },
+      });
       // The gateway's own readiness does not hang on a subgraph; asked to, it names the one not ready.
       expect((await probe(platform.gatewayUrl, '/ready')).status).toBe(200);
       const deep = await probe(platform.gatewayUrl, '/ready?subgraphs');
@@ -118,7 +124,10 @@ describe('observability', () => {
   });
 
   it('serves /metrics only on each process’s operations port, on this machine’s loopback; the public ports answer 404', async () => {
-    const services = [{ name: 'gateway', url: platform.gatewayUrl, operations: platform.gateway.operations }, ...Object.entries(platform.subgraphs).map(([name, s]) => ({ name, url: s.url, operations: s.operations }))];
+    const services = [
+      { name: 'gateway', url: platform.gatewayUrl, operations: platform.gateway.operations },
+      ...Object.entries(platform.subgraphs).map(([name, s]) => ({ name, url: s.url, operations: s.operations })),
+    ];
     const ports = new Set<number>();
     for (const { name, url, operations } of services) {
       const pub = await fetch(`${base(url)}/metrics`);
@@ -130,7 +139,15 @@ describe('observability', () => {
       // Bound to 127.0.0.1 by default (METRICS_HOST widens it, as the Kubernetes manifests do).
       expect((operations.http.address() as { address: string }).address).toBe('127.0.0.1');
       // Nothing else is served there: not the API, not the probes.
-      expect((await fetch(`http://127.0.0.1:${operations.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' })).status).toBe(404);
+      expect(
+        (
+          await fetch(`http://127.0.0.1:${operations.port}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"query":"{__typename}"}',
+          })
+        ).status,
+      ).toBe(404);
       ports.add(operations.port);
     }
     expect(ports.size).toBe(services.length);

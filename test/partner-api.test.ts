@@ -36,13 +36,17 @@ describe('partner API', () => {
   /** Posts a body to a gateway's /graphql, answering status, headers and JSON. */
   const post = async (url: string, body: unknown, headers: Record<string, string>) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    return { status: res.status, headers: res.headers, body: (await res.json()) };
+    return { status: res.status, headers: res.headers, body: await res.json() };
   };
   /** Runs a safelisted operation by its hash (Apollo's persisted-query format). */
   const persisted = (name: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>, url = platform.gatewayUrl) =>
     post(url, { extensions: { persistedQuery: { version: 1, sha256Hash: hashOf(name) } }, variables }, headers);
   const exchange = (headers: Record<string, string>, body?: unknown) =>
-    fetch(`${origin}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${origin}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   const CREATE = `mutation ($input: CreatePartnerApiKeyInput!) { createPartnerApiKey(input: $input) {
     key apiKey { id prefix name districtCode createdBy createdAt revokedAt revokedBy lastUsedAt active partner { __typename ... on SocialOrganisation { id name } ... on Enterprise { id name } } } } }`;
@@ -88,7 +92,13 @@ describe('partner API', () => {
       expect(key).toMatch(/^cgppk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
       expect(key.startsWith(`${apiKey.prefix}_`)).toBe(true);
       expect(apiKey).toMatchObject({
-        name: '志愿服务平台对接', districtCode: district, createdBy: 'district-staff-1', revokedAt: null, revokedBy: null, lastUsedAt: null, active: true,
+        name: '志愿服务平台对接',
+        districtCode: district,
+        createdBy: 'district-staff-1',
+        revokedAt: null,
+        revokedBy: null,
+        lastUsedAt: null,
+        active: true,
         partner: { __typename: 'SocialOrganisation', id: org.id, name: org.name },
       });
       // The table holds the hash and prefix, never the key or its secret part.
@@ -155,7 +165,11 @@ describe('partner API', () => {
     });
 
     it('exchanges a key for a 15-minute partner token (header, x-api-key or JSON body) that runs safelisted operations', async () => {
-      for (const [headers, body] of [[{ authorization: `ApiKey ${key}` }, undefined], [{ 'x-api-key': key }, undefined], [{}, { apiKey: key }]] as const) {
+      for (const [headers, body] of [
+        [{ authorization: `ApiKey ${key}` }, undefined],
+        [{ 'x-api-key': key }, undefined],
+        [{}, { apiKey: key }],
+      ] as const) {
         const res = await exchange(headers, body);
         expect(res.status).toBe(200);
         expect(res.headers.get('cache-control')).toBe('no-store');
@@ -186,7 +200,7 @@ describe('partner API', () => {
       for (const wrong of [forged, `cgppk_000000000000_${randomBytes(32).toString('base64url')}`, 'not-a-key', `${key}x`]) {
         const res = await exchange({ authorization: `ApiKey ${wrong}` });
         expect(res.status).toBe(401);
-        expect(((await res.json())).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+        expect((await res.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
         const direct = await persisted('PartnerMe', undefined, { 'x-api-key': wrong });
         expect(direct.status).toBe(401);
         expect(direct.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -194,7 +208,7 @@ describe('partner API', () => {
       }
       const none = await exchange({});
       expect(none.status).toBe(401);
-      expect(((await none.json())).errors[0].message).toMatch(/Send the API key/);
+      expect((await none.json()).errors[0].message).toMatch(/Send the API key/);
     });
 
     it('lets a partner run only safelisted operations, by hash: ad-hoc text and unknown hashes are refused', async () => {
@@ -210,11 +224,19 @@ describe('partner API', () => {
         expect(unknown.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
         expect(unknown.body.errors[0].message).toMatch(/is not in the partner safelist/);
         // A listed hash does not carry other text with it.
-        const smuggled = await post(platform.gatewayUrl, { query: '{ __schema { types { name } } }', extensions: { persistedQuery: { version: 1, sha256Hash: hashOf('PartnerMe') } } }, headers);
+        const smuggled = await post(
+          platform.gatewayUrl,
+          { query: '{ __schema { types { name } } }', extensions: { persistedQuery: { version: 1, sha256Hash: hashOf('PartnerMe') } } },
+          headers,
+        );
         expect(smuggled.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
         expect(smuggled.body.data ?? null).toBeNull();
         // In a batch each operation is judged on its own.
-        const batch = await post(platform.gatewayUrl, [{ extensions: { persistedQuery: { version: 1, sha256Hash: hashOf('PartnerMe') } } }, { query: '{ me { sub } }' }], headers);
+        const batch = await post(
+          platform.gatewayUrl,
+          [{ extensions: { persistedQuery: { version: 1, sha256Hash: hashOf('PartnerMe') } } }, { query: '{ me { sub } }' }],
+          headers,
+        );
         expect(batch.body[0].data.me.org).toBe(org.id);
         expect(batch.body[1].errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
       }
@@ -241,9 +263,22 @@ describe('partner API', () => {
       const input = { pairingId: pairing.id, kind: 'MEDICAL_SERVICE', heldOn: today, title: '社区义诊', volunteers: 4, beneficiaries: 37 };
       const recorded = await persisted('PartnerRecordActivity', { input }, headers);
       expect(recorded.body.errors).toBeUndefined();
-      expect(recorded.body.data.recordPartnerActivity).toMatchObject({ kind: 'MEDICAL_SERVICE', title: '社区义诊', volunteers: 4, beneficiaries: 37, recordedBy: `partner-key:${prefix}` });
-      const seen = await call('community', `query ($c: String!) { community(code: $c) { partnerActivities(first: 100) { edges { node { id recordedBy } } } } }`, { c: pairing.communityCode });
-      expect(seen.data.community.partnerActivities.edges.map((e: any) => e.node)).toContainEqual({ id: recorded.body.data.recordPartnerActivity.id, recordedBy: `partner-key:${prefix}` });
+      expect(recorded.body.data.recordPartnerActivity).toMatchObject({
+        kind: 'MEDICAL_SERVICE',
+        title: '社区义诊',
+        volunteers: 4,
+        beneficiaries: 37,
+        recordedBy: `partner-key:${prefix}`,
+      });
+      const seen = await call(
+        'community',
+        `query ($c: String!) { community(code: $c) { partnerActivities(first: 100) { edges { node { id recordedBy } } } } }`,
+        { c: pairing.communityCode },
+      );
+      expect(seen.data.community.partnerActivities.edges.map((e: any) => e.node)).toContainEqual({
+        id: recorded.body.data.recordPartnerActivity.id,
+        recordedBy: `partner-key:${prefix}`,
+      });
       const history = await persisted('PartnerPairing', { id: pairing.id, first: 100 }, headers);
       expect(history.body.errors).toBeUndefined();
       expect(history.body.data.pairing.activities.edges.map((e: any) => e.node.id)).toContain(recorded.body.data.recordPartnerActivity.id);
@@ -274,7 +309,14 @@ describe('partner API', () => {
       expect(manifest.format).toBe('apollo-persisted-query-manifest');
       expect(manifest.version).toBe(1);
       expect(manifest.operations.map((o) => o.name)).toEqual(
-        expect.arrayContaining(['PartnerOrganisation', 'PartnerPairing', 'PartnerWishWall', 'PartnerRecordActivity', 'PartnerClaimWish', 'PartnerCommunityStatistics']),
+        expect.arrayContaining([
+          'PartnerOrganisation',
+          'PartnerPairing',
+          'PartnerWishWall',
+          'PartnerRecordActivity',
+          'PartnerClaimWish',
+          'PartnerCommunityStatistics',
+        ]),
       );
       for (const op of manifest.operations) expect(op.id).toBe(sha256(op.body));
     });
@@ -353,7 +395,11 @@ describe('partner API', () => {
 
     beforeAll(async () => {
       strict = await startGateway({
-        port: 0, auth: TEST_AUTH, supergraphSdl: readCommittedSupergraph(), partnerSafelist: true, rateLimits: RATES,
+        port: 0,
+        auth: TEST_AUTH,
+        supergraphSdl: readCommittedSupergraph(),
+        partnerSafelist: true,
+        rateLimits: RATES,
         subgraphUrls: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])),
       });
     });
@@ -387,8 +433,7 @@ describe('partner API', () => {
       const first = await issue(org.id, 'rate one');
       const second = await issue(org.id, 'rate two');
       const enterprise = await issue(enterprisePairing.enterpriseId!, 'rate enterprise');
-      const exchangeAt = (headers: Record<string, string>) =>
-        fetch(`${new URL(strict.url).origin}/auth/token`, { method: 'POST', headers });
+      const exchangeAt = (headers: Record<string, string>) => fetch(`${new URL(strict.url).origin}/auth/token`, { method: 'POST', headers });
       const token = ((await (await exchangeAt({ 'x-api-key': first.key })).json()) as { access_token: string }).access_token; // 1 of 3
       expect((await persisted('PartnerMe', undefined, { 'x-api-key': second.key }, strict.url)).status).toBe(200); // 2 of 3
       expect((await persisted('PartnerMe', undefined, { authorization: `Bearer ${token}` }, strict.url)).status).toBe(200); // 3 of 3
@@ -398,7 +443,7 @@ describe('partner API', () => {
       const refusedExchange = await exchangeAt({ 'x-api-key': second.key });
       expect(refusedExchange.status).toBe(429);
       expect(Number(refusedExchange.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(((await refusedExchange.json())).errors[0].extensions.code).toBe('RATE_LIMITED');
+      expect((await refusedExchange.json()).errors[0].extensions.code).toBe('RATE_LIMITED');
       // Another partner is unaffected.
       const other = await persisted('PartnerMe', undefined, { 'x-api-key': enterprise.key }, strict.url);
       expect(other.body.data.me.org).toBe(enterprisePairing.enterpriseId);
@@ -406,7 +451,11 @@ describe('partner API', () => {
 
     it('counts every operation of a batch, refusing only those over the limit', async () => {
       const c = await authHeader({ tier: 'DISTRICT', unit: district, roles: ['STAFF'], sub: 'rate-c' } as never);
-      const batch = await post(strict.url, Array.from({ length: 6 }, () => ({ query: '{ me { sub } }' })), c);
+      const batch = await post(
+        strict.url,
+        Array.from({ length: 6 }, () => ({ query: '{ me { sub } }' })),
+        c,
+      );
       const codes = (batch.body as GraphQLResponse[]).map((r) => r.errors?.[0]?.extensions?.code ?? 'OK');
       expect(codes.filter((x) => x === 'OK')).toHaveLength(RATES.staff.capacity);
       expect(codes.filter((x) => x === 'RATE_LIMITED')).toHaveLength(6 - RATES.staff.capacity);

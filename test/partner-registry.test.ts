@@ -34,7 +34,14 @@ describe('partner registry', () => {
     id startedOn endedOn agreedUntil agreement active community { code } partner { __typename ... on SocialOrganisation { id } ... on Enterprise { id } }
     terms { kind from until agreement } } }`;
   const RENEW = `mutation ($input: RenewPairingInput!) { renewPairing(input: $input) { id agreedUntil agreement terms { kind from until agreement } } }`;
-  const orgInput = (over: Record<string, unknown> = {}) => ({ districtCode: home.code, name: '川汇区乐龄社工服务中心', field: '社工服务', creditCode: orgCode, registeredOn: '2021-03-15', ...over });
+  const orgInput = (over: Record<string, unknown> = {}) => ({
+    districtCode: home.code,
+    name: '川汇区乐龄社工服务中心',
+    field: '社工服务',
+    creditCode: orgCode,
+    registeredOn: '2021-03-15',
+    ...over,
+  });
 
   beforeAll(async () => {
     databaseUrl = await preparedDatabase({ dataset: demo });
@@ -65,7 +72,13 @@ describe('partner registry', () => {
       ['district', REGISTER_ORG, orgInput({ creditCode: enterpriseCode }), 'BAD_USER_INPUT', /not issued by civil affairs/],
       ['district', REGISTER_ORG, orgInput({ registeredOn: inYears(1) }), 'BAD_USER_INPUT', /in the future/],
       ['district', REGISTER_ORG, orgInput({ districtCode: away.code }), 'FORBIDDEN', /not your district/],
-      ['district', REGISTER_ENTERPRISE, { districtCode: home.code, name: '爱心企业', creditCode: orgCode, employees: 10 }, 'BAD_USER_INPUT', /not issued by market regulation/],
+      [
+        'district',
+        REGISTER_ENTERPRISE,
+        { districtCode: home.code, name: '爱心企业', creditCode: orgCode, employees: 10 },
+        'BAD_USER_INPUT',
+        /not issued by market regulation/,
+      ],
       ['street', REGISTER_ORG, orgInput(), 'FORBIDDEN', /Only district STAFF/],
       ['auditor', REGISTER_ORG, orgInput(), 'FORBIDDEN'],
       ['away', REGISTER_ORG, orgInput(), 'FORBIDDEN'],
@@ -79,8 +92,15 @@ describe('partner registry', () => {
 
     const org = await call('district', REGISTER_ORG, { input: orgInput({ creditCode: orgCode.toLowerCase() }) });
     expect(org.errors).toBeUndefined();
-    expect(org.data.registerSocialOrganisation).toMatchObject({ name: '川汇区乐龄社工服务中心', field: '社工服务', creditCode: orgCode, registeredOn: '2021-03-15' });
-    const enterprise = await call('district', REGISTER_ENTERPRISE, { input: { districtCode: home.code, name: '周口爱心超市有限公司', creditCode: enterpriseCode, employees: 12 } });
+    expect(org.data.registerSocialOrganisation).toMatchObject({
+      name: '川汇区乐龄社工服务中心',
+      field: '社工服务',
+      creditCode: orgCode,
+      registeredOn: '2021-03-15',
+    });
+    const enterprise = await call('district', REGISTER_ENTERPRISE, {
+      input: { districtCode: home.code, name: '周口爱心超市有限公司', creditCode: enterpriseCode, employees: 12 },
+    });
     expect(enterprise.errors).toBeUndefined();
     expect(enterprise.data.registerEnterprise).toMatchObject({ creditCode: enterpriseCode, employees: 12, registeredOn: today });
 
@@ -93,16 +113,23 @@ describe('partner registry', () => {
 
     // The district lists it; another district sees only its own registration.
     const list = await call('district', `{ socialOrganisations(first: 100) { edges { node { id creditCode } } } }`);
-    expect(list.data.socialOrganisations.edges.map((e: { node: unknown }) => e.node)).toContainEqual({ id: org.data.registerSocialOrganisation.id, creditCode: orgCode });
+    expect(list.data.socialOrganisations.edges.map((e: { node: unknown }) => e.node)).toContainEqual({
+      id: org.data.registerSocialOrganisation.id,
+      creditCode: orgCode,
+    });
     const awayList = await call('away', `{ socialOrganisations(first: 100) { edges { node { id } } } }`);
     expect(awayList.data.socialOrganisations.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(org.data.registerSocialOrganisation.id);
   });
 
   it('pairs a partner with a community for an agreed term, renews it, keeps every term, and issues the partner a key for it', async () => {
-    const registered = await call('district', REGISTER_ORG, { input: orgInput({ name: '川汇区邻里互助会', creditCode: makeCreditCode('5', '1', home.code, '7Y2LQ8D3A') }) });
+    const registered = await call('district', REGISTER_ORG, {
+      input: orgInput({ name: '川汇区邻里互助会', creditCode: makeCreditCode('5', '1', home.code, '7Y2LQ8D3A') }),
+    });
     const partnerId = registered.data.registerSocialOrganisation.id as string;
     const start = (who: string, over: Record<string, unknown> = {}) =>
-      call(who, START, { input: { communityCode: community.code, partnerId, startedOn: today, agreedUntil: inYears(1), agreement: '每月一次助老服务；共建社区食堂', ...over } });
+      call(who, START, {
+        input: { communityCode: community.code, partnerId, startedOn: today, agreedUntil: inYears(1), agreement: '每月一次助老服务；共建社区食堂', ...over },
+      });
 
     const before = [await count('pairing.pairing'), await count('pairing.pairing_term')];
     const refusals: [string, Record<string, unknown>, string, RegExp?][] = [
@@ -126,8 +153,13 @@ describe('partner registry', () => {
     expect(started.errors).toBeUndefined();
     const pairing = started.data.startPairing;
     expect(pairing).toMatchObject({
-      startedOn: today, endedOn: null, agreedUntil: inYears(1), agreement: '每月一次助老服务；共建社区食堂', active: true,
-      community: { code: community.code }, partner: { __typename: 'SocialOrganisation', id: partnerId },
+      startedOn: today,
+      endedOn: null,
+      agreedUntil: inYears(1),
+      agreement: '每月一次助老服务；共建社区食堂',
+      active: true,
+      community: { code: community.code },
+      partner: { __typename: 'SocialOrganisation', id: partnerId },
       terms: [{ kind: 'START', from: today, until: inYears(1), agreement: '每月一次助老服务；共建社区食堂' }],
     });
     const twice = await start('district');
@@ -141,23 +173,35 @@ describe('partner registry', () => {
     expect(renewed.errors).toBeUndefined();
     const nextDay = new Date(Date.parse(inYears(1)) + 86_400_000).toISOString().slice(0, 10);
     expect(renewed.data.renewPairing).toMatchObject({
-      agreedUntil: inYears(3), agreement: '每周一次助老服务',
-      terms: [{ kind: 'START', until: inYears(1) }, { kind: 'RENEWAL', from: nextDay, until: inYears(3), agreement: '每周一次助老服务' }],
+      agreedUntil: inYears(3),
+      agreement: '每周一次助老服务',
+      terms: [
+        { kind: 'START', until: inYears(1) },
+        { kind: 'RENEWAL', from: nextDay, until: inYears(3), agreement: '每周一次助老服务' },
+      ],
     });
 
     // The community's staff see the pairing on their community; the district issues the partner a key, whose token covers the community.
     const seen = await call('community', `query ($code: String!) { community(code: $code) { pairings { id agreedUntil } } }`, { code: community.code });
     expect(seen.data.community.pairings).toContainEqual({ id: pairing.id, agreedUntil: inYears(3) });
-    const key = await call('district', `mutation ($input: CreatePartnerApiKeyInput!) { createPartnerApiKey(input: $input) { key } }`, { input: { partnerId, name: '互助会系统' } });
+    const key = await call('district', `mutation ($input: CreatePartnerApiKeyInput!) { createPartnerApiKey(input: $input) { key } }`, {
+      input: { partnerId, name: '互助会系统' },
+    });
     expect(key.errors).toBeUndefined();
-    const exchanged = await fetch(`${new URL(platform.gatewayUrl).origin}/auth/token`, { method: 'POST', headers: { authorization: `ApiKey ${key.data.createPartnerApiKey.key}` } });
+    const exchanged = await fetch(`${new URL(platform.gatewayUrl).origin}/auth/token`, {
+      method: 'POST',
+      headers: { authorization: `ApiKey ${key.data.createPartnerApiKey.key}` },
+    });
     expect(exchanged.status).toBe(200);
     const { access_token: token } = (await exchanged.json()) as { access_token: string };
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
     expect(claims).toMatchObject({ tier: 'PARTNER', org: partnerId, communities: [community.code] });
 
     // An ended pairing is not renewed.
-    const ended = await call('street', `mutation ($id: ID!, $on: String!) { endPairing(pairingId: $id, endedOn: $on) { endedOn } }`, { id: pairing.id, on: inYears(1) });
+    const ended = await call('street', `mutation ($id: ID!, $on: String!) { endPairing(pairingId: $id, endedOn: $on) { endedOn } }`, {
+      id: pairing.id,
+      on: inYears(1),
+    });
     expect(ended.errors).toBeUndefined();
     const late = await call('district', RENEW, { input: { pairingId: pairing.id, agreedUntil: inYears(4) } });
     expect(code(late)).toBe('CONFLICT');

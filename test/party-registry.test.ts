@@ -43,10 +43,26 @@ describe('party registry', () => {
     for (const [who, input, expected] of refusals) expect([who, input, code(await call(who, CREATE, { i: input }))]).toEqual([who, input, expected]);
     const created = await call('secretary', CREATE, { i: branch });
     expect(created.errors).toBeUndefined();
-    expect(created.data.createPartyOrganisation).toMatchObject({ name: '平安志愿功能型党支部', kind: 'BRANCH', category: 'FUNCTIONAL', unitCode: community.code });
+    expect(created.data.createPartyOrganisation).toMatchObject({
+      name: '平安志愿功能型党支部',
+      kind: 'BRANCH',
+      category: 'FUNCTIONAL',
+      unitCode: community.code,
+    });
 
-    const member = { organisationId: communityOrg.id, name: '周新', kind: 'RESIDENT', joinedOn: '2015-07-01', phone: '13912345678', idCardNumber: card('41160219800101123') };
-    expect(code(await call('secretary', ADD, { i: { ...member, idCardNumber: `${member.idCardNumber.slice(0, 17)}${member.idCardNumber[17] === '0' ? '1' : '0'}` } }))).toBe('BAD_USER_INPUT');
+    const member = {
+      organisationId: communityOrg.id,
+      name: '周新',
+      kind: 'RESIDENT',
+      joinedOn: '2015-07-01',
+      phone: '13912345678',
+      idCardNumber: card('41160219800101123'),
+    };
+    expect(
+      code(
+        await call('secretary', ADD, { i: { ...member, idCardNumber: `${member.idCardNumber.slice(0, 17)}${member.idCardNumber[17] === '0' ? '1' : '0'}` } }),
+      ),
+    ).toBe('BAD_USER_INPUT');
     expect(code(await call('secretary', ADD, { i: { ...member, joinedOn: `${Number(today.slice(0, 4)) + 1}-01-01` } }))).toBe('BAD_USER_INPUT');
     const added = await call('secretary', ADD, { i: member });
     expect(added.errors).toBeUndefined();
@@ -58,7 +74,10 @@ describe('party registry', () => {
     expect(code(await call('secretary', TRANSFER, { m: id, o: otherOrg.id, on: today }))).toBe('FORBIDDEN');
     const moved = await call('secretary', TRANSFER, { m: id, o: to, on: today });
     expect(moved.errors).toBeUndefined();
-    expect(moved.data.transferPartyMember).toEqual({ organisation: { id: to }, transfers: [{ fromOrganisationId: communityOrg.id, toOrganisationId: to, transferredOn: today, reason: '志愿服务' }] });
+    expect(moved.data.transferPartyMember).toEqual({
+      organisation: { id: to },
+      transfers: [{ fromOrganisationId: communityOrg.id, toOrganisationId: to, transferredOn: today, reason: '志愿服务' }],
+    });
     // The street above both communities moves a member across them.
     const across = await call('street', TRANSFER, { m: id, o: otherOrg.id, on: today });
     expect(across.data?.transferPartyMember.transfers).toHaveLength(2);

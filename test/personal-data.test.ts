@@ -13,7 +13,12 @@ describe('personal data: masking and audit', () => {
   const READ = `query ReadMember($id: ID!) { partyMember(id: $id) { name phone idCardNumber kind } }`;
   const read = async (claims: Record<string, unknown>) => gql(platform.gatewayUrl, READ, { id: member.id }, await authHeader(claims as never));
   const auditLog = async (claims: Record<string, unknown>) =>
-    gql(platform.gatewayUrl, `{ partyPersonalDataReads(first: 100) { totalCount edges { node { actor actorTier recordType recordId field operation } } } }`, undefined, await authHeader(claims as never));
+    gql(
+      platform.gatewayUrl,
+      `{ partyPersonalDataReads(first: 100) { totalCount edges { node { actor actorTier recordType recordId field operation } } } }`,
+      undefined,
+      await authHeader(claims as never),
+    );
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
@@ -79,9 +84,19 @@ describe('personal data: masking and audit', () => {
   it('livelihood agents’ names and volunteer-team leaders are masked (王*) unless the caller’s work needs them, and every unmasked read is audited', async () => {
     const communityStaff = { tier: 'COMMUNITY', unit: community, roles: ['STAFF'], sub: 'services-community-staff' };
     const staff = await authHeader(communityStaff as never);
-    const agent = await gql(platform.gatewayUrl, `mutation ($i: AgentInput!) { registerLivelihoodAgent(input: $i) { id } }`, { i: { gridCode: grid, name: '欧阳代办', phone: '13700002222' } }, staff);
+    const agent = await gql(
+      platform.gatewayUrl,
+      `mutation ($i: AgentInput!) { registerLivelihoodAgent(input: $i) { id } }`,
+      { i: { gridCode: grid, name: '欧阳代办', phone: '13700002222' } },
+      staff,
+    );
     expect(agent.errors).toBeUndefined();
-    const team = await gql(platform.gatewayUrl, `mutation ($i: VolunteerTeamInput!) { createVolunteerTeam(input: $i) { id } }`, { i: { communityCode: community, name: '掩码志愿队', kind: 'YOUTH', members: 5, leaderName: '司马队长' } }, staff);
+    const team = await gql(
+      platform.gatewayUrl,
+      `mutation ($i: VolunteerTeamInput!) { createVolunteerTeam(input: $i) { id } }`,
+      { i: { communityCode: community, name: '掩码志愿队', kind: 'YOUTH', members: 5, leaderName: '司马队长' } },
+      staff,
+    );
     expect(team.errors).toBeUndefined();
     const agentId = agent.data.registerLivelihoodAgent.id;
     const teamId = team.data.createVolunteerTeam.id;
@@ -100,17 +115,28 @@ describe('personal data: masking and audit', () => {
 
     expect(await agentAs(communityStaff)).toMatchObject({ name: '欧阳代办', phone: '13700002222' });
     expect(await agentAs({ tier: 'GRID', unit: grid, roles: ['GRID_MANAGER'], sub: 'services-grid-manager' })).toMatchObject({ name: '欧阳代办' });
-    expect(await agentAs({ tier: 'STREET', unit: street, roles: ['STAFF'], sub: 'services-street-staff' })).toMatchObject({ name: '欧*', phone: '137****2222' });
+    expect(await agentAs({ tier: 'STREET', unit: street, roles: ['STAFF'], sub: 'services-street-staff' })).toMatchObject({
+      name: '欧*',
+      phone: '137****2222',
+    });
     expect(await agentAs({ tier: 'DISTRICT', unit: district, roles: ['STAFF'], sub: 'services-district-staff' })).toMatchObject({ name: '欧*' });
     expect(await leaderAs(communityStaff)).toBe('司马队长');
     expect(await leaderAs({ tier: 'STREET', unit: street, roles: ['STAFF'], sub: 'services-street-staff' })).toBe('司*');
     expect(await leaderAs({ tier: 'COMMUNITY', unit: community, roles: ['AUDITOR'], sub: 'services-auditor' })).toBe('司*');
 
-    const log = await gql(platform.gatewayUrl, `{ communityPersonalDataReads(first: 100) { edges { node { actor recordType recordId field operation } } } }`, undefined,
-      await authHeader({ tier: 'COMMUNITY', unit: community, roles: ['AUDITOR'] } as never));
+    const log = await gql(
+      platform.gatewayUrl,
+      `{ communityPersonalDataReads(first: 100) { edges { node { actor recordType recordId field operation } } } }`,
+      undefined,
+      await authHeader({ tier: 'COMMUNITY', unit: community, roles: ['AUDITOR'] } as never),
+    );
     expect(log.errors).toBeUndefined();
     const entries = log.data.communityPersonalDataReads.edges.map((e: any) => e.node);
-    const of = (id: string) => entries.filter((e: any) => e.recordId === id).map((e: any) => `${e.actor} ${e.recordType}.${e.field} ${e.operation}`).sort();
+    const of = (id: string) =>
+      entries
+        .filter((e: any) => e.recordId === id)
+        .map((e: any) => `${e.actor} ${e.recordType}.${e.field} ${e.operation}`)
+        .sort();
     expect(of(agentId)).toEqual([
       'services-community-staff LivelihoodAgent.name ReadAgents',
       'services-community-staff LivelihoodAgent.phone ReadAgents',

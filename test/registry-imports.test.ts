@@ -22,7 +22,12 @@ describe('registry imports', () => {
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   const count = (table: string) => countRows(databaseUrl, `SELECT count(*)::int AS n FROM ${table}`);
   const send = (mutation: string, file: { csv?: string; xlsx?: string }, who = 'district', districtCode = home.code) =>
-    gql(platform.gatewayUrl, `mutation ($d: String!, $f: RegistryFileInput!) { r: ${mutation}(districtCode: $d, file: $f) { rows created } }`, { d: districtCode, f: file }, as[who]);
+    gql(
+      platform.gatewayUrl,
+      `mutation ($d: String!, $f: RegistryFileInput!) { r: ${mutation}(districtCode: $d, file: $f) { rows created } }`,
+      { d: districtCode, f: file },
+      as[who],
+    );
   const xlsx = async (rows: (string | number)[][]) => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('登记');
@@ -64,7 +69,11 @@ describe('registry imports', () => {
     expect(code(await send('importAppointments', { csv: bad }, 'street'))).toBe('FORBIDDEN');
 
     const good = await send('importAppointments', {
-      xlsx: await xlsx([['sub', 'person_name', 'unit_code', 'roles', 'starts_on'], ['oidc|a', '甲', grid.code, 'GRID_MANAGER;GRID_SUPERVISOR', '2019-05-01'], ['oidc|d', '丁', building.code, 'BUILDING_LEADER', '']]),
+      xlsx: await xlsx([
+        ['sub', 'person_name', 'unit_code', 'roles', 'starts_on'],
+        ['oidc|a', '甲', grid.code, 'GRID_MANAGER;GRID_SUPERVISOR', '2019-05-01'],
+        ['oidc|d', '丁', building.code, 'BUILDING_LEADER', ''],
+      ]),
     });
     expect(good.errors).toBeUndefined();
     expect(good.data?.r).toEqual({ rows: 2, created: 2 });
@@ -73,7 +82,11 @@ describe('registry imports', () => {
   });
 
   it('imports partners, then their pairings, all or nothing', async () => {
-    const partners = ['kind,name,credit_code,field,employees,registered_on', `社会组织,乐龄社工服务中心,${orgCode},社工服务,,2018-04-01`, `ENTERPRISE,惠民超市,${firmCode},,25,`].join('\n');
+    const partners = [
+      'kind,name,credit_code,field,employees,registered_on',
+      `社会组织,乐龄社工服务中心,${orgCode},社工服务,,2018-04-01`,
+      `ENTERPRISE,惠民超市,${firmCode},,25,`,
+    ].join('\n');
     const wrong = partners.replace(orgCode, `${orgCode.slice(0, 17)}${orgCode[17] === '0' ? '1' : '0'}`).replace('25', 'many');
     const refused = await send('importPartners', { csv: wrong });
     expect(refused.errors?.[0].extensions?.rows).toEqual([
@@ -84,7 +97,11 @@ describe('registry imports', () => {
     expect(made.data?.r).toEqual({ rows: 2, created: 2 });
     expect(code(await send('importPartners', { csv: partners }))).toBe('BAD_USER_INPUT');
 
-    const pairings = ['community_code,partner_credit_code,started_on,agreed_until,agreement', `${community.code},${orgCode},2024-01-01,2026-12-31,助老服务`, `${community.code},${firmCode},2025-03-01,2027-02-28,"爱心义卖, 节日慰问"`].join('\n');
+    const pairings = [
+      'community_code,partner_credit_code,started_on,agreed_until,agreement',
+      `${community.code},${orgCode},2024-01-01,2026-12-31,助老服务`,
+      `${community.code},${firmCode},2025-03-01,2027-02-28,"爱心义卖, 节日慰问"`,
+    ].join('\n');
     const badPairings = `${pairings}\n${away.code}001001,${orgCode},2024-01-01,2031-01-02,跨区`;
     const before = await count('pairing.pairing');
     const refusedPairings = await send('importPairings', { csv: badPairings });
@@ -95,7 +112,14 @@ describe('registry imports', () => {
     expect(await count('pairing.pairing')).toBe(before);
     const paired = await send('importPairings', { csv: pairings });
     expect(paired.data?.r).toEqual({ rows: 2, created: 2 });
-    const seen = await gql(platform.gatewayUrl, `query ($c: String!) { community(code: $c) { pairings { agreement agreedUntil terms { kind } } } }`, { c: community.code }, as.district);
-    expect(seen.data?.community.pairings).toEqual(expect.arrayContaining([{ agreement: '爱心义卖, 节日慰问', agreedUntil: '2027-02-28', terms: [{ kind: 'START' }] }]));
+    const seen = await gql(
+      platform.gatewayUrl,
+      `query ($c: String!) { community(code: $c) { pairings { agreement agreedUntil terms { kind } } } }`,
+      { c: community.code },
+      as.district,
+    );
+    expect(seen.data?.community.pairings).toEqual(
+      expect.arrayContaining([{ agreement: '爱心义卖, 节日慰问', agreedUntil: '2027-02-28', terms: [{ kind: 'START' }] }]),
+    );
   });
 });

@@ -1,5 +1,17 @@
 import { Client } from 'pg';
-import { appDatabaseUrl, APP_ROLE, CallerKind, grantAppRole, idempotencyForcedStatements, idempotencyTable, identityFromClaims, pathOfCode, RequestContext, startSubgraph, type StartedSubgraph } from '@cgp/core';
+import {
+  appDatabaseUrl,
+  APP_ROLE,
+  CallerKind,
+  grantAppRole,
+  idempotencyForcedStatements,
+  idempotencyTable,
+  identityFromClaims,
+  pathOfCode,
+  RequestContext,
+  startSubgraph,
+  type StartedSubgraph,
+} from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { communitySubgraph } from '@cgp/subgraph-community';
 import { TEST_AUTH, preparedDatabase } from '@cgp/testing';
@@ -70,12 +82,14 @@ describe('row-level security', () => {
     const schemas = ['district', 'street', 'community', 'grid', 'building', 'party', 'pairing'];
     // Tables that hold nothing of a unit or a person, so there is no scope to enforce; each says why.
     const allowList: Record<string, string> = {
-      ...Object.fromEntries(schemas.flatMap((s) => [
-        // TypeORM's record of the migrations run: names and timestamps of code, written by the owner only.
-        [`${s}.migrations`, 'migration bookkeeping'],
-        // The label of the demo dataset loaded (seedAll): one row per schema, nothing of a unit or a person.
-        [`${s}.demo_dataset`, 'demo load marker'],
-      ])),
+      ...Object.fromEntries(
+        schemas.flatMap((s) => [
+          // TypeORM's record of the migrations run: names and timestamps of code, written by the owner only.
+          [`${s}.migrations`, 'migration bookkeeping'],
+          // The label of the demo dataset loaded (seedAll): one row per schema, nothing of a unit or a person.
+          [`${s}.demo_dataset`, 'demo load marker'],
+        ]),
+      ),
       // Spring Festival dates by year (the four must-visits' calendar): the same for every caller, no unit, no person.
       'community.festival': 'reference calendar',
       // The fixed catalogue of case categories (code, name, time limit): the same for every caller.
@@ -104,7 +118,7 @@ describe('row-level security', () => {
       // An allow-list entry for a table that no longer exists, or that has since got its policy, is stale.
       const stale = Object.keys(allowList).filter((name) => !tables.some((t) => t.name === name && !(t.enabled && t.forced && t.policies > 0)));
       expect(stale).toEqual([]);
-       
+
       console.log(`row-level security: ${tables.length} tables checked, ${Object.keys(allowList).length} on the allow-list`);
     } finally {
       await owner.end();
@@ -126,7 +140,9 @@ describe('row-level security', () => {
       await admin.query(`SET ROLE ${APP_ROLE}`);
       await admin.query('BEGIN');
       await admin.query(`SELECT set_config('cgp.principal', 'someone', true)`);
-      await admin.query(`INSERT INTO ${role}.idempotency (key, principal, operation_hash, created_at) VALUES ('old', 'someone', repeat('a', 64), now() - interval '2 days'), ('new', 'someone', repeat('b', 64), now())`);
+      await admin.query(
+        `INSERT INTO ${role}.idempotency (key, principal, operation_hash, created_at) VALUES ('old', 'someone', repeat('a', 64), now() - interval '2 days'), ('new', 'someone', repeat('b', 64), now())`,
+      );
       await admin.query('COMMIT');
       await admin.query(`SET ROLE ${role}`);
       expect(Number((await admin.query(`SELECT count(*) AS n FROM ${role}.idempotency`)).rows[0].n)).toBe(0);

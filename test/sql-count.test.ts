@@ -31,7 +31,13 @@ async function statementsFor(scale: number): Promise<{ perSubgraph: Record<strin
     const perSubgraph = sqlStatements.snapshot();
     const streets = res.data.district.streets.edges;
     const units = streets.reduce(
-      (n: number, s: any) => n + 1 + s.node.communities.edges.reduce((m: number, c: any) => m + 1 + c.node.grids.edges.reduce((k: number, g: any) => k + 1 + g.node.buildings.edges.length, 0), 0),
+      (n: number, s: any) =>
+        n +
+        1 +
+        s.node.communities.edges.reduce(
+          (m: number, c: any) => m + 1 + c.node.grids.edges.reduce((k: number, g: any) => k + 1 + g.node.buildings.edges.length, 0),
+          0,
+        ),
       0,
     );
     return { perSubgraph, units };
@@ -44,7 +50,7 @@ describe('SQL statements per query', () => {
   it('do not grow with the number of units (DataLoader batching across the federation)', async () => {
     const small = await statementsFor(0.1);
     const large = await statementsFor(0.5);
-     
+
     console.log(`hierarchy walk: ${small.units} units -> ${JSON.stringify(small.perSubgraph)}; ${large.units} units -> ${JSON.stringify(large.perSubgraph)}`);
     expect(large.units).toBeGreaterThan(small.units * 3);
     expect(large.perSubgraph).toEqual(small.perSubgraph);

@@ -35,29 +35,46 @@ describe('start command (compiled, separate processes)', () => {
   it('starts the platform on a given DATABASE_URL, serves the demo district, and stops cleanly on SIGINT', async () => {
     const base = await launcherBase();
     // As shipped: staff tokens are served only while an appointment backs them (the demo appoints its people).
-    const started = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_SCALE: '0.1', AUTH_JWT_SECRET: TEST_SECRET, AUTH_APPOINTMENTS: 'required' });
+    const started = run({
+      DATABASE_URL: await createTestDatabase(),
+      PORT_BASE: String(base),
+      DEMO_SCALE: '0.1',
+      AUTH_JWT_SECRET: TEST_SECRET,
+      AUTH_APPOINTMENTS: 'required',
+    });
     try {
       await waitFor(() => /Platform ready/.test(started.output()) || started.child.exitCode !== null, 90_000);
       expect(started.output()).toContain(`Gateway: http://localhost:${base}/graphql`);
       expect(started.output()).toMatch(/Migrations: \d+ applied/);
-      const res = await gql(`http://127.0.0.1:${base}/graphql`, `{ district(code: "411602") { name streets(first: 1) { totalCount edges { node { communities(first: 1) { edges { node { grids(first: 1) { edges { node { buildings(first: 1) { totalCount } } } } } } } } } } } }`, undefined, {
-        authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: demoStaffSub('411602', Role.STAFF) } as never)}`,
-      });
+      const res = await gql(
+        `http://127.0.0.1:${base}/graphql`,
+        `{ district(code: "411602") { name streets(first: 1) { totalCount edges { node { communities(first: 1) { edges { node { grids(first: 1) { edges { node { buildings(first: 1) { totalCount } } } } } } } } } } } }`,
+        undefined,
+        {
+          authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: demoStaffSub('411602', Role.STAFF) } as never)}`,
+        },
+      );
       expect(res.errors).toBeUndefined();
       expect(res.data.district.name).toBe('川汇区');
       expect(res.data.district.streets.totalCount).toBeGreaterThan(0);
       // Someone the district never appointed gets nothing, whatever the token claims.
-      const stranger = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier } }', undefined, { authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: 'not-appointed' } as never)}` });
+      const stranger = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier } }', undefined, {
+        authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: 'not-appointed' } as never)}`,
+      });
       expect(stranger.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
       expect(stranger.errors?.[0].message).toContain('not-appointed holds no appointment at district 411602');
 
       // Sign-in: the dashboard's address and the development identity provider's, which the platform trusts.
       expect(started.output()).toContain(`Dashboard: http://localhost:${base}/dashboard/`);
-      expect(started.output()).toContain(`Sign-in: development identity provider at http://127.0.0.1:${base + 8} — pick a demo person of any tier, NO PASSWORDS`);
+      expect(started.output()).toContain(
+        `Sign-in: development identity provider at http://127.0.0.1:${base + 8} — pick a demo person of any tier, NO PASSWORDS`,
+      );
       const signIn = await fetch(`http://127.0.0.1:${base}/dashboard/sign-in.json`);
       expect(await signIn.json()).toEqual({ oidc: { issuer: `http://127.0.0.1:${base + 8}`, clientId: 'cgp-dashboard', scope: 'openid profile' } });
       const token = await signInAtDevIdentityProvider(`http://127.0.0.1:${base + 8}`, 'demo-district-staff', `http://localhost:${base}/dashboard/`);
-      const me = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier unit roles } district(code: "411602") { name } }', undefined, { authorization: `Bearer ${token}` });
+      const me = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier unit roles } district(code: "411602") { name } }', undefined, {
+        authorization: `Bearer ${token}`,
+      });
       expect(me.data).toEqual({ me: { tier: 'DISTRICT', unit: '411602', roles: ['STAFF', 'AUDITOR'] }, district: { name: '川汇区' } });
     } finally {
       started.child.kill('SIGINT');
@@ -67,7 +84,14 @@ describe('start command (compiled, separate processes)', () => {
   });
 
   it('never runs the development identity provider in production: DEV_IDP=on with NODE_ENV=production stops the start with one line', async () => {
-    const failed = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(await launcherBase()), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET, NODE_ENV: 'production', DEV_IDP: 'on' });
+    const failed = run({
+      DATABASE_URL: await createTestDatabase(),
+      PORT_BASE: String(await launcherBase()),
+      DEMO_DATA: 'off',
+      AUTH_JWT_SECRET: TEST_SECRET,
+      NODE_ENV: 'production',
+      DEV_IDP: 'on',
+    });
     expect(await failed.exited).toBe(1);
     expectOneClearLine(failed.output(), /^DEV_IDP=on: the development identity provider has no passwords and never runs in production/);
   });
@@ -93,7 +117,10 @@ describe('start command (compiled, separate processes)', () => {
 
   /** What a person reads: the lines of the output, with no stack trace and no claim of readiness. */
   function expectOneClearLine(output: string, pattern: RegExp): void {
-    const lines = output.trim().split('\n').filter((l) => l.trim());
+    const lines = output
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim());
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(pattern);
     expect(output).not.toMatch(/\n\s+at |Platform ready|Demo token|unknown error/);
@@ -105,7 +132,13 @@ describe('start command (compiled, separate processes)', () => {
     const pgPort = base + 200;
     const holder = await occupy(pgPort);
     try {
-      const failed = run({ DATABASE_URL: '', PORT_BASE: String(base), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_DIR: mkdtempSync(`${tmpdir()}/cgp-start-`) + '/pg', AUTH_JWT_SECRET: TEST_SECRET });
+      const failed = run({
+        DATABASE_URL: '',
+        PORT_BASE: String(base),
+        EMBEDDED_PG_PORT: String(pgPort),
+        EMBEDDED_PG_DIR: mkdtempSync(`${tmpdir()}/cgp-start-`) + '/pg',
+        AUTH_JWT_SECRET: TEST_SECRET,
+      });
       expect(await failed.exited).toBe(1);
       expectOneClearLine(failed.output(), new RegExp(`^Port ${pgPort} \\(the embedded PostgreSQL\\) is in use by another program: .*EMBEDDED_PG_PORT`));
     } finally {
@@ -119,7 +152,10 @@ describe('start command (compiled, separate processes)', () => {
     try {
       const failed = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET });
       expect(await failed.exited).toBe(1);
-      expectOneClearLine(failed.output(), new RegExp(`^Port ${base + 3} \\(the community subgraph\\) is in use by another program: .*PORT_BASE \\(now ${base}`));
+      expectOneClearLine(
+        failed.output(),
+        new RegExp(`^Port ${base + 3} \\(the community subgraph\\) is in use by another program: .*PORT_BASE \\(now ${base}`),
+      );
     } finally {
       holder.close();
     }
@@ -131,7 +167,10 @@ describe('start command (compiled, separate processes)', () => {
     try {
       const failed = run({ DATABASE_URL: await createTestDatabase(), PORT_BASE: String(base), DEMO_DATA: 'off', AUTH_JWT_SECRET: TEST_SECRET });
       expect(await failed.exited).toBe(1);
-      expectOneClearLine(failed.output(), new RegExp(`^Port ${base + 103} \\(the community subgraph's metrics\\) is in use by another program: .*COMMUNITY_METRICS_PORT`));
+      expectOneClearLine(
+        failed.output(),
+        new RegExp(`^Port ${base + 103} \\(the community subgraph's metrics\\) is in use by another program: .*COMMUNITY_METRICS_PORT`),
+      );
     } finally {
       holder.close();
     }

@@ -61,8 +61,17 @@ describe('subgraph failure', () => {
     const silent: Server = createServer(() => undefined);
     silent.on('connection', (s) => sockets.add(s));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const subgraphUrls = { ...Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])), grid: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql` };
-    const gateway: RunningGateway = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl: readCommittedSupergraph(), subgraphUrls, subgraphFetch: { timeoutMs: 800 } });
+    const subgraphUrls = {
+      ...Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])),
+      grid: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql`,
+    };
+    const gateway: RunningGateway = await startGateway({
+      port: 0,
+      auth: TEST_AUTH,
+      supergraphSdl: readCommittedSupergraph(),
+      subgraphUrls,
+      subgraphFetch: { timeoutMs: 800 },
+    });
     try {
       const started = Date.now();
       const res = await gql(gateway.url, QUERY, undefined, headers);

@@ -23,7 +23,9 @@ async function startCollector(): Promise<{ url: string; spans: ExportedSpan[]; c
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       if (req.url === '/v1/traces') {
-        const payload = JSON.parse(body) as { resourceSpans?: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: any[] }[] }[] };
+        const payload = JSON.parse(body) as {
+          resourceSpans?: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: any[] }[] }[];
+        };
         for (const rs of payload.resourceSpans ?? []) {
           const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
           for (const ss of rs.scopeSpans) {
@@ -90,17 +92,30 @@ describe('tracing and logs (separate processes)', () => {
     const token = await tokenFor({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
     const res = await fetch(services.gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${callerSpan}-01`, 'x-request-id': requestId },
-      body: JSON.stringify({ query: `query GridWithCommunity($code: String!) { grid(code: $code) { code community { name } } }`, variables: { code: grid.code } }),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        traceparent: `00-${traceId}-${callerSpan}-01`,
+        'x-request-id': requestId,
+      },
+      body: JSON.stringify({
+        query: `query GridWithCommunity($code: String!) { grid(code: $code) { code community { name } } }`,
+        variables: { code: grid.code },
+      }),
     });
-    const body = (await res.json());
+    const body = await res.json();
     expect(body.errors).toBeUndefined();
     expect(body.data.grid).toEqual({ code: grid.code, community: { name: community.name } });
     expect(res.headers.get('x-request-id')).toBe(requestId);
 
     const inTrace = () => collector.spans.filter((s) => s.traceId === traceId);
     const sqlOf = (service: string) => inTrace().filter((s) => s.service === service && s.attributes['db.system.name'] === 'postgresql');
-    await waitFor(() => inTrace().some((s) => s.service === 'cgp-gateway' && s.parentSpanId === callerSpan) && sqlOf('cgp-grid').some((s) => s.name === 'COMMIT') && sqlOf('cgp-community').some((s) => s.name === 'COMMIT'));
+    await waitFor(
+      () =>
+        inTrace().some((s) => s.service === 'cgp-gateway' && s.parentSpanId === callerSpan) &&
+        sqlOf('cgp-grid').some((s) => s.name === 'COMMIT') &&
+        sqlOf('cgp-community').some((s) => s.name === 'COMMIT'),
+    );
     const spans = inTrace();
     const root = spans.find((s) => s.service === 'cgp-gateway' && s.parentSpanId === callerSpan)!;
     expect(root.name).toBe('query GridWithCommunity');
@@ -144,9 +159,19 @@ describe('tracing and logs (separate processes)', () => {
       fetch(services.gateway.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers },
-        body: JSON.stringify({ query: `mutation ReportForResident($input: ReportCaseInput!) { reportCase(input: $input) { id reporterKind } }`, variables: { input } }),
+        body: JSON.stringify({
+          query: `mutation ReportForResident($input: ReportCaseInput!) { reportCase(input: $input) { id reporterKind } }`,
+          variables: { input },
+        }),
       }).then((r) => r.json());
-    const input = { gridCode: grid.code, category: 'PUBLIC_SERVICE', title: `路灯不亮-${marker}`, description: `居民${resident.name}反映路灯不亮，电话${resident.phone}`, reporterName: resident.name, reporterPhone: resident.phone };
+    const input = {
+      gridCode: grid.code,
+      category: 'PUBLIC_SERVICE',
+      title: `路灯不亮-${marker}`,
+      description: `居民${resident.name}反映路灯不亮，电话${resident.phone}`,
+      reporterName: resident.name,
+      reporterPhone: resident.phone,
+    };
     const done = await report({ authorization: `Bearer ${token}`, 'idempotency-key': key }, input);
     expect(done.errors).toBeUndefined();
     expect(done.data.reportCase.reporterKind).toBe('RESIDENT');
@@ -167,7 +192,9 @@ describe('tracing and logs (separate processes)', () => {
 
     await waitFor(() => services.gateway.logs().filter((l) => l.requestId === requestId && l.msg === 'graphql request').length >= 2);
     await new Promise((r) => setTimeout(r, 300));
-    const logged = Object.values(services).map((s) => s.output()).join('\n');
+    const logged = Object.values(services)
+      .map((s) => s.output())
+      .join('\n');
     expect(logged).toContain(requestId);
     for (const secret of [resident.name, resident.phone, input.title, marker + '-secret', token, token.split('.')[1], 'reporterPhone', 'variables']) {
       expect(logged).not.toContain(secret);

@@ -1,10 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
-  getNamedType, getNullableType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType,
-  type GraphQLField, type GraphQLInputType, type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
 } from 'graphql';
-import { appDatabaseUrl, CallerKind, isDatabaseUnavailable, pathOfCode, RequestContext, Role, startSubgraph, subgraphDataSource, connect, type Claims } from '@cgp/core';
+import {
+  appDatabaseUrl,
+  CallerKind,
+  isDatabaseUnavailable,
+  pathOfCode,
+  RequestContext,
+  Role,
+  startSubgraph,
+  subgraphDataSource,
+  connect,
+  type Claims,
+} from '@cgp/core';
 import { generateDemo, type UnitSeed } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { readCommittedSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
@@ -47,7 +66,13 @@ interface Caller {
 /** The caller kinds: staff of each tier, a building leader, grid manager, an auditor and a partner. */
 function callers(): Caller[] {
   const list: Caller[] = [];
-  const roles: Record<Tier, string[]> = { DISTRICT: ['STAFF'], STREET: ['STAFF'], COMMUNITY: ['STAFF', 'PARTY_SECRETARY'], GRID: ['GRID_MANAGER'], BUILDING: ['BUILDING_LEADER'] };
+  const roles: Record<Tier, string[]> = {
+    DISTRICT: ['STAFF'],
+    STREET: ['STAFF'],
+    COMMUNITY: ['STAFF', 'PARTY_SECRETARY'],
+    GRID: ['GRID_MANAGER'],
+    BUILDING: ['BUILDING_LEADER'],
+  };
   for (const tier of TIERS) {
     const units = unitsOf(tier);
     const parent = (u: UnitSeed) => u.code.slice(0, -3);
@@ -59,7 +84,12 @@ function callers(): Caller[] {
   list.push({ name: 'DISTRICT AUDITOR', claims: { tier: 'DISTRICT', unit: '411602', roles: ['AUDITOR'] } as never, own: '411602', sibling: '411699' });
   const pairing = demo.pairings.find((p) => p.socialOrganisationId && !p.endedOn)!;
   const other = demo.communities.find((c) => c.code !== pairing.communityCode)!;
-  list.push({ name: 'PARTNER', claims: { tier: 'PARTNER', org: pairing.socialOrganisationId!, communities: [pairing.communityCode], roles: [] } as never, own: pairing.communityCode, sibling: other.code });
+  list.push({
+    name: 'PARTNER',
+    claims: { tier: 'PARTNER', org: pairing.socialOrganisationId!, communities: [pairing.communityCode], roles: [] } as never,
+    own: pairing.communityCode,
+    sibling: other.code,
+  });
   return list;
 }
 
@@ -141,10 +171,12 @@ describe('every request ends its transaction', () => {
   /** Connections of the application role to this test's database that are inside a transaction, after in-flight work settles. */
   async function openTransactions(): Promise<{ application_name: string; state: string; query: string }[]> {
     const read = async () =>
-      (await admin.query(
-        `SELECT application_name, state, query FROM pg_stat_activity
+      (
+        await admin.query(
+          `SELECT application_name, state, query FROM pg_stat_activity
           WHERE datname = current_database() AND usename = 'cgp_app' AND state IN ('idle in transaction', 'idle in transaction (aborted)', 'active')`,
-      )).rows;
+        )
+      ).rows;
     // Aborted requests may still be running for a moment; a leaked transaction stays.
     for (let i = 0; i < 30; i++) {
       const rows = await read();
@@ -168,9 +200,11 @@ describe('every request ends its transaction', () => {
   /** Runs `jobs` with a few at a time (as concurrent clients would). */
   async function inParallel(jobs: (() => Promise<unknown>)[], width = 6): Promise<void> {
     let next = 0;
-    await Promise.all(Array.from({ length: width }, async () => {
-      while (next < jobs.length) await jobs[next++]();
-    }));
+    await Promise.all(
+      Array.from({ length: width }, async () => {
+        while (next < jobs.length) await jobs[next++]();
+      }),
+    );
   }
 
   async function everySubgraphAnswers(): Promise<void> {
@@ -186,7 +220,11 @@ describe('every request ends its transaction', () => {
     };
     const auditor = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF', 'AUDITOR'] } as never);
     for (const [name, subgraph] of Object.entries(platform.subgraphs)) {
-      const res = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(name === 'party' ? auditor : headers) }, body: JSON.stringify({ query: own[name] }) });
+      const res = await fetch(subgraph.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(name === 'party' ? auditor : headers) },
+        body: JSON.stringify({ query: own[name] }),
+      });
       const body = (await res.json()) as { data?: unknown; errors?: unknown };
       expect([name, body.errors, body.data != null]).toEqual([name, undefined, true]);
       const ready = await fetch(subgraph.url.replace(/\/graphql$/, '/ready'));
@@ -199,7 +237,10 @@ describe('every request ends its transaction', () => {
     const district = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
     const street = await authHeader({ tier: 'STREET', unit: '411602001', roles: ['STAFF'] } as never);
     const documents: [string, Record<string, string>][] = [
-      ['{ community(code: "411602001001") { volunteerTeams { leaderName } } wishes(communityCode: "411602001001", first: 2) { edges { node { beneficiary } } } }', grid],
+      [
+        '{ community(code: "411602001001") { volunteerTeams { leaderName } } wishes(communityCode: "411602001001", first: 2) { edges { node { beneficiary } } } }',
+        grid,
+      ],
       ['{ caseQueue(first: 1) { totalCount } cases(unitCode: "411602002", first: 1) { totalCount } }', grid],
       ['{ district(code: "411602") { name } assessmentRanking(unitCode: "411602", period: "2026-Q3") { total } }', street],
       ['{ district(code: "411602") { name streets(first: 1) { totalCount } } assessmentRanking(unitCode: "411699", period: "2026-Q3") { total } }', district],
@@ -266,7 +307,7 @@ describe('every request ends its transaction', () => {
     }
     await inParallel(jobs);
     expect(documents).toBeGreaterThan(500);
-     
+
     console.log(`transactions: ${documents} generated documents, each to its subgraph and through the gateway`);
     expect(await openTransactions()).toEqual([]);
     await everySubgraphAnswers();
@@ -283,7 +324,8 @@ describe('every request ends its transaction', () => {
     });
     try {
       const headers = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
-      const query = '{ district(code: "411602") { name streets(first: 20) { edges { node { name communities(first: 20) { totalCount } } } } } caseQueue(first: 20) { totalCount } wishes(first: 20) { totalCount } }';
+      const query =
+        '{ district(code: "411602") { name streets(first: 20) { edges { node { name communities(first: 20) { totalCount } } } } } caseQueue(first: 20) { totalCount } wishes(first: 20) { totalCount } }';
       await inParallel(Array.from({ length: 40 }, () => () => post(gateway.url, { query }, headers)));
       expect(await openTransactions()).toEqual([]);
     } finally {
@@ -293,13 +335,24 @@ describe('every request ends its transaction', () => {
   });
 
   it('PostgreSQL ends a transaction left idle past DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS, counted in /metrics; /ready fails while the pool is exhausted and reports its figures', async () => {
-    const env = { idle: process.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS, pool: process.env.DATABASE_POOL_SIZE, statement: process.env.DATABASE_STATEMENT_TIMEOUT_MS };
+    const env = {
+      idle: process.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      pool: process.env.DATABASE_POOL_SIZE,
+      statement: process.env.DATABASE_STATEMENT_TIMEOUT_MS,
+    };
     process.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = '2500';
     process.env.DATABASE_STATEMENT_TIMEOUT_MS = '5000';
     process.env.DATABASE_POOL_SIZE = '2';
     const community = await startSubgraph(communitySubgraph, { port: 0, databaseUrl, auth: TEST_AUTH });
     try {
-      const identity = { sub: 'leak-test', kind: CallerKind.COMMUNITY, unit: '411602001001', unitPath: pathOfCode('411602001001'), roles: [Role.STAFF], communities: [] };
+      const identity = {
+        sub: 'leak-test',
+        kind: CallerKind.COMMUNITY,
+        unit: '411602001001',
+        unitPath: pathOfCode('411602001001'),
+        roles: [Role.STAFF],
+        communities: [],
+      };
       // Two requests that never end hold the whole pool (as the bug did): /ready says so, with the figures.
       const held = [new RequestContext(community.dataSource, identity), new RequestContext(community.dataSource, identity)];
       for (const ctx of held) expect(await ctx.query<{ s: string }>('SHOW statement_timeout')).toEqual([{ statement_timeout: '5s' }]);
@@ -309,7 +362,9 @@ describe('every request ends its transaction', () => {
       expect(await exhausted.json()).toMatchObject({ ready: false, status: 'database pool exhausted', pool: { total: 2, idle: 0, max: 2 } });
       // Left idle in their transactions, PostgreSQL ends both sessions after 2.5 s; the pool serves again.
       await new Promise((r) => setTimeout(r, 3000));
-      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename = 'cgp_app' AND state LIKE 'idle in transaction%'`);
+      const { rows } = await admin.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename = 'cgp_app' AND state LIKE 'idle in transaction%'`,
+      );
       expect(rows[0].n).toBe(0);
       const ready = await fetch(readyUrl);
       expect(ready.status).toBe(200);
@@ -320,7 +375,11 @@ describe('every request ends its transaction', () => {
       for (const ctx of held) await ctx.finish(false).catch(() => undefined);
     } finally {
       await community.stop();
-      for (const [key, value] of [['DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', env.idle], ['DATABASE_POOL_SIZE', env.pool], ['DATABASE_STATEMENT_TIMEOUT_MS', env.statement]] as const) {
+      for (const [key, value] of [
+        ['DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', env.idle],
+        ['DATABASE_POOL_SIZE', env.pool],
+        ['DATABASE_STATEMENT_TIMEOUT_MS', env.statement],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
@@ -333,7 +392,14 @@ describe('every request ends its transaction', () => {
     const url = appDatabaseUrl(databaseUrl);
     const db = await connect(subgraphDataSource(communitySubgraph, url), url);
     try {
-      const ctx = new RequestContext(db, { sub: 'slow', kind: CallerKind.COMMUNITY, unit: '411602001001', unitPath: pathOfCode('411602001001'), roles: [Role.STAFF], communities: [] });
+      const ctx = new RequestContext(db, {
+        sub: 'slow',
+        kind: CallerKind.COMMUNITY,
+        unit: '411602001001',
+        unitPath: pathOfCode('411602001001'),
+        roles: [Role.STAFF],
+        communities: [],
+      });
       let timedOut = 0;
       ctx.onStatementTimeout = () => timedOut++;
       const error = await ctx.query('SELECT pg_sleep(1)').catch((e: unknown) => e);

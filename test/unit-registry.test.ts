@@ -15,7 +15,10 @@ describe('unit registry', () => {
   const street = demo.streets.find((s) => s.parentId === home.id)!;
   const [from, to] = demo.communities.filter((c) => c.parentId === street.id);
   const moved = demo.grids.filter((g) => g.parentId === from.id)[1];
-  const movedBuildings = demo.buildings.filter((b) => b.parentId === moved.id).map((b) => b.code).sort();
+  const movedBuildings = demo.buildings
+    .filter((b) => b.parentId === moved.id)
+    .map((b) => b.code)
+    .sort();
   const today = chinaToday();
   const yesterday = new Date(Date.parse(today) - 86_400_000).toISOString().slice(0, 10);
 
@@ -26,11 +29,22 @@ describe('unit registry', () => {
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   const rowCount = (sql: string) => countRows(databaseUrl, sql);
   const figures = async (who: string, community: string) =>
-    (await call(who, `query ($c: String!) { community(code: $c) { caseStatistics(from: "${Number(today.slice(0, 4)) - 9}-01-01") { reportedInPeriod open } } }`, { c: community })).data?.community.caseStatistics;
+    (
+      await call(
+        who,
+        `query ($c: String!) { community(code: $c) { caseStatistics(from: "${Number(today.slice(0, 4)) - 9}-01-01") { reportedInPeriod open } } }`,
+        { c: community },
+      )
+    ).data?.community.caseStatistics;
   const grids = async (community: string, asOf?: string) =>
-    ((await call('street', `query ($c: String!, $d: String) { community(code: $c) { grids(first: 100, asOf: $d) { edges { node { code } } } } }`, { c: community, d: asOf })).data?.community.grids.edges ?? []).map(
-      (e: { node: { code: string } }) => e.node.code,
-    );
+    (
+      (
+        await call('street', `query ($c: String!, $d: String) { community(code: $c) { grids(first: 100, asOf: $d) { edges { node { code } } } } }`, {
+          c: community,
+          d: asOf,
+        })
+      ).data?.community.grids.edges ?? []
+    ).map((e: { node: { code: string } }) => e.node.code);
 
   beforeAll(async () => {
     databaseUrl = await preparedDatabase({ dataset: demo });
@@ -59,14 +73,22 @@ describe('unit registry', () => {
     }
     expect(await rowCount(`SELECT count(*)::int AS n FROM grid.grid`)).toBe(before);
 
-    const created = await call('from', `mutation ($i: CreateUnitInput!) { createGrid(input: $i) { code name establishedOn closedOn community { code } } }`, { i: { parentCode: from.code, name: '新建第9网格' } });
+    const created = await call('from', `mutation ($i: CreateUnitInput!) { createGrid(input: $i) { code name establishedOn closedOn community { code } } }`, {
+      i: { parentCode: from.code, name: '新建第9网格' },
+    });
     expect(created.errors).toBeUndefined();
     const grid = created.data.createGrid;
     expect(grid).toMatchObject({ name: '新建第9网格', establishedOn: today, closedOn: null, community: { code: from.code } });
     expect(grid.code).toMatch(new RegExp(`^${from.code}\\d{3}$`));
-    const building = await call('from', `mutation ($i: CreateUnitInput!) { createBuilding(input: $i) { code grid { code } } }`, { i: { parentCode: grid.code, name: '1号楼' } });
+    const building = await call('from', `mutation ($i: CreateUnitInput!) { createBuilding(input: $i) { code grid { code } } }`, {
+      i: { parentCode: grid.code, name: '1号楼' },
+    });
     expect(building.data?.createBuilding).toEqual({ code: `${grid.code}001`, grid: { code: grid.code } });
-    const renamed = await call('from', `mutation ($i: RenameUnitInput!) { renameGrid(input: $i) { name history { kind name previousName effectiveOn recordedBy } } }`, { i: { code: grid.code, name: '幸福第9网格' } });
+    const renamed = await call(
+      'from',
+      `mutation ($i: RenameUnitInput!) { renameGrid(input: $i) { name history { kind name previousName effectiveOn recordedBy } } }`,
+      { i: { code: grid.code, name: '幸福第9网格' } },
+    );
     expect(renamed.data?.renameGrid).toEqual({
       name: '幸福第9网格',
       history: [
@@ -83,18 +105,33 @@ describe('unit registry', () => {
   it('moves a grid: a new code under the new community, its buildings following; old cases stay where they happened, new ones count for the new community', async () => {
     const fromBefore = await figures('from', from.code);
     const toBefore = await figures('to', to.code);
-    const oldCase = (await call('manager', `query ($g: String!) { cases(unitCode: $g, orderBy: NEWEST, first: 1) { edges { node { id } } } }`, { g: moved.code })).data?.cases.edges[0].node.id as string;
+    const oldCase = (
+      await call('manager', `query ($g: String!) { cases(unitCode: $g, orderBy: NEWEST, first: 1) { edges { node { id } } } }`, { g: moved.code })
+    ).data?.cases.edges[0].node.id as string;
     expect(oldCase).toBeDefined();
-    expect(code(await call('from', `mutation ($i: MoveUnitInput!) { moveGrid(input: $i) { code } }`, { i: { code: moved.code, toParentCode: to.code } }))).toBe('FORBIDDEN');
+    expect(code(await call('from', `mutation ($i: MoveUnitInput!) { moveGrid(input: $i) { code } }`, { i: { code: moved.code, toParentCode: to.code } }))).toBe(
+      'FORBIDDEN',
+    );
 
-    const res = await call('street', `mutation ($i: MoveUnitInput!) { moveGrid(input: $i) { code name establishedOn community { code } history { kind relatedCode } buildings(first: 100) { edges { node { code } } } } }`, {
-      i: { code: moved.code, toParentCode: to.code },
-    });
+    const res = await call(
+      'street',
+      `mutation ($i: MoveUnitInput!) { moveGrid(input: $i) { code name establishedOn community { code } history { kind relatedCode } buildings(first: 100) { edges { node { code } } } } }`,
+      {
+        i: { code: moved.code, toParentCode: to.code },
+      },
+    );
     expect(res.errors).toBeUndefined();
     const successor = res.data.moveGrid;
-    expect(successor).toMatchObject({ name: moved.name, establishedOn: today, community: { code: to.code }, history: [{ kind: 'MOVED_IN', relatedCode: moved.code }] });
+    expect(successor).toMatchObject({
+      name: moved.name,
+      establishedOn: today,
+      community: { code: to.code },
+      history: [{ kind: 'MOVED_IN', relatedCode: moved.code }],
+    });
     expect(successor.code.startsWith(to.code)).toBe(true);
-    expect(successor.buildings.edges.map((e: { node: { code: string } }) => e.node.code).sort()).toEqual(movedBuildings.map((b) => `${successor.code}${b.slice(-3)}`));
+    expect(successor.buildings.edges.map((e: { node: { code: string } }) => e.node.code).sort()).toEqual(
+      movedBuildings.map((b) => `${successor.code}${b.slice(-3)}`),
+    );
     const old = await call('street', `query ($g: String!) { grid(code: $g) { closedOn successorCode history { kind relatedCode } } }`, { g: moved.code });
     expect(old.data?.grid).toEqual({ closedOn: today, successorCode: successor.code, history: [{ kind: 'MOVED_OUT', relatedCode: successor.code }] });
 
@@ -123,6 +160,12 @@ describe('unit registry', () => {
     expect(await figures('from', from.code)).toEqual(fromBefore);
 
     // The closed code is never given again.
-    expect(code(await call('from', `mutation ($i: CreateUnitInput!) { createGrid(input: $i) { code } }`, { i: { parentCode: from.code, name: '复用', code: moved.code } }))).toBe('CONFLICT');
+    expect(
+      code(
+        await call('from', `mutation ($i: CreateUnitInput!) { createGrid(input: $i) { code } }`, {
+          i: { parentCode: from.code, name: '复用', code: moved.code },
+        }),
+      ),
+    ).toBe('CONFLICT');
   });
 });

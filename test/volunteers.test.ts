@@ -25,7 +25,9 @@ describe('volunteers', () => {
     const url = await preparedDatabase({ dataset: demo });
     const client = new Client({ connectionString: url });
     await client.connect();
-    resident = (await client.query<{ id: string; name: string }>(`SELECT id::text, name FROM community.resident WHERE path <@ $1::ltree LIMIT 1`, [community.path])).rows[0];
+    resident = (
+      await client.query<{ id: string; name: string }>(`SELECT id::text, name FROM community.resident WHERE path <@ $1::ltree LIMIT 1`, [community.path])
+    ).rows[0];
     await client.end();
     platform = await startPlatform(url);
     as.district = await authHeader({ tier: 'DISTRICT', unit: home.code, roles: ['STAFF'], sub: 'district-staff' } as never);
@@ -36,17 +38,34 @@ describe('volunteers', () => {
   it('registers volunteers, logs their hours and gives the points of the rule in force', async () => {
     // The district's rules: 10 points an hour for every kind, 20 an hour and 5 per activity for free clinics (义诊).
     const RULE = `mutation ($i: SetPointsRuleInput!) { setVolunteerPointsRule(input: $i) { activityKind pointsPerHour pointsPerActivity effectiveFrom } }`;
-    expect(code(await call('community', RULE, { i: { districtCode: home.code, pointsPerHour: 10, pointsPerActivity: 0, effectiveFrom: '2020-01-01' } }))).toBe('FORBIDDEN');
-    expect((await call('district', RULE, { i: { districtCode: home.code, pointsPerHour: 10, pointsPerActivity: 0, effectiveFrom: '2020-01-01' } })).errors).toBeUndefined();
-    expect((await call('district', RULE, { i: { districtCode: home.code, activityKind: '义诊', pointsPerHour: 20, pointsPerActivity: 5, effectiveFrom: '2024-01-01' } })).errors).toBeUndefined();
+    expect(code(await call('community', RULE, { i: { districtCode: home.code, pointsPerHour: 10, pointsPerActivity: 0, effectiveFrom: '2020-01-01' } }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      (await call('district', RULE, { i: { districtCode: home.code, pointsPerHour: 10, pointsPerActivity: 0, effectiveFrom: '2020-01-01' } })).errors,
+    ).toBeUndefined();
+    expect(
+      (
+        await call('district', RULE, {
+          i: { districtCode: home.code, activityKind: '义诊', pointsPerHour: 20, pointsPerActivity: 5, effectiveFrom: '2024-01-01' },
+        })
+      ).errors,
+    ).toBeUndefined();
     const rules = await call('community', `query ($d: String!) { volunteerPointsRules(districtCode: $d) { activityKind pointsPerHour } }`, { d: home.code });
-    expect(rules.data?.volunteerPointsRules).toEqual([{ activityKind: null, pointsPerHour: 10 }, { activityKind: '义诊', pointsPerHour: 20 }]);
+    expect(rules.data?.volunteerPointsRules).toEqual([
+      { activityKind: null, pointsPerHour: 10 },
+      { activityKind: '义诊', pointsPerHour: 20 },
+    ]);
 
-    const team = await call('community', `mutation ($i: VolunteerTeamInput!) { createVolunteerTeam(input: $i) { id } }`, { i: { communityCode: community.code, name: '红马甲服务队', kind: 'PARTY_MEMBERS', members: 12, leaderName: '陈红' } });
+    const team = await call('community', `mutation ($i: VolunteerTeamInput!) { createVolunteerTeam(input: $i) { id } }`, {
+      i: { communityCode: community.code, name: '红马甲服务队', kind: 'PARTY_MEMBERS', members: 12, leaderName: '陈红' },
+    });
     const teamId = team.data.createVolunteerTeam.id as string;
     const REGISTER = `mutation ($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id kind name hours points } }`;
     expect(code(await call('community', REGISTER, { i: { communityCode: community.code, name: '两者皆非' } }))).toBe('BAD_USER_INPUT');
-    const first = await call('community', REGISTER, { i: { communityCode: community.code, name: member.name, partyMemberId: member.id, teamId, phone: '13800001111' } });
+    const first = await call('community', REGISTER, {
+      i: { communityCode: community.code, name: member.name, partyMemberId: member.id, teamId, phone: '13800001111' },
+    });
     expect(first.errors).toBeUndefined();
     expect(first.data.registerVolunteer).toMatchObject({ kind: 'PARTY_MEMBER', name: member.name, hours: 0, points: 0 });
     expect(code(await call('community', REGISTER, { i: { communityCode: community.code, name: member.name, partyMemberId: member.id } }))).toBe('CONFLICT');
@@ -56,8 +75,12 @@ describe('volunteers', () => {
     ids.push(second.data.registerVolunteer.id);
 
     const ACTIVITY = `mutation ($i: VolunteerActivityInput!) { recordVolunteerActivity(input: $i) { id } }`;
-    const clinic = (await call('community', ACTIVITY, { i: { teamId, heldOn: today, kind: '义诊', title: '社区义诊', participants: ids.length, beneficiaries: 40 } })).data.recordVolunteerActivity.id;
-    const cleanUp = (await call('community', ACTIVITY, { i: { teamId, heldOn: today, kind: '环境整治', title: '楼道清理', participants: 1, beneficiaries: 0 } })).data.recordVolunteerActivity.id;
+    const clinic = (
+      await call('community', ACTIVITY, { i: { teamId, heldOn: today, kind: '义诊', title: '社区义诊', participants: ids.length, beneficiaries: 40 } })
+    ).data.recordVolunteerActivity.id;
+    const cleanUp = (
+      await call('community', ACTIVITY, { i: { teamId, heldOn: today, kind: '环境整治', title: '楼道清理', participants: 1, beneficiaries: 0 } })
+    ).data.recordVolunteerActivity.id;
     const LOG = `mutation ($i: LogVolunteerHoursInput!) { logVolunteerHours(input: $i) { volunteerId hours points } }`;
     expect(code(await call('community', LOG, { i: { activityId: clinic, entries: [{ volunteerId: ids[0], hours: 30 }] } }))).toBe('BAD_USER_INPUT');
     const logged = await call('community', LOG, { i: { activityId: clinic, entries: ids.map((volunteerId) => ({ volunteerId, hours: 2.5 })) } });
@@ -66,12 +89,27 @@ describe('volunteers', () => {
     expect(code(await call('community', LOG, { i: { activityId: clinic, entries: [{ volunteerId: ids[0], hours: 1 }] } }))).toBe('CONFLICT');
     await call('community', LOG, { i: { activityId: cleanUp, entries: [{ volunteerId: ids[0], hours: 1.5 }] } });
 
-    const list = await call('community', `query ($c: String!) { community(code: $c) { volunteers(first: 10) { edges { node { id hours points team { name } log { activityKind hours points } } } } } }`, { c: community.code });
+    const list = await call(
+      'community',
+      `query ($c: String!) { community(code: $c) { volunteers(first: 10) { edges { node { id hours points team { name } log { activityKind hours points } } } } } }`,
+      { c: community.code },
+    );
     const me = list.data.community.volunteers.edges.map((e: { node: { id: string } }) => e.node).find((n: { id: string }) => n.id === ids[0]);
-    expect(me).toEqual({ id: ids[0], hours: 4, points: 70, team: { name: '红马甲服务队' }, log: expect.arrayContaining([{ activityKind: '义诊', hours: 2.5, points: 55 }, { activityKind: '环境整治', hours: 1.5, points: 15 }]) });
+    expect(me).toEqual({
+      id: ids[0],
+      hours: 4,
+      points: 70,
+      team: { name: '红马甲服务队' },
+      log: expect.arrayContaining([
+        { activityKind: '义诊', hours: 2.5, points: 55 },
+        { activityKind: '环境整治', hours: 1.5, points: 15 },
+      ]),
+    });
     // Street staff see the volunteers of their communities with names masked.
     as.street = await authHeader({ tier: 'STREET', unit: community.code.slice(0, 9), roles: ['STAFF'], sub: 'street-staff' } as never);
-    const masked = await call('street', `query ($c: String!) { community(code: $c) { volunteers(first: 10) { edges { node { name phone } } } } }`, { c: community.code });
+    const masked = await call('street', `query ($c: String!) { community(code: $c) { volunteers(first: 10) { edges { node { name phone } } } } }`, {
+      c: community.code,
+    });
     expect(masked.data.community.volunteers.edges[0].node.name).toMatch(/^.\*$/);
   });
 });

@@ -61,7 +61,7 @@ export function dashboardSignInFromEnvironment(env?: Env): DashboardSignIn | und
   const clientId = setting('DASHBOARD_OIDC_CLIENT_ID', env);
   if (!clientId) return undefined;
   const issuer = setting('DASHBOARD_OIDC_ISSUER', env) ?? setting('AUTH_OIDC_ISSUER', env);
-  if (!issuer) throw new Error('DASHBOARD_OIDC_CLIENT_ID needs the provider\'s issuer URL in DASHBOARD_OIDC_ISSUER (or AUTH_OIDC_ISSUER)');
+  if (!issuer) throw new Error("DASHBOARD_OIDC_CLIENT_ID needs the provider's issuer URL in DASHBOARD_OIDC_ISSUER (or AUTH_OIDC_ISSUER)");
   return { issuer, clientId, scope: setting('DASHBOARD_OIDC_SCOPE', env) };
 }
 
@@ -145,7 +145,12 @@ export function dashboardRoute(options: { prefix?: string; dir?: string; signIn?
     }
     const name = url.pathname.slice(prefix.length + 1) || 'index.html';
     if (name === 'sign-in.json') {
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES['.json'], 'cache-control': 'no-cache', 'content-length': String(signInConfig.length) });
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': CONTENT_TYPES['.json'],
+        'cache-control': 'no-cache',
+        'content-length': String(signInConfig.length),
+      });
       res.end(req.method === 'HEAD' ? undefined : signInConfig);
       return;
     }

@@ -16,7 +16,11 @@ import { readManifest } from './safelist';
  * the platform collects from every service; the gateway keeps no database of its own.
  */
 
-interface ListColumn { key: string; label: { zh: string; en: string }; format?: string }
+interface ListColumn {
+  key: string;
+  label: { zh: string; en: string };
+  format?: string;
+}
 interface DashboardList {
   id: string;
   operation: string;
@@ -26,14 +30,23 @@ interface DashboardList {
   calendarYear?: boolean;
   variables(unitCode: string, period: { id: string; year: string }): Record<string, unknown>;
 }
-interface Ranking { id: string; label: { zh: string; en: string }; format?: string }
+interface Ranking {
+  id: string;
+  label: { zh: string; en: string };
+  format?: string;
+}
 interface Figures {
   LISTS: DashboardList[];
   cellText(value: unknown, format: string | undefined, lang: string): string;
   valueAt(row: unknown, key: string): unknown;
   tierOfCode(code: string): string | undefined;
   rankingsFor(tier: string): Ranking[];
-  rankingQuery(tier: string, code: string, ranking: Ranking, period: { from: string; to: string; year: string }): { query: string; variables: Record<string, unknown> };
+  rankingQuery(
+    tier: string,
+    code: string,
+    ranking: Ranking,
+    period: { from: string; to: string; year: string },
+  ): { query: string; variables: Record<string, unknown> };
 }
 
 /** At most this many rows per export (a district's open cases are a few hundred); more is refused. */
@@ -59,7 +72,13 @@ class Problem extends Error {
   }
 }
 const problem = (status: number, code: string, message: string): Problem => new Problem(status, code, message);
-const STATUS_OF: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, PERSISTED_QUERY_NOT_IN_SAFELIST: 403, RATE_LIMITED: 429 };
+const STATUS_OF: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BAD_USER_INPUT: 400,
+  PERSISTED_QUERY_NOT_IN_SAFELIST: 403,
+  RATE_LIMITED: 429,
+};
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   let size = 0;
@@ -112,11 +131,18 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
         headers: { 'content-type': 'application/json', authorization, 'x-request-id': String(req.headers['x-request-id'] ?? '') || crypto.randomUUID() },
         body: JSON.stringify(payload),
       });
-      const answer = (await response.json().catch(() => ({}))) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] };
+      const answer = (await response.json().catch(() => ({}))) as {
+        data?: Record<string, unknown>;
+        errors?: { message: string; extensions?: { code?: string } }[];
+      };
       const fail = () => {
         const first = answer.errors?.[0];
         const code = first?.extensions?.code ?? 'BAD_GATEWAY';
-        return problem(STATUS_OF[code] ?? (response.status >= 400 && response.status < 500 ? response.status : 502), code, first?.message ?? `The list could not be read (HTTP ${response.status})`);
+        return problem(
+          STATUS_OF[code] ?? (response.status >= 400 && response.status < 500 ? response.status : 502),
+          code,
+          first?.message ?? `The list could not be read (HTTP ${response.status})`,
+        );
       };
       return { answer, fail };
     };
@@ -129,13 +155,17 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
       if (!tier || !ranking) throw problem(400, 'BAD_USER_INPUT', `Unknown ranking ${JSON.stringify(body.ranking)} for unit ${unitCode}`);
       const period = isObject(body.variables) ? body.variables : {};
       const text = (v: unknown) => (typeof v === 'string' && v.length <= 10 ? v : undefined);
-      if (!text(period.from) || !text(period.to) || !text(period.year)) throw problem(400, 'BAD_USER_INPUT', 'variables.from, variables.to and variables.year must be the page’s period');
+      if (!text(period.from) || !text(period.to) || !text(period.year))
+        throw problem(400, 'BAD_USER_INPUT', 'variables.from, variables.to and variables.year must be the page’s period');
       const { query, variables } = figures.rankingQuery(tier, unitCode, ranking, { from: text(period.from)!, to: text(period.to)!, year: text(period.year)! });
       const { answer, fail } = await post({ query, variables });
       const rows = (answer.data?.unit as { ranking?: { rank: number; value: number | null; code: string; unit?: { name?: string } }[] } | undefined)?.ranking;
       if (!rows) throw fail();
       exported = {
-        id: `ranking-${ranking.id}`, operation: 'Ranking', variables, title: ranking.label[lang],
+        id: `ranking-${ranking.id}`,
+        operation: 'Ranking',
+        variables,
+        title: ranking.label[lang],
         header: lang === 'en' ? ['Rank', 'Code', 'Unit', ranking.label.en] : ['名次', '代码', '单位', ranking.label.zh],
         table: rows.map((r) => [String(r.rank), r.code, r.unit?.name ?? '', r.value === null ? '' : String(r.value)]),
       };
@@ -144,23 +174,36 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
       if (!list) throw problem(400, 'BAD_USER_INPUT', `Unknown list ${JSON.stringify(body.list)}; one of ${figures.LISTS.map((l) => l.id).join(', ')}`);
       // The list's own variables for that unit (and year): a caller cannot widen or change the operation's filter.
       const year = isObject(body.variables) ? body.variables.year : undefined;
-      if (list.calendarYear && !(typeof year === 'string' && /^\d{4}$/.test(year))) throw problem(400, 'BAD_USER_INPUT', `variables.year must be a year (YYYY) for ${list.id}`);
+      if (list.calendarYear && !(typeof year === 'string' && /^\d{4}$/.test(year)))
+        throw problem(400, 'BAD_USER_INPUT', `variables.year must be a year (YYYY) for ${list.id}`);
       const variables = list.variables(unitCode, { id: String(year), year: String(year) });
       const hash = hashes.get(list.operation);
       if (!hash) throw problem(503, 'UNAVAILABLE', `${list.operation} is not in the safelist (run pnpm safelist)`);
       const rows: Record<string, unknown>[] = [];
       let after: string | null = null;
       for (;;) {
-        const { answer, fail } = await post({ operationName: list.operation, variables: { ...variables, first: PAGE, after }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+        const { answer, fail } = await post({
+          operationName: list.operation,
+          variables: { ...variables, first: PAGE, after },
+          extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+        });
         const connection = figures.valueAt(answer.data ?? {}, list.connection) as ListPage | null;
         if (!connection) throw fail();
-        if (connection.totalCount > EXPORT_MAX_ROWS) throw problem(400, 'BAD_USER_INPUT', `The list has ${connection.totalCount} rows, more than an export takes (${EXPORT_MAX_ROWS}); open a smaller unit`);
+        if (connection.totalCount > EXPORT_MAX_ROWS)
+          throw problem(
+            400,
+            'BAD_USER_INPUT',
+            `The list has ${connection.totalCount} rows, more than an export takes (${EXPORT_MAX_ROWS}); open a smaller unit`,
+          );
         for (const edge of connection.edges) rows.push(edge.node);
         if (!connection.pageInfo.hasNextPage) break;
         after = connection.pageInfo.endCursor;
       }
       exported = {
-        id: list.id, operation: list.operation, variables, title: list.title[lang],
+        id: list.id,
+        operation: list.operation,
+        variables,
+        title: list.title[lang],
         header: list.columns.map((c) => c.label[lang]),
         table: rows.map((row) => list.columns.map((c) => figures.cellText(figures.valueAt(row, c.key), c.format, lang))),
       };
@@ -170,7 +213,18 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
     const name = `${exported.id}-${unitCode}-${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)}.${format}`;
     const claims = claimsOf(authorization.replace(/^Bearer\s+/i, ''));
     logger.info(
-      { audit: 'export', sub: claims.sub, tier: claims.tier, unit: claims.unit, list: exported.id, operation: exported.operation, variables: exported.variables, format, rows: table.length, at: new Date().toISOString() },
+      {
+        audit: 'export',
+        sub: claims.sub,
+        tier: claims.tier,
+        unit: claims.unit,
+        list: exported.id,
+        operation: exported.operation,
+        variables: exported.variables,
+        format,
+        rows: table.length,
+        at: new Date().toISOString(),
+      },
       'dashboard list exported',
     );
     if (format === 'csv') {
@@ -188,7 +242,12 @@ export function exportRoute(graphqlUrl: () => string | undefined, logger: Logger
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const { file, name, contentType } = await run(req);
-      res.writeHead(200, { 'content-type': contentType, 'content-length': file.length, 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': contentType,
+        'content-length': file.length,
+        'content-disposition': `attachment; filename="${name}"`,
+        'cache-control': 'no-store',
+      });
       res.end(file);
     } catch (error) {
       if (error instanceof Problem) return json(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });

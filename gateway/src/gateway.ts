@@ -3,7 +3,32 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
-import { AppointmentCheck, appointmentCheckFromEnvironment, AuthThrottle, authThrottleFromEnvironment, authConfigFromEnvironment, createLogger, createVerifier, instanceOf, json, maskError, metricsHost, metricsPort, requestScopeOf, serveApollo, serveOperations, setting, SUBGRAPH_NAMES, type AppointmentCheckOptions, type AuthConfig, type Env, type Verifier, type AuthThrottleOptions, type RunningHttpServer, type RunningOperationsServer } from '@cgp/core';
+import {
+  AppointmentCheck,
+  appointmentCheckFromEnvironment,
+  AuthThrottle,
+  authThrottleFromEnvironment,
+  authConfigFromEnvironment,
+  createLogger,
+  createVerifier,
+  instanceOf,
+  json,
+  maskError,
+  metricsHost,
+  metricsPort,
+  requestScopeOf,
+  serveApollo,
+  serveOperations,
+  setting,
+  SUBGRAPH_NAMES,
+  type AppointmentCheckOptions,
+  type AuthConfig,
+  type Env,
+  type Verifier,
+  type AuthThrottleOptions,
+  type RunningHttpServer,
+  type RunningOperationsServer,
+} from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
@@ -65,7 +90,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const verifyToken = createVerifier(auth);
   const supergraphSdl = options.supergraphSdl ?? readCommittedSupergraph();
   // A staff token is served only while a current appointment backs it (the subgraphs check again).
-  const appointments = new AppointmentCheck(() => overrides.district ?? subgraphUrlOf(supergraphSdl, 'district'), { ...appointmentCheckFromEnvironment(), ...options.appointments });
+  const appointments = new AppointmentCheck(() => overrides.district ?? subgraphUrlOf(supergraphSdl, 'district'), {
+    ...appointmentCheckFromEnvironment(),
+    ...options.appointments,
+  });
   const verify: Verifier = async (authorization) => {
     const identity = await verifyToken(authorization);
     await appointments.ensureBacked(identity, authorization);
@@ -105,14 +133,24 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     // No cache hints are used: the cache-control plugin's per-field hook would only cost CPU.
     // The partner API's plugins first: its safelist judges a partner's persisted-query hash (and its
     // rate limit the caller) before the operation limits look at the text (the first refusal wins).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...partnerApi.plugins, ...guarded.plugins, observability.plugin],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...partnerApi.plugins,
+      ...guarded.plugins,
+      observability.plugin,
+    ],
   });
   await server.start();
   // Assigned once the server listens; the routes read it lazily (they are built before it exists).
   // eslint-disable-next-line prefer-const -- assigned after the routes that capture it are built
   let running: RunningHttpServer | undefined;
   const port = options.port ?? 4000;
-  const operations = await serveOperations({ port: options.metricsPort ?? metricsPort('gateway', undefined, port), host: options.metricsHost ?? metricsHost(), routes: observability.operationsRoutes() });
+  const operations = await serveOperations({
+    port: options.metricsPort ?? metricsPort('gateway', undefined, port),
+    host: options.metricsHost ?? metricsHost(),
+    routes: observability.operationsRoutes(),
+  });
   const http = await serveApollo<GatewayContext>({
     server,
     tracing: observability.tracing,
@@ -129,9 +167,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     }),
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway', ...instanceOf() }),
-      ...observability.routes(() => running, () => Object.fromEntries(sources.map((s) => [s.name, s.url]))),
+      ...observability.routes(
+        () => running,
+        () => Object.fromEntries(sources.map((s) => [s.name, s.url])),
+      ),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
-      '/dashboard/*': dashboardRoute({ signIn: (options.dashboardSignIn === undefined ? dashboardSignInFromEnvironment() : options.dashboardSignIn) ?? undefined }),
+      '/dashboard/*': dashboardRoute({
+        signIn: (options.dashboardSignIn === undefined ? dashboardSignInFromEnvironment() : options.dashboardSignIn) ?? undefined,
+      }),
       // POST /export: a dashboard list as CSV or Excel, run through /graphql with the caller's token, audited.
       '/export': exportRoute(() => running?.url, logger),
       // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).

@@ -37,7 +37,14 @@ export class SubgraphFetchObserver {
 
   async observe<T>(subgraph: string, options: GraphQLDataSourceProcessOptions<GatewayContext>, fetch: () => Promise<T>): Promise<T> {
     const parent = options.context.requestScope?.context ?? ROOT_CONTEXT;
-    const span = this.tracing.tracer.startSpan(`fetch ${subgraph}`, { kind: SpanKind.CLIENT, attributes: { 'cgp.subgraph': subgraph, ...(options.request.operationName ? { 'graphql.operation.name': options.request.operationName } : {}) } }, parent);
+    const span = this.tracing.tracer.startSpan(
+      `fetch ${subgraph}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'cgp.subgraph': subgraph, ...(options.request.operationName ? { 'graphql.operation.name': options.request.operationName } : {}) },
+      },
+      parent,
+    );
     this.spans.set(options.request, span);
     const started = process.hrtime.bigint();
     let failure: string | undefined;
@@ -132,7 +139,8 @@ export function gatewayObservability(logger: Logger, tracing: Tracing = createTr
         '/ready': async (req, res) => {
           const running = http();
           if (!running || running.draining) return json(res, 503, { status: running ? 'shutting down' : 'starting', service: 'gateway' });
-          if (!new URL(req.url ?? '/', 'http://localhost').searchParams.has('subgraphs')) return json(res, 200, { status: 'ready', service: 'gateway', supergraph: 'loaded' });
+          if (!new URL(req.url ?? '/', 'http://localhost').searchParams.has('subgraphs'))
+            return json(res, 200, { status: 'ready', service: 'gateway', supergraph: 'loaded' });
           const entries = await Promise.all(
             Object.entries(subgraphUrls()).map(async ([name, url]) => {
               try {

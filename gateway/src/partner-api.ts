@@ -31,7 +31,10 @@ export function partnerSafelistFromEnvironment(env?: Env): boolean {
 }
 
 /** Everything the partner API adds to the gateway: credentials, the safelist and the rate limits. */
-export function partnerApiHooks(settings: PartnerApiSettings, deps: { auth: AuthConfig; verify: Verifier; throttle?: AuthThrottle; supergraphSdl: string; pairingUrl?: string; timeoutMs?: number }): PartnerApiHooks {
+export function partnerApiHooks(
+  settings: PartnerApiSettings,
+  deps: { auth: AuthConfig; verify: Verifier; throttle?: AuthThrottle; supergraphSdl: string; pairingUrl?: string; timeoutMs?: number },
+): PartnerApiHooks {
   const rateLimits = settings.rateLimits ?? rateLimitsFromEnvironment();
   const limiter = rateLimits ? new RateLimiter(rateLimits) : undefined;
   const safelist = new Safelist(readManifest());

@@ -1,7 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { CallerKind, createLogger, REVOKED_KEY_MESSAGE, setting, type Env, type AuthThrottle, identityFromClaims, signToken, unauthenticated, type AuthConfig, type Claims, type HttpRoute, type Identity, type Verifier } from '@cgp/core';
+import {
+  CallerKind,
+  createLogger,
+  REVOKED_KEY_MESSAGE,
+  setting,
+  type Env,
+  type AuthThrottle,
+  identityFromClaims,
+  signToken,
+  unauthenticated,
+  type AuthConfig,
+  type Claims,
+  type HttpRoute,
+  type Identity,
+  type Verifier,
+} from '@cgp/core';
 import { principalOf, rateLimitedError, type RateLimiter } from './rate-limit';
 import { SUBGRAPH_UNAVAILABLE } from './subgraph-source';
 
@@ -125,7 +140,10 @@ export class PartnerApi {
     if (!res.ok) throw unavailable();
     const principal = partnerKeyPrincipal.safeParse(await res.json().catch(() => undefined));
     if (!principal.success) {
-      logger.error({ issues: principal.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 'the pairing subgraph answered /partner-keys/verify outside its contract');
+      logger.error(
+        { issues: principal.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+        'the pairing subgraph answered /partner-keys/verify outside its contract',
+      );
       throw unavailable();
     }
     return principal.data;
@@ -182,9 +200,9 @@ export class PartnerApi {
         res.writeHead(http?.status ?? 400, headers).end(JSON.stringify({ errors: [{ message: error.message, extensions }] }));
       };
       if (req.method !== 'POST') {
-        res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(
-          JSON.stringify({ errors: [{ message: 'POST the API key to /auth/token', extensions: { code: 'BAD_REQUEST' } }] }),
-        );
+        res
+          .writeHead(405, { allow: 'POST', 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ message: 'POST the API key to /auth/token', extensions: { code: 'BAD_REQUEST' } }] }));
         return;
       }
       const address = throttle?.addressOf(req) ?? '';
@@ -195,16 +213,22 @@ export class PartnerApi {
         if (!key) throw unauthenticated('Send the API key: Authorization: ApiKey <key>, an x-api-key header, or a JSON body { "apiKey": "<key>" }.');
         const principal = await this.principalOfKey(key);
         if (limiter) {
-          const identity: Identity = { sub: `partner-key:${principal.prefix}`, kind: CallerKind.PARTNER, org: principal.org, roles: [], communities: principal.communities };
+          const identity: Identity = {
+            sub: `partner-key:${principal.prefix}`,
+            kind: CallerKind.PARTNER,
+            org: principal.org,
+            roles: [],
+            communities: principal.communities,
+          };
           const rate = limiter.rateFor(identity);
           const taken = limiter.take(principalOf(identity), rate);
           if (!taken.allowed) throw rateLimitedError(taken.retryAfter, rate);
         }
         const { token } = await this.tokenFor(principal, this.options.tokenTtlSeconds);
         logger.info({ keyPrefix: principal.prefix, org: principal.org }, 'partner token issued');
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' }).end(
-          JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: this.options.tokenTtlSeconds }),
-        );
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' })
+          .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: this.options.tokenTtlSeconds }));
       } catch (error) {
         if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') await throttle?.failed(address);
         if (error instanceof GraphQLError) return fail(error);

@@ -35,7 +35,10 @@ export interface RateLimits {
 export const DEFAULT_RATE_LIMITS: RateLimits = rateLimitsFromEnvironment({}) as RateLimits;
 
 /** Parses `<capacity>:<perSecond>` as the rate-limit variable `name` (e.g. `60:1`: 60 at once, one more a second, or `30:0.5`). */
-export function parseBucketRate(name: 'GATEWAY_RATE_LIMIT_PARTNER' | 'GATEWAY_RATE_LIMIT_STAFF' | `GATEWAY_RATE_LIMIT_${(typeof STAFF_TIERS)[number]}`, text: string): BucketRate {
+export function parseBucketRate(
+  name: 'GATEWAY_RATE_LIMIT_PARTNER' | 'GATEWAY_RATE_LIMIT_STAFF' | `GATEWAY_RATE_LIMIT_${(typeof STAFF_TIERS)[number]}`,
+  text: string,
+): BucketRate {
   return setting(name, { [name]: text }) as BucketRate;
 }
 

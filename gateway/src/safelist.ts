@@ -3,7 +3,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode, OperationTypeNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  print,
+  visit,
+  type DefinitionNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  OperationTypeNode,
+} from 'graphql';
 import { CallerKind, type HttpRoute } from '@cgp/core';
 import { refuseOperation, isRefused } from './refusal';
 import type { GatewayContext } from './subgraph-source';
@@ -27,7 +37,10 @@ export const SAFELIST_MANIFEST = resolve(SAFELIST_DIR, 'partner-operations.json'
  */
 export function dashboardPartnerOperations(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const figures = require(resolve(__dirname, '..', 'dashboard', 'figures.js')) as { partnerQuery(period: unknown): { query: string }; periodOf(id: string, today: Date): unknown };
+  const figures = require(resolve(__dirname, '..', 'dashboard', 'figures.js')) as {
+    partnerQuery(period: unknown): { query: string };
+    periodOf(id: string, today: Date): unknown;
+  };
   return `# The dashboard's partner view (gateway/dashboard/figures.js)\nquery Me { me { tier unit } }\n${figures.partnerQuery(figures.periodOf('last12', new Date(2026, 0, 1))).query}\n`;
 }
 
@@ -113,7 +126,8 @@ export function buildManifest(source: string): PersistedQueryManifest {
 /** The committed manifest, each id checked against its body. */
 export function readManifest(file = SAFELIST_MANIFEST): PersistedQueryManifest {
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as PersistedQueryManifest;
-  if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1) throw new Error(`${file} is not an Apollo persisted-query manifest (version 1)`);
+  if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1)
+    throw new Error(`${file} is not an Apollo persisted-query manifest (version 1)`);
   for (const op of manifest.operations) {
     if (sha256(op.body) !== op.id) throw new Error(`${file}: the id of ${op.name} is not the SHA-256 of its body (regenerate it with pnpm safelist)`);
   }

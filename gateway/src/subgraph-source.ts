@@ -26,7 +26,11 @@ export interface SubgraphFetchOptions {
 }
 
 export function subgraphFetchFromEnvironment(env?: Env): SubgraphFetchOptions {
-  return { timeoutMs: setting('GATEWAY_SUBGRAPH_TIMEOUT_MS', env), connections: setting('GATEWAY_SUBGRAPH_CONNECTIONS', env), queryPlanCacheMiB: setting('GATEWAY_QUERY_PLAN_CACHE_MIB', env) };
+  return {
+    timeoutMs: setting('GATEWAY_SUBGRAPH_TIMEOUT_MS', env),
+    connections: setting('GATEWAY_SUBGRAPH_CONNECTIONS', env),
+    queryPlanCacheMiB: setting('GATEWAY_QUERY_PLAN_CACHE_MIB', env),
+  };
 }
 
 /** The error a caller sees for the part of an answer a subgraph could not give. */
@@ -71,10 +75,11 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   private unavailable(timedOut = false, reason: string = timedOut ? 'timeout' : 'unreachable', mutation = false): GraphQLError {
     const why = timedOut ? `did not answer within ${this.options.timeoutMs} ms` : 'cannot be reached';
-    const message = timedOut && mutation
-      ? `The ${this.subgraph} subgraph did not answer within ${this.options.timeoutMs} ms. It was told to stop by then and roll back, so the change was most likely not made, but its outcome is not known for sure: ` +
-        'send the same mutation again with the same Idempotency-Key to learn it (a change that was made is answered from its record, never made twice); without a key, read the record before sending it again.'
-      : `The ${this.subgraph} subgraph ${why}: the fields it serves are missing from this answer (null); the rest is complete. ${timedOut ? 'It was stopped without saving anything. ' : ''}Try again shortly.`;
+    const message =
+      timedOut && mutation
+        ? `The ${this.subgraph} subgraph did not answer within ${this.options.timeoutMs} ms. It was told to stop by then and roll back, so the change was most likely not made, but its outcome is not known for sure: ` +
+          'send the same mutation again with the same Idempotency-Key to learn it (a change that was made is answered from its record, never made twice); without a key, read the record before sending it again.'
+        : `The ${this.subgraph} subgraph ${why}: the fields it serves are missing from this answer (null); the rest is complete. ${timedOut ? 'It was stopped without saving anything. ' : ''}Try again shortly.`;
     const error = new GraphQLError(message, {
       extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: this.subgraph, ...(timedOut && mutation ? { outcome: 'UNKNOWN' } : {}) },
     });

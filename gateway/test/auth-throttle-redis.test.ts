@@ -18,7 +18,8 @@ const REDIS = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 const LIMIT = 20;
 
 function startRedis(port: number): Promise<ChildProcess> {
-  if (!existsSync(REDIS)) throw new Error(`redis-server is not installed at ${REDIS}: run node scripts/ensure-redis.mjs (the pretest does), or set REDIS_SERVER_PATH`);
+  if (!existsSync(REDIS))
+    throw new Error(`redis-server is not installed at ${REDIS}: run node scripts/ensure-redis.mjs (the pretest does), or set REDIS_SERVER_PATH`);
   const child = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
@@ -43,15 +44,23 @@ describe('failed sign-ins counted in a shared store (REDIS_URL)', () => {
 
   const gateway = async (shared: boolean) => {
     const g = await startGateway({
-      port: 0, auth: TEST_AUTH, supergraphSdl,
-      subgraphUrls: Object.fromEntries(['district', 'street', 'community', 'grid', 'building', 'party', 'pairing'].map((n) => [n, 'http://127.0.0.1:9/graphql'])),
+      port: 0,
+      auth: TEST_AUTH,
+      supergraphSdl,
+      subgraphUrls: Object.fromEntries(
+        ['district', 'street', 'community', 'grid', 'building', 'party', 'pairing'].map((n) => [n, 'http://127.0.0.1:9/graphql']),
+      ),
       authThrottle: { trustedProxyHops: 1, ...(shared ? { redisUrl } : {}) },
     });
     gateways.push(g);
     return g;
   };
   const post = async (g: RunningGateway, address: string, headers: Record<string, string>) => {
-    const res = await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address, ...headers }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const res = await fetch(g.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': address, ...headers },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
     return `${res.status} ${body.errors?.[0]?.extensions?.code ?? 'OK'}`;
   };

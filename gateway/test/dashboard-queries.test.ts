@@ -14,7 +14,13 @@ const figures = require(join(DASHBOARD_DIR, 'figures.js'));
 const schema = buildSchema(readCommittedSupergraph());
 const limits = limitsFromEnvironment({});
 const PERIOD = figures.periodOf('last12', new Date(2026, 10, 23));
-const CODES: Record<string, string> = { DISTRICT: '411602', STREET: '411602001', COMMUNITY: '411602001001', GRID: '411602001001001', BUILDING: '411602001001001001' };
+const CODES: Record<string, string> = {
+  DISTRICT: '411602',
+  STREET: '411602001',
+  COMMUNITY: '411602001001',
+  GRID: '411602001001001',
+  BUILDING: '411602001001001001',
+};
 
 function check({ query, variables }: { query: string; variables: Record<string, unknown> }) {
   const document = parse(query);
@@ -36,7 +42,8 @@ describe('the dashboard page’s queries', () => {
 
   it.each(Object.keys(CODES))('%s: every ranking offered exists on the unit type with that metric', (tier) => {
     const choices = figures.rankingsFor(tier);
-    if (tier === 'BUILDING') expect(choices).toEqual([]); // a building has no children to rank
+    if (tier === 'BUILDING')
+      expect(choices).toEqual([]); // a building has no children to rank
     else expect(new Set(choices.map((c: { domain: string }) => c.domain)).size).toBeGreaterThanOrEqual(5);
     for (const choice of choices) check(figures.rankingQuery(tier, CODES[tier], choice, PERIOD));
   });
@@ -47,6 +54,8 @@ describe('the dashboard page’s queries', () => {
     // Nothing but the organisation, its pairings and their communities' pairing statistics and trend.
     expect(query).toMatch(/myOrganisation/);
     const fields = [...query.matchAll(/(\w+)(?:\([^)]*\))?\s*\{/g)].map((m) => m[1]);
-    expect(new Set(fields)).toEqual(new Set(['Partner', 'myOrganisation', 'SocialOrganisation', 'Enterprise', 'pairings', 'community', 'pairingStatistics', 'pairingTrend']));
+    expect(new Set(fields)).toEqual(
+      new Set(['Partner', 'myOrganisation', 'SocialOrganisation', 'Enterprise', 'pairings', 'community', 'pairingStatistics', 'pairingTrend']),
+    );
   });
 });

@@ -21,8 +21,16 @@ describe('the /export route of the gateway', () => {
   /** 250 open cases in pages of 100, or the error the upstream is told to answer. */
   let answerError: { code: string; message: string } | null = null;
   const cases = Array.from({ length: 250 }, (_, i) => ({
-    id: `c${i}`, number: `N-${String(i).padStart(3, '0')}`, title: '楼道堆放杂物, "东侧"', category: 'CITY_APPEARANCE', state: 'DISPATCHED', gridCode: '411602001001001',
-    buildingCode: null, reportedAt: '2026-12-01T02:00:00.000Z', deadline: '2026-12-03T02:00:00.000Z', overdue: i % 10 === 0,
+    id: `c${i}`,
+    number: `N-${String(i).padStart(3, '0')}`,
+    title: '楼道堆放杂物, "东侧"',
+    category: 'CITY_APPEARANCE',
+    state: 'DISPATCHED',
+    gridCode: '411602001001001',
+    buildingCode: null,
+    reportedAt: '2026-12-01T02:00:00.000Z',
+    deadline: '2026-12-03T02:00:00.000Z',
+    overdue: i % 10 === 0,
   }));
 
   const body = async (req: IncomingMessage) => {
@@ -40,10 +48,21 @@ describe('the /export route of the gateway', () => {
       const start = request.variables.after ? Number(request.variables.after) : 0;
       const page = cases.slice(start, start + request.variables.first);
       const end = start + page.length;
-      res.end(JSON.stringify({ data: { cases: { totalCount: cases.length, pageInfo: { hasNextPage: end < cases.length, endCursor: String(end) }, edges: page.map((node) => ({ node })) } } }));
+      res.end(
+        JSON.stringify({
+          data: {
+            cases: { totalCount: cases.length, pageInfo: { hasNextPage: end < cases.length, endCursor: String(end) }, edges: page.map((node) => ({ node })) },
+          },
+        }),
+      );
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    const sink = new Writable({ write(chunk, _e, done) { for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line)); done(); } });
+    const sink = new Writable({
+      write(chunk, _e, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line));
+        done();
+      },
+    });
     const route = exportRoute(() => `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/graphql`, createLogger('gateway', sink, 'info'));
     server = createServer((req, res) => void route(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -84,7 +103,16 @@ describe('the /export route of the gateway', () => {
     // The audit entry: who, what, how many rows, when.
     const audit = logged.filter((l) => l.audit === 'export');
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ sub: 'district-staff-411602', tier: 'DISTRICT', unit: '411602', list: 'overdueCases', operation: 'DashboardCases', variables: { unitCode: '411602', filter: { overdue: true } }, format: 'csv', rows: 250 });
+    expect(audit[0]).toMatchObject({
+      sub: 'district-staff-411602',
+      tier: 'DISTRICT',
+      unit: '411602',
+      list: 'overdueCases',
+      operation: 'DashboardCases',
+      variables: { unitCode: '411602', filter: { overdue: true } },
+      format: 'csv',
+      rows: 250,
+    });
     expect(Math.abs(Date.parse(audit[0].at) - Date.now())).toBeLessThan(60_000);
   });
 
@@ -95,7 +123,18 @@ describe('the /export route of the gateway', () => {
     await book.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
     const sheet = book.worksheets[0];
     expect(sheet.name).toBe('Open cases');
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['Number', 'Title', 'Category', 'State', 'Grid', 'Building', 'Handler', 'Reported', 'Deadline', 'Overdue']);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
+      'Number',
+      'Title',
+      'Category',
+      'State',
+      'Grid',
+      'Building',
+      'Handler',
+      'Reported',
+      'Deadline',
+      'Overdue',
+    ]);
     expect(sheet.rowCount).toBe(251);
     expect((sheet.getRow(2).values as unknown[])[10]).toBe('yes');
   });

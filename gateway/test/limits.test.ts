@@ -41,11 +41,24 @@ describe('gateway operation limits', () => {
   });
 
   it('refuses operations that are too deep, have too many aliases or directives, too many tokens or characters', async () => {
-    expect(await refusal(strict.url, '{ district(code: "411602") { streets { edges { node { communities { edges { node { name } } } } } } } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/depth limit of 6/i);
-    expect(await refusal(strict.url, '{ a: me { tier } b: me { tier } c: me { tier } d: me { tier } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/aliases limit of 3/i);
-    expect(await refusal(strict.url, '{ me @skip(if: false) @include(if: true) { tier @skip(if: false) } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/directives limit of 2/i);
+    expect(
+      await refusal(
+        strict.url,
+        '{ district(code: "411602") { streets { edges { node { communities { edges { node { name } } } } } } } }',
+        undefined,
+        'GRAPHQL_VALIDATION_FAILED',
+      ),
+    ).toMatch(/depth limit of 6/i);
+    expect(await refusal(strict.url, '{ a: me { tier } b: me { tier } c: me { tier } d: me { tier } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(
+      /aliases limit of 3/i,
+    );
+    expect(await refusal(strict.url, '{ me @skip(if: false) @include(if: true) { tier @skip(if: false) } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(
+      /directives limit of 2/i,
+    );
     expect(await refusal(strict.url, `{ me { ${'tier '.repeat(200)} } }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/token limit of 200/i);
-    expect(await refusal(strict.url, `{ me { tier } } ${'#'.repeat(1600)}`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/1\d{3} characters; the limit is 1500 \(GATEWAY_MAX_CHARACTERS\)/);
+    expect(await refusal(strict.url, `{ me { tier } } ${'#'.repeat(1600)}`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(
+      /1\d{3} characters; the limit is 1500 \(GATEWAY_MAX_CHARACTERS\)/,
+    );
   });
 
   it('weighs list fields by their page size (literal or variable) when costing an operation', async () => {
@@ -56,7 +69,8 @@ describe('gateway operation limits', () => {
   });
 
   it('limits batched operations per HTTP request', async () => {
-    const post = (body: unknown) => fetch(strict.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(strict.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const two = await post([{ query: '{ me { tier } }' }, { query: '{ me { unit } }' }]);
     expect(two.status).toBe(200);
     expect(((await two.json()) as { data: unknown }[]).map((r) => r.data)).toEqual([{ me: { tier: 'DISTRICT' } }, { me: { unit: '411602' } }]);
@@ -94,13 +108,17 @@ describe('gateway operation limits', () => {
     const cost = (query: string, variables?: Record<string, unknown>) => {
       const doc = parse(query);
       const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-      const fragments = Object.fromEntries(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+      const fragments = Object.fromEntries(
+        doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+      );
       return operationCost(schema, op, fragments, variables);
     };
     expect(cost('{ districts { totalCount } }')).toBe(1 + DEFAULT_PAGE_SIZE * 1);
     expect(cost('{ districts(first: 3) { edges { node { name } } } }')).toBe(1 + 3 * (1 + 1 + 1));
     expect(cost('{ districts(first: 2) { edges { node { organisations } } } }')).toBe(1 + 2 * (1 + 1 + 1));
-    expect(cost('{ districts(first: 3) { ...F } } fragment F on DistrictConnection { edges { node { name } } }')).toBe(cost('{ districts(first: 3) { edges { node { name } } } }'));
+    expect(cost('{ districts(first: 3) { ...F } } fragment F on DistrictConnection { edges { node { name } } }')).toBe(
+      cost('{ districts(first: 3) { edges { node { name } } } }'),
+    );
   });
 
   it('counts page sizes however they are given: variable defaults, schema defaults, fragments spread twice, _entities by representation', () => {
@@ -114,7 +132,9 @@ describe('gateway operation limits', () => {
     const cost = (query: string, variables?: Record<string, unknown>) => {
       const doc = parse(query);
       const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-      const fragments = Object.fromEntries(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+      const fragments = Object.fromEntries(
+        doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+      );
       return operationCost(schema, op, fragments, variables);
     };
     // A variable's default is the page size when the variable is not sent; a sent value wins.
@@ -128,24 +148,45 @@ describe('gateway operation limits', () => {
     expect(cost('{ a: __typename b: __typename c: __typename }')).toBe(3);
     expect(cost('{ __schema { types { fields { name } } } }')).toBeGreaterThan(100);
     // A subgraph's _entities costs once per representation it is asked for.
-    expect(cost('query ($r: [_Any!]!) { _entities(representations: $r) { ... on District { name } } }', { r: Array.from({ length: 40 }, (_, i) => ({ __typename: 'District', code: String(i) })) })).toBe(1 + 40);
+    expect(
+      cost('query ($r: [_Any!]!) { _entities(representations: $r) { ... on District { name } } }', {
+        r: Array.from({ length: 40 }, (_, i) => ({ __typename: 'District', code: String(i) })),
+      }),
+    ).toBe(1 + 40);
   });
 
   it('counts __typename aliases and introspection depth like any other', async () => {
     const aliases = Array.from({ length: 4 }, (_, i) => `t${i}: __typename`).join(' ');
     expect(await refusal(strict.url, `{ ${aliases} }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/aliases limit of 3/i);
-    expect(await refusal(strict.url, '{ __schema { types { fields { type { ofType { ofType { name } } } } } } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/depth limit of 6/i);
+    expect(
+      await refusal(strict.url, '{ __schema { types { fields { type { ofType { ofType { name } } } } } } }', undefined, 'GRAPHQL_VALIDATION_FAILED'),
+    ).toMatch(/depth limit of 6/i);
   });
 
   it('a subgraph called directly refuses what the gateway refuses: depth, aliases, directives, tokens, characters and cost', async () => {
     const street = platform.subgraphs.street.url;
     const district = platform.subgraphs.district.url;
-    expect(await refusal(street, '{ street(code: "411602001") { communities { edges { node { grids { edges { node { code } } } } } } } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/depth limit of 6/i);
-    expect(await refusal(district, '{ a: me { tier } b: me { tier } c: me { tier } d: me { tier } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/aliases limit of 3/i);
-    expect(await refusal(district, `{ a: __typename b: __typename c: __typename d: __typename }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/aliases limit of 3/i);
-    expect(await refusal(district, '{ me @skip(if: false) @include(if: true) { tier @skip(if: false) } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/directives limit of 2/i);
+    expect(
+      await refusal(
+        street,
+        '{ street(code: "411602001") { communities { edges { node { grids { edges { node { code } } } } } } } }',
+        undefined,
+        'GRAPHQL_VALIDATION_FAILED',
+      ),
+    ).toMatch(/depth limit of 6/i);
+    expect(await refusal(district, '{ a: me { tier } b: me { tier } c: me { tier } d: me { tier } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(
+      /aliases limit of 3/i,
+    );
+    expect(await refusal(district, `{ a: __typename b: __typename c: __typename d: __typename }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(
+      /aliases limit of 3/i,
+    );
+    expect(await refusal(district, '{ me @skip(if: false) @include(if: true) { tier @skip(if: false) } }', undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(
+      /directives limit of 2/i,
+    );
     expect(await refusal(district, `{ me { ${'tier '.repeat(200)} } }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/token limit of 200/i);
-    expect(await refusal(district, `{ me { tier } } ${'#'.repeat(1600)}`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/the limit is 1500 \(GATEWAY_MAX_CHARACTERS\)/);
+    expect(await refusal(district, `{ me { tier } } ${'#'.repeat(1600)}`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(
+      /the limit is 1500 \(GATEWAY_MAX_CHARACTERS\)/,
+    );
     // Cost, with the page size in a variable's default: the subgraph counts it as the gateway does.
     // 1 (streets) + 100 × (edges + node + code + name) = 401
     const costly = 'query ($n: Int = 100) { streets(first: $n) { edges { node { code name } } } }';
@@ -153,6 +194,8 @@ describe('gateway operation limits', () => {
     expect(await refusal(strict.url, costly)).toMatch(/costs 401; the limit is 400 \(GATEWAY_MAX_COST\)/);
     // _entities with more representations than the cost allows.
     const representations = Array.from({ length: 500 }, (_, i) => ({ __typename: 'Street', code: `411602${String(i).padStart(3, '0')}` }));
-    expect(await refusal(street, 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { code } } }', { r: representations })).toMatch(/GATEWAY_MAX_COST/);
+    expect(await refusal(street, 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { code } } }', { r: representations })).toMatch(
+      /GATEWAY_MAX_COST/,
+    );
   });
 });

@@ -13,7 +13,12 @@ import { PartnerApi } from '../src';
 
 const SECRET = 'partner-auth-test-secret-0123456789abcdef';
 const KEY = `cgppk_0123456789ab_${'A'.repeat(43)}`;
-const PRINCIPAL = { keyId: '7d1f8a52-3f2a-4c7e-9a9d-0c6a1b2c3d4e', prefix: 'cgppk_0123456789ab', org: 'b9a0c1d2-0000-4000-8000-000000000001', communities: ['411602001001'] };
+const PRINCIPAL = {
+  keyId: '7d1f8a52-3f2a-4c7e-9a9d-0c6a1b2c3d4e',
+  prefix: 'cgppk_0123456789ab',
+  org: 'b9a0c1d2-0000-4000-8000-000000000001',
+  communities: ['411602001001'],
+};
 
 describe('partner key check over the pairing subgraph’s published route', () => {
   let server: Server;
@@ -38,7 +43,11 @@ describe('partner key check over the pairing subgraph’s published route', () =
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => (received.length = 0));
 
-  const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: GraphQLError) => e.extensions.code);
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: GraphQLError) => e.extensions.code,
+    );
 
   it('POSTs the key to /partner-keys/verify and makes a partner token of the answer (org, communities, key id)', async () => {
     answer = { status: 200, body: PRINCIPAL };
@@ -46,7 +55,13 @@ describe('partner key check over the pairing subgraph’s published route', () =
     expect(received).toEqual([{ method: 'POST', url: '/partner-keys/verify', body: JSON.stringify({ apiKey: KEY }) }]);
     expect(principal).toEqual(PRINCIPAL);
     const { claims } = await api.tokenFor(principal, 60);
-    expect(claims).toMatchObject({ tier: CallerKind.PARTNER, org: PRINCIPAL.org, communities: PRINCIPAL.communities, key: PRINCIPAL.keyId, sub: `partner-key:${PRINCIPAL.prefix}` });
+    expect(claims).toMatchObject({
+      tier: CallerKind.PARTNER,
+      org: PRINCIPAL.org,
+      communities: PRINCIPAL.communities,
+      key: PRINCIPAL.keyId,
+      sub: `partner-key:${PRINCIPAL.prefix}`,
+    });
   });
 
   it('refuses the key with UNAUTHENTICATED when the route answers 401', async () => {

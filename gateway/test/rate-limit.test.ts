@@ -38,7 +38,9 @@ describe('rate limiter', () => {
   it('reads its rates from the environment, per caller kind, and can be turned off', () => {
     expect(rateLimitsFromEnvironment({})).toMatchObject({ partner: { capacity: 60, perSecond: 1 }, staff: { capacity: 300, perSecond: 30 } });
     expect(rateLimitsFromEnvironment({ GATEWAY_RATE_LIMIT_PARTNER: '10:0.5', GATEWAY_RATE_LIMIT_GRID: '20:2' })).toEqual({
-      partner: { capacity: 10, perSecond: 0.5 }, staff: { capacity: 300, perSecond: 30 }, tiers: { GRID: { capacity: 20, perSecond: 2 } },
+      partner: { capacity: 10, perSecond: 0.5 },
+      staff: { capacity: 300, perSecond: 30 },
+      tiers: { GRID: { capacity: 20, perSecond: 2 } },
     });
     expect(rateLimitsFromEnvironment({ GATEWAY_RATE_LIMIT: 'off' })).toBe(false);
     expect(() => parseBucketRate('GATEWAY_RATE_LIMIT_STAFF', '10')).toThrow(/<capacity>:<refill per second>/);

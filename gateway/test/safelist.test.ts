@@ -18,7 +18,12 @@ describe('partner safelist', () => {
   it('holds only operations that are valid against the committed supergraph, including the partner’s writes', () => {
     const schema = buildSchema(readCommittedSupergraph());
     for (const op of manifest.operations) expect([op.name, validate(schema, parse(op.body)).map((e) => e.message)]).toEqual([op.name, []]);
-    expect(manifest.operations.filter((o) => o.type === 'mutation').map((o) => o.name).sort()).toEqual(['PartnerClaimWish', 'PartnerFulfilWish', 'PartnerRecordActivity']);
+    expect(
+      manifest.operations
+        .filter((o) => o.type === 'mutation')
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(['PartnerClaimWish', 'PartnerFulfilWish', 'PartnerRecordActivity']);
   });
 
   it('refuses to build a manifest from unnamed or duplicate operations or unknown fragments', () => {

@@ -24,7 +24,11 @@ interface Ran {
 }
 
 function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Ran> } {
-  const child = spawn('sh', [ENTRYPOINT, ...args], { cwd: '/', env: { PATH: process.env.PATH, APP_DIR: ROOT, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sh', [ENTRYPOINT, ...args], {
+    cwd: '/',
+    env: { PATH: process.env.PATH, APP_DIR: ROOT, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -115,20 +119,38 @@ describe('production bundle', () => {
     // Production serves staff tokens only while an appointment backs them: the district's first administrator, as the appoint CLI records one.
     const admin = new Client({ connectionString: url });
     await admin.connect();
-    await admin.query(`INSERT INTO district.appointment (sub, person_name, tier, unit_code, path, roles, started_on, appointed_by) VALUES ('test-DISTRICT-411602', '测试', 'DISTRICT', '411602', '411602', '{STAFF}', current_date, 'bundle test')`);
+    await admin.query(
+      `INSERT INTO district.appointment (sub, person_name, tier, unit_code, path, roles, started_on, appointed_by) VALUES ('test-DISTRICT-411602', '测试', 'DISTRICT', '411602', '411602', '{STAFF}', current_date, 'bundle test')`,
+    );
     await admin.end();
-    const district = start(['serve'], { ...common, SERVICE: 'district', PORT: String(districtPort), DATABASE_URL: url, DISTRICT_URL: `http://127.0.0.1:${districtPort}/graphql` });
+    const district = start(['serve'], {
+      ...common,
+      SERVICE: 'district',
+      PORT: String(districtPort),
+      DATABASE_URL: url,
+      DISTRICT_URL: `http://127.0.0.1:${districtPort}/graphql`,
+    });
     const gateway = start(['serve'], { ...common, SERVICE: 'gateway', PORT: String(gatewayPort), DISTRICT_URL: `http://127.0.0.1:${districtPort}/graphql` });
     try {
       await probeUntilOk(districtPort, '/health');
       await probeUntilOk(districtPort, '/ready');
       await probeUntilOk(gatewayPort, '/ready');
       // The district (empty: no demo data) answers through the gateway with a district-staff token.
-      const answer = await gql(`http://127.0.0.1:${gatewayPort}/graphql`, '{ district(code: "411602") { name } me { tier unit } }', undefined, await districtStaff());
+      const answer = await gql(
+        `http://127.0.0.1:${gatewayPort}/graphql`,
+        '{ district(code: "411602") { name } me { tier unit } }',
+        undefined,
+        await districtStaff(),
+      );
       expect(answer.errors).toBeUndefined();
       expect(answer.data).toEqual({ district: null, me: { tier: 'DISTRICT', unit: '411602' } });
       // Anyone else, with a token signed as validly, is refused.
-      const stranger = await gql(`http://127.0.0.1:${gatewayPort}/graphql`, '{ me { tier } }', undefined, await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'], sub: 'nobody' } as never));
+      const stranger = await gql(
+        `http://127.0.0.1:${gatewayPort}/graphql`,
+        '{ me { tier } }',
+        undefined,
+        await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'], sub: 'nobody' } as never),
+      );
       expect(stranger.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     } finally {
       district.child.kill('SIGTERM');

@@ -11,7 +11,6 @@ import { INFRA, mainFile, readYaml, ROOT, SERVICES } from './support';
  * build targets, variables), and the Dockerfile's stages and the files it copies.
  */
 
- 
 type Compose = { services: Record<string, any>; volumes?: Record<string, unknown> };
 
 const COMPOSE_PATH = join(INFRA, 'docker-compose.yml');
@@ -33,7 +32,11 @@ function composeSchemaValidator() {
   return ajv.compile(schema);
 }
 
-const stages = () => dockerfile.getFROMs().map((f: From) => f.getBuildStage()).filter((s): s is string => !!s);
+const stages = () =>
+  dockerfile
+    .getFROMs()
+    .map((f: From) => f.getBuildStage())
+    .filter((s): s is string => !!s);
 
 /** The instructions of one stage of the Dockerfile. */
 function stageInstructions(stage: string) {
@@ -200,10 +203,26 @@ describe('infra/Dockerfile', () => {
       }
     }
     // What the build needs from the context, and what must not leak into it.
-    for (const kept of ['pnpm-lock.yaml', 'tsconfig.json', 'packages/core/src/index.ts', 'subgraphs/grid/src/main.ts', 'gateway/supergraph.graphql', 'gateway/dashboard/index.html', 'infra/docker/entrypoint.sh']) {
+    for (const kept of [
+      'pnpm-lock.yaml',
+      'tsconfig.json',
+      'packages/core/src/index.ts',
+      'subgraphs/grid/src/main.ts',
+      'gateway/supergraph.graphql',
+      'gateway/dashboard/index.html',
+      'infra/docker/entrypoint.sh',
+    ]) {
       expect([kept, ignored(kept)]).toEqual([kept, false]);
     }
-    for (const left of ['node_modules/.pnpm/x', 'packages/core/node_modules/pg/index.js', 'gateway/dist/main.js', 'subgraphs/grid/tsconfig.tsbuildinfo', '.data/postgres/PG_VERSION', 'infra/.env', '.git/HEAD']) {
+    for (const left of [
+      'node_modules/.pnpm/x',
+      'packages/core/node_modules/pg/index.js',
+      'gateway/dist/main.js',
+      'subgraphs/grid/tsconfig.tsbuildinfo',
+      '.data/postgres/PG_VERSION',
+      'infra/.env',
+      '.git/HEAD',
+    ]) {
       expect([left, ignored(left)]).toEqual([left, true]);
     }
     expect(statSync(join(INFRA, 'docker', 'entrypoint.sh')).mode & 0o111).not.toBe(0);

@@ -19,7 +19,10 @@ function problemsOf(env: Record<string, string>, service: ServiceId): string[] {
  * ignored), and every value it gives passes the service's checks at start.
  */
 describe('deployment settings and the configuration', () => {
-  for (const [label, dir] of [['k8s base', K8S_BASE], ['k8s example overlay', K8S_OVERLAY]] as const) {
+  for (const [label, dir] of [
+    ['k8s base', K8S_BASE],
+    ['k8s example overlay', K8S_OVERLAY],
+  ] as const) {
     it(`${label}: every variable is declared and every value valid for the service it runs`, () => {
       const { resources } = kustomizeBuild(dir);
       const configMaps = new Map(resources.filter((r) => r.kind === 'ConfigMap').map((r) => [r.metadata.name, r.data as Record<string, string>]));
@@ -42,7 +45,9 @@ describe('deployment settings and the configuration', () => {
   }
 
   it('docker-compose: every variable is declared and every default value valid for the service it runs', () => {
-    const compose = readYaml(join(INFRA, 'docker-compose.yml'), { merge: true }) as { services: Record<string, { environment?: Record<string, string | number>; command?: string[] }> };
+    const compose = readYaml(join(INFRA, 'docker-compose.yml'), { merge: true }) as {
+      services: Record<string, { environment?: Record<string, string | number>; command?: string[] }>;
+    };
     let checked = 0;
     for (const [name, service] of Object.entries(compose.services)) {
       if (name === 'postgres') continue;

@@ -19,7 +19,6 @@ import { INFRA, K8S_BASE, K8S_OVERLAY, kustomizeBuild, peerCalls, podSpec, ROOT,
  * kubernetes-types definitions by the TypeScript compiler; then what the platform needs of them.
  */
 
- 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
@@ -65,8 +64,14 @@ function strictTypeErrors(groups: Record<string, K8sObject[]>): string[] {
   }
   const source = [...[...imports].map(([module, alias]) => `import type * as ${alias} from '${module}';`), ...lines].join('\n');
   const options: ts.CompilerOptions = {
-    strict: true, noEmit: true, types: [], lib: ['lib.es5.d.ts'], skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
+    strict: true,
+    noEmit: true,
+    types: [],
+    lib: ['lib.es5.d.ts'],
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
   };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
@@ -79,7 +84,10 @@ function strictTypeErrors(groups: Record<string, K8sObject[]>): string[] {
     const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return text;
     const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-    const owner = sourceLines.slice(0, line + 1).reverse().find((l) => l.startsWith('// '));
+    const owner = sourceLines
+      .slice(0, line + 1)
+      .reverse()
+      .find((l) => l.startsWith('// '));
     return `${owner?.slice(3) ?? d.file.fileName}: ${text}`;
   });
 }
@@ -154,9 +162,20 @@ describe.each([
     const env = Object.fromEntries((c.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
     // /metrics is on the operations port (the service's port + 100), which Prometheus scrapes per pod.
     expect(env).toMatchObject({ SERVICE: name, PORT: String(port), METRICS_PORT: String(port + 100) });
-    expect(c.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }, { name: 'metrics', containerPort: port + 100, protocol: 'TCP' }]);
-    expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port + 100), 'prometheus.io/path': '/metrics' });
-    for (const [probe, path] of [['livenessProbe', '/health'], ['readinessProbe', '/ready'], ['startupProbe', '/health']] as const) {
+    expect(c.ports).toEqual([
+      { name: 'http', containerPort: port, protocol: 'TCP' },
+      { name: 'metrics', containerPort: port + 100, protocol: 'TCP' },
+    ]);
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(port + 100),
+      'prometheus.io/path': '/metrics',
+    });
+    for (const [probe, path] of [
+      ['livenessProbe', '/health'],
+      ['readinessProbe', '/ready'],
+      ['startupProbe', '/health'],
+    ] as const) {
       expect(c[probe]?.httpGet).toEqual({ path, port: 'http' });
     }
     for (const kind of ['requests', 'limits'] as const) {
@@ -223,7 +242,9 @@ describe.each([
     const documented = readFileSync(join(INFRA, 'k8s', 'secrets.example.env'), 'utf8');
     for (const name of referenced) expect(documented).toContain(`--- ${name} `);
     // Only the migration Job sees the database owner's credentials.
-    const owners = resources.filter((r) => podSpec(r)?.containers.some((c: { envFrom?: { secretRef?: { name: string } }[] }) => c.envFrom?.some((f) => f.secretRef?.name === 'cgp-database-owner')));
+    const owners = resources.filter((r) =>
+      podSpec(r)?.containers.some((c: { envFrom?: { secretRef?: { name: string } }[] }) => c.envFrom?.some((f) => f.secretRef?.name === 'cgp-database-owner')),
+    );
     expect(owners.map(label)).toEqual(['Job/cgp-migrate']);
   });
 
@@ -261,11 +282,13 @@ describe.each([
       const selecting = policies.filter((p) => (p.spec.policyTypes ?? ['Ingress']).includes('Ingress') && matches(p.spec.podSelector, target));
       if (selecting.length === 0) return true;
       return selecting.some((p) =>
-        (p.spec.ingress ?? []).some((rule: { from?: { podSelector?: never; namespaceSelector?: unknown; ipBlock?: unknown }[]; ports?: { port: unknown }[] }) => {
-          const portOk = !rule.ports || rule.ports.some((port) => port.port === 'http' || port.port === SERVICES.find((s) => s.name === to)!.port);
-          const fromOk = !rule.from || rule.from.some((peer) => !peer.namespaceSelector && !peer.ipBlock && matches(peer.podSelector, from));
-          return portOk && fromOk;
-        }),
+        (p.spec.ingress ?? []).some(
+          (rule: { from?: { podSelector?: never; namespaceSelector?: unknown; ipBlock?: unknown }[]; ports?: { port: unknown }[] }) => {
+            const portOk = !rule.ports || rule.ports.some((port) => port.port === 'http' || port.port === SERVICES.find((s) => s.name === to)!.port);
+            const fromOk = !rule.from || rule.from.some((peer) => !peer.namespaceSelector && !peer.ipBlock && matches(peer.podSelector, from));
+            return portOk && fromOk;
+          },
+        ),
       );
     }
 
@@ -291,7 +314,10 @@ describe.each([
           .filter((p) => matches(p.spec.podSelector, podLabels(name)))
           .flatMap((p) => p.spec.ingress ?? [])
           .filter((rule: { ports?: { port: unknown }[] }) => !rule.ports || rule.ports.some((port) => port.port === 'metrics'));
-        expect([name, rules]).toEqual([name, [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 'metrics', protocol: 'TCP' }] }]]);
+        expect([name, rules]).toEqual([
+          name,
+          [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 'metrics', protocol: 'TCP' }] }],
+        ]);
       }
       // The services bind their operations port to 127.0.0.1 unless METRICS_HOST says otherwise: Prometheus could not reach it.
       expect(['0.0.0.0', '::']).toContain(find('ConfigMap', 'cgp-config')!.data.METRICS_HOST);

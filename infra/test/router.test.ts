@@ -67,7 +67,6 @@ describe('the supergraph in Apollo Router', () => {
 });
 
 describe('infra/router/router.yaml', () => {
-   
   const config = parseYaml(readFileSync(join(INFRA, 'router', 'router.yaml'), 'utf8'));
   const graphNames = [...loadAsRouter(readCommittedSupergraph()).subgraphNameToGraphEnumValue().keys()];
 

@@ -50,8 +50,12 @@ export function peerCalls(): Set<string> {
   return edges;
 }
 
- 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+};
 
 /** Every YAML document of a file (empty documents skipped); throws on any YAML error. */
 export function readYamlDocuments(path: string): unknown[] {
@@ -100,7 +104,8 @@ export function kustomizeBuild(dir: string): KustomizeResult {
   const resources: K8sObject[] = [];
   const inside = (file: string) => {
     const full = resolve(dir, file);
-    if (relative(dir, full).startsWith('..')) throw new Error(`${relative(ROOT, path)}: ${file} is outside the kustomization's directory (kustomize refuses it)`);
+    if (relative(dir, full).startsWith('..'))
+      throw new Error(`${relative(ROOT, path)}: ${file} is outside the kustomization's directory (kustomize refuses it)`);
     if (!existsSync(full)) throw new Error(`${relative(ROOT, path)}: ${file} does not exist`);
     return full;
   };
@@ -159,7 +164,7 @@ function splitImage(image: string): [string, string | undefined] {
 }
 
 /** The pod spec of a workload (Deployment, Job, ...), if it has one. */
- 
+
 export function podSpec(r: K8sObject): any {
   return r.spec?.template?.spec;
 }

@@ -24,7 +24,10 @@ const run = async (line) => {
     else if (command === 'kill') {
       // A crash, not a shutdown: SIGKILL to the postmaster and every backend at once (no checkpoint, no goodbye).
       const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter(Boolean);
+      const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => Number(l.trim()))
+        .filter(Boolean);
       for (const p of [pid, ...children]) {
         try {
           process.kill(p, 'SIGKILL');
@@ -42,8 +45,7 @@ const run = async (line) => {
         }
       }
       process.stdout.write(`ok ${pid}\n`);
-    }
-    else if (command === 'quit') {
+    } else if (command === 'quit') {
       await db.stop();
       process.stdout.write('ok\n');
       process.exit(0);

@@ -88,10 +88,25 @@ describe('consumer examples against the running platform', () => {
     const c = res.data.community;
     expect([c.name, c.households, c.street.code]).toEqual([community.name, community.households, street.code]);
     expect(c.grids.totalCount).toBe(demo.grids.filter((g) => g.parentId === community.id).length);
-    expect(c.partyOrganisations.map((o: any) => o.id).sort()).toEqual(demo.partyOrganisations.filter((o) => o.unitCode === community.code).map((o) => o.id).sort());
-    expect(c.pairings.map((p: any) => p.id).sort()).toEqual(demo.pairings.filter((p) => p.communityCode === community.code).map((p) => p.id).sort());
+    expect(c.partyOrganisations.map((o: any) => o.id).sort()).toEqual(
+      demo.partyOrganisations
+        .filter((o) => o.unitCode === community.code)
+        .map((o) => o.id)
+        .sort(),
+    );
+    expect(c.pairings.map((p: any) => p.id).sort()).toEqual(
+      demo.pairings
+        .filter((p) => p.communityCode === community.code)
+        .map((p) => p.id)
+        .sort(),
+    );
 
-    const updated = await example('community', 'UpdateCommunityProfile', { code: community.code, input: { households: community.households + 7 } }, 'community');
+    const updated = await example(
+      'community',
+      'UpdateCommunityProfile',
+      { code: community.code, input: { households: community.households + 7 } },
+      'community',
+    );
     expect(updated.errors).toBeUndefined();
     expect(updated.data.updateCommunityProfile.households).toBe(community.households + 7);
     const refused = await example('community', 'UpdateCommunityProfile', { code: community.code, input: { households: -1, staff: 3 } }, 'community');
@@ -120,7 +135,12 @@ describe('consumer examples against the running platform', () => {
     const res = await example('building', 'BuildingPartyGroup', { code: building.code, first: 100 }, 'building');
     expect(res.errors).toBeUndefined();
     const orgs = res.data.building.partyOrganisations;
-    expect(orgs.map((o: any) => o.name).sort()).toEqual(demo.partyOrganisations.filter((o) => o.unitCode === building.code).map((o) => o.name).sort());
+    expect(orgs.map((o: any) => o.name).sort()).toEqual(
+      demo.partyOrganisations
+        .filter((o) => o.unitCode === building.code)
+        .map((o) => o.name)
+        .sort(),
+    );
     const group = orgs.find((o: any) => o.name === groupOrg.name);
     const members = demo.partyMembers.filter((m) => m.organisationId === groupOrg.id);
     expect(group.members.totalCount).toBe(members.length);
@@ -170,19 +190,26 @@ describe('consumer examples against the running platform', () => {
       partyMembers: demo.partyMembers.filter((m) => inSubtree(m.path, district.code)).length,
       streets: expect.any(Array),
     });
-    expect(overview!.streets.map((s) => [s.code, s.name, s.communities.totalCount]).sort()).toEqual(streets.map((s) => [s.code, s.name, communitiesOf(s.id).length]).sort());
+    expect(overview!.streets.map((s) => [s.code, s.name, s.communities.totalCount]).sort()).toEqual(
+      streets.map((s) => [s.code, s.name, communitiesOf(s.id).length]).sort(),
+    );
     // A district that does not exist, asked by its own (hypothetical) staff: null, not an error.
     const nowhere = await token({ tier: 'DISTRICT', unit: '411699', roles: ['STAFF'] } as Claims);
     expect(await districtOverview({ endpoint: platform.gatewayUrl, token: nowhere }, '411699')).toBeNull();
     // Errors arrive typed, with their codes.
-    const forbidden = await request({ endpoint: platform.gatewayUrl, token: tokens.street }, StreetCommunitiesDocument, { code: sibling.code }).catch((e: unknown) => e);
+    const forbidden = await request({ endpoint: platform.gatewayUrl, token: tokens.street }, StreetCommunitiesDocument, { code: sibling.code }).catch(
+      (e: unknown) => e,
+    );
     expect(forbidden).toBeInstanceOf(GraphQLRequestError);
     expect((forbidden as GraphQLRequestError<unknown>).codes).toEqual(['FORBIDDEN']);
   });
 
   it('the typed client runs as a program (examples/typed-client/dist/main.js)', async () => {
     const main = join(__dirname, '..', 'dist', 'main.js');
-    const child = spawn(process.execPath, [main, district.code], { env: { PATH: process.env.PATH, TOKEN: tokens.district, GRAPHQL_URL: platform.gatewayUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, district.code], {
+      env: { PATH: process.env.PATH, TOKEN: tokens.district, GRAPHQL_URL: platform.gatewayUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -26,7 +26,9 @@ for (const row of ERRORS_TABLE) for (const [, code] of row.split('|')[1].matchAl
 const statusInGuide = (code: string) => /HTTP (\d{3})/.exec(documented.get(code)!.split('|')[2])?.[1];
 
 /** The limits table: the variable (or limit name) and the code it is refused with. */
-const LIMITS_TABLE = tableRows(section('## Limits', '## Dashboard figures')).slice(1).map((row) => row.split('|').map((c) => c.trim()));
+const LIMITS_TABLE = tableRows(section('## Limits', '## Dashboard figures'))
+  .slice(1)
+  .map((row) => row.split('|').map((c) => c.trim()));
 const refusedWith = (limit: string) => {
   const row = LIMITS_TABLE.find((cells) => cells[1] === limit || cells[3] === `\`${limit}\``);
   if (!row) throw new Error(`The limits table has no row for ${limit}`);
@@ -124,7 +126,9 @@ describe('docs/CONSUMER_GUIDE.md error codes, provoked through the gateway', () 
     expectGuideCode('BAD_USER_INPUT');
     const page = await post('district', { query: `{ district(code: "${district.code}") { streets(first: 0) { totalCount } } }` });
     expect([codeOf(page.body), errorsOf(page.body)[0].extensions.argumentName]).toEqual(['BAD_USER_INPUT', 'first']);
-    const reported = await post('manager', { query: `mutation { reportCase(input: { gridCode: "${grid.code}", category: PUBLIC_SERVICE, title: "状态检查", description: "未派遣即结案" }) { id version } }` });
+    const reported = await post('manager', {
+      query: `mutation { reportCase(input: { gridCode: "${grid.code}", category: PUBLIC_SERVICE, title: "状态检查", description: "未派遣即结案" }) { id version } }`,
+    });
     const { id, version } = reported.body.data.reportCase;
     const closing = await post('supervisor', { query: `mutation { closeCase(input: { caseId: "${id}", version: ${version} }) { state } }` });
     expect(codeOf(closing.body)).toBe('BAD_USER_INPUT');
@@ -150,7 +154,9 @@ describe('docs/CONSUMER_GUIDE.md error codes, provoked through the gateway', () 
   });
 
   it('CONFLICT: a step on a case with the version from before someone else’s step', async () => {
-    const reported = await post('manager', { query: `mutation { reportCase(input: { gridCode: "${grid.code}", category: CITY_APPEARANCE, title: "垃圾未清", description: "两天未清运" }) { id version } }` });
+    const reported = await post('manager', {
+      query: `mutation { reportCase(input: { gridCode: "${grid.code}", category: CITY_APPEARANCE, title: "垃圾未清", description: "两天未清运" }) { id version } }`,
+    });
     const { id, version } = reported.body.data.reportCase;
     const first = await post('manager', { query: `mutation { dispatchCase(input: { caseId: "${id}", version: ${version} }) { state } }` });
     expect(first.body.data.dispatchCase.state).toBe('DISPATCHED');
@@ -163,7 +169,11 @@ describe('docs/CONSUMER_GUIDE.md error codes, provoked through the gateway', () 
     const res = await provoke('NOT_SAVED', 'community', {
       query: `mutation { a: updateCommunityProfile(code: "${community.code}", input: { staff: ${before.staff + 1} }) { staff } b: updateCommunityProfile(code: "${community.code}", input: { households: -1 }) { households } }`,
     });
-    expect(errorsOf(res.body).map((e: any) => e.extensions.code).sort()).toEqual(['BAD_USER_INPUT', 'NOT_SAVED']);
+    expect(
+      errorsOf(res.body)
+        .map((e: any) => e.extensions.code)
+        .sort(),
+    ).toEqual(['BAD_USER_INPUT', 'NOT_SAVED']);
     seen.NOT_SAVED.body = { errors: errorsOf(res.body).filter((e: any) => e.extensions.code === 'NOT_SAVED') };
     expectGuideCode('NOT_SAVED');
     expect((await post('community', { query: `{ community(code: "${community.code}") { staff households } }` })).body.data.community).toEqual(before);
@@ -214,12 +224,22 @@ describe('docs/CONSUMER_GUIDE.md error codes, provoked through the gateway', () 
     const limits = limitsFromEnvironment({ NODE_ENV: 'production' });
     const cases: [string, () => unknown][] = [
       // Street → district → street… four levels a turn, one street a page so that the cost stays small.
-      ['GATEWAY_MAX_DEPTH', () => ({ query: `{ street(code: "${street.code}") { ${'district { streets(first: 1) { edges { node { '.repeat(Math.ceil(limits.maxDepth / 4))}code${' } } } }'.repeat(Math.ceil(limits.maxDepth / 4))} } }` })],
+      [
+        'GATEWAY_MAX_DEPTH',
+        () => ({
+          query: `{ street(code: "${street.code}") { ${'district { streets(first: 1) { edges { node { '.repeat(Math.ceil(limits.maxDepth / 4))}code${' } } } }'.repeat(Math.ceil(limits.maxDepth / 4))} } }`,
+        }),
+      ],
       ['GATEWAY_MAX_ALIASES', () => ({ query: `{ ${Array.from({ length: limits.maxAliases + 1 }, (_, i) => `a${i}: me { tier }`).join(' ')} }` })],
       ['GATEWAY_MAX_DIRECTIVES', () => ({ query: `{ me { tier ${'@include(if: true) '.repeat(limits.maxDirectives + 1)} } }` })],
       ['GATEWAY_MAX_TOKENS', () => ({ query: `{ me { ${'org '.repeat(limits.maxTokens)} } }` })],
       ['GATEWAY_MAX_CHARACTERS', () => ({ query: `{ district(code: "${'1'.repeat(limits.maxCharacters)}") { name } }` })],
-      ['GATEWAY_MAX_COST', () => ({ query: `{ district(code: "${district.code}") { streets(first: 100) { edges { node { communities(first: 100) { edges { node { grids(first: 100) { totalCount } } } } } } } } }` })],
+      [
+        'GATEWAY_MAX_COST',
+        () => ({
+          query: `{ district(code: "${district.code}") { streets(first: 100) { edges { node { communities(first: 100) { edges { node { grids(first: 100) { totalCount } } } } } } } } }`,
+        }),
+      ],
       ['GATEWAY_MAX_BATCH', () => Array.from({ length: limits.maxBatch + 1 }, () => ({ query: '{ me { tier } }' }))],
       ['page size (`first`) of any connection or ranking', () => ({ query: `{ district(code: "${district.code}") { streets(first: 101) { totalCount } } }` })],
     ];
@@ -243,7 +263,9 @@ describe('docs/CONSUMER_GUIDE.md error codes, provoked through the gateway', () 
   // Last: stops a subgraph.
   it('SUBGRAPH_UNAVAILABLE: one subgraph down, its fields null with serviceName, the rest of the answer whole', async () => {
     await platform.subgraphs.pairing.stop();
-    const res = await provoke('SUBGRAPH_UNAVAILABLE', 'district', { query: `{ community(code: "${community.code}") { name } pairing(id: "${demo.pairings[0].id}") { id } }` });
+    const res = await provoke('SUBGRAPH_UNAVAILABLE', 'district', {
+      query: `{ community(code: "${community.code}") { name } pairing(id: "${demo.pairings[0].id}") { id } }`,
+    });
     expectGuideCode('SUBGRAPH_UNAVAILABLE');
     expect(errorsOf(res.body)[0].extensions.serviceName).toBe('pairing');
     expect(res.body.data.community.name).toBe(community.name);

@@ -12,7 +12,12 @@ const GUIDE_PATH = join(ROOT, 'docs', 'CONSUMER_GUIDE.md');
 const guide = readFileSync(GUIDE_PATH, 'utf8');
 
 /** GitHub's anchor for a heading. */
-const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-');
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/\s/g, '-');
 const anchors = (markdown: string) => new Set([...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
 
 describe('docs/CONSUMER_GUIDE.md', () => {
@@ -47,7 +52,8 @@ describe('docs/CONSUMER_GUIDE.md', () => {
   });
 
   it('the cost example is what the gateway computes', () => {
-    const query = '{ district(code: "411602") { streets(first: 10) { edges { node { communities(first: 20) { edges { node { grids(first: 20) { totalCount } } } } } } } } }';
+    const query =
+      '{ district(code: "411602") { streets(first: 10) { edges { node { communities(first: 20) { edges { node { grids(first: 20) { totalCount } } } } } } } } }';
     const cost = operationCost(apiSchema(readCommittedSupergraph()), parse(query).definitions[0] as OperationDefinitionNode, {}, {});
     expect(guide).toContain(`costs ${cost.toLocaleString('en')}`);
   });
@@ -75,7 +81,10 @@ describe('docs/CONSUMER_GUIDE.md', () => {
     const workflows = guide.slice(guide.indexOf('## Workflows'), guide.indexOf('## Typed clients'));
     let checked = 0;
     for (const file of ['cases', 'wishes', 'visits', 'tasks', 'party-life', 'partner']) {
-      const steps = JSON.parse(readFileSync(join(dir, `${file}.json`), 'utf8')) as Record<string, { caller: { tier?: string; roles?: string[]; apiKey?: string } }>;
+      const steps = JSON.parse(readFileSync(join(dir, `${file}.json`), 'utf8')) as Record<
+        string,
+        { caller: { tier?: string; roles?: string[]; apiKey?: string } }
+      >;
       for (const [key, { caller }] of Object.entries(steps)) {
         if (key.startsWith('$') || key.includes('#')) continue;
         const row = workflows.split('\n').find((l) => l.startsWith(`| \`${key}\` |`));

@@ -17,7 +17,9 @@ import { preparedDatabase, startPlatform, tokenFor, type GraphQLResponse, type I
  */
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'docs', 'examples');
-const graphqlFiles = readdirSync(EXAMPLES).filter((f) => f.endsWith('.graphql')).sort();
+const graphqlFiles = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.graphql'))
+  .sort();
 
 interface Step {
   caller: (Partial<Claims> & { tier: string }) | { apiKey: string };
@@ -83,7 +85,8 @@ function resolve(value: unknown, answers: Record<string, unknown>): unknown {
     if (!operation) return addDays(today, Number(offset ?? 0));
     if (!(operation in answers)) throw new Error(`${value}: ${operation} has not run before this step`);
     const found = at(answers[operation], path);
-    if (found === undefined || found === null) throw new Error(`${value}: nothing at ${path} in the answer of ${operation}: ${JSON.stringify(answers[operation])}`);
+    if (found === undefined || found === null)
+      throw new Error(`${value}: nothing at ${path} in the answer of ${operation}: ${JSON.stringify(answers[operation])}`);
     return found;
   }
   if (Array.isArray(value)) return value.map((v) => resolve(v, answers));
@@ -104,7 +107,9 @@ function matcher(value: unknown): unknown {
 
 describe('docs/examples: the variables files', () => {
   it.each(graphqlFiles)('%s has its variables file naming each of its operations, nothing else', (file) => {
-    const operations = parse(readFileSync(join(EXAMPLES, file), 'utf8')).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION).map((d) => d.name!.value);
+    const operations = parse(readFileSync(join(EXAMPLES, file), 'utf8'))
+      .definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+      .map((d) => d.name!.value);
     expect([...new Set(stepsOf(file).map(([key]) => operationOf(key)))].sort()).toEqual([...operations].sort());
   });
 
@@ -113,7 +118,15 @@ describe('docs/examples: the variables files', () => {
   });
 
   it('the placeholders read earlier answers, and a missing value is an error rather than a silent null', () => {
-    const answers = { A: { list: [{ active: false, id: 'x' }, { active: true, id: 'y' }], edges: [{ node: { v: 3 } }] } };
+    const answers = {
+      A: {
+        list: [
+          { active: false, id: 'x' },
+          { active: true, id: 'y' },
+        ],
+        edges: [{ node: { v: 3 } }],
+      },
+    };
     expect(resolve({ a: '{{A: list[active=true].id}}', b: ['{{A: edges[0].node.v}}'], c: 'plain' }, answers)).toEqual({ a: 'y', b: [3], c: 'plain' });
     expect(resolve('{{today+1}}', {})).toBe(addDays(chinaToday(), 1));
     expect(() => resolve('{{A: list[active=maybe].id}}', answers)).toThrow(/nothing at/);
@@ -143,7 +156,10 @@ describe('docs/examples run against the platform, each operation as its caller',
       const query = operations.get(name)!;
       const isPartner = 'apiKey' in caller || caller.tier === 'PARTNER';
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      headers.authorization = 'apiKey' in caller ? `ApiKey ${caller.apiKey}` : `Bearer ${await tokenFor({ sub: `example-${caller.tier}-${(caller.roles ?? []).join('-')}`, ...caller })}`;
+      headers.authorization =
+        'apiKey' in caller
+          ? `ApiKey ${caller.apiKey}`
+          : `Bearer ${await tokenFor({ sub: `example-${caller.tier}-${(caller.roles ?? []).join('-')}`, ...caller })}`;
       let body: Record<string, unknown> = { query, operationName: name, variables };
       if (isPartner) {
         // A partner sends the operation's hash; the example's text must be the safelisted one.

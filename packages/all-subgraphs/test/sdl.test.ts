@@ -11,9 +11,12 @@ describe("each subgraph's committed SDL", () => {
     expect(SUBGRAPHS.map((d) => d.name)).toEqual([...SUBGRAPH_NAMES]);
   });
 
-  it.each(SUBGRAPHS.map((def) => [def.name, def] as const))('subgraphs/%s/schema.graphql is what the subgraph prints now (run `pnpm compose` when it is not)', async (_name, def) => {
-    const committed = readFileSync(subgraphSdlPath(def.name), 'utf8');
-    expect(committed).toMatch(/^# The \w+ subgraph's SDL/);
-    expect(committed).toBe(await printSubgraphSdl(def));
-  });
+  it.each(SUBGRAPHS.map((def) => [def.name, def] as const))(
+    'subgraphs/%s/schema.graphql is what the subgraph prints now (run `pnpm compose` when it is not)',
+    async (_name, def) => {
+      const committed = readFileSync(subgraphSdlPath(def.name), 'utf8');
+      expect(committed).toMatch(/^# The \w+ subgraph's SDL/);
+      expect(committed).toBe(await printSubgraphSdl(def));
+    },
+  );
 });

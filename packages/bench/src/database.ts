@@ -43,7 +43,20 @@ export async function prepareBenchDatabase(options: BenchDatabaseOptions): Promi
       dataDir: options.dataDir,
       port: options.port,
       persistent: true,
-      flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.max=10000', '-c', 'work_mem=16MB', '-c', 'maintenance_work_mem=256MB', '-c', 'max_wal_size=4GB'],
+      flags: [
+        '-c',
+        'shared_preload_libraries=pg_stat_statements',
+        '-c',
+        'pg_stat_statements.track=all',
+        '-c',
+        'pg_stat_statements.max=10000',
+        '-c',
+        'work_mem=16MB',
+        '-c',
+        'maintenance_work_mem=256MB',
+        '-c',
+        'max_wal_size=4GB',
+      ],
     });
     url = await embedded.createDatabase('cgp');
   }
@@ -74,7 +87,16 @@ export async function prepareBenchDatabase(options: BenchDatabaseOptions): Promi
   } finally {
     await client.end();
   }
-  return { url, loadSeconds, loaded: seeded.length > 0, statements, rows, stop: async () => { await embedded?.stop(); } };
+  return {
+    url,
+    loadSeconds,
+    loaded: seeded.length > 0,
+    statements,
+    rows,
+    stop: async () => {
+      await embedded?.stop();
+    },
+  };
 }
 
 /**

@@ -28,7 +28,18 @@ function register(n: number, buildings: string[], area: string): string {
     const birth = new Date(base + Math.floor(i / 1000) * 86_400_000).toISOString().slice(0, 10);
     const first17 = `${area}${birth.replace(/-/g, '')}${String(i % 1000).padStart(3, '0')}`;
     const room = String(101 + (Math.floor(i / buildings.length) % 60));
-    lines.push([buildings[i % buildings.length], room, `居民${i}`, first17 + idCardCheckDigit(first17), `139${String(i).padStart(8, '0')}`, birth, i % 2 ? 'MALE' : 'FEMALE', i % 7 ? '' : 'ELDERLY;LIVING_ALONE'].join(','));
+    lines.push(
+      [
+        buildings[i % buildings.length],
+        room,
+        `居民${i}`,
+        first17 + idCardCheckDigit(first17),
+        `139${String(i).padStart(8, '0')}`,
+        birth,
+        i % 2 ? 'MALE' : 'FEMALE',
+        i % 7 ? '' : 'ELDERLY;LIVING_ALONE',
+      ].join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -76,20 +87,34 @@ async function main(): Promise<number> {
       const staff = await tokens.of({ tier: 'COMMUNITY' as never, unit: community.code, roles: ['STAFF'] as never });
       const csv = register(n, buildings, `1102${String(k).padStart(2, '0')}`);
       const t0 = process.hrtime.bigint();
-      const { submitResidentImport: job } = await gql(platform.gatewayUrl, staff, `mutation ($c: String!, $csv: String!) { submitResidentImport(communityCode: $c, csv: $csv) { id state } }`, { c: community.code, csv });
+      const { submitResidentImport: job } = await gql(
+        platform.gatewayUrl,
+        staff,
+        `mutation ($c: String!, $csv: String!) { submitResidentImport(communityCode: $c, csv: $csv) { id state } }`,
+        { c: community.code, csv },
+      );
       const submitMs = Number(process.hrtime.bigint() - t0) / 1e6;
       let state = job.state as string;
       let last: any;
       while (state === 'QUEUED' || state === 'RUNNING') {
         await new Promise((r) => setTimeout(r, 100));
-        last = (await gql(platform.gatewayUrl, staff, `query ($id: ID!) { residentImportJob(id: $id) { state rowsChecked rowsWritten message report { residentsCreated } } }`, { id: job.id })).residentImportJob;
+        last = (
+          await gql(
+            platform.gatewayUrl,
+            staff,
+            `query ($id: ID!) { residentImportJob(id: $id) { state rowsChecked rowsWritten message report { residentsCreated } } }`,
+            { id: job.id },
+          )
+        ).residentImportJob;
         state = last.state;
       }
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       if (state !== 'SUCCEEDED' || last.report.residentsCreated !== n) throw new Error(`the ${n}-row import ended ${state}: ${last.message}`);
       const run = { rows: n, megabytes: Buffer.byteLength(csv) / 1024 / 1024, submitMs, seconds, rowsPerSecond: n / seconds };
       runs.push(run);
-      log(`${n.toLocaleString('en').padStart(7)} rows (${run.megabytes.toFixed(2)} MB): submitted in ${submitMs.toFixed(0)} ms, SUCCEEDED after ${seconds.toFixed(1)} s — ${Math.round(run.rowsPerSecond).toLocaleString('en')} rows/s`);
+      log(
+        `${n.toLocaleString('en').padStart(7)} rows (${run.megabytes.toFixed(2)} MB): submitted in ${submitMs.toFixed(0)} ms, SUCCEEDED after ${seconds.toFixed(1)} s — ${Math.round(run.rowsPerSecond).toLocaleString('en')} rows/s`,
+      );
     }
   } finally {
     await platform.stop();
@@ -105,7 +130,10 @@ async function main(): Promise<number> {
     '',
     '| rows | file | submit answered | SUCCEEDED after | rows/s |',
     '| ---: | ---: | ---: | ---: | ---: |',
-    ...runs.map((r) => `| ${r.rows.toLocaleString('en')} | ${r.megabytes.toFixed(2)} MB | ${r.submitMs.toFixed(0)} ms | ${r.seconds.toFixed(1)} s | ${Math.round(r.rowsPerSecond).toLocaleString('en')} |`),
+    ...runs.map(
+      (r) =>
+        `| ${r.rows.toLocaleString('en')} | ${r.megabytes.toFixed(2)} MB | ${r.submitMs.toFixed(0)} ms | ${r.seconds.toFixed(1)} s | ${Math.round(r.rowsPerSecond).toLocaleString('en')} |`,
+    ),
     '',
     whole ? `A whole register (${whole.rows.toLocaleString('en')} rows): ${whole.seconds.toFixed(1)} s, limit ${limit} s: ${ok ? 'met' : 'MISSED'}.` : '',
     '',

@@ -13,4 +13,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ scale, caseVolume, loaded: db.loaded, loadSeconds: db.loadSeconds, totalRows: total, rows: db.rows }, null, 1)}\n`);
   await db.stop();
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

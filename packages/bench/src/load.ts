@@ -26,9 +26,16 @@ export function percentile(sorted: number[], p: number): number {
 export function summarise(latencies: number[], seconds: number, errors: number, firstError?: string, bytes = 0): LoadResult {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
-    requests: sorted.length, seconds, throughput: sorted.length / seconds,
-    p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN,
-    errors, firstError, bytes,
+    requests: sorted.length,
+    seconds,
+    throughput: sorted.length / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    errors,
+    firstError,
+    bytes,
   };
 }
 
@@ -49,30 +56,36 @@ export async function drive(url: string, mix: Mix | Operation, options: { connec
   const latencies: number[] = [];
   let finished!: (r: autocannon.Result) => void;
   let failed!: (e: unknown) => void;
-  const done = new Promise<autocannon.Result>((res, rej) => { finished = res; failed = rej; });
-  const instance = autocannon({
-    url: origin,
-    connections: options.connections,
-    duration: options.duration,
-    timeout: 30,
-    requests: entries.map((op) => ({
-      method: 'POST' as const,
-      path: pathname,
-      setupRequest: (req: autocannon.Request) => {
-        const i = counters.get(op) ?? 0;
-        counters.set(op, i + 1);
-        const r: BenchRequest = op.next(i);
-        return { ...req, method: 'POST', path: pathname, body: r.body, headers: { 'content-type': 'application/json', authorization: r.authorization } };
-      },
-      onResponse: (status: number, body: string) => {
-        bytes += body.length;
-        if (status !== 200 || body.startsWith('{"errors"') || body.includes('"errors":[')) {
-          errors++;
-          firstError ??= `${op.id}: HTTP ${status} ${body.slice(0, 300)}`;
-        }
-      },
-    })),
-  }, (error, result) => (error ? failed(error) : finished(result)));
+  const done = new Promise<autocannon.Result>((res, rej) => {
+    finished = res;
+    failed = rej;
+  });
+  const instance = autocannon(
+    {
+      url: origin,
+      connections: options.connections,
+      duration: options.duration,
+      timeout: 30,
+      requests: entries.map((op) => ({
+        method: 'POST' as const,
+        path: pathname,
+        setupRequest: (req: autocannon.Request) => {
+          const i = counters.get(op) ?? 0;
+          counters.set(op, i + 1);
+          const r: BenchRequest = op.next(i);
+          return { ...req, method: 'POST', path: pathname, body: r.body, headers: { 'content-type': 'application/json', authorization: r.authorization } };
+        },
+        onResponse: (status: number, body: string) => {
+          bytes += body.length;
+          if (status !== 200 || body.startsWith('{"errors"') || body.includes('"errors":[')) {
+            errors++;
+            firstError ??= `${op.id}: HTTP ${status} ${body.slice(0, 300)}`;
+          }
+        },
+      })),
+    },
+    (error, result) => (error ? failed(error) : finished(result)),
+  );
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
   const result = await done;
   errors += result.timeouts + result.errors;

@@ -164,7 +164,14 @@ export async function buildOperations(data: DemoDataset, tokens: Tokens, pools: 
   const communityTokenOf = new Map(u.communities.map((c, i) => [c.code, communityTokens[i]]));
   const partnerIds = [...new Set(u.partners.map((p) => p.socialOrganisationId as string))];
   const partnerTokens = await Promise.all(
-    partnerIds.map((org) => tokens.of({ tier: 'PARTNER', org, communities: u.partners.filter((p) => p.socialOrganisationId === org).map((p) => p.communityCode), roles: [] } as never)),
+    partnerIds.map((org) =>
+      tokens.of({
+        tier: 'PARTNER',
+        org,
+        communities: u.partners.filter((p) => p.socialOrganisationId === org).map((p) => p.communityCode),
+        roles: [],
+      } as never),
+    ),
   );
   const year = ASSESSMENT_YEAR;
   const pick = <T>(items: T[], i: number) => items[i % items.length];
@@ -174,7 +181,14 @@ export async function buildOperations(data: DemoDataset, tokens: Tokens, pools: 
     const g = pick(u.grids, i);
     return {
       authorization: gridTokenOf.get(g.code) as string,
-      body: body(REPORT_CASE, { input: { gridCode: g.code, category: pick(['CITY_APPEARANCE', 'PUBLIC_SERVICE', 'SOCIAL_MANAGEMENT'], i), title: '楼道堆放杂物', description: `压测上报 ${i}` } }),
+      body: body(REPORT_CASE, {
+        input: {
+          gridCode: g.code,
+          category: pick(['CITY_APPEARANCE', 'PUBLIC_SERVICE', 'SOCIAL_MANAGEMENT'], i),
+          title: '楼道堆放杂物',
+          description: `压测上报 ${i}`,
+        },
+      }),
     };
   };
   return {
@@ -244,7 +258,9 @@ export async function poolRequests(data: DemoDataset, tokens: Tokens, size: numb
       member: u.members.get(c.code) as string,
       request: {
         authorization: await tokens.of({ tier: 'COMMUNITY', unit: c.code, roles: ['STAFF'] } as Claims),
-        body: body(POST_WISH, { input: { communityCode: c.code, text: `压测心愿 ${i}`, category: 'DAILY_NECESSITIES', beneficiaryName: '王奶奶', openToPartners: false } }),
+        body: body(POST_WISH, {
+          input: { communityCode: c.code, text: `压测心愿 ${i}`, category: 'DAILY_NECESSITIES', beneficiaryName: '王奶奶', openToPartners: false },
+        }),
       },
     });
   }

@@ -78,9 +78,15 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
   const processes: Record<string, ChildProcess> = {};
   const spawnNode = (name: string, script: string, extra: NodeJS.ProcessEnv = {}) => {
     // BENCH_PROFILE=<process,…> writes a V8 CPU profile of those processes into BENCH_PROFILE_DIR on exit.
-    const profiled = (setting('BENCH_PROFILE') ?? '').split(',').map((s) => s.trim()).includes(name);
+    const profiled = (setting('BENCH_PROFILE') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .includes(name);
     const args = profiled ? ['--cpu-prof', `--cpu-prof-dir=${setting('BENCH_PROFILE_DIR') ?? join(tmpdir(), 'cgp-bench-profiles')}`, script] : [script];
-    const child = spawn(process.execPath, args, { env: { ...env, ...extra, PORT: String(ports[name] ?? extra.PORT), ...(metricsPorts[name] ? { METRICS_PORT: String(metricsPorts[name]) } : {}) }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, args, {
+      env: { ...env, ...extra, PORT: String(ports[name] ?? extra.PORT), ...(metricsPorts[name] ? { METRICS_PORT: String(metricsPorts[name]) } : {}) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     processes[name] = child;
     return child;
   };

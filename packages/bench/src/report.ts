@@ -64,13 +64,30 @@ export function renderResults(r: BenchResults): string {
   out.push('');
   out.push('## Machine and run');
   out.push('');
-  out.push(`- CPU: ${r.machine.cpus}; memory ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; PostgreSQL ${r.machine.postgres} (embedded, pg_stat_statements)`);
+  out.push(
+    `- CPU: ${r.machine.cpus}; memory ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; PostgreSQL ${r.machine.postgres} (embedded, pg_stat_statements)`,
+  );
   out.push(`- Load average (1/5/15 min) before the run: ${r.machine.loadBefore}; after: ${r.machine.loadAfter}`);
-  const volume = r.options.caseVolume ? `, grid cases ${r.options.caseVolume.perGridPerYear ?? 40} per grid per year over ${r.options.caseVolume.years ?? 1} year(s)` : ', grid cases 40 per grid per year over 1 year (default volume)';
-  out.push(`- Data: DEMO scale ${r.options.scale}${volume}; ${Object.values(r.rows).reduce((a, b) => a + b, 0).toLocaleString('en')} rows`);
-  out.push('- Figures cache: the subgraphs keep dashboard figures for STATISTICS_CACHE_SECONDS (default 15 s) per caller scope, evicted by writes in the subtree they cover; the operations and the mix below run with it on (the mix\'s mutations evict), and the dashboards are measured again with it off ("cache off") — the SQL-floor ratio and the cost growth use the cache-off figures.');
-  out.push(`- Load: autocannon, ${r.options.connections} connections, ${r.options.duration} s per operation, every response checked (HTTP 200 and no GraphQL errors); the platform in production mode (one Node process per subgraph and for the gateway)`);
-  if (Object.keys(r.load).length) out.push(`- Demo data load time in this run: ${Object.entries(r.load).map(([s, t]) => `scale ${s}: ${t.toFixed(0)} s`).join('; ')} (data directories reused afterwards)`);
+  const volume = r.options.caseVolume
+    ? `, grid cases ${r.options.caseVolume.perGridPerYear ?? 40} per grid per year over ${r.options.caseVolume.years ?? 1} year(s)`
+    : ', grid cases 40 per grid per year over 1 year (default volume)';
+  out.push(
+    `- Data: DEMO scale ${r.options.scale}${volume}; ${Object.values(r.rows)
+      .reduce((a, b) => a + b, 0)
+      .toLocaleString('en')} rows`,
+  );
+  out.push(
+    '- Figures cache: the subgraphs keep dashboard figures for STATISTICS_CACHE_SECONDS (default 15 s) per caller scope, evicted by writes in the subtree they cover; the operations and the mix below run with it on (the mix\'s mutations evict), and the dashboards are measured again with it off ("cache off") — the SQL-floor ratio and the cost growth use the cache-off figures.',
+  );
+  out.push(
+    `- Load: autocannon, ${r.options.connections} connections, ${r.options.duration} s per operation, every response checked (HTTP 200 and no GraphQL errors); the platform in production mode (one Node process per subgraph and for the gateway)`,
+  );
+  if (Object.keys(r.load).length)
+    out.push(
+      `- Demo data load time in this run: ${Object.entries(r.load)
+        .map(([s, t]) => `scale ${s}: ${t.toFixed(0)} s`)
+        .join('; ')} (data directories reused afterwards)`,
+    );
   out.push('');
   out.push('## Operations through the gateway (@apollo/gateway)');
   out.push('');
@@ -82,7 +99,9 @@ export function renderResults(r: BenchResults): string {
   out.push('');
   if (r.cache) {
     const total = r.cache.hits + r.cache.misses;
-    out.push(`Figures cache over the operations and the mix above: ${r.cache.hits.toLocaleString('en')} of ${total.toLocaleString('en')} unit figures served from the cache (${total ? ((100 * r.cache.hits) / total).toFixed(1) : '–'} %), ${r.cache.misses.toLocaleString('en')} computed. SQL statements per request of the cached rows are those of a warm cache; the cache-off rows give the cost of computing.`);
+    out.push(
+      `Figures cache over the operations and the mix above: ${r.cache.hits.toLocaleString('en')} of ${total.toLocaleString('en')} unit figures served from the cache (${total ? ((100 * r.cache.hits) / total).toFixed(1) : '–'} %), ${r.cache.misses.toLocaleString('en')} computed. SQL statements per request of the cached rows are those of a warm cache; the cache-off rows give the cost of computing.`,
+    );
     out.push('');
   }
   const firstErrors = [...r.operations.map((o) => o.load), ...(r.mix ? [r.mix] : [])].map((l) => l.firstError).filter(Boolean);
@@ -93,41 +112,97 @@ export function renderResults(r: BenchResults): string {
   out.push(row(['---', '---:', '---:', '---']));
   for (const d of r.direct) {
     const v = d.gateway.p50 / d.direct.p50;
-    out.push(row([`Gateway ÷ direct ${d.subgraph} subgraph, ${d.title}, p50 at ${r.options.connections} connections (${ms(d.gateway.p50)} vs ${ms(d.direct.p50)} ms; throughput ${rate(d.gateway.throughput)} vs ${rate(d.direct.throughput)} req/s)`, ratio(v), '≤ 1.3', v <= 1.3 ? 'yes' : `no (${ratio(v / 1.3)}×)`]));
+    out.push(
+      row([
+        `Gateway ÷ direct ${d.subgraph} subgraph, ${d.title}, p50 at ${r.options.connections} connections (${ms(d.gateway.p50)} vs ${ms(d.direct.p50)} ms; throughput ${rate(d.gateway.throughput)} vs ${rate(d.direct.throughput)} req/s)`,
+        ratio(v),
+        '≤ 1.3',
+        v <= 1.3 ? 'yes' : `no (${ratio(v / 1.3)}×)`,
+      ]),
+    );
     if (d.gatewaySingle && d.directSingle) {
       const w = d.gatewaySingle.p50 / d.directSingle.p50;
-      out.push(row([`Gateway ÷ direct ${d.subgraph} subgraph, ${d.title}, p50 at 1 connection (${ms(d.gatewaySingle.p50)} vs ${ms(d.directSingle.p50)} ms)`, ratio(w), '≤ 1.3', w <= 1.3 ? 'yes' : `no (${ratio(w / 1.3)}×)`]));
+      out.push(
+        row([
+          `Gateway ÷ direct ${d.subgraph} subgraph, ${d.title}, p50 at 1 connection (${ms(d.gatewaySingle.p50)} vs ${ms(d.directSingle.p50)} ms)`,
+          ratio(w),
+          '≤ 1.3',
+          w <= 1.3 ? 'yes' : `no (${ratio(w / 1.3)}×)`,
+        ]),
+      );
     }
   }
   if (coldDashboard && r.floor) {
     const v = coldDashboard.load.p50 / r.floor.p50;
-    out.push(row([`Platform (figures cache off) ÷ SQL floor, district dashboard (p50 ${ms(coldDashboard.load.p50)} vs ${ms(r.floor.p50)} ms; throughput ${rate(coldDashboard.load.throughput)} vs ${rate(r.floor.throughput)} /s)`, ratio(v), '≤ 1.5', v <= 1.5 ? 'yes' : `no (${ratio(v / 1.5)}×)`]));
+    out.push(
+      row([
+        `Platform (figures cache off) ÷ SQL floor, district dashboard (p50 ${ms(coldDashboard.load.p50)} vs ${ms(r.floor.p50)} ms; throughput ${rate(coldDashboard.load.throughput)} vs ${rate(r.floor.throughput)} /s)`,
+        ratio(v),
+        '≤ 1.5',
+        v <= 1.5 ? 'yes' : `no (${ratio(v / 1.5)}×)`,
+      ]),
+    );
   }
   if (dashboard && r.floor) {
     const v = dashboard.load.p50 / r.floor.p50;
-    out.push(row([`Platform (figures cache on) ÷ SQL floor, district dashboard (p50 ${ms(dashboard.load.p50)} vs ${ms(r.floor.p50)} ms; throughput ${rate(dashboard.load.throughput)} vs ${rate(r.floor.throughput)} /s)`, ratio(v), '≤ 1.5', v <= 1.5 ? 'yes' : `no (${ratio(v / 1.5)}×)`]));
+    out.push(
+      row([
+        `Platform (figures cache on) ÷ SQL floor, district dashboard (p50 ${ms(dashboard.load.p50)} vs ${ms(r.floor.p50)} ms; throughput ${rate(dashboard.load.throughput)} vs ${rate(r.floor.throughput)} /s)`,
+        ratio(v),
+        '≤ 1.5',
+        v <= 1.5 ? 'yes' : `no (${ratio(v / 1.5)}×)`,
+      ]),
+    );
   }
   if (r.mix && r.hiveMix) {
     const t = r.mix.throughput / r.hiveMix.throughput;
     const p = r.mix.p95 / r.hiveMix.p95;
-    out.push(row([`@apollo/gateway ÷ Hive Gateway, mix throughput (${rate(r.mix.throughput)} vs ${rate(r.hiveMix.throughput)} req/s)`, ratio(t), '≥ 1', t >= 1 ? 'yes' : `no (${ratio(1 / t)}× slower)`]));
-    out.push(row([`@apollo/gateway ÷ Hive Gateway, mix p95 (${ms(r.mix.p95)} vs ${ms(r.hiveMix.p95)} ms)`, ratio(p), '≤ 1', p <= 1 ? 'yes' : `no (${ratio(p)}×)`]));
+    out.push(
+      row([
+        `@apollo/gateway ÷ Hive Gateway, mix throughput (${rate(r.mix.throughput)} vs ${rate(r.hiveMix.throughput)} req/s)`,
+        ratio(t),
+        '≥ 1',
+        t >= 1 ? 'yes' : `no (${ratio(1 / t)}× slower)`,
+      ]),
+    );
+    out.push(
+      row([`@apollo/gateway ÷ Hive Gateway, mix p95 (${ms(r.mix.p95)} vs ${ms(r.hiveMix.p95)} ms)`, ratio(p), '≤ 1', p <= 1 ? 'yes' : `no (${ratio(p)}×)`]),
+    );
   }
   out.push('');
   out.push('## Targets (2-core machine, city scale)');
   out.push('');
   out.push(row(['Target', 'Measured', 'Met']));
   out.push(row(['---', '---:', '---']));
-  for (const [label, d] of [['', dashboard], [' (figures cache off)', coldDashboard]] as const) {
+  for (const [label, d] of [
+    ['', dashboard],
+    [' (figures cache off)', coldDashboard],
+  ] as const) {
     if (d) out.push(row([`District dashboard p95 ≤ 150 ms${label}`, `${ms(d.load.p95)} ms`, d.load.p95 <= 150 ? 'yes' : `no (${ratio(d.load.p95 / 150)}×)`]));
   }
-  for (const [label, c] of [['', community], [' (figures cache off)', coldCommunity]] as const) {
+  for (const [label, c] of [
+    ['', community],
+    [' (figures cache off)', coldCommunity],
+  ] as const) {
     if (!c) continue;
     out.push(row([`Community page p95 ≤ 30 ms${label}`, `${ms(c.load.p95)} ms`, c.load.p95 <= 30 ? 'yes' : `no (${ratio(c.load.p95 / 30)}×)`]));
-    out.push(row([`Community page ≥ 400 req/s${label}`, `${rate(c.load.throughput)} req/s`, c.load.throughput >= 400 ? 'yes' : `no (${ratio(400 / c.load.throughput)}× short)`]));
+    out.push(
+      row([
+        `Community page ≥ 400 req/s${label}`,
+        `${rate(c.load.throughput)} req/s`,
+        c.load.throughput >= 400 ? 'yes' : `no (${ratio(400 / c.load.throughput)}× short)`,
+      ]),
+    );
   }
   const counts = r.growth.map((g) => g.sqlPerRequest).filter(Number.isFinite);
-  if (counts.length > 1) out.push(row(['SQL statements per operation independent of data size (district dashboard)', counts.map(sql).join(' / '), new Set(counts).size === 1 ? 'yes' : 'no']));
+  if (counts.length > 1)
+    out.push(
+      row([
+        'SQL statements per operation independent of data size (district dashboard)',
+        counts.map(sql).join(' / '),
+        new Set(counts).size === 1 ? 'yes' : 'no',
+      ]),
+    );
   out.push('');
   out.push('## Hive Gateway (@graphql-hive/gateway) on the same supergraph and subgraphs');
   out.push('');
@@ -148,14 +223,38 @@ export function renderResults(r: BenchResults): string {
   for (const d of r.direct) {
     out.push(row([d.title, 'gateway', ms(d.gateway.p50), ms(d.gateway.p95), ms(d.gateway.p99), rate(d.gateway.throughput), d.gateway.errors]));
     out.push(row([d.title, `${d.subgraph} subgraph`, ms(d.direct.p50), ms(d.direct.p95), ms(d.direct.p99), rate(d.direct.throughput), d.direct.errors]));
-    if (d.gatewaySingle) out.push(row([`${d.title}, 1 connection`, 'gateway', ms(d.gatewaySingle.p50), ms(d.gatewaySingle.p95), ms(d.gatewaySingle.p99), rate(d.gatewaySingle.throughput), d.gatewaySingle.errors]));
-    if (d.directSingle) out.push(row([`${d.title}, 1 connection`, `${d.subgraph} subgraph`, ms(d.directSingle.p50), ms(d.directSingle.p95), ms(d.directSingle.p99), rate(d.directSingle.throughput), d.directSingle.errors]));
+    if (d.gatewaySingle)
+      out.push(
+        row([
+          `${d.title}, 1 connection`,
+          'gateway',
+          ms(d.gatewaySingle.p50),
+          ms(d.gatewaySingle.p95),
+          ms(d.gatewaySingle.p99),
+          rate(d.gatewaySingle.throughput),
+          d.gatewaySingle.errors,
+        ]),
+      );
+    if (d.directSingle)
+      out.push(
+        row([
+          `${d.title}, 1 connection`,
+          `${d.subgraph} subgraph`,
+          ms(d.directSingle.p50),
+          ms(d.directSingle.p95),
+          ms(d.directSingle.p99),
+          rate(d.directSingle.throughput),
+          d.directSingle.errors,
+        ]),
+      );
   }
   out.push('');
   if (r.floor) {
     out.push('## SQL floor of the district dashboard');
     out.push('');
-    out.push('Hand-written grouped SQL (packages/bench/src/floor.ts: one statement per domain, all communities of the district at once, run in parallel as the database owner, no row-level security), the same closed-loop concurrency:');
+    out.push(
+      'Hand-written grouped SQL (packages/bench/src/floor.ts: one statement per domain, all communities of the district at once, run in parallel as the database owner, no row-level security), the same closed-loop concurrency:',
+    );
     out.push('');
     out.push(row(['', 'p50 ms', 'p95 ms', 'p99 ms', 'dashboards/s', 'errors']));
     out.push(row(['---', '---:', '---:', '---:', '---:', '---:']));
@@ -166,11 +265,25 @@ export function renderResults(r: BenchResults): string {
   }
   out.push('## Cost growth: the district dashboard at 1×, 3× and 10× data');
   out.push('');
-  out.push('The demo scale adds districts of about Chuanhui\'s size: the dashboard reads one district, the tables hold all of them. Measured with the figures cache off, so every request computes its figures.');
+  out.push(
+    "The demo scale adds districts of about Chuanhui's size: the dashboard reads one district, the tables hold all of them. Measured with the figures cache off, so every request computes its figures.",
+  );
   out.push('');
   out.push(row(['Scale', 'rows in the database', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'errors', 'SQL statements / request']));
   out.push(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
-  for (const g of r.growth) out.push(row([`${g.scale}×`, g.rows.toLocaleString('en'), ms(g.load.p50), ms(g.load.p95), ms(g.load.p99), rate(g.load.throughput), g.load.errors, sql(g.sqlPerRequest)]));
+  for (const g of r.growth)
+    out.push(
+      row([
+        `${g.scale}×`,
+        g.rows.toLocaleString('en'),
+        ms(g.load.p50),
+        ms(g.load.p95),
+        ms(g.load.p99),
+        rate(g.load.throughput),
+        g.load.errors,
+        sql(g.sqlPerRequest),
+      ]),
+    );
   out.push('');
   out.push('## Memory (resident set size, MiB)');
   out.push('');
@@ -200,7 +313,11 @@ export function renderResults(r: BenchResults): string {
   }
   out.push('## Rows by table');
   out.push('');
-  out.push(Object.entries(r.rows).map(([t, n]) => `${t} ${n.toLocaleString('en')}`).join(' · '));
+  out.push(
+    Object.entries(r.rows)
+      .map(([t, n]) => `${t} ${n.toLocaleString('en')}`)
+      .join(' · '),
+  );
   out.push('');
   return out.join('\n');
 }

@@ -9,7 +9,18 @@ import { readConfig, setting, startupConfig, type Env } from '@cgp/core';
 import { benchCaseVolume, benchDataDir, prepareBenchDatabase, type BenchDatabase } from './database';
 import { sqlFloor } from './floor';
 import { drive, loop, send, type LoadResult, type Mix } from './load';
-import { ASSESSMENT_YEAR, benchUnits, buildOperations, PERIOD, poolRequests, Tokens, type BenchRequest, type MutationPools, type Operation, type OperationSet } from './operations';
+import {
+  ASSESSMENT_YEAR,
+  benchUnits,
+  buildOperations,
+  PERIOD,
+  poolRequests,
+  Tokens,
+  type BenchRequest,
+  type MutationPools,
+  type Operation,
+  type OperationSet,
+} from './operations';
 import { memoryOf, startPlatformProcesses, type RunningPlatform } from './platform';
 import { renderResults, type BenchResults, type OperationResult } from './report';
 
@@ -64,7 +75,10 @@ export function optionsFromEnvironment(env?: Env): BenchOptions {
 
 /** pg_stat_statements of the application role: statements (not BEGIN/COMMIT) and their total time since the last reset. */
 class StatementCounter {
-  constructor(private readonly url: string, readonly enabled: boolean) {}
+  constructor(
+    private readonly url: string,
+    readonly enabled: boolean,
+  ) {}
   private async q<T>(sql: string): Promise<T[]> {
     const c = new Client({ connectionString: this.url });
     await c.connect();
@@ -116,9 +130,11 @@ async function createPools(platform: RunningPlatform, data: DemoDataset, tokens:
   const pools: MutationPools = { cases: [], wishes: [] };
   const run = async <T>(items: T[], fn: (item: T) => Promise<void>) => {
     let next = 0;
-    await Promise.all(Array.from({ length: 6 }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }));
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        while (next < items.length) await fn(items[next++]);
+      }),
+    );
   };
   await run(requests.cases, async (c) => {
     const a = await send(platform.subgraphUrls.grid, c.request);
@@ -167,7 +183,13 @@ async function startScale(options: BenchOptions, scale: number, secret: string, 
   // Every scale at the same case density: the growth run compares districts with the same history.
   const caseVolume = options.caseVolume;
   options.log(`scale ${scale}: database (${options.databaseUrl ? 'DATABASE_URL' : benchDataDir(options.dataRoot, scale, caseVolume)})…`);
-  const db = await prepareBenchDatabase({ scale, caseVolume, dataDir: benchDataDir(options.dataRoot, scale, caseVolume), port: options.pgPort, databaseUrl: options.databaseUrl });
+  const db = await prepareBenchDatabase({
+    scale,
+    caseVolume,
+    dataDir: benchDataDir(options.dataRoot, scale, caseVolume),
+    port: options.pgPort,
+    databaseUrl: options.databaseUrl,
+  });
   options.log(db.loaded ? `scale ${scale}: demo data loaded in ${db.loadSeconds.toFixed(1)} s` : `scale ${scale}: demo data already loaded (reused)`);
   try {
     const platform = await startPlatformProcesses({ root: ROOT, databaseUrl: db.url, secret, env });
@@ -214,7 +236,9 @@ function machine(dbVersion: string): BenchResults['machine'] {
   const cpu = cpus();
   let commit = 'unknown';
   try {
-    commit = execSync('git rev-parse --short HEAD', { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execSync('git rev-parse --short HEAD', { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     /* not a git checkout */
   }
@@ -224,7 +248,9 @@ function machine(dbVersion: string): BenchResults['machine'] {
     node: process.version,
     postgres: dbVersion,
     commit,
-    loadBefore: loadavg().map((n) => n.toFixed(2)).join(' '),
+    loadBefore: loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' '),
     loadAfter: '',
     startedAt: new Date().toISOString(),
   };
@@ -235,7 +261,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const started = Date.now();
   const main = await startScale(options, options.scale, secret);
   const results: BenchResults = {
-    options: { scale: options.scale, caseVolume: options.caseVolume, duration: options.duration, connections: options.connections, smoke: options.smoke, soakMinutes: options.soakMinutes },
+    options: {
+      scale: options.scale,
+      caseVolume: options.caseVolume,
+      duration: options.duration,
+      connections: options.connections,
+      smoke: options.smoke,
+      soakMinutes: options.soakMinutes,
+    },
     machine: machine(''),
     load: {},
     rows: main.db.rows,
@@ -273,7 +306,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       const single = { connections: 1, duration: Math.max(1, Math.round(options.duration / 4)) };
       const gatewaySingle = await drive(platform.gatewayUrl, op, single);
       const directSingle = await drive(platform.subgraphUrls[op.subgraph as string], op, single);
-      results.direct.push({ id: op.id, title: op.title, subgraph: op.subgraph as string, gateway: viaGateway.load, direct: direct.load, gatewaySingle, directSingle });
+      results.direct.push({
+        id: op.id,
+        title: op.title,
+        subgraph: op.subgraph as string,
+        gateway: viaGateway.load,
+        direct: direct.load,
+        gatewaySingle,
+        directSingle,
+      });
     }
     // The mix through our gateway.
     options.log(`mix (apollo): ${options.duration} s…`);
@@ -285,7 +326,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       const samples = Math.max(1, Math.round(options.soakMinutes * 2));
       for (let s = 0; s < samples; s++) {
         const r = await drive(platform.gatewayUrl, mix, { connections: options.connections, duration: 30 });
-        results.soak.push({ minute: ((s + 1) * 30) / 60, throughput: r.throughput, p95: r.p95, errors: r.errors, rss: Object.fromEntries(Object.entries(platform.processes).map(([n, c]) => [n, memoryOf(c.pid)?.rssMiB ?? NaN])) });
+        results.soak.push({
+          minute: ((s + 1) * 30) / 60,
+          throughput: r.throughput,
+          p95: r.p95,
+          errors: r.errors,
+          rss: Object.fromEntries(Object.entries(platform.processes).map(([n, c]) => [n, memoryOf(c.pid)?.rssMiB ?? NaN])),
+        });
       }
     }
     for (const [name, child] of Object.entries(platform.processes)) {
@@ -327,7 +374,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       results.cold.push(await measure(options, main, main.platform.gatewayUrl, op, `${op.id} (cache off)`));
     }
     const dashboard = results.cold.find((r) => r.id.startsWith(ops.districtDashboard.id))!;
-    results.growth.push({ scale: options.scale, load: dashboard.load, sqlPerRequest: dashboard.sqlPerRequest, rows: Object.values(main.db.rows).reduce((a, b) => a + b, 0) });
+    results.growth.push({
+      scale: options.scale,
+      load: dashboard.load,
+      sqlPerRequest: dashboard.sqlPerRequest,
+      rows: Object.values(main.db.rows).reduce((a, b) => a + b, 0),
+    });
   } finally {
     await stopScale(main);
   }
@@ -347,7 +399,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
   }
   results.growth.sort((a, b) => a.scale - b.scale);
-  results.machine.loadAfter = loadavg().map((n) => n.toFixed(2)).join(' ');
+  results.machine.loadAfter = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
   results.minutes = (Date.now() - started) / 60000;
   mkdirSync(dirname(options.output), { recursive: true });
   writeFileSync(options.output, renderResults(results));

@@ -32,7 +32,10 @@ export function personalDataReadsResolver(schema: string, queryName: string, lab
 
   @Resolver()
   class PersonalDataReadResolver {
-    @Query(() => Connection, { name: queryName, description: `Unmasked reads of personal data held by the ${schema} subgraph, within your subtree, newest first. AUDITOR role only.` })
+    @Query(() => Connection, {
+      name: queryName,
+      description: `Unmasked reads of personal data held by the ${schema} subgraph, within your subtree, newest first. AUDITOR role only.`,
+    })
     async reads(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<PersonalDataRead>> {
       const window = pageWindow(args);
       const after = window.after ? Number(window.after) : null;

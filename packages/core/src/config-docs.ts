@@ -43,7 +43,9 @@ export function configurationTable(): string {
     lines.push(`### ${group}`, '', '| variable | type | default | used by | description |', '| --- | --- | --- | --- | --- |');
     for (const { name, meta } of inGroup) {
       const members = meta.members ? ` (${meta.members.map((m) => `\`${m}\``).join(', ')})` : '';
-      lines.push(`| \`${name}\` | ${cell(meta.type)} | ${cell(meta.default)} | ${meta.usedBy.join(', ')} | ${cell(meta.description)}${meta.family ? `; one of${members}` : ''}${meta.secret ? ' (secret: never printed)' : ''} |`);
+      lines.push(
+        `| \`${name}\` | ${cell(meta.type)} | ${cell(meta.default)} | ${meta.usedBy.join(', ')} | ${cell(meta.description)}${meta.family ? `; one of${members}` : ''}${meta.secret ? ' (secret: never printed)' : ''} |`,
+      );
     }
     lines.push('');
   }

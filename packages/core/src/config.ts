@@ -64,7 +64,17 @@ export interface VariableMeta {
   group: Group;
 }
 
-export const GROUPS = ['Database', 'Ports and addresses', 'Authentication', 'Gateway limits', 'Rate limits and partner API', 'Observability and lifecycle', 'Launcher and demo data', 'Benchmark', 'Tests'] as const;
+export const GROUPS = [
+  'Database',
+  'Ports and addresses',
+  'Authentication',
+  'Gateway limits',
+  'Rate limits and partner API',
+  'Observability and lifecycle',
+  'Launcher and demo data',
+  'Benchmark',
+  'Tests',
+] as const;
 export type Group = (typeof GROUPS)[number];
 
 /** A type of value: the zod schema that reads the (trimmed, non-empty) text, the table's type and the message's "allowed". */
@@ -74,8 +84,10 @@ interface Kind<T> {
   allowed: string;
 }
 
-const range = (min?: number, max?: number) => (min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `of at least ${min}` : max !== undefined ? `up to ${max}` : '');
-const dash = (min?: number, max?: number) => (min !== undefined && max !== undefined ? ` ${min}–${max}` : min !== undefined ? ` ≥ ${min}` : max !== undefined ? ` ≤ ${max}` : '');
+const range = (min?: number, max?: number) =>
+  min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `of at least ${min}` : max !== undefined ? `up to ${max}` : '';
+const dash = (min?: number, max?: number) =>
+  min !== undefined && max !== undefined ? ` ${min}–${max}` : min !== undefined ? ` ≥ ${min}` : max !== undefined ? ` ≤ ${max}` : '';
 
 function bounded(schema: z.ZodNumber, min?: number, max?: number): z.ZodNumber {
   let s = schema;
@@ -87,7 +99,11 @@ function bounded(schema: z.ZodNumber, min?: number, max?: number): z.ZodNumber {
 /** A whole number (`unit` names what it counts in the message: `a whole number of seconds from 0 to 60`). */
 export function integer(min?: number, max?: number, unit?: string): Kind<number> {
   return {
-    schema: z.string().regex(/^-?\d+$/, 'not a whole number').transform(Number).pipe(bounded(z.number(), min, max)),
+    schema: z
+      .string()
+      .regex(/^-?\d+$/, 'not a whole number')
+      .transform(Number)
+      .pipe(bounded(z.number(), min, max)),
     type: `integer${dash(min, max)}`,
     allowed: `a whole number${unit ? ` of ${unit}` : ''} ${range(min, max)}`.trim(),
   };
@@ -98,7 +114,11 @@ export function decimal(min?: number, max?: number, unit?: string, above?: numbe
   let n = bounded(z.number(), min, max);
   if (above !== undefined) n = n.gt(above, `not above ${above}`);
   return {
-    schema: z.string().regex(/^-?\d+(\.\d+)?$/, 'not a number').transform(Number).pipe(n),
+    schema: z
+      .string()
+      .regex(/^-?\d+(\.\d+)?$/, 'not a number')
+      .transform(Number)
+      .pipe(n),
     type: above !== undefined ? `number > ${above}` : `number${dash(min, max)}`,
     allowed: above !== undefined ? `a number above ${above}${unit ? ` (${unit})` : ''}` : `a number${unit ? ` of ${unit}` : ''} ${range(min, max)}`.trim(),
   };
@@ -113,14 +133,21 @@ function text(type = 'text', allowed = 'any text'): Kind<string> {
 function url(protocols: readonly string[], example: string): Kind<string> {
   const pattern = new RegExp(`^(${protocols.join('|')}):\\/\\/[^/]`);
   return {
-    schema: z.string().regex(pattern, `not a ${protocols.join('/')} URL`).refine((v) => URL.canParse(v), 'not a URL'),
+    schema: z
+      .string()
+      .regex(pattern, `not a ${protocols.join('/')} URL`)
+      .refine((v) => URL.canParse(v), 'not a URL'),
     type: `${protocols.map((p) => `${p}://`).join(' or ')} URL`,
     allowed: `a URL such as ${example}`,
   };
 }
 
 function choice<const V extends string>(values: readonly V[]): Kind<V> {
-  return { schema: z.enum(values as unknown as [V, ...V[]], `not one of ${values.join(', ')}`), type: values.map((v) => `\`${v}\``).join(' | '), allowed: `one of ${values.join(', ')}` };
+  return {
+    schema: z.enum(values as unknown as [V, ...V[]], `not one of ${values.join(', ')}`),
+    type: values.map((v) => `\`${v}\``).join(' | '),
+    allowed: `one of ${values.join(', ')}`,
+  };
 }
 
 /** `on`/`off` (also `true`/`false`, any case). */
@@ -141,8 +168,23 @@ function numberList(): Kind<number[]> {
   return {
     schema: z
       .string()
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^\d+(\.\d+)?$/, 'an item is not a number').transform(Number).pipe(z.number().gt(0, 'an item is not above 0'))).min(1, 'empty list')),
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(/^\d+(\.\d+)?$/, 'an item is not a number')
+              .transform(Number)
+              .pipe(z.number().gt(0, 'an item is not above 0')),
+          )
+          .min(1, 'empty list'),
+      ),
     type: 'list of numbers > 0',
     allowed: 'numbers above 0 separated by commas, e.g. 1,3,10',
   };
@@ -196,13 +238,22 @@ function variable<T>(kind: Kind<T>, fallback: T | undefined, meta: Described): z
     })
     .pipe(kind.schema.optional())
     .transform((value) => (value === undefined ? fallback : value));
-  const defaultText = meta.default ?? (fallback === undefined ? '—' : `\`${Array.isArray(fallback) ? fallback.join(',') : typeof fallback === 'boolean' ? (fallback ? 'on' : 'off') : String(fallback)}\``);
+  const defaultText =
+    meta.default ??
+    (fallback === undefined
+      ? '—'
+      : `\`${Array.isArray(fallback) ? fallback.join(',') : typeof fallback === 'boolean' ? (fallback ? 'on' : 'off') : String(fallback)}\``);
   schema.register(variableRegistry, { ...meta, type: kind.type, allowed: meta.allowed ?? kind.allowed, default: defaultText });
   return schema;
 }
 
 /** The same variable for several names, e.g. `<NAME>_PORT` for GATEWAY_PORT, DISTRICT_PORT…: one row in the table. */
-function family<const N extends string, const S extends string, T>(family: string, names: readonly N[], suffix: S, make: () => z.ZodType<T, string | undefined>): Record<`${Uppercase<N>}${S}`, z.ZodType<T, string | undefined>> {
+function family<const N extends string, const S extends string, T>(
+  family: string,
+  names: readonly N[],
+  suffix: S,
+  make: () => z.ZodType<T, string | undefined>,
+): Record<`${Uppercase<N>}${S}`, z.ZodType<T, string | undefined>> {
   const out = {} as Record<string, z.ZodType<T, string | undefined>>;
   const members = names.map((n) => `${n.toUpperCase()}${suffix}`);
   for (const key of members) {
@@ -221,121 +272,557 @@ const RUNNING: readonly Service[] = ['gateway', 'subgraphs'];
 /** Every variable. Add one here (with its description) and run `pnpm config:docs`. */
 const variables = {
   // Database
-  DATABASE_URL: variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/cgp'), undefined, { group: 'Database', usedBy: ['subgraphs', 'launcher', 'demo loader', 'migrations'], secret: true, default: 'embedded server (launcher)', description: 'PostgreSQL for all subgraphs (as its owner: the services connect as `cgp_app`). Without it the launcher starts an embedded server; a subgraph process needs it (or its own `<NAME>_DATABASE_URL`).' }),
-  ...family('<NAME>_DATABASE_URL', SUBGRAPH_NAMES, '_DATABASE_URL', () => variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/cgp'), undefined, { group: 'Database', usedBy: ['subgraphs', 'launcher', 'demo loader', 'migrations'], secret: true, description: 'one subgraph\'s own server (e.g. `GRID_DATABASE_URL`), overriding `DATABASE_URL`' })),
-  DATABASE_APP_PASSWORD: variable(text(), 'cgp_app', { group: 'Database', usedBy: ['subgraphs', 'launcher', 'tests', 'migrations'], secret: true, description: 'password of the application role `cgp_app` the services connect as (row-level security applies to it; the migrations create it) ([Access](access.md))' }),
-  DATABASE_POOL_SIZE: variable(integer(1, 200), 10, { group: 'Database', usedBy: ['subgraphs', 'launcher', 'demo loader', 'migrations'], description: 'connections in each subgraph process\'s database pool' }),
-  DATABASE_CONNECT_TIMEOUT_MS: variable(integer(0, undefined, 'milliseconds'), 5000, { group: 'Database', usedBy: ['subgraphs'], description: 'how long a request waits for a pool connection before failing with `DATABASE_UNAVAILABLE` (`0` keeps the default) ([Operations](operations.md#database-time-limits-and-pool-health))' }),
-  DATABASE_STATEMENT_TIMEOUT_MS: variable(integer(0, undefined, 'milliseconds'), 30_000, { group: 'Database', usedBy: ['subgraphs'], description: 'PostgreSQL `statement_timeout` of the application role\'s (`cgp_app`) sessions; `0` turns it off' }),
-  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: variable(integer(0, undefined, 'milliseconds'), 10_000, { group: 'Database', usedBy: ['subgraphs'], description: 'PostgreSQL `idle_in_transaction_session_timeout` of those sessions; `0` turns it off' }),
-  STATISTICS_CACHE_SECONDS: variable(decimal(0, 3600, 'seconds'), 15, { group: 'Database', usedBy: ['subgraphs'], description: 'how long a subgraph keeps computed dashboard figures (`0`: not at all); writes through the subgraph evict them sooner ([Dashboard figures cache](dashboard.md#dashboard-figures-cache))' }),
+  DATABASE_URL: variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/cgp'), undefined, {
+    group: 'Database',
+    usedBy: ['subgraphs', 'launcher', 'demo loader', 'migrations'],
+    secret: true,
+    default: 'embedded server (launcher)',
+    description:
+      'PostgreSQL for all subgraphs (as its owner: the services connect as `cgp_app`). Without it the launcher starts an embedded server; a subgraph process needs it (or its own `<NAME>_DATABASE_URL`).',
+  }),
+  ...family('<NAME>_DATABASE_URL', SUBGRAPH_NAMES, '_DATABASE_URL', () =>
+    variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/cgp'), undefined, {
+      group: 'Database',
+      usedBy: ['subgraphs', 'launcher', 'demo loader', 'migrations'],
+      secret: true,
+      description: "one subgraph's own server (e.g. `GRID_DATABASE_URL`), overriding `DATABASE_URL`",
+    }),
+  ),
+  DATABASE_APP_PASSWORD: variable(text(), 'cgp_app', {
+    group: 'Database',
+    usedBy: ['subgraphs', 'launcher', 'tests', 'migrations'],
+    secret: true,
+    description:
+      'password of the application role `cgp_app` the services connect as (row-level security applies to it; the migrations create it) ([Access](access.md))',
+  }),
+  DATABASE_POOL_SIZE: variable(integer(1, 200), 10, {
+    group: 'Database',
+    usedBy: ['subgraphs', 'launcher', 'demo loader', 'migrations'],
+    description: "connections in each subgraph process's database pool",
+  }),
+  DATABASE_CONNECT_TIMEOUT_MS: variable(integer(0, undefined, 'milliseconds'), 5000, {
+    group: 'Database',
+    usedBy: ['subgraphs'],
+    description:
+      'how long a request waits for a pool connection before failing with `DATABASE_UNAVAILABLE` (`0` keeps the default) ([Operations](operations.md#database-time-limits-and-pool-health))',
+  }),
+  DATABASE_STATEMENT_TIMEOUT_MS: variable(integer(0, undefined, 'milliseconds'), 30_000, {
+    group: 'Database',
+    usedBy: ['subgraphs'],
+    description: "PostgreSQL `statement_timeout` of the application role's (`cgp_app`) sessions; `0` turns it off",
+  }),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: variable(integer(0, undefined, 'milliseconds'), 10_000, {
+    group: 'Database',
+    usedBy: ['subgraphs'],
+    description: 'PostgreSQL `idle_in_transaction_session_timeout` of those sessions; `0` turns it off',
+  }),
+  STATISTICS_CACHE_SECONDS: variable(decimal(0, 3600, 'seconds'), 15, {
+    group: 'Database',
+    usedBy: ['subgraphs'],
+    description:
+      'how long a subgraph keeps computed dashboard figures (`0`: not at all); writes through the subgraph evict them sooner ([Dashboard figures cache](dashboard.md#dashboard-figures-cache))',
+  }),
 
   // Ports and addresses
-  PORT: variable(PORT, undefined, { group: 'Ports and addresses', usedBy: ['gateway', 'subgraphs', 'bench'], default: 'the service\'s own (gateway 4000, district 4001 … pairing 4007)', description: 'the port a service listens on, unless `<NAME>_PORT` is set (the launcher sets it for each process)' }),
-  ...family('<NAME>_PORT', SUBGRAPHS_AND_GATEWAY, '_PORT', () => variable(PORT, undefined, { group: 'Ports and addresses', usedBy: ['gateway', 'subgraphs', 'launcher'], default: '`PORT_BASE` + 0…7', description: 'one service\'s port (e.g. `GATEWAY_PORT`, `GRID_PORT`), over `PORT` and `PORT_BASE`' })),
-  PORT_BASE: variable(integer(1, 65_000), 4000, { group: 'Ports and addresses', usedBy: ['launcher'], description: 'gateway port; the subgraphs take the next seven, their metrics each port + 100' }),
-  HOST: variable(text('host or address', 'a host name or address'), undefined, { group: 'Ports and addresses', usedBy: ['gateway', 'subgraphs', 'launcher'], default: 'all interfaces', description: 'the interface the public port listens on' }),
-  METRICS_PORT: variable(PORT, undefined, { group: 'Ports and addresses', usedBy: RUNNING, default: 'service port + 100', description: 'the operations port serving `/metrics` (never the public one); `0` with a service on port 0 takes any free one ([Operations](operations.md))' }),
-  ...family('<NAME>_METRICS_PORT', SUBGRAPHS_AND_GATEWAY, '_METRICS_PORT', () => variable(PORT, undefined, { group: 'Ports and addresses', usedBy: ['gateway', 'subgraphs', 'launcher'], default: 'service port + 100', description: 'one service\'s operations port, over `METRICS_PORT`' })),
-  METRICS_HOST: variable(text('host or address', 'a host name or address'), '127.0.0.1', { group: 'Ports and addresses', usedBy: RUNNING, default: '`127.0.0.1` (this machine only)', description: 'the interface the operations server listens on (`0.0.0.0` in Kubernetes so Prometheus reaches the pod)' }),
-  ...family('<NAME>_URL', SUBGRAPH_NAMES, '_URL', () => variable(url(['http', 'https'], 'http://grid:4004/graphql'), undefined, { group: 'Ports and addresses', usedBy: ['gateway', 'subgraphs', 'launcher'], default: 'the supergraph\'s (gateway); set by the launcher', description: 'where a subgraph is reached (e.g. `PARTY_URL`): by the gateway, and by the other subgraphs calling it on a caller\'s behalf' })),
+  PORT: variable(PORT, undefined, {
+    group: 'Ports and addresses',
+    usedBy: ['gateway', 'subgraphs', 'bench'],
+    default: "the service's own (gateway 4000, district 4001 … pairing 4007)",
+    description: 'the port a service listens on, unless `<NAME>_PORT` is set (the launcher sets it for each process)',
+  }),
+  ...family('<NAME>_PORT', SUBGRAPHS_AND_GATEWAY, '_PORT', () =>
+    variable(PORT, undefined, {
+      group: 'Ports and addresses',
+      usedBy: ['gateway', 'subgraphs', 'launcher'],
+      default: '`PORT_BASE` + 0…7',
+      description: "one service's port (e.g. `GATEWAY_PORT`, `GRID_PORT`), over `PORT` and `PORT_BASE`",
+    }),
+  ),
+  PORT_BASE: variable(integer(1, 65_000), 4000, {
+    group: 'Ports and addresses',
+    usedBy: ['launcher'],
+    description: 'gateway port; the subgraphs take the next seven, their metrics each port + 100',
+  }),
+  HOST: variable(text('host or address', 'a host name or address'), undefined, {
+    group: 'Ports and addresses',
+    usedBy: ['gateway', 'subgraphs', 'launcher'],
+    default: 'all interfaces',
+    description: 'the interface the public port listens on',
+  }),
+  METRICS_PORT: variable(PORT, undefined, {
+    group: 'Ports and addresses',
+    usedBy: RUNNING,
+    default: 'service port + 100',
+    description: 'the operations port serving `/metrics` (never the public one); `0` with a service on port 0 takes any free one ([Operations](operations.md))',
+  }),
+  ...family('<NAME>_METRICS_PORT', SUBGRAPHS_AND_GATEWAY, '_METRICS_PORT', () =>
+    variable(PORT, undefined, {
+      group: 'Ports and addresses',
+      usedBy: ['gateway', 'subgraphs', 'launcher'],
+      default: 'service port + 100',
+      description: "one service's operations port, over `METRICS_PORT`",
+    }),
+  ),
+  METRICS_HOST: variable(text('host or address', 'a host name or address'), '127.0.0.1', {
+    group: 'Ports and addresses',
+    usedBy: RUNNING,
+    default: '`127.0.0.1` (this machine only)',
+    description: 'the interface the operations server listens on (`0.0.0.0` in Kubernetes so Prometheus reaches the pod)',
+  }),
+  ...family('<NAME>_URL', SUBGRAPH_NAMES, '_URL', () =>
+    variable(url(['http', 'https'], 'http://grid:4004/graphql'), undefined, {
+      group: 'Ports and addresses',
+      usedBy: ['gateway', 'subgraphs', 'launcher'],
+      default: "the supergraph's (gateway); set by the launcher",
+      description: "where a subgraph is reached (e.g. `PARTY_URL`): by the gateway, and by the other subgraphs calling it on a caller's behalf",
+    }),
+  ),
 
   // Authentication
-  AUTH_JWT_SECRET: variable({ ...text('secret, ≥ 32 characters'), schema: z.string().min(32, 'shorter than 32 characters'), allowed: 'at least 32 characters' }, undefined, { group: 'Authentication', usedBy: ['gateway', 'subgraphs', 'launcher', 'token CLI'], secret: true, default: 'generated by the launcher', description: 'HS256 secret of the platform\'s tokens (staff tokens, and partner tokens made from an API key); this or `AUTH_JWKS_URL` is required ([Access](access.md))' }),
-  AUTH_JWKS_URL: variable(url(['http', 'https'], 'https://sso.example.org/realms/cgp/protocol/openid-connect/certs'), undefined, { group: 'Authentication', usedBy: ['gateway', 'subgraphs', 'launcher'], description: 'an OIDC provider\'s key set: staff tokens are then the provider\'s (needs `AUTH_ISSUER` and `AUTH_AUDIENCE`)' }),
-  AUTH_ISSUER: variable(text(), undefined, { group: 'Authentication', usedBy: ['gateway', 'subgraphs', 'launcher'], description: 'the `iss` the provider\'s tokens must carry' }),
-  AUTH_AUDIENCE: variable(text(), undefined, { group: 'Authentication', usedBy: ['gateway', 'subgraphs', 'launcher'], description: 'the `aud` the provider\'s tokens must carry' }),
-  AUTH_MAX_TOKEN_LIFETIME_SECONDS: variable(integer(300, 7 * 24 * 3600, 'seconds'), 86_400, { group: 'Authentication', usedBy: ['gateway', 'subgraphs', 'token CLI'], description: 'longest a token may live (`exp − iat`) ([Security](security.md))' }),
-  AUTH_CLOCK_SKEW_SECONDS: variable(integer(0, 300, 'seconds'), 60, { group: 'Authentication', usedBy: RUNNING, description: 'the clock skew allowed for `exp`, `nbf`, `iat`' }),
-  AUTH_FAILURE_LIMIT: variable(integer(0, 100_000, 'failures'), 20, { group: 'Authentication', usedBy: RUNNING, description: 'failed sign-ins per client address before it gets 429 for the rest of the window (`0`: off)' }),
-  AUTH_FAILURE_WINDOW_SECONDS: variable(integer(1, 86_400, 'seconds'), 60, { group: 'Authentication', usedBy: RUNNING, description: 'the window of `AUTH_FAILURE_LIMIT`' }),
-  TRUST_PROXY_HOPS: variable(integer(0, 10, 'proxies'), 0, { group: 'Authentication', usedBy: RUNNING, description: 'proxies in front of a service whose `X-Forwarded-For` entry names the client (the ingress)' }),
-  REDIS_URL: variable({ ...url(['redis', 'rediss'], 'redis://host:6379'), allowed: 'write redis://host:6379 (or rediss:// for TLS)' }, undefined, { group: 'Authentication', usedBy: RUNNING, default: 'in memory', description: 'shared store of the failed-sign-in counts, so several replicas agree' }),
-  AUTH_APPOINTMENTS: variable(choice(['required', 'off']), 'required', { group: 'Authentication', usedBy: ['gateway', 'subgraphs'], description: '`required`: a staff token is served only while appointments current today back its unit and roles (asked of the district subgraph); `off`: any valid staff token is trusted as it is (development and tests only)' }),
-  AUTH_APPOINTMENT_CHECK_CACHE_SECONDS: variable({ ...integer(0, 60, 'seconds'), allowed: 'a whole number of seconds from 0 to 60 (how long an ended appointment may still work)' }, 5, { group: 'Authentication', usedBy: ['gateway', 'subgraphs'], description: 'how long a service trusts its last appointment check of a staff token (an ended appointment stops working within it)' }),
-  AUTH_KEY_CHECK_CACHE_SECONDS: variable({ ...integer(0, 60, 'seconds'), allowed: 'a whole number of seconds from 0 to 60 (how long a revoked partner key may still work at a subgraph)' }, 5, { group: 'Authentication', usedBy: ['subgraphs'], description: 'how long a subgraph trusts its last check of a partner token\'s API key (a revoked key stops working within it)' }),
-  AUTH_OIDC_ISSUER: variable(url(['http', 'https'], 'https://sso.example.org/realms/cgp'), undefined, { group: 'Authentication', usedBy: ['gateway', 'subgraphs', 'launcher'], default: '— (`start`: the development provider\'s)', description: 'issuer URL of the OpenID Connect provider whose access tokens the services accept (keys through its discovery document; needs `AUTH_AUDIENCE`) ([Access](access.md#signing-in-through-keycloak-or-another-openid-connect-provider))' }),
-  AUTH_LOCAL_STAFF_TOKENS: variable(onOff(), false, { group: 'Authentication', usedBy: ['gateway', 'subgraphs', 'launcher'], default: 'off (`start` with the development provider: on)', description: '`on`: beside a provider, HS256 staff tokens of `AUTH_JWT_SECRET` are accepted too (development only: refused with `NODE_ENV=production`)' }),
-  DASHBOARD_OIDC_CLIENT_ID: variable(text(), undefined, { group: 'Authentication', usedBy: ['gateway', 'launcher'], default: '— (`start`: `cgp-dashboard`)', description: 'the dashboard\'s client id at the provider: turns the dashboard\'s sign-in through the provider on' }),
-  DASHBOARD_OIDC_ISSUER: variable(url(['http', 'https'], 'https://sso.example.org/realms/cgp'), undefined, { group: 'Authentication', usedBy: ['gateway', 'launcher'], default: '`AUTH_OIDC_ISSUER`', description: 'the provider the dashboard signs in with' }),
+  AUTH_JWT_SECRET: variable(
+    { ...text('secret, ≥ 32 characters'), schema: z.string().min(32, 'shorter than 32 characters'), allowed: 'at least 32 characters' },
+    undefined,
+    {
+      group: 'Authentication',
+      usedBy: ['gateway', 'subgraphs', 'launcher', 'token CLI'],
+      secret: true,
+      default: 'generated by the launcher',
+      description:
+        "HS256 secret of the platform's tokens (staff tokens, and partner tokens made from an API key); this or `AUTH_JWKS_URL` is required ([Access](access.md))",
+    },
+  ),
+  AUTH_JWKS_URL: variable(url(['http', 'https'], 'https://sso.example.org/realms/cgp/protocol/openid-connect/certs'), undefined, {
+    group: 'Authentication',
+    usedBy: ['gateway', 'subgraphs', 'launcher'],
+    description: "an OIDC provider's key set: staff tokens are then the provider's (needs `AUTH_ISSUER` and `AUTH_AUDIENCE`)",
+  }),
+  AUTH_ISSUER: variable(text(), undefined, {
+    group: 'Authentication',
+    usedBy: ['gateway', 'subgraphs', 'launcher'],
+    description: "the `iss` the provider's tokens must carry",
+  }),
+  AUTH_AUDIENCE: variable(text(), undefined, {
+    group: 'Authentication',
+    usedBy: ['gateway', 'subgraphs', 'launcher'],
+    description: "the `aud` the provider's tokens must carry",
+  }),
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: variable(integer(300, 7 * 24 * 3600, 'seconds'), 86_400, {
+    group: 'Authentication',
+    usedBy: ['gateway', 'subgraphs', 'token CLI'],
+    description: 'longest a token may live (`exp − iat`) ([Security](security.md))',
+  }),
+  AUTH_CLOCK_SKEW_SECONDS: variable(integer(0, 300, 'seconds'), 60, {
+    group: 'Authentication',
+    usedBy: RUNNING,
+    description: 'the clock skew allowed for `exp`, `nbf`, `iat`',
+  }),
+  AUTH_FAILURE_LIMIT: variable(integer(0, 100_000, 'failures'), 20, {
+    group: 'Authentication',
+    usedBy: RUNNING,
+    description: 'failed sign-ins per client address before it gets 429 for the rest of the window (`0`: off)',
+  }),
+  AUTH_FAILURE_WINDOW_SECONDS: variable(integer(1, 86_400, 'seconds'), 60, {
+    group: 'Authentication',
+    usedBy: RUNNING,
+    description: 'the window of `AUTH_FAILURE_LIMIT`',
+  }),
+  TRUST_PROXY_HOPS: variable(integer(0, 10, 'proxies'), 0, {
+    group: 'Authentication',
+    usedBy: RUNNING,
+    description: 'proxies in front of a service whose `X-Forwarded-For` entry names the client (the ingress)',
+  }),
+  REDIS_URL: variable({ ...url(['redis', 'rediss'], 'redis://host:6379'), allowed: 'write redis://host:6379 (or rediss:// for TLS)' }, undefined, {
+    group: 'Authentication',
+    usedBy: RUNNING,
+    default: 'in memory',
+    description: 'shared store of the failed-sign-in counts, so several replicas agree',
+  }),
+  AUTH_APPOINTMENTS: variable(choice(['required', 'off']), 'required', {
+    group: 'Authentication',
+    usedBy: ['gateway', 'subgraphs'],
+    description:
+      '`required`: a staff token is served only while appointments current today back its unit and roles (asked of the district subgraph); `off`: any valid staff token is trusted as it is (development and tests only)',
+  }),
+  AUTH_APPOINTMENT_CHECK_CACHE_SECONDS: variable(
+    { ...integer(0, 60, 'seconds'), allowed: 'a whole number of seconds from 0 to 60 (how long an ended appointment may still work)' },
+    5,
+    {
+      group: 'Authentication',
+      usedBy: ['gateway', 'subgraphs'],
+      description: 'how long a service trusts its last appointment check of a staff token (an ended appointment stops working within it)',
+    },
+  ),
+  AUTH_KEY_CHECK_CACHE_SECONDS: variable(
+    { ...integer(0, 60, 'seconds'), allowed: 'a whole number of seconds from 0 to 60 (how long a revoked partner key may still work at a subgraph)' },
+    5,
+    {
+      group: 'Authentication',
+      usedBy: ['subgraphs'],
+      description: "how long a subgraph trusts its last check of a partner token's API key (a revoked key stops working within it)",
+    },
+  ),
+  AUTH_OIDC_ISSUER: variable(url(['http', 'https'], 'https://sso.example.org/realms/cgp'), undefined, {
+    group: 'Authentication',
+    usedBy: ['gateway', 'subgraphs', 'launcher'],
+    default: "— (`start`: the development provider's)",
+    description:
+      'issuer URL of the OpenID Connect provider whose access tokens the services accept (keys through its discovery document; needs `AUTH_AUDIENCE`) ([Access](access.md#signing-in-through-keycloak-or-another-openid-connect-provider))',
+  }),
+  AUTH_LOCAL_STAFF_TOKENS: variable(onOff(), false, {
+    group: 'Authentication',
+    usedBy: ['gateway', 'subgraphs', 'launcher'],
+    default: 'off (`start` with the development provider: on)',
+    description: '`on`: beside a provider, HS256 staff tokens of `AUTH_JWT_SECRET` are accepted too (development only: refused with `NODE_ENV=production`)',
+  }),
+  DASHBOARD_OIDC_CLIENT_ID: variable(text(), undefined, {
+    group: 'Authentication',
+    usedBy: ['gateway', 'launcher'],
+    default: '— (`start`: `cgp-dashboard`)',
+    description: "the dashboard's client id at the provider: turns the dashboard's sign-in through the provider on",
+  }),
+  DASHBOARD_OIDC_ISSUER: variable(url(['http', 'https'], 'https://sso.example.org/realms/cgp'), undefined, {
+    group: 'Authentication',
+    usedBy: ['gateway', 'launcher'],
+    default: '`AUTH_OIDC_ISSUER`',
+    description: 'the provider the dashboard signs in with',
+  }),
   DASHBOARD_OIDC_SCOPE: variable(text(), 'openid profile', { group: 'Authentication', usedBy: ['gateway'], description: 'the scopes the dashboard asks for' }),
-  DEV_IDP: variable(choice(['on', 'off']), undefined, { group: 'Authentication', usedBy: ['launcher'], default: 'on, except in production', description: '`off`: `start` runs no development identity provider; `on` in production stops the start' }),
-  DEV_IDP_PORT: variable(PORT, undefined, { group: 'Authentication', usedBy: ['launcher'], default: '`PORT_BASE` + 8 (4008)', description: 'the development identity provider\'s port' }),
-  DEV_IDP_HOST: variable(text('host or address', 'a host name or address'), '127.0.0.1', { group: 'Authentication', usedBy: ['launcher'], default: '`127.0.0.1` (this machine only: it has no passwords)', description: 'the interface the development identity provider listens on' }),
-  DEV_IDP_ISSUER: variable(url(['http', 'https'], 'http://127.0.0.1:4008'), undefined, { group: 'Authentication', usedBy: ['launcher'], default: '`http://127.0.0.1:<port>`', description: 'the issuer URL the development identity provider names itself by (what browsers and services reach)' }),
-  DEV_IDP_ACCESS_TOKEN_SECONDS: variable(integer(30, 86_400, 'seconds'), 3600, { group: 'Authentication', usedBy: ['launcher'], description: 'lifetime of the development identity provider\'s access tokens (the dashboard renews them)' }),
-  DEV_IDP_REDIRECT_URIS: variable(text('comma-separated URLs'), 'http://localhost:4000/dashboard/', { group: 'Authentication', usedBy: ['tests'], description: 'the dashboard addresses the development identity provider run on its own (`dev-identity-provider-main.js`) may send people back to' }),
-  CGP_PRODUCTION: variable(choice(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']), undefined, { group: 'Authentication', usedBy: ['launcher', 'gateway', 'subgraphs'], default: '—', description: '`true`: this is production even without `NODE_ENV=production` (the development identity provider never runs)' }),
+  DEV_IDP: variable(choice(['on', 'off']), undefined, {
+    group: 'Authentication',
+    usedBy: ['launcher'],
+    default: 'on, except in production',
+    description: '`off`: `start` runs no development identity provider; `on` in production stops the start',
+  }),
+  DEV_IDP_PORT: variable(PORT, undefined, {
+    group: 'Authentication',
+    usedBy: ['launcher'],
+    default: '`PORT_BASE` + 8 (4008)',
+    description: "the development identity provider's port",
+  }),
+  DEV_IDP_HOST: variable(text('host or address', 'a host name or address'), '127.0.0.1', {
+    group: 'Authentication',
+    usedBy: ['launcher'],
+    default: '`127.0.0.1` (this machine only: it has no passwords)',
+    description: 'the interface the development identity provider listens on',
+  }),
+  DEV_IDP_ISSUER: variable(url(['http', 'https'], 'http://127.0.0.1:4008'), undefined, {
+    group: 'Authentication',
+    usedBy: ['launcher'],
+    default: '`http://127.0.0.1:<port>`',
+    description: 'the issuer URL the development identity provider names itself by (what browsers and services reach)',
+  }),
+  DEV_IDP_ACCESS_TOKEN_SECONDS: variable(integer(30, 86_400, 'seconds'), 3600, {
+    group: 'Authentication',
+    usedBy: ['launcher'],
+    description: "lifetime of the development identity provider's access tokens (the dashboard renews them)",
+  }),
+  DEV_IDP_REDIRECT_URIS: variable(text('comma-separated URLs'), 'http://localhost:4000/dashboard/', {
+    group: 'Authentication',
+    usedBy: ['tests'],
+    description: 'the dashboard addresses the development identity provider run on its own (`dev-identity-provider-main.js`) may send people back to',
+  }),
+  CGP_PRODUCTION: variable(choice(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']), undefined, {
+    group: 'Authentication',
+    usedBy: ['launcher', 'gateway', 'subgraphs'],
+    default: '—',
+    description: '`true`: this is production even without `NODE_ENV=production` (the development identity provider never runs)',
+  }),
 
   // Gateway limits
-  GATEWAY_MAX_DEPTH: variable(integer(1), 20, { group: 'Gateway limits', usedBy: RUNNING, description: 'depth of nested selections ([Gateway limits](contract.md#gateway-limits); the subgraphs apply the same limits)' }),
+  GATEWAY_MAX_DEPTH: variable(integer(1), 20, {
+    group: 'Gateway limits',
+    usedBy: RUNNING,
+    description: 'depth of nested selections ([Gateway limits](contract.md#gateway-limits); the subgraphs apply the same limits)',
+  }),
   GATEWAY_MAX_ALIASES: variable(integer(0), 30, { group: 'Gateway limits', usedBy: RUNNING, description: 'aliases in one operation' }),
   GATEWAY_MAX_DIRECTIVES: variable(integer(0), 20, { group: 'Gateway limits', usedBy: RUNNING, description: 'directives in one operation' }),
   GATEWAY_MAX_TOKENS: variable(integer(1), 4000, { group: 'Gateway limits', usedBy: RUNNING, description: 'lexical tokens in one operation' }),
   GATEWAY_MAX_CHARACTERS: variable(integer(1), 20_000, { group: 'Gateway limits', usedBy: RUNNING, description: 'characters of one operation' }),
-  GATEWAY_MAX_COST: variable(integer(1), 200_000, { group: 'Gateway limits', usedBy: RUNNING, description: 'query cost (every field 1, lists multiply what is below them by their page size)' }),
+  GATEWAY_MAX_COST: variable(integer(1), 200_000, {
+    group: 'Gateway limits',
+    usedBy: RUNNING,
+    description: 'query cost (every field 1, lists multiply what is below them by their page size)',
+  }),
   GATEWAY_MAX_BATCH: variable(integer(1), 10, { group: 'Gateway limits', usedBy: RUNNING, description: 'operations in one batched HTTP request' }),
-  GATEWAY_INTROSPECTION: variable(choice(['true', 'false']), undefined, { group: 'Gateway limits', usedBy: RUNNING, default: 'on unless `NODE_ENV=production`', description: 'introspection and "did you mean" suggestions' }),
-  GATEWAY_SUBGRAPH_TIMEOUT_MS: variable(integer(1, undefined, 'milliseconds'), 10_000, { group: 'Gateway limits', usedBy: ['gateway'], description: 'how long the gateway waits for a subgraph; the subgraph is told to stop (and roll back) by then ([Operations](operations.md#deadlines-from-the-gateway-to-the-subgraphs))' }),
+  GATEWAY_INTROSPECTION: variable(choice(['true', 'false']), undefined, {
+    group: 'Gateway limits',
+    usedBy: RUNNING,
+    default: 'on unless `NODE_ENV=production`',
+    description: 'introspection and "did you mean" suggestions',
+  }),
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: variable(integer(1, undefined, 'milliseconds'), 10_000, {
+    group: 'Gateway limits',
+    usedBy: ['gateway'],
+    description:
+      'how long the gateway waits for a subgraph; the subgraph is told to stop (and roll back) by then ([Operations](operations.md#deadlines-from-the-gateway-to-the-subgraphs))',
+  }),
   GATEWAY_SUBGRAPH_CONNECTIONS: variable(integer(1), 64, { group: 'Gateway limits', usedBy: ['gateway'], description: 'keep-alive sockets per subgraph' }),
-  GATEWAY_QUERY_PLAN_CACHE_MIB: variable(decimal(1, 1024, 'MiB'), 8, { group: 'Gateway limits', usedBy: ['gateway'], description: 'approximate size of the query-plan cache' }),
+  GATEWAY_QUERY_PLAN_CACHE_MIB: variable(decimal(1, 1024, 'MiB'), 8, {
+    group: 'Gateway limits',
+    usedBy: ['gateway'],
+    description: 'approximate size of the query-plan cache',
+  }),
 
   // Rate limits and partner API
-  GATEWAY_RATE_LIMIT: variable(onOff(), true, { group: 'Rate limits and partner API', usedBy: ['gateway'], description: '`off` turns per-caller rate limits off' }),
-  GATEWAY_RATE_LIMIT_PARTNER: variable(bucketRate(), { capacity: 60, perSecond: 1 }, { group: 'Rate limits and partner API', usedBy: ['gateway'], default: '`60:1`', description: 'token bucket per partner organisation: `<capacity>:<refill per second>`' }),
-  GATEWAY_RATE_LIMIT_STAFF: variable(bucketRate(), { capacity: 300, perSecond: 30 }, { group: 'Rate limits and partner API', usedBy: ['gateway'], default: '`300:30`', description: 'token bucket per staff token subject' }),
-  ...family('GATEWAY_RATE_LIMIT_<TIER>', STAFF_TIERS.map((t) => `GATEWAY_RATE_LIMIT_${t}` as const), '', () => variable(bucketRate(), undefined, { group: 'Rate limits and partner API', usedBy: ['gateway'], default: '`GATEWAY_RATE_LIMIT_STAFF`', description: 'one tier\'s staff bucket (DISTRICT, STREET, COMMUNITY, GRID, BUILDING)' })),
-  GATEWAY_PARTNER_SAFELIST: variable(onOff(), true, { group: 'Rate limits and partner API', usedBy: ['gateway'], description: '`off` lets partners send ad-hoc operations (never in production)' }),
-  PARTNER_TOKEN_TTL: variable(integer(30, 3600, 'seconds'), 900, { group: 'Rate limits and partner API', usedBy: ['gateway'], description: 'lifetime of a partner token exchanged for an API key' }),
+  GATEWAY_RATE_LIMIT: variable(onOff(), true, {
+    group: 'Rate limits and partner API',
+    usedBy: ['gateway'],
+    description: '`off` turns per-caller rate limits off',
+  }),
+  GATEWAY_RATE_LIMIT_PARTNER: variable(
+    bucketRate(),
+    { capacity: 60, perSecond: 1 },
+    {
+      group: 'Rate limits and partner API',
+      usedBy: ['gateway'],
+      default: '`60:1`',
+      description: 'token bucket per partner organisation: `<capacity>:<refill per second>`',
+    },
+  ),
+  GATEWAY_RATE_LIMIT_STAFF: variable(
+    bucketRate(),
+    { capacity: 300, perSecond: 30 },
+    { group: 'Rate limits and partner API', usedBy: ['gateway'], default: '`300:30`', description: 'token bucket per staff token subject' },
+  ),
+  ...family(
+    'GATEWAY_RATE_LIMIT_<TIER>',
+    STAFF_TIERS.map((t) => `GATEWAY_RATE_LIMIT_${t}` as const),
+    '',
+    () =>
+      variable(bucketRate(), undefined, {
+        group: 'Rate limits and partner API',
+        usedBy: ['gateway'],
+        default: '`GATEWAY_RATE_LIMIT_STAFF`',
+        description: "one tier's staff bucket (DISTRICT, STREET, COMMUNITY, GRID, BUILDING)",
+      }),
+  ),
+  GATEWAY_PARTNER_SAFELIST: variable(onOff(), true, {
+    group: 'Rate limits and partner API',
+    usedBy: ['gateway'],
+    description: '`off` lets partners send ad-hoc operations (never in production)',
+  }),
+  PARTNER_TOKEN_TTL: variable(integer(30, 3600, 'seconds'), 900, {
+    group: 'Rate limits and partner API',
+    usedBy: ['gateway'],
+    description: 'lifetime of a partner token exchanged for an API key',
+  }),
 
   // Observability and lifecycle
-  NODE_ENV: variable(choice(['development', 'production', 'test']), 'development', { group: 'Observability and lifecycle', usedBy: ['gateway', 'subgraphs', 'launcher', 'migrations'], description: '`production` turns introspection off; `test` silences logs (libraries read it too)' }),
-  LOG_LEVEL: variable(choice(LOG_LEVELS), undefined, { group: 'Observability and lifecycle', usedBy: ['gateway', 'subgraphs', 'launcher', 'migrations'], default: '`info` (`silent` when `NODE_ENV=test`)', description: 'pino level; `debug` or `trace` also shows start-up failures in full' }),
-  DEBUG: variable(text('any', 'any text'), undefined, { group: 'Observability and lifecycle', usedBy: ['gateway', 'subgraphs', 'launcher', 'migrations'], description: 'set (not `0`): start-up failures show their details, the launcher shows the embedded PostgreSQL\'s log' }),
-  OTEL_EXPORTER_OTLP_ENDPOINT: variable(url(['http', 'https'], 'http://otel-collector:4318'), undefined, { group: 'Observability and lifecycle', usedBy: RUNNING, default: 'tracing off', description: 'OTLP/HTTP collector: spans go to `<endpoint>/v1/traces` ([Operations](operations.md))' }),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: variable(url(['http', 'https'], 'http://otel-collector:4318/v1/traces'), undefined, { group: 'Observability and lifecycle', usedBy: RUNNING, description: 'the full traces URL, over `OTEL_EXPORTER_OTLP_ENDPOINT`' }),
-  OTEL_SDK_DISABLED: variable(choice(['true', 'false']), 'false', { group: 'Observability and lifecycle', usedBy: RUNNING, description: '`true` turns tracing off whatever the endpoint' }),
-  SHUTDOWN_GRACE_MS: variable(integer(0, undefined, 'milliseconds'), 25_000, { group: 'Observability and lifecycle', usedBy: RUNNING, description: 'how long a stopping service lets requests in flight finish before cutting them' }),
-  IDEMPOTENCY_KEY_TTL_HOURS: variable(decimal(undefined, undefined, 'hours', 0), 24, { group: 'Observability and lifecycle', usedBy: ['subgraphs'], description: 'how long an `Idempotency-Key` and its answer are remembered' }),
-  CGP_INSTANCE_ID: variable(text(), undefined, { group: 'Observability and lifecycle', usedBy: RUNNING, default: 'set by the launcher', description: 'this start\'s id, carried by `/health` so the launcher never takes another platform on the same ports for its own' }),
+  NODE_ENV: variable(choice(['development', 'production', 'test']), 'development', {
+    group: 'Observability and lifecycle',
+    usedBy: ['gateway', 'subgraphs', 'launcher', 'migrations'],
+    description: '`production` turns introspection off; `test` silences logs (libraries read it too)',
+  }),
+  LOG_LEVEL: variable(choice(LOG_LEVELS), undefined, {
+    group: 'Observability and lifecycle',
+    usedBy: ['gateway', 'subgraphs', 'launcher', 'migrations'],
+    default: '`info` (`silent` when `NODE_ENV=test`)',
+    description: 'pino level; `debug` or `trace` also shows start-up failures in full',
+  }),
+  DEBUG: variable(text('any', 'any text'), undefined, {
+    group: 'Observability and lifecycle',
+    usedBy: ['gateway', 'subgraphs', 'launcher', 'migrations'],
+    description: "set (not `0`): start-up failures show their details, the launcher shows the embedded PostgreSQL's log",
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: variable(url(['http', 'https'], 'http://otel-collector:4318'), undefined, {
+    group: 'Observability and lifecycle',
+    usedBy: RUNNING,
+    default: 'tracing off',
+    description: 'OTLP/HTTP collector: spans go to `<endpoint>/v1/traces` ([Operations](operations.md))',
+  }),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: variable(url(['http', 'https'], 'http://otel-collector:4318/v1/traces'), undefined, {
+    group: 'Observability and lifecycle',
+    usedBy: RUNNING,
+    description: 'the full traces URL, over `OTEL_EXPORTER_OTLP_ENDPOINT`',
+  }),
+  OTEL_SDK_DISABLED: variable(choice(['true', 'false']), 'false', {
+    group: 'Observability and lifecycle',
+    usedBy: RUNNING,
+    description: '`true` turns tracing off whatever the endpoint',
+  }),
+  SHUTDOWN_GRACE_MS: variable(integer(0, undefined, 'milliseconds'), 25_000, {
+    group: 'Observability and lifecycle',
+    usedBy: RUNNING,
+    description: 'how long a stopping service lets requests in flight finish before cutting them',
+  }),
+  IDEMPOTENCY_KEY_TTL_HOURS: variable(decimal(undefined, undefined, 'hours', 0), 24, {
+    group: 'Observability and lifecycle',
+    usedBy: ['subgraphs'],
+    description: 'how long an `Idempotency-Key` and its answer are remembered',
+  }),
+  CGP_INSTANCE_ID: variable(text(), undefined, {
+    group: 'Observability and lifecycle',
+    usedBy: RUNNING,
+    default: 'set by the launcher',
+    description: "this start's id, carried by `/health` so the launcher never takes another platform on the same ports for its own",
+  }),
 
   // Launcher and demo data
-  EMBEDDED_PG_DIR: variable(text('path', 'a directory path'), undefined, { group: 'Launcher and demo data', usedBy: ['launcher'], default: '`.data/postgres`', description: 'where the embedded PostgreSQL keeps its data' }),
-  EMBEDDED_PG_PORT: variable(integer(1, 65535), 54329, { group: 'Launcher and demo data', usedBy: ['launcher'], description: 'the embedded PostgreSQL\'s port' }),
+  EMBEDDED_PG_DIR: variable(text('path', 'a directory path'), undefined, {
+    group: 'Launcher and demo data',
+    usedBy: ['launcher'],
+    default: '`.data/postgres`',
+    description: 'where the embedded PostgreSQL keeps its data',
+  }),
+  EMBEDDED_PG_PORT: variable(integer(1, 65535), 54329, {
+    group: 'Launcher and demo data',
+    usedBy: ['launcher'],
+    description: "the embedded PostgreSQL's port",
+  }),
   DEMO_DATA: variable(onOff(), true, { group: 'Launcher and demo data', usedBy: ['launcher'], description: '`off` to load no demo data' }),
-  DEMO_SCALE: variable(decimal(undefined, undefined, '1 = Chuanhui', 0), 1, { group: 'Launcher and demo data', usedBy: ['launcher'], description: 'demo size: 1 = Chuanhui, 10 ≈ a city of ten districts, 0.1 = a small district' }),
-  DEMO_CASES_PER_GRID_YEAR: variable(integer(1, undefined, 'cases'), undefined, { group: 'Launcher and demo data', usedBy: ['launcher', 'bench'], default: '`40` (bench: `247`)', description: 'grid cases per grid per year, a factor separate from `DEMO_SCALE` (the city target of 2,000,000 cases over five years is 247 × 5 at scale 10)' }),
-  DEMO_CASE_YEARS: variable(integer(1, undefined, 'years'), undefined, { group: 'Launcher and demo data', usedBy: ['launcher', 'bench'], default: '`1` (bench: `5`)', description: 'years of grid-case history' }),
-  DEMO_LOAD_CONCURRENCY: variable(integer(1, 16), 2, { group: 'Launcher and demo data', usedBy: ['launcher', 'bench', 'demo loader'], description: 'subgraphs loading demo data at once' }),
+  DEMO_SCALE: variable(decimal(undefined, undefined, '1 = Chuanhui', 0), 1, {
+    group: 'Launcher and demo data',
+    usedBy: ['launcher'],
+    description: 'demo size: 1 = Chuanhui, 10 ≈ a city of ten districts, 0.1 = a small district',
+  }),
+  DEMO_CASES_PER_GRID_YEAR: variable(integer(1, undefined, 'cases'), undefined, {
+    group: 'Launcher and demo data',
+    usedBy: ['launcher', 'bench'],
+    default: '`40` (bench: `247`)',
+    description:
+      'grid cases per grid per year, a factor separate from `DEMO_SCALE` (the city target of 2,000,000 cases over five years is 247 × 5 at scale 10)',
+  }),
+  DEMO_CASE_YEARS: variable(integer(1, undefined, 'years'), undefined, {
+    group: 'Launcher and demo data',
+    usedBy: ['launcher', 'bench'],
+    default: '`1` (bench: `5`)',
+    description: 'years of grid-case history',
+  }),
+  DEMO_LOAD_CONCURRENCY: variable(integer(1, 16), 2, {
+    group: 'Launcher and demo data',
+    usedBy: ['launcher', 'bench', 'demo loader'],
+    description: 'subgraphs loading demo data at once',
+  }),
 
   // Benchmark
-  BENCH_SMOKE: variable(choice(['0', '1']), '0', { group: 'Benchmark', usedBy: ['bench'], description: '`1`: a tenth of a district, 1 s per operation, results in the temp directory ([Benchmark](benchmark.md))' }),
-  BENCH_SCALE: variable(decimal(undefined, undefined, 'demo scale', 0), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`10` (smoke `0.1`)', description: 'demo scale of the main run' }),
-  BENCH_GROWTH_SCALES: variable(numberList(), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`1,3,10` (smoke: none)', description: 'scales of the cost-growth run of the district dashboard' }),
-  BENCH_DURATION: variable(decimal(undefined, undefined, 'seconds', 0), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`20` (smoke `1`)', description: 'seconds of load per operation' }),
-  BENCH_CONNECTIONS: variable(integer(1, 1000), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`10` (smoke `2`)', description: 'concurrent connections' }),
-  BENCH_POOL: variable(integer(0), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`1500` (smoke `20`)', description: 'cases and wishes created for the mutation mix to dispatch and claim' }),
-  BENCH_SOAK_MINUTES: variable(decimal(0, undefined, 'minutes'), 0, { group: 'Benchmark', usedBy: ['bench'], description: 'minutes of the memory soak under the mix (RSS sampled every 30 s)' }),
-  BENCH_COUNT_REQUESTS: variable(integer(1), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`10` (smoke `2`)', description: 'sequential requests per operation for counting SQL statements' }),
-  BENCH_PG_PORT: variable(integer(1, 65535), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`54339` (run), `54340` (load only), `54341` (import)', description: 'port of the benchmark\'s embedded PostgreSQL' }),
-  BENCH_DATABASE_URL: variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/bench'), undefined, { group: 'Benchmark', usedBy: ['bench'], secret: true, default: 'embedded server', description: 'an existing server instead of the embedded one (SQL counts need `pg_stat_statements`)' }),
-  BENCH_DATA_ROOT: variable(text('path', 'a directory path'), undefined, { group: 'Benchmark', usedBy: ['bench'], default: 'the repository root', description: 'parent of the `.data/bench-…` data directories' }),
-  BENCH_RESULTS: variable(text('path', 'a file path'), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`bench/RESULTS.md`', description: 'where the results go' }),
+  BENCH_SMOKE: variable(choice(['0', '1']), '0', {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    description: '`1`: a tenth of a district, 1 s per operation, results in the temp directory ([Benchmark](benchmark.md))',
+  }),
+  BENCH_SCALE: variable(decimal(undefined, undefined, 'demo scale', 0), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`10` (smoke `0.1`)',
+    description: 'demo scale of the main run',
+  }),
+  BENCH_GROWTH_SCALES: variable(numberList(), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`1,3,10` (smoke: none)',
+    description: 'scales of the cost-growth run of the district dashboard',
+  }),
+  BENCH_DURATION: variable(decimal(undefined, undefined, 'seconds', 0), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`20` (smoke `1`)',
+    description: 'seconds of load per operation',
+  }),
+  BENCH_CONNECTIONS: variable(integer(1, 1000), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`10` (smoke `2`)',
+    description: 'concurrent connections',
+  }),
+  BENCH_POOL: variable(integer(0), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`1500` (smoke `20`)',
+    description: 'cases and wishes created for the mutation mix to dispatch and claim',
+  }),
+  BENCH_SOAK_MINUTES: variable(decimal(0, undefined, 'minutes'), 0, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    description: 'minutes of the memory soak under the mix (RSS sampled every 30 s)',
+  }),
+  BENCH_COUNT_REQUESTS: variable(integer(1), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`10` (smoke `2`)',
+    description: 'sequential requests per operation for counting SQL statements',
+  }),
+  BENCH_PG_PORT: variable(integer(1, 65535), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`54339` (run), `54340` (load only), `54341` (import)',
+    description: "port of the benchmark's embedded PostgreSQL",
+  }),
+  BENCH_DATABASE_URL: variable(url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/bench'), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    secret: true,
+    default: 'embedded server',
+    description: 'an existing server instead of the embedded one (SQL counts need `pg_stat_statements`)',
+  }),
+  BENCH_DATA_ROOT: variable(text('path', 'a directory path'), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: 'the repository root',
+    description: 'parent of the `.data/bench-…` data directories',
+  }),
+  BENCH_RESULTS: variable(text('path', 'a file path'), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`bench/RESULTS.md`',
+    description: 'where the results go',
+  }),
   BENCH_JSON: variable(text('path', 'a file path'), undefined, { group: 'Benchmark', usedBy: ['bench'], description: 'also write the results as JSON there' }),
   BENCH_LOG_LEVEL: variable(choice(LOG_LEVELS), 'warn', { group: 'Benchmark', usedBy: ['bench'], description: '`LOG_LEVEL` of the measured processes' }),
   BENCH_RATE_LIMIT: variable(onOff(), false, { group: 'Benchmark', usedBy: ['bench'], description: '`GATEWAY_RATE_LIMIT` of the measured gateway' }),
-  BENCH_PARTNER_SAFELIST: variable(onOff(), false, { group: 'Benchmark', usedBy: ['bench'], description: '`GATEWAY_PARTNER_SAFELIST` of the measured gateway' }),
-  BENCH_PROFILE: variable(text('list of process names', 'process names separated by commas, e.g. gateway,grid'), undefined, { group: 'Benchmark', usedBy: ['bench'], description: 'processes (e.g. `gateway,grid`) writing a V8 CPU profile on exit' }),
-  BENCH_PROFILE_DIR: variable(text('path', 'a directory path'), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`<tmp>/cgp-bench-profiles`', description: 'where those profiles go' }),
-  BENCH_IMPORT_SCALE: variable(decimal(undefined, undefined, 'demo scale', 0), 0.1, { group: 'Benchmark', usedBy: ['bench'], description: 'demo scale of the residents-import benchmark ([Residents import](residents-import.md))' }),
-  BENCH_IMPORT_LIMIT_SECONDS: variable(decimal(undefined, undefined, 'seconds', 0), 30, { group: 'Benchmark', usedBy: ['bench'], description: 'longest an import of the largest file may take' }),
+  BENCH_PARTNER_SAFELIST: variable(onOff(), false, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    description: '`GATEWAY_PARTNER_SAFELIST` of the measured gateway',
+  }),
+  BENCH_PROFILE: variable(text('list of process names', 'process names separated by commas, e.g. gateway,grid'), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    description: 'processes (e.g. `gateway,grid`) writing a V8 CPU profile on exit',
+  }),
+  BENCH_PROFILE_DIR: variable(text('path', 'a directory path'), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`<tmp>/cgp-bench-profiles`',
+    description: 'where those profiles go',
+  }),
+  BENCH_IMPORT_SCALE: variable(decimal(undefined, undefined, 'demo scale', 0), 0.1, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    description: 'demo scale of the residents-import benchmark ([Residents import](residents-import.md))',
+  }),
+  BENCH_IMPORT_LIMIT_SECONDS: variable(decimal(undefined, undefined, 'seconds', 0), 30, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    description: 'longest an import of the largest file may take',
+  }),
   BENCH_IMPORT_ROWS: variable(numberList(), [1000, 10_000, 30_000], { group: 'Benchmark', usedBy: ['bench'], description: 'file sizes (rows) imported' }),
-  BENCH_IMPORT_RESULTS: variable(text('path', 'a file path'), undefined, { group: 'Benchmark', usedBy: ['bench'], default: '`bench/IMPORT.md`', description: 'where the import results go' }),
-  HIVE_SUPERGRAPH: variable(text('path', 'a file path'), undefined, { group: 'Benchmark', usedBy: ['bench'], default: 'set by the benchmark', description: 'the supergraph the comparison Hive gateway serves' }),
+  BENCH_IMPORT_RESULTS: variable(text('path', 'a file path'), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: '`bench/IMPORT.md`',
+    description: 'where the import results go',
+  }),
+  HIVE_SUPERGRAPH: variable(text('path', 'a file path'), undefined, {
+    group: 'Benchmark',
+    usedBy: ['bench'],
+    default: 'set by the benchmark',
+    description: 'the supergraph the comparison Hive gateway serves',
+  }),
 
   // Tests
-  CGP_TEST_PG_ADMIN_URL: variable(url(['postgres', 'postgresql'], 'postgres://postgres:postgres@127.0.0.1:5432/postgres'), undefined, { group: 'Tests', usedBy: ['tests'], secret: true, default: 'set by jest\'s global setup', description: 'the test PostgreSQL cluster, where each test file creates its database' }),
-  CGP_TEST_RUN_ID: variable(text('hex id'), undefined, { group: 'Tests', usedBy: ['tests'], default: 'set by jest\'s global setup', description: 'this test run\'s id: the template databases it builds carry it, and its teardown drops them' }),
+  CGP_TEST_PG_ADMIN_URL: variable(url(['postgres', 'postgresql'], 'postgres://postgres:postgres@127.0.0.1:5432/postgres'), undefined, {
+    group: 'Tests',
+    usedBy: ['tests'],
+    secret: true,
+    default: "set by jest's global setup",
+    description: 'the test PostgreSQL cluster, where each test file creates its database',
+  }),
+  CGP_TEST_RUN_ID: variable(text('hex id'), undefined, {
+    group: 'Tests',
+    usedBy: ['tests'],
+    default: "set by jest's global setup",
+    description: "this test run's id: the template databases it builds carry it, and its teardown drops them",
+  }),
 };
 
 /** The whole configuration as one zod object: parsing an environment gives every value, typed, or every problem. */
@@ -354,7 +841,13 @@ function usedByService(meta: VariableMeta, service: ServiceId): boolean {
 }
 
 function serviceLabel(service: ServiceId): string {
-  return (SUBGRAPH_NAMES as readonly string[]).includes(service) ? `the ${service} subgraph` : service === 'token CLI' ? 'the token CLI' : service === 'tests' ? 'the tests' : `the ${service}`;
+  return (SUBGRAPH_NAMES as readonly string[]).includes(service)
+    ? `the ${service} subgraph`
+    : service === 'token CLI'
+      ? 'the token CLI'
+      : service === 'tests'
+        ? 'the tests'
+        : `the ${service}`;
 }
 
 /** A configuration that cannot run: every problem, one a line. */
@@ -415,7 +908,9 @@ const crossChecks: { usedBy: readonly Service[]; inputs: readonly VariableName[]
     usedBy: RUNNING,
     inputs: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_OIDC_ISSUER'],
     check: (c) =>
-      !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL && !c.AUTH_OIDC_ISSUER ? 'No way to verify tokens: set AUTH_JWT_SECRET (HS256, local), AUTH_OIDC_ISSUER or AUTH_JWKS_URL (an OIDC provider)' : undefined,
+      !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL && !c.AUTH_OIDC_ISSUER
+        ? 'No way to verify tokens: set AUTH_JWT_SECRET (HS256, local), AUTH_OIDC_ISSUER or AUTH_JWKS_URL (an OIDC provider)'
+        : undefined,
   },
   {
     usedBy: ['gateway', 'subgraphs', 'launcher'],

@@ -257,7 +257,9 @@ export class RequestContext {
     }
     try {
       if (runner.isTransactionActive) {
-        await this.traced(commit ? 'COMMIT' : 'ROLLBACK', commit ? 'COMMIT' : 'ROLLBACK', () => (commit ? runner.commitTransaction() : runner.rollbackTransaction()));
+        await this.traced(commit ? 'COMMIT' : 'ROLLBACK', commit ? 'COMMIT' : 'ROLLBACK', () =>
+          commit ? runner.commitTransaction() : runner.rollbackTransaction(),
+        );
       }
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
@@ -290,9 +292,12 @@ export function deadlineFrom(header: string | string[] | undefined, now = Date.n
 
 /** The error of work stopped at its request's deadline: nothing of it was saved. */
 export function deadlinePassed(): GraphQLError {
-  return new GraphQLError('This request did not finish in the time the gateway waits for it, so it was stopped and nothing of it was saved. Try again; ask for less at once if it happens again.', {
-    extensions: { code: DEADLINE_EXCEEDED },
-  });
+  return new GraphQLError(
+    'This request did not finish in the time the gateway waits for it, so it was stopped and nothing of it was saved. Try again; ask for less at once if it happens again.',
+    {
+      extensions: { code: DEADLINE_EXCEEDED },
+    },
+  );
 }
 export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
 

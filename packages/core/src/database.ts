@@ -50,7 +50,7 @@ export interface SubgraphDataSourceOptions {
   /** Subgraph name; also its PostgreSQL schema (namespace). */
   schema: string;
   url: string;
-   
+
   migrations: MixedList<Function | string>;
   poolSize?: number;
 }
@@ -254,7 +254,13 @@ export type RowSource<T> = readonly T[] | Iterable<T> | AsyncIterable<T>;
  * parameters, per statement). Either way nothing is inserted row by row. Values are serialised as
  * node-postgres serialises query parameters (Dates, booleans, arrays, JSON), so both paths store the same.
  */
-export async function insertRows<T>(db: Queryable, table: string, columns: Record<string, (row: T) => unknown>, rows: RowSource<T>, batchSize = 1000): Promise<void> {
+export async function insertRows<T>(
+  db: Queryable,
+  table: string,
+  columns: Record<string, (row: T) => unknown>,
+  rows: RowSource<T>,
+  batchSize = 1000,
+): Promise<void> {
   if (Array.isArray(rows) && rows.length === 0) return;
   const client = pgClientOf(db);
   const copy = client ? await copyMode(client, table) : 'insert';
@@ -269,7 +275,15 @@ export async function insertRows<T>(db: Queryable, table: string, columns: Recor
   const perStatement = Math.max(1, Math.min(batchSize, Math.floor(65535 / names.length)));
   const flush = async (chunk: T[]) => {
     const params: unknown[] = [];
-    const tuples = chunk.map((row) => `(${getters.map((get) => { params.push(get(row)); return `$${params.length}`; }).join(', ')})`);
+    const tuples = chunk.map(
+      (row) =>
+        `(${getters
+          .map((get) => {
+            params.push(get(row));
+            return `$${params.length}`;
+          })
+          .join(', ')})`,
+    );
     await db.query(`INSERT INTO ${table} (${names.map((n) => `"${n}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
   };
   if (Array.isArray(rows)) {

@@ -31,7 +31,13 @@ function parseKey(key: string | null): [string, string] | null {
  * Pages of a dated child list (newest first) for many parents at once: every parent asked for in one
  * request with the same page arguments costs one statement for the pages and one for the counts.
  */
-export function datedConnection<T extends { id: string }>(ctx: RequestContext, spec: DatedListSpec, parentKey: string, args: PageArgs, dateOf: (row: T) => string): Promise<ConnectionData<T>> {
+export function datedConnection<T extends { id: string }>(
+  ctx: RequestContext,
+  spec: DatedListSpec,
+  parentKey: string,
+  args: PageArgs,
+  dateOf: (row: T) => string,
+): Promise<ConnectionData<T>> {
   const window = pageWindow(args);
   const after = parseKey(window.after);
   const extra = spec.where ? `AND (${spec.where})` : '';

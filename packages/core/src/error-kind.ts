@@ -2,10 +2,22 @@ import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './database-availabi
 
 /** Error codes the platform answers on purpose: the caller sees them as they are, and they are not logged as failures. */
 export const DELIBERATE_ERROR_CODES: ReadonlySet<string> = new Set([
-  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE', DATABASE_UNAVAILABLE, 'SERVICE_UNAVAILABLE',
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'SUBGRAPH_UNAVAILABLE',
+  DATABASE_UNAVAILABLE,
+  'SERVICE_UNAVAILABLE',
   // The gateway's partner API refusals (gateway/src/safelist.ts, rate-limit.ts).
-  'PERSISTED_QUERY_NOT_IN_SAFELIST', 'RATE_LIMITED',
+  'PERSISTED_QUERY_NOT_IN_SAFELIST',
+  'RATE_LIMITED',
   // A mutation document rolled back whole because one of its fields failed (service.ts).
   'NOT_SAVED',
   // Work stopped at the deadline the gateway gave it: nothing saved (context.ts).

@@ -76,7 +76,9 @@ function isFieldMap(value: unknown): value is Record<string, unknown> {
 export function mergePermissions(parts: readonly { name: string; permissions: Permissions | readonly Permissions[] }[]): Permissions {
   const merged: Record<string, Record<string, unknown>> = {};
   const owner = new Map<string, string>();
-  const each = parts.flatMap(({ name, permissions }) => (Array.isArray(permissions) ? permissions : [permissions]).map((p: Permissions) => ({ name, permissions: p })));
+  const each = parts.flatMap(({ name, permissions }) =>
+    (Array.isArray(permissions) ? permissions : [permissions]).map((p: Permissions) => ({ name, permissions: p })),
+  );
   for (const { name, permissions } of each) {
     for (const [type, rules] of Object.entries(permissions)) {
       const fields: Record<string, unknown> = isFieldMap(rules) ? rules : { '*': rules };
@@ -84,7 +86,9 @@ export function mergePermissions(parts: readonly { name: string; permissions: Pe
       for (const [field, rule] of Object.entries(fields)) {
         const at = `${type}.${field}`;
         if (into[field] !== undefined && into[field] !== rule) {
-          throw new Error(`Permissions: ${at} is given a rule by both the ${owner.get(at)} and the ${name} features; give it one rule, in the feature whose resolver adds the field.`);
+          throw new Error(
+            `Permissions: ${at} is given a rule by both the ${owner.get(at)} and the ${name} features; give it one rule, in the feature whose resolver adds the field.`,
+          );
         }
         into[field] = rule;
         if (!owner.has(at)) owner.set(at, name);
@@ -122,7 +126,10 @@ export function defineSubgraph(spec: SubgraphSpec): SubgraphDefinition {
     ...features.map((f) => ({ name: f.name, permissions: f.permissions })),
     ...figures.map(({ feature, fig }) => ({ name: `${feature} (${fig.name} figures)`, permissions: fig.permissions })),
   ]);
-  const references = mergeNamed('__resolveReference of', features.map((f) => [f.name, f.references]));
+  const references = mergeNamed(
+    '__resolveReference of',
+    features.map((f) => [f.name, f.references]),
+  );
   const withRoutes = features.filter((f) => f.routes !== undefined);
   const withWorkers = features.filter((f) => f.workers !== undefined);
   return {
@@ -133,7 +140,13 @@ export function defineSubgraph(spec: SubgraphSpec): SubgraphDefinition {
     async seed(db: Queryable, dataset: unknown) {
       for (const feature of features) await feature.seed?.(db, dataset);
     },
-    routes: withRoutes.length ? (db, verify) => mergeNamed('Route', withRoutes.map((f) => [f.name, f.routes?.(db, verify)])) : undefined,
+    routes: withRoutes.length
+      ? (db, verify) =>
+          mergeNamed(
+            'Route',
+            withRoutes.map((f) => [f.name, f.routes?.(db, verify)]),
+          )
+      : undefined,
     workers: withWorkers.length ? (db, logger) => withWorkers.flatMap((f) => f.workers?.(db, logger) ?? []) : undefined,
     buildSchema: () =>
       buildFederatedSchema(

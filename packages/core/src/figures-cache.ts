@@ -49,7 +49,12 @@ export class FiguresCache {
    * all of them, as a DataLoader batch), stored unless a write was committed meanwhile. So ten
    * dashboards opened together after a write cost one aggregate, not ten.
    */
-  async load<V>(scope: string, name: string, codes: readonly string[], compute: (codes: readonly string[]) => Promise<ArrayLike<V | Error>>): Promise<(V | Error)[]> {
+  async load<V>(
+    scope: string,
+    name: string,
+    codes: readonly string[],
+    compute: (codes: readonly string[]) => Promise<ArrayLike<V | Error>>,
+  ): Promise<(V | Error)[]> {
     if (!this.entries) return Array.from(await compute(codes));
     const key = (code: string) => `${scope}\u0000${name}\u0000${code}`;
     const answers: (V | Error | undefined)[] = codes.map((code) => this.entries!.get(key(code))?.value as V | undefined);
@@ -69,16 +74,22 @@ export class FiguresCache {
         const k = key(code);
         const entry = { generation, value: computing.then((all) => all[i]) };
         this.inflight.set(k, entry);
-        entry.value.then(() => undefined, () => undefined).finally(() => {
-          if (this.inflight.get(k) === entry) this.inflight.delete(k);
-        });
+        entry.value
+          .then(
+            () => undefined,
+            () => undefined,
+          )
+          .finally(() => {
+            if (this.inflight.get(k) === entry) this.inflight.delete(k);
+          });
       });
       const computed = await computing;
       const store = generation === this.generation;
       own.forEach((code, i) => {
         const value = computed[i];
         answers[codes.indexOf(code)] = value;
-        if (store && value !== undefined && value !== null && !(value instanceof Error)) this.entries!.set(key(code), { unitPath: pathOfCode(code), value: value });
+        if (store && value !== undefined && value !== null && !(value instanceof Error))
+          this.entries!.set(key(code), { unitPath: pathOfCode(code), value: value });
       });
     }
     for (const { index, value } of joined) {

@@ -264,21 +264,41 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
    */
   let resolvers: Function[] | undefined; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
   /** The period's arguments (none without a period) as the parameter at `index`. */
-  const periodArgs = (of: FiguresPeriod<unknown>, index: number): Param[] => (of.args ? [at(index, Args(() => of.args!))] : []);
+  const periodArgs = (of: FiguresPeriod<unknown>, index: number): Param[] =>
+    of.args
+      ? [
+          at(
+            index,
+            Args(() => of.args!),
+          ),
+        ]
+      : [];
   const declare = () => {
     const made: Function[] = []; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
     // The statistics and trend fields of every unit first, then the rankings.
     for (const unit of spec.units) {
       if (statistics && has(unit, 'statistics')) {
         made.push(
-          unitFieldResolver(unit.type, fieldName('statistics'), () => statistics.type, statistics.description(unit), [...UNIT_AND_CONTEXT, ...periodArgs(period, 2)],
-            (u: UnitStub, ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row> => loaders.statistics(ctx, u.code, period.parse(args))),
+          unitFieldResolver(
+            unit.type,
+            fieldName('statistics'),
+            () => statistics.type,
+            statistics.description(unit),
+            [...UNIT_AND_CONTEXT, ...periodArgs(period, 2)],
+            (u: UnitStub, ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row> => loaders.statistics(ctx, u.code, period.parse(args)),
+          ),
         );
       }
       if (trend && has(unit, 'trend')) {
         made.push(
-          unitFieldResolver(unit.type, fieldName('trend'), () => [trend.type], trend.description(unit), [...UNIT_AND_CONTEXT, ...periodArgs(trendPeriod, 2)],
-            (u: UnitStub, ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row[]> => loaders.trend(ctx, u.code, trendPeriod.parse(args))),
+          unitFieldResolver(
+            unit.type,
+            fieldName('trend'),
+            () => [trend.type],
+            trend.description(unit),
+            [...UNIT_AND_CONTEXT, ...periodArgs(trendPeriod, 2)],
+            (u: UnitStub, ctx: RequestContext, args: Record<string, unknown> = {}): Promise<Row[]> => loaders.trend(ctx, u.code, trendPeriod.parse(args)),
+          ),
         );
       }
     }
@@ -286,19 +306,37 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
       if (!ranking || !has(unit, 'ranking')) continue;
       const params = [
         // As decorators would list them (the last parameter first): the ranking's arguments, then `metric`.
-        at(3, Args(() => period.rankingArgs)),
-        at(2, Arg('metric', () => ranking.metric, { defaultValue: ranking.default, description: ranking.metricDescription ?? 'The figure to rank by.' })),
+        at(
+          3,
+          Args(() => period.rankingArgs),
+        ),
+        at(
+          2,
+          Arg('metric', () => ranking.metric, { defaultValue: ranking.default, description: ranking.metricDescription ?? 'The figure to rank by.' }),
+        ),
         ...UNIT_AND_CONTEXT,
         // Listed last, the period's arguments come after `metric`.
         ...(period.rankingPeriodAfterMetric ? periodArgs(period, 4) : []),
       ];
       made.push(
-        unitFieldResolver(unit.type, fieldName('ranking'), () => [ranking.type], ranking.description(unit), params,
-          async (u: UnitStub, ctx: RequestContext, metric: M, args: { first: number } & Record<string, unknown>, afterMetric: Record<string, unknown> = {}): Promise<Row[]> => {
+        unitFieldResolver(
+          unit.type,
+          fieldName('ranking'),
+          () => [ranking.type],
+          ranking.description(unit),
+          params,
+          async (
+            u: UnitStub,
+            ctx: RequestContext,
+            metric: M,
+            args: { first: number } & Record<string, unknown>,
+            afterMetric: Record<string, unknown> = {},
+          ): Promise<Row[]> => {
             assertRankingSize(args.first);
             const rows = await loaders.ranking(ctx, u.code, metric, period.parse({ ...args, ...afterMetric }), args.first);
             return Promise.all(rows.map(async (r) => ({ ...r, unit: await rankedUnit(ctx, r.code as string) })));
-          }),
+          },
+        ),
       );
     }
     return made;
@@ -322,7 +360,10 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
 
 /** A parameter decorator of a generated resolver method, applied at its index. */
 type Param = (prototype: object, method: string) => void;
-const at = (index: number, decorator: (prototype: object, method: string, index: number) => void): Param => (prototype, method) => decorator(prototype, method, index);
+const at =
+  (index: number, decorator: (prototype: object, method: string, index: number) => void): Param =>
+  (prototype, method) =>
+    decorator(prototype, method, index);
 /** The unit (root) and the request context: the first two parameters of every figure's method. */
 const UNIT_AND_CONTEXT: Param[] = [at(1, Ctx()), at(0, Root())];
 
@@ -339,7 +380,8 @@ function unitFieldResolver(
   description: string,
   params: Param[],
   resolve: (...args: never[]) => unknown,
-): Function { // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+): Function {
+  // eslint-disable-line @typescript-eslint/no-unsafe-function-type
   class UnitFigureResolver {}
   const prototype = UnitFigureResolver.prototype as Record<string, unknown>;
   prototype[field] = resolve;

@@ -70,7 +70,10 @@ function errorBody(message: string, code: string): string {
 }
 
 function tooLarge(limit: number): HttpRefusal {
-  return new HttpRefusal(413, `The request body is larger than ${limit} bytes, the most this service accepts: send a smaller request (fewer or shorter variables, one operation at a time).`);
+  return new HttpRefusal(
+    413,
+    `The request body is larger than ${limit} bytes, the most this service accepts: send a smaller request (fewer or shorter variables, one operation at a time).`,
+  );
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -130,7 +133,9 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
         ? [408, 'The request took too long to arrive: send it again.']
         : [400, 'The request is not valid HTTP/1.1 (its request line, a header or the body framing): send a well-formed request.'];
   const body = errorBody(message, 'BAD_REQUEST');
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Finds the route for a path: an exact key first, then the longest `<prefix>/*` key covering it. */
@@ -173,9 +178,10 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         return;
       }
       if (Array.isArray(body) && body.length > maxBatch) {
-        const message = maxBatch > 1
-          ? `The request batches ${body.length} operations; the limit is ${maxBatch} per HTTP request (GATEWAY_MAX_BATCH). Send fewer at once.`
-          : 'Batched operations are not accepted here: send one operation per HTTP request.';
+        const message =
+          maxBatch > 1
+            ? `The request batches ${body.length} operations; the limit is ${maxBatch} per HTTP request (GATEWAY_MAX_BATCH). Send fewer at once.`
+            : 'Batched operations are not accepted here: send one operation per HTTP request.';
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }));
         return;
@@ -214,18 +220,26 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
       const route = findRoute(url.pathname);
       if (route) return await route(req, res);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(errorBody('Nothing is served at this path: send GraphQL requests to /graphql.', 'NOT_FOUND'));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(errorBody('Nothing is served at this path: send GraphQL requests to /graphql.', 'NOT_FOUND'));
         return;
       }
       if (draining) {
         res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' });
-        res.end(JSON.stringify({ errors: [{ message: 'The service is shutting down; send the request again.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }));
+        res.end(
+          JSON.stringify({ errors: [{ message: 'The service is shutting down; send the request again.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }),
+        );
         return;
       }
       const tracing = options.tracing;
       // The request's server span, child of the caller's W3C traceparent (the gateway's fetch span for a subgraph).
       const parent = tracing?.extract(req.headers);
-      const span = tracing?.tracer.startSpan('graphql', { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname, 'cgp.request_id': requestId } }, parent);
+      const span = tracing?.tracer.startSpan(
+        'graphql',
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname, 'cgp.request_id': requestId } },
+        parent,
+      );
       const scope: RequestScope = { requestId, span, context: span && parent ? trace.setSpan(parent, span) : undefined, traceId: traceIdOf(span) };
       try {
         bindRequestScope(req, scope);

@@ -48,7 +48,11 @@ function stable(value: unknown): string {
 
 /** SHA-256 of the operation text and its variables (keys in a stable order). */
 export function operationHash(query: string, variables: Record<string, unknown> | undefined): string {
-  return createHash('sha256').update(query).update('\0').update(stable(variables ?? {})).digest('hex');
+  return createHash('sha256')
+    .update(query)
+    .update('\0')
+    .update(stable(variables ?? {}))
+    .digest('hex');
 }
 
 /** The statements creating a subgraph's idempotency table (rows visible to their own caller only) and its expiry function. */
@@ -180,19 +184,28 @@ export class IdempotencyStore {
       [key, principal, hash, this.ttlHours * 3600],
     );
     if (claimed.length) return { kind: 'new' };
-    const [stored] = await ctx.query<{ operation_hash: string; response: unknown }>(`SELECT operation_hash, response FROM ${this.table} WHERE principal = $1 AND key = $2`, [principal, key]);
+    const [stored] = await ctx.query<{ operation_hash: string; response: unknown }>(
+      `SELECT operation_hash, response FROM ${this.table} WHERE principal = $1 AND key = $2`,
+      [principal, key],
+    );
     if (!stored || stored.operation_hash !== hash) return { kind: 'mismatch' };
     return { kind: 'replay', data: stored.response };
   }
 
   /** Stores the first result, in the same transaction as the mutation's own writes. */
   async save(ctx: RequestContext, key: string, data: unknown): Promise<void> {
-    await ctx.query(`UPDATE ${this.table} SET response = $3::json WHERE principal = $1 AND key = $2`, [principalOf(ctx.identity), key, JSON.stringify(data ?? null)]);
+    await ctx.query(`UPDATE ${this.table} SET response = $3::json WHERE principal = $1 AND key = $2`, [
+      principalOf(ctx.identity),
+      key,
+      JSON.stringify(data ?? null),
+    ]);
   }
 
   /** Deletes every caller's expired keys; returns how many. */
   async expire(db: { query(sql: string, parameters?: unknown[]): Promise<unknown> }): Promise<number> {
-    const rows = (await db.query(`SELECT "${this.schema}".expire_idempotency_keys(make_interval(secs => $1::double precision)) AS n`, [this.ttlHours * 3600])) as { n: number }[];
+    const rows = (await db.query(`SELECT "${this.schema}".expire_idempotency_keys(make_interval(secs => $1::double precision)) AS n`, [
+      this.ttlHours * 3600,
+    ])) as { n: number }[];
     return Number(rows[0]?.n ?? 0);
   }
 }

@@ -1,9 +1,29 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  getNamedType, getNullableType, GraphQLError, isListType, Kind, Lexer, Source, TokenKind, valueFromASTUntyped,
-  type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
-  type GraphQLCompositeType, isCompositeType, isObjectType, isInterfaceType, SchemaMetaFieldDef, TypeMetaFieldDef, OperationTypeNode } from 'graphql';
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isListType,
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  valueFromASTUntyped,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type GraphQLCompositeType,
+  isCompositeType,
+  isObjectType,
+  isInterfaceType,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  OperationTypeNode,
+} from 'graphql';
 import { setting, type Env } from './config';
 import { DEFAULT_PAGE_SIZE } from './pagination';
 import { refusalPlugin, refuseOperation } from './refusal';
@@ -64,7 +84,12 @@ export function operationCost(
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown> = {},
 ): number {
-  const root = operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : operation.operation === OperationTypeNode.SUBSCRIPTION ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === OperationTypeNode.MUTATION
+      ? schema.getMutationType()
+      : operation.operation === OperationTypeNode.SUBSCRIPTION
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return 0;
   // A variable not sent takes its default from the operation.
   const values: Record<string, unknown> = {};
@@ -143,7 +168,8 @@ function shapeError(message: string): GraphQLError {
  * parser then says where).
  */
 export function sourceProblem(query: string, limits: Pick<OperationLimits, 'maxCharacters' | 'maxTokens'>): string | undefined {
-  if (query.length > limits.maxCharacters) return `The operation has ${query.length} characters; the limit is ${limits.maxCharacters} (GATEWAY_MAX_CHARACTERS). Send a shorter operation.`;
+  if (query.length > limits.maxCharacters)
+    return `The operation has ${query.length} characters; the limit is ${limits.maxCharacters} (GATEWAY_MAX_CHARACTERS). Send a shorter operation.`;
   const lexer = new Lexer(new Source(query));
   let tokens = 0;
   let nesting = 0;
@@ -174,7 +200,10 @@ function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> 
       if (problem) refuseOperation(requestContext, shapeError(problem));
       // Text PostgreSQL could not store is refused anywhere in the document, comments included (text-input.ts).
       else if (typeof query === 'string' && BAD_TEXT.test(query)) {
-        refuseOperation(requestContext, refusedInput('The operation text contains a NUL character (\\u0000) or an unpaired UTF-16 surrogate: remove it and send the operation again.'));
+        refuseOperation(
+          requestContext,
+          refusedInput('The operation text contains a NUL character (\\u0000) or an unpaired UTF-16 surrogate: remove it and send the operation again.'),
+        );
       }
       return {
         async didResolveOperation({ operation, document, schema: apiSchema, request: req }) {

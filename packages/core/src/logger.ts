@@ -15,7 +15,12 @@ export function safeError(error: unknown): Record<string, unknown> {
       const o = error as { message?: unknown; code?: unknown; extensions?: { code?: unknown }; path?: unknown };
       const code = typeof o.code === 'string' ? o.code : typeof o.extensions?.code === 'string' ? o.extensions.code : undefined;
       const message = typeof o.message === 'string' ? o.message : JSON.stringify(error);
-      return { type: 'Object', message: (message ?? '').split('\n')[0].slice(0, 300), ...(code ? { code } : {}), ...(Array.isArray(o.path) ? { path: o.path.join('.') } : {}) };
+      return {
+        type: 'Object',
+        message: (message ?? '').split('\n')[0].slice(0, 300),
+        ...(code ? { code } : {}),
+        ...(Array.isArray(o.path) ? { path: o.path.join('.') } : {}),
+      };
     }
     return { message: String(error).split('\n')[0].slice(0, 300) };
   }
@@ -27,7 +32,11 @@ export function safeError(error: unknown): Record<string, unknown> {
   return {
     type: e.constructor?.name ?? 'Error',
     // PostgreSQL quotes the offending input after a colon (`invalid input syntax for type uuid: "…"`).
-    message: e.message.split('\n')[0].replace(/:\s*"[^"]*"/g, ': "[redacted]"').replace(/=\(.*?\)/g, '=([redacted])').slice(0, 300),
+    message: e.message
+      .split('\n')[0]
+      .replace(/:\s*"[^"]*"/g, ': "[redacted]"')
+      .replace(/=\(.*?\)/g, '=([redacted])')
+      .slice(0, 300),
     ...(code ? { code } : {}),
     ...(constraint ? { constraint } : {}),
     ...(table ? { table } : {}),
@@ -62,7 +71,15 @@ export function createLogger(service: string, destination?: pino.DestinationStre
     level: level ?? setting('LOG_LEVEL') ?? (setting('NODE_ENV') === 'test' ? 'silent' : 'info'),
     base: { service },
     // Credentials never reach a log: tokens, partner API keys, idempotency keys.
-    redact: ['req.headers.authorization', '*.authorization', 'authorization', '*.headers["idempotency-key"]', 'req.headers["x-api-key"]', '*["x-api-key"]', '*.apiKey'],
+    redact: [
+      'req.headers.authorization',
+      '*.authorization',
+      'authorization',
+      '*.headers["idempotency-key"]',
+      'req.headers["x-api-key"]',
+      '*["x-api-key"]',
+      '*.apiKey',
+    ],
     serializers: { err: safeError, error: safeError },
   };
   return pino(options, destination ?? stdoutDestination());

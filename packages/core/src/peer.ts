@@ -12,7 +12,12 @@ const PASSED_ON = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NO
 export async function callPeer<T>(ctx: RequestContext, subgraph: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
   const url = ctx.peers[subgraph];
   if (!url) throw new Error(`No URL for the ${subgraph} subgraph: set ${subgraph.toUpperCase()}_URL`);
-  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: ctx.authorization ?? '', 'x-request-id': ctx.requestId, ...createTracingHeaders(ctx.trace?.context) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    authorization: ctx.authorization ?? '',
+    'x-request-id': ctx.requestId,
+    ...createTracingHeaders(ctx.trace?.context),
+  };
   // A retried mutation asks the same of its peer under a key derived from its own: the peer's part is made once too.
   if (ctx.idempotencyKey && /^\s*mutation\b/.test(query)) headers[IDEMPOTENCY_HEADER] = `${ctx.idempotencyKey}/peer${++ctx.peerMutations}`;
   // The caller's deadline goes on: the peer stops when this request would (less a margin for the way back).

@@ -17,4 +17,3 @@ export async function migrateAll(defs: readonly SubgraphDefinition[], env?: Env)
   }
   return applied;
 }
-

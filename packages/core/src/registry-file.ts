@@ -60,11 +60,17 @@ export interface RegistryColumns {
 /** Refuses a whole file, naming every bad row (the first ten in the message, all in `extensions.rows`). */
 export function badRows(problems: RowProblem[], argumentName = 'file'): GraphQLError {
   const sorted = [...problems].sort((a, b) => a.line - b.line);
-  const shown = sorted.slice(0, 10).map((p) => `line ${p.line}, ${p.column}: ${p.reason}`).join('; ');
+  const shown = sorted
+    .slice(0, 10)
+    .map((p) => `line ${p.line}, ${p.column}: ${p.reason}`)
+    .join('; ');
   const lines = new Set(sorted.map((p) => p.line)).size;
-  return new GraphQLError(`Nothing was imported: ${lines} row(s) are bad. ${shown}${sorted.length > 10 ? `; and ${sorted.length - 10} more (see extensions.rows)` : ''}`, {
-    extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName, rows: sorted },
-  });
+  return new GraphQLError(
+    `Nothing was imported: ${lines} row(s) are bad. ${shown}${sorted.length > 10 ? `; and ${sorted.length - 10} more (see extensions.rows)` : ''}`,
+    {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName, rows: sorted },
+    },
+  );
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -81,7 +87,11 @@ function cellText(value: ExcelJS.CellValue): string {
 
 async function xlsxRecords(base64: string): Promise<{ line: number; fields: string[] }[]> {
   const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length > REGISTRY_FILE_MAX_BYTES) throw badInput(`The workbook is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; at most ${REGISTRY_FILE_MAX_BYTES / 1024 / 1024} MB per file: split it`, 'file');
+  if (bytes.length > REGISTRY_FILE_MAX_BYTES)
+    throw badInput(
+      `The workbook is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; at most ${REGISTRY_FILE_MAX_BYTES / 1024 / 1024} MB per file: split it`,
+      'file',
+    );
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -100,9 +110,13 @@ async function xlsxRecords(base64: string): Promise<{ line: number; fields: stri
 }
 
 function csvRecords(text: string): { line: number; fields: string[] }[] {
-  if (Buffer.byteLength(text, 'utf8') > REGISTRY_FILE_MAX_BYTES) throw badInput(`The file is larger than ${REGISTRY_FILE_MAX_BYTES / 1024 / 1024} MB: split it`, 'file');
+  if (Buffer.byteLength(text, 'utf8') > REGISTRY_FILE_MAX_BYTES)
+    throw badInput(`The file is larger than ${REGISTRY_FILE_MAX_BYTES / 1024 / 1024} MB: split it`, 'file');
   try {
-    const rows = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const rows = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
     return rows.map((r) => ({ line: r.info.lines, fields: r.record }));
   } catch (error) {
     throw badInput(`The CSV cannot be read: ${(error as Error).message.replace(/^Invalid[^:]*:\s*/, '')}`, 'file');
@@ -129,7 +143,10 @@ export async function readRegistryFile(file: RegistryFileInput, columns: Registr
       unknown.length ? `unknown ${unknown.join(', ')}` : '',
       repeated.length ? `repeated ${[...new Set(repeated)].join(', ')}` : '',
     ].filter(Boolean);
-    throw badInput(`The header (line ${header.line}) is not right: ${parts.join('; ')}. The columns are ${columns.required.join(', ')}${columns.optional?.length ? ` and optionally ${columns.optional.join(', ')}` : ''}`, 'file');
+    throw badInput(
+      `The header (line ${header.line}) is not right: ${parts.join('; ')}. The columns are ${columns.required.join(', ')}${columns.optional?.length ? ` and optionally ${columns.optional.join(', ')}` : ''}`,
+      'file',
+    );
   }
   if (!data.length) throw badInput('The file has a header but no rows', 'file');
   if (data.length > REGISTRY_FILE_MAX_ROWS) throw badInput(`The file has ${data.length} rows; at most ${REGISTRY_FILE_MAX_ROWS} per file: split it`, 'file');
@@ -204,7 +221,10 @@ export function registryImports(imports: readonly RegistryImport[]): { resolvers
   const resolvers = imports.map((spec) => {
     @Resolver()
     class RegistryImportResolver {
-      @Mutation(() => RegistryImportReport, { name: spec.name, description: `${spec.description} Every bad row is listed by line in extensions.rows; nothing of a refused file is kept.` })
+      @Mutation(() => RegistryImportReport, {
+        name: spec.name,
+        description: `${spec.description} Every bad row is listed by line in extensions.rows; nothing of a refused file is kept.`,
+      })
       run(
         @Arg('districtCode', () => String, { description: 'Your district’s 6-digit code.' }) districtCode: string,
         @Arg('file', () => RegistryFileInput, { description: 'The file.' }) file: RegistryFileInput,

@@ -10,8 +10,7 @@
 export const APP_ROLE = 'cgp_app';
 
 /** SQL predicate: `path` lies inside the caller's subtree. */
-export const IN_SCOPE = (path: string) =>
-  `(coalesce(current_setting('cgp.scope', true), '') <> '' AND ${path} <@ current_setting('cgp.scope', true)::ltree)`;
+export const IN_SCOPE = (path: string) => `(coalesce(current_setting('cgp.scope', true), '') <> '' AND ${path} <@ current_setting('cgp.scope', true)::ltree)`;
 
 /** SQL predicate: `path` is an ancestor of the caller's unit (its breadcrumb). */
 export const IS_ANCESTOR = (path: string) =>
@@ -97,7 +96,9 @@ export function personalDataAuditTableIfMissing(schema: string): string[] {
   return [
     `DO $$ BEGIN
        IF to_regclass('"${schema}".personal_data_read') IS NULL THEN
-         ${personalDataAuditTable(schema).map((sql) => `EXECUTE ${quoteLiteral(sql)};`).join('\n         ')}
+         ${personalDataAuditTable(schema)
+           .map((sql) => `EXECUTE ${quoteLiteral(sql)};`)
+           .join('\n         ')}
        END IF;
      END $$`,
   ];

@@ -1,7 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, isInterfaceType, isObjectType, Kind, valueFromASTUntyped, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode, OperationTypeNode } from 'graphql';
+import {
+  GraphQLError,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  valueFromASTUntyped,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  OperationTypeNode,
+} from 'graphql';
 import type { DataSource, MixedList } from 'typeorm';
 import type { Feature } from './feature';
 import { DEADLINE_EXCEEDED, DEADLINE_HEADER, deadlineFrom, RequestContext } from './context';
@@ -20,7 +30,15 @@ import { createLogger, type Logger } from './logger';
 import { DATABASE_UNAVAILABLE, databaseUnavailable } from './database-availability';
 import { refusedInput } from './errors';
 import { errorKind, wasErrorLogged } from './error-kind';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_RULE, idempotencyForcedMigration, idempotencyMigration, IdempotencyStore, isValidIdempotencyKey, operationHash } from './idempotency';
+import {
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_KEY_RULE,
+  idempotencyForcedMigration,
+  idempotencyMigration,
+  IdempotencyStore,
+  isValidIdempotencyKey,
+  operationHash,
+} from './idempotency';
 import { requestScopeOf } from './observability/request-scope';
 import { createTracing, type Tracing } from './observability/tracing';
 import { ServiceMetrics, type PoolCounts } from './observability/metrics';
@@ -33,7 +51,7 @@ export interface SubgraphDefinition {
   name: SubgraphName;
   /** The features it is made of, when it was made with defineSubgraph (src/<feature>/index.ts). */
   features?: readonly Feature[];
-   
+
   migrations: MixedList<Function | string>;
   buildSchema(): Promise<GraphQLSchema>;
   /** graphql-shield rules by type and field; anything not listed is denied. */
@@ -143,7 +161,7 @@ export async function protectedSchema(def: SubgraphDefinition): Promise<GraphQLS
  * A subgraph's migrations followed by the ones core adds to every subgraph (its idempotency table):
  * cross-cutting tables arrive in each schema without each subgraph listing them.
  */
- 
+
 export function subgraphMigrations(def: SubgraphDefinition): MixedList<Function | string> {
   const own = Array.isArray(def.migrations) ? def.migrations : Object.values(def.migrations);
   return [...own, idempotencyMigration(def.name), idempotencyForcedMigration(def.name)];
@@ -205,10 +223,16 @@ const entityRepresentationsCheck: ApolloServerPlugin<RequestContext> = {
           const value = valueFromASTUntyped(argument.value, request.variables ?? {});
           const representations: unknown[] = Array.isArray(value) ? value : [value];
           representations.forEach((representation, i) => {
-            const typename = representation && typeof representation === 'object' && !Array.isArray(representation) ? (representation as { __typename?: unknown }).__typename : undefined;
+            const typename =
+              representation && typeof representation === 'object' && !Array.isArray(representation)
+                ? (representation as { __typename?: unknown }).__typename
+                : undefined;
             const type = typeof typename === 'string' ? schema.getType(typename) : undefined;
             if (!type || !(isObjectType(type) || isInterfaceType(type))) {
-              throw refusedInput(`Representation ${i} of _entities is not an object with the __typename of an entity type of this subgraph: send { "__typename": "<type>", <its key fields> }.`, 'representations');
+              throw refusedInput(
+                `Representation ${i} of _entities is not an object with the __typename of an entity type of this subgraph: send { "__typename": "<type>", <its key fields> }.`,
+                'representations',
+              );
             }
           });
         }
@@ -228,7 +252,11 @@ function errorResponse(formatted: GraphQLFormattedError, status = 200): GraphQLR
  * their audit records are kept). Should the commit fail, the caller gets an error and no data, never
  * a result that was not saved. Then the request is counted, timed and logged.
  */
-function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError, observer: ObservabilityPlugin<RequestContext>): ApolloServerPlugin<RequestContext> {
+function subgraphRequestPlugin(
+  store: IdempotencyStore,
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+  observer: ObservabilityPlugin<RequestContext>,
+): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart(start) {
       const observe = await observer.requestDidStart(start);
@@ -255,9 +283,22 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
               return null;
             }
             if (claim.kind === 'mismatch') {
-              return errorResponse(formatError({ message: 'This Idempotency-Key was already used for a different operation or different variables: send each distinct change with a new key (a retry must repeat the operation exactly).', extensions: { code: 'BAD_USER_INPUT' } }, undefined), 400);
+              return errorResponse(
+                formatError(
+                  {
+                    message:
+                      'This Idempotency-Key was already used for a different operation or different variables: send each distinct change with a new key (a retry must repeat the operation exactly).',
+                    extensions: { code: 'BAD_USER_INPUT' },
+                  },
+                  undefined,
+                ),
+                400,
+              );
             }
-            const response: GraphQLResponse = { http: { status: 200, headers: new HeaderMap([['idempotent-replayed', 'true']]) }, body: { kind: 'single', singleResult: { data: claim.data as Record<string, unknown> } } };
+            const response: GraphQLResponse = {
+              http: { status: 200, headers: new HeaderMap([['idempotent-replayed', 'true']]) },
+              body: { kind: 'single', singleResult: { data: claim.data as Record<string, unknown> } },
+            };
             return response;
           } catch (error) {
             return errorResponse(formatError({ message: 'Internal server error', extensions: {} }, error));
@@ -287,7 +328,9 @@ function subgraphRequestPlugin(store: IdempotencyStore, formatError: (formatted:
             // Nothing of this request was saved (or it cannot be known): no data goes out.
             await ctx.finish(false).catch(() => undefined);
             const deliberate = error instanceof GraphQLError && error.extensions?.code === DEADLINE_EXCEEDED;
-            const formatted = deliberate ? { message: error.message, extensions: { code: DEADLINE_EXCEEDED } } : { message: 'Internal server error', extensions: {} };
+            const formatted = deliberate
+              ? { message: error.message, extensions: { code: DEADLINE_EXCEEDED } }
+              : { message: 'Internal server error', extensions: {} };
             rc.response.body = { kind: 'single', singleResult: { data: null, errors: [formatError(formatted, error)] } };
           }
           await observe.willSendResponse?.(rc);
@@ -324,11 +367,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   const timedOut = metrics.databaseTimeouts();
   watchSessionTimeouts(db, timedOut);
   const idempotency = new IdempotencyStore(def.name);
-  const figuresCache = new FiguresCache(
-    (options.statisticsCacheSeconds ?? setting('STATISTICS_CACHE_SECONDS')) * 1000,
-    20_000,
-    metrics.figuresCacheLookups(),
-  );
+  const figuresCache = new FiguresCache((options.statisticsCacheSeconds ?? setting('STATISTICS_CACHE_SECONDS')) * 1000, 20_000, metrics.figuresCacheLookups());
   const formatError = maskError(logger);
   const schema = await protectedSchema(def);
   // The gateway's operation limits hold here too: a subgraph called directly is not softer than the gateway.
@@ -342,12 +381,22 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     // The process stops the server itself, after draining (runSubgraphProcess).
     stopOnTerminationSignals: false,
     // Inline tracing and cache hints are not used: their per-field hooks would only cost CPU.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, entityRepresentationsCheck, subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger))],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...limits.plugins,
+      entityRepresentationsCheck,
+      subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger)),
+    ],
   });
   await server.start();
   const port = options.port ?? servicePort(def.name);
   // Metrics first: a taken metrics port fails the start before the public port takes any request.
-  const operations = await serveOperations({ port: options.metricsPort ?? metricsPort(def.name, undefined, port), host: options.metricsHost ?? metricsHost(), routes: { '/metrics': metrics.route() } });
+  const operations = await serveOperations({
+    port: options.metricsPort ?? metricsPort(def.name, undefined, port),
+    host: options.metricsHost ?? metricsHost(),
+    routes: { '/metrics': metrics.route() },
+  });
   const http = await serveApollo<RequestContext>({
     server,
     port,

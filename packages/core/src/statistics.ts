@@ -34,7 +34,10 @@ export function chinaToday(now = new Date()): string {
  * Bad dates or an empty period → BAD_USER_INPUT naming the argument.
  */
 export function statisticsPeriod(from?: string | null, to?: string | null, now = new Date()): StatisticsPeriod {
-  for (const [name, v] of [['from', from], ['to', to]] as const) {
+  for (const [name, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (v != null && !isCalendarDate(v)) throw badInput(`${name} must be a calendar date written YYYY-MM-DD, e.g. 2026-01-01 (got "${v}")`, name);
   }
   const end = to ?? new Date(Date.parse(chinaToday(now)) + DAY).toISOString().slice(0, 10);

@@ -24,7 +24,10 @@ export async function buildFederatedSchema(
 ): Promise<GraphQLSchema> {
   // Inputs are checked with class-validator; bad input answers BAD_USER_INPUT saying what to fix, field by field.
   const schema = await buildSchema({ validateFn: validateInput, ...options, skipCheck: true });
-  const typeDefs = gql`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`;
+  const typeDefs = gql`
+    ${FEDERATION_LINK}
+    ${printSchemaWithDirectives(schema)}
+  `;
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, resolver] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...resolver };

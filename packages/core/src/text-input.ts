@@ -61,14 +61,22 @@ export function textInputPlugin(): ApolloServerPlugin<BaseContext> {
           for (const [name, value] of Object.entries(request.variables ?? {})) {
             if (BAD_TEXT.test(name)) throw refusedInput(`A variable name contains ${what(name)}: send variables under the names the operation declares.`);
             const bad = findBadText(value, `$${name}`);
-            if (bad) throw refusedInput(`Variable ${bad.path} contains ${what(bad.text)}, which is not accepted in text: remove it and send the operation again.`, name);
+            if (bad)
+              throw refusedInput(
+                `Variable ${bad.path} contains ${what(bad.text)}, which is not accepted in text: remove it and send the operation again.`,
+                name,
+              );
           }
           const inExtensions = findBadText(request.extensions, 'extensions');
-          if (inExtensions) throw refusedInput(`The request's ${inExtensions.path} contains ${what(inExtensions.text)}, which is not accepted in text: remove it.`);
+          if (inExtensions)
+            throw refusedInput(`The request's ${inExtensions.path} contains ${what(inExtensions.text)}, which is not accepted in text: remove it.`);
           const literal = findBadLiteral(document);
           if (literal) {
             const where = literal.argument ? `The value of argument "${literal.argument}"` : 'A string in the operation';
-            throw refusedInput(`${where} contains ${what(literal.text)}, which is not accepted in text: remove it and send the operation again.`, literal.argument);
+            throw refusedInput(
+              `${where} contains ${what(literal.text)}, which is not accepted in text: remove it and send the operation again.`,
+              literal.argument,
+            );
           }
         },
       };

@@ -76,7 +76,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 @ArgsType()
 export class UnitListArgs extends PageArgs {
-  @Field(() => String, { nullable: true, description: 'The units as they stood on this day (YYYY-MM-DD): established by then and not yet closed. Today when left out.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The units as they stood on this day (YYYY-MM-DD): established by then and not yet closed. Today when left out.',
+  })
   @IsOptional()
   @Matches(DATE, { message: 'asOf must be a date written YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: 'asOf must be a date written YYYY-MM-DD' })
@@ -85,7 +88,9 @@ export class UnitListArgs extends PageArgs {
 
 @InputType({ description: 'A new unit under a parent of your subtree.' })
 export class CreateUnitInput {
-  @Field(() => String, { description: 'The parent unit’s code (a district for a street, a street for a community, a community for a grid, a grid for a building).' })
+  @Field(() => String, {
+    description: 'The parent unit’s code (a district for a street, a street for a community, a community for a grid, a grid for a building).',
+  })
   @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'parentCode must be a unit code of 6, 9, 12 or 15 digits' })
   parentCode: string;
 
@@ -240,7 +245,8 @@ function effectiveDay(value: string | undefined, name: string): string {
   const today = chinaToday();
   const day = value ?? today;
   if (!isCalendarDate(day)) throw badInput(`${name} ${day} is not a calendar date written YYYY-MM-DD`, name);
-  if (day < addDays(today, -365) || day > addDays(today, 365)) throw badInput(`${name} ${day} is out of range: within a year either side of today (${today})`, name);
+  if (day < addDays(today, -365) || day > addDays(today, 365))
+    throw badInput(`${name} ${day} is out of range: within a year either side of today (${today})`, name);
   return day;
 }
 
@@ -261,7 +267,8 @@ export function unitRegistry(spec: UnitRegistrySpec) {
   const newCode = async (ctx: RequestContext, parent: string, wanted: string | undefined, argumentName: string): Promise<string> => {
     await ctx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${spec.table}:${parent}`]);
     if (wanted) {
-      if (wanted.length !== CODE_LENGTH[spec.tier] || !wanted.startsWith(parent)) throw badInput(`${argumentName} ${wanted} must be ${parent} followed by 3 digits`, argumentName);
+      if (wanted.length !== CODE_LENGTH[spec.tier] || !wanted.startsWith(parent))
+        throw badInput(`${argumentName} ${wanted} must be ${parent} followed by 3 digits`, argumentName);
       const used = await freshUnit(ctx, wanted);
       if (used) throw conflict(`Code ${wanted} was given to ${used.name}${used.closedOn ? ` (closed on ${used.closedOn})` : ''}: codes are never reused`);
       return wanted;
@@ -272,7 +279,13 @@ export function unitRegistry(spec: UnitRegistrySpec) {
     return `${parent}${String(next).padStart(3, '0')}`;
   };
 
-  const event = (ctx: RequestContext, unitCode: string, kind: string, effectiveOn: string, extra: { name?: string; previousName?: string; relatedCode?: string } = {}) =>
+  const event = (
+    ctx: RequestContext,
+    unitCode: string,
+    kind: string,
+    effectiveOn: string,
+    extra: { name?: string; previousName?: string; relatedCode?: string } = {},
+  ) =>
     ctx.query(
       `INSERT INTO ${spec.table.split('.')[0]}.unit_event (unit_code, kind, effective_on, name, previous_name, related_code, path, recorded_by) VALUES ($1, $2, $3::date, $4, $5, $6, $7::ltree, $8)`,
       [unitCode, kind, effectiveOn, extra.name ?? null, extra.previousName ?? null, extra.relatedCode ?? null, pathOfCode(unitCode), ctx.identity.sub],
@@ -284,7 +297,11 @@ export function unitRegistry(spec: UnitRegistrySpec) {
   };
 
   const checkParent = async (ctx: RequestContext, parent: string, argumentName: string): Promise<void> => {
-    if (tierOfCode(parent) !== parentTier) throw badInput(`${argumentName} ${parent} is not a ${parentTier.toLowerCase()} code: a ${spec.tier.toLowerCase()} belongs to a ${parentTier.toLowerCase()}`, argumentName);
+    if (tierOfCode(parent) !== parentTier)
+      throw badInput(
+        `${argumentName} ${parent} is not a ${parentTier.toLowerCase()} code: a ${spec.tier.toLowerCase()} belongs to a ${parentTier.toLowerCase()}`,
+        argumentName,
+      );
     const found = await existingUnitCodes(ctx, [parent]);
     if (!found.has(parent)) throw badInput(`There is no ${parentTier.toLowerCase()} ${parent}`, argumentName);
   };
@@ -325,7 +342,8 @@ export function unitRegistry(spec: UnitRegistrySpec) {
       assertRegistrar(ctx, parent, `rename a ${spec.tier.toLowerCase()}`);
       const unit = await freshUnit(ctx, input.code, true);
       if (!unit) throw badInput(`There is no ${spec.tier.toLowerCase()} ${input.code}`, 'code');
-      if (unit.closedOn) throw conflict(`${unit.name} (${unit.code}) closed on ${unit.closedOn}${unit.successorCode ? `: its successor is ${unit.successorCode}` : ''}`);
+      if (unit.closedOn)
+        throw conflict(`${unit.name} (${unit.code}) closed on ${unit.closedOn}${unit.successorCode ? `: its successor is ${unit.successorCode}` : ''}`);
       const day = effectiveDay(input.effectiveOn, 'effectiveOn');
       const name = input.name.trim();
       await ctx.query(`UPDATE ${spec.table} SET name = $2 WHERE code = $1`, [input.code, name]);
@@ -341,12 +359,15 @@ export function unitRegistry(spec: UnitRegistrySpec) {
       if (!unit) throw badInput(`There is no ${spec.tier.toLowerCase()} ${input.code}`, 'code');
       if (unit.closedOn) throw conflict(`${unit.name} (${unit.code}) already closed on ${unit.closedOn}`);
       const day = effectiveDay(input.effectiveOn, 'effectiveOn');
-      if (unit.establishedOn && day < unit.establishedOn) throw badInput(`effectiveOn ${day} is before ${unit.name} was established (${unit.establishedOn})`, 'effectiveOn');
+      if (unit.establishedOn && day < unit.establishedOn)
+        throw badInput(`effectiveOn ${day} is before ${unit.name} was established (${unit.establishedOn})`, 'effectiveOn');
       if (input.successorCode) {
-        if (input.successorCode === input.code || tierOfCode(input.successorCode) !== spec.tier) throw badInput(`successorCode ${input.successorCode} must be another ${spec.tier.toLowerCase()}`, 'successorCode');
+        if (input.successorCode === input.code || tierOfCode(input.successorCode) !== spec.tier)
+          throw badInput(`successorCode ${input.successorCode} must be another ${spec.tier.toLowerCase()}`, 'successorCode');
         assertRegistrar(ctx, parentCode(input.successorCode) as string, `merge into a ${spec.tier.toLowerCase()}`);
         const successor = await freshUnit(ctx, input.successorCode);
-        if (!successor || (successor.closedOn && successor.closedOn <= day)) throw badInput(`There is no open ${spec.tier.toLowerCase()} ${input.successorCode} to merge into`, 'successorCode');
+        if (!successor || (successor.closedOn && successor.closedOn <= day))
+          throw badInput(`There is no open ${spec.tier.toLowerCase()} ${input.successorCode} to merge into`, 'successorCode');
       }
       const children = await openChildren(ctx, input.code, day);
       if (children > 0) {
@@ -373,8 +394,10 @@ export function unitRegistry(spec: UnitRegistrySpec) {
     async moveOne(ctx: RequestContext, code: string, toParent: string, day: string, wanted?: string, following = false): Promise<string> {
       const unit = await freshUnit(ctx, code, true);
       if (!unit) throw badInput(`There is no ${spec.tier.toLowerCase()} ${code}`, 'code');
-      if (unit.closedOn) throw conflict(`${unit.name} (${unit.code}) closed on ${unit.closedOn}${unit.successorCode ? `: its successor is ${unit.successorCode}` : ''}`);
-      if (unit.establishedOn && day < unit.establishedOn) throw badInput(`effectiveOn ${day} is before ${unit.name} was established (${unit.establishedOn})`, 'effectiveOn');
+      if (unit.closedOn)
+        throw conflict(`${unit.name} (${unit.code}) closed on ${unit.closedOn}${unit.successorCode ? `: its successor is ${unit.successorCode}` : ''}`);
+      if (unit.establishedOn && day < unit.establishedOn)
+        throw badInput(`effectiveOn ${day} is before ${unit.name} was established (${unit.establishedOn})`, 'effectiveOn');
       // A unit following its parent's move goes to the parent's successor, made in the same request (not yet visible to a peer lookup).
       if (!following) await checkParent(ctx, toParent, 'toParentCode');
       const code2 = await newCode(ctx, toParent, wanted, 'newCode');
@@ -390,20 +413,31 @@ export function unitRegistry(spec: UnitRegistrySpec) {
       // The children follow, at the subgraph that owns them (the same suffixes under the new code).
       if (spec.children) {
         const { subgraph, plural } = spec.children;
-        await callPeer(ctx, subgraph, `mutation FollowParent($from: String!, $to: String!, $on: String!) { move${plural}WithParent(fromParentCode: $from, toParentCode: $to, effectiveOn: $on) }`, {
-          from: code, to: code2, on: day,
-        });
+        await callPeer(
+          ctx,
+          subgraph,
+          `mutation FollowParent($from: String!, $to: String!, $on: String!) { move${plural}WithParent(fromParentCode: $from, toParentCode: $to, effectiveOn: $on) }`,
+          {
+            from: code,
+            to: code2,
+            on: day,
+          },
+        );
       }
       return code2;
     },
 
     /** Every unit open under `from` moves under `to` (its successor), keeping its 3-digit suffix. */
     async followParent(ctx: RequestContext, from: string, to: string, effectiveOn: string): Promise<number> {
-      if (tierOfCode(from) !== parentTier || tierOfCode(to) !== parentTier) throw badInput(`fromParentCode and toParentCode must be ${parentTier.toLowerCase()} codes`, 'fromParentCode');
+      if (tierOfCode(from) !== parentTier || tierOfCode(to) !== parentTier)
+        throw badInput(`fromParentCode and toParentCode must be ${parentTier.toLowerCase()} codes`, 'fromParentCode');
       assertRegistrar(ctx, from, `move ${spec.plural.toLowerCase()}`);
       assertRegistrar(ctx, to, `move ${spec.plural.toLowerCase()} there`);
       const day = effectiveDay(effectiveOn, 'effectiveOn');
-      const open = await ctx.query<{ code: string }>(`SELECT code FROM ${spec.table} WHERE ${spec.parentColumn} = $1 AND ${openOn('$2')} ORDER BY code`, [from, day]);
+      const open = await ctx.query<{ code: string }>(`SELECT code FROM ${spec.table} WHERE ${spec.parentColumn} = $1 AND ${openOn('$2')} ORDER BY code`, [
+        from,
+        day,
+      ]);
       for (const { code } of open) await registry.moveOne(ctx, code, to, day, `${to}${code.slice(-3)}`, true);
       return open.length;
     },
@@ -411,7 +445,10 @@ export function unitRegistry(spec: UnitRegistrySpec) {
     history(ctx: RequestContext, code: string): Promise<UnitEvent[]> {
       return ctx
         .loader<string, UnitEvent[]>(`${spec.table}.history`, async (codes) => {
-          const rows = await ctx.query<UnitEvent>(`SELECT ${EVENT_COLUMNS} FROM ${spec.table.split('.')[0]}.unit_event WHERE unit_code = ANY($1) ORDER BY effective_on, recorded_at`, [codes]);
+          const rows = await ctx.query<UnitEvent>(
+            `SELECT ${EVENT_COLUMNS} FROM ${spec.table.split('.')[0]}.unit_event WHERE unit_code = ANY($1) ORDER BY effective_on, recorded_at`,
+            [codes],
+          );
           return codes.map((c) => rows.filter((r) => r.unitCode === c));
         })
         .load(code);
@@ -421,11 +458,15 @@ export function unitRegistry(spec: UnitRegistrySpec) {
     async importFile(ctx: RequestContext, districtCode: string, file: RegistryFileInput): Promise<RegistryImportReport> {
       if (tierOfCode(districtCode) !== Tier.DISTRICT) throw badInput(`"${districtCode}" is not a district code`, 'districtCode');
       const { identity } = ctx;
-      if (identity.kind !== CallerKind.DISTRICT || !identity.roles.includes(Role.STAFF)) throw forbidden(`Only district STAFF import ${spec.plural.toLowerCase()}`);
+      if (identity.kind !== CallerKind.DISTRICT || !identity.roles.includes(Role.STAFF))
+        throw forbidden(`Only district STAFF import ${spec.plural.toLowerCase()}`);
       if (accessToCode(identity, districtCode) !== Access.FULL) throw forbidden(`District ${districtCode} is not your district`);
       const rows = await readRegistryFile(file, { required: ['parent_code', 'name'], optional: ['code', 'established_on', ...copy] });
       const check = new RowChecker();
-      const parents = await existingUnitCodes(ctx, rows.map((r) => r.cells.parent_code ?? '').filter((c) => c.startsWith(districtCode) && tierOfCode(c) === parentTier));
+      const parents = await existingUnitCodes(
+        ctx,
+        rows.map((r) => r.cells.parent_code ?? '').filter((c) => c.startsWith(districtCode) && tierOfCode(c) === parentTier),
+      );
       const used = new Set((await ctx.query<{ code: string }>(`SELECT code FROM ${spec.table} WHERE path <@ $1::ltree`, [districtCode])).map((r) => r.code));
       const next = new Map<string, number>();
       const today = chinaToday();
@@ -433,11 +474,13 @@ export function unitRegistry(spec: UnitRegistrySpec) {
         const parent = row.cells.parent_code ?? '';
         if (tierOfCode(parent) !== parentTier) check.add(row.line, 'parent_code', `"${parent}" is not a ${parentTier.toLowerCase()} code`);
         else if (!parent.startsWith(districtCode)) check.add(row.line, 'parent_code', `${parent} is not in district ${districtCode}`);
-        else if (!parents.has(parent)) check.add(row.line, 'parent_code', `there is no ${parentTier.toLowerCase()} ${parent} (import the ${parentTier.toLowerCase()}s first)`);
+        else if (!parents.has(parent))
+          check.add(row.line, 'parent_code', `there is no ${parentTier.toLowerCase()} ${parent} (import the ${parentTier.toLowerCase()}s first)`);
         const name = check.required(row, 'name');
         if (name && name.length > 100) check.add(row.line, 'name', 'is longer than 100 characters');
         const code = row.cells.code ?? '';
-        if (code && (code.length !== CODE_LENGTH[spec.tier] || !code.startsWith(parent) || !/^\d+$/.test(code))) check.add(row.line, 'code', `"${code}" is not ${parent} followed by 3 digits`);
+        if (code && (code.length !== CODE_LENGTH[spec.tier] || !code.startsWith(parent) || !/^\d+$/.test(code)))
+          check.add(row.line, 'code', `"${code}" is not ${parent} followed by 3 digits`);
         else if (code && used.has(code)) check.add(row.line, 'code', `${code} is already used: codes are never reused`);
         const establishedOn = row.cells.established_on || today;
         if (!isCalendarDate(establishedOn)) check.add(row.line, 'established_on', `"${establishedOn}" is not a date written YYYY-MM-DD`);
@@ -466,13 +509,33 @@ export function unitRegistry(spec: UnitRegistrySpec) {
       }
       check.throwIfAny();
       type P = (typeof parsed)[number];
-      await insertRows<P>(ctx, spec.table, {
-        id: () => crypto.randomUUID(), code: (p) => p.code, name: (p) => p.name, [spec.parentColumn]: (p) => p.parent, path: (p) => pathOfCode(p.code), established_on: (p) => p.establishedOn,
-        ...Object.fromEntries(copy.map((c) => [c, (p: P) => p.extras[c] ?? DEFAULT_COPY_VALUE[c] ?? 0])),
-      }, parsed);
-      await insertRows<P>(ctx, `${spec.table.split('.')[0]}.unit_event`, {
-        unit_code: (p) => p.code, kind: () => 'CREATED', effective_on: (p) => p.establishedOn, name: (p) => p.name, path: (p) => pathOfCode(p.code), recorded_by: () => identity.sub,
-      }, parsed);
+      await insertRows<P>(
+        ctx,
+        spec.table,
+        {
+          id: () => crypto.randomUUID(),
+          code: (p) => p.code,
+          name: (p) => p.name,
+          [spec.parentColumn]: (p) => p.parent,
+          path: (p) => pathOfCode(p.code),
+          established_on: (p) => p.establishedOn,
+          ...Object.fromEntries(copy.map((c) => [c, (p: P) => p.extras[c] ?? DEFAULT_COPY_VALUE[c] ?? 0])),
+        },
+        parsed,
+      );
+      await insertRows<P>(
+        ctx,
+        `${spec.table.split('.')[0]}.unit_event`,
+        {
+          unit_code: (p) => p.code,
+          kind: () => 'CREATED',
+          effective_on: (p) => p.establishedOn,
+          name: (p) => p.name,
+          path: (p) => pathOfCode(p.code),
+          recorded_by: () => identity.sub,
+        },
+        parsed,
+      );
       return { rows: rows.length, created: parsed.length };
     },
   };
@@ -495,7 +558,10 @@ export function unitRegistryResolvers(UnitClass: ClassType, registry: UnitRegist
 
   @Resolver(() => UnitClass)
   class UnitRegistryResolver {
-    @Mutation(() => UnitClass, { name: `create${typeName}`, description: `Creates a ${what} under a parent of your subtree (STAFF of the tier above), from an effective date.` })
+    @Mutation(() => UnitClass, {
+      name: `create${typeName}`,
+      description: `Creates a ${what} under a parent of your subtree (STAFF of the tier above), from an effective date.`,
+    })
     create(@Arg('input', () => CreateUnitInput) input: CreateUnitInput, @Ctx() ctx: RequestContext): Promise<Record<string, unknown>> {
       return registry.create(ctx, input);
     }
@@ -536,14 +602,20 @@ export function unitRegistryResolvers(UnitClass: ClassType, registry: UnitRegist
       return registry.move(ctx, input);
     }
 
-    @Mutation(() => Int, { name: `move${plural}WithParent`, description: `Moves every open ${what} of a parent under its successor, keeping their 3-digit suffixes (done by a parent’s move).` })
+    @Mutation(() => Int, {
+      name: `move${plural}WithParent`,
+      description: `Moves every open ${what} of a parent under its successor, keeping their 3-digit suffixes (done by a parent’s move).`,
+    })
     follow(@Args(() => FollowArgs) args: FollowArgs, @Ctx() ctx: RequestContext): Promise<number> {
       return registry.followParent(ctx, args.fromParentCode, args.toParentCode, args.effectiveOn);
     }
   }
 
   const mutations: Record<string, typeof rules.unitStaff> = {
-    [`create${typeName}`]: rules.unitStaff, [`rename${typeName}`]: rules.unitStaff, [`close${typeName}`]: rules.unitStaff, [`import${plural}`]: rules.unitStaff,
+    [`create${typeName}`]: rules.unitStaff,
+    [`rename${typeName}`]: rules.unitStaff,
+    [`close${typeName}`]: rules.unitStaff,
+    [`import${plural}`]: rules.unitStaff,
   };
   const imports = registryImports([
     {
@@ -565,7 +637,14 @@ export function unitRegistryResolvers(UnitClass: ClassType, registry: UnitRegist
  * The migration that gives one subgraph's unit table its life and history (`unitRegistryMigration`), as a
  * TypeORM migration class named `name` (its timestamp last, as TypeORM requires).
  */
-export function unitRegistryMigrationClass(table: string, name: string): new () => { name: string; up(q: { query(sql: string): Promise<unknown> }): Promise<void>; down(q: { query(sql: string): Promise<unknown> }): Promise<void> } {
+export function unitRegistryMigrationClass(
+  table: string,
+  name: string,
+): new () => {
+  name: string;
+  up(q: { query(sql: string): Promise<unknown> }): Promise<void>;
+  down(q: { query(sql: string): Promise<unknown> }): Promise<void>;
+} {
   const schema = table.split('.')[0];
   return class {
     name = name;

@@ -56,7 +56,12 @@ export function unitStore<T extends UnitRow>(spec: UnitStoreSpec) {
       const scope = ctx.scope;
       const day = args.asOf ?? chinaToday();
       const [rows, [{ n }]] = await Promise.all([
-        ctx.query<T>(`${select} WHERE path <@ $1::ltree AND ($2::text IS NULL OR code > $2) AND ${openOn('$4')} ORDER BY code LIMIT $3`, [scope, window.after, window.limit + 1, day]),
+        ctx.query<T>(`${select} WHERE path <@ $1::ltree AND ($2::text IS NULL OR code > $2) AND ${openOn('$4')} ORDER BY code LIMIT $3`, [
+          scope,
+          window.after,
+          window.limit + 1,
+          day,
+        ]),
         ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.table} WHERE path <@ $1::ltree AND ${openOn('$2')}`, [scope, day]),
       ]);
       return toConnection(rows, window, n, (r) => r.code);
@@ -67,8 +72,14 @@ export function unitStore<T extends UnitRow>(spec: UnitStoreSpec) {
       return childConnection<T>(
         ctx,
         {
-          name: `${spec.name}.children`, table: spec.table, columns: spec.columns, parentColumn: spec.parentColumn,
-          orderColumn: 'code', orderKey: (r) => r.code, scopeColumn: 'path', openOn: args.asOf ?? chinaToday(),
+          name: `${spec.name}.children`,
+          table: spec.table,
+          columns: spec.columns,
+          parentColumn: spec.parentColumn,
+          orderColumn: 'code',
+          orderKey: (r) => r.code,
+          scopeColumn: 'path',
+          openOn: args.asOf ?? chinaToday(),
         },
         parentId,
         args,

@@ -4,24 +4,50 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase } from '@cgp/testing';
 import { insertRows, pgClientOf } from '../src/database';
 
-interface Row { id: number; label: string | null; day: string | null; at: Date | null; flag: boolean | null; doc: unknown; tags: string[] | null; amount: number | null }
+interface Row {
+  id: number;
+  label: string | null;
+  day: string | null;
+  at: Date | null;
+  flag: boolean | null;
+  doc: unknown;
+  tags: string[] | null;
+  amount: number | null;
+}
 
 const awkward: Row[] = [
-  { id: 1, label: 'tab\there, newline\nthere, cr\rend, back\\slash, "quote", \'single\', \\N literal', day: '2026-02-17', at: new Date('2026-11-14T16:30:00.123Z'), flag: true, doc: { 城: '周口', list: [1, 'a\tb', null], nested: { q: '"x"\\' } }, tags: ['ELDERLY', 'with space', 'com,ma', 'quo"te', 'back\\slash', '{brace}', '', 'NULL'], amount: 12.5 },
+  {
+    id: 1,
+    label: 'tab\there, newline\nthere, cr\rend, back\\slash, "quote", \'single\', \\N literal',
+    day: '2026-02-17',
+    at: new Date('2026-11-14T16:30:00.123Z'),
+    flag: true,
+    doc: { 城: '周口', list: [1, 'a\tb', null], nested: { q: '"x"\\' } },
+    tags: ['ELDERLY', 'with space', 'com,ma', 'quo"te', 'back\\slash', '{brace}', '', 'NULL'],
+    amount: 12.5,
+  },
   { id: 2, label: '川汇区陈州回族街道 新华社区', day: null, at: null, flag: false, doc: null, tags: [], amount: -3 },
   { id: 3, label: null, day: '1940-01-01', at: new Date('2000-01-01T00:00:00Z'), flag: null, doc: [1, 2, 3], tags: null, amount: null },
   { id: 4, label: '', day: '2026-12-31', at: new Date('2026-06-30T23:59:59.999Z'), flag: true, doc: 'just a string', tags: ['a'], amount: 0 },
 ];
 
 const columns = {
-  id: (r: Row) => r.id, label: (r: Row) => r.label, day: (r: Row) => r.day, at: (r: Row) => r.at, flag: (r: Row) => r.flag,
-  doc: (r: Row) => (r.doc === null ? null : JSON.stringify(r.doc)), tags: (r: Row) => r.tags, amount: (r: Row) => r.amount,
+  id: (r: Row) => r.id,
+  label: (r: Row) => r.label,
+  day: (r: Row) => r.day,
+  at: (r: Row) => r.at,
+  flag: (r: Row) => r.flag,
+  doc: (r: Row) => (r.doc === null ? null : JSON.stringify(r.doc)),
+  tags: (r: Row) => r.tags,
+  amount: (r: Row) => r.amount,
 };
 
 const TABLE = `(id int PRIMARY KEY, label text, day date, at timestamptz, flag boolean, doc jsonb, tags text[], amount numeric)`;
 
 async function readBack(client: Client, table: string): Promise<Row[]> {
-  const { rows } = await client.query(`SELECT id, label, to_char(day, 'YYYY-MM-DD') AS day, at, flag, doc, tags, amount::float8 AS amount FROM ${table} ORDER BY id`);
+  const { rows } = await client.query(
+    `SELECT id, label, to_char(day, 'YYYY-MM-DD') AS day, at, flag, doc, tags, amount::float8 AS amount FROM ${table} ORDER BY id`,
+  );
   return rows;
 }
 
@@ -44,7 +70,7 @@ describe('insertRows (bulk load)', () => {
     await client.query('BEGIN');
     const spy = jest.spyOn(client, 'query');
     await insertRows(client, 'copied', columns, awkward);
-    const sent = spy.mock.calls.map(([q]) => (typeof q === 'string' ? q : (q as { text?: string }).text ?? ''));
+    const sent = spy.mock.calls.map(([q]) => (typeof q === 'string' ? q : ((q as { text?: string }).text ?? '')));
     spy.mockRestore();
     expect(sent.some((q) => q.startsWith('COPY copied'))).toBe(true);
     expect(sent.some((q) => q.startsWith('INSERT'))).toBe(false);
@@ -65,7 +91,12 @@ describe('insertRows (bulk load)', () => {
     function* few() {
       for (let i = 30_000; i < 32_500; i++) yield { id: i, label: `r${i}` };
     }
-    await insertRows({ query: (sql, params) => client.query(sql, params) }, 'streamed', { id: (r: { id: number }) => r.id, label: (r: { label: string }) => r.label }, few());
+    await insertRows(
+      { query: (sql, params) => client.query(sql, params) },
+      'streamed',
+      { id: (r: { id: number }) => r.id, label: (r: { label: string }) => r.label },
+      few(),
+    );
     const { rows } = await client.query(`SELECT count(*)::int AS n, sum(id)::bigint::text AS s, max(label) FILTER (WHERE id = 29999) AS last FROM streamed`);
     expect(rows[0]).toEqual({ n: 32_500, s: String((32_499 * 32_500) / 2), last: `第29999行\t${'x'.repeat(29_999 % 7)}` });
   });
@@ -91,7 +122,7 @@ describe('insertRows (bulk load)', () => {
     }
   });
 
-  it('lifts FORCE ROW LEVEL SECURITY for the owner\'s COPY only within its transaction, and uses INSERT for a role under the policies', async () => {
+  it("lifts FORCE ROW LEVEL SECURITY for the owner's COPY only within its transaction, and uses INSERT for a role under the policies", async () => {
     const role = `bulk_${randomBytes(4).toString('hex')}`;
     const admin = new Client({ connectionString: url });
     await admin.connect();
@@ -115,7 +146,9 @@ describe('insertRows (bulk load)', () => {
         expect(rows[0].forced).toBe(true);
         expect((await admin.query('SELECT id, label FROM guarded ORDER BY id')).rows).toEqual([1, 3, 5].map((id) => ({ id, label: `row ${id}` })));
         // Under the policy (FORCE back on), an even id is refused: the INSERT path is checked by the policy.
-        await expect(insertRows({ query: (sql, params) => owner.query(sql, params) }, 'guarded', { id: (r: { id: number }) => r.id, label: () => 'even' }, [{ id: 2 }])).rejects.toThrow(/row-level security/);
+        await expect(
+          insertRows({ query: (sql, params) => owner.query(sql, params) }, 'guarded', { id: (r: { id: number }) => r.id, label: () => 'even' }, [{ id: 2 }]),
+        ).rejects.toThrow(/row-level security/);
       } finally {
         await owner.query('DROP TABLE IF EXISTS guarded').catch(() => undefined);
         await owner.end();
@@ -128,4 +161,3 @@ describe('insertRows (bulk load)', () => {
     }
   });
 });
-

@@ -14,12 +14,17 @@ describe('configuration', () => {
   });
 
   it('lists every problem of a service at once: the variable, the value given, what is allowed and what was wrong', () => {
-    const problems = configProblems({ DATABASE_POOL_SIZE: 'lots', GATEWAY_MAX_COST: '0', AUTH_JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/cgp' }, 'street');
+    const problems = configProblems(
+      { DATABASE_POOL_SIZE: 'lots', GATEWAY_MAX_COST: '0', AUTH_JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/cgp' },
+      'street',
+    );
     expect(problems).toEqual([
       'Invalid DATABASE_POOL_SIZE="lots": a whole number from 1 to 200 (not a whole number)',
       'Invalid GATEWAY_MAX_COST="0": a whole number of at least 1 (below 1)',
     ]);
-    expect(() => readConfig('street', { DATABASE_POOL_SIZE: 'lots', GATEWAY_MAX_COST: '0', AUTH_JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/cgp' })).toThrow(
+    expect(() =>
+      readConfig('street', { DATABASE_POOL_SIZE: 'lots', GATEWAY_MAX_COST: '0', AUTH_JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/cgp' }),
+    ).toThrow(
       /^2 configuration problems for the street subgraph:\n {2}- Invalid DATABASE_POOL_SIZE.*\n {2}- Invalid GATEWAY_MAX_COST.*\nEvery variable, its type and default: docs\/configuration\.md$/,
     );
   });
@@ -38,9 +43,13 @@ describe('configuration', () => {
       'No way to verify tokens: set AUTH_JWT_SECRET (HS256, local), AUTH_OIDC_ISSUER or AUTH_JWKS_URL (an OIDC provider)',
       'No database configured for the grid subgraph: set DATABASE_URL (or GRID_DATABASE_URL)',
     ]);
-    expect(configProblems({ AUTH_JWKS_URL: 'https://sso.example.org/certs', GRID_DATABASE_URL: 'postgres://db/grid' }, 'grid')).toEqual(['AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE']);
+    expect(configProblems({ AUTH_JWKS_URL: 'https://sso.example.org/certs', GRID_DATABASE_URL: 'postgres://db/grid' }, 'grid')).toEqual([
+      'AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE',
+    ]);
     // A bad secret is one problem, not two.
-    expect(configProblems({ AUTH_JWT_SECRET: 'short', DATABASE_URL: 'postgres://db/cgp' }, 'grid')).toEqual(['Invalid AUTH_JWT_SECRET (value hidden): at least 32 characters (shorter than 32 characters)']);
+    expect(configProblems({ AUTH_JWT_SECRET: 'short', DATABASE_URL: 'postgres://db/cgp' }, 'grid')).toEqual([
+      'Invalid AUTH_JWT_SECRET (value hidden): at least 32 characters (shorter than 32 characters)',
+    ]);
   });
 
   it('never echoes a secret value, database URLs included', () => {
@@ -71,6 +80,8 @@ describe('configuration', () => {
   });
 
   it('a bad value read on its own throws a ConfigError naming it', () => {
-    expect(() => setting('PARTNER_TOKEN_TTL', { PARTNER_TOKEN_TTL: '10' })).toThrow(new ConfigError(['Invalid PARTNER_TOKEN_TTL="10": a whole number of seconds from 30 to 3600 (below 30)']));
+    expect(() => setting('PARTNER_TOKEN_TTL', { PARTNER_TOKEN_TTL: '10' })).toThrow(
+      new ConfigError(['Invalid PARTNER_TOKEN_TTL="10": a whole number of seconds from 30 to 3600 (below 30)']),
+    );
   });
 });

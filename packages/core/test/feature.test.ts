@@ -44,7 +44,11 @@ describe('defineFeature / defineSubgraph', () => {
     const unguarded = await graphql({ schema, source: '{ unguarded }', contextValue: {} });
     expect(unguarded.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     // The feature's reference resolver answers entity fetches (their fields still under the rules).
-    const entity = await graphql({ schema, source: '{ _entities(representations: [{ __typename: "Parcel", label: "x" }]) { ... on Parcel { label } } }', contextValue: {} });
+    const entity = await graphql({
+      schema,
+      source: '{ _entities(representations: [{ __typename: "Parcel", label: "x" }]) { ... on Parcel { label } } }',
+      contextValue: {},
+    });
     expect(entity.errors).toBeUndefined();
     expect(entity.data).toEqual({ _entities: [{ label: 'x' }] });
   });
@@ -59,7 +63,13 @@ describe('defineFeature / defineSubgraph', () => {
       async up() {}
       async down() {}
     }
-    const a = defineFeature({ name: 'a', resolvers: [], permissions: { District: { code: rules.unitBreadcrumb } }, migrations: [A1], seed: async () => void seeded.push('a') });
+    const a = defineFeature({
+      name: 'a',
+      resolvers: [],
+      permissions: { District: { code: rules.unitBreadcrumb } },
+      migrations: [A1],
+      seed: async () => void seeded.push('a'),
+    });
     const b = defineFeature({
       name: 'b',
       resolvers: [],

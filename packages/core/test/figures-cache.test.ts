@@ -8,7 +8,14 @@ describe('FiguresCache', () => {
   const district = '411602';
   const community = '411602001001';
   const grid = '411602001001001';
-  const staff = (code: string): Identity => ({ sub: `staff-${code}`, kind: CallerKind.DISTRICT, unit: code, unitPath: pathOfCode(code), roles: [Role.STAFF], communities: [] });
+  const staff = (code: string): Identity => ({
+    sub: `staff-${code}`,
+    kind: CallerKind.DISTRICT,
+    unit: code,
+    unitPath: pathOfCode(code),
+    roles: [Role.STAFF],
+    communities: [],
+  });
   const scope = FiguresCache.scopeKey(staff(district));
 
   /** A computation the test finishes by hand, counting how often it was started. */

@@ -5,13 +5,24 @@ import { createLogger } from '../src/logger';
 describe('logged errors', () => {
   function lines(log: (logger: ReturnType<typeof createLogger>) => void): Record<string, any>[] {
     const out: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { out.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out.push(String(chunk));
+        done();
+      },
+    });
     log(createLogger('test', sink, 'info'));
-    return out.join('').trim().split('\n').map((l) => JSON.parse(l));
+    return out
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
   }
 
   it('a subgraph’s error answer (a plain object) is logged with its message and code, never [object Object]', () => {
-    const [line] = lines((l) => l.error({ err: { message: 'Internal server error', path: ['grid', 'cases'], extensions: { code: 'INTERNAL_SERVER_ERROR' } } }, 'subgraph error'));
+    const [line] = lines((l) =>
+      l.error({ err: { message: 'Internal server error', path: ['grid', 'cases'], extensions: { code: 'INTERNAL_SERVER_ERROR' } } }, 'subgraph error'),
+    );
     expect(line.err).toEqual({ type: 'Object', message: 'Internal server error', code: 'INTERNAL_SERVER_ERROR', path: 'grid.cases' });
     expect(JSON.stringify(line)).not.toContain('[object Object]');
   });

@@ -20,7 +20,9 @@ describe('observability helpers', () => {
 
   it('logs errors without the SQL parameters and row values drivers attach', () => {
     const driver = Object.assign(new Error('duplicate key value violates unique constraint "resident_id_number"'), {
-      code: '23505', constraint: 'resident_id_number', detail: 'Key (id_number)=(411602199001011234) already exists.',
+      code: '23505',
+      constraint: 'resident_id_number',
+      detail: 'Key (id_number)=(411602199001011234) already exists.',
     });
     const logged = JSON.stringify(safeError(new QueryFailedError('INSERT INTO community.resident VALUES ($1, $2)', ['王小明', '411602199001011234'], driver)));
     expect(logged).toContain('23505');

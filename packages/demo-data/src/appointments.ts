@@ -24,7 +24,33 @@ export interface NamedDemoStaff {
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
-const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞', '平', '刚', '桂英', '建国', '红梅'];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '秀英',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀兰',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '建国',
+  '红梅',
+];
 
 /**
  * The people of the development sign-in page: district staff (also auditor), the district's auditor and
@@ -38,7 +64,13 @@ export function namedDemoStaff(demo: DemoDataset): NamedDemoStaff[] {
   const community = demo.communities.find((c) => c.parentId === street.id)!;
   const grid = demo.grids.find((g) => g.parentId === community.id)!;
   const building = demo.buildings.find((b) => b.parentId === grid.id);
-  const person = (id: string, zh: string, en: string, unit: UnitSeed, tier: NamedDemoStaff['tier'], roles: Role[]): NamedDemoStaff => ({ sub: `demo-${id}`, label: { zh, en }, unit, tier, roles });
+  const person = (id: string, zh: string, en: string, unit: UnitSeed, tier: NamedDemoStaff['tier'], roles: Role[]): NamedDemoStaff => ({
+    sub: `demo-${id}`,
+    label: { zh, en },
+    unit,
+    tier,
+    roles,
+  });
   const people = [
     person('district-staff', '区级工作人员（兼审计员）', 'District staff (and auditor)', district, CallerKind.DISTRICT, [Role.STAFF, Role.AUDITOR]),
     person('district-auditor', '区级审计员', 'District auditor', district, CallerKind.DISTRICT, [Role.AUDITOR]),
@@ -52,7 +84,8 @@ export function namedDemoStaff(demo: DemoDataset): NamedDemoStaff[] {
     person('grid-co-manager', '网格协管员', 'Grid co-manager', grid, CallerKind.GRID, [Role.GRID_CO_MANAGER]),
   ];
   if (building) people.push(person('building-leader', '楼栋长', 'Building leader', building, CallerKind.BUILDING, [Role.BUILDING_LEADER]));
-  if (otherStreet) people.push(person('other-street-staff', '另一街道办事处工作人员', 'Staff of another street office', otherStreet, CallerKind.STREET, [Role.STAFF]));
+  if (otherStreet)
+    people.push(person('other-street-staff', '另一街道办事处工作人员', 'Staff of another street office', otherStreet, CallerKind.STREET, [Role.STAFF]));
   return people;
 }
 
@@ -78,15 +111,24 @@ export function demoAppointments(demo: DemoDataset): AppointmentSeed[] {
   const random = new Random(20_231_101);
   const appointments: AppointmentSeed[] = [];
   const tiers: [AppointmentSeed['tier'], UnitSeed[]][] = [
-    [CallerKind.DISTRICT, demo.districts], [CallerKind.STREET, demo.streets], [CallerKind.COMMUNITY, demo.communities],
-    [CallerKind.GRID, demo.grids], [CallerKind.BUILDING, demo.buildings],
+    [CallerKind.DISTRICT, demo.districts],
+    [CallerKind.STREET, demo.streets],
+    [CallerKind.COMMUNITY, demo.communities],
+    [CallerKind.GRID, demo.grids],
+    [CallerKind.BUILDING, demo.buildings],
   ];
   for (const [tier, units] of tiers) {
     for (const unit of units) {
       for (const role of DEMO_STAFFING[tier]) {
         const sub = demoStaffSub(unit.code, role);
         appointments.push({
-          id: stableId('appointment', sub), sub, personName: random.pick(SURNAMES) + random.pick(GIVEN), tier, unitCode: unit.code, path: unit.path, roles: [role],
+          id: stableId('appointment', sub),
+          sub,
+          personName: random.pick(SURNAMES) + random.pick(GIVEN),
+          tier,
+          unitCode: unit.code,
+          path: unit.path,
+          roles: [role],
           startedOn: `2023-0${random.int(1, 9)}-1${random.int(0, 9)}`,
         });
       }
@@ -94,8 +136,14 @@ export function demoAppointments(demo: DemoDataset): AppointmentSeed[] {
   }
   for (const person of namedDemoStaff(demo)) {
     appointments.push({
-      id: stableId('appointment', person.sub), sub: person.sub, personName: person.label.zh, tier: person.tier, unitCode: person.unit.code, path: person.unit.path,
-      roles: person.roles, startedOn: '2024-01-02',
+      id: stableId('appointment', person.sub),
+      sub: person.sub,
+      personName: person.label.zh,
+      tier: person.tier,
+      unitCode: person.unit.code,
+      path: person.unit.path,
+      roles: person.roles,
+      startedOn: '2024-01-02',
     });
   }
   return appointments;

@@ -1,7 +1,6 @@
 import { chinaToday, idCardCheckDigit, setting, type Env } from '@cgp/core';
 import { Random, spread, stableId } from './random';
 
-
 /** Figures of Chuanhui district from the seed articles: one district is generated at these volumes. */
 export const CHUANHUI = {
   code: '411602',
@@ -118,7 +117,8 @@ export interface CaseVolume {
 /** The day a demo is generated up to: `asOf` checked (YYYY-MM-DD, a real day), or today in China Standard Time. */
 export function demoAsOf(asOf?: string, now = new Date()): string {
   if (asOf === undefined) return chinaToday(now);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || new Date(`${asOf}T00:00:00Z`).toISOString().slice(0, 10) !== asOf) throw new Error(`asOf must be a day written YYYY-MM-DD; got ${asOf}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || new Date(`${asOf}T00:00:00Z`).toISOString().slice(0, 10) !== asOf)
+    throw new Error(`asOf must be a day written YYYY-MM-DD; got ${asOf}`);
   return asOf;
 }
 
@@ -151,17 +151,87 @@ function cityDistrictSize(total: number, chuanhui: number, d: number): number {
 const HOUSEHOLDS_PER_FLOOR_MIN = 3;
 
 const DISTRICTS: [string, string][] = [
-  ['411602', '川汇区'], ['411603', '淮阳区'], ['411621', '扶沟县'], ['411622', '西华县'], ['411623', '商水县'],
-  ['411624', '沈丘县'], ['411625', '郸城县'], ['411627', '太康县'], ['411628', '鹿邑县'], ['411681', '项城市'],
+  ['411602', '川汇区'],
+  ['411603', '淮阳区'],
+  ['411621', '扶沟县'],
+  ['411622', '西华县'],
+  ['411623', '商水县'],
+  ['411624', '沈丘县'],
+  ['411625', '郸城县'],
+  ['411627', '太康县'],
+  ['411628', '鹿邑县'],
+  ['411681', '项城市'],
 ];
 const CHUANHUI_STREETS = ['陈州回族街道', '七一路街道', '荷花路街道', '人和街道', '小桥街道', '城北街道', '文昌街道', '文化街道'];
-const COMMUNITY_WORDS = ['新华', '碧林花园', '文化', '和平', '建设', '团结', '光明', '幸福', '繁荣', '振兴', '人民', '友谊', '育才', '朝阳', '东风', '春华', '秋实', '交通', '八一', '五一', '红旗', '长安', '太平', '永安', '兴隆', '安居', '和谐', '富民', '康宁', '向阳'];
+const COMMUNITY_WORDS = [
+  '新华',
+  '碧林花园',
+  '文化',
+  '和平',
+  '建设',
+  '团结',
+  '光明',
+  '幸福',
+  '繁荣',
+  '振兴',
+  '人民',
+  '友谊',
+  '育才',
+  '朝阳',
+  '东风',
+  '春华',
+  '秋实',
+  '交通',
+  '八一',
+  '五一',
+  '红旗',
+  '长安',
+  '太平',
+  '永安',
+  '兴隆',
+  '安居',
+  '和谐',
+  '富民',
+  '康宁',
+  '向阳',
+];
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
-const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞', '平', '刚', '桂英', '建国', '红梅'];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '秀英',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀兰',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '建国',
+  '红梅',
+];
 const ORG_WORDS = ['阳光', '爱心', '同心', '春晖', '暖阳', '启航', '益善', '和美', '乐龄', '康护', '馨家', '善行', '友邻', '晨曦', '众益'];
 const ORG_KINDS: [string, string][] = [
-  ['社工服务中心', 'social work'], ['志愿者协会', 'volunteering'], ['养老服务中心', 'elderly care'],
-  ['医疗服务队', 'medical service'], ['家政服务社', 'home services'], ['公益发展中心', 'charity'], ['助学服务站', 'education'],
+  ['社工服务中心', 'social work'],
+  ['志愿者协会', 'volunteering'],
+  ['养老服务中心', 'elderly care'],
+  ['医疗服务队', 'medical service'],
+  ['家政服务社', 'home services'],
+  ['公益发展中心', 'charity'],
+  ['助学服务站', 'education'],
 ];
 const ENTERPRISE_WORDS = ['豫东', '周口', '川汇', '沙颍', '龙湖', '中原', '华耀', '金丰', '恒达', '万顺'];
 const ENTERPRISE_KINDS = ['商贸有限公司', '建设集团', '物业服务公司', '医药连锁', '食品有限公司'];
@@ -234,13 +304,24 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
   if (!(scale > 0)) throw new Error(`scale must be positive; got ${scale}`);
   const random = new Random(options.seed ?? 411602);
   const density = Math.min(1, scale);
-  if (options.districts !== undefined && !(Number.isInteger(options.districts) && options.districts >= 1 && options.districts <= DISTRICTS.length && density < 1)) {
+  if (
+    options.districts !== undefined &&
+    !(Number.isInteger(options.districts) && options.districts >= 1 && options.districts <= DISTRICTS.length && density < 1)
+  ) {
     throw new Error(`districts must be an integer from 1 to ${DISTRICTS.length}, with a scale below 1; got ${options.districts} at scale ${scale}`);
   }
   const districtCount = options.districts ?? Math.max(1, Math.round(scale));
   const data: DemoDataset = {
-    districts: [], streets: [], communities: [], grids: [], buildings: [],
-    partyOrganisations: [], partyMembers: [], socialOrganisations: [], enterprises: [], pairings: [],
+    districts: [],
+    streets: [],
+    communities: [],
+    grids: [],
+    buildings: [],
+    partyOrganisations: [],
+    partyMembers: [],
+    socialOrganisations: [],
+    enterprises: [],
+    pairings: [],
     asOf: demoAsOf(options.asOf),
   };
   if (options.caseVolume) data.caseVolume = { perGridPerYear: options.caseVolume.perGridPerYear ?? 40, years: options.caseVolume.years ?? 1 };
@@ -268,7 +349,13 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
     for (let s = 0; s < streetCount; s++) {
       const streetCode = `${code}${String(s + 1).padStart(3, '0')}`;
       const streetName = d === 0 && s < CHUANHUI_STREETS.length ? CHUANHUI_STREETS[s] : `${name}第${s + 1}街道`;
-      const street: UnitSeed = { id: stableId('street', streetCode), code: streetCode, name: streetName, path: `${district.path}.${streetCode}`, parentId: district.id };
+      const street: UnitSeed = {
+        id: stableId('street', streetCode),
+        code: streetCode,
+        name: streetName,
+        path: `${district.path}.${streetCode}`,
+        parentId: district.id,
+      };
       data.streets.push(street);
       const workingCommittee = partyOrg(data, `中共${streetName}工作委员会`, 'STREET_WORKING_COMMITTEE', 'TERRITORIAL', districtCommittee.id, street, 'STREET');
 
@@ -292,13 +379,27 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
         data.communities.push(community);
         districtCommunities.push(community);
         const big = community.population > 20000;
-        const general = partyOrg(data, `中共${community.name}${big ? '委员会' : '总支部委员会'}`, big ? 'COMMUNITY_COMMITTEE' : 'GENERAL_BRANCH', 'TERRITORIAL', workingCommittee.id, community, 'COMMUNITY');
+        const general = partyOrg(
+          data,
+          `中共${community.name}${big ? '委员会' : '总支部委员会'}`,
+          big ? 'COMMUNITY_COMMITTEE' : 'GENERAL_BRANCH',
+          'TERRITORIAL',
+          workingCommittee.id,
+          community,
+          'COMMUNITY',
+        );
         const branchesOfCommunity: PartyOrganisationSeed[] = [];
         const groupsOfCommunity: PartyOrganisationSeed[] = [];
 
         for (let g = 0; g < gridsPerCommunity[communityIndex - 1]; g++) {
           const gridCode = `${communityCode}${String(g + 1).padStart(3, '0')}`;
-          const grid: UnitSeed = { id: stableId('grid', gridCode), code: gridCode, name: `${community.name}第${g + 1}网格`, path: `${community.path}.${gridCode}`, parentId: community.id };
+          const grid: UnitSeed = {
+            id: stableId('grid', gridCode),
+            code: gridCode,
+            name: `${community.name}第${g + 1}网格`,
+            path: `${community.path}.${gridCode}`,
+            parentId: community.id,
+          };
           data.grids.push(grid);
           const branch = partyOrg(data, `${grid.name}党支部`, 'BRANCH', 'TERRITORIAL', general.id, grid, 'GRID');
           branchesOfCommunity.push(branch);
@@ -306,8 +407,13 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
             const buildingCode = `${gridCode}${String(b + 1).padStart(3, '0')}`;
             const floors = random.int(5, 30);
             const building: BuildingSeed = {
-              id: stableId('building', buildingCode), code: buildingCode, name: `${community.name}${g + 1}-${b + 1}号楼`,
-              path: `${grid.path}.${buildingCode}`, parentId: grid.id, floors, households: d === 0 ? floors * random.int(2, 6) : floors * random.int(HOUSEHOLDS_PER_FLOOR_MIN, 6) + random.int(0, 3),
+              id: stableId('building', buildingCode),
+              code: buildingCode,
+              name: `${community.name}${g + 1}-${b + 1}号楼`,
+              path: `${grid.path}.${buildingCode}`,
+              parentId: grid.id,
+              floors,
+              households: d === 0 ? floors * random.int(2, 6) : floors * random.int(HOUSEHOLDS_PER_FLOOR_MIN, 6) + random.int(0, 3),
             };
             data.buildings.push(building);
             groupsOfCommunity.push(partyOrg(data, `${building.name}党小组`, 'GROUP', 'TERRITORIAL', branch.id, building, 'BUILDING'));
@@ -315,15 +421,22 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
           gridIndex++;
         }
         if (random.next() < 0.3) {
-          branchesOfCommunity.push(partyOrg(data, `${community.name}${random.pick(FUNCTIONAL_BRANCHES)}功能型党支部`, 'BRANCH', 'FUNCTIONAL', general.id, community, 'COMMUNITY'));
+          branchesOfCommunity.push(
+            partyOrg(data, `${community.name}${random.pick(FUNCTIONAL_BRANCHES)}功能型党支部`, 'BRANCH', 'FUNCTIONAL', general.id, community, 'COMMUNITY'),
+          );
         }
-        const combined = random.next() < 0.25 ? partyOrg(data, `${community.name}兼合式党支部`, 'BRANCH', 'COMBINED', general.id, community, 'COMMUNITY') : null;
+        const combined =
+          random.next() < 0.25 ? partyOrg(data, `${community.name}兼合式党支部`, 'BRANCH', 'COMBINED', general.id, community, 'COMMUNITY') : null;
 
         const members = (kind: PartyMemberKindSeed, count: number, orgs: PartyOrganisationSeed[]) => {
           for (let i = 0; i < count; i++) {
             const org = random.pick(orgs);
             data.partyMembers.push({
-              id: stableId('member', communityCode, kind, i), name: personName(random), kind, organisationId: org.id, path: org.path,
+              id: stableId('member', communityCode, kind, i),
+              name: personName(random),
+              kind,
+              organisationId: org.id,
+              path: org.path,
               joinedOn: isoDate(random, 1975, 2019),
               phone: `1${random.pick(['38', '39', '58', '86', '35'])}${String(random.int(0, 99999999)).padStart(8, '0')}`,
               idCardNumber: idCard(random, code),
@@ -340,27 +453,46 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
     for (let o = 0; o < orgCount; o++) {
       const [suffix, field] = ORG_KINDS[o % ORG_KINDS.length];
       const org: SocialOrganisationSeed = {
-        id: stableId('social-organisation', code, o), name: `${name}${ORG_WORDS[o % ORG_WORDS.length]}${suffix}${o >= ORG_WORDS.length ? Math.floor(o / ORG_WORDS.length) + 1 : ''}`,
-        field, districtCode: code, path: district.path, registeredOn: isoDate(random, 2010, 2018),
+        id: stableId('social-organisation', code, o),
+        name: `${name}${ORG_WORDS[o % ORG_WORDS.length]}${suffix}${o >= ORG_WORDS.length ? Math.floor(o / ORG_WORDS.length) + 1 : ''}`,
+        field,
+        districtCode: code,
+        path: district.path,
+        registeredOn: isoDate(random, 2010, 2018),
       };
       data.socialOrganisations.push(org);
       const community = districtCommunities[o % districtCommunities.length];
       data.pairings.push({
-        id: stableId('pairing', org.id, community.code), communityId: community.id, communityCode: community.code, path: community.path,
-        socialOrganisationId: org.id, enterpriseId: null, startedOn: isoDate(random, 2017, 2019), endedOn: null,
+        id: stableId('pairing', org.id, community.code),
+        communityId: community.id,
+        communityCode: community.code,
+        path: community.path,
+        socialOrganisationId: org.id,
+        enterpriseId: null,
+        startedOn: isoDate(random, 2017, 2019),
+        endedOn: null,
       });
     }
     const enterpriseCount = Math.max(1, Math.round(CHUANHUI.enterprises * density));
     for (let e = 0; e < enterpriseCount; e++) {
       const enterprise: EnterpriseSeed = {
-        id: stableId('enterprise', code, e), name: `${ENTERPRISE_WORDS[e % ENTERPRISE_WORDS.length]}${ENTERPRISE_KINDS[e % ENTERPRISE_KINDS.length]}${e >= 10 ? Math.floor(e / 10) + 1 : ''}`,
-        employees: random.int(8, 30), districtCode: code, path: district.path,
+        id: stableId('enterprise', code, e),
+        name: `${ENTERPRISE_WORDS[e % ENTERPRISE_WORDS.length]}${ENTERPRISE_KINDS[e % ENTERPRISE_KINDS.length]}${e >= 10 ? Math.floor(e / 10) + 1 : ''}`,
+        employees: random.int(8, 30),
+        districtCode: code,
+        path: district.path,
       };
       data.enterprises.push(enterprise);
       const community = random.pick(districtCommunities);
       data.pairings.push({
-        id: stableId('pairing', enterprise.id, community.code), communityId: community.id, communityCode: community.code, path: community.path,
-        socialOrganisationId: null, enterpriseId: enterprise.id, startedOn: isoDate(random, 2017, 2019), endedOn: null,
+        id: stableId('pairing', enterprise.id, community.code),
+        communityId: community.id,
+        communityCode: community.code,
+        path: community.path,
+        socialOrganisationId: null,
+        enterpriseId: enterprise.id,
+        startedOn: isoDate(random, 2017, 2019),
+        endedOn: null,
       });
     }
   }
@@ -368,12 +500,24 @@ export function generateDemo(options: GenerateOptions = {}): DemoDataset {
 }
 
 function partyOrg(
-  data: DemoDataset, name: string, kind: PartyOrganisationKindSeed, category: BranchCategorySeed, parentId: string | null,
-  unit: UnitSeed, unitTier: PartyOrganisationSeed['unitTier'],
+  data: DemoDataset,
+  name: string,
+  kind: PartyOrganisationKindSeed,
+  category: BranchCategorySeed,
+  parentId: string | null,
+  unit: UnitSeed,
+  unitTier: PartyOrganisationSeed['unitTier'],
 ): PartyOrganisationSeed {
   const org: PartyOrganisationSeed = {
-    id: stableId('party-organisation', unit.code, kind, category, name), name, kind, category, parentId,
-    unitId: unit.id, unitCode: unit.code, unitTier, path: unit.path,
+    id: stableId('party-organisation', unit.code, kind, category, name),
+    name,
+    kind,
+    category,
+    parentId,
+    unitId: unit.id,
+    unitCode: unit.code,
+    unitTier,
+    path: unit.path,
   };
   data.partyOrganisations.push(org);
   return org;

@@ -7,7 +7,13 @@ import { generateDemo, type CaseVolume, type DemoDataset } from './generate';
  */
 export async function seedAll(
   defs: readonly SubgraphDefinition[],
-  options: { scale?: number; env?: Env; dataset?: DemoDataset; caseVolume?: Partial<CaseVolume>; /** The day the work data is as of (default today). */ asOf?: string } = {},
+  options: {
+    scale?: number;
+    env?: Env;
+    dataset?: DemoDataset;
+    caseVolume?: Partial<CaseVolume>;
+    /** The day the work data is as of (default today). */ asOf?: string;
+  } = {},
 ): Promise<string[]> {
   const scale = options.scale ?? 1;
   const volume = options.caseVolume ?? options.dataset?.caseVolume;
@@ -40,9 +46,11 @@ export async function seedAll(
   // generating rows in Node and writing and indexing them in PostgreSQL keep both cores busy.
   const queue = [...defs].sort((a, b) => (LOAD_ORDER.indexOf(a.name) + 1 || 99) - (LOAD_ORDER.indexOf(b.name) + 1 || 99));
   const concurrency = setting('DEMO_LOAD_CONCURRENCY', options.env);
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-    for (let def = queue.shift(); def; def = queue.shift()) await seedOne(def);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let def = queue.shift(); def; def = queue.shift()) await seedOne(def);
+    }),
+  );
   return defs.map((d) => d.name).filter((n) => seeded.includes(n));
 }
 
@@ -56,9 +64,9 @@ export async function demoLoadedOn(env?: Env, def?: SubgraphDefinition): Promise
   const url = subgraphDatabaseUrl(def.name, env);
   const ds = await connect(subgraphDataSource(def, url), url);
   try {
-    const [row] = await ds.query(
-      `SELECT to_char(min(loaded_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day FROM "${def.name}".demo_dataset`,
-    ).catch(() => [{ day: null }]);
+    const [row] = await ds
+      .query(`SELECT to_char(min(loaded_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day FROM "${def.name}".demo_dataset`)
+      .catch(() => [{ day: null }]);
     return row?.day ?? null;
   } finally {
     await ds.destroy();
@@ -67,7 +75,6 @@ export async function demoLoadedOn(env?: Env, def?: SubgraphDefinition): Promise
 
 /** The subgraphs by the size of their demo data, largest first. */
 const LOAD_ORDER = ['grid', 'community', 'party', 'building', 'pairing', 'street', 'district'];
-
 
 /** Datasets of at least this many buildings (a district at scale 1) load with their indexes dropped and rebuilt afterwards. */
 const BULK_BUILDINGS = 500;
@@ -100,9 +107,5 @@ async function dropIndexes(tx: { query(sql: string, params?: unknown[]): Promise
   for (const c of constraints) await tx.query(`ALTER TABLE ${c.table} DROP CONSTRAINT ${c.name}`);
   for (const i of indexes) await tx.query(`DROP INDEX ${i.name}`);
   const add = (c: { table: string; name: string; def: string }) => `ALTER TABLE ${c.table} ADD CONSTRAINT ${c.name} ${c.def}`;
-  return [
-    ...constraints.filter((c) => c.type !== 'f').map(add),
-    ...indexes.map((i) => i.def),
-    ...constraints.filter((c) => c.type === 'f').map(add),
-  ];
+  return [...constraints.filter((c) => c.type !== 'f').map(add), ...indexes.map((i) => i.def), ...constraints.filter((c) => c.type === 'f').map(add)];
 }

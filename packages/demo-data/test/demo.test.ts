@@ -3,7 +3,7 @@ import { CHUANHUI, CITY, generateDemo } from '../src';
 describe('demo data generator', () => {
   const demo = generateDemo();
 
-  it('models Chuanhui district at the seed articles\' volumes', () => {
+  it("models Chuanhui district at the seed articles' volumes", () => {
     expect(demo.districts).toHaveLength(1);
     expect(demo.districts[0]).toMatchObject({ code: '411602', name: '川汇区' });
     expect(demo.streets).toHaveLength(CHUANHUI.streets);
@@ -20,7 +20,7 @@ describe('demo data generator', () => {
     expect(generateDemo({ seed: 7 }).partyMembers[0].name).toBeDefined();
   });
 
-  it('gives every unit a code that starts with its parent\'s and a matching ancestry path', () => {
+  it("gives every unit a code that starts with its parent's and a matching ancestry path", () => {
     const byId = new Map([...demo.districts, ...demo.streets, ...demo.communities, ...demo.grids].map((u) => [u.id, u]));
     for (const unit of [...demo.streets, ...demo.communities, ...demo.grids, ...demo.buildings]) {
       const parent = byId.get(unit.parentId as string);
@@ -64,7 +64,17 @@ describe('demo data generator', () => {
     const two = generateDemo({ scale: 0.3, districts: 2 });
     expect(two.districts.map((d) => d.code)).toEqual(['411602', '411603']);
     const inChuanhui = <T extends { path: string }>(rows: T[]) => rows.filter((r) => r.path.startsWith('411602'));
-    for (const key of ['streets', 'communities', 'grids', 'buildings', 'partyOrganisations', 'partyMembers', 'socialOrganisations', 'enterprises', 'pairings'] as const) {
+    for (const key of [
+      'streets',
+      'communities',
+      'grids',
+      'buildings',
+      'partyOrganisations',
+      'partyMembers',
+      'socialOrganisations',
+      'enterprises',
+      'pairings',
+    ] as const) {
       expect(inChuanhui(two[key] as { path: string }[])).toEqual(one[key]);
     }
     // The second district is as small as the scaled-down Chuanhui, with its own partners and pairings.

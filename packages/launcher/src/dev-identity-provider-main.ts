@@ -11,7 +11,10 @@ async function main(): Promise<void> {
     port: setting('DEV_IDP_PORT') ?? 0,
     host: setting('HOST'),
     issuer: setting('DEV_IDP_ISSUER'),
-    redirectUris: setting('DEV_IDP_REDIRECT_URIS').split(',').map((u) => u.trim()).filter(Boolean),
+    redirectUris: setting('DEV_IDP_REDIRECT_URIS')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
     scale: setting('DEMO_SCALE'),
     accessTokenSeconds: setting('DEV_IDP_ACCESS_TOKEN_SECONDS'),
   });

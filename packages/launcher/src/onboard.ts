@@ -65,7 +65,10 @@ export async function onboard(options: Options): Promise<Outcome[]> {
         variables: { d: options.district, f: file },
       }),
     });
-    const body = (await res.json()) as { data?: Record<string, { rows: number; created: number }> | null; errors?: { message: string; extensions?: { rows?: Outcome['badRows'] } }[] };
+    const body = (await res.json()) as {
+      data?: Record<string, { rows: number; created: number }> | null;
+      errors?: { message: string; extensions?: { rows?: Outcome['badRows'] } }[];
+    };
     const error = body.errors?.[0];
     if (error || !body.data?.[kind.mutation]) {
       outcomes.push({ file: name, error: error?.message ?? `HTTP ${res.status}`, badRows: error?.extensions?.rows });
@@ -80,14 +83,28 @@ export async function onboard(options: Options): Promise<Outcome[]> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { gateway: { type: 'string', default: 'http://localhost:4000/graphql' }, token: { type: 'string' }, district: { type: 'string' }, dir: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      gateway: { type: 'string', default: 'http://localhost:4000/graphql' },
+      token: { type: 'string' },
+      district: { type: 'string' },
+      dir: { type: 'string' },
+    },
+  });
   const token = values.token;
-  const usage = 'Usage: npx -y pnpm@10 onboard --district <6-digit code> --dir <folder of registry files> [--gateway http://localhost:4000/graphql] --token <district STAFF token>';
+  const usage =
+    'Usage: npx -y pnpm@10 onboard --district <6-digit code> --dir <folder of registry files> [--gateway http://localhost:4000/graphql] --token <district STAFF token>';
   if (!values.district || !/^\d{6}$/.test(values.district) || !values.dir || !existsSync(values.dir) || !token) {
     process.stderr.write(`${usage}\nFiles, in this order: ${ONBOARDING_KINDS.map((k) => `${k.file}.csv|.xlsx`).join(', ')}\n`);
     process.exit(2);
   }
-  const outcomes = await onboard({ gateway: values.gateway, token, district: values.district, dir: values.dir, log: (line) => process.stdout.write(`${line}\n`) });
+  const outcomes = await onboard({
+    gateway: values.gateway,
+    token,
+    district: values.district,
+    dir: values.dir,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
   const failed = outcomes.find((o) => o.error);
   if (failed?.badRows) for (const r of failed.badRows) process.stdout.write(`  ${basename(failed.file)} line ${r.line}, ${r.column}: ${r.reason}\n`);
   process.exit(failed ? 1 : 0);

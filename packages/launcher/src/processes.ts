@@ -78,7 +78,10 @@ export async function takenPorts(ports: readonly PlannedPort[], host?: string): 
   const problems: string[] = [];
   for (const p of ports) {
     const free = await portAvailable(p.port, host);
-    if (free !== true) problems.push(`Port ${p.port} (${p.what}) ${free === 'EADDRINUSE' ? 'is in use by another program' : `cannot be used (${free})`}: stop that program, or set ${p.variables} to move it.`);
+    if (free !== true)
+      problems.push(
+        `Port ${p.port} (${p.what}) ${free === 'EADDRINUSE' ? 'is in use by another program' : `cannot be used (${free})`}: stop that program, or set ${p.variables} to move it.`,
+      );
   }
   return problems;
 }

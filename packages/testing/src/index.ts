@@ -1,6 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { environmentWith, migrateAll, setting, signToken, startSubgraph, type Claims, type StartedSubgraph, type StartSubgraphOptions, type SubgraphDefinition } from '@cgp/core';
+import {
+  environmentWith,
+  migrateAll,
+  setting,
+  signToken,
+  startSubgraph,
+  type Claims,
+  type StartedSubgraph,
+  type StartSubgraphOptions,
+  type SubgraphDefinition,
+} from '@cgp/core';
 import { seedAll, type DemoDataset } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { DEFAULT_RATE_LIMITS, readManifest, startGateway, type GatewayOptions, type RunningGateway } from '@cgp/gateway';
@@ -165,7 +175,8 @@ export async function startPlatform(
   // The subgraphs get the gateway's limits, as in production (a test that lifts a limit lifts it on both routes).
   const auth = gatewayOptions.auth ?? TEST_AUTH;
   const appointments = { required: gatewayOptions.appointments === 'required' };
-  for (const def of defs) started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth, peers, appointments });
+  for (const def of defs)
+    started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth, peers, appointments });
   for (const s of Object.values(started)) peers[s.name] = s.url;
   const gateway = await startGateway({
     rateLimits: DEFAULT_RATE_LIMITS,
@@ -196,7 +207,12 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 /** Posts one GraphQL operation. */
-export async function gql<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+export async function gql<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -211,7 +227,12 @@ export * from './oidc';
  * Runs an operation of the partner safelist (gateway/safelist/partner-operations.graphql) by name, sent as
  * a partner client must send it: by its SHA-256 hash in Apollo's persisted-query format, no query text.
  */
-export async function gqlSafelisted<T = any>(url: string, name: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+export async function gqlSafelisted<T = any>(
+  url: string,
+  name: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
   const operation = readManifest().operations.find((o) => o.name === name);
   if (!operation) throw new Error(`${name} is not in the partner safelist (gateway/safelist/partner-operations.graphql)`);
   const res = await fetch(url, {

@@ -12,10 +12,23 @@ export interface DevIdentityProviderProcess {
   stop(): void;
 }
 
-export async function startDevIdentityProviderProcess(options: { port: number; redirectUris: string[]; scale: number; env?: NodeJS.ProcessEnv }): Promise<DevIdentityProviderProcess> {
+export async function startDevIdentityProviderProcess(options: {
+  port: number;
+  redirectUris: string[];
+  scale: number;
+  env?: NodeJS.ProcessEnv;
+}): Promise<DevIdentityProviderProcess> {
   const issuer = `http://127.0.0.1:${options.port}`;
   const child = spawn(process.execPath, [join(ROOT, 'packages', 'launcher', 'dist', 'dev-identity-provider-main.js')], {
-    env: environmentWith({ NODE_ENV: 'test', HOST: '127.0.0.1', DEV_IDP_PORT: String(options.port), DEV_IDP_ISSUER: issuer, DEV_IDP_REDIRECT_URIS: options.redirectUris.join(','), DEMO_SCALE: String(options.scale), ...options.env }),
+    env: environmentWith({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      DEV_IDP_PORT: String(options.port),
+      DEV_IDP_ISSUER: issuer,
+      DEV_IDP_REDIRECT_URIS: options.redirectUris.join(','),
+      DEMO_SCALE: String(options.scale),
+      ...options.env,
+    }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -34,14 +47,26 @@ export async function signInAtDevIdentityProvider(issuer: string, person: string
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const cookies = new Map<string, string>();
   const go = async (url: string, init: RequestInit = {}) => {
-    const res = await fetch(new URL(url, issuer), { redirect: 'manual', ...init, headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(init.headers as Record<string, string>) } });
+    const res = await fetch(new URL(url, issuer), {
+      redirect: 'manual',
+      ...init,
+      headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(init.headers as Record<string, string>) },
+    });
     for (const set of res.headers.getSetCookie()) {
       const [pair] = set.split(';');
       cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
     }
     return res;
   };
-  const query = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid profile', redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'from-test' });
+  const query = new URLSearchParams({
+    client_id: clientId,
+    response_type: 'code',
+    scope: 'openid profile',
+    redirect_uri: redirectUri,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'from-test',
+  });
   let res = await go(`/auth?${query}`);
   const page = await (await go(res.headers.get('location')!)).text();
   const action = /action="([^"]+)"/.exec(page)?.[1];
@@ -55,7 +80,13 @@ export async function signInAtDevIdentityProvider(issuer: string, person: string
   const token = await fetch(`${issuer}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: answer.get('code')!, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: answer.get('code')!,
+      redirect_uri: redirectUri,
+      client_id: clientId,
+      code_verifier: verifier,
+    }),
   });
   if (token.status !== 200) throw new Error(`the token endpoint answered ${token.status}: ${await token.text()}`);
   return ((await token.json()) as { access_token: string }).access_token;

@@ -4,4 +4,7 @@ import { defineSubgraph, personalDataReads } from '@cgp/core';
 import { work } from './work';
 import { units } from './units';
 
-export const buildingSubgraph = defineSubgraph({ name: 'building', features: [units, work, personalDataReads('building', 'buildingPersonalDataReads', 'Building')] });
+export const buildingSubgraph = defineSubgraph({
+  name: 'building',
+  features: [units, work, personalDataReads('building', 'buildingPersonalDataReads', 'Building')],
+});

@@ -36,7 +36,12 @@ describe('building work statistics, trend and ranking', () => {
   function figures(code: string, from: string, to: string): Figures {
     const o = opinions.filter((r) => inside(code)(r) && during(r.collected_on, from, to));
     const k = checks.filter((r) => inside(code)(r) && during(r.checked_on, from, to));
-    return { opinions: o.length, residentsHeard: o.reduce((n, r) => n + r.residents, 0), checks: k.length, problemsFound: k.filter((r) => r.problem_found).length };
+    return {
+      opinions: o.length,
+      residentsHeard: o.reduce((n, r) => n + r.residents, 0),
+      checks: k.length,
+      problemsFound: k.filter((r) => r.problem_found).length,
+    };
   }
   const expected = (code: string, from: string, to: string) => ({ buildingsWithLeader: leaders.filter(inside(code)).length, ...figures(code, from, to) });
 
@@ -47,16 +52,25 @@ describe('building work statistics, trend and ranking', () => {
 
   const STATS = 'buildingsWithLeader opinions residentsHeard checks problemsFound';
   const MONTH = 'month opinions residentsHeard checks problemsFound';
-  const RANKED = 'rank value code unit { __typename ... on Street { code name } ... on Community { code name } ... on Grid { code name } ... on Building { code name floors } }';
+  const RANKED =
+    'rank value code unit { __typename ... on Street { code name } ... on Community { code name } ... on Grid { code name } ... on Building { code name floors } }';
   const onEveryTier = (field: string) => ['District', 'Street', 'Community', 'Grid', 'Building'].map((t) => `... on ${t} { ${field} }`).join(' ');
 
   async function statistics(code: string, from?: string, to?: string) {
-    const res = await call('district', `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onEveryTier(`buildingWorkStatistics(from: $from, to: $to) { ${STATS} }`)} } }`, { code, from, to });
+    const res = await call(
+      'district',
+      `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onEveryTier(`buildingWorkStatistics(from: $from, to: $to) { ${STATS} }`)} } }`,
+      { code, from, to },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.unit.buildingWorkStatistics;
   }
   async function trend(code: string, from?: string, to?: string) {
-    const res = await call('district', `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onEveryTier(`buildingWorkTrend(from: $from, to: $to) { ${MONTH} }`)} } }`, { code, from, to });
+    const res = await call(
+      'district',
+      `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onEveryTier(`buildingWorkTrend(from: $from, to: $to) { ${MONTH} }`)} } }`,
+      { code, from, to },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.unit.buildingWorkTrend as ({ month: string } & Figures)[];
   }
@@ -102,7 +116,9 @@ describe('building work statistics, trend and ranking', () => {
       const stats = await statistics(code, from, to);
       for (const key of ['opinions', 'residentsHeard', 'checks', 'problemsFound'] as const) expect(rows.reduce((n, r) => n + r[key], 0)).toBe(stats[key]);
       for (const r of rows) {
-        const next = r.month.endsWith('-12') ? `${Number(r.month.slice(0, 4)) + 1}-01-01` : `${r.month.slice(0, 5)}${String(Number(r.month.slice(5)) + 1).padStart(2, '0')}-01`;
+        const next = r.month.endsWith('-12')
+          ? `${Number(r.month.slice(0, 4)) + 1}-01-01`
+          : `${r.month.slice(0, 5)}${String(Number(r.month.slice(5)) + 1).padStart(2, '0')}-01`;
         const monthFrom = [`${r.month}-01`, from].sort()[1];
         const monthTo = [next, to].sort()[0];
         expect(r).toEqual({ month: r.month, ...figures(code, monthFrom, monthTo) });
@@ -123,15 +139,44 @@ describe('building work statistics, trend and ranking', () => {
       input: { buildingCode: building, topic: '加装电梯', content: '统计测试', residents: 7, collectedOn: '2025-07-15' },
     });
     expect(opinion.errors).toBeUndefined();
-    opinions.push({ id: opinion.data.recordOpinion.id, building_code: building, topic: '加装电梯', content: '统计测试', residents: 7, collected_on: '2025-07-15', recorded_by: 'leader', path: demo.buildings.find((b) => b.code === building)!.path });
-    for (const [checkedOn, problemFound] of [['2025-07-20', false], ['2025-07-31', true]] as const) {
+    opinions.push({
+      id: opinion.data.recordOpinion.id,
+      building_code: building,
+      topic: '加装电梯',
+      content: '统计测试',
+      residents: 7,
+      collected_on: '2025-07-15',
+      recorded_by: 'leader',
+      path: demo.buildings.find((b) => b.code === building)!.path,
+    });
+    for (const [checkedOn, problemFound] of [
+      ['2025-07-20', false],
+      ['2025-07-31', true],
+    ] as const) {
       const res = await call('leader', `mutation ($input: InstabilityCheckInput!) { recordInstabilityCheck(input: $input) { id } }`, {
         input: { buildingCode: building, checkedOn, problemFound, description: '统计测试检查', caseCategory: problemFound ? 'DISPUTE' : undefined },
       });
       expect(res.errors).toBeUndefined();
-      checks.push({ id: res.data.recordInstabilityCheck.id, building_code: building, checked_on: checkedOn, problem_found: problemFound, category: null, description: '', case_id: null, recorded_by: 'leader', path: opinions[opinions.length - 1].path });
+      checks.push({
+        id: res.data.recordInstabilityCheck.id,
+        building_code: building,
+        checked_on: checkedOn,
+        problem_found: problemFound,
+        category: null,
+        description: '',
+        case_id: null,
+        recorded_by: 'leader',
+        path: opinions[opinions.length - 1].path,
+      });
     }
-    for (const u of units) expect(await statistics(u, '2025-07-01', '2025-08-01')).toEqual({ buildingsWithLeader: leaders.filter(inside(u)).length, opinions: 1, residentsHeard: 7, checks: 2, problemsFound: 1 });
+    for (const u of units)
+      expect(await statistics(u, '2025-07-01', '2025-08-01')).toEqual({
+        buildingsWithLeader: leaders.filter(inside(u)).length,
+        opinions: 1,
+        residentsHeard: 7,
+        checks: 2,
+        problemsFound: 1,
+      });
     expect(await trend(grid, '2025-06-01', '2025-09-01')).toEqual([
       { month: '2025-06', opinions: 0, residentsHeard: 0, checks: 0, problemsFound: 0 },
       { month: '2025-07', opinions: 1, residentsHeard: 7, checks: 2, problemsFound: 1 },
@@ -159,18 +204,28 @@ describe('building work statistics, trend and ranking', () => {
     let ties = 0;
     for (const [code, metric, values, typename] of cases) {
       const got = await ranking(code, metric, from, to);
-      expect(`${code} ${metric}: ${JSON.stringify(got.map(({ rank, code: c, value }) => ({ rank, code: c, value })))}`).toBe(`${code} ${metric}: ${JSON.stringify(ranked(values))}`);
+      expect(`${code} ${metric}: ${JSON.stringify(got.map(({ rank, code: c, value }) => ({ rank, code: c, value })))}`).toBe(
+        `${code} ${metric}: ${JSON.stringify(ranked(values))}`,
+      );
       for (const r of got) expect(r.unit).toMatchObject({ __typename: typename, code: r.code, name: expect.any(String) });
       ties += got.filter((r, i) => i > 0 && r.rank === got[i - 1].rank).length;
     }
     expect(ties).toBeGreaterThan(0);
     expect(await ranking(street, 'RESIDENTS_HEARD', from, to, 2)).toEqual((await ranking(street, 'RESIDENTS_HEARD', from, to)).slice(0, 2));
-    const byDefault = await call('district', `query ($c: String!) { street(code: $c) { buildingWorkRanking(from: "${from}", to: "${to}") { rank code value } } }`, { c: street });
-    expect(byDefault.data.street.buildingWorkRanking).toEqual((await ranking(street, 'OPINIONS', from, to)).map(({ rank, code, value }) => ({ rank, code, value })));
+    const byDefault = await call(
+      'district',
+      `query ($c: String!) { street(code: $c) { buildingWorkRanking(from: "${from}", to: "${to}") { rank code value } } }`,
+      { c: street },
+    );
+    expect(byDefault.data.street.buildingWorkRanking).toEqual(
+      (await ranking(street, 'OPINIONS', from, to)).map(({ rank, code, value }) => ({ rank, code, value })),
+    );
   });
 
   it('answers only inside the caller’s subtree: ancestors, siblings and partners get FORBIDDEN', async () => {
-    const own = await call('street', `query ($c: String!) { street(code: $c) { buildingWorkStatistics(from: "${from}", to: "${to}") { opinions } } }`, { c: street });
+    const own = await call('street', `query ($c: String!) { street(code: $c) { buildingWorkStatistics(from: "${from}", to: "${to}") { opinions } } }`, {
+      c: street,
+    });
     expect(own.data.street.buildingWorkStatistics.opinions).toBe(figures(street, from, to).opinions);
     for (const field of ['buildingWorkStatistics { opinions }', 'buildingWorkTrend { month }', 'buildingWorkRanking { rank }']) {
       expect(codeOf(await call('street', `{ district(code: "${district}") { ${field} } }`))).toBe('FORBIDDEN');
@@ -178,10 +233,22 @@ describe('building work statistics, trend and ranking', () => {
       expect(codeOf(await call('leader', `{ grid(code: "${grid}") { ${field} } }`))).toBe('FORBIDDEN');
       // A partner runs only safelisted operations at the gateway; the building subgraph refuses this one too.
       expect(codeOf(await call('partner', `{ community(code: "${community}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
-      expect(codeOf(await gql(platform.subgraphs.building.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-        { r: [{ __typename: 'Community', code: community }] }, as.partner))).toBe('FORBIDDEN');
-      const direct = await gql(platform.subgraphs.building.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
-        { r: [{ __typename: 'Street', code: street }] }, as.otherStreet);
+      expect(
+        codeOf(
+          await gql(
+            platform.subgraphs.building.url,
+            `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
+            { r: [{ __typename: 'Community', code: community }] },
+            as.partner,
+          ),
+        ),
+      ).toBe('FORBIDDEN');
+      const direct = await gql(
+        platform.subgraphs.building.url,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
+        { r: [{ __typename: 'Street', code: street }] },
+        as.otherStreet,
+      );
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
   });
@@ -214,7 +281,10 @@ describe('building work statistics, trend and ranking', () => {
       sqlStatements.reset();
       const res = await call('district', query, { streets, communities: n });
       expect(res.errors).toBeUndefined();
-      return { statements: sqlStatements.snapshot().building, rows: res.data.district.streets.edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)) };
+      return {
+        statements: sqlStatements.snapshot().building,
+        rows: res.data.district.streets.edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)),
+      };
     };
     const few = await run(1, 3);
     const all = await run(100, 100);

@@ -28,7 +28,9 @@ describe('building work', () => {
     const ok = await call('leader', m, { input });
     expect(ok.errors).toBeUndefined();
     expect(ok.data.recordOpinion).toMatchObject({ topic: '加装电梯', residents: 12, collectedOn: today, recordedBy: 'leader-1' });
-    const listed = await call('community', `query ($c: String!) { building(code: $c) { opinions(first: 100) { totalCount edges { node { id } } } } }`, { c: building.code });
+    const listed = await call('community', `query ($c: String!) { building(code: $c) { opinions(first: 100) { totalCount edges { node { id } } } } }`, {
+      c: building.code,
+    });
     expect(listed.data.building.opinions.edges.map((e: any) => e.node.id)).toContain(ok.data.recordOpinion.id);
     expect(code(await call('otherLeader', m, { input }))).toBe('FORBIDDEN');
     expect(code(await call('manager', m, { input }))).toBe('FORBIDDEN');
@@ -44,10 +46,19 @@ describe('building work', () => {
     expect(quiet.errors).toBeUndefined();
     expect(quiet.data.recordInstabilityCheck.case).toBeNull();
 
-    const res = await call('leader', m, { input: { buildingCode: building.code, checkedOn: today, problemFound: true, description: '302室与402室因漏水矛盾激化', caseCategory: 'DISPUTE' } });
+    const res = await call('leader', m, {
+      input: { buildingCode: building.code, checkedOn: today, problemFound: true, description: '302室与402室因漏水矛盾激化', caseCategory: 'DISPUTE' },
+    });
     expect(res.errors).toBeUndefined();
     const check = res.data.recordInstabilityCheck;
-    expect(check.case).toMatchObject({ state: 'RECEIVED', category: 'DISPUTE', buildingCode: building.code, sourceCheckId: check.id, reporterKind: 'BUILDING_LEADER', queueCode: building.code.slice(0, 15) });
+    expect(check.case).toMatchObject({
+      state: 'RECEIVED',
+      category: 'DISPUTE',
+      buildingCode: building.code,
+      sourceCheckId: check.id,
+      reporterKind: 'BUILDING_LEADER',
+      queueCode: building.code.slice(0, 15),
+    });
     const queue = await call('manager', `{ caseQueue(first: 100, orderBy: NEWEST) { edges { node { id sourceCheckId } } } }`);
     expect(queue.data.caseQueue.edges.map((e: any) => e.node.id)).toContain(check.case.id);
 

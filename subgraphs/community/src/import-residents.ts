@@ -18,7 +18,20 @@ import 'reflect-metadata';
 import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { appDatabaseUrl, CallerKind, connect, createLogger, pathOfCode, RequestContext, Role, subgraphDatabaseUrl, subgraphDataSource, tierOfCode, Tier, type Identity } from '@cgp/core';
+import {
+  appDatabaseUrl,
+  CallerKind,
+  connect,
+  createLogger,
+  pathOfCode,
+  RequestContext,
+  Role,
+  subgraphDatabaseUrl,
+  subgraphDataSource,
+  tierOfCode,
+  Tier,
+  type Identity,
+} from '@cgp/core';
 import { communitySubgraph } from './index';
 import { ImportJobService } from './residents/import-job.service';
 import { ImportJobState, type ResidentImportJob } from './residents/import-job.type';

@@ -7,7 +7,8 @@ describe('updateCommunityProfile', () => {
   let platform: InProcessPlatform;
   let headers: Record<string, string>;
   const MUTATION = `mutation ($code: String!, $input: CommunityProfileInput!) { updateCommunityProfile(code: $code, input: $input) { code name households staff } }`;
-  const current = async () => (await gql(platform.gatewayUrl, `query ($c: String!) { community(code: $c) { name households staff } }`, { c: community.code }, headers)).data.community;
+  const current = async () =>
+    (await gql(platform.gatewayUrl, `query ($c: String!) { community(code: $c) { name households staff } }`, { c: community.code }, headers)).data.community;
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));

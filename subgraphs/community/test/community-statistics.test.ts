@@ -17,7 +17,11 @@ describe('community statistics', () => {
   const community = demo.communities.find((c) => c.code.startsWith(street))!.code;
   const grid = demo.grids.find((g) => g.code.startsWith(community))!.code;
   const building = demo.buildings.find((b) => b.code.startsWith(grid))!.code;
-  const pathOf = (code: string) => [6, 9, 12, 15, 18].filter((n) => n <= code.length).map((n) => code.slice(0, n)).join('.');
+  const pathOf = (code: string) =>
+    [6, 9, 12, 15, 18]
+      .filter((n) => n <= code.length)
+      .map((n) => code.slice(0, n))
+      .join('.');
   const within = (path: string, code: string) => path === pathOf(code) || path.startsWith(`${pathOf(code)}.`);
 
   const today = chinaToday();
@@ -71,7 +75,12 @@ describe('community statistics', () => {
       population: profiled ? communities.reduce((n, c) => n + c.population, 0) : null,
       profileHouseholds: profiled ? communities.reduce((n, c) => n + c.households, 0) : null,
       keyPersons: residents.filter((r) => r.key_categories.length > 0).length,
-      livingAlone: kind('LIVING_ALONE'), widowed: kind('WIDOWED'), poor: kind('POOR'), weakIll: kind('WEAK_ILL'), disabled: kind('DISABLED'), elderly: kind('ELDERLY'),
+      livingAlone: kind('LIVING_ALONE'),
+      widowed: kind('WIDOWED'),
+      poor: kind('POOR'),
+      weakIll: kind('WEAK_ILL'),
+      disabled: kind('DISABLED'),
+      elderly: kind('ELDERLY'),
       aged70OrOver: residents.filter((r) => ageOn(r.birth_date, today) >= 70).length,
       aged90OrOver: residents.filter((r) => ageOn(r.birth_date, today) >= 90).length,
     };
@@ -102,8 +111,14 @@ describe('community statistics', () => {
 
   it('ranks child units by a population figure, highest first, ties sharing a rank', async () => {
     const rank = async (unit: string, metric: string, first = 20) =>
-      ok(await call('district', `query ($c: String!, $m: PopulationMetric!, $f: Int!) { u: ${lookup(unit)}(code: $c) { populationRanking(metric: $m, first: $f) {
-        rank value code unit { __typename ... on Street { code name } ... on Community { code name } ... on Grid { code } ... on Building { code } } } } }`, { c: unit, m: metric, f: first })).u.populationRanking;
+      ok(
+        await call(
+          'district',
+          `query ($c: String!, $m: PopulationMetric!, $f: Int!) { u: ${lookup(unit)}(code: $c) { populationRanking(metric: $m, first: $f) {
+        rank value code unit { __typename ... on Street { code name } ... on Community { code name } ... on Grid { code } ... on Building { code } } } } }`,
+          { c: unit, m: metric, f: first },
+        ),
+      ).u.populationRanking;
 
     const streets = await rank(district, 'RESIDENTS');
     expectRanking(streets, new Map(demo.streets.map((s) => [s.code, expectedPopulation(s.code).residents])));
@@ -112,7 +127,11 @@ describe('community statistics', () => {
     const communities = await rank(street, 'POPULATION', 3);
     const inStreet = demo.communities.filter((c) => c.code.startsWith(street));
     expectRanking(communities, new Map(inStreet.map((c) => [c.code, c.population])), 3);
-    expect(communities[0].unit).toEqual({ __typename: 'Community', code: communities[0].code, name: inStreet.find((c) => c.code === communities[0].code)!.name });
+    expect(communities[0].unit).toEqual({
+      __typename: 'Community',
+      code: communities[0].code,
+      name: inStreet.find((c) => c.code === communities[0].code)!.name,
+    });
 
     // Key persons are few per grid: ties are likely, and share a rank.
     const grids = await rank(community, 'KEY_PERSONS');
@@ -124,10 +143,14 @@ describe('community statistics', () => {
     const refused = await call('district', `query ($c: String!) { building(code: $c) { populationRanking { rank } } }`, { c: building });
     expect(code(refused)).toBe('BAD_USER_INPUT');
     expect(refused.errors![0].message).toMatch(/building has no child units/);
-    const noProfile = await call('district', `query ($c: String!) { community(code: $c) { populationRanking(metric: POPULATION) { rank } } }`, { c: community });
+    const noProfile = await call('district', `query ($c: String!) { community(code: $c) { populationRanking(metric: POPULATION) { rank } } }`, {
+      c: community,
+    });
     expect(code(noProfile)).toBe('BAD_USER_INPUT');
     expect(noProfile.errors![0].message).toMatch(/RESIDENTS/);
-    expect(code(await call('district', `query ($c: String!) { district(code: $c) { populationRanking(first: 0) { rank } } }`, { c: district }))).toBe('BAD_USER_INPUT');
+    expect(code(await call('district', `query ($c: String!) { district(code: $c) { populationRanking(first: 0) { rank } } }`, { c: district }))).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   // ---- community work, computed from the records read back raw ----
@@ -174,10 +197,28 @@ describe('community statistics', () => {
       errandsDoneInPeriod: count(errands, (e) => e.status === 'DONE' && inPeriod(e.done_on, p)),
       visitsMadeInPeriod: count(mine(raw.visits), (v) => inPeriod(v.visited_on, p)),
       volunteerTeams: c(mine(raw.teams).length),
-      volunteers: c(sum(mine(raw.teams), () => true, (t) => t.members)),
+      volunteers: c(
+        sum(
+          mine(raw.teams),
+          () => true,
+          (t) => t.members,
+        ),
+      ),
       volunteerActivitiesInPeriod: c(count(activities, (a) => inPeriod(a.held_on, p))),
-      volunteerParticipantsInPeriod: c(sum(activities, (a) => inPeriod(a.held_on, p), (a) => a.participants)),
-      volunteerBeneficiariesInPeriod: c(sum(activities, (a) => inPeriod(a.held_on, p), (a) => a.beneficiaries)),
+      volunteerParticipantsInPeriod: c(
+        sum(
+          activities,
+          (a) => inPeriod(a.held_on, p),
+          (a) => a.participants,
+        ),
+      ),
+      volunteerBeneficiariesInPeriod: c(
+        sum(
+          activities,
+          (a) => inPeriod(a.held_on, p),
+          (a) => a.beneficiaries,
+        ),
+      ),
       jointMeetingsInPeriod: c(count(mine(raw.meetings), (m) => inPeriod(m.held_on, p))),
       openResolutions: c(count(mine(raw.resolutions), (r) => r.status === 'OPEN')),
     };
@@ -188,8 +229,13 @@ describe('community statistics', () => {
     'volunteerParticipantsInPeriod volunteerBeneficiariesInPeriod jointMeetingsInPeriod openResolutions';
   const MUST = 'mustVisits mustVisitsDue mustVisitsDone mustVisitsLate';
   const workOf = async (who: string, unit: string, p: { from: string; to: string }, fields = WORK) =>
-    ok(await call(who, `query ($c: String!, $f: String, $t: String) { u: ${lookup(unit)}(code: $c) { communityWorkStatistics(from: $f, to: $t) { ${fields} } } }`, { c: unit, f: p.from, t: p.to }))
-      .u.communityWorkStatistics;
+    ok(
+      await call(
+        who,
+        `query ($c: String!, $f: String, $t: String) { u: ${lookup(unit)}(code: $c) { communityWorkStatistics(from: $f, to: $t) { ${fields} } } }`,
+        { c: unit, f: p.from, t: p.to },
+      ),
+    ).u.communityWorkStatistics;
 
   it('counts wishes, errands, visits, volunteer service and joint meetings of every tier as the records say', async () => {
     const raw = await rawRecords();
@@ -197,26 +243,35 @@ describe('community statistics', () => {
       expect([unit, await workOf('district', unit, PERIOD)]).toEqual([unit, expectedWork(raw, unit, PERIOD)]);
     }
     const whole = expectedWork(raw, district, PERIOD);
-    for (const figure of ['wishesPostedInPeriod', 'errandsDoneInPeriod', 'visitsMadeInPeriod', 'volunteerActivitiesInPeriod', 'jointMeetingsInPeriod'] as const) expect(whole[figure]).toBeGreaterThan(0);
+    for (const figure of ['wishesPostedInPeriod', 'errandsDoneInPeriod', 'visitsMadeInPeriod', 'volunteerActivitiesInPeriod', 'jointMeetingsInPeriod'] as const)
+      expect(whole[figure]).toBeGreaterThan(0);
     // Another period gives other figures, still as the records say.
     const spring = { from: '2026-03-01', to: '2026-06-01' };
     expect(await workOf('street', street, spring)).toEqual(expectedWork(raw, street, spring));
     // Community work has no figures on a building.
-    expect(code(await call('district', `query ($c: String!) { building(code: $c) { communityWorkStatistics { mustVisits } } }`, { c: building }))).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(code(await call('district', `query ($c: String!) { building(code: $c) { communityWorkStatistics { mustVisits } } }`, { c: building }))).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
   });
 
   it('counts the must-visits of a calendar year exactly as visitsDue does, and their occasions as the demo residents give them', async () => {
     // Occasions of 2026 whose window has opened by today: both festivals (70+ or disabled), each family event and admission, each 90+ birthday.
-    const elderlyOrDisabled = (r: (typeof people.residents)[0], festival: string) => ageOn(r.birth_date, festival) >= 70 || r.key_categories.includes('DISABLED');
+    const elderlyOrDisabled = (r: (typeof people.residents)[0], festival: string) =>
+      ageOn(r.birth_date, festival) >= 70 || r.key_categories.includes('DISABLED');
     const occasions = (unit: string) => {
       const residents = people.residents.filter((r) => within(r.path, unit));
       const festivals = ['2026-01-01', '2026-02-17'].reduce((n, f) => n + residents.filter((r) => elderlyOrDisabled(r, f)).length, 0);
-      const birthdays = residents.filter((r) => 2026 - Number(r.birth_date.slice(0, 4)) >= 90 && new Date(Date.parse(`2026${r.birth_date.slice(4)}`) - 7 * 86_400_000).toISOString().slice(0, 10) <= today).length;
+      const birthdays = residents.filter(
+        (r) =>
+          2026 - Number(r.birth_date.slice(0, 4)) >= 90 &&
+          new Date(Date.parse(`2026${r.birth_date.slice(4)}`) - 7 * 86_400_000).toISOString().slice(0, 10) <= today,
+      ).length;
       return festivals + birthdays + people.events.filter((e) => within(e.path, unit)).length + people.stays.filter((s) => within(s.path, unit)).length;
     };
     for (const unit of [district, street, community, grid]) {
       const work = await workOf('district', unit, YEAR, MUST);
-      const due = ok(await call('district', `query ($c: String!) { visitsDue(unitCode: $c, year: 2026) { counts { due done late total } } }`, { c: unit })).visitsDue.counts;
+      const due = ok(await call('district', `query ($c: String!) { visitsDue(unitCode: $c, year: 2026) { counts { due done late total } } }`, { c: unit }))
+        .visitsDue.counts;
       expect([unit, work]).toEqual([unit, { mustVisits: due.total, mustVisitsDue: due.due, mustVisitsDone: due.done, mustVisitsLate: due.late }]);
       expect([unit, work.mustVisits]).toEqual([unit, occasions(unit)]);
     }
@@ -224,33 +279,61 @@ describe('community statistics', () => {
   });
 
   it('gives one trend row per month of the period, zeros included, summing to the period figures', async () => {
-    const MONTHLY = 'month wishesPosted wishesClaimed wishesFulfilled wishesConfirmed errandsRequested errandsDone mustVisits mustVisitsDue mustVisitsDone mustVisitsLate visitsMade volunteerActivities volunteerParticipants volunteerBeneficiaries jointMeetings';
+    const MONTHLY =
+      'month wishesPosted wishesClaimed wishesFulfilled wishesConfirmed errandsRequested errandsDone mustVisits mustVisitsDue mustVisitsDone mustVisitsLate visitsMade volunteerActivities volunteerParticipants volunteerBeneficiaries jointMeetings';
     const pairs: [string, string][] = [
-      ['wishesPosted', 'wishesPostedInPeriod'], ['wishesClaimed', 'wishesClaimedInPeriod'], ['wishesFulfilled', 'wishesFulfilledInPeriod'], ['wishesConfirmed', 'wishesConfirmedInPeriod'],
-      ['errandsRequested', 'errandsRequestedInPeriod'], ['errandsDone', 'errandsDoneInPeriod'], ['mustVisits', 'mustVisits'], ['mustVisitsDue', 'mustVisitsDue'],
-      ['mustVisitsDone', 'mustVisitsDone'], ['mustVisitsLate', 'mustVisitsLate'], ['visitsMade', 'visitsMadeInPeriod'], ['volunteerActivities', 'volunteerActivitiesInPeriod'],
-      ['volunteerParticipants', 'volunteerParticipantsInPeriod'], ['volunteerBeneficiaries', 'volunteerBeneficiariesInPeriod'], ['jointMeetings', 'jointMeetingsInPeriod'],
+      ['wishesPosted', 'wishesPostedInPeriod'],
+      ['wishesClaimed', 'wishesClaimedInPeriod'],
+      ['wishesFulfilled', 'wishesFulfilledInPeriod'],
+      ['wishesConfirmed', 'wishesConfirmedInPeriod'],
+      ['errandsRequested', 'errandsRequestedInPeriod'],
+      ['errandsDone', 'errandsDoneInPeriod'],
+      ['mustVisits', 'mustVisits'],
+      ['mustVisitsDue', 'mustVisitsDue'],
+      ['mustVisitsDone', 'mustVisitsDone'],
+      ['mustVisitsLate', 'mustVisitsLate'],
+      ['visitsMade', 'visitsMadeInPeriod'],
+      ['volunteerActivities', 'volunteerActivitiesInPeriod'],
+      ['volunteerParticipants', 'volunteerParticipantsInPeriod'],
+      ['volunteerBeneficiaries', 'volunteerBeneficiariesInPeriod'],
+      ['jointMeetings', 'jointMeetingsInPeriod'],
     ];
     // From December 2025 to the end of 2026, past the demo's last records: the last months are zeros.
     const period = { from: '2025-12-01', to: '2027-01-01' };
     const months = ['2025-12', ...Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`)];
     const raw = await rawRecords();
     for (const unit of [district, street, community, grid]) {
-      const data = ok(await call('district', `query ($c: String!, $f: String, $t: String) { u: ${lookup(unit)}(code: $c) {
-          communityWorkTrend(from: $f, to: $t) { ${MONTHLY} } communityWorkStatistics(from: $f, to: $t) { ${WORK} ${MUST} } } }`, { c: unit, f: period.from, t: period.to })).u;
+      const data = ok(
+        await call(
+          'district',
+          `query ($c: String!, $f: String, $t: String) { u: ${lookup(unit)}(code: $c) {
+          communityWorkTrend(from: $f, to: $t) { ${MONTHLY} } communityWorkStatistics(from: $f, to: $t) { ${WORK} ${MUST} } } }`,
+          { c: unit, f: period.from, t: period.to },
+        ),
+      ).u;
       expect(data.communityWorkTrend.map((m: any) => m.month)).toEqual(months);
       for (const [monthly, total] of pairs) {
         const values = data.communityWorkTrend.map((m: any) => m[monthly]);
-        if (unit.length > 12 && data.communityWorkStatistics[total] === null) expect([monthly, values.every((v: unknown) => v === null)]).toEqual([monthly, true]);
+        if (unit.length > 12 && data.communityWorkStatistics[total] === null)
+          expect([monthly, values.every((v: unknown) => v === null)]).toEqual([monthly, true]);
         else expect([unit, monthly, values.reduce((a: number, b: number) => a + b, 0)]).toEqual([unit, monthly, data.communityWorkStatistics[total]]);
       }
       // One month checked against the records on its own.
       const march = data.communityWorkTrend.find((m: any) => m.month === '2026-03');
       const marchExpected = expectedWork(raw, unit, { from: '2026-03-01', to: '2026-04-01' });
-      expect([unit, march.errandsDone, march.visitsMade, march.wishesPosted]).toEqual([unit, marchExpected.errandsDoneInPeriod, marchExpected.visitsMadeInPeriod, marchExpected.wishesPostedInPeriod]);
+      expect([unit, march.errandsDone, march.visitsMade, march.wishesPosted]).toEqual([
+        unit,
+        marchExpected.errandsDoneInPeriod,
+        marchExpected.visitsMadeInPeriod,
+        marchExpected.wishesPostedInPeriod,
+      ]);
     }
     // Months before any record give zeros (must-visits aside: a 90th birthday in 2020 was due then, and is late now).
-    const quiet = ok(await call('district', `query ($c: String!) { district(code: $c) { communityWorkTrend(from: "2020-01-01", to: "2020-04-01") { ${MONTHLY} } } }`, { c: district })).district.communityWorkTrend;
+    const quiet = ok(
+      await call('district', `query ($c: String!) { district(code: $c) { communityWorkTrend(from: "2020-01-01", to: "2020-04-01") { ${MONTHLY} } } }`, {
+        c: district,
+      }),
+    ).district.communityWorkTrend;
     expect(quiet.map((m: any) => m.month)).toEqual(['2020-01', '2020-02', '2020-03']);
     for (const m of quiet) {
       for (const [monthly] of pairs.filter(([f]) => !f.startsWith('mustVisits'))) expect([m.month, monthly, m[monthly]]).toEqual([m.month, monthly, 0]);
@@ -260,16 +343,28 @@ describe('community statistics', () => {
   it('ranks child units by a community-work figure; figures kept per community or grid cannot rank below', async () => {
     const raw = await rawRecords();
     const rank = async (who: string, unit: string, metric: string, p = PERIOD) =>
-      ok(await call(who, `query ($c: String!, $m: CommunityWorkMetric!, $f: String, $t: String) { u: ${lookup(unit)}(code: $c) { communityWorkRanking(metric: $m, from: $f, to: $t) {
-        rank value code unit { __typename ... on Community { code name } ... on Street { code } ... on Grid { code } ... on Building { code } } } } }`, { c: unit, m: metric, f: p.from, t: p.to })).u.communityWorkRanking;
+      ok(
+        await call(
+          who,
+          `query ($c: String!, $m: CommunityWorkMetric!, $f: String, $t: String) { u: ${lookup(unit)}(code: $c) { communityWorkRanking(metric: $m, from: $f, to: $t) {
+        rank value code unit { __typename ... on Community { code name } ... on Street { code } ... on Grid { code } ... on Building { code } } } } }`,
+          { c: unit, m: metric, f: p.from, t: p.to },
+        ),
+      ).u.communityWorkRanking;
 
     const byWishes = await rank('district', street, 'WISHES_POSTED');
-    expectRanking(byWishes, new Map(demo.communities.filter((c) => c.code.startsWith(street)).map((c) => [c.code, expectedWork(raw, c.code, PERIOD).wishesPostedInPeriod as number])));
+    expectRanking(
+      byWishes,
+      new Map(demo.communities.filter((c) => c.code.startsWith(street)).map((c) => [c.code, expectedWork(raw, c.code, PERIOD).wishesPostedInPeriod as number])),
+    );
     expect(byWishes[0].unit.__typename).toBe('Community');
     const byBeneficiaries = await rank('district', district, 'VOLUNTEER_BENEFICIARIES');
     expectRanking(byBeneficiaries, new Map(demo.streets.map((s) => [s.code, expectedWork(raw, s.code, PERIOD).volunteerBeneficiariesInPeriod as number])));
     const byErrands = await rank('community', community, 'ERRANDS_DONE');
-    expectRanking(byErrands, new Map(demo.grids.filter((g) => g.code.startsWith(community)).map((g) => [g.code, expectedWork(raw, g.code, PERIOD).errandsDoneInPeriod])));
+    expectRanking(
+      byErrands,
+      new Map(demo.grids.filter((g) => g.code.startsWith(community)).map((g) => [g.code, expectedWork(raw, g.code, PERIOD).errandsDoneInPeriod])),
+    );
 
     // A grid's buildings by must-visits done in 2026: each building's value is its visitsDue count.
     const byVisits = await rank('grid', grid, 'MUST_VISITS_DONE', YEAR);
@@ -277,40 +372,121 @@ describe('community statistics', () => {
     const counts = ok(await call('grid', `{ ${buildings.map((b, i) => `b${i}: visitsDue(unitCode: "${b}", year: 2026) { counts { done } }`).join(' ')} }`));
     expectRanking(byVisits, new Map(buildings.map((b, i) => [b, counts[`b${i}`].counts.done])));
 
-    const perCommunity = await call('community', `query ($c: String!) { community(code: $c) { communityWorkRanking(metric: WISHES_POSTED) { rank } } }`, { c: community });
+    const perCommunity = await call('community', `query ($c: String!) { community(code: $c) { communityWorkRanking(metric: WISHES_POSTED) { rank } } }`, {
+      c: community,
+    });
     expect(code(perCommunity)).toBe('BAD_USER_INPUT');
     expect(perCommunity.errors![0].message).toMatch(/per community/);
-    expect(code(await call('grid', `query ($c: String!) { grid(code: $c) { communityWorkRanking(metric: ERRANDS_DONE) { rank } } }`, { c: grid }))).toBe('BAD_USER_INPUT');
-    expect(code(await call('district', `query ($c: String!) { district(code: $c) { communityWorkRanking(first: 101) { rank } } }`, { c: district }))).toBe('BAD_USER_INPUT');
+    expect(code(await call('grid', `query ($c: String!) { grid(code: $c) { communityWorkRanking(metric: ERRANDS_DONE) { rank } } }`, { c: grid }))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(code(await call('district', `query ($c: String!) { district(code: $c) { communityWorkRanking(first: 101) { rank } } }`, { c: district }))).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   it('counts what staff record today: a wish, an errand, a volunteer activity, a joint meeting, a family event and its visit', async () => {
     const p = PERIOD;
     const ALL = `${WORK} ${MUST}`;
-    const before = { community: await workOf('community', community, p, ALL), grid: await workOf('grid', grid, p, ALL), street: await workOf('street', street, p, ALL) };
+    const before = {
+      community: await workOf('community', community, p, ALL),
+      grid: await workOf('grid', grid, p, ALL),
+      street: await workOf('street', street, p, ALL),
+    };
     const mutate = async (who: string, mutation: string, input: Record<string, unknown>) => ok(await call(who, mutation, { i: input }));
 
-    await mutate('community', `mutation ($i: PostWishInput!) { postWish(input: $i) { id } }`, { communityCode: community, text: '一套课外读物', category: 'STUDY', beneficiaryName: '李小明', openToPartners: false });
-    const agent = (await mutate('grid', `mutation ($i: AgentInput!) { registerLivelihoodAgent(input: $i) { id } }`, { gridCode: grid, name: '周代办', phone: '13700001111' })).registerLivelihoodAgent;
-    await mutate('grid', `mutation ($i: ErrandInput!) { recordErrand(input: $i) { id } }`, { agentId: agent.id, kind: 'UTILITY_BILL', residentName: '孙奶奶', requestedOn: recordDate, doneOn: recordDate });
-    await mutate('grid', `mutation ($i: ErrandInput!) { recordErrand(input: $i) { id } }`, { agentId: agent.id, kind: 'DOCUMENTS', residentName: '孙奶奶', requestedOn: recordDate });
-    const team = (await mutate('community', `mutation ($i: VolunteerTeamInput!) { createVolunteerTeam(input: $i) { id } }`, { communityCode: community, name: '统计志愿队', kind: 'YOUTH', members: 9, leaderName: '小周' })).createVolunteerTeam;
-    await mutate('community', `mutation ($i: VolunteerActivityInput!) { recordVolunteerActivity(input: $i) { id } }`, { teamId: team.id, heldOn: recordDate, kind: '义诊', title: '统计义诊', participants: 7, beneficiaries: 45 });
+    await mutate('community', `mutation ($i: PostWishInput!) { postWish(input: $i) { id } }`, {
+      communityCode: community,
+      text: '一套课外读物',
+      category: 'STUDY',
+      beneficiaryName: '李小明',
+      openToPartners: false,
+    });
+    const agent = (
+      await mutate('grid', `mutation ($i: AgentInput!) { registerLivelihoodAgent(input: $i) { id } }`, { gridCode: grid, name: '周代办', phone: '13700001111' })
+    ).registerLivelihoodAgent;
+    await mutate('grid', `mutation ($i: ErrandInput!) { recordErrand(input: $i) { id } }`, {
+      agentId: agent.id,
+      kind: 'UTILITY_BILL',
+      residentName: '孙奶奶',
+      requestedOn: recordDate,
+      doneOn: recordDate,
+    });
+    await mutate('grid', `mutation ($i: ErrandInput!) { recordErrand(input: $i) { id } }`, {
+      agentId: agent.id,
+      kind: 'DOCUMENTS',
+      residentName: '孙奶奶',
+      requestedOn: recordDate,
+    });
+    const team = (
+      await mutate('community', `mutation ($i: VolunteerTeamInput!) { createVolunteerTeam(input: $i) { id } }`, {
+        communityCode: community,
+        name: '统计志愿队',
+        kind: 'YOUTH',
+        members: 9,
+        leaderName: '小周',
+      })
+    ).createVolunteerTeam;
+    await mutate('community', `mutation ($i: VolunteerActivityInput!) { recordVolunteerActivity(input: $i) { id } }`, {
+      teamId: team.id,
+      heldOn: recordDate,
+      kind: '义诊',
+      title: '统计义诊',
+      participants: 7,
+      beneficiaries: 45,
+    });
     await mutate('community', `mutation ($i: JointMeetingInput!) { recordJointMeeting(input: $i) { id } }`, {
-      communityCode: community, heldOn: recordDate, parties: ['PARTY_COMMITTEE', 'RESIDENTS_COMMITTEE', 'PROPERTY_COMPANY'], topics: ['垃圾分类'], resolutions: [{ text: '增设分类垃圾桶', owner: 'PROPERTY_COMPANY' }],
+      communityCode: community,
+      heldOn: recordDate,
+      parties: ['PARTY_COMMITTEE', 'RESIDENTS_COMMITTEE', 'PROPERTY_COMPANY'],
+      topics: ['垃圾分类'],
+      resolutions: [{ text: '增设分类垃圾桶', owner: 'PROPERTY_COMPANY' }],
     });
     const resident = people.residents.find((r) => r.path.startsWith(pathOf(grid)))!;
-    await mutate('grid', `mutation ($i: RecordFamilyEventInput!) { recordFamilyEvent(input: $i) { id } }`, { residentId: resident.id, kind: 'WEDDING', happenedOn: recordDate });
+    await mutate('grid', `mutation ($i: RecordFamilyEventInput!) { recordFamilyEvent(input: $i) { id } }`, {
+      residentId: resident.id,
+      kind: 'WEDDING',
+      happenedOn: recordDate,
+    });
     const pending = await workOf('grid', grid, p, MUST);
-    expect(pending).toEqual({ ...pending, mustVisits: before.grid.mustVisits + 1, mustVisitsDue: before.grid.mustVisitsDue + 1, mustVisitsDone: before.grid.mustVisitsDone });
-    await mutate('grid', `mutation ($i: RecordVisitInput!) { recordVisit(input: $i) { id } }`, { residentId: resident.id, visitedOn: recordDate, kind: 'FAMILY_EVENT' });
+    expect(pending).toEqual({
+      ...pending,
+      mustVisits: before.grid.mustVisits + 1,
+      mustVisitsDue: before.grid.mustVisitsDue + 1,
+      mustVisitsDone: before.grid.mustVisitsDone,
+    });
+    await mutate('grid', `mutation ($i: RecordVisitInput!) { recordVisit(input: $i) { id } }`, {
+      residentId: resident.id,
+      visitedOn: recordDate,
+      kind: 'FAMILY_EVENT',
+    });
 
-    const after = { community: await workOf('community', community, p, ALL), grid: await workOf('grid', grid, p, ALL), street: await workOf('street', street, p, ALL) };
+    const after = {
+      community: await workOf('community', community, p, ALL),
+      grid: await workOf('grid', grid, p, ALL),
+      street: await workOf('street', street, p, ALL),
+    };
     const grown = (b: any, changes: Record<string, number>) => ({ ...b, ...Object.fromEntries(Object.entries(changes).map(([k, d]) => [k, b[k] + d])) });
-    const gridChanges = { livelihoodAgents: 1, openErrands: 1, errandsRequestedInPeriod: 2, errandsDoneInPeriod: 1, mustVisits: 1, mustVisitsDone: 1, visitsMadeInPeriod: 1 };
+    const gridChanges = {
+      livelihoodAgents: 1,
+      openErrands: 1,
+      errandsRequestedInPeriod: 2,
+      errandsDoneInPeriod: 1,
+      mustVisits: 1,
+      mustVisitsDone: 1,
+      visitsMadeInPeriod: 1,
+    };
     const communityChanges = {
-      ...gridChanges, openWishes: 1, wishesPostedInPeriod: 1, volunteerTeams: 1, volunteers: 9, volunteerActivitiesInPeriod: 1, volunteerParticipantsInPeriod: 7,
-      volunteerBeneficiariesInPeriod: 45, jointMeetingsInPeriod: 1, openResolutions: 1,
+      ...gridChanges,
+      openWishes: 1,
+      wishesPostedInPeriod: 1,
+      volunteerTeams: 1,
+      volunteers: 9,
+      volunteerActivitiesInPeriod: 1,
+      volunteerParticipantsInPeriod: 7,
+      volunteerBeneficiariesInPeriod: 45,
+      jointMeetingsInPeriod: 1,
+      openResolutions: 1,
     };
     expect(after.grid).toEqual(grown(before.grid, gridChanges));
     expect(after.community).toEqual(grown(before.community, communityChanges));
@@ -325,8 +501,19 @@ describe('community statistics', () => {
     expect(code(sibling)).toBe('FORBIDDEN');
     expect(sibling.data?.street ?? null).toBeNull();
     const entities = (type: string, unit: string, selection: string) =>
-      gql(platform.subgraphs.community.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${type} { ${selection} } } }`, { r: [{ __typename: type, code: unit }] }, as.street);
-    for (const selection of ['populationStatistics { residents }', 'communityWorkStatistics { mustVisits }', 'communityWorkTrend { month }', 'communityWorkRanking { rank }', 'populationRanking { rank }']) {
+      gql(
+        platform.subgraphs.community.url,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${type} { ${selection} } } }`,
+        { r: [{ __typename: type, code: unit }] },
+        as.street,
+      );
+    for (const selection of [
+      'populationStatistics { residents }',
+      'communityWorkStatistics { mustVisits }',
+      'communityWorkTrend { month }',
+      'communityWorkRanking { rank }',
+      'populationRanking { rank }',
+    ]) {
       const direct = await entities('Street', siblingStreet, selection);
       expect([selection, code(direct)]).toEqual([selection, 'FORBIDDEN']);
       const ancestor = await entities('District', district, selection);
@@ -335,21 +522,35 @@ describe('community statistics', () => {
       expect([selection, code(own)]).toEqual([selection, 'OK']);
     }
     expect(code(await call('street', `query ($c: String!) { district(code: $c) { populationStatistics { residents } } }`, { c: district }))).toBe('FORBIDDEN');
-    expect(code(await call('grid', `query ($c: String!) { community(code: $c) { communityWorkStatistics { openWishes } } }`, { c: community }))).toBe('FORBIDDEN');
+    expect(code(await call('grid', `query ($c: String!) { community(code: $c) { communityWorkStatistics { openWishes } } }`, { c: community }))).toBe(
+      'FORBIDDEN',
+    );
 
     // A partner may read its paired community's name (by a safelisted operation, as partners must), none of these figures:
     // the gateway refuses them as ad-hoc partner operations, and the subgraph refuses them to a partner whatever the route.
     expect(ok(await gqlSafelisted(platform.gatewayUrl, 'PartnerCommunityStatistics', { code: community }, as.partner)).community.name).toBeTruthy();
-    for (const selection of ['populationStatistics { residents }', 'communityWorkStatistics { openWishes }', 'communityWorkTrend { month }', 'communityWorkRanking { rank }', 'populationRanking { rank }']) {
+    for (const selection of [
+      'populationStatistics { residents }',
+      'communityWorkStatistics { openWishes }',
+      'communityWorkTrend { month }',
+      'communityWorkRanking { rank }',
+      'populationRanking { rank }',
+    ]) {
       const res = await call('partner', `query ($c: String!) { community(code: $c) { ${selection} } }`, { c: community });
       expect([selection, code(res)]).toEqual([selection, 'PERSISTED_QUERY_NOT_IN_SAFELIST']);
-      const direct = await gql(platform.subgraphs.community.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${selection} } } }`, { r: [{ __typename: 'Community', code: community }] }, as.partner);
+      const direct = await gql(
+        platform.subgraphs.community.url,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${selection} } } }`,
+        { r: [{ __typename: 'Community', code: community }] },
+        as.partner,
+      );
       expect([selection, code(direct)]).toEqual([selection, 'FORBIDDEN']);
     }
   });
 
   it('refuses a bad period with BAD_USER_INPUT naming the argument', async () => {
-    const ask = (field: string, args: string) => call('community', `query ($c: String!) { community(code: $c) { ${field}(${args}) { __typename } } }`, { c: community });
+    const ask = (field: string, args: string) =>
+      call('community', `query ($c: String!) { community(code: $c) { ${field}(${args}) { __typename } } }`, { c: community });
     for (const field of ['communityWorkStatistics', 'communityWorkTrend', 'communityWorkRanking']) {
       const notADate = await ask(field, 'from: "2026-02-30"');
       expect([field, code(notADate)]).toEqual([field, 'BAD_USER_INPUT']);

@@ -21,7 +21,18 @@ export function register(n: number, buildings: string[], area: string): string {
     const first17 = `${area}${birth.replace(/-/g, '')}${String(i % 1000).padStart(3, '0')}`;
     const building = buildings[i % buildings.length];
     const room = String(101 + (Math.floor(i / buildings.length) % 60));
-    lines.push([building, room, `居民${i}`, first17 + idCardCheckDigit(first17), `138${String(i).padStart(8, '0')}`, birth, i % 2 ? 'MALE' : 'FEMALE', i % 7 ? '' : 'ELDERLY'].join(','));
+    lines.push(
+      [
+        building,
+        room,
+        `居民${i}`,
+        first17 + idCardCheckDigit(first17),
+        `138${String(i).padStart(8, '0')}`,
+        birth,
+        i % 2 ? 'MALE' : 'FEMALE',
+        i % 7 ? '' : 'ELDERLY',
+      ].join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -80,14 +91,31 @@ describe('residents import jobs', () => {
     const answeredMs = Date.now() - t0;
     expect(submitted.errors).toBeUndefined();
     const queued = submitted.data.submitResidentImport;
-    expect(queued).toMatchObject({ communityCode: community.code, state: 'QUEUED', submittedBy: 'community-staff', rowsTotal: 30_000, rowsWritten: 0, report: null });
+    expect(queued).toMatchObject({
+      communityCode: community.code,
+      state: 'QUEUED',
+      submittedBy: 'community-staff',
+      rowsTotal: 30_000,
+      rowsWritten: 0,
+      report: null,
+    });
     const seen: any[] = [];
     const done = await follow(queued.id, undefined, seen);
     const seconds = (Date.now() - t0) / 1000;
-    process.stdout.write(`30,000-row import through the gateway: submit answered in ${answeredMs} ms, SUCCEEDED after ${seconds.toFixed(1)} s (${Math.round(30_000 / seconds)} rows/s)\n`);
+    process.stdout.write(
+      `30,000-row import through the gateway: submit answered in ${answeredMs} ms, SUCCEEDED after ${seconds.toFixed(1)} s (${Math.round(30_000 / seconds)} rows/s)\n`,
+    );
     expect(done).toMatchObject({ state: 'SUCCEEDED', rowsChecked: 30_000, rowsWritten: 30_000, badRows: [], message: null });
     expect(done.report).toMatchObject({ rows: 30_000, residentsCreated: 30_000 });
-    expect(done.report.householdsCreated + done.report.householdsReused).toBe(new Set(csv.trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 2).join('/'))).size);
+    expect(done.report.householdsCreated + done.report.householdsReused).toBe(
+      new Set(
+        csv
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',').slice(0, 2).join('/')),
+      ).size,
+    );
     // Progress was seen between the start and the end, and never went back.
     expect(seen.some((j) => j.state === 'RUNNING' && (j.rowsChecked < 30_000 || j.rowsWritten < 30_000))).toBe(true);
     const running = seen.filter((j) => j.state === 'RUNNING');
@@ -127,7 +155,12 @@ describe('residents import jobs', () => {
     expect(done.state).toBe('FAILED');
     expect(done.report).toBeNull();
     expect(done.badRowCount).toBe(4);
-    expect(done.badRows.map((r: any) => [r.line, r.column])).toEqual([[11, 'phone'], [1501, 'gender'], [3000, 'id_card_number'], [3002, 'id_card_number']]);
+    expect(done.badRows.map((r: any) => [r.line, r.column])).toEqual([
+      [11, 'phone'],
+      [1501, 'gender'],
+      [3000, 'id_card_number'],
+      [3002, 'id_card_number'],
+    ]);
     expect(done.badRows[2].reason).toMatch(/duplicate ID-card number .*already on line 6/);
     expect(done.badRows[3].reason).toMatch(/already registered/);
     expect(done.message).toMatch(/^Nothing was imported: 4 row\(s\) are bad\. line 11: /);
@@ -162,7 +195,12 @@ describe('residents import jobs', () => {
     const port = Number(new URL(old.url).port);
     await old.stop();
     // Started again on the same port (the gateway's route): the job, left RUNNING with nothing committed, is taken up again.
-    platform.subgraphs.community = await startSubgraph(communitySubgraph, { port, databaseUrl, auth: TEST_AUTH, peers: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])) });
+    platform.subgraphs.community = await startSubgraph(communitySubgraph, {
+      port,
+      databaseUrl,
+      auth: TEST_AUTH,
+      peers: Object.fromEntries(Object.values(platform.subgraphs).map((s) => [s.name, s.url])),
+    });
     const done = await follow(id);
     expect(done).toMatchObject({ state: 'SUCCEEDED', rowsWritten: 30_000, report: { rows: 30_000, residentsCreated: 30_000 } });
     expect(new Date(done.startedAt).getTime()).toBeGreaterThan(new Date(first.startedAt).getTime());
@@ -174,8 +212,11 @@ describe('residents import jobs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cgp-import-'));
     const run = (file: string) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [cli, '--community', community.code, '--file', file, '--operator', 'tester'], { env: { ...process.env, DATABASE_URL: databaseUrl } }, (error, stdout, stderr) =>
-          resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [cli, '--community', community.code, '--file', file, '--operator', 'tester'],
+          { env: { ...process.env, DATABASE_URL: databaseUrl } },
+          (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
         );
       });
     const before = await residents();

@@ -16,8 +16,9 @@ describe('residents', () => {
   const community = demo.communities.find((c) => demo.communities.some((o) => o.code !== c.code && o.code.slice(0, 9) === c.code.slice(0, 9)))!;
   const sibling = demo.communities.find((o) => o.code !== community.code && o.code.slice(0, 9) === community.code.slice(0, 9))!;
   const building = demo.buildings.find((b) => b.code.startsWith(community.code))!;
-  const otherBuilding = demo.buildings.find((b) => b.code.startsWith(community.code) && b.code !== building.code && b.code.slice(0, 15) === building.code.slice(0, 15))
-    ?? demo.buildings.find((b) => b.code.startsWith(community.code) && b.code !== building.code)!;
+  const otherBuilding =
+    demo.buildings.find((b) => b.code.startsWith(community.code) && b.code !== building.code && b.code.slice(0, 15) === building.code.slice(0, 15)) ??
+    demo.buildings.find((b) => b.code.startsWith(community.code) && b.code !== building.code)!;
   const siblingBuilding = demo.buildings.find((b) => b.code.startsWith(sibling.code))!;
   const grid = building.code.slice(0, 15);
   const street = community.code.slice(0, 9);
@@ -29,11 +30,19 @@ describe('residents', () => {
   /** The community subgraph asked directly, past the gateway's guards (as a caller inside the network could). */
   const direct = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.subgraphs.community.url, query, variables, as[who]);
   const importCsv = (who: string, communityCode: string, csv: string, send = call) =>
-    send(who, `mutation Import($c: String!, $csv: String!) { importResidents(communityCode: $c, csv: $csv) { rows residentsCreated householdsCreated householdsReused } }`, { c: communityCode, csv });
+    send(
+      who,
+      `mutation Import($c: String!, $csv: String!) { importResidents(communityCode: $c, csv: $csv) { rows residentsCreated householdsCreated householdsReused } }`,
+      { c: communityCode, csv },
+    );
   const RESIDENT = `id name idCardNumber phone birthDate address keyCategories age gender buildingCode communityCode household { room buildingCode }`;
   /** The imported test residents are born before 1923: older than anyone in the demo data. */
   const imported = (who: string, communityCode = community.code, send = call) =>
-    send(who, `query Residents($c: String!) { community(code: $c) { residents(filter: { minAge: 103 }, first: 50) { totalCount edges { node { ${RESIDENT} } } } } }`, { c: communityCode });
+    send(
+      who,
+      `query Residents($c: String!) { community(code: $c) { residents(filter: { minAge: 103 }, first: 50) { totalCount edges { node { ${RESIDENT} } } } } }`,
+      { c: communityCode },
+    );
 
   const rows = {
     a: [building.code, '9901', '张秀英', idCard('1920-03-15', 12), '13812345678', '1920-03-15', 'FEMALE', 'ELDERLY;LIVING_ALONE'],
@@ -69,8 +78,15 @@ describe('residents', () => {
     expect(nodes).toHaveLength(3);
     const a = nodes.find((n: any) => n.idCardNumber === rows.a[3]);
     expect(a).toMatchObject({
-      name: '张秀英', phone: '13812345678', birthDate: '1920-03-15', gender: 'FEMALE', address: `${building.code} 9901`,
-      keyCategories: ['ELDERLY', 'LIVING_ALONE'], buildingCode: building.code, communityCode: community.code, household: { room: '9901', buildingCode: building.code },
+      name: '张秀英',
+      phone: '13812345678',
+      birthDate: '1920-03-15',
+      gender: 'FEMALE',
+      address: `${building.code} 9901`,
+      keyCategories: ['ELDERLY', 'LIVING_ALONE'],
+      buildingCode: building.code,
+      communityCode: community.code,
+      household: { room: '9901', buildingCode: building.code },
     });
     expect(a.age).toBeGreaterThanOrEqual(105);
     const c = nodes.find((n: any) => n.idCardNumber === rows.c[3]);
@@ -79,16 +95,31 @@ describe('residents', () => {
     expect(b).toMatchObject({ gender: 'MALE', phone: null, keyCategories: [] });
 
     // The two residents of room 9901 share one household; room 101 already had demo residents.
-    const households = await call('leader', `query ($c: String!) { building(code: $c) { registeredHouseholds(first: 100) { totalCount edges { node { room residents { idCardNumber } } } } } }`, { c: building.code });
+    const households = await call(
+      'leader',
+      `query ($c: String!) { building(code: $c) { registeredHouseholds(first: 100) { totalCount edges { node { room residents { idCardNumber } } } } } }`,
+      { c: building.code },
+    );
     expect(households.errors).toBeUndefined();
-    const byRoom = new Map(households.data.building.registeredHouseholds.edges.map((e: any) => [e.node.room, e.node.residents.map((r: any) => r.idCardNumber)]));
+    const byRoom = new Map(
+      households.data.building.registeredHouseholds.edges.map((e: any) => [e.node.room, e.node.residents.map((r: any) => r.idCardNumber)]),
+    );
     expect(households.data.building.registeredHouseholds.totalCount).toBe(building.households + 1);
     expect(byRoom.get('9901')).toEqual(expect.arrayContaining([rows.a[3], rows.b[3]]));
   });
 
   it('rejects a file with bad rows, naming every line and reason, and writes nothing', async () => {
     const good = [building.code, '9902', '赵德胜', idCard('1919-05-05', 31), '13900001111', '1919-05-05', 'MALE', ''];
-    const wrongCheck = [building.code, '9903', '周凤英', `${idCard('1918-01-01', 42).slice(0, 17)}${idCard('1918-01-01', 42)[17] === '0' ? '1' : '0'}`, '', '1918-01-01', 'FEMALE', ''];
+    const wrongCheck = [
+      building.code,
+      '9903',
+      '周凤英',
+      `${idCard('1918-01-01', 42).slice(0, 17)}${idCard('1918-01-01', 42)[17] === '0' ? '1' : '0'}`,
+      '',
+      '1918-01-01',
+      'FEMALE',
+      '',
+    ];
     const unknownBuilding = [siblingBuilding.code, '101', '吴明', idCard('1917-02-02', 51), '', '1917-02-02', 'MALE', ''];
     const duplicate = [building.code, '9904', '郑霞', good[3], '', '1919-05-05', 'MALE', ''];
     const badDate = [building.code, '9905', '钱平', idCard('1916-03-03', 61), '', '1916-13-03', 'MALE', ''];
@@ -96,7 +127,9 @@ describe('residents', () => {
     const badPhone = [building.code, '9907', '朱强', idCard('1915-04-04', 71), '12345', '1915-04-04', 'MALE', ''];
     const badCategory = [building.code, '9908', '何娟', idCard('1914-06-06', 82), '', '1914-06-06', 'FEMALE', 'ELDERLY;RICH'];
     const wrongBirth = [building.code, '9909', '林涛', idCard('1913-07-07', 91), '', '1913-07-08', 'MALE', ''];
-    const csv = [HEADER, good, wrongCheck, unknownBuilding, duplicate, badDate, registered, badPhone, badCategory, wrongBirth].map((r) => (typeof r === 'string' ? r : line(r))).join('\n');
+    const csv = [HEADER, good, wrongCheck, unknownBuilding, duplicate, badDate, registered, badPhone, badCategory, wrongBirth]
+      .map((r) => (typeof r === 'string' ? r : line(r)))
+      .join('\n');
     const before = (await imported('community')).data.community.residents.totalCount;
 
     const res = await importCsv('community', community.code, csv);
@@ -104,7 +137,14 @@ describe('residents', () => {
     expect(res.data?.importResidents ?? null).toBeNull();
     const reported = res.errors![0].extensions!.rows as { line: number; column: string; reason: string }[];
     expect(reported.map((r) => [r.line, r.column])).toEqual([
-      [3, 'id_card_number'], [4, 'building_code'], [5, 'id_card_number'], [6, 'birth_date'], [7, 'id_card_number'], [8, 'phone'], [9, 'key_categories'], [10, 'birth_date'],
+      [3, 'id_card_number'],
+      [4, 'building_code'],
+      [5, 'id_card_number'],
+      [6, 'birth_date'],
+      [7, 'id_card_number'],
+      [8, 'phone'],
+      [9, 'key_categories'],
+      [10, 'birth_date'],
     ]);
     const reason = (n: number) => reported.find((r) => r.line === n)!.reason;
     expect(reason(3)).toMatch(/check digit/);
@@ -153,27 +193,57 @@ describe('residents', () => {
 
   it('shows personal data unmasked only to the resident’s own community, grid and building staff, and audits every such read', async () => {
     for (const who of ['community', 'grid', 'leader']) {
-      const res = await call(who, `query Read { building(code: "${building.code}") { registeredHouseholds(first: 100) { edges { node { room residents { ${RESIDENT} } } } } } }`);
+      const res = await call(
+        who,
+        `query Read { building(code: "${building.code}") { registeredHouseholds(first: 100) { edges { node { room residents { ${RESIDENT} } } } } } }`,
+      );
       expect(res.errors).toBeUndefined();
       const a = res.data.building.registeredHouseholds.edges.flatMap((e: any) => e.node.residents).find((r: any) => r.idCardNumber === rows.a[3]);
-      expect(a).toMatchObject({ name: '张秀英', phone: '13812345678', birthDate: '1920-03-15', keyCategories: ['ELDERLY', 'LIVING_ALONE'], household: { room: '9901' } });
+      expect(a).toMatchObject({
+        name: '张秀英',
+        phone: '13812345678',
+        birthDate: '1920-03-15',
+        keyCategories: ['ELDERLY', 'LIVING_ALONE'],
+        household: { room: '9901' },
+      });
     }
     for (const who of ['street', 'district']) {
       const res = await imported(who);
       expect(res.errors).toBeUndefined();
-      const a = res.data.community.residents.edges.map((e: any) => e.node).find((n: any) => n.idCardNumber === `${rows.a[3].slice(0, 6)}********${rows.a[3].slice(-4)}`);
+      const a = res.data.community.residents.edges
+        .map((e: any) => e.node)
+        .find((n: any) => n.idCardNumber === `${rows.a[3].slice(0, 6)}********${rows.a[3].slice(-4)}`);
       expect(a).toMatchObject({
-        name: '张*', phone: '138****5678', birthDate: '1920-**-**', address: `${building.code} ****`, keyCategories: [], household: { room: '****' }, gender: 'FEMALE',
+        name: '张*',
+        phone: '138****5678',
+        birthDate: '1920-**-**',
+        address: `${building.code} ****`,
+        keyCategories: [],
+        household: { room: '****' },
+        gender: 'FEMALE',
       });
     }
 
     const residentId = (await imported('community')).data.community.residents.edges.map((e: any) => e.node).find((n: any) => n.idCardNumber === rows.a[3]).id;
     await call('community', `query AuditedRead($id: ID!) { resident(id: $id) { name phone } }`, { id: residentId });
-    const log = await call('communityAuditor', `{ communityPersonalDataReads(first: 100) { totalCount edges { node { actor actorTier recordType recordId field operation } } } }`);
+    const log = await call(
+      'communityAuditor',
+      `{ communityPersonalDataReads(first: 100) { totalCount edges { node { actor actorTier recordType recordId field operation } } } }`,
+    );
     expect(log.errors).toBeUndefined();
     const entries = log.data.communityPersonalDataReads.edges.map((e: any) => e.node);
-    expect(entries.filter((e: any) => e.operation === 'AuditedRead').map((e: any) => e.field).sort()).toEqual(['name', 'phone']);
-    expect(entries.find((e: any) => e.operation === 'AuditedRead')).toMatchObject({ actor: 'community-staff', actorTier: 'COMMUNITY', recordType: 'Resident', recordId: residentId });
+    expect(
+      entries
+        .filter((e: any) => e.operation === 'AuditedRead')
+        .map((e: any) => e.field)
+        .sort(),
+    ).toEqual(['name', 'phone']);
+    expect(entries.find((e: any) => e.operation === 'AuditedRead')).toMatchObject({
+      actor: 'community-staff',
+      actorTier: 'COMMUNITY',
+      recordType: 'Resident',
+      recordId: residentId,
+    });
     expect(entries.filter((e: any) => e.actor === 'street-staff' || e.actor === 'district-staff')).toEqual([]);
     expect(entries.some((e: any) => e.actor === 'leader' && e.field === 'keyCategories')).toBe(true);
   });
@@ -201,7 +271,14 @@ describe('residents', () => {
   it('lets only the community’s own staff import: other units and roles are FORBIDDEN and nothing changes', async () => {
     const row = [sibling.code + building.code.slice(12), '9990', '冯军', idCard('1912-08-08', 13), '', '1912-08-08', 'MALE', ''];
     const before = (await imported('district', sibling.code)).data.community.residents.totalCount;
-    for (const [who, target] of [['community', sibling.code], ['street', sibling.code], ['district', sibling.code], ['grid', community.code], ['leader', community.code], ['partner', community.code]] as const) {
+    for (const [who, target] of [
+      ['community', sibling.code],
+      ['street', sibling.code],
+      ['district', sibling.code],
+      ['grid', community.code],
+      ['leader', community.code],
+      ['partner', community.code],
+    ] as const) {
       const csv = `${HEADER}\n${line(target === sibling.code ? row : [building.code, ...row.slice(1)])}`;
       // A partner's ad-hoc operation is refused at the gateway (partner safelist); the subgraph refuses it too.
       if (who === 'partner') expect(code(await importCsv(who, target, csv))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
@@ -220,7 +297,8 @@ describe('residents', () => {
     for (const who of ['sibling', 'street', 'district', 'otherLeader', 'partner']) {
       // A partner's ad-hoc operation is refused at the gateway (partner safelist); the subgraph refuses it too.
       const send = who === 'partner' ? direct : call;
-      if (who === 'partner') expect(code(await call(who, STAY, { input: { residentId: a.id, admittedOn: '2026-03-01' } }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+      if (who === 'partner')
+        expect(code(await call(who, STAY, { input: { residentId: a.id, admittedOn: '2026-03-01' } }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
       expect([who, code(await send(who, STAY, { input: { residentId: a.id, admittedOn: '2026-03-01' } }))]).toEqual([who, 'FORBIDDEN']);
       expect([who, code(await send(who, EVENT, { input: { residentId: a.id, kind: 'BEREAVEMENT', happenedOn: '2026-03-01' } }))]).toEqual([who, 'FORBIDDEN']);
     }
@@ -229,10 +307,26 @@ describe('residents', () => {
 
     const stay = await call('grid', STAY, { input: { residentId: a.id, admittedOn: '2026-03-01', hospital: '周口市中心医院' } });
     expect(stay.errors).toBeUndefined();
-    expect(stay.data.recordHospitalStay).toMatchObject({ admittedOn: '2026-03-01', dischargedOn: null, hospital: '周口市中心医院', recordedBy: 'grid-manager', resident: { id: a.id } });
-    const discharged = await call('leader', `mutation { recordDischarge(hospitalStayId: "${stay.data.recordHospitalStay.id}", dischargedOn: "2026-03-10") { dischargedOn } }`);
+    expect(stay.data.recordHospitalStay).toMatchObject({
+      admittedOn: '2026-03-01',
+      dischargedOn: null,
+      hospital: '周口市中心医院',
+      recordedBy: 'grid-manager',
+      resident: { id: a.id },
+    });
+    const discharged = await call(
+      'leader',
+      `mutation { recordDischarge(hospitalStayId: "${stay.data.recordHospitalStay.id}", dischargedOn: "2026-03-10") { dischargedOn } }`,
+    );
     expect(discharged.data.recordDischarge).toEqual({ dischargedOn: '2026-03-10' });
-    expect(code(await call('sibling', `mutation { recordDischarge(hospitalStayId: "${stay.data.recordHospitalStay.id}", dischargedOn: "2026-03-11") { dischargedOn } }`))).toBe('FORBIDDEN');
+    expect(
+      code(
+        await call(
+          'sibling',
+          `mutation { recordDischarge(hospitalStayId: "${stay.data.recordHospitalStay.id}", dischargedOn: "2026-03-11") { dischargedOn } }`,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
     const event = await call('leader', EVENT, { input: { residentId: a.id, kind: 'BEREAVEMENT', happenedOn: '2026-04-10', notes: '老伴去世' } });
     expect(event.errors).toBeUndefined();
     expect(event.data.recordFamilyEvent).toMatchObject({ kind: 'BEREAVEMENT', happenedOn: '2026-04-10', notes: '老伴去世', recordedBy: 'leader' });
@@ -242,6 +336,9 @@ describe('residents', () => {
     const notADate = await call('community', EVENT, { input: { residentId: a.id, kind: 'WEDDING', happenedOn: '2026-02-30' } });
     expect(code(notADate)).toBe('BAD_USER_INPUT');
     const masked = await call('street', `{ resident(id: "${a.id}") { hospitalStays { admittedOn hospital } familyEvents { kind notes } } }`);
-    expect(masked.data.resident).toEqual({ hospitalStays: [{ admittedOn: '2026-03-01', hospital: null }], familyEvents: [{ kind: 'BEREAVEMENT', notes: null }] });
+    expect(masked.data.resident).toEqual({
+      hospitalStays: [{ admittedOn: '2026-03-01', hospital: null }],
+      familyEvents: [{ kind: 'BEREAVEMENT', notes: null }],
+    });
   });
 });

@@ -7,13 +7,16 @@ describe('micro-wishes', () => {
   const pairing = demo.pairings.find((p) => p.socialOrganisationId)!;
   const community = demo.communities.find((c) => c.code === pairing.communityCode)!;
   const member = demo.partyMembers.find((m) => m.kind === 'IN_SERVICE' && m.path.split('.')[2] === community.code)!;
-  const otherCommunity = demo.communities.find((c) => c.code !== community.code && !demo.pairings.some((p) => p.communityCode === c.code && p.socialOrganisationId === pairing.socialOrganisationId))!;
+  const otherCommunity = demo.communities.find(
+    (c) => c.code !== community.code && !demo.pairings.some((p) => p.communityCode === c.code && p.socialOrganisationId === pairing.socialOrganisationId),
+  )!;
   let platform: InProcessPlatform;
   const as: Record<string, Record<string, string>> = {};
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   const WISH = `id state version openToPartners claimerKind claimedByOrganisationId beneficiary`;
-  const post = (who: string, input: Record<string, unknown>) => call(who, `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, { input });
+  const post = (who: string, input: Record<string, unknown>) =>
+    call(who, `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, { input });
   /** The community subgraph asked directly, past the gateway's guards (as a caller inside the network could). */
   const direct = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.subgraphs.community.url, query, variables, as[who]);
   /** A partner claims and fulfils as partner clients must: the safelisted operation, sent by hash (its answer under `r` like the others'). */
@@ -22,10 +25,14 @@ describe('micro-wishes', () => {
     return { ...res, data: res.data ? { r: res.data[field] } : res.data };
   };
   const claim = (who: string, input: Record<string, unknown>) =>
-    who === 'partner' ? asPartner('PartnerClaimWish', 'claimWish', { wishId: input.wishId }) : call(who, `mutation ($input: ClaimWishInput!) { r: claimWish(input: $input) { ${WISH} } }`, { input });
+    who === 'partner'
+      ? asPartner('PartnerClaimWish', 'claimWish', { wishId: input.wishId })
+      : call(who, `mutation ($input: ClaimWishInput!) { r: claimWish(input: $input) { ${WISH} } }`, { input });
   const STEP = (m: string) => `mutation ($input: WishStepInput!) { r: ${m}(input: $input) { ${WISH} } }`;
   const stepOn = (who: string, m: string, wishId: string, version: number) =>
-    who === 'partner' && m === 'fulfilWish' ? asPartner('PartnerFulfilWish', 'fulfilWish', { wishId, version }) : call(who, STEP(m), { input: { wishId, version } });
+    who === 'partner' && m === 'fulfilWish'
+      ? asPartner('PartnerFulfilWish', 'fulfilWish', { wishId, version })
+      : call(who, STEP(m), { input: { wishId, version } });
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
@@ -37,9 +44,11 @@ describe('micro-wishes', () => {
   afterAll(() => platform?.stop());
 
   it('goes posted → claimed by a party member → fulfilled → confirmed, and shows on the member', async () => {
-    const w = (await post('staff', { communityCode: community.code, text: '一个新书包', category: 'STUDY', beneficiaryName: '李小红', openToPartners: false })).data.postWish;
+    const w = (await post('staff', { communityCode: community.code, text: '一个新书包', category: 'STUDY', beneficiaryName: '李小红', openToPartners: false }))
+      .data.postWish;
     expect(w).toMatchObject({ state: 'POSTED', version: 1, beneficiary: '李小红' });
-    const wall = (await call('staff', `query ($c: String) { wishWall(communityCode: $c, first: 100) { edges { node { id } } } }`, { c: community.code })).data.wishWall;
+    const wall = (await call('staff', `query ($c: String) { wishWall(communityCode: $c, first: 100) { edges { node { id } } } }`, { c: community.code })).data
+      .wishWall;
     expect(wall.edges.map((e: any) => e.node.id)).toContain(w.id);
     const claimed = await claim('staff', { wishId: w.id, partyMemberId: member.id });
     expect(claimed.errors).toBeUndefined();
@@ -49,13 +58,16 @@ describe('micro-wishes', () => {
     expect((await stepOn('staff', 'fulfilWish', w.id, 2)).data.r.state).toBe('FULFILLED');
     expect(code(await stepOn('staff', 'confirmWish', w.id, 2))).toBe('CONFLICT');
     expect((await stepOn('staff', 'confirmWish', w.id, 3)).data.r.state).toBe('CONFIRMED');
-    const claimedWishes = (await call('staff', `query ($id: ID!) { partyMember(id: $id) { claimedWishes { id state } } }`, { id: member.id })).data.partyMember.claimedWishes;
+    const claimedWishes = (await call('staff', `query ($id: ID!) { partyMember(id: $id) { claimedWishes { id state } } }`, { id: member.id })).data.partyMember
+      .claimedWishes;
     expect(claimedWishes).toContainEqual({ id: w.id, state: 'CONFIRMED' });
     expect((await call('district', `query ($id: ID!) { wish(id: $id) { beneficiary } }`, { id: w.id })).data.wish.beneficiary).toBe('李*');
   });
 
   it('lets exactly one of two concurrent claims win; the other gets CONFLICT', async () => {
-    const w = (await post('staff', { communityCode: community.code, text: '一床冬被', category: 'DAILY_NECESSITIES', beneficiaryName: '王奶奶', openToPartners: true })).data.postWish;
+    const w = (
+      await post('staff', { communityCode: community.code, text: '一床冬被', category: 'DAILY_NECESSITIES', beneficiaryName: '王奶奶', openToPartners: true })
+    ).data.postWish;
     const [a, b] = await Promise.all([claim('partner', { wishId: w.id }), claim('staff', { wishId: w.id, partyMemberId: member.id })]);
     expect([code(a), code(b)].sort()).toEqual(['CONFLICT', 'OK']);
     const now = (await call('staff', `query ($id: ID!) { wish(id: $id) { state version } }`, { id: w.id })).data.wish;
@@ -63,9 +75,15 @@ describe('micro-wishes', () => {
   });
 
   it('shows partners only wishes opened to them in their paired communities, never the resident’s name, and lets them claim and fulfil', async () => {
-    const open = (await post('staff', { communityCode: community.code, text: '上门理发一次', category: 'COMPANIONSHIP', beneficiaryName: '张大爷', openToPartners: true })).data.postWish;
-    const closed = (await post('staff', { communityCode: community.code, text: '修水龙头', category: 'OTHER', beneficiaryName: '赵阿姨', openToPartners: false })).data.postWish;
-    const elsewhere = (await post('otherStaff', { communityCode: otherCommunity.code, text: '一辆轮椅', category: 'HEALTH', beneficiaryName: '孙爷爷', openToPartners: true })).data.postWish;
+    const open = (
+      await post('staff', { communityCode: community.code, text: '上门理发一次', category: 'COMPANIONSHIP', beneficiaryName: '张大爷', openToPartners: true })
+    ).data.postWish;
+    const closed = (
+      await post('staff', { communityCode: community.code, text: '修水龙头', category: 'OTHER', beneficiaryName: '赵阿姨', openToPartners: false })
+    ).data.postWish;
+    const elsewhere = (
+      await post('otherStaff', { communityCode: otherCommunity.code, text: '一辆轮椅', category: 'HEALTH', beneficiaryName: '孙爷爷', openToPartners: true })
+    ).data.postWish;
     const wall = (await gqlSafelisted(platform.gatewayUrl, 'PartnerWishWall', { first: 100 }, as.partner)).data.wishWall;
     const ids = wall.edges.map((e: any) => e.node.id);
     expect(ids).toContain(open.id);
@@ -85,7 +103,9 @@ describe('micro-wishes', () => {
     expect(code(await call('partner', STEP('confirmWish'), { input: { wishId: open.id, version: 3 } }))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
     expect(code(await direct('partner', STEP('confirmWish'), { input: { wishId: open.id, version: 3 } }))).toBe('FORBIDDEN');
     const own = { input: { communityCode: community.code, text: '自己发', category: 'OTHER', beneficiaryName: 'x', openToPartners: true } };
-    expect(code(await call('partner', `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, own))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
+    expect(code(await call('partner', `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, own))).toBe(
+      'PERSISTED_QUERY_NOT_IN_SAFELIST',
+    );
     expect(code(await direct('partner', `mutation ($input: PostWishInput!) { postWish(input: $input) { ${WISH} } }`, own))).toBe('FORBIDDEN');
   });
 
@@ -94,9 +114,19 @@ describe('micro-wishes', () => {
     const sibling = demo.streets.find((st) => st.code !== street.code)!;
     as.street = await authHeader({ tier: 'STREET', unit: street.code, roles: ['STAFF'] });
     const LIST = `query ($u: String!, $s: [WishState!], $after: String) { wishes(unitCode: $u, states: $s, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id communityCode state } } } }`;
-    for (const [who, unit, typename] of [['district', '411602', 'District'], ['district', street.code, 'Street'], ['street', street.code, 'Street'], ['staff', community.code, 'Community']] as const) {
-      const figures = (await call(who, `query ($u: String!) { unit(code: $u) { ... on ${typename} { communityWorkStatistics { openWishes claimedWishes } } } }`, { u: unit })).data.unit.communityWorkStatistics;
-      for (const [state, figure] of [['POSTED', figures.openWishes], ['CLAIMED', figures.claimedWishes]] as const) {
+    for (const [who, unit, typename] of [
+      ['district', '411602', 'District'],
+      ['district', street.code, 'Street'],
+      ['street', street.code, 'Street'],
+      ['staff', community.code, 'Community'],
+    ] as const) {
+      const figures = (
+        await call(who, `query ($u: String!) { unit(code: $u) { ... on ${typename} { communityWorkStatistics { openWishes claimedWishes } } } }`, { u: unit })
+      ).data.unit.communityWorkStatistics;
+      for (const [state, figure] of [
+        ['POSTED', figures.openWishes],
+        ['CLAIMED', figures.claimedWishes],
+      ] as const) {
         const nodes: { communityCode: string; state: string }[] = [];
         let after: string | null = null;
         let total = -1;
@@ -120,8 +150,12 @@ describe('micro-wishes', () => {
   });
 
   it('refuses wishes posted outside the caller’s community and bad input, writing nothing', async () => {
-    expect(code(await post('otherStaff', { communityCode: community.code, text: '越权', category: 'OTHER', beneficiaryName: 'x', openToPartners: false }))).toBe('FORBIDDEN');
-    expect(code(await post('staff', { communityCode: community.code, text: 'x', category: 'OTHER', beneficiaryName: 'x', openToPartners: false }))).toBe('BAD_USER_INPUT');
+    expect(
+      code(await post('otherStaff', { communityCode: community.code, text: '越权', category: 'OTHER', beneficiaryName: 'x', openToPartners: false })),
+    ).toBe('FORBIDDEN');
+    expect(code(await post('staff', { communityCode: community.code, text: 'x', category: 'OTHER', beneficiaryName: 'x', openToPartners: false }))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(code(await claim('staff', { wishId: '00000000-0000-4000-8000-000000000000', partyMemberId: member.id }))).toBe('FORBIDDEN'); // unknown ids alike: nothing is revealed
   });
 });

@@ -7,7 +7,11 @@ import { demoAssessments } from '../src/assessments/assessment.seed';
 type Headers = Record<string, string>;
 const SCORES = ['selfGovernance', 'management', 'service', 'publicSecurity', 'environment', 'ethos'] as const;
 type Score = (typeof SCORES)[number];
-interface Row { community: string; period: string; scores: Record<Score, number> }
+interface Row {
+  community: string;
+  period: string;
+  scores: Record<Score, number>;
+}
 
 /**
  * The district subgraph's dashboard figures (assessmentStatistics, assessmentTrend, assessmentRanking)
@@ -26,19 +30,25 @@ describe('assessment statistics, trend and ranking', () => {
 
   // Every assessment in the database, kept in step with what the test records.
   const rows: Row[] = demoAssessments(demo).map((a) => ({
-    community: a.communityCode, period: a.period, scores: Object.fromEntries(SCORES.map((s, i) => [s, a.scores[i]])) as Record<Score, number>,
+    community: a.communityCode,
+    period: a.period,
+    scores: Object.fromEntries(SCORES.map((s, i) => [s, a.scores[i]])) as Record<Score, number>,
   }));
   const cents = (value: number) => Math.round(value * 100);
   /** The total as the database stores it: the six scores' average, rounded to 2 decimals (exact, in cents). */
   const total = (r: Row) => Math.round(SCORES.reduce((n, s) => n + cents(r.scores[s]), 0) / 6) / 100;
-  const score = (r: Row, metric: string) => (metric === 'TOTAL' ? total(r) : r.scores[SCORES.find((s) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() === metric)!]);
+  const score = (r: Row, metric: string) =>
+    metric === 'TOTAL' ? total(r) : r.scores[SCORES.find((s) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() === metric)!];
   const average = (values: number[]) => (values.length ? Math.round(values.reduce((n, v) => n + cents(v), 0) / values.length) / 100 : null);
 
   function statisticsOf(code: string, period: string) {
     const totals = rows.filter((r) => r.community.startsWith(code) && r.period === period).map(total);
     return {
-      period, assessed: totals.length, averageTotal: average(totals),
-      highestTotal: totals.length ? Math.max(...totals) : null, lowestTotal: totals.length ? Math.min(...totals) : null,
+      period,
+      assessed: totals.length,
+      averageTotal: average(totals),
+      highestTotal: totals.length ? Math.max(...totals) : null,
+      lowestTotal: totals.length ? Math.min(...totals) : null,
     };
   }
   function ranked(values: Map<string, number>, first = 100) {
@@ -51,25 +61,44 @@ describe('assessment statistics, trend and ranking', () => {
   const STATS = 'period startsOn endsOn assessed averageTotal highestTotal lowestTotal';
   const onUnits = (field: string) => ['District', 'Street', 'Community'].map((t) => `... on ${t} { ${field} }`).join(' ');
   async function statistics(code: string, period: string) {
-    const res = await call('district', `query ($code: String!, $period: String!) { unit(code: $code) { ${onUnits(`assessmentStatistics(period: $period) { ${STATS} }`)} } }`, { code, period });
+    const res = await call(
+      'district',
+      `query ($code: String!, $period: String!) { unit(code: $code) { ${onUnits(`assessmentStatistics(period: $period) { ${STATS} }`)} } }`,
+      { code, period },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.unit.assessmentStatistics;
   }
   async function trend(code: string, from: string, to: string) {
-    const res = await call('district', `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onUnits(`assessmentTrend(from: $from, to: $to) { ${STATS} }`)} } }`, { code, from, to });
+    const res = await call(
+      'district',
+      `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onUnits(`assessmentTrend(from: $from, to: $to) { ${STATS} }`)} } }`,
+      { code, from, to },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.unit.assessmentTrend as { period: string; startsOn: string; endsOn: string; assessed: number; averageTotal: number | null }[];
   }
   async function ranking(code: string, period: string, metric = 'TOTAL', first = 100) {
     const field = `assessmentRanking(period: $period, metric: $metric, first: $first) { rank value code assessed unit { __typename ... on Street { code name } ... on Community { code name } } }`;
-    const res = await call('district', `query ($code: String!, $period: String!, $metric: AssessmentMetric!, $first: Int) { unit(code: $code) { ... on District { ${field} } ... on Street { ${field} } } }`,
-      { code, period, metric, first });
+    const res = await call(
+      'district',
+      `query ($code: String!, $period: String!, $metric: AssessmentMetric!, $first: Int) { unit(code: $code) { ... on District { ${field} } ... on Street { ${field} } } }`,
+      { code, period, metric, first },
+    );
     expect(res.errors).toBeUndefined();
-    return res.data.unit.assessmentRanking as { rank: number; value: number; code: string; assessed: number; unit: { __typename: string; code: string; name: string } }[];
+    return res.data.unit.assessmentRanking as {
+      rank: number;
+      value: number;
+      code: string;
+      assessed: number;
+      unit: { __typename: string; code: string; name: string };
+    }[];
   }
   async function record(community: string, period: string, base: number) {
     const scores = { selfGovernance: base, management: base + 1.5, service: base + 2, publicSecurity: base - 1, environment: base - 2.25, ethos: base + 0.5 };
-    const res = await call('district', `mutation ($input: RecordAssessmentInput!) { recordAssessment(input: $input) { total } }`, { input: { communityCode: community, period, scores } });
+    const res = await call('district', `mutation ($input: RecordAssessmentInput!) { recordAssessment(input: $input) { total } }`, {
+      input: { communityCode: community, period, scores },
+    });
     expect(res.errors).toBeUndefined();
     rows.push({ community, period, scores });
     expect(res.data.recordAssessment.total).toBe(total(rows[rows.length - 1]));
@@ -98,7 +127,12 @@ describe('assessment statistics, trend and ranking', () => {
 
   it('gives each unit the figures of its communities for a period, with its first and last day', async () => {
     for (const code of [district, street, otherStreet, ours[0], ours[3]]) {
-      for (const [period, startsOn, endsOn] of [['2024', '2024-01-01', '2024-12-31'], ['2024-H1', '2024-01-01', '2024-06-30'], ['2024-Q3', '2024-07-01', '2024-09-30'], ['2023', '2023-01-01', '2023-12-31']]) {
+      for (const [period, startsOn, endsOn] of [
+        ['2024', '2024-01-01', '2024-12-31'],
+        ['2024-H1', '2024-01-01', '2024-06-30'],
+        ['2024-Q3', '2024-07-01', '2024-09-30'],
+        ['2023', '2023-01-01', '2023-12-31'],
+      ]) {
         expect({ code, ...(await statistics(code, period)) }).toEqual({ code, ...statisticsOf(code, period), startsOn, endsOn });
       }
     }
@@ -108,7 +142,9 @@ describe('assessment statistics, trend and ranking', () => {
   it('gives one trend row per assessment period inside from–to, oldest first, each with that period’s figures', async () => {
     const whole = await trend(district, '2024-01-01', '2025-01-01');
     expect(whole.map((r) => [r.period, r.startsOn, r.endsOn])).toEqual([
-      ['2024-H1', '2024-01-01', '2024-06-30'], ['2024', '2024-01-01', '2024-12-31'], ['2024-Q3', '2024-07-01', '2024-09-30'],
+      ['2024-H1', '2024-01-01', '2024-06-30'],
+      ['2024', '2024-01-01', '2024-12-31'],
+      ['2024-Q3', '2024-07-01', '2024-09-30'],
     ]);
     for (const code of [district, street, otherStreet, ours[0], ours[4]]) {
       const rows2 = await trend(code, '2024-01-01', '2025-01-01');
@@ -123,16 +159,31 @@ describe('assessment statistics, trend and ranking', () => {
     expect((await trend(district, '2024-07-01', '2026-01-01')).map((r) => r.period)).toEqual(['2024-Q3', '2025']);
     expect(await trend(district, '2020-01-01', '2023-06-01')).toEqual([]);
     // A street office sees only the periods assessed in its own subtree.
-    const own = await gql(platform.gatewayUrl, `{ street(code: "${otherStreet}") { assessmentTrend(from: "2024-01-01", to: "2026-01-01") { period assessed } } }`, undefined, as.otherStreet);
+    const own = await gql(
+      platform.gatewayUrl,
+      `{ street(code: "${otherStreet}") { assessmentTrend(from: "2024-01-01", to: "2026-01-01") { period assessed } } }`,
+      undefined,
+      as.otherStreet,
+    );
     expect(own.data.street.assessmentTrend).toEqual([
-      { period: '2024', assessed: statisticsOf(otherStreet, '2024').assessed }, { period: '2024-Q3', assessed: 1 }, { period: '2025', assessed: 1 },
+      { period: '2024', assessed: statisticsOf(otherStreet, '2024').assessed },
+      { period: '2024-Q3', assessed: 1 },
+      { period: '2025', assessed: 1 },
     ]);
   });
 
   it('ranks a district’s street offices and a street office’s communities by a score, best first, equal values sharing a rank', async () => {
-    const average2 = (code: string, period: string, metric: string) => average(rows.filter((r) => r.community.startsWith(code) && r.period === period).map((r) => score(r, metric)))!;
-    const byStreet = (period: string, metric: string) => new Map(demo.streets.map((s) => s.code).filter((s) => rows.some((r) => r.community.startsWith(s) && r.period === period)).map((s) => [s, average2(s, period, metric)]));
-    const byCommunity = (period: string, metric: string) => new Map(rows.filter((r) => r.community.startsWith(street) && r.period === period).map((r) => [r.community, score(r, metric)]));
+    const average2 = (code: string, period: string, metric: string) =>
+      average(rows.filter((r) => r.community.startsWith(code) && r.period === period).map((r) => score(r, metric)))!;
+    const byStreet = (period: string, metric: string) =>
+      new Map(
+        demo.streets
+          .map((s) => s.code)
+          .filter((s) => rows.some((r) => r.community.startsWith(s) && r.period === period))
+          .map((s) => [s, average2(s, period, metric)]),
+      );
+    const byCommunity = (period: string, metric: string) =>
+      new Map(rows.filter((r) => r.community.startsWith(street) && r.period === period).map((r) => [r.community, score(r, metric)]));
     const checks: [string, string, string, Map<string, number>, string][] = [
       [district, '2024', 'TOTAL', byStreet('2024', 'TOTAL'), 'Street'],
       [district, '2024', 'PUBLIC_SECURITY', byStreet('2024', 'PUBLIC_SECURITY'), 'Street'],
@@ -145,21 +196,29 @@ describe('assessment statistics, trend and ranking', () => {
     for (const [code, period, metric, values, typename] of checks) {
       expect(values.size).toBeGreaterThan(1);
       const got = await ranking(code, period, metric);
-      expect(`${code} ${period} ${metric}: ${JSON.stringify(got.map(({ rank, code: c, value }) => ({ rank, code: c, value })))}`).toBe(`${code} ${period} ${metric}: ${JSON.stringify(ranked(values))}`);
+      expect(`${code} ${period} ${metric}: ${JSON.stringify(got.map(({ rank, code: c, value }) => ({ rank, code: c, value })))}`).toBe(
+        `${code} ${period} ${metric}: ${JSON.stringify(ranked(values))}`,
+      );
       for (const r of got) {
         expect(r.unit).toMatchObject({ __typename: typename, code: r.code, name: expect.any(String) });
         expect(r.assessed).toBe(rows.filter((x) => x.community.startsWith(r.code) && x.period === period).length);
       }
     }
     // ours[0] and ours[2] were given the same scores for 2025: they share rank 1, ours[1] is third.
-    expect((await ranking(street, '2025')).map((r) => [r.rank, r.code])).toEqual([[1, ours[0]], [1, ours[2]], [3, ours[1]]]);
+    expect((await ranking(street, '2025')).map((r) => [r.rank, r.code])).toEqual([
+      [1, ours[0]],
+      [1, ours[2]],
+      [3, ours[1]],
+    ]);
     expect(await ranking(street, '2024', 'TOTAL', 2)).toEqual((await ranking(street, '2024')).slice(0, 2));
     const byDefault = await call('district', `{ district(code: "${district}") { assessmentRanking(period: "2024") { rank code value } } }`);
     expect(byDefault.data.district.assessmentRanking).toEqual((await ranking(district, '2024')).map(({ rank, code, value }) => ({ rank, code, value })));
     expect(await ranking(street, '2019')).toEqual([]);
     // The ranking of a street's communities is the root ranking of that street's communities.
     const root = await call('district', `{ assessmentRanking(unitCode: "${street}", period: "2024", first: 100) { rank total community { code } } }`);
-    expect((await ranking(street, '2024')).map((r) => [r.rank, r.code, r.value])).toEqual(root.data.assessmentRanking.map((r: any) => [r.rank, r.community.code, r.total]));
+    expect((await ranking(street, '2024')).map((r) => [r.rank, r.code, r.value])).toEqual(
+      root.data.assessmentRanking.map((r: any) => [r.rank, r.community.code, r.total]),
+    );
   });
 
   it('answers only inside the caller’s subtree: ancestors, siblings and partners get FORBIDDEN', async () => {
@@ -167,15 +226,27 @@ describe('assessment statistics, trend and ranking', () => {
     for (const field of fields) {
       expect(codeOf(await call('street', `{ district(code: "${district}") { ${field} } }`))).toBe('FORBIDDEN');
       expect(codeOf(await call('community', `{ street(code: "${street}") { ${field} } }`))).toBe('FORBIDDEN');
-      const direct = await gql(platform.subgraphs.district.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
-        { r: [{ __typename: 'Street', code: street }] }, as.otherStreet);
+      const direct = await gql(
+        platform.subgraphs.district.url,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
+        { r: [{ __typename: 'Street', code: street }] },
+        as.otherStreet,
+      );
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
     for (const field of fields.slice(0, 2)) {
       // A partner runs only safelisted operations at the gateway; the district subgraph refuses this one too.
       expect(codeOf(await call('partner', `{ community(code: "${ours[0]}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
-      expect(codeOf(await gql(platform.subgraphs.district.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-        { r: [{ __typename: 'Community', code: ours[0] }] }, as.partner))).toBe('FORBIDDEN');
+      expect(
+        codeOf(
+          await gql(
+            platform.subgraphs.district.url,
+            `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
+            { r: [{ __typename: 'Community', code: ours[0] }] },
+            as.partner,
+          ),
+        ),
+      ).toBe('FORBIDDEN');
     }
     const own = await call('street', `{ street(code: "${street}") { assessmentRanking(period: "2024") { code } } }`);
     expect(own.errors).toBeUndefined();
@@ -209,7 +280,11 @@ describe('assessment statistics, trend and ranking', () => {
       const res = await call('district', query, { streets, communities: n });
       expect(res.errors).toBeUndefined();
       const edges = res.data.district.streets.edges;
-      return { statements: sqlStatements.snapshot().district, streets: edges.map((s: any) => s.node), rows: edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)) };
+      return {
+        statements: sqlStatements.snapshot().district,
+        streets: edges.map((s: any) => s.node),
+        rows: edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)),
+      };
     };
     const few = await run(1, 3);
     const all = await run(100, 100);

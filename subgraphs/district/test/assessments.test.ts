@@ -12,12 +12,25 @@ describe('harmonious-community assessments on the six goods (六好)', () => {
   const ours = demo.communities.filter((c) => c.code.startsWith(street.code)).map((c) => c.code);
   const theirs = demo.communities.filter((c) => c.code.startsWith(otherStreet.code)).map((c) => c.code);
   let platform: InProcessPlatform;
-  let district: Headers, otherDistrict: Headers, streetStaff: Headers, otherStreetStaff: Headers, communityStaff: Headers, partner: Headers, districtAuditor: Headers;
+  let district: Headers,
+    otherDistrict: Headers,
+    streetStaff: Headers,
+    otherStreetStaff: Headers,
+    communityStaff: Headers,
+    partner: Headers,
+    districtAuditor: Headers;
 
   const RECORD = `mutation ($input: RecordAssessmentInput!) { recordAssessment(input: $input) { period total assessor comments community { code name } scores { selfGovernance management service publicSecurity environment ethos } } }`;
   const HISTORY = `query ($c: String!) { community(code: $c) { code assessments { period total scores { ethos } } } }`;
   const RANKING = `query ($u: String!, $p: String!, $n: Int) { assessmentRanking(unitCode: $u, period: $p, first: $n) { rank total period community { code name } scores { selfGovernance ethos } } }`;
-  const scores = (base: number) => ({ selfGovernance: base, management: base + 2, service: base + 2, publicSecurity: base - 1, environment: base - 2, ethos: base });
+  const scores = (base: number) => ({
+    selfGovernance: base,
+    management: base + 2,
+    service: base + 2,
+    publicSecurity: base - 1,
+    environment: base - 2,
+    ethos: base,
+  });
   const call = (query: string, variables: Record<string, unknown>, headers: Headers) => gql(platform.gatewayUrl, query, variables, headers);
   /**
    * A partner's ad-hoc operation: refused at the gateway (not in the partner safelist); then the same
@@ -45,7 +58,13 @@ describe('harmonious-community assessments on the six goods (六好)', () => {
   it('district staff record an assessment; the total is the average of the six scores', async () => {
     const res = await call(RECORD, { input: { communityCode: ours[0], period: '2024-H1', scores: scores(80), comments: '自治活跃' } }, district);
     expect(res.errors).toBeUndefined();
-    expect(res.data.recordAssessment).toMatchObject({ period: '2024-H1', total: 80.17, comments: '自治活跃', community: { code: ours[0] }, scores: scores(80) });
+    expect(res.data.recordAssessment).toMatchObject({
+      period: '2024-H1',
+      total: 80.17,
+      comments: '自治活跃',
+      community: { code: ours[0] },
+      scores: scores(80),
+    });
     expect(res.data.recordAssessment.community.name).toBeTruthy();
   });
 
@@ -78,7 +97,10 @@ describe('harmonious-community assessments on the six goods (六好)', () => {
     ['a partner', () => partner],
   ])('refuses %s recording an assessment, and writes nothing', async (_label, headers) => {
     const input = { input: { communityCode: ours[1], period: '2024-H2', scores: scores(75) } };
-    const res = headers() === partner ? await asPartner(RECORD, input, RECORD.replace('community { code name }', 'community { code }')) : await call(RECORD, input, headers());
+    const res =
+      headers() === partner
+        ? await asPartner(RECORD, input, RECORD.replace('community { code name }', 'community { code }'))
+        : await call(RECORD, input, headers());
     expect(codeOf(res)).toBe('FORBIDDEN');
     expect((await history(ours[1])).map((a: { period: string }) => a.period)).toEqual(['2024']);
   });
@@ -108,12 +130,18 @@ describe('harmonious-community assessments on the six goods (六好)', () => {
     expect(ranking.errors).toBeUndefined();
     const rows = ranking.data.assessmentRanking as { rank: number; total: number; community: { code: string; name: string } }[];
     expect(rows.map((r) => [r.rank, r.community.code, r.total])).toEqual([
-      [1, ours[0], 90.17], [1, ours[2], 90.17], [3, ours[1], 70.17], [4, ours[3], 60.17],
+      [1, ours[0], 90.17],
+      [1, ours[2], 90.17],
+      [3, ours[1], 70.17],
+      [4, ours[3], 60.17],
     ]);
     expect(rows.every((r) => r.community.name)).toBe(true);
 
     const whole = await call(RANKING, { u: districtCode, p: '2025', n: 2 }, district);
-    expect(whole.data.assessmentRanking.map((r: { rank: number; community: { code: string } }) => [r.rank, r.community.code])).toEqual([[1, theirs[0]], [2, ours[0]]]);
+    expect(whole.data.assessmentRanking.map((r: { rank: number; community: { code: string } }) => [r.rank, r.community.code])).toEqual([
+      [1, theirs[0]],
+      [2, ours[0]],
+    ]);
 
     const seeded = await call(RANKING, { u: districtCode, p: '2024', n: 100 }, district);
     expect(seeded.data.assessmentRanking).toHaveLength(demo.communities.length);

@@ -79,7 +79,8 @@ describe('grid case statistics, trend and ranking', () => {
     ... on Street { caseTrend(from: $from, to: $to) { month reported closed } }
     ... on Community { caseTrend(from: $from, to: $to) { month reported closed } }
     ... on Grid { caseTrend(from: $from, to: $to) { month reported closed } } } }`;
-  const RANKED = 'rank value code unit { __typename ... on Street { code name } ... on Community { code name } ... on Grid { code name } ... on Building { code name } }';
+  const RANKED =
+    'rank value code unit { __typename ... on Street { code name } ... on Community { code name } ... on Grid { code name } ... on Building { code name } }';
   const UNIT_RANKING = `query ($code: String!, $metric: CaseMetric!, $first: Int, $from: String, $to: String) { unit(code: $code) {
     ... on District { caseRanking(metric: $metric, first: $first, from: $from, to: $to) { ${RANKED} } }
     ... on Street { caseRanking(metric: $metric, first: $first, from: $from, to: $to) { ${RANKED} } }
@@ -187,7 +188,8 @@ describe('grid case statistics, trend and ranking', () => {
   });
 
   it('ranks the child units by a case figure, highest first, equal values sharing a rank', async () => {
-    const count = (codes: string[], pick: (c: CaseRow) => boolean) => new Map(codes.map((code) => [code, work.cases.filter((c) => inside(code)(c) && pick(c)).length]));
+    const count = (codes: string[], pick: (c: CaseRow) => boolean) =>
+      new Map(codes.map((code) => [code, work.cases.filter((c) => inside(code)(c) && pick(c)).length]));
     const streets = demo.streets.map((s) => s.code);
     const communityCodes = communities;
     const grids = demo.grids.filter((g) => g.code.startsWith(community)).map((g) => g.code);
@@ -205,7 +207,9 @@ describe('grid case statistics, trend and ranking', () => {
     for (const [code, metric, values, typename] of checks) {
       const got = await ranking(code, metric, from, to);
       const want = ranked(values);
-      expect(`${code} ${metric}: ${JSON.stringify(got.map(({ rank, code: c, value }) => ({ rank, code: c, value })))}`).toBe(`${code} ${metric}: ${JSON.stringify(want)}`);
+      expect(`${code} ${metric}: ${JSON.stringify(got.map(({ rank, code: c, value }) => ({ rank, code: c, value })))}`).toBe(
+        `${code} ${metric}: ${JSON.stringify(want)}`,
+      );
       for (const r of got) {
         expect(r.unit).toMatchObject({ __typename: typename, code: r.code });
         expect(r.unit.name).toBeTruthy();
@@ -218,7 +222,9 @@ describe('grid case statistics, trend and ranking', () => {
     expect(top).toEqual((await ranking(street, 'CLOSED', from, to)).slice(0, 2));
 
     // OVERDUE is the default figure.
-    const byDefault = await call('district', `query ($c: String!) { street(code: $c) { caseRanking(from: "${from}", to: "${to}") { code value } } }`, { c: street });
+    const byDefault = await call('district', `query ($c: String!) { street(code: $c) { caseRanking(from: "${from}", to: "${to}") { code value } } }`, {
+      c: street,
+    });
     const before = Date.now();
     const overdue = await ranking(street, 'OVERDUE', from, to);
     expect(byDefault.data.street.caseRanking.map((r: { code: string }) => r.code).sort()).toEqual(overdue.map((r) => r.code).sort());
@@ -243,31 +249,49 @@ describe('grid case statistics, trend and ranking', () => {
     const id = reported.data.reportCase.id;
     const mid = await Promise.all(units.map((u) => statistics(u, today, tomorrow)));
     units.forEach((u, i) => {
-      expect(`${u}: ${JSON.stringify(mid[i])}`).toBe(`${u}: ${JSON.stringify({ ...before[i], open: before[i].open + 1, received: before[i].received + 1, reportedInPeriod: before[i].reportedInPeriod + 1 })}`);
+      expect(`${u}: ${JSON.stringify(mid[i])}`).toBe(
+        `${u}: ${JSON.stringify({ ...before[i], open: before[i].open + 1, received: before[i].received + 1, reportedInPeriod: before[i].reportedInPeriod + 1 })}`,
+      );
     });
     expect(await statistics(otherStreet, today, tomorrow)).toEqual(sibling);
     const trendMid = await trend(community, today, tomorrow);
     expect(trendMid).toEqual([{ ...trendBefore[0], reported: trendBefore[0].reported + 1 }]);
 
     let version = 1;
-    for (const [who, mutation] of [['manager', 'dispatchCase'], ['comanager', 'startCase'], ['comanager', 'returnCase'], ['supervisor', 'closeCase']]) {
-      const res = await call(who, `mutation ($input: CaseStepInput!) { r: ${mutation}(input: $input) { state } }`, { input: { caseId: id, version: version++ } });
+    for (const [who, mutation] of [
+      ['manager', 'dispatchCase'],
+      ['comanager', 'startCase'],
+      ['comanager', 'returnCase'],
+      ['supervisor', 'closeCase'],
+    ]) {
+      const res = await call(who, `mutation ($input: CaseStepInput!) { r: ${mutation}(input: $input) { state } }`, {
+        input: { caseId: id, version: version++ },
+      });
       expect(res.errors).toBeUndefined();
     }
     const after = await Promise.all(units.map((u) => statistics(u, today, tomorrow)));
     units.forEach((u, i) => {
       expect(after[i]).toMatchObject({
-        open: before[i].open, received: before[i].received, closed: before[i].closed + 1,
-        reportedInPeriod: before[i].reportedInPeriod + 1, closedInPeriod: before[i].closedInPeriod + 1,
+        open: before[i].open,
+        received: before[i].received,
+        closed: before[i].closed + 1,
+        reportedInPeriod: before[i].reportedInPeriod + 1,
+        closedInPeriod: before[i].closedInPeriod + 1,
       });
     });
     // Closed within seconds of being reported: the only case closed today in this grid.
     if (before[0].closedInPeriod === 0) expect(after[0].medianHandlingHours).toBe(0);
-    expect((await trend(community, today, tomorrow))[0]).toEqual({ ...trendBefore[0], reported: trendBefore[0].reported + 1, closed: trendBefore[0].closed + 1 });
+    expect((await trend(community, today, tomorrow))[0]).toEqual({
+      ...trendBefore[0],
+      reported: trendBefore[0].reported + 1,
+      closed: trendBefore[0].closed + 1,
+    });
   });
 
   it('answers only inside the caller’s subtree: ancestors, siblings and partners get FORBIDDEN', async () => {
-    const own = await call('street', `query ($c: String!) { street(code: $c) { caseStatistics(from: "${from}", to: "${to}") { reportedInPeriod } } }`, { c: street });
+    const own = await call('street', `query ($c: String!) { street(code: $c) { caseStatistics(from: "${from}", to: "${to}") { reportedInPeriod } } }`, {
+      c: street,
+    });
     expect(own.errors).toBeUndefined();
     expect(own.data.street.caseStatistics.reportedInPeriod).toBe(expected(street, from, to, Date.now()).reportedInPeriod);
     for (const field of ['caseStatistics { open }', 'caseTrend { month }', 'caseRanking { rank }']) {
@@ -275,11 +299,23 @@ describe('grid case statistics, trend and ranking', () => {
       expect(codeOf(await call('community', `{ street(code: "${street}") { ${field} } }`))).toBe('FORBIDDEN');
       // A partner runs only safelisted operations at the gateway; the grid subgraph refuses this one too.
       expect(codeOf(await call('partner', `{ community(code: "${community}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
-      expect(codeOf(await gql(platform.subgraphs.grid.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-        { r: [{ __typename: 'Community', code: community }] }, as.partner))).toBe('FORBIDDEN');
+      expect(
+        codeOf(
+          await gql(
+            platform.subgraphs.grid.url,
+            `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
+            { r: [{ __typename: 'Community', code: community }] },
+            as.partner,
+          ),
+        ),
+      ).toBe('FORBIDDEN');
       // A sibling street asked of the grid subgraph directly (as the gateway would resolve it).
-      const direct = await gql(platform.subgraphs.grid.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
-        { r: [{ __typename: 'Street', code: street }] }, as.otherStreet);
+      const direct = await gql(
+        platform.subgraphs.grid.url,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
+        { r: [{ __typename: 'Street', code: street }] },
+        as.otherStreet,
+      );
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
   });

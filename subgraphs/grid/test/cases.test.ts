@@ -19,10 +19,13 @@ describe('grid cases', () => {
 
   const CASE = `id number state version category mediationLevel queueTier queueCode deadline reportedAt overdue buildingCode reporterKind`;
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
-  const report = (who: string, input: Record<string, unknown>) => call(who, `mutation ($input: ReportCaseInput!) { reportCase(input: $input) { ${CASE} } }`, { input });
+  const report = (who: string, input: Record<string, unknown>) =>
+    call(who, `mutation ($input: ReportCaseInput!) { reportCase(input: $input) { ${CASE} } }`, { input });
   const step = (who: string, mutation: string, caseId: string, version: number, note?: string) =>
     call(who, `mutation ($input: CaseStepInput!) { r: ${mutation}(input: $input) { ${CASE} } }`, { input: { caseId, version, note } });
-  const load = async (id: string) => (await call('district', `query ($id: ID!) { gridCase(id: $id) { ${CASE} history { action fromState toState actor actorRole note at } } }`, { id })).data.gridCase;
+  const load = async (id: string) =>
+    (await call('district', `query ($id: ID!) { gridCase(id: $id) { ${CASE} history { action fromState toState actor actorRole note at } } }`, { id })).data
+      .gridCase;
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
 
   beforeAll(async () => {
@@ -44,10 +47,24 @@ describe('grid cases', () => {
   afterAll(() => platform?.stop());
 
   it('runs receive → dispatch → handle → return → close with the full history and the category deadline', async () => {
-    const reported = await report('comanager', { gridCode: grid.code, buildingCode: building.code, category: 'CITY_APPEARANCE', title: '楼道堆放杂物', description: '3单元楼道堆放纸箱' });
+    const reported = await report('comanager', {
+      gridCode: grid.code,
+      buildingCode: building.code,
+      category: 'CITY_APPEARANCE',
+      title: '楼道堆放杂物',
+      description: '3单元楼道堆放纸箱',
+    });
     expect(reported.errors).toBeUndefined();
     const c = reported.data.reportCase;
-    expect(c).toMatchObject({ state: 'RECEIVED', version: 1, queueTier: 'GRID', queueCode: grid.code, mediationLevel: null, overdue: false, reporterKind: 'GRID_STAFF' });
+    expect(c).toMatchObject({
+      state: 'RECEIVED',
+      version: 1,
+      queueTier: 'GRID',
+      queueCode: grid.code,
+      mediationLevel: null,
+      overdue: false,
+      reporterKind: 'GRID_STAFF',
+    });
     expect(new Date(c.deadline).getTime() - new Date(c.reportedAt).getTime()).toBe(48 * 3_600_000);
     let v = 1;
     for (const [who, mutation, state] of [
@@ -73,7 +90,15 @@ describe('grid cases', () => {
   });
 
   it('refuses every illegal transition with BAD_USER_INPUT and changes nothing', async () => {
-    const who: Record<string, string> = { dispatchCase: 'manager', rejectCase: 'manager', startCase: 'comanager', returnCase: 'comanager', closeCase: 'supervisor', reopenCase: 'supervisor', escalateCase: 'manager' };
+    const who: Record<string, string> = {
+      dispatchCase: 'manager',
+      rejectCase: 'manager',
+      startCase: 'comanager',
+      returnCase: 'comanager',
+      closeCase: 'supervisor',
+      reopenCase: 'supervisor',
+      escalateCase: 'manager',
+    };
     const legal: Record<string, string[]> = {
       RECEIVED: ['dispatchCase', 'rejectCase', 'escalateCase'],
       DISPATCHED: ['startCase', 'escalateCase'],
@@ -82,7 +107,12 @@ describe('grid cases', () => {
       CLOSED: [],
       REJECTED: [],
     };
-    const path: [string, string][] = [['dispatchCase', 'DISPATCHED'], ['startCase', 'IN_PROGRESS'], ['returnCase', 'RETURNED'], ['closeCase', 'CLOSED']];
+    const path: [string, string][] = [
+      ['dispatchCase', 'DISPATCHED'],
+      ['startCase', 'IN_PROGRESS'],
+      ['returnCase', 'RETURNED'],
+      ['closeCase', 'CLOSED'],
+    ];
     const c = (await report('manager', { gridCode: grid.code, category: 'PUBLIC_SERVICE', title: '供水中断', description: '停水两天' })).data.reportCase;
     let version = 1;
     let state = 'RECEIVED';
@@ -117,7 +147,15 @@ describe('grid cases', () => {
   });
 
   it('refuses a step by the wrong one of the three staff, or by anyone outside the queue, with FORBIDDEN and changes nothing', async () => {
-    const c = (await report('comanager', { gridCode: grid.code, buildingCode: building.code, category: 'SOCIAL_MANAGEMENT', title: '电动车楼道充电', description: '2号楼' })).data.reportCase;
+    const c = (
+      await report('comanager', {
+        gridCode: grid.code,
+        buildingCode: building.code,
+        category: 'SOCIAL_MANAGEMENT',
+        title: '电动车楼道充电',
+        description: '2号楼',
+      })
+    ).data.reportCase;
     for (const who of ['comanager', 'supervisor', 'leader', 'community', 'district']) {
       const res = await step(who, 'dispatchCase', c.id, 1);
       expect(`${who}: ${code(res)}`).toBe(`${who}: FORBIDDEN`);
@@ -143,7 +181,9 @@ describe('grid cases', () => {
   });
 
   it('mediates a dispute at three levels, moving it to the community’s and then the street office’s queue', async () => {
-    const c = (await report('leader', { gridCode: grid.code, buildingCode: building.code, category: 'DISPUTE', title: '邻里噪音纠纷', description: '楼上装修噪音' })).data.reportCase;
+    const c = (
+      await report('leader', { gridCode: grid.code, buildingCode: building.code, category: 'DISPUTE', title: '邻里噪音纠纷', description: '楼上装修噪音' })
+    ).data.reportCase;
     expect(c).toMatchObject({ mediationLevel: 'WINDOW', queueTier: 'GRID', reporterKind: 'BUILDING_LEADER' });
     const joint = (await step('manager', 'escalateCase', c.id, 1, '窗口调解不成')).data.r;
     expect(joint).toMatchObject({ mediationLevel: 'JOINT', queueTier: 'COMMUNITY', queueCode: community, state: 'RECEIVED' });
@@ -160,18 +200,43 @@ describe('grid cases', () => {
 
   it('lets a building leader report only in their own building', async () => {
     const other = demo.buildings.find((b) => b.code.startsWith(grid.code) && b.code !== building.code) ?? demo.buildings.find((b) => b.code !== building.code)!;
-    const res = await report('leader', { gridCode: other.code.slice(0, 15), buildingCode: other.code, category: 'CITY_APPEARANCE', title: '杂物', description: '杂物' });
+    const res = await report('leader', {
+      gridCode: other.code.slice(0, 15),
+      buildingCode: other.code,
+      category: 'CITY_APPEARANCE',
+      title: '杂物',
+      description: '杂物',
+    });
     expect(code(res)).toBe('FORBIDDEN');
-    const bad = await report('manager', { gridCode: grid.code, buildingCode: otherGrid.code + '001', category: 'CITY_APPEARANCE', title: '杂物', description: '杂物' });
+    const bad = await report('manager', {
+      gridCode: grid.code,
+      buildingCode: otherGrid.code + '001',
+      category: 'CITY_APPEARANCE',
+      title: '杂物',
+      description: '杂物',
+    });
     expect(code(bad)).toBe('BAD_USER_INPUT');
     const invalid = await report('manager', { gridCode: grid.code, category: 'CITY_APPEARANCE', title: 'x', description: '' });
     expect(code(invalid)).toBe('BAD_USER_INPUT');
   });
 
   it('keeps the resident reporter’s name and phone for community staff and masks them for the district', async () => {
-    const c = (await report('community', { gridCode: grid.code, category: 'PUBLIC_SERVICE', title: '低保申请咨询', description: '代居民上报', reporterName: '张秀英', reporterPhone: '13812345678' })).data.reportCase;
+    const c = (
+      await report('community', {
+        gridCode: grid.code,
+        category: 'PUBLIC_SERVICE',
+        title: '低保申请咨询',
+        description: '代居民上报',
+        reporterName: '张秀英',
+        reporterPhone: '13812345678',
+      })
+    ).data.reportCase;
     const q = `query ($id: ID!) { gridCase(id: $id) { reporterKind reporterName reporterPhone } }`;
-    expect((await call('community', q, { id: c.id })).data.gridCase).toEqual({ reporterKind: 'RESIDENT', reporterName: '张秀英', reporterPhone: '13812345678' });
+    expect((await call('community', q, { id: c.id })).data.gridCase).toEqual({
+      reporterKind: 'RESIDENT',
+      reporterName: '张秀英',
+      reporterPhone: '13812345678',
+    });
     expect((await call('district', q, { id: c.id })).data.gridCase).toEqual({ reporterKind: 'RESIDENT', reporterName: '张*', reporterPhone: '138****5678' });
   });
 
@@ -181,7 +246,11 @@ describe('grid cases', () => {
     let total = -1;
     let lastDeadline = '';
     for (let i = 0; i < 100; i++) {
-      const res: GraphQLResponse = await call('manager', `query ($after: String) { caseQueue(first: 7, after: $after, filter: { states: [CLOSED] }) { totalCount edges { node { id deadline state } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const res: GraphQLResponse = await call(
+        'manager',
+        `query ($after: String) { caseQueue(first: 7, after: $after, filter: { states: [CLOSED] }) { totalCount edges { node { id deadline state } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       expect(res.errors).toBeUndefined();
       const page = res.data.caseQueue;
       if (total < 0) total = page.totalCount;
@@ -198,14 +267,30 @@ describe('grid cases', () => {
     expect(new Set(seen).size).toBe(total);
     expect(total).toBeGreaterThan(7);
 
-    const counts = (await call('street', `query ($u: String!) { caseCounts(unitCode: $u) { received dispatched inProgress returned closed rejected overdue total } }`, { u: street })).data.caseCounts;
+    const counts = (
+      await call('street', `query ($u: String!) { caseCounts(unitCode: $u) { received dispatched inProgress returned closed rejected overdue total } }`, {
+        u: street,
+      })
+    ).data.caseCounts;
     expect(counts.total).toBe(counts.received + counts.dispatched + counts.inProgress + counts.returned + counts.closed + counts.rejected);
-    const overdue = (await call('street', `query ($u: String!) { cases(unitCode: $u, first: 100, filter: { overdue: true }) { totalCount edges { node { overdue state } } } }`, { u: street })).data.cases;
+    const overdue = (
+      await call(
+        'street',
+        `query ($u: String!) { cases(unitCode: $u, first: 100, filter: { overdue: true }) { totalCount edges { node { overdue state } } } }`,
+        { u: street },
+      )
+    ).data.cases;
     expect(overdue.totalCount).toBe(counts.overdue);
     expect(counts.overdue).toBeGreaterThan(0);
     for (const e of overdue.edges) expect(e.node.overdue).toBe(true);
 
-    const disputes = (await call('street', `query ($u: String!) { cases(unitCode: $u, first: 100, filter: { categories: [DISPUTE], reporterKind: BUILDING_LEADER, reportedFrom: "2000-01-01T00:00:00Z" }) { edges { node { category reporterKind } } } }`, { u: street })).data.cases;
+    const disputes = (
+      await call(
+        'street',
+        `query ($u: String!) { cases(unitCode: $u, first: 100, filter: { categories: [DISPUTE], reporterKind: BUILDING_LEADER, reportedFrom: "2000-01-01T00:00:00Z" }) { edges { node { category reporterKind } } } }`,
+        { u: street },
+      )
+    ).data.cases;
     for (const e of disputes.edges) expect(e.node).toEqual({ category: 'DISPUTE', reporterKind: 'BUILDING_LEADER' });
     const badRange = await call('street', `{ cases(filter: { reportedFrom: "2025-01-02T00:00:00Z", reportedTo: "2025-01-01T00:00:00Z" }) { totalCount } }`);
     expect(code(badRange)).toBe('BAD_USER_INPUT');

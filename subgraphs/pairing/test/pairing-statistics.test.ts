@@ -66,14 +66,19 @@ describe('pairing statistics', () => {
   const call = (who: string, query: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, query, variables, as[who]);
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   /** A partner asks for its community's figures as partner clients must: the safelisted PartnerCommunityStatistics, by hash. */
-  const partnerFigures = (code: string, from: string | null = FROM, to: string | null = TO) => gqlSafelisted(platform.gatewayUrl, 'PartnerCommunityStatistics', { code, from, to }, as.partner);
+  const partnerFigures = (code: string, from: string | null = FROM, to: string | null = TO) =>
+    gqlSafelisted(platform.gatewayUrl, 'PartnerCommunityStatistics', { code, from, to }, as.partner);
   const statistics = async (who: string, tier: string, unitCode: string, from: string | null = FROM, to: string | null = TO) => {
     if (who === 'partner' && tier === 'COMMUNITY') {
       const res = await partnerFigures(unitCode, from, to);
       expect(res.errors).toBeUndefined();
       return res.data.community.pairingStatistics;
     }
-    const res = await call(who, `query ($c: String!, $f: String, $t: String) { u: ${tier.toLowerCase()}(code: $c) { pairingStatistics(from: $f, to: $t) { ${STATS} } } }`, { c: unitCode, f: from, t: to });
+    const res = await call(
+      who,
+      `query ($c: String!, $f: String, $t: String) { u: ${tier.toLowerCase()}(code: $c) { pairingStatistics(from: $f, to: $t) { ${STATS} } } }`,
+      { c: unitCode, f: from, t: to },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.u.pairingStatistics;
   };
@@ -83,15 +88,25 @@ describe('pairing statistics', () => {
       expect(res.errors).toBeUndefined();
       return res.data.community.pairingTrend as any[];
     }
-    const res = await call(who, `query ($c: String!, $f: String, $t: String) { u: ${tier.toLowerCase()}(code: $c) { pairingTrend(from: $f, to: $t) { ${TREND} } } }`, { c: unitCode, f: from, t: to });
+    const res = await call(
+      who,
+      `query ($c: String!, $f: String, $t: String) { u: ${tier.toLowerCase()}(code: $c) { pairingTrend(from: $f, to: $t) { ${TREND} } } }`,
+      { c: unitCode, f: from, t: to },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.u.pairingTrend as any[];
   };
   const ranking = (who: string, tier: string, unitCode: string, args: string) =>
-    call(who, `query ($c: String!) { u: ${tier.toLowerCase()}(code: $c) { pairingRanking${args ? `(${args})` : ''} { rank value code unit { __typename ... on Street { code } ... on Community { code } } } } }`, { c: unitCode });
+    call(
+      who,
+      `query ($c: String!) { u: ${tier.toLowerCase()}(code: $c) { pairingRanking${args ? `(${args})` : ''} { rank value code unit { __typename ... on Street { code } ... on Community { code } } } } }`,
+      { c: unitCode },
+    );
   /** Ranks as the contract says: highest first, ties share a rank (1 + how many are higher), then by code. */
   const ranked = (values: [string, number][]) =>
-    [...values].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, value]) => ({ code: c, value, rank: 1 + values.filter(([, v]) => v > value).length }));
+    [...values]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([c, value]) => ({ code: c, value, rank: 1 + values.filter(([, v]) => v > value).length }));
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }), SUBGRAPHS, NO_COST_LIMIT); // the SQL-count case asks 100 per level
@@ -108,8 +123,11 @@ describe('pairing statistics', () => {
 
   it('gives each tier’s figures for its whole subtree, as computed from the demo data', async () => {
     for (const [who, tier, unitCode] of [
-      ['district', 'DISTRICT', district.code], ['district', 'STREET', street.code], ['street', 'STREET', street.code],
-      ['street', 'COMMUNITY', community.code], ['staff', 'COMMUNITY', community.code],
+      ['district', 'DISTRICT', district.code],
+      ['district', 'STREET', street.code],
+      ['street', 'STREET', street.code],
+      ['street', 'COMMUNITY', community.code],
+      ['staff', 'COMMUNITY', community.code],
     ] as const) {
       expect(await statistics(who, tier, unitCode)).toEqual(expected(unitCode));
     }
@@ -122,7 +140,11 @@ describe('pairing statistics', () => {
   });
 
   it('gives one row per month whose counts add up to the period’s figures', async () => {
-    for (const [tier, unitCode] of [['DISTRICT', district.code], ['STREET', street.code], ['COMMUNITY', community.code]] as const) {
+    for (const [tier, unitCode] of [
+      ['DISTRICT', district.code],
+      ['STREET', street.code],
+      ['COMMUNITY', community.code],
+    ] as const) {
       const months = await trend('district', tier, unitCode);
       expect(months.map((m) => m.month)).toEqual(MONTHS);
       const total = await statistics('district', tier, unitCode);
@@ -155,7 +177,12 @@ describe('pairing statistics', () => {
 
     const communities = demo.communities.filter((c) => c.code.startsWith(street.code) && pairings.some((p) => p.communityCode === c.code));
     let ties = 0;
-    for (const [metric, figure] of [['BENEFICIARIES', 'beneficiaries'], ['VOLUNTEERS', 'volunteers'], ['PAIRINGS', 'activePairings'], ['ACTIVITIES', 'activities']] as const) {
+    for (const [metric, figure] of [
+      ['BENEFICIARIES', 'beneficiaries'],
+      ['VOLUNTEERS', 'volunteers'],
+      ['PAIRINGS', 'activePairings'],
+      ['ACTIVITIES', 'activities'],
+    ] as const) {
       const res = await ranking('street', 'STREET', street.code, `metric: ${metric}, from: "${FROM}", to: "${TO}"`);
       expect(res.errors).toBeUndefined();
       const want = ranked(communities.map((c) => [c.code, expected(c.code)[figure]]));
@@ -174,8 +201,20 @@ describe('pairing statistics', () => {
     const input = { pairingId: pairing.id, kind: 'MEDICAL_SERVICE', heldOn: '2025-03-10', title: '春季义诊', volunteers: 7, beneficiaries: 64 };
     const res = await call('staff', `mutation ($input: RecordPartnerActivityInput!) { recordPartnerActivity(input: $input) { id } }`, { input });
     expect(res.errors).toBeUndefined();
-    activities.push({ ...input, id: res.data.recordPartnerActivity.id, communityCode: pairing.communityCode, path: pairing.path, socialOrganisationId: pairing.socialOrganisationId, enterpriseId: pairing.enterpriseId, recordedBy: 'community-staff' });
-    for (const [tier, unitCode] of [['COMMUNITY', community.code], ['STREET', street.code], ['DISTRICT', district.code]] as const) {
+    activities.push({
+      ...input,
+      id: res.data.recordPartnerActivity.id,
+      communityCode: pairing.communityCode,
+      path: pairing.path,
+      socialOrganisationId: pairing.socialOrganisationId,
+      enterpriseId: pairing.enterpriseId,
+      recordedBy: 'community-staff',
+    });
+    for (const [tier, unitCode] of [
+      ['COMMUNITY', community.code],
+      ['STREET', street.code],
+      ['DISTRICT', district.code],
+    ] as const) {
       const s = await statistics('district', tier, unitCode, '2025-01-01', '2025-07-01');
       expect(s).toMatchObject({ activities: 1, volunteers: 7, beneficiaries: 64 });
       expect(s.activitiesByKind.filter((k: any) => k.activities > 0)).toEqual([{ kind: 'MEDICAL_SERVICE', activities: 1 }]);
@@ -187,7 +226,10 @@ describe('pairing statistics', () => {
     const ending = pairings.find((p) => p.enterpriseId && p.communityCode !== community.code)!;
     const endingStreet = ending.communityCode.slice(0, 9);
     const before = await statistics('district', 'STREET', endingStreet, today, tomorrow);
-    const ended = await call('district', `mutation ($id: ID!, $d: String!) { endPairing(pairingId: $id, endedOn: $d) { endedOn } }`, { id: ending.id, d: today });
+    const ended = await call('district', `mutation ($id: ID!, $d: String!) { endPairing(pairingId: $id, endedOn: $d) { endedOn } }`, {
+      id: ending.id,
+      d: today,
+    });
     expect(ended.errors).toBeUndefined();
     ending.endedOn = today;
     const after = await statistics('district', 'STREET', endingStreet, today, tomorrow);
@@ -197,7 +239,11 @@ describe('pairing statistics', () => {
     expect(await statistics('district', 'COMMUNITY', ending.communityCode)).toEqual(expected(ending.communityCode));
     expect(await statistics('district', 'DISTRICT', district.code)).toEqual(expected(district.code));
     // Default period: the twelve months up to today (a year back from tomorrow), every month it touches.
-    const byDefault = await call('district', `query ($c: String!) { street(code: $c) { pairingStatistics { activities pairingsEnded } pairingTrend { month activities } } }`, { c: endingStreet });
+    const byDefault = await call(
+      'district',
+      `query ($c: String!) { street(code: $c) { pairingStatistics { activities pairingsEnded } pairingTrend { month activities } } }`,
+      { c: endingStreet },
+    );
     const months = byDefault.data.street.pairingTrend;
     const start = new Date(Date.parse(tomorrow) - 365 * 86_400_000).toISOString().slice(0, 7);
     expect(months[0].month).toBe(start);
@@ -219,7 +265,12 @@ describe('pairing statistics', () => {
     const mine = expected(community.code, FROM, TO, partnerOrg.id);
     expect(whole.activePairings).toBeGreaterThan(mine.activePairings);
     // The same through its own organisation (not a partner operation at the gateway: asked of the pairing subgraph directly).
-    const viaOrg = await gql(platform.subgraphs.pairing.url, `{ myOrganisation { ... on SocialOrganisation { pairings { community { code pairingStatistics(from: "${FROM}", to: "${TO}") { activities beneficiaries } } } } } }`, undefined, as.partner);
+    const viaOrg = await gql(
+      platform.subgraphs.pairing.url,
+      `{ myOrganisation { ... on SocialOrganisation { pairings { community { code pairingStatistics(from: "${FROM}", to: "${TO}") { activities beneficiaries } } } } } }`,
+      undefined,
+      as.partner,
+    );
     expect(viaOrg.errors).toBeUndefined();
     for (const p of viaOrg.data.myOrganisation.pairings) {
       const wanted = expected(p.community.code, FROM, TO, partnerOrg.id);
@@ -243,7 +294,12 @@ describe('pairing statistics', () => {
     for (const [what, subgraph, typename, unitCode, selection] of refused) {
       const viaGateway = await call('partner', `query ($c: String!) { ${typename.toLowerCase()}(code: $c) { ${selection} } }`, { c: unitCode });
       expect(`${what}: ${code(viaGateway)}`).toBe(`${what}: PERSISTED_QUERY_NOT_IN_SAFELIST`);
-      const res = await gql(platform.subgraphs[subgraph].url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, code: unitCode }] }, as.partner);
+      const res = await gql(
+        platform.subgraphs[subgraph].url,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`,
+        { r: [{ __typename: typename, code: unitCode }] },
+        as.partner,
+      );
       expect(`${what}: ${code(res)}`).toBe(`${what}: FORBIDDEN`);
       expect(JSON.stringify(res.data ?? {})).not.toMatch(/"activities":\d|"members":\d|"open":\d/);
     }
@@ -257,13 +313,24 @@ describe('pairing statistics', () => {
       expect(`${field}: ${code(await call('street', q, { c: street.code }))}`).toBe(`${field}: OK`);
     }
     for (const field of ['pairingStatistics { activities }', 'pairingTrend { month }']) {
-      expect(`${field}: ${code(await call('sibling', `query ($c: String!) { community(code: $c) { ${field} } }`, { c: community.code }))}`).toBe(`${field}: FORBIDDEN`);
+      expect(`${field}: ${code(await call('sibling', `query ($c: String!) { community(code: $c) { ${field} } }`, { c: community.code }))}`).toBe(
+        `${field}: FORBIDDEN`,
+      );
     }
   });
 
   it('refuses a bad period or ranking size with BAD_USER_INPUT', async () => {
-    for (const [from, to] of [['2026-02-30', null], [null, '2026/07/01'], ['2026-07-01', '2026-01-01'], ['2000-01-01', '2026-01-01']]) {
-      const res = await call('street', `query ($c: String!, $f: String, $t: String) { street(code: $c) { pairingStatistics(from: $f, to: $t) { activities } } }`, { c: street.code, f: from, t: to });
+    for (const [from, to] of [
+      ['2026-02-30', null],
+      [null, '2026/07/01'],
+      ['2026-07-01', '2026-01-01'],
+      ['2000-01-01', '2026-01-01'],
+    ]) {
+      const res = await call(
+        'street',
+        `query ($c: String!, $f: String, $t: String) { street(code: $c) { pairingStatistics(from: $f, to: $t) { activities } } }`,
+        { c: street.code, f: from, t: to },
+      );
       expect(`${from}..${to}: ${code(res)}`).toBe(`${from}..${to}: BAD_USER_INPUT`);
       expect(res.errors![0].message).toMatch(/from|to|period/);
       const t = await partnerFigures(community.code, from, to);
@@ -275,7 +342,10 @@ describe('pairing statistics', () => {
   });
 
   it('costs the same SQL statements for every community of the district as for three', async () => {
-    const walk = (streets: number, communities: number) => `{ district(code: "${district.code}") { pairingStatistics(from: "${FROM}", to: "${TO}") { activities }
+    const walk = (
+      streets: number,
+      communities: number,
+    ) => `{ district(code: "${district.code}") { pairingStatistics(from: "${FROM}", to: "${TO}") { activities }
       streets(first: ${streets}) { edges { node { code
         pairingRanking(metric: BENEFICIARIES, from: "${FROM}", to: "${TO}") { code value }
         communities(first: ${communities}) { edges { node { code
@@ -287,7 +357,10 @@ describe('pairing statistics', () => {
       sqlStatements.reset();
       const res = await call('district', query);
       expect(res.errors).toBeUndefined();
-      return { pairing: sqlStatements.get('pairing'), communities: res.data.district.streets.edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)) };
+      return {
+        pairing: sqlStatements.get('pairing'),
+        communities: res.data.district.streets.edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)),
+      };
     };
     const few = await run(walk(1, 3));
     const all = await run(walk(100, 100));
@@ -297,7 +370,10 @@ describe('pairing statistics', () => {
     expect(all.pairing).toBe(few.pairing);
     for (const c of all.communities) {
       const wanted = expected(c.code);
-      expect([c.code, c.pairingStatistics]).toEqual([c.code, { activePairings: wanted.activePairings, activities: wanted.activities, beneficiaries: wanted.beneficiaries }]);
+      expect([c.code, c.pairingStatistics]).toEqual([
+        c.code,
+        { activePairings: wanted.activePairings, activities: wanted.activities, beneficiaries: wanted.beneficiaries },
+      ]);
       expect(c.pairingTrend.reduce((s: number, m: any) => s + m.activities, 0)).toBe(wanted.activities);
     }
   });

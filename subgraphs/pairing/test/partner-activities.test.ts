@@ -32,7 +32,8 @@ describe('partner activities', () => {
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   const ACTIVITY = `id kind heldOn title volunteers beneficiaries recordedBy community { code } pairing { id } partner { __typename ... on SocialOrganisation { id name } ... on Enterprise { id name } }`;
   /** A subgraph asked directly, past the gateway's guards (as a caller inside the network could). */
-  const direct = (subgraph: string, who: string, query: string, variables?: Record<string, unknown>) => gql(platform.subgraphs[subgraph].url, query, variables, as[who]);
+  const direct = (subgraph: string, who: string, query: string, variables?: Record<string, unknown>) =>
+    gql(platform.subgraphs[subgraph].url, query, variables, as[who]);
   /** A partner's operation, sent as partner clients must: the safelisted operation, by hash. */
   const safelisted = (who: string, name: string, variables?: Record<string, unknown>) => gqlSafelisted(platform.gatewayUrl, name, variables, as[who]);
   /**
@@ -40,17 +41,27 @@ describe('partner activities', () => {
    * lacks the pairing and the partner, so the recorded activity is then read back whole by district staff.
    */
   const record = async (who: string, input: Record<string, unknown>): Promise<GraphQLResponse<any>> => {
-    if (!who.startsWith('partner')) return call(who, `mutation ($input: RecordPartnerActivityInput!) { a: recordPartnerActivity(input: $input) { ${ACTIVITY} } }`, { input });
+    if (!who.startsWith('partner'))
+      return call(who, `mutation ($input: RecordPartnerActivityInput!) { a: recordPartnerActivity(input: $input) { ${ACTIVITY} } }`, { input });
     const res = await safelisted(who, 'PartnerRecordActivity', { input });
     if (!res.data?.recordPartnerActivity) return { ...res, data: res.data ? { a: null } : res.data };
     const whole = await call('district', `query ($id: ID!) { partnerActivity(id: $id) { ${ACTIVITY} } }`, { id: res.data.recordPartnerActivity.id });
     expect(whole.data.partnerActivity).toMatchObject(res.data.recordPartnerActivity);
     return { ...res, data: { a: whole.data.partnerActivity } };
   };
-  const valid = (pairingId: string, patch: Record<string, unknown> = {}) => ({ pairingId, kind: 'SOCIAL_CARE', heldOn: '2026-10-01', title: '关爱独居老人', volunteers: 6, beneficiaries: 30, ...patch });
+  const valid = (pairingId: string, patch: Record<string, unknown> = {}) => ({
+    pairingId,
+    kind: 'SOCIAL_CARE',
+    heldOn: '2026-10-01',
+    title: '关爱独居老人',
+    volunteers: 6,
+    beneficiaries: 30,
+    ...patch,
+  });
   /** How many activities a pairing has, as district staff see it. */
   const countOf = async (pairingId: string) =>
-    (await call('district', `query ($id: ID!) { pairing(id: $id) { activities { totalCount } } }`, { id: pairingId })).data.pairing.activities.totalCount as number;
+    (await call('district', `query ($id: ID!) { pairing(id: $id) { activities { totalCount } } }`, { id: pairingId })).data.pairing.activities
+      .totalCount as number;
   const recorded: Record<string, { id: string; kind: string; heldOn: string; volunteers: number; beneficiaries: number }[]> = {};
 
   beforeAll(async () => {
@@ -78,7 +89,10 @@ describe('partner activities', () => {
       expect(res.errors).toBeUndefined();
       const { pairingId: _p, ...fields } = input;
       expect(res.data.a).toMatchObject({
-        ...fields, recordedBy: 'partner-a', community: { code: community.code }, pairing: { id: pairingA.id },
+        ...fields,
+        recordedBy: 'partner-a',
+        community: { code: community.code },
+        pairing: { id: pairingA.id },
         partner: { __typename: 'SocialOrganisation', id: partnerA.id, name: partnerA.name },
       });
       recorded[pairingA.id].push({ id: res.data.a.id, kind, heldOn: input.heldOn, volunteers: input.volunteers, beneficiaries: input.beneficiaries });
@@ -98,11 +112,17 @@ describe('partner activities', () => {
     expect(bySummaryQuery.errors).toBeUndefined();
     const summary = bySummaryQuery.data.partnerActivitySummary;
     expect(summary).toMatchObject({
-      activities: year.length, volunteers: year.reduce((s, a) => s + a.volunteers, 0), beneficiaries: year.reduce((s, a) => s + a.beneficiaries, 0),
+      activities: year.length,
+      volunteers: year.reduce((s, a) => s + a.volunteers, 0),
+      beneficiaries: year.reduce((s, a) => s + a.beneficiaries, 0),
     });
     for (const kind of KINDS) expect(summary.byKind.find((k: any) => k.kind === kind)?.activities ?? 0).toBe(year.filter((a) => a.kind === kind).length);
     // The organisation's own summary field (not a partner operation at the gateway: asked of the pairing subgraph directly) agrees.
-    const history = await direct('pairing', 'partnerA', `{ myOrganisation { ... on SocialOrganisation { activitySummary(year: 2026) { activities volunteers beneficiaries communities byKind { kind activities } } } } }`);
+    const history = await direct(
+      'pairing',
+      'partnerA',
+      `{ myOrganisation { ... on SocialOrganisation { activitySummary(year: 2026) { activities volunteers beneficiaries communities byKind { kind activities } } } } }`,
+    );
     expect(history.errors).toBeUndefined();
     const { year: _year, ...figures } = summary;
     expect(history.data.myOrganisation.activitySummary).toEqual(figures);
@@ -127,10 +147,17 @@ describe('partner activities', () => {
   });
 
   it('refuses dates the pairing was not running (ended before, or not yet started) with BAD_USER_INPUT, end date exclusive', async () => {
-    const last = seeded.filter((a) => a.pairingId === pairingE.id).map((a) => a.heldOn).sort().pop()!;
+    const last = seeded
+      .filter((a) => a.pairingId === pairingE.id)
+      .map((a) => a.heldOn)
+      .sort()
+      .pop()!;
     const endedOn = dayAfter(last);
     expect(endedOn <= today).toBe(true);
-    const ended = await call('district', `mutation ($id: ID!, $d: String!) { endPairing(pairingId: $id, endedOn: $d) { endedOn } }`, { id: pairingE.id, d: endedOn });
+    const ended = await call('district', `mutation ($id: ID!, $d: String!) { endPairing(pairingId: $id, endedOn: $d) { endedOn } }`, {
+      id: pairingE.id,
+      d: endedOn,
+    });
     expect(ended.errors).toBeUndefined();
     const before = await countOf(pairingE.id);
     for (const heldOn of [today, endedOn]) {
@@ -174,13 +201,18 @@ describe('partner activities', () => {
 
   it('shows a community’s staff what its partners did, and lets them record on a partner’s behalf', async () => {
     const list = async () =>
-      (await call('staff', `query ($c: String!) { community(code: $c) { partnerActivities(first: 100) { totalCount edges { node { ${ACTIVITY} } } } } }`, { c: community.code })).data.community.partnerActivities;
+      (
+        await call('staff', `query ($c: String!) { community(code: $c) { partnerActivities(first: 100) { totalCount edges { node { ${ACTIVITY} } } } } }`, {
+          c: community.code,
+        })
+      ).data.community.partnerActivities;
     const before = await list();
     const inCommunity = (a: { communityCode: string }) => a.communityCode === community.code;
     expect(before.totalCount).toBe(seeded.filter(inCommunity).length + recorded[pairingA.id].length);
     const mine = before.edges.map((e: any) => e.node).filter((n: any) => recorded[pairingA.id].some((r) => r.id === n.id));
     expect(mine).toHaveLength(recorded[pairingA.id].length);
-    for (const n of mine) expect(n).toMatchObject({ recordedBy: 'partner-a', partner: { id: partnerA.id, name: partnerA.name }, community: { code: community.code } });
+    for (const n of mine)
+      expect(n).toMatchObject({ recordedBy: 'partner-a', partner: { id: partnerA.id, name: partnerA.name }, community: { code: community.code } });
     // Each activity names the partner that ran it.
     const partnerOfSeeded = new Map(seeded.map((a) => [a.id, a.socialOrganisationId ?? a.enterpriseId]));
     for (const e of before.edges) expect(e.node.partner.id).toBe(partnerOfSeeded.get(e.node.id) ?? partnerA.id);
@@ -195,7 +227,11 @@ describe('partner activities', () => {
   });
 
   it('lets a partner see its own history only, never residents’ personal data', async () => {
-    const residents = await call('staff', `query ($c: String!) { community(code: $c) { residents(first: 50) { edges { node { id name phone idCardNumber } } } } }`, { c: community.code });
+    const residents = await call(
+      'staff',
+      `query ($c: String!) { community(code: $c) { residents(first: 50) { edges { node { id name phone idCardNumber } } } } }`,
+      { c: community.code },
+    );
     expect(residents.errors).toBeUndefined();
     const people = residents.data.community.residents.edges.map((e: any) => e.node);
     expect(people.length).toBeGreaterThan(0);
@@ -255,14 +291,19 @@ describe('partner activities', () => {
     const pairing = await call('sibling', `query ($id: ID!) { pairing(id: $id) { activities { totalCount } } }`, { id: pairingA.id });
     expect(pairing.errors).toBeUndefined();
     expect(pairing.data.pairing).toBeNull();
-    expect((await call('street', `query ($id: ID!) { partnerActivity(id: $id) { id volunteers } }`, { id: mine.id })).data.partnerActivity).toEqual({ id: mine.id, volunteers: mine.volunteers });
+    expect((await call('street', `query ($id: ID!) { partnerActivity(id: $id) { id volunteers } }`, { id: mine.id })).data.partnerActivity).toEqual({
+      id: mine.id,
+      volunteers: mine.volunteers,
+    });
     const before = await countOf(pairingA.id);
     const res = await record('sibling', valid(pairingA.id));
     expect(code(res)).toBe('FORBIDDEN');
     expect(await countOf(pairingA.id)).toBe(before);
     // Its own street's figures for the partner count none of it.
     const summary = await call('sibling', `query ($p: ID) { partnerActivitySummary(year: 2026, partnerId: $p) { activities } }`, { p: partnerA.id });
-    const inSibling = seeded.filter((a) => a.socialOrganisationId === partnerA.id && a.path.split('.').includes(siblingStreet.code) && a.heldOn.startsWith('2026'));
+    const inSibling = seeded.filter(
+      (a) => a.socialOrganisationId === partnerA.id && a.path.split('.').includes(siblingStreet.code) && a.heldOn.startsWith('2026'),
+    );
     expect(summary.data.partnerActivitySummary.activities).toBe(inSibling.length);
   });
 });

@@ -5,4 +5,7 @@ import { organisations } from './organisations';
 import { life } from './life';
 import { registry } from './registry';
 
-export const partySubgraph = defineSubgraph({ name: 'party', features: [organisations, life, registry, personalDataReads('party', 'partyPersonalDataReads', 'Party')] });
+export const partySubgraph = defineSubgraph({
+  name: 'party',
+  features: [organisations, life, registry, personalDataReads('party', 'partyPersonalDataReads', 'Party')],
+});

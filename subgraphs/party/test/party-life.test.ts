@@ -38,12 +38,26 @@ describe('party life', () => {
   };
   const REPORT = `id status communityCode reportedOn serviceHours acceptedBy version`;
   const report = (who: string, memberId: string, reportedOn = '2026-03-01', communityCode = community.code) =>
-    call(who, `mutation ($m: ID!, $c: String!, $d: String!) { r: reportToCommunity(memberId: $m, communityCode: $c, reportedOn: $d) { ${REPORT} } }`, { m: memberId, c: communityCode, d: reportedOn });
+    call(who, `mutation ($m: ID!, $c: String!, $d: String!) { r: reportToCommunity(memberId: $m, communityCode: $c, reportedOn: $d) { ${REPORT} } }`, {
+      m: memberId,
+      c: communityCode,
+      d: reportedOn,
+    });
   const accept = (who: string, id: string) => call(who, `mutation ($id: ID!) { r: acceptServiceReport(id: $id) { ${REPORT} } }`, { id });
   const logHours = (who: string, reportId: string, hours: number, servedOn: string) =>
-    call(who, `mutation ($id: ID!, $h: Float!, $d: String!) { r: logServiceHours(reportId: $id, hours: $h, servedOn: $d, note: "楼道清扫") { ${REPORT} logs { hours servedOn note recordedBy } } }`, { id: reportId, h: hours, d: servedOn });
-  const counts = async () => (await call('staff', `query ($c: String!) { community(code: $c) { serviceReportCounts { reported accepted rejected members serviceHours } } }`, { c: community.code })).data.community.serviceReportCounts;
-  const loadReport = async (id: string) => (await call('district', `query ($id: ID!) { serviceReport(id: $id) { ${REPORT} logs { hours } } }`, { id })).data.serviceReport;
+    call(
+      who,
+      `mutation ($id: ID!, $h: Float!, $d: String!) { r: logServiceHours(reportId: $id, hours: $h, servedOn: $d, note: "楼道清扫") { ${REPORT} logs { hours servedOn note recordedBy } } }`,
+      { id: reportId, h: hours, d: servedOn },
+    );
+  const counts = async () =>
+    (
+      await call('staff', `query ($c: String!) { community(code: $c) { serviceReportCounts { reported accepted rejected members serviceHours } } }`, {
+        c: community.code,
+      })
+    ).data.community.serviceReportCounts;
+  const loadReport = async (id: string) =>
+    (await call('district', `query ($id: ID!) { serviceReport(id: $id) { ${REPORT} logs { hours } } }`, { id })).data.serviceReport;
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }));
@@ -67,9 +81,15 @@ describe('party life', () => {
     expect(c.accepted).toBe(mine.filter((r) => r.status === 'ACCEPTED').length);
     expect(c.accepted).toBeGreaterThan(c.reported + c.rejected);
     expect(c.serviceHours).toBeGreaterThan(0);
-    const district = (await call('district', `query ($c: String!) { district(code: $c) { serviceReportCounts { accepted serviceHours } } }`, { c: demo.districts[0].code })).data.district;
+    const district = (
+      await call('district', `query ($c: String!) { district(code: $c) { serviceReportCounts { accepted serviceHours } } }`, { c: demo.districts[0].code })
+    ).data.district;
     expect(district.serviceReportCounts.accepted).toBe(life.reports.filter((r) => r.status === 'ACCEPTED').length);
-    const summary = await call('staff', `query ($id: ID!) { partyOrganisation(id: $id) { meetingSummary(year: 2026) { branchMembersMeetings partyLessons total attendanceRate } meetings(first: 3) { totalCount edges { node { kind heldOn presentCount absentCount attendanceRate } } } } }`, { id: branch.id });
+    const summary = await call(
+      'staff',
+      `query ($id: ID!) { partyOrganisation(id: $id) { meetingSummary(year: 2026) { branchMembersMeetings partyLessons total attendanceRate } meetings(first: 3) { totalCount edges { node { kind heldOn presentCount absentCount attendanceRate } } } } }`,
+      { id: branch.id },
+    );
     expect(summary.errors).toBeUndefined();
     const org = summary.data.partyOrganisation;
     expect(org.meetings.totalCount).toBe(life.meetings.filter((m) => m.organisationId === branch.id).length);
@@ -89,10 +109,21 @@ describe('party life', () => {
     const before = await counts();
     const created = await report('secretary', member.id, '2026-03-01');
     expect(created.errors).toBeUndefined();
-    expect(created.data.r).toMatchObject({ status: 'REPORTED', communityCode: community.code, reportedOn: '2026-03-01', serviceHours: 0, acceptedBy: null, version: 1 });
+    expect(created.data.r).toMatchObject({
+      status: 'REPORTED',
+      communityCode: community.code,
+      reportedOn: '2026-03-01',
+      serviceHours: 0,
+      acceptedBy: null,
+      version: 1,
+    });
     const id = created.data.r.id;
     expect((await counts()).reported).toBe(before.reported + 1);
-    const listed = await call('staff', `query ($c: String!) { community(code: $c) { serviceReports(status: REPORTED, first: 100) { totalCount edges { node { id member { id kind } } } } } }`, { c: community.code });
+    const listed = await call(
+      'staff',
+      `query ($c: String!) { community(code: $c) { serviceReports(status: REPORTED, first: 100) { totalCount edges { node { id member { id kind } } } } } }`,
+      { c: community.code },
+    );
     expect(listed.errors).toBeUndefined();
     expect(listed.data.community.serviceReports.edges.map((e: any) => e.node.id)).toContain(id);
     expect(code(await logHours('staff', id, 2, '2026-03-05'))).toBe('BAD_USER_INPUT'); // not accepted yet
@@ -138,8 +169,15 @@ describe('party life', () => {
     expect((await loadReport(created.id)).status).toBe('REPORTED');
     expect((await accept('secretary', created.id)).data.r.status).toBe('ACCEPTED');
     expect(code(await logHours('secretary', created.id, 1, '2026-04-02'))).toBe('FORBIDDEN'); // hours are logged by community STAFF
-    for (const who of ['otherStaff', 'gridManager', 'partner']) expect(`${who}: ${code(await logHours(who, created.id, 1, '2026-04-02'))}`).toBe(`${who}: FORBIDDEN`);
-    for (const [hours, day] of [[0.25, '2026-04-02'], [25, '2026-04-02'], [1.3, '2026-04-02'], [1, tomorrow], [1, '2026-03-31']] as const) {
+    for (const who of ['otherStaff', 'gridManager', 'partner'])
+      expect(`${who}: ${code(await logHours(who, created.id, 1, '2026-04-02'))}`).toBe(`${who}: FORBIDDEN`);
+    for (const [hours, day] of [
+      [0.25, '2026-04-02'],
+      [25, '2026-04-02'],
+      [1.3, '2026-04-02'],
+      [1, tomorrow],
+      [1, '2026-03-31'],
+    ] as const) {
       expect(`${hours} ${day}: ${code(await logHours('staff', created.id, hours, day))}`).toBe(`${hours} ${day}: BAD_USER_INPUT`);
     }
     expect(await loadReport(created.id)).toMatchObject({ serviceHours: 0, logs: [] });
@@ -153,16 +191,41 @@ describe('party life', () => {
   });
 
   it('records a meeting with attendance; lists it first with counts and rate; the summary counts it', async () => {
-    const summary = async () => (await call('staff', `query ($id: ID!, $y: Int!) { partyOrganisation(id: $id) { meetingSummary(year: $y) { branchMembersMeetings total } meetings(first: 1) { totalCount edges { node { id } } } } }`, { id: branch.id, y: year })).data.partyOrganisation;
+    const summary = async () =>
+      (
+        await call(
+          'staff',
+          `query ($id: ID!, $y: Int!) { partyOrganisation(id: $id) { meetingSummary(year: $y) { branchMembersMeetings total } meetings(first: 1) { totalCount edges { node { id } } } } }`,
+          { id: branch.id, y: year },
+        )
+      ).data.partyOrganisation;
     const before = await summary();
     const present = branchMembers.slice(0, branchMembers.length - 1).map((m) => m.id);
     const absent = [branchMembers[branchMembers.length - 1].id];
-    const res = await call('secretary', `mutation ($input: RecordMeetingInput!) { recordMeeting(input: $input) { id kind heldOn topic recordedBy presentCount absentCount attendanceRate organisation { id } attendance { present member { id } } } }`, {
-      input: { organisationId: branch.id, kind: 'BRANCH_MEMBERS_MEETING', heldOn: today, topic: '学习贯彻全会精神', presentMemberIds: present, absentMemberIds: absent },
-    });
+    const res = await call(
+      'secretary',
+      `mutation ($input: RecordMeetingInput!) { recordMeeting(input: $input) { id kind heldOn topic recordedBy presentCount absentCount attendanceRate organisation { id } attendance { present member { id } } } }`,
+      {
+        input: {
+          organisationId: branch.id,
+          kind: 'BRANCH_MEMBERS_MEETING',
+          heldOn: today,
+          topic: '学习贯彻全会精神',
+          presentMemberIds: present,
+          absentMemberIds: absent,
+        },
+      },
+    );
     expect(res.errors).toBeUndefined();
     const m = res.data.recordMeeting;
-    expect(m).toMatchObject({ kind: 'BRANCH_MEMBERS_MEETING', heldOn: today, recordedBy: 'secretary', presentCount: present.length, absentCount: 1, organisation: { id: branch.id } });
+    expect(m).toMatchObject({
+      kind: 'BRANCH_MEMBERS_MEETING',
+      heldOn: today,
+      recordedBy: 'secretary',
+      presentCount: present.length,
+      absentCount: 1,
+      organisation: { id: branch.id },
+    });
     expect(m.attendanceRate).toBeCloseTo(present.length / branchMembers.length, 3);
     expect(m.attendance.filter((a: any) => !a.present).map((a: any) => a.member.id)).toEqual(absent);
     const after = await summary();
@@ -177,11 +240,21 @@ describe('party life', () => {
   });
 
   it('refuses meetings with members who do not belong, bad dates or lists (BAD_USER_INPUT), and callers outside the unit or role (FORBIDDEN)', async () => {
-    const count = async () => (await call('staff', `query ($id: ID!) { partyOrganisation(id: $id) { meetings { totalCount } } }`, { id: branch.id })).data.partyOrganisation.meetings.totalCount;
+    const count = async () =>
+      (await call('staff', `query ($id: ID!) { partyOrganisation(id: $id) { meetings { totalCount } } }`, { id: branch.id })).data.partyOrganisation.meetings
+        .totalCount;
     const before = await count();
     const record = (who: string, patch: Record<string, unknown>) =>
       call(who, `mutation ($input: RecordMeetingInput!) { recordMeeting(input: $input) { id } }`, {
-        input: { organisationId: branch.id, kind: 'BRANCH_MEMBERS_MEETING', heldOn: '2026-06-20', topic: '支部党员大会', presentMemberIds: [branchMembers[0].id], absentMemberIds: [branchMembers[1].id], ...patch },
+        input: {
+          organisationId: branch.id,
+          kind: 'BRANCH_MEMBERS_MEETING',
+          heldOn: '2026-06-20',
+          topic: '支部党员大会',
+          presentMemberIds: [branchMembers[0].id],
+          absentMemberIds: [branchMembers[1].id],
+          ...patch,
+        },
       });
     const foreign = await record('secretary', { presentMemberIds: [branchMembers[0].id, stranger.id] });
     expect(code(foreign)).toBe('BAD_USER_INPUT');
@@ -197,11 +270,17 @@ describe('party life', () => {
 
   it('assigns responsibility posts once per member and post; refuses outsiders and bad dates', async () => {
     const assign = (who: string, memberId: string, post: string, since: string) =>
-      call(who, `mutation ($m: ID!, $p: ResponsibilityPostKind!, $s: String!) { assignPost(memberId: $m, post: $p, since: $s) { id post since assignedBy member { id } } }`, { m: memberId, p: post, s: since });
-    const posts = async () => (await call('staff', `query ($id: ID!) { partyMember(id: $id) { posts { post since } } }`, { id: resident.id })).data.partyMember.posts;
+      call(
+        who,
+        `mutation ($m: ID!, $p: ResponsibilityPostKind!, $s: String!) { assignPost(memberId: $m, post: $p, since: $s) { id post since assignedBy member { id } } }`,
+        { m: memberId, p: post, s: since },
+      );
+    const posts = async () =>
+      (await call('staff', `query ($id: ID!) { partyMember(id: $id) { posts { post since } } }`, { id: resident.id })).data.partyMember.posts;
     const held: string[] = (await posts()).map((p: any) => p.post);
     const [free, second] = ['PARTICIPATION', 'OPINION_COLLECTION', 'CIVILITY_HYGIENE', 'PUBLIC_SECURITY', 'PAIRED_ASSISTANCE'].filter((p) => !held.includes(p));
-    for (const who of ['otherStaff', 'gridManager', 'partner', 'auditor']) expect(`${who}: ${code(await assign(who, resident.id, free, '2026-01-01'))}`).toBe(`${who}: FORBIDDEN`);
+    for (const who of ['otherStaff', 'gridManager', 'partner', 'auditor'])
+      expect(`${who}: ${code(await assign(who, resident.id, free, '2026-01-01'))}`).toBe(`${who}: FORBIDDEN`);
     expect(code(await assign('secretary', resident.id, free, tomorrow))).toBe('BAD_USER_INPUT');
     expect(code(await assign('secretary', resident.id, free, '1960-01-01'))).toBe('BAD_USER_INPUT'); // before joining the party
     expect(await posts()).toHaveLength(held.length);
@@ -219,8 +298,28 @@ describe('party life', () => {
     expect(code(await call('partner', `query ($id: ID!) { partyMember(id: $id) { name posts { post } } }`, { id: resident.id }))).toBe('FORBIDDEN');
     const entity = (selection: string) => `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${selection} } } }`;
     const reps = { r: [{ __typename: 'Community', code: community.code }] };
-    expect(code(await call('partner', `query ($c: String!) { community(code: $c) { serviceReports { totalCount } } }`, { c: community.code }, entity('serviceReports { totalCount }'), reps))).toBe('FORBIDDEN');
-    expect(code(await call('partner', `query ($c: String!) { community(code: $c) { serviceReportCounts { accepted } } }`, { c: community.code }, entity('serviceReportCounts { accepted }'), reps))).toBe('FORBIDDEN');
+    expect(
+      code(
+        await call(
+          'partner',
+          `query ($c: String!) { community(code: $c) { serviceReports { totalCount } } }`,
+          { c: community.code },
+          entity('serviceReports { totalCount }'),
+          reps,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      code(
+        await call(
+          'partner',
+          `query ($c: String!) { community(code: $c) { serviceReportCounts { accepted } } }`,
+          { c: community.code },
+          entity('serviceReportCounts { accepted }'),
+          reps,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
     expect(code(await call('otherStaff', `query ($id: ID!) { serviceReport(id: $id) { id } }`, { id: someReport.id }))).toBe('OK');
     expect((await call('otherStaff', `query ($id: ID!) { serviceReport(id: $id) { id } }`, { id: someReport.id })).data.serviceReport).toBeNull();
   });

@@ -71,17 +71,29 @@ describe('party statistics', () => {
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   const unitField = (tier: string) => tier.toLowerCase();
   const statistics = async (who: string, tier: string, unitCode: string, from = FROM, to = TO) => {
-    const res = await call(who, `query ($c: String!, $f: String, $t: String) { u: ${unitField(tier)}(code: $c) { partyStatistics(from: $f, to: $t) { ${STATS} } } }`, { c: unitCode, f: from, t: to });
+    const res = await call(
+      who,
+      `query ($c: String!, $f: String, $t: String) { u: ${unitField(tier)}(code: $c) { partyStatistics(from: $f, to: $t) { ${STATS} } } }`,
+      { c: unitCode, f: from, t: to },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.u.partyStatistics;
   };
   const trend = async (who: string, tier: string, unitCode: string, from = FROM, to = TO) => {
-    const res = await call(who, `query ($c: String!, $f: String, $t: String) { u: ${unitField(tier)}(code: $c) { partyTrend(from: $f, to: $t) { ${TREND} } } }`, { c: unitCode, f: from, t: to });
+    const res = await call(
+      who,
+      `query ($c: String!, $f: String, $t: String) { u: ${unitField(tier)}(code: $c) { partyTrend(from: $f, to: $t) { ${TREND} } } }`,
+      { c: unitCode, f: from, t: to },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.u.partyTrend as any[];
   };
   const ranking = (who: string, tier: string, unitCode: string, args: string) =>
-    call(who, `query ($c: String!) { u: ${unitField(tier)}(code: $c) { partyRanking${args ? `(${args})` : ''} { rank value code unit { __typename ... on Street { code } ... on Community { code } ... on Grid { code } ... on Building { code } } } } }`, { c: unitCode });
+    call(
+      who,
+      `query ($c: String!) { u: ${unitField(tier)}(code: $c) { partyRanking${args ? `(${args})` : ''} { rank value code unit { __typename ... on Street { code } ... on Community { code } ... on Grid { code } ... on Building { code } } } } }`,
+      { c: unitCode },
+    );
 
   const expectFigures = (actual: any, wanted: ReturnType<typeof expected>) => {
     const { attendanceRate, serviceHours, ...counts } = wanted;
@@ -93,7 +105,9 @@ describe('party statistics', () => {
 
   /** Ranks as the contract says: highest first, ties share a rank (1 + how many are higher), then by code. */
   const ranked = (values: [string, number][]) =>
-    [...values].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, value]) => ({ code: c, value, rank: 1 + values.filter(([, v]) => v > value).length }));
+    [...values]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([c, value]) => ({ code: c, value, rank: 1 + values.filter(([, v]) => v > value).length }));
 
   beforeAll(async () => {
     platform = await startPlatform(await preparedDatabase({ dataset: demo }), SUBGRAPHS, NO_COST_LIMIT); // the SQL-count case asks 100 per level
@@ -111,8 +125,13 @@ describe('party statistics', () => {
 
   it('gives each tier’s figures for its whole subtree, as computed from the demo data', async () => {
     for (const [who, tier, unitCode] of [
-      ['district', 'DISTRICT', district.code], ['district', 'STREET', street.code], ['street', 'STREET', street.code],
-      ['street', 'COMMUNITY', community.code], ['secretary', 'COMMUNITY', community.code], ['grid', 'GRID', grid.code], ['grid', 'BUILDING', building.code],
+      ['district', 'DISTRICT', district.code],
+      ['district', 'STREET', street.code],
+      ['street', 'STREET', street.code],
+      ['street', 'COMMUNITY', community.code],
+      ['secretary', 'COMMUNITY', community.code],
+      ['grid', 'GRID', grid.code],
+      ['grid', 'BUILDING', building.code],
     ] as const) {
       expectFigures(await statistics(who, tier, unitCode), expected(unitCode));
     }
@@ -125,7 +144,11 @@ describe('party statistics', () => {
   });
 
   it('gives one row per month whose period-based counts add up to the period’s figures', async () => {
-    for (const [tier, unitCode] of [['DISTRICT', district.code], ['STREET', street.code], ['COMMUNITY', community.code]] as const) {
+    for (const [tier, unitCode] of [
+      ['DISTRICT', district.code],
+      ['STREET', street.code],
+      ['COMMUNITY', community.code],
+    ] as const) {
       const months = await trend('district', tier, unitCode);
       expect(months.map((m) => m.month)).toEqual(MONTHS);
       const total = await statistics('district', tier, unitCode);
@@ -155,7 +178,12 @@ describe('party statistics', () => {
     expect(byMeetings.data.u.partyRanking).toEqual(wanted.map((r) => ({ ...r, unit: { __typename: 'Street', code: r.code } })));
 
     const communities = demo.communities.filter((c) => c.code.startsWith(street.code));
-    for (const [metric, figure] of [['MEMBERS', 'members'], ['SERVICE_HOURS', 'serviceHours'], ['IN_SERVICE_REPORTED', 'inServiceReported'], ['IN_SERVICE_ACCEPTED', 'inServiceAccepted']] as const) {
+    for (const [metric, figure] of [
+      ['MEMBERS', 'members'],
+      ['SERVICE_HOURS', 'serviceHours'],
+      ['IN_SERVICE_REPORTED', 'inServiceReported'],
+      ['IN_SERVICE_ACCEPTED', 'inServiceAccepted'],
+    ] as const) {
       const res = await ranking('street', 'STREET', street.code, `metric: ${metric}, from: "${FROM}", to: "${TO}"`);
       expect(res.errors).toBeUndefined();
       const rows = res.data.u.partyRanking.map(({ unit, ...r }: any) => ({ ...r, typename: unit.__typename }));
@@ -169,7 +197,10 @@ describe('party statistics', () => {
     }
 
     // In-service members belong to the community's own organisations: every grid has none, so all tie at rank 1, by code.
-    const grids = demo.grids.filter((g) => g.code.startsWith(community.code)).map((g) => g.code).sort();
+    const grids = demo.grids
+      .filter((g) => g.code.startsWith(community.code))
+      .map((g) => g.code)
+      .sort();
     const tie = await ranking('secretary', 'COMMUNITY', community.code, 'metric: IN_SERVICE_MEMBERS');
     expect(tie.data.u.partyRanking.map((r: any) => [r.code, r.rank, r.value])).toEqual(grids.map((g) => [g, 1, 0]));
 
@@ -188,15 +219,30 @@ describe('party statistics', () => {
     // Before the demo's year of party life: the community held no meeting in early 2025.
     expect(expected(community.code, '2025-01-01', '2025-04-01').meetingsHeld).toBe(0);
     const recorded = await call('secretary', `mutation ($input: RecordMeetingInput!) { recordMeeting(input: $input) { id } }`, {
-      input: { organisationId: branch.id, kind: 'PARTY_LESSON', heldOn: '2025-02-14', topic: '专题党课', presentMemberIds: [a.id, b.id], absentMemberIds: [c.id] },
+      input: {
+        organisationId: branch.id,
+        kind: 'PARTY_LESSON',
+        heldOn: '2025-02-14',
+        topic: '专题党课',
+        presentMemberIds: [a.id, b.id],
+        absentMemberIds: [c.id],
+      },
     });
     expect(recorded.errors).toBeUndefined();
-    for (const [tier, unitCode] of [['COMMUNITY', community.code], ['STREET', street.code], ['DISTRICT', district.code]] as const) {
+    for (const [tier, unitCode] of [
+      ['COMMUNITY', community.code],
+      ['STREET', street.code],
+      ['DISTRICT', district.code],
+    ] as const) {
       const s = await statistics('district', tier, unitCode, '2025-01-01', '2025-04-01');
       expect(s).toMatchObject({ meetingsHeld: 1, partyLessons: 1, branchMembersMeetings: 0 });
       expect(s.attendanceRate).toBeCloseTo(2 / 3, 3);
       const months = await trend('district', tier, unitCode, '2025-01-01', '2025-04-01');
-      expect(months.map((m) => [m.month, m.meetingsHeld])).toEqual([['2025-01', 0], ['2025-02', 1], ['2025-03', 0]]);
+      expect(months.map((m) => [m.month, m.meetingsHeld])).toEqual([
+        ['2025-01', 0],
+        ['2025-02', 1],
+        ['2025-03', 0],
+      ]);
       expect(months[1].attendanceRate).toBeCloseTo(2 / 3, 3);
       expect(months[0].attendanceRate).toBeNull();
     }
@@ -206,20 +252,41 @@ describe('party statistics', () => {
     const reported = new Set(life.reports.map((r) => r.memberId));
     const member = demo.partyMembers.find((m) => under(m.path, community.code) && m.kind === 'IN_SERVICE' && !reported.has(m.id))!;
     const before = await statistics('secretary', 'COMMUNITY', community.code, today, tomorrow);
-    const report = await call('secretary', `mutation ($m: ID!, $c: String!, $d: String!) { r: reportToCommunity(memberId: $m, communityCode: $c, reportedOn: $d) { id } }`, { m: member.id, c: community.code, d: today });
+    const report = await call(
+      'secretary',
+      `mutation ($m: ID!, $c: String!, $d: String!) { r: reportToCommunity(memberId: $m, communityCode: $c, reportedOn: $d) { id } }`,
+      { m: member.id, c: community.code, d: today },
+    );
     expect(report.errors).toBeUndefined();
     const waiting = await statistics('secretary', 'COMMUNITY', community.code, today, tomorrow);
-    expect(waiting).toMatchObject({ inServiceReported: before.inServiceReported + 1, inServiceWaiting: before.inServiceWaiting + 1, inServiceAccepted: before.inServiceAccepted });
+    expect(waiting).toMatchObject({
+      inServiceReported: before.inServiceReported + 1,
+      inServiceWaiting: before.inServiceWaiting + 1,
+      inServiceAccepted: before.inServiceAccepted,
+    });
     expect((await call('secretary', `mutation ($id: ID!) { acceptServiceReport(id: $id) { status } }`, { id: report.data.r.id })).errors).toBeUndefined();
-    expect((await call('secretary', `mutation ($id: ID!, $d: String!) { logServiceHours(reportId: $id, hours: 2.5, servedOn: $d) { serviceHours } }`, { id: report.data.r.id, d: today })).errors).toBeUndefined();
+    expect(
+      (
+        await call('secretary', `mutation ($id: ID!, $d: String!) { logServiceHours(reportId: $id, hours: 2.5, servedOn: $d) { serviceHours } }`, {
+          id: report.data.r.id,
+          d: today,
+        })
+      ).errors,
+    ).toBeUndefined();
     const after = await statistics('secretary', 'COMMUNITY', community.code, today, tomorrow);
     expect(after).toMatchObject({
-      inServiceReported: before.inServiceReported + 1, inServiceAccepted: before.inServiceAccepted + 1,
-      inServiceWaiting: before.inServiceWaiting, inServiceServing: before.inServiceServing + 1,
+      inServiceReported: before.inServiceReported + 1,
+      inServiceAccepted: before.inServiceAccepted + 1,
+      inServiceWaiting: before.inServiceWaiting,
+      inServiceServing: before.inServiceServing + 1,
     });
     expect(after.serviceHours).toBeCloseTo(before.serviceHours + 2.5, 5);
     // Default period: the twelve months up to today, which hold today's report too.
-    const byDefault = await call('secretary', `query ($c: String!) { community(code: $c) { partyStatistics { inServiceAccepted } partyTrend { month inServiceAccepted } } }`, { c: community.code });
+    const byDefault = await call(
+      'secretary',
+      `query ($c: String!) { community(code: $c) { partyStatistics { inServiceAccepted } partyTrend { month inServiceAccepted } } }`,
+      { c: community.code },
+    );
     const months = byDefault.data.community.partyTrend;
     expect(months[months.length - 1].month).toBe(today.slice(0, 7));
     expect(months.reduce((s: number, m: any) => s + m.inServiceAccepted, 0)).toBe(byDefault.data.community.partyStatistics.inServiceAccepted);
@@ -241,7 +308,12 @@ describe('party statistics', () => {
       const viaGateway = await call('partner', `query ($c: String!) { community(code: $c) { ${field} } }`, { c: community.code });
       expect(`${field}: ${code(viaGateway)}`).toBe(`${field}: PERSISTED_QUERY_NOT_IN_SAFELIST`);
       expect(viaGateway.data?.community ?? null).toBeNull();
-      const res = await gql(platform.subgraphs.party.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`, { r: [{ __typename: 'Community', code: community.code }] }, as.partner);
+      const res = await gql(
+        platform.subgraphs.party.url,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
+        { r: [{ __typename: 'Community', code: community.code }] },
+        as.partner,
+      );
       expect(`${field}: ${code(res)}`).toBe(`${field}: FORBIDDEN`);
       expect(res.data?._entities?.[0] ?? null).toBeNull();
     }
@@ -249,12 +321,20 @@ describe('party statistics', () => {
 
   it('refuses a bad period, ranking size or a building’s ranking with BAD_USER_INPUT', async () => {
     const stats = (args: string) => call('street', `query ($c: String!) { street(code: $c) { partyStatistics(${args}) { members } } }`, { c: street.code });
-    for (const args of ['from: "2026-02-30"', 'to: "1.7.2026"', 'from: "2026-07-01", to: "2026-01-01"', 'from: "2026-03-01", to: "2026-03-01"', 'from: "2010-01-01", to: "2026-01-01"']) {
+    for (const args of [
+      'from: "2026-02-30"',
+      'to: "1.7.2026"',
+      'from: "2026-07-01", to: "2026-01-01"',
+      'from: "2026-03-01", to: "2026-03-01"',
+      'from: "2010-01-01", to: "2026-01-01"',
+    ]) {
       const res = await stats(args);
       expect(`${args}: ${code(res)}`).toBe(`${args}: BAD_USER_INPUT`);
       expect(res.errors![0].message).toMatch(/from|to|period/);
     }
-    expect(code(await call('street', `query ($c: String!) { street(code: $c) { partyTrend(from: "2026-13-01") { month } } }`, { c: street.code }))).toBe('BAD_USER_INPUT');
+    expect(code(await call('street', `query ($c: String!) { street(code: $c) { partyTrend(from: "2026-13-01") { month } } }`, { c: street.code }))).toBe(
+      'BAD_USER_INPUT',
+    );
     for (const args of ['first: 0', 'first: 101', 'from: "tomorrow"']) {
       expect(`${args}: ${code(await ranking('street', 'STREET', street.code, args))}`).toBe(`${args}: BAD_USER_INPUT`);
     }
@@ -276,7 +356,10 @@ describe('party statistics', () => {
       sqlStatements.reset();
       const res = await call('district', query);
       expect(res.errors).toBeUndefined();
-      return { party: sqlStatements.get('party'), communities: res.data.district.streets.edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)) };
+      return {
+        party: sqlStatements.get('party'),
+        communities: res.data.district.streets.edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)),
+      };
     };
     const few = await run(walk(1, 3));
     const all = await run(walk(100, 100));

@@ -38,7 +38,9 @@ describe('administrative task statistics, trend and ranking', () => {
   function periodFigures(code: string, from: string, to: string) {
     const mine = assignments.filter((a) => a.path.split('.').includes(code));
     const task = (a: Assignment) => taskById.get(a.taskId) as Task;
-    const admitted = mine.filter((a) => task(a).status === 'ADMITTED' && during(task(a).decidedAt, from, to) && (a.status === 'ADMITTED' || a.status === 'DONE'));
+    const admitted = mine.filter(
+      (a) => task(a).status === 'ADMITTED' && during(task(a).decidedAt, from, to) && (a.status === 'ADMITTED' || a.status === 'DONE'),
+    );
     return {
       submitted: distinct(mine.filter((a) => during(task(a).submittedAt, from, to))),
       admitted: distinct(admitted),
@@ -72,18 +74,27 @@ describe('administrative task statistics, trend and ranking', () => {
     return list.map((r) => ({ rank: 1 + list.filter((o) => o.value > r.value).length, code: r.code, value: r.value })).slice(0, first);
   }
 
-  const STATS = 'admitted open done refused pending fundingReceived submittedInPeriod admittedInPeriod rejectedInPeriod fundingAdmittedInPeriod doneInPeriod refusedInPeriod';
+  const STATS =
+    'admitted open done refused pending fundingReceived submittedInPeriod admittedInPeriod rejectedInPeriod fundingAdmittedInPeriod doneInPeriod refusedInPeriod';
   const MONTH = 'month submitted admitted rejected fundingAdmitted done refused';
   const RANKED = 'rank value code unit { __typename ... on Street { code name } ... on Community { code name } }';
   const onUnits = (field: string) => ['District', 'Street', 'Community'].map((t) => `... on ${t} { ${field} }`).join(' ');
 
   async function statistics(code: string, from?: string, to?: string, who = 'district') {
-    const res = await call(who, `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onUnits(`taskStatistics(from: $from, to: $to) { ${STATS} }`)} } }`, { code, from, to });
+    const res = await call(
+      who,
+      `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onUnits(`taskStatistics(from: $from, to: $to) { ${STATS} }`)} } }`,
+      { code, from, to },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.unit.taskStatistics;
   }
   async function trend(code: string, from?: string, to?: string) {
-    const res = await call('district', `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onUnits(`taskTrend(from: $from, to: $to) { ${MONTH} }`)} } }`, { code, from, to });
+    const res = await call(
+      'district',
+      `query ($code: String!, $from: String, $to: String) { unit(code: $code) { ${onUnits(`taskTrend(from: $from, to: $to) { ${MONTH} }`)} } }`,
+      { code, from, to },
+    );
     expect(res.errors).toBeUndefined();
     return res.data.unit.taskTrend as Record<string, number | string>[];
   }
@@ -155,7 +166,8 @@ describe('administrative task statistics, trend and ranking', () => {
     const early = await trend(district, '2023-10-01', '2024-04-01');
     expect(early.map((r) => r.month)).toEqual(['2023-10', '2023-11', '2023-12', '2024-01', '2024-02', '2024-03']);
     expect(early.slice(0, 3).every((r) => r.submitted === 0 && r.admitted === 0 && r.fundingAdmitted === 0 && r.done === 0)).toBe(true);
-    for (const r of early.slice(3)) expect(r).toEqual({ month: r.month, ...periodFigures(district, `${r.month}-01`, `2024-0${Number(r.month.slice(6)) + 1}-01`) });
+    for (const r of early.slice(3))
+      expect(r).toEqual({ month: r.month, ...periodFigures(district, `${r.month}-01`, `2024-0${Number(r.month.slice(6)) + 1}-01`) });
     expect(early.slice(3).reduce((n, r) => n + (r.submitted as number), 0)).toBeGreaterThan(0);
   });
 
@@ -176,7 +188,9 @@ describe('administrative task statistics, trend and ranking', () => {
     let ties = 0;
     for (const [code, metric, values, typename] of checks) {
       const got = await ranking(code, metric, from, to);
-      expect(`${code} ${metric}: ${JSON.stringify(got.map(({ rank, code: c, value }) => ({ rank, code: c, value })))}`).toBe(`${code} ${metric}: ${JSON.stringify(ranked(values))}`);
+      expect(`${code} ${metric}: ${JSON.stringify(got.map(({ rank, code: c, value }) => ({ rank, code: c, value })))}`).toBe(
+        `${code} ${metric}: ${JSON.stringify(ranked(values))}`,
+      );
       for (const r of got) expect(r.unit).toMatchObject({ __typename: typename, code: r.code, name: expect.any(String) });
       ties += got.filter((r, i) => i > 0 && r.rank === got[i - 1].rank).length;
     }
@@ -212,10 +226,31 @@ describe('administrative task statistics, trend and ranking', () => {
     ok(await call('street', `mutation ($id: ID!) { rejectTask(taskId: $id, version: 1) { id } }`, { id: b }));
 
     const change: Record<string, Partial<Record<string, number>>> = {
-      [c1]: { admitted: 1, done: 1, fundingReceived: 1500, submittedInPeriod: 2, admittedInPeriod: 1, rejectedInPeriod: 1, fundingAdmittedInPeriod: 1500, doneInPeriod: 1 },
+      [c1]: {
+        admitted: 1,
+        done: 1,
+        fundingReceived: 1500,
+        submittedInPeriod: 2,
+        admittedInPeriod: 1,
+        rejectedInPeriod: 1,
+        fundingAdmittedInPeriod: 1500,
+        doneInPeriod: 1,
+      },
       [c2]: { admitted: 1, open: 1, fundingReceived: 1500, submittedInPeriod: 1, admittedInPeriod: 1, fundingAdmittedInPeriod: 1500 },
       [c3]: { refused: 1, submittedInPeriod: 1, rejectedInPeriod: 1, refusedInPeriod: 1 },
-      [street]: { admitted: 2, open: 1, done: 1, refused: 1, fundingReceived: 3000, submittedInPeriod: 2, admittedInPeriod: 1, rejectedInPeriod: 1, fundingAdmittedInPeriod: 3000, doneInPeriod: 1, refusedInPeriod: 1 },
+      [street]: {
+        admitted: 2,
+        open: 1,
+        done: 1,
+        refused: 1,
+        fundingReceived: 3000,
+        submittedInPeriod: 2,
+        admittedInPeriod: 1,
+        rejectedInPeriod: 1,
+        fundingAdmittedInPeriod: 3000,
+        doneInPeriod: 1,
+        refusedInPeriod: 1,
+      },
       [otherStreet]: {},
     };
     change[district] = change[street];
@@ -225,8 +260,13 @@ describe('administrative task statistics, trend and ranking', () => {
       expect(`${u}: ${JSON.stringify(after[i])}`).toBe(`${u}: ${JSON.stringify(want)}`);
     });
     expect((await trend(street, today, tomorrow))[0]).toEqual({
-      ...trendBefore, submitted: (trendBefore.submitted as number) + 2, admitted: (trendBefore.admitted as number) + 1, rejected: (trendBefore.rejected as number) + 1,
-      fundingAdmitted: (trendBefore.fundingAdmitted as number) + 3000, done: (trendBefore.done as number) + 1, refused: (trendBefore.refused as number) + 1,
+      ...trendBefore,
+      submitted: (trendBefore.submitted as number) + 2,
+      admitted: (trendBefore.admitted as number) + 1,
+      rejected: (trendBefore.rejected as number) + 1,
+      fundingAdmitted: (trendBefore.fundingAdmitted as number) + 3000,
+      done: (trendBefore.done as number) + 1,
+      refused: (trendBefore.refused as number) + 1,
     });
     // A community sees its own figures, the same as the district sees for it.
     expect(await statistics(c1, today, tomorrow, 'c1')).toEqual(after[0]);
@@ -236,17 +276,33 @@ describe('administrative task statistics, trend and ranking', () => {
     for (const field of ['taskStatistics { open }', 'taskTrend { month }', 'taskRanking { rank }']) {
       expect(codeOf(await call('street', `{ district(code: "${district}") { ${field} } }`))).toBe('FORBIDDEN');
       expect(codeOf(await call('c1', `{ street(code: "${street}") { ${field} } }`))).toBe('FORBIDDEN');
-      const direct = await gql(platform.subgraphs.street.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
-        { r: [{ __typename: 'Street', code: street }] }, as.otherStreet);
+      const direct = await gql(
+        platform.subgraphs.street.url,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
+        { r: [{ __typename: 'Street', code: street }] },
+        as.otherStreet,
+      );
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
     for (const field of ['taskStatistics { open }', 'taskTrend { month }']) {
       // A partner runs only safelisted operations at the gateway; the street subgraph refuses this one too.
       expect(codeOf(await call('partner', `{ community(code: "${c1}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
-      expect(codeOf(await gql(platform.subgraphs.street.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-        { r: [{ __typename: 'Community', code: c1 }] }, as.partner))).toBe('FORBIDDEN');
-      const sibling = await gql(platform.subgraphs.street.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-        { r: [{ __typename: 'Community', code: c2 }] }, as.c1);
+      expect(
+        codeOf(
+          await gql(
+            platform.subgraphs.street.url,
+            `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
+            { r: [{ __typename: 'Community', code: c1 }] },
+            as.partner,
+          ),
+        ),
+      ).toBe('FORBIDDEN');
+      const sibling = await gql(
+        platform.subgraphs.street.url,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
+        { r: [{ __typename: 'Community', code: c2 }] },
+        as.c1,
+      );
       expect(codeOf(sibling)).toBe('FORBIDDEN');
     }
   });
@@ -278,7 +334,11 @@ describe('administrative task statistics, trend and ranking', () => {
       const res = await call('district', query, { streets, communities: n });
       expect(res.errors).toBeUndefined();
       const edges = res.data.district.streets.edges;
-      return { statements: sqlStatements.snapshot().street, streets: edges.map((s: any) => s.node), rows: edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)) };
+      return {
+        statements: sqlStatements.snapshot().street,
+        streets: edges.map((s: any) => s.node),
+        rows: edges.flatMap((s: any) => s.node.communities.edges.map((c: any) => c.node)),
+      };
     };
     const few = await run(1, 3);
     const all = await run(100, 100);
@@ -288,7 +348,8 @@ describe('administrative task statistics, trend and ranking', () => {
     expect(all.statements).toBe(few.statements);
     expect(few.statements).toBeGreaterThan(0);
     for (const row of few.rows) expect(all.rows.find((r: { code: string }) => r.code === row.code)).toEqual(row);
-    for (const row of all.rows) expect(row.taskTrend.reduce((n: number, m: { submitted: number }) => n + m.submitted, 0)).toBe(row.taskStatistics.submittedInPeriod);
+    for (const row of all.rows)
+      expect(row.taskTrend.reduce((n: number, m: { submitted: number }) => n + m.submitted, 0)).toBe(row.taskStatistics.submittedInPeriod);
     for (const s of all.streets) {
       const ofStreet = all.rows.filter((r: { code: string }) => r.code.startsWith(s.code));
       for (const r of s.taskRanking) expect(r.value).toBe(ofStreet.find((c: { code: string }) => c.code === r.code).taskStatistics.admittedInPeriod);

@@ -32,8 +32,14 @@ describe('task admission (申报准入): power follows responsibility, money fol
     return gql(platform.subgraphs.street.url, query, variables, partner);
   };
   const input = (over: Record<string, unknown> = {}) => ({
-    streetCode: street.code, title: '高龄津贴资格认证', department: '民政局', description: '逐户核实高龄老人生存状况。',
-    funding: 3000, dueOn: '2024-12-31', communityCodes: [c1, c2, c3], ...over,
+    streetCode: street.code,
+    title: '高龄津贴资格认证',
+    department: '民政局',
+    description: '逐户核实高龄老人生存状况。',
+    funding: 3000,
+    dueOn: '2024-12-31',
+    communityCodes: [c1, c2, c3],
+    ...over,
   });
   const submit = async (over: Record<string, unknown> = {}) => {
     const res = await call(SUBMIT, { input: input(over) }, district);
@@ -97,7 +103,12 @@ describe('task admission (申报准入): power follows responsibility, money fol
     const before = await burden(c2);
     const refused = await call(REFUSE, { id: task.id, c: c2, r: '未经准入，不属于社区职责' }, community2);
     expect(refused.errors).toBeUndefined();
-    expect(refused.data.refuseTask).toEqual({ status: 'REFUSED', refusedReason: '未经准入，不属于社区职责', community: { code: c2 }, task: { id: task.id, status: 'REJECTED' } });
+    expect(refused.data.refuseTask).toEqual({
+      status: 'REFUSED',
+      refusedReason: '未经准入，不属于社区职责',
+      community: { code: c2 },
+      task: { id: task.id, status: 'REJECTED' },
+    });
     expect(await burden(c2)).toEqual({ ...before, refused: before.refused + 1 });
     const twice = await call(REFUSE, { id: task.id, c: c2, r: '再次拒绝' }, community2);
     expect(twice.errors![0].message).toMatch(/already refused/);
@@ -178,7 +189,9 @@ describe('task admission (申报准入): power follows responsibility, money fol
       expect(codeOf(await asPartner(`{ tasks { totalCount } }`, {}))).toBe('FORBIDDEN');
       const sibling = await call(BURDEN, { c: c1 }, otherStreetStaff);
       expect(codeOf(sibling)).toBe('FORBIDDEN');
-      expect(codeOf(await call(`query ($u: String!) { taskBurdens(unitCode: $u) { community { code } } }`, { u: street.code }, otherStreetStaff))).toBe('FORBIDDEN');
+      expect(codeOf(await call(`query ($u: String!) { taskBurdens(unitCode: $u) { community { code } } }`, { u: street.code }, otherStreetStaff))).toBe(
+        'FORBIDDEN',
+      );
     });
   });
 
@@ -194,7 +207,11 @@ describe('task admission (申报准入): power follows responsibility, money fol
       ['shares of the wrong count', { fundingShares: [3000] }, /one amount per community/],
       ['an impossible date', { dueOn: '2024-02-30' }, /dueOn/],
       ['a too-short title', { title: 'x' }, /title/],
-      ['a street that does not exist', { streetCode: `${street.code.slice(0, 6)}099`, communityCodes: [`${street.code.slice(0, 6)}099001`] }, /no street office/],
+      [
+        'a street that does not exist',
+        { streetCode: `${street.code.slice(0, 6)}099`, communityCodes: [`${street.code.slice(0, 6)}099001`] },
+        /no street office/,
+      ],
     ])('refuses %s', async (_label, over, message) => {
       const total = (await call(`{ tasks { totalCount } }`, {}, district)).data.tasks.totalCount;
       const res = await call(SUBMIT, { input: input(over) }, district);
@@ -214,11 +231,19 @@ describe('task admission (申报准入): power follows responsibility, money fol
   });
 
   it('lists tasks in scope with filters and pages, and ranks communities by open tasks', async () => {
-    const page1 = await call(`{ tasks(first: 2, filter: { department: "民政局" }) { totalCount edges { node { department street { code } } } pageInfo { hasNextPage endCursor } } }`, {}, streetStaff);
+    const page1 = await call(
+      `{ tasks(first: 2, filter: { department: "民政局" }) { totalCount edges { node { department street { code } } } pageInfo { hasNextPage endCursor } } }`,
+      {},
+      streetStaff,
+    );
     expect(page1.errors).toBeUndefined();
     expect(page1.data.tasks.edges.every((e: { node: { department: string } }) => e.node.department === '民政局')).toBe(true);
     if (page1.data.tasks.pageInfo.hasNextPage) {
-      const page2 = await call(`query ($a: String) { tasks(first: 2, after: $a, filter: { department: "民政局" }) { edges { node { id } } } }`, { a: page1.data.tasks.pageInfo.endCursor }, streetStaff);
+      const page2 = await call(
+        `query ($a: String) { tasks(first: 2, after: $a, filter: { department: "民政局" }) { edges { node { id } } } }`,
+        { a: page1.data.tasks.pageInfo.endCursor },
+        streetStaff,
+      );
       expect(page2.errors).toBeUndefined();
       expect(page2.data.tasks.edges.length).toBeGreaterThan(0);
     }
@@ -229,7 +254,11 @@ describe('task admission (申报准入): power follows responsibility, money fol
     const admitted = await call(`{ tasks(filter: { status: ADMITTED }) { edges { node { status } } } }`, {}, district);
     expect(admitted.data.tasks.edges.every((e: { node: { status: string } }) => e.node.status === 'ADMITTED')).toBe(true);
 
-    const ranked = await call(`query ($u: String!) { taskBurdens(unitCode: $u) { community { code name } burden { open admitted fundingReceived } } }`, { u: street.code }, streetStaff);
+    const ranked = await call(
+      `query ($u: String!) { taskBurdens(unitCode: $u) { community { code name } burden { open admitted fundingReceived } } }`,
+      { u: street.code },
+      streetStaff,
+    );
     expect(ranked.errors).toBeUndefined();
     const list = ranked.data.taskBurdens as { community: { code: string; name: string }; burden: { open: number } }[];
     expect(list.length).toBeGreaterThan(0);
@@ -244,7 +273,12 @@ describe('task admission (申报准入): power follows responsibility, money fol
     const LIST = `query ($u: String!, $s: TaskAssignmentStatus, $after: String) { taskAssignments(unitCode: $u, status: $s, first: 7, after: $after) {
       totalCount pageInfo { hasNextPage endCursor } edges { node { id status community { code } task { title } } } } }`;
     const FIGURE = `query ($u: String!) { unit(code: $u) { ... on District { taskStatistics { open } } ... on Street { taskStatistics { open } } ... on Community { taskStatistics { open } } } }`;
-    for (const [who, unit] of [[district, demo.districts[0].code], [district, street.code], [streetStaff, street.code], [community1, c1]] as const) {
+    for (const [who, unit] of [
+      [district, demo.districts[0].code],
+      [district, street.code],
+      [streetStaff, street.code],
+      [community1, c1],
+    ] as const) {
       const figure = (await call(FIGURE, { u: unit }, who)).data.unit.taskStatistics.open;
       const ids = new Set<string>();
       let after: string | null = null;

@@ -81,8 +81,5 @@ export function protect(schema: GraphQLSchema, permissions: Record<string, IRule
   const query = (permissions.Query ?? {}) as Record<string, unknown>;
   all.Query = { ...query, _service: allow, _entities: allow };
   for (const [name, value] of Object.entries(permissions)) if (name !== 'Query') all[name] = value;
-  return applyMiddleware(
-    schema,
-    shield(all as never, { fallbackRule: deny, fallbackError: () => forbidden(), allowExternalErrors: true, debug: false }),
-  );
+  return applyMiddleware(schema, shield(all as never, { fallbackRule: deny, fallbackError: () => forbidden(), allowExternalErrors: true, debug: false }));
 }

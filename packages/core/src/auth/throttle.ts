@@ -71,14 +71,22 @@ export function clientAddress(req: IncomingMessage, trustedProxyHops = 0): strin
   let address = req.socket.remoteAddress ?? 'unknown';
   if (trustedProxyHops > 0) {
     const header = req.headers['x-forwarded-for'];
-    const chain = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const chain = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     // The last entries were written by the trusted proxies; anything before them the client could have sent.
     const seen = chain[chain.length - trustedProxyHops];
     if (seen) address = seen;
   }
   if (address.startsWith('::ffff:') && address.includes('.')) address = address.slice(7);
   const groups = ipv6Groups(address);
-  return groups ? `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64` : address;
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+        .join(':')}::/64`
+    : address;
 }
 
 /** The refusal of an address over its failures: RATE_LIMITED, HTTP 429, Retry-After in whole seconds. */
@@ -134,7 +142,14 @@ export function sharedLimiter(opts: { keyPrefix: string; points: number; duratio
   if (!opts.redisUrl) return { limiter: memory, ready: async () => undefined, close: async () => undefined };
   const url = opts.redisUrl;
   const client = connect(url);
-  const limiter = new RateLimiterRedis({ storeClient: client, keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.duration, rejectIfRedisNotReady: true, insuranceLimiter: memory });
+  const limiter = new RateLimiterRedis({
+    storeClient: client,
+    keyPrefix: opts.keyPrefix,
+    points: opts.points,
+    duration: opts.duration,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: memory,
+  });
   return {
     limiter,
     ready: (timeoutMs = 3_000) =>
@@ -163,7 +178,12 @@ export class AuthThrottle {
     service: string,
   ) {
     if (options.maxFailures > 0) {
-      this.store = sharedLimiter({ keyPrefix: `cgp:auth-failures:${service}`, points: options.maxFailures, duration: options.windowSeconds, redisUrl: options.redisUrl });
+      this.store = sharedLimiter({
+        keyPrefix: `cgp:auth-failures:${service}`,
+        points: options.maxFailures,
+        duration: options.windowSeconds,
+        redisUrl: options.redisUrl,
+      });
     }
   }
 

@@ -21,7 +21,10 @@ function demoPersonClaims(sub: string): { tier: string; unit: string; roles: str
  * the demo data, so the token is served where appointments are required), else a made-up name.
  */
 function defaultSub(tier: string | undefined, unit: string | undefined, org: string | undefined, roles: string | undefined): string {
-  const list = (roles ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  const list = (roles ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   if (unit && list.length === 1) return `demo-${unit}-${list[0].toLowerCase().replace(/_/g, '-')}`;
   return `${(tier ?? 'user').toLowerCase()}-${unit ?? org ?? 'demo'}`;
 }
@@ -48,14 +51,23 @@ async function main(): Promise<void> {
   const secret = config.AUTH_JWT_SECRET as string;
   const person = values.person ? demoPersonClaims(values.person) : undefined;
   if (values.person && !person) {
-    process.stderr.write(`Cannot make that token: --person ${values.person} is not a demo person (write demo-<unit code>-<role>, e.g. demo-411602001-staff or demo-411602001001001-grid-manager)\n`);
+    process.stderr.write(
+      `Cannot make that token: --person ${values.person} is not a demo person (write demo-<unit code>-<role>, e.g. demo-411602001-staff or demo-411602001001001-grid-manager)\n`,
+    );
     process.exit(2);
   }
   const claims = {
     sub: values.person ?? values.sub ?? defaultSub(values.tier, values.unit, values.org, values.roles),
     tier: person?.tier ?? values.tier,
     unit: person?.unit ?? values.unit,
-    roles: person?.roles ?? (values.roles ? values.roles.split(',').map((r) => r.trim()).filter(Boolean) : []),
+    roles:
+      person?.roles ??
+      (values.roles
+        ? values.roles
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean)
+        : []),
     org: values.org,
     communities: values.communities ? values.communities.split(',').map((c) => c.trim()) : undefined,
   };
@@ -75,7 +87,9 @@ async function main(): Promise<void> {
   // The services refuse a token that lives longer than AUTH_MAX_TOKEN_LIFETIME_SECONDS: say so now, not at the first request.
   const { exp = 0, iat = 0 } = decodeJwt(token);
   if (exp - iat > maxLifetime) {
-    process.stderr.write(`Cannot make that token: --expires ${values.expires} is longer than the ${maxLifetime / 3600} h the platform accepts (AUTH_MAX_TOKEN_LIFETIME_SECONDS=${maxLifetime}).\n`);
+    process.stderr.write(
+      `Cannot make that token: --expires ${values.expires} is longer than the ${maxLifetime / 3600} h the platform accepts (AUTH_MAX_TOKEN_LIFETIME_SECONDS=${maxLifetime}).\n`,
+    );
     process.exit(2);
   }
   if (exp <= iat) {

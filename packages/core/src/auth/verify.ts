@@ -60,12 +60,15 @@ export function authConfigFromEnvironment(env?: Env): AuthConfig {
   if (config.jwksUrl && config.oidcIssuer) throw new Error('Set AUTH_OIDC_ISSUER (keys found by discovery) or AUTH_JWKS_URL with AUTH_ISSUER, not both');
   if (config.jwksUrl && (!config.issuer || !config.audience)) throw new Error('AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE');
   if (config.oidcIssuer) {
-    if (!/^https?:\/\/[^\s]+$/.test(config.oidcIssuer)) throw new Error(`Invalid AUTH_OIDC_ISSUER="${config.oidcIssuer}": the provider's issuer URL, e.g. https://sso.example.gov.cn/realms/cgp`);
+    if (!/^https?:\/\/[^\s]+$/.test(config.oidcIssuer))
+      throw new Error(`Invalid AUTH_OIDC_ISSUER="${config.oidcIssuer}": the provider's issuer URL, e.g. https://sso.example.gov.cn/realms/cgp`);
     if (!config.audience) throw new Error('AUTH_OIDC_ISSUER needs AUTH_AUDIENCE (the audience the provider puts in access tokens for this platform)');
   }
   if (config.localStaffTokens) {
-    if (setting('NODE_ENV', env) === 'production') throw new Error('AUTH_LOCAL_STAFF_TOKENS=on is for development only: it is refused with NODE_ENV=production');
-    if (!config.secret || (!config.jwksUrl && !config.oidcIssuer)) throw new Error('AUTH_LOCAL_STAFF_TOKENS=on needs AUTH_JWT_SECRET and an identity provider (AUTH_OIDC_ISSUER or AUTH_JWKS_URL)');
+    if (setting('NODE_ENV', env) === 'production')
+      throw new Error('AUTH_LOCAL_STAFF_TOKENS=on is for development only: it is refused with NODE_ENV=production');
+    if (!config.secret || (!config.jwksUrl && !config.oidcIssuer))
+      throw new Error('AUTH_LOCAL_STAFF_TOKENS=on needs AUTH_JWT_SECRET and an identity provider (AUTH_OIDC_ISSUER or AUTH_JWKS_URL)');
   }
   return config;
 }
@@ -95,7 +98,8 @@ function discoveredKeys(issuer: string): JWTVerifyGetKey {
       throw new DiscoveryFailed(`the identity provider's discovery document ${address} could not be read (${(error as Error).message})`);
     }
     // OpenID Connect Discovery 1.0 §4.3: the document's issuer must be exactly the one configured.
-    if (document.issuer !== issuer) throw new DiscoveryFailed(`the discovery document at ${address} names issuer ${JSON.stringify(document.issuer)}, not ${issuer}`);
+    if (document.issuer !== issuer)
+      throw new DiscoveryFailed(`the discovery document at ${address} names issuer ${JSON.stringify(document.issuer)}, not ${issuer}`);
     if (typeof document.jwks_uri !== 'string') throw new DiscoveryFailed(`the discovery document at ${address} has no jwks_uri`);
     return createRemoteJWKSet(new URL(document.jwks_uri));
   };
@@ -123,13 +127,17 @@ function checkLifetime(payload: JWTPayload, maxLifetime: number, skew: number): 
   const now = Math.floor(Date.now() / 1000);
   const exp = payload.exp as number;
   if (payload.iat !== undefined && payload.iat > now + skew) {
-    throw unauthenticated(`The token is not valid yet: it was issued ${duration(payload.iat - now)} in the future (more than the ${duration(skew)} of clock difference allowed); check the issuer's clock`);
+    throw unauthenticated(
+      `The token is not valid yet: it was issued ${duration(payload.iat - now)} in the future (more than the ${duration(skew)} of clock difference allowed); check the issuer's clock`,
+    );
   }
   const lifetime = payload.iat !== undefined ? exp - payload.iat : exp - now;
   // Without iat the issuer's clock is unknown: its skew is allowed on top.
   const allowed = payload.iat !== undefined ? maxLifetime : maxLifetime + skew;
   if (lifetime > allowed) {
-    throw unauthenticated(`The token lives too long: it is valid for ${duration(lifetime)}${payload.iat === undefined ? ' from now' : ' (exp − iat)'}, and this platform accepts tokens of at most ${duration(maxLifetime)}; get one that expires sooner`);
+    throw unauthenticated(
+      `The token lives too long: it is valid for ${duration(lifetime)}${payload.iat === undefined ? ' from now' : ' (exp − iat)'}, and this platform accepts tokens of at most ${duration(maxLifetime)}; get one that expires sooner`,
+    );
   }
 }
 
@@ -147,7 +155,11 @@ function checkLifetime(payload: JWTPayload, maxLifetime: number, skew: number): 
  */
 export function createVerifier(config: AuthConfig): Verifier {
   const secret = config.secret ? new TextEncoder().encode(config.secret) : undefined;
-  const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : config.oidcIssuer ? discoveredKeys(config.oidcIssuer) : undefined;
+  const jwks: JWTVerifyGetKey | undefined = config.jwksUrl
+    ? createRemoteJWKSet(new URL(config.jwksUrl))
+    : config.oidcIssuer
+      ? discoveredKeys(config.oidcIssuer)
+      : undefined;
   const issuer = config.oidcIssuer ?? config.issuer;
   const maxLifetime = config.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   const skew = config.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
@@ -164,10 +176,16 @@ export function createVerifier(config: AuthConfig): Verifier {
         checkLifetime(payload, maxLifetime, skew);
         return identityFromClaims(payload);
       }
-      const { payload } = await jwtVerify(token, secret as Uint8Array, { ...checks, algorithms: ['HS256'], issuer: jwks ? undefined : config.issuer, audience: jwks ? undefined : config.audience });
+      const { payload } = await jwtVerify(token, secret as Uint8Array, {
+        ...checks,
+        algorithms: ['HS256'],
+        issuer: jwks ? undefined : config.issuer,
+        audience: jwks ? undefined : config.audience,
+      });
       checkLifetime(payload, maxLifetime, skew);
       const identity = identityFromClaims(payload);
-      if (jwks && identity.kind !== CallerKind.PARTNER && !config.localStaffTokens) throw unauthenticated('Staff tokens come from the identity provider: this HS256 token is not accepted');
+      if (jwks && identity.kind !== CallerKind.PARTNER && !config.localStaffTokens)
+        throw unauthenticated('Staff tokens come from the identity provider: this HS256 token is not accepted');
       return identity;
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
@@ -179,9 +197,14 @@ export function createVerifier(config: AuthConfig): Verifier {
       }
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired: get a new one');
       if (error instanceof joseErrors.JWTClaimValidationFailed) {
-        if (error.claim === 'exp' && error.reason === 'missing') throw unauthenticated(`The token has no expiry (exp claim): tokens must expire, at most ${duration(maxLifetime)} after they are issued`);
-        if (error.claim === 'nbf' && error.reason === 'check_failed') throw unauthenticated(`The token is not valid yet (its nbf is more than ${duration(skew)} ahead of this server's clock): wait, or check the issuer's clock`);
-        if (['exp', 'nbf', 'iat'].includes(error.claim)) throw unauthenticated(`The token's ${error.claim} claim is not valid: it must be a number of seconds since 1970`);
+        if (error.claim === 'exp' && error.reason === 'missing')
+          throw unauthenticated(`The token has no expiry (exp claim): tokens must expire, at most ${duration(maxLifetime)} after they are issued`);
+        if (error.claim === 'nbf' && error.reason === 'check_failed')
+          throw unauthenticated(
+            `The token is not valid yet (its nbf is more than ${duration(skew)} ahead of this server's clock): wait, or check the issuer's clock`,
+          );
+        if (['exp', 'nbf', 'iat'].includes(error.claim))
+          throw unauthenticated(`The token's ${error.claim} claim is not valid: it must be a number of seconds since 1970`);
       }
       if (error instanceof ZodError) throw unauthenticated(`The token's claims are not valid: ${error.issues.map((i) => i.message).join('; ')}`);
       throw unauthenticated('The token is not valid (bad signature, issuer, audience or format)');

@@ -26,9 +26,25 @@ export class ServiceMetrics {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'cgp_graphql_requests_total', help: 'GraphQL requests, by operation name and type.', labelNames: ['operation', 'type'], registers });
-    this.errors = new Counter({ name: 'cgp_graphql_errors_total', help: 'Errors in GraphQL responses, by operation name and error code.', labelNames: ['operation', 'code'], registers });
-    this.duration = new Histogram({ name: 'cgp_graphql_request_duration_seconds', help: 'GraphQL request latency in seconds, by operation name and type.', labelNames: ['operation', 'type'], buckets: LATENCY_BUCKETS, registers });
+    this.requests = new Counter({
+      name: 'cgp_graphql_requests_total',
+      help: 'GraphQL requests, by operation name and type.',
+      labelNames: ['operation', 'type'],
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'cgp_graphql_errors_total',
+      help: 'Errors in GraphQL responses, by operation name and error code.',
+      labelNames: ['operation', 'code'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'cgp_graphql_request_duration_seconds',
+      help: 'GraphQL request latency in seconds, by operation name and type.',
+      labelNames: ['operation', 'type'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
   }
 
   /**
@@ -48,7 +64,12 @@ export class ServiceMetrics {
 
   /** Lookups in the subgraph's figures cache, counted as hits and misses. */
   figuresCacheLookups(): (hits: number, misses: number) => void {
-    const lookups = new Counter({ name: 'cgp_figures_cache_lookups_total', help: 'Dashboard figures asked of the subgraph’s figures cache, by result: hit (served from the cache) or miss (computed).', labelNames: ['result'], registers: [this.registry] });
+    const lookups = new Counter({
+      name: 'cgp_figures_cache_lookups_total',
+      help: 'Dashboard figures asked of the subgraph’s figures cache, by result: hit (served from the cache) or miss (computed).',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
     return (hits, misses) => {
       if (hits) lookups.inc({ result: 'hit' }, hits);
       if (misses) lookups.inc({ result: 'miss' }, misses);
@@ -59,8 +80,19 @@ export class ServiceMetrics {
   subgraphFetches(): SubgraphFetchMetrics {
     const registers = [this.registry];
     return {
-      duration: new Histogram({ name: 'cgp_subgraph_fetch_duration_seconds', help: 'Latency of the gateway’s fetches from each subgraph, in seconds.', labelNames: ['subgraph'], buckets: LATENCY_BUCKETS, registers }),
-      errors: new Counter({ name: 'cgp_subgraph_fetch_errors_total', help: 'Gateway fetches from a subgraph that failed: timeout, unreachable, http (5xx) or graphql (errors in the answer).', labelNames: ['subgraph', 'reason'], registers }),
+      duration: new Histogram({
+        name: 'cgp_subgraph_fetch_duration_seconds',
+        help: 'Latency of the gateway’s fetches from each subgraph, in seconds.',
+        labelNames: ['subgraph'],
+        buckets: LATENCY_BUCKETS,
+        registers,
+      }),
+      errors: new Counter({
+        name: 'cgp_subgraph_fetch_errors_total',
+        help: 'Gateway fetches from a subgraph that failed: timeout, unreachable, http (5xx) or graphql (errors in the answer).',
+        labelNames: ['subgraph', 'reason'],
+        registers,
+      }),
     };
   }
 
@@ -89,7 +121,12 @@ export class ServiceMetrics {
    * request that stalled) or `statement` (a statement past DATABASE_STATEMENT_TIMEOUT_MS).
    */
   databaseTimeouts(): (reason: 'idle_in_transaction' | 'statement') => void {
-    const counter = new Counter({ name: 'cgp_db_transactions_timed_out_total', help: 'Transactions ended by a PostgreSQL time limit, by reason: idle_in_transaction or statement.', labelNames: ['reason'], registers: [this.registry] });
+    const counter = new Counter({
+      name: 'cgp_db_transactions_timed_out_total',
+      help: 'Transactions ended by a PostgreSQL time limit, by reason: idle_in_transaction or statement.',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
     counter.inc({ reason: 'idle_in_transaction' }, 0);
     counter.inc({ reason: 'statement' }, 0);
     return (reason) => counter.inc({ reason });

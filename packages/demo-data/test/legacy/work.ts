@@ -18,18 +18,66 @@ const DAY = 86_400_000;
 const chinaDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export interface CaseRow {
-  id: string; number: string; category: string; title: string; description: string; state: string; mediation_level: string | null;
-  queue_tier: string; queue_code: string; grid_code: string; building_code: string | null; reporter_kind: string; reported_by: string;
-  reported_at: Date; deadline: Date; closed_at: Date | null; version: number; path: string;
+  id: string;
+  number: string;
+  category: string;
+  title: string;
+  description: string;
+  state: string;
+  mediation_level: string | null;
+  queue_tier: string;
+  queue_code: string;
+  grid_code: string;
+  building_code: string | null;
+  reporter_kind: string;
+  reported_by: string;
+  reported_at: Date;
+  deadline: Date;
+  closed_at: Date | null;
+  version: number;
+  path: string;
   /** The building instability check that raised the case, if any. */
   source_check_id: string | null;
 }
-export interface TransitionRow { case_id: string; action: string; from_state: string | null; to_state: string; actor_sub: string; actor_role: string; at: Date; path: string }
+export interface TransitionRow {
+  case_id: string;
+  action: string;
+  from_state: string | null;
+  to_state: string;
+  actor_sub: string;
+  actor_role: string;
+  at: Date;
+  path: string;
+}
 
-export interface BuildingLeaderRow { building_code: string; name: string; phone: string; sub: string; since: string; path: string }
-export interface OpinionRow { id: string; building_code: string; topic: string; content: string; residents: number; collected_on: string; recorded_by: string; path: string }
+export interface BuildingLeaderRow {
+  building_code: string;
+  name: string;
+  phone: string;
+  sub: string;
+  since: string;
+  path: string;
+}
+export interface OpinionRow {
+  id: string;
+  building_code: string;
+  topic: string;
+  content: string;
+  residents: number;
+  collected_on: string;
+  recorded_by: string;
+  path: string;
+}
 export interface CheckRow {
-  id: string; building_code: string; checked_on: string; problem_found: boolean; category: string | null; description: string; case_id: string | null; recorded_by: string; path: string;
+  id: string;
+  building_code: string;
+  checked_on: string;
+  problem_found: boolean;
+  category: string | null;
+  description: string;
+  case_id: string | null;
+  recorded_by: string;
+  path: string;
 }
 
 export interface DemoWork {
@@ -90,24 +138,64 @@ export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.
       const last = rejected ? 0 : Math.min(steps, 4);
       const stepHours = Math.min(category.hours, ageHours) / 4;
       for (let s = 0; s <= last; s++) {
-        transitions.push({ case_id: id, action: actions[s], from_state: s ? sequence[s - 1] : null, to_state: sequence[s], actor_sub: `demo-${grid.code}-${roles[s].toLowerCase()}`, actor_role: roles[s], at, path });
+        transitions.push({
+          case_id: id,
+          action: actions[s],
+          from_state: s ? sequence[s - 1] : null,
+          to_state: sequence[s],
+          actor_sub: `demo-${grid.code}-${roles[s].toLowerCase()}`,
+          actor_role: roles[s],
+          at,
+          path,
+        });
         at = new Date(at.getTime() + random.next() * stepHours * 3_600_000);
       }
-      if (rejected) transitions.push({ case_id: id, action: 'REJECT', from_state: 'RECEIVED', to_state: 'REJECTED', actor_sub: `demo-${grid.code}-grid_manager`, actor_role: 'GRID_MANAGER', at, path });
+      if (rejected)
+        transitions.push({
+          case_id: id,
+          action: 'REJECT',
+          from_state: 'RECEIVED',
+          to_state: 'REJECTED',
+          actor_sub: `demo-${grid.code}-grid_manager`,
+          actor_role: 'GRID_MANAGER',
+          at,
+          path,
+        });
       const state = rejected ? 'REJECTED' : sequence[last];
       number++;
       cases.push({
-        id, number: `${grid.code}-${reportedAt.getUTCFullYear()}-${String(number).padStart(6, '0')}`, category: category.code, title: random.pick(category.titles),
-        description: `${grid.name}: ${random.pick(category.titles)}`, state, mediation_level: category.code === 'DISPUTE' ? 'WINDOW' : null,
-        queue_tier: 'GRID', queue_code: grid.code, grid_code: grid.code, building_code: building, reporter_kind: random.next() < 0.6 ? 'GRID_STAFF' : building ? 'BUILDING_LEADER' : 'GRID_STAFF',
-        reported_by: `demo-${grid.code}`, reported_at: reportedAt, deadline, closed_at: state === 'CLOSED' || state === 'REJECTED' ? at : null,
-        version: (rejected ? 1 : last) + 1, path, source_check_id: null,
+        id,
+        number: `${grid.code}-${reportedAt.getUTCFullYear()}-${String(number).padStart(6, '0')}`,
+        category: category.code,
+        title: random.pick(category.titles),
+        description: `${grid.name}: ${random.pick(category.titles)}`,
+        state,
+        mediation_level: category.code === 'DISPUTE' ? 'WINDOW' : null,
+        queue_tier: 'GRID',
+        queue_code: grid.code,
+        grid_code: grid.code,
+        building_code: building,
+        reporter_kind: random.next() < 0.6 ? 'GRID_STAFF' : building ? 'BUILDING_LEADER' : 'GRID_STAFF',
+        reported_by: `demo-${grid.code}`,
+        reported_at: reportedAt,
+        deadline,
+        closed_at: state === 'CLOSED' || state === 'REJECTED' ? at : null,
+        version: (rejected ? 1 : last) + 1,
+        path,
+        source_check_id: null,
       });
       const row = cases[cases.length - 1];
       if (building && row.reporter_kind === 'BUILDING_LEADER' && category.code === 'SOCIAL_MANAGEMENT') {
         const check: CheckRow = {
-          id: stableId('check', id), building_code: building, checked_on: reportedAt.toISOString().slice(0, 10), problem_found: true, category: category.code,
-          description: row.title, case_id: id, recorded_by: `demo-${building}-leader`, path,
+          id: stableId('check', id),
+          building_code: building,
+          checked_on: reportedAt.toISOString().slice(0, 10),
+          problem_found: true,
+          category: category.code,
+          description: row.title,
+          case_id: id,
+          recorded_by: `demo-${building}-leader`,
+          path,
         };
         checks.push(check);
         row.source_check_id = check.id;
@@ -118,15 +206,38 @@ export function generateWork(data: DemoDataset, casesPerGrid = data.caseVolume?.
   const opinions: OpinionRow[] = [];
   for (const b of data.buildings) {
     leaders.push({
-      building_code: b.code, name: random.pick(SURNAMES) + random.pick(GIVEN), phone: `139${String(random.int(0, 99999999)).padStart(8, '0')}`,
-      sub: `leader-${b.code}`, since: `20${random.int(10, 19)}-0${random.int(1, 9)}-01`, path: b.path,
+      building_code: b.code,
+      name: random.pick(SURNAMES) + random.pick(GIVEN),
+      phone: `139${String(random.int(0, 99999999)).padStart(8, '0')}`,
+      sub: `leader-${b.code}`,
+      since: `20${random.int(10, 19)}-0${random.int(1, 9)}-01`,
+      path: b.path,
     });
     for (let i = 0; i < 4; i++) {
       const day = chinaDay(until - random.next() * 365 * DAY);
       const topic = random.pick(OPINION_TOPICS);
-      opinions.push({ id: stableId('opinion', b.code, i), building_code: b.code, topic, content: `居民反映${topic}问题`, residents: random.int(1, 30), collected_on: day, recorded_by: `leader-${b.code}`, path: b.path });
+      opinions.push({
+        id: stableId('opinion', b.code, i),
+        building_code: b.code,
+        topic,
+        content: `居民反映${topic}问题`,
+        residents: random.int(1, 30),
+        collected_on: day,
+        recorded_by: `leader-${b.code}`,
+        path: b.path,
+      });
       const checkedOn = chinaDay(until - ((i + 1) * 90 - random.int(0, 30)) * DAY);
-      checks.push({ id: stableId('routine-check', b.code, i), building_code: b.code, checked_on: checkedOn, problem_found: false, category: null, description: '未发现不稳定因素', case_id: null, recorded_by: `leader-${b.code}`, path: b.path });
+      checks.push({
+        id: stableId('routine-check', b.code, i),
+        building_code: b.code,
+        checked_on: checkedOn,
+        problem_found: false,
+        category: null,
+        description: '未发现不稳定因素',
+        case_id: null,
+        recorded_by: `leader-${b.code}`,
+        path: b.path,
+      });
     }
   }
   const work = { cases, transitions, leaders, opinions, checks, lastCaseNumber: number };

@@ -1,5 +1,15 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, UnitListArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import {
+  assertUnitCode,
+  connectionType,
+  UnitListArgs,
+  rules,
+  Tier,
+  unitTypeRules,
+  type ConnectionData,
+  type Permissions,
+  type RequestContext,
+} from '@cgp/core';
 import { Building } from './building.type';
 import { Grid } from './grid.type';
 import { BuildingService } from './building.service';
@@ -9,7 +19,10 @@ export const BuildingConnection = connectionType(Building, 'Building', 'A page o
 @Resolver(() => Building)
 export class BuildingResolver {
   @Query(() => Building, { nullable: true, description: 'The building with this 18-digit code, or null when there is none.' })
-  building(@Arg('code', () => String, { description: '18-digit building code, e.g. 411602001001001001.' }) code: string, @Ctx() ctx: RequestContext): Promise<Building | null> {
+  building(
+    @Arg('code', () => String, { description: '18-digit building code, e.g. 411602001001001001.' }) code: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Building | null> {
     assertUnitCode(code, Tier.BUILDING);
     return BuildingService.byCode(ctx, code);
   }

@@ -7,8 +7,13 @@ export async function seedBuildings(db: Queryable, data: DemoDataset): Promise<v
     db,
     'building.building',
     {
-      id: (r) => r.id, code: (r) => r.code, name: (r) => r.name, grid_code: (r) => r.code.slice(0, 15), floors: (r) => r.floors,
-      households: (r) => r.households, path: (r) => r.path,
+      id: (r) => r.id,
+      code: (r) => r.code,
+      name: (r) => r.name,
+      grid_code: (r) => r.code.slice(0, 15),
+      floors: (r) => r.floors,
+      households: (r) => r.households,
+      path: (r) => r.path,
     },
     data.buildings,
   );

@@ -48,7 +48,10 @@ export class InstabilityCheckInput {
   @MaxLength(2000)
   description: string;
 
-  @Field(() => String, { nullable: true, description: 'Category of the case to raise: SOCIAL_MANAGEMENT (default), DISPUTE, PUBLIC_SERVICE or CITY_APPEARANCE.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Category of the case to raise: SOCIAL_MANAGEMENT (default), DISPUTE, PUBLIC_SERVICE or CITY_APPEARANCE.',
+  })
   @IsOptional()
   @IsIn(['SOCIAL_MANAGEMENT', 'DISPUTE', 'PUBLIC_SERVICE', 'CITY_APPEARANCE'])
   caseCategory?: string | null;

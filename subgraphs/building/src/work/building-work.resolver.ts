@@ -31,7 +31,9 @@ export class BuildingWorkResolver {
     return BuildingWorkService.recordOpinion(ctx, input);
   }
 
-  @Mutation(() => InstabilityCheck, { description: 'Records an instability check (the building’s leader); one that found a problem raises a grid case in the same step.' })
+  @Mutation(() => InstabilityCheck, {
+    description: 'Records an instability check (the building’s leader); one that found a problem raises a grid case in the same step.',
+  })
   recordInstabilityCheck(@Arg('input', () => InstabilityCheckInput) input: InstabilityCheckInput, @Ctx() ctx: RequestContext): Promise<InstabilityCheck> {
     return BuildingWorkService.recordCheck(ctx, input);
   }
@@ -60,12 +62,24 @@ export const instabilityCheckPermissions: Permissions = {
 export class BuildingLeaderResolver {
   @FieldResolver(() => String)
   name(@Root() leader: BuildingLeader, @Ctx() ctx: RequestContext): string {
-    return personalField(ctx, AUDIT, { recordType: 'BuildingLeader', recordId: leader.buildingCode, field: 'name', path: leader.path }, leader.name, (v) => v && `${v.slice(0, 1)}*`) as string;
+    return personalField(
+      ctx,
+      AUDIT,
+      { recordType: 'BuildingLeader', recordId: leader.buildingCode, field: 'name', path: leader.path },
+      leader.name,
+      (v) => v && `${v.slice(0, 1)}*`,
+    ) as string;
   }
 
   @FieldResolver(() => String, { nullable: true })
   phone(@Root() leader: BuildingLeader, @Ctx() ctx: RequestContext): string | null {
-    return personalField(ctx, AUDIT, { recordType: 'BuildingLeader', recordId: leader.buildingCode, field: 'phone', path: leader.path }, leader.phone, maskPhone);
+    return personalField(
+      ctx,
+      AUDIT,
+      { recordType: 'BuildingLeader', recordId: leader.buildingCode, field: 'phone', path: leader.path },
+      leader.phone,
+      maskPhone,
+    );
   }
 }
 

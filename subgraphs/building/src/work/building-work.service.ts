@@ -28,7 +28,15 @@ export const BuildingWorkService = {
   opinions(ctx: RequestContext, buildingCode: string, args: PageArgs): Promise<ConnectionData<Opinion>> {
     return childConnection<Opinion>(
       ctx,
-      { name: 'building.opinions', table: 'building.opinion', columns: OPINION_COLUMNS, parentColumn: 'building_code', orderColumn: 'id', orderKey: (o) => o.id, scopeColumn: 'path' },
+      {
+        name: 'building.opinions',
+        table: 'building.opinion',
+        columns: OPINION_COLUMNS,
+        parentColumn: 'building_code',
+        orderColumn: 'id',
+        orderKey: (o) => o.id,
+        scopeColumn: 'path',
+      },
       buildingCode,
       args,
     );
@@ -37,7 +45,15 @@ export const BuildingWorkService = {
   checks(ctx: RequestContext, buildingCode: string, args: PageArgs): Promise<ConnectionData<InstabilityCheck>> {
     return childConnection<InstabilityCheck>(
       ctx,
-      { name: 'building.checks', table: 'building.instability_check', columns: CHECK_COLUMNS, parentColumn: 'building_code', orderColumn: 'id', orderKey: (c) => c.id, scopeColumn: 'path' },
+      {
+        name: 'building.checks',
+        table: 'building.instability_check',
+        columns: CHECK_COLUMNS,
+        parentColumn: 'building_code',
+        orderColumn: 'id',
+        orderKey: (c) => c.id,
+        scopeColumn: 'path',
+      },
       buildingCode,
       args,
     );
@@ -90,7 +106,10 @@ export const BuildingWorkService = {
         },
       },
     );
-    const [linked] = await ctx.query<InstabilityCheck>(`UPDATE building.instability_check SET case_id = $2 WHERE id = $1 RETURNING ${CHECK_COLUMNS}`, [id, raised.reportCase.id]);
+    const [linked] = await ctx.query<InstabilityCheck>(`UPDATE building.instability_check SET case_id = $2 WHERE id = $1 RETURNING ${CHECK_COLUMNS}`, [
+      id,
+      raised.reportCase.id,
+    ]);
     return linked;
   },
 };

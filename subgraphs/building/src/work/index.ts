@@ -1,7 +1,12 @@
 import { defineFeature } from '@cgp/core';
 import { buildingWorkFigures } from './building-work.figures';
 import {
-  BuildingLeaderResolver, buildingLeaderPermissions, BuildingWorkResolver, buildingWorkPermissions, InstabilityCheckResolver, instabilityCheckPermissions,
+  BuildingLeaderResolver,
+  buildingLeaderPermissions,
+  BuildingWorkResolver,
+  buildingWorkPermissions,
+  InstabilityCheckResolver,
+  instabilityCheckPermissions,
 } from './building-work.resolver';
 import { seedBuildingWork } from './building-work.seed';
 import { CreateBuildingWork1732000002000 } from './migrations/1732000002000-create-building-work';

@@ -20,9 +20,13 @@ export const FestivalService = {
 
   /** Sets a year's Spring Festival (district STAFF only), adding the year with its New Year when new; a passed Spring Festival stays as it is. */
   async setSpringFestival(ctx: RequestContext, year: number, date: string): Promise<Festival[]> {
-    if (ctx.identity.kind !== CallerKind.DISTRICT || !ctx.identity.roles.includes(Role.STAFF)) throw forbidden('The festival calendar is kept by district STAFF');
+    if (ctx.identity.kind !== CallerKind.DISTRICT || !ctx.identity.roles.includes(Role.STAFF))
+      throw forbidden('The festival calendar is kept by district STAFF');
     assertSpringFestivalDate(year, date);
-    const [current] = await ctx.query<{ date: string }>(`SELECT date::text AS date FROM community.festival WHERE year = $1 AND kind = 'SPRING_FESTIVAL' FOR UPDATE`, [year]);
+    const [current] = await ctx.query<{ date: string }>(
+      `SELECT date::text AS date FROM community.festival WHERE year = $1 AND kind = 'SPRING_FESTIVAL' FOR UPDATE`,
+      [year],
+    );
     if (current && current.date !== date && current.date <= chinaToday()) {
       throw badInput(`The Spring Festival of ${year} (${current.date}) has passed: its date is history and stays as it is`, 'year');
     }

@@ -46,7 +46,9 @@ export class ResidentImportJobResolver {
     return ImportJobService.jobs(ctx, communityCode, first);
   }
 
-  @FieldResolver(() => [ImportRowError], { description: `Every bad row of a failed job, by line (page with afterLine); empty otherwise. importResidents answers files of at most ${IMPORT_SYNC_MAX_ROWS} rows synchronously.` })
+  @FieldResolver(() => [ImportRowError], {
+    description: `Every bad row of a failed job, by line (page with afterLine); empty otherwise. importResidents answers files of at most ${IMPORT_SYNC_MAX_ROWS} rows synchronously.`,
+  })
   badRows(
     @Root() job: ResidentImportJob,
     @Ctx() ctx: RequestContext,

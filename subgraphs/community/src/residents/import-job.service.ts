@@ -1,6 +1,4 @@
-import {
-  Access, accessToCode, badInput, CallerKind, forbidden, pathOfCode, Role, uuidIs, type RequestContext,
-} from '@cgp/core';
+import { Access, accessToCode, badInput, CallerKind, forbidden, pathOfCode, Role, uuidIs, type RequestContext } from '@cgp/core';
 import { IMPORT_JOB_CHANNEL } from './import-job.worker';
 import { JOB_COLUMNS, type ImportRowError, type ResidentImportJob } from './import-job.type';
 import { assertFileSize, assertImporter, parseCsv, RowChecker } from './resident-import';
@@ -32,7 +30,10 @@ export const ImportJobService = {
 
   /** A job of the caller's subtree, or null (also for jobs outside it). */
   async job(ctx: RequestContext, id: string): Promise<ResidentImportJob | null> {
-    const [job] = await ctx.query<ResidentImportJob>(`SELECT ${JOB_COLUMNS} FROM community.resident_import_job WHERE ${uuidIs('id', '$1')} AND path <@ $2::ltree`, [id, ctx.scope]);
+    const [job] = await ctx.query<ResidentImportJob>(
+      `SELECT ${JOB_COLUMNS} FROM community.resident_import_job WHERE ${uuidIs('id', '$1')} AND path <@ $2::ltree`,
+      [id, ctx.scope],
+    );
     return job ?? null;
   },
 

@@ -30,7 +30,8 @@ export class ImportReport {
 @ObjectType({ description: 'One bad row of a residents file.' })
 export class ImportRowError {
   @Field(() => Int, { description: 'Its line in the file (the header is line 1).' }) line: number;
-  @Field(() => String, { nullable: true, description: 'The column at fault; null when the row as a whole is (e.g. a wrong number of fields).' }) column: string | null;
+  @Field(() => String, { nullable: true, description: 'The column at fault; null when the row as a whole is (e.g. a wrong number of fields).' }) column:
+    string | null;
   @Field(() => String, { description: 'What is wrong, and so what to fix.' }) reason: string;
 }
 
@@ -41,11 +42,13 @@ export class ResidentImportJob {
   @Field(() => ImportJobState, { description: 'Where the job is.' }) state: ImportJobState;
   @Field(() => String, { description: 'Who submitted it (the token’s subject).' }) submittedBy: string;
   @Field(() => GraphQLISODateTime, { description: 'When it was submitted.' }) submittedAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the worker started it (last start, should it have been resumed); null while queued.' }) startedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the worker started it (last start, should it have been resumed); null while queued.' })
+  startedAt: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it ended (succeeded, failed or cancelled); null before.' }) finishedAt: Date | null;
   @Field(() => Int, { description: 'Data rows in the file (the header not counted); 0 until the file is read.' }) rowsTotal: number;
   @Field(() => Int, { description: 'Rows checked so far.' }) rowsChecked: number;
-  @Field(() => Int, { description: 'Rows written so far, in the job’s own transaction: none of them is visible (or kept) unless the job succeeds.' }) rowsWritten: number;
+  @Field(() => Int, { description: 'Rows written so far, in the job’s own transaction: none of them is visible (or kept) unless the job succeeds.' })
+  rowsWritten: number;
   @Field(() => Boolean, { description: 'Whether cancelling was asked for (a running job stops at its next batch).' }) cancelRequested: boolean;
   @Field(() => ImportReport, { nullable: true, description: 'The counts of a succeeded job; null otherwise.' }) report: ImportReport | null;
   @Field(() => Int, { description: 'How many bad rows the file has (0 unless the job failed on them).' }) badRowCount: number;

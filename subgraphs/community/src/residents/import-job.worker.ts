@@ -137,10 +137,14 @@ export class ResidentImportWorker implements BackgroundWorker {
       onlyId ? [onlyId] : [],
     );
     for (const { id } of rows) {
-      const { rows: [lock] } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [lockKey(id)]);
+      const {
+        rows: [lock],
+      } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [lockKey(id)]);
       if (!lock.ok) continue;
       // Under the lock: it may have ended (or been cancelled) since it was listed.
-      const { rows: [job] } = await client.query<ClaimedJob & { state: string; attempts: number; cancelRequested: boolean }>(
+      const {
+        rows: [job],
+      } = await client.query<ClaimedJob & { state: string; attempts: number; cancelRequested: boolean }>(
         `SELECT id::text AS id, community_code AS "communityCode", path::text AS path, submitted_by AS "submittedBy", csv, state, attempts, cancel_requested AS "cancelRequested"
            FROM community.resident_import_job WHERE id = $1::uuid`,
         [id],
@@ -149,13 +153,22 @@ export class ResidentImportWorker implements BackgroundWorker {
         if (job.cancelRequested) {
           await this.end(client, id, ImportJobState.CANCELLED, 'Cancelled before it was written: nothing was imported');
         } else if (job.attempts >= IMPORT_MAX_ATTEMPTS) {
-          await this.end(client, id, ImportJobState.FAILED, `The import was interrupted ${job.attempts} times (the subgraph stopped while it ran); nothing was imported: submit the file again`);
+          await this.end(
+            client,
+            id,
+            ImportJobState.FAILED,
+            `The import was interrupted ${job.attempts} times (the subgraph stopped while it ran); nothing was imported: submit the file again`,
+          );
         } else {
           await client.query(
             `UPDATE community.resident_import_job SET state = 'RUNNING', attempts = attempts + 1, started_at = now(), rows_checked = 0, rows_written = 0, updated_at = now() WHERE id = $1::uuid`,
             [id],
           );
-          if (job.attempts > 0) this.logger.warn({ job: id, attempt: job.attempts + 1 }, 'residents import: running an interrupted job again from the start (nothing of it was written)');
+          if (job.attempts > 0)
+            this.logger.warn(
+              { job: id, attempt: job.attempts + 1 },
+              'residents import: running an interrupted job again from the start (nothing of it was written)',
+            );
           return job;
         }
       }
@@ -170,7 +183,9 @@ export class ResidentImportWorker implements BackgroundWorker {
     const started = Date.now();
     const progress: ImportProgress = { state: ImportJobState.RUNNING, rowsTotal: 0, rowsChecked: 0, rowsWritten: 0 };
     const report = async () => {
-      const { rows: [r] } = await client.query<{ cancel: boolean }>(
+      const {
+        rows: [r],
+      } = await client.query<{ cancel: boolean }>(
         `UPDATE community.resident_import_job SET rows_total = $2, rows_checked = $3, rows_written = $4, updated_at = now() WHERE id = $1::uuid RETURNING cancel_requested AS cancel`,
         [job.id, progress.rowsTotal, progress.rowsChecked, progress.rowsWritten],
       );
@@ -188,7 +203,10 @@ export class ResidentImportWorker implements BackgroundWorker {
       for (let i = 1; i < records.length; i += CHECK_CHUNK) {
         const chunk = records.slice(i, i + CHECK_CHUNK);
         const checked = checker.check(chunk);
-        errors.push(...checked.errors, ...(await alreadyRegistered({ query: async (sql, params) => (await client.query(sql, params)).rows as unknown[] }, checked.rows)));
+        errors.push(
+          ...checked.errors,
+          ...(await alreadyRegistered({ query: async (sql, params) => (await client.query(sql, params)).rows as unknown[] }, checked.rows)),
+        );
         rows.push(...checked.rows);
         progress.rowsChecked += chunk.length;
         await report();
@@ -211,10 +229,20 @@ export class ResidentImportWorker implements BackgroundWorker {
       } else if (error instanceof GraphQLError && error.extensions.code === ErrorCode.BAD_USER_INPUT) {
         await this.end(client, job.id, ImportJobState.FAILED, `Nothing was imported: ${error.message}`);
       } else if (isUniqueViolation(error)) {
-        await this.end(client, job.id, ImportJobState.FAILED, 'Nothing was imported: some of these ID-card numbers were registered by another import at the same time: submit the file again to see which');
+        await this.end(
+          client,
+          job.id,
+          ImportJobState.FAILED,
+          'Nothing was imported: some of these ID-card numbers were registered by another import at the same time: submit the file again to see which',
+        );
       } else {
         this.logger.error({ err: error, job: job.id }, 'residents import failed');
-        await this.end(client, job.id, ImportJobState.FAILED, 'Nothing was imported: the import failed on the server; submit the file again, and tell the operators if it fails again').catch(() => undefined);
+        await this.end(
+          client,
+          job.id,
+          ImportJobState.FAILED,
+          'Nothing was imported: the import failed on the server; submit the file again, and tell the operators if it fails again',
+        ).catch(() => undefined);
       }
     } finally {
       await unlock(client, job.id).catch(() => undefined);
@@ -228,7 +256,10 @@ export class ResidentImportWorker implements BackgroundWorker {
     await runner.connect();
     try {
       await runner.startTransaction();
-      await runner.query(`SELECT set_config('cgp.scope', $1, true), set_config('cgp.principal', $2, true)`, [job.path, `COMMUNITY:${job.communityCode}:${job.submittedBy}`]);
+      await runner.query(`SELECT set_config('cgp.scope', $1, true), set_config('cgp.principal', $2, true)`, [
+        job.path,
+        `COMMUNITY:${job.communityCode}:${job.submittedBy}`,
+      ]);
       await runner.query(
         `CREATE TEMP TABLE resident_import_staging (
            n int PRIMARY KEY, building_code varchar(18) NOT NULL, room varchar(20) NOT NULL, name varchar(50) NOT NULL, id_card_number char(18) NOT NULL,
@@ -240,8 +271,16 @@ export class ResidentImportWorker implements BackgroundWorker {
         runner,
         'pg_temp.resident_import_staging',
         {
-          n: () => ++n, building_code: (r) => r.buildingCode, room: (r) => r.room, name: (r) => r.name, id_card_number: (r) => r.idCardNumber, phone: (r) => r.phone,
-          birth_date: (r) => r.birthDate, gender: (r) => r.gender, key_categories: (r) => r.keyCategories, path: (r) => pathOfCode(r.buildingCode),
+          n: () => ++n,
+          building_code: (r) => r.buildingCode,
+          room: (r) => r.room,
+          name: (r) => r.name,
+          id_card_number: (r) => r.idCardNumber,
+          phone: (r) => r.phone,
+          birth_date: (r) => r.birthDate,
+          gender: (r) => r.gender,
+          key_categories: (r) => r.keyCategories,
+          path: (r) => pathOfCode(r.buildingCode),
         },
         rows,
       );

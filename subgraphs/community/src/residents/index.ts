@@ -3,8 +3,20 @@ import { defineFeature, personalDataReads } from '@cgp/core';
 import { ResidentImportJobResolver, residentImportJobPermissions } from './import-job.resolver';
 import { FestivalResolver, festivalPermissions } from './festival.resolver';
 import {
-  BuildingHouseholdsResolver, buildingHouseholdsPermissions, CommunityResidentsResolver, communityResidentsPermissions, FamilyEventResolver, familyEventPermissions,
-  HospitalStayResolver, hospitalStayPermissions, HouseholdResolver, householdPermissions, ResidentResolver, residentPermissions, VisitResolver, visitPermissions,
+  BuildingHouseholdsResolver,
+  buildingHouseholdsPermissions,
+  CommunityResidentsResolver,
+  communityResidentsPermissions,
+  FamilyEventResolver,
+  familyEventPermissions,
+  HospitalStayResolver,
+  hospitalStayPermissions,
+  HouseholdResolver,
+  householdPermissions,
+  ResidentResolver,
+  residentPermissions,
+  VisitResolver,
+  visitPermissions,
 } from './resident.resolver';
 import { MustVisitResolver, mustVisitPermissions, VisitsDueResolver, visitsDuePermissions } from './must-visit.resolver';
 import { ResidentImportWorker } from './import-job.worker';
@@ -23,12 +35,30 @@ import { seedResidents } from './resident.seed';
 export const residents = defineFeature({
   name: 'residents',
   resolvers: [
-    ResidentResolver, ResidentImportJobResolver, HouseholdResolver, BuildingHouseholdsResolver, CommunityResidentsResolver, HospitalStayResolver, FamilyEventResolver,
-    VisitResolver, VisitsDueResolver, MustVisitResolver, FestivalResolver,
+    ResidentResolver,
+    ResidentImportJobResolver,
+    HouseholdResolver,
+    BuildingHouseholdsResolver,
+    CommunityResidentsResolver,
+    HospitalStayResolver,
+    FamilyEventResolver,
+    VisitResolver,
+    VisitsDueResolver,
+    MustVisitResolver,
+    FestivalResolver,
   ],
   permissions: [
-    residentPermissions, residentImportJobPermissions, householdPermissions, buildingHouseholdsPermissions, communityResidentsPermissions, hospitalStayPermissions,
-    familyEventPermissions, visitPermissions, visitsDuePermissions, mustVisitPermissions, festivalPermissions,
+    residentPermissions,
+    residentImportJobPermissions,
+    householdPermissions,
+    buildingHouseholdsPermissions,
+    communityResidentsPermissions,
+    hospitalStayPermissions,
+    familyEventPermissions,
+    visitPermissions,
+    visitsDuePermissions,
+    mustVisitPermissions,
+    festivalPermissions,
   ],
   references: residentReference,
   migrations: [CreateResidents1732000010000, FestivalCalendarUpkeep1732000011000, ResidentImportJobs1732000012000],

@@ -18,7 +18,11 @@ export class VisitsDueResolver {
   })
   visitsDue(
     @Arg('unitCode', () => String, { description: 'A unit inside your subtree (any tier).' }) unitCode: string,
-    @Arg('year', () => Int, { description: 'The year, e.g. 2026; its Spring Festival must be in the festival calendar (see festivals; district staff add years with setSpringFestival).' }) year: number,
+    @Arg('year', () => Int, {
+      description:
+        'The year, e.g. 2026; its Spring Festival must be in the festival calendar (see festivals; district staff add years with setSpringFestival).',
+    })
+    year: number,
     @Ctx() ctx: RequestContext,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date statuses are computed for; default today (China time).' }) asOf?: string | null,
   ): Promise<VisitsDue> {
@@ -59,13 +63,17 @@ export const visitsDuePermissions: Permissions = {
 export class MustVisitResolver {
   @FieldResolver(() => Resident, {
     nullable: true,
-    description: 'Who is to be visited: for the staff of the resident’s own community, grid and building; null for everyone else (the occasion would reveal a birth date or a disability).',
+    description:
+      'Who is to be visited: for the staff of the resident’s own community, grid and building; null for everyone else (the occasion would reveal a birth date or a disability).',
   })
   resident(@Root() m: MustVisit, @Ctx() ctx: RequestContext) {
     return mayReadPersonalData(ctx.identity, m.residentPath) ? ResidentService.resident(ctx, m.residentId) : null;
   }
 
-  @FieldResolver(() => Visit, { nullable: true, description: 'The visit that did it, when DONE; like resident, only for the staff of the resident’s own community, grid and building.' })
+  @FieldResolver(() => Visit, {
+    nullable: true,
+    description: 'The visit that did it, when DONE; like resident, only for the staff of the resident’s own community, grid and building.',
+  })
   visit(@Root() m: MustVisit, @Ctx() ctx: RequestContext) {
     return m.visitId && mayReadPersonalData(ctx.identity, m.residentPath) ? ResidentService.visit(ctx, m.visitId) : null;
   }

@@ -1,5 +1,14 @@
 import {
-  badInput, chinaToday, forbidden, isCalendarDate, pageWindow, pathOfCode, toConnection, type ConnectionData, type PageArgs, type RequestContext,
+  badInput,
+  chinaToday,
+  forbidden,
+  isCalendarDate,
+  pageWindow,
+  pathOfCode,
+  toConnection,
+  type ConnectionData,
+  type PageArgs,
+  type RequestContext,
 } from '@cgp/core';
 import { MustVisitRule, VisitStatus, type MustVisit, type VisitCounts, type VisitsDue } from './must-visit.type';
 
@@ -90,7 +99,11 @@ export const MustVisitService = {
   },
 
   async counts(ctx: RequestContext, due: VisitsDue): Promise<VisitCounts> {
-    const rows = await ctx.query<{ status: VisitStatus; n: number }>(`${ITEMS} SELECT status, count(*)::int AS n FROM item GROUP BY status`, [due.path, due.year, due.asOf]);
+    const rows = await ctx.query<{ status: VisitStatus; n: number }>(`${ITEMS} SELECT status, count(*)::int AS n FROM item GROUP BY status`, [
+      due.path,
+      due.year,
+      due.asOf,
+    ]);
     const of = (s: VisitStatus) => rows.find((r) => r.status === s)?.n ?? 0;
     return { due: of(VisitStatus.DUE), done: of(VisitStatus.DONE), late: of(VisitStatus.LATE), total: rows.reduce((sum, r) => sum + r.n, 0) };
   },
@@ -100,7 +113,10 @@ export const MustVisitService = {
     const where = `($4::text IS NULL OR status = $4) AND ($5::text IS NULL OR rule = $5)`;
     const params = [due.path, due.year, due.asOf, filter.status ?? null, filter.rule ?? null];
     const [rows, [{ n }]] = await Promise.all([
-      ctx.query<MustVisit>(`${ITEMS} SELECT rule, "residentId", festival, "occasionOn", "windowStart", "dueBy", reason, "visitId", "residentPath", status, key FROM item WHERE ${where} AND ($6::text IS NULL OR key > $6) ORDER BY key LIMIT $7`, [...params, window.after, window.limit + 1]),
+      ctx.query<MustVisit>(
+        `${ITEMS} SELECT rule, "residentId", festival, "occasionOn", "windowStart", "dueBy", reason, "visitId", "residentPath", status, key FROM item WHERE ${where} AND ($6::text IS NULL OR key > $6) ORDER BY key LIMIT $7`,
+        [...params, window.after, window.limit + 1],
+      ),
       ctx.query<{ n: number }>(`${ITEMS} SELECT count(*)::int AS n FROM item WHERE ${where}`, params),
     ]);
     return toConnection(rows, window, n, (r) => r.key);

@@ -12,10 +12,16 @@ registerEnumType(MustVisitRule, {
   name: 'MustVisitRule',
   description: 'The "four must-visits" (四必访): which rule makes a visit due.',
   valuesConfig: {
-    FESTIVAL: { description: 'Residents aged 70 or over on the festival and disabled residents, before New Year and before Spring Festival: a FESTIVAL visit from 30 days before the festival to the festival day (from the day after New Year for a Spring Festival less than 31 days after it).' },
+    FESTIVAL: {
+      description:
+        'Residents aged 70 or over on the festival and disabled residents, before New Year and before Spring Festival: a FESTIVAL visit from 30 days before the festival to the festival day (from the day after New Year for a Spring Festival less than 31 days after it).',
+    },
     FAMILY_EVENT: { description: 'A major family event: within 7 days of it (a FAMILY_EVENT visit).' },
     HOSPITAL_STAY: { description: 'A hospital stay: within 7 days of admission (a HOSPITAL visit).' },
-    BIRTHDAY_OVER_90: { description: 'The birthday of anyone turning 90 or more that year (29 February birthdays on 28 February in other years): a BIRTHDAY visit from 7 days before the birthday to the birthday.' },
+    BIRTHDAY_OVER_90: {
+      description:
+        'The birthday of anyone turning 90 or more that year (29 February birthdays on 28 February in other years): a BIRTHDAY visit from 7 days before the birthday to the birthday.',
+    },
   },
 });
 
@@ -45,7 +51,10 @@ export class VisitCounts {
 @ObjectType({ description: 'One must-visit (四必访): who, by which rule, by when, and whether it was done.' })
 export class MustVisit {
   @Field(() => MustVisitRule, { description: 'The rule that makes the visit due.' }) rule: MustVisitRule;
-  @Field(() => String, { description: 'Why, in words: e.g. "Spring Festival 2026-02-17", "BEREAVEMENT on 2026-03-02", "admitted to hospital on 2026-05-10", "birthday at 90 on 2026-08-09".' })
+  @Field(() => String, {
+    description:
+      'Why, in words: e.g. "Spring Festival 2026-02-17", "BEREAVEMENT on 2026-03-02", "admitted to hospital on 2026-05-10", "birthday at 90 on 2026-08-09".',
+  })
   reason: string;
   @Field(() => DateScalar, { description: 'The date of the occasion: the festival, the family event, the admission or the birthday.' }) occasionOn: string;
   @Field(() => DateScalar, { description: 'First day a visit counts for this occasion.' }) windowStart: string;

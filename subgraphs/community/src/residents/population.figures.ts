@@ -4,15 +4,21 @@ import { CommunityService } from '../units/community.service';
 import { AT_COMMUNITY_OR_ABOVE, CHILD_UNITS, childValues, UNITS_ASKED, unitFiguresParams } from '../units/unit.figures';
 import { unitTypes } from '../units/unit.union';
 
-@ObjectType({ description: 'Households and residents registered in a unit’s whole subtree, now (no period): the figures behind the must-visits and key-person care.' })
+@ObjectType({
+  description: 'Households and residents registered in a unit’s whole subtree, now (no period): the figures behind the must-visits and key-person care.',
+})
 export class PopulationStatistics {
   @Field(() => Int, { description: 'Registered households (户), each a room of a building.' }) households: number;
   @Field(() => Int, { description: 'Registered residents (居民).' }) residents: number;
-  @Field(() => Int, { nullable: true, description: 'Resident population (人口) as in the communities’ profiles, summed; null for a grid or building (profiles are kept per community).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Resident population (人口) as in the communities’ profiles, summed; null for a grid or building (profiles are kept per community).',
+  })
   population: number | null;
   @Field(() => Int, { nullable: true, description: 'Households as in the communities’ profiles, summed; null for a grid or building.' })
   profileHouseholds: number | null;
-  @Field(() => Int, { description: 'Key persons: residents of at least one key category (孤寡贫弱残老); one person of two kinds counts once here.' }) keyPersons: number;
+  @Field(() => Int, { description: 'Key persons: residents of at least one key category (孤寡贫弱残老); one person of two kinds counts once here.' })
+  keyPersons: number;
   @Field(() => Int, { description: 'Key persons living alone (孤).' }) livingAlone: number;
   @Field(() => Int, { description: 'Widowed key persons (寡).' }) widowed: number;
   @Field(() => Int, { description: 'Poor key persons (贫).' }) poor: number;

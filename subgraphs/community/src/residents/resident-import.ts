@@ -1,6 +1,16 @@
 import { GraphQLError } from 'graphql';
 import {
-  badInput, CallerKind, chinaToday, ErrorCode, forbidden, idCardCheckDigit, insertRows, isCalendarDate, pathOfCode, Role, type RequestContext,
+  badInput,
+  CallerKind,
+  chinaToday,
+  ErrorCode,
+  forbidden,
+  idCardCheckDigit,
+  insertRows,
+  isCalendarDate,
+  pathOfCode,
+  Role,
+  type RequestContext,
 } from '@cgp/core';
 import type { ImportReport } from './import-job.type';
 import { Gender, KEY_CATEGORY_CHINESE, KeyCategory, type ResidentRow } from './resident.type';
@@ -28,7 +38,9 @@ export interface RowError {
 }
 
 /** A checked row of a file: the resident's fields as they will be written, with the row's line. */
-export type ParsedResident = Pick<ResidentRow, 'buildingCode' | 'room' | 'name' | 'idCardNumber' | 'phone' | 'birthDate' | 'gender' | 'keyCategories'> & { line: number };
+export type ParsedResident = Pick<ResidentRow, 'buildingCode' | 'room' | 'name' | 'idCardNumber' | 'phone' | 'birthDate' | 'gender' | 'keyCategories'> & {
+  line: number;
+};
 
 /**
  * RFC 4180 CSV: comma-separated, fields optionally in double quotes ("" inside quotes is a quote). Each record keeps the line it starts on.
@@ -49,10 +61,11 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
       i++;
     }
     const first = line;
-    if (quote) i = quotedRecord(text, start, (fields, lines) => {
-      if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ line: first, fields });
-      line += lines;
-    });
+    if (quote)
+      i = quotedRecord(text, start, (fields, lines) => {
+        if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ line: first, fields });
+        line += lines;
+      });
     else {
       const raw = text.slice(start, i);
       if (raw.trim() !== '') records.push({ line: first, fields: raw.split(',') });
@@ -98,7 +111,14 @@ function quotedRecord(text: string, start: number, done: (fields: string[], line
 
 const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
-const GENDERS: Partial<Record<string, Gender>> = { MALE: Gender.MALE, M: Gender.MALE, 男: Gender.MALE, FEMALE: Gender.FEMALE, F: Gender.FEMALE, 女: Gender.FEMALE };
+const GENDERS: Partial<Record<string, Gender>> = {
+  MALE: Gender.MALE,
+  M: Gender.MALE,
+  男: Gender.MALE,
+  FEMALE: Gender.FEMALE,
+  F: Gender.FEMALE,
+  女: Gender.FEMALE,
+};
 
 /**
  * Checks the rows of a residents file for `communityCode`, collecting every problem (not only the
@@ -116,7 +136,10 @@ export class RowChecker {
   readonly rowCount: number;
 
   /** Checks the header (records[0]) and the number of rows; throws BAD_USER_INPUT when the file cannot be imported at all. */
-  constructor(private readonly communityCode: string, records: { line: number; fields: string[] }[]) {
+  constructor(
+    private readonly communityCode: string,
+    records: { line: number; fields: string[] }[],
+  ) {
     const header = records[0];
     if (!header) throw badInput(`The file is empty: the first line must be the header ${COLUMNS.join(',')}`, 'csv');
     this.names = header.fields.map((f) => f.trim().toLowerCase());
@@ -152,7 +175,8 @@ export class RowChecker {
 
       const buildingCode = get('building_code');
       if (!/^\d{18}$/.test(buildingCode)) bad('building_code', `"${buildingCode}" is not a building code (18 digits)`);
-      else if (!buildingCode.startsWith(communityCode)) bad('building_code', `unknown building code ${buildingCode}: not a building of community ${communityCode}`);
+      else if (!buildingCode.startsWith(communityCode))
+        bad('building_code', `unknown building code ${buildingCode}: not a building of community ${communityCode}`);
 
       const room = get('room');
       if (!room || room.length > 20) bad('room', room ? `room "${room}" is longer than 20 characters` : 'room is empty');
@@ -179,7 +203,10 @@ export class RowChecker {
       if (!isCalendarDate(birthDate)) bad('birth_date', `"${birthDate}" is not a date YYYY-MM-DD`);
       else if (birthDate > today) bad('birth_date', `birth date ${birthDate} is in the future`);
       else if (idOk && idCardNumber.slice(6, 14) !== birthDate.replace(/-/g, '')) {
-        bad('birth_date', `birth date ${birthDate} does not match the ID card (${idCardNumber.slice(6, 10)}-${idCardNumber.slice(10, 12)}-${idCardNumber.slice(12, 14)})`);
+        bad(
+          'birth_date',
+          `birth date ${birthDate} does not match the ID card (${idCardNumber.slice(6, 10)}-${idCardNumber.slice(10, 12)}-${idCardNumber.slice(12, 14)})`,
+        );
       }
 
       const gender = GENDERS[get('gender').toUpperCase()];
@@ -189,13 +216,17 @@ export class RowChecker {
       }
 
       const keyCategories: KeyCategory[] = [];
-      for (const raw of get('key_categories').split(/[;；]/).map((s) => s.trim()).filter(Boolean)) {
+      for (const raw of get('key_categories')
+        .split(/[;；]/)
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const category = (Object.values(KeyCategory) as string[]).includes(raw.toUpperCase()) ? (raw.toUpperCase() as KeyCategory) : KEY_CATEGORY_CHINESE[raw];
         if (!category) bad('key_categories', `unknown key category "${raw}": use ${Object.values(KeyCategory).join(', ')} (or 孤寡贫弱残老)`);
         else if (!keyCategories.includes(category)) keyCategories.push(category);
       }
 
-      if (errors.length === before) rows.push({ line, buildingCode, room, name, idCardNumber, phone: phone || null, birthDate, gender: gender!, keyCategories });
+      if (errors.length === before)
+        rows.push({ line, buildingCode, room, name, idCardNumber, phone: phone || null, birthDate, gender: gender!, keyCategories });
     }
     return { rows, errors };
   }
@@ -211,7 +242,9 @@ export async function alreadyRegistered(db: { query(sql: string, params: unknown
   if (!rows.length) return [];
   const found = (await db.query(`SELECT n FROM community.registered_id_cards($1::text[]) AS n`, [rows.map((r) => r.idCardNumber)])) as { n: string }[];
   const taken = new Set(found.map((r) => r.n));
-  return rows.filter((r) => taken.has(r.idCardNumber)).map((r) => ({ line: r.line, column: 'id_card_number' as const, reason: `ID-card number ${r.idCardNumber} is already registered` }));
+  return rows
+    .filter((r) => taken.has(r.idCardNumber))
+    .map((r) => ({ line: r.line, column: 'id_card_number' as const, reason: `ID-card number ${r.idCardNumber} is already registered` }));
 }
 
 /** Checks the size of a file before anything else is done with it. */
@@ -227,12 +260,17 @@ export function assertFileSize(csv: string): number {
 export function badRowsSummary(errors: RowError[], more = ''): string {
   errors.sort((a, b) => a.line - b.line);
   const lines = new Set(errors.map((e) => e.line)).size;
-  const shown = errors.slice(0, 10).map((e) => `line ${e.line}: ${e.reason}`).join('; ');
+  const shown = errors
+    .slice(0, 10)
+    .map((e) => `line ${e.line}: ${e.reason}`)
+    .join('; ');
   return `Nothing was imported: ${lines} row(s) are bad. ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more${more}` : ''}`;
 }
 
 function rejection(errors: RowError[]): GraphQLError {
-  return new GraphQLError(badRowsSummary(errors, ' (see extensions.rows)'), { extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName: 'csv', rows: errors } });
+  return new GraphQLError(badRowsSummary(errors, ' (see extensions.rows)'), {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName: 'csv', rows: errors },
+  });
 }
 
 /** Only the community's own staff register its residents. */
@@ -283,9 +321,15 @@ export async function importResidents(ctx: RequestContext, communityCode: string
       { query: (sql, params) => ctx.query(sql, params) },
       'community.resident',
       {
-        household_id: (r) => householdOf.get(`${r.buildingCode}/${r.room}`), community_code: () => communityCode, name: (r) => r.name,
-        id_card_number: (r) => r.idCardNumber, phone: (r) => r.phone, birth_date: (r) => r.birthDate, gender: (r) => r.gender,
-        key_categories: (r) => r.keyCategories, path: (r) => pathOfCode(r.buildingCode),
+        household_id: (r) => householdOf.get(`${r.buildingCode}/${r.room}`),
+        community_code: () => communityCode,
+        name: (r) => r.name,
+        id_card_number: (r) => r.idCardNumber,
+        phone: (r) => r.phone,
+        birth_date: (r) => r.birthDate,
+        gender: (r) => r.gender,
+        key_categories: (r) => r.keyCategories,
+        path: (r) => pathOfCode(r.buildingCode),
       },
       rows,
     );

@@ -3,7 +3,13 @@ import { Random, stableId, type DemoDataset } from '@cgp/demo-data';
 
 /** Spring Festival (春节) dates, as in the migration's festival calendar; New Year is 1 January. */
 const SPRING_FESTIVAL: Record<number, string> = {
-  2024: '2024-02-10', 2025: '2025-01-29', 2026: '2026-02-17', 2027: '2027-02-06', 2028: '2028-01-26', 2029: '2029-02-13', 2030: '2030-02-03',
+  2024: '2024-02-10',
+  2025: '2025-01-29',
+  2026: '2026-02-17',
+  2027: '2027-02-06',
+  2028: '2028-01-26',
+  2029: '2029-02-13',
+  2030: '2030-02-03',
 };
 
 /**
@@ -21,14 +27,51 @@ function visitYear(data: DemoDataset) {
   return { until, year, festivals };
 }
 
-export interface HouseholdSeedRow { id: string; building_code: string; community_code: string; room: string; path: string }
-export interface ResidentSeedRow {
-  id: string; household_id: string; community_code: string; name: string; id_card_number: string; phone: string | null;
-  birth_date: string; gender: string; key_categories: string[]; path: string;
+export interface HouseholdSeedRow {
+  id: string;
+  building_code: string;
+  community_code: string;
+  room: string;
+  path: string;
 }
-export interface StaySeedRow { id: string; resident_id: string; admitted_on: string; discharged_on: string | null; hospital: string; recorded_by: string; path: string }
-export interface EventSeedRow { id: string; resident_id: string; kind: string; happened_on: string; recorded_by: string; path: string }
-export interface VisitSeedRow { id: string; resident_id: string; visitor: string; visited_on: string; kind: string; notes: string | null; path: string }
+export interface ResidentSeedRow {
+  id: string;
+  household_id: string;
+  community_code: string;
+  name: string;
+  id_card_number: string;
+  phone: string | null;
+  birth_date: string;
+  gender: string;
+  key_categories: string[];
+  path: string;
+}
+export interface StaySeedRow {
+  id: string;
+  resident_id: string;
+  admitted_on: string;
+  discharged_on: string | null;
+  hospital: string;
+  recorded_by: string;
+  path: string;
+}
+export interface EventSeedRow {
+  id: string;
+  resident_id: string;
+  kind: string;
+  happened_on: string;
+  recorded_by: string;
+  path: string;
+}
+export interface VisitSeedRow {
+  id: string;
+  resident_id: string;
+  visitor: string;
+  visited_on: string;
+  kind: string;
+  notes: string | null;
+  path: string;
+}
 
 export interface ResidentsDemo {
   households: HouseholdSeedRow[];
@@ -39,7 +82,36 @@ export interface ResidentsDemo {
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
-const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞', '平', '刚', '桂英', '建国', '红梅', '玉兰', '德胜', '凤英'];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '秀英',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀兰',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '建国',
+  '红梅',
+  '玉兰',
+  '德胜',
+  '凤英',
+];
 const HOSPITALS = ['周口市中心医院', '周口市人民医院', '川汇区人民医院', '周口市中医院'];
 const EVENT_KINDS = ['BEREAVEMENT', 'WEDDING', 'BIRTH', 'HARDSHIP'];
 const DAY = 86_400_000;
@@ -86,18 +158,41 @@ export function* residentBatches(data: DemoDataset): Generator<ResidentsDemo, vo
     const staff = [`community-staff-${communityCode}`, `grid-manager-${building.code.slice(0, 15)}`, `building-leader-${building.code}`];
     const visitor = () => random.pick(staff);
     const visit = (residentId: string, kind: string, visitedOn: string, path: string, notes: string | null = null) =>
-      out.visits.push({ id: stableId('visit', residentId, kind, visitedOn), resident_id: residentId, visitor: visitor(), visited_on: visitedOn, kind, notes, path });
+      out.visits.push({
+        id: stableId('visit', residentId, kind, visitedOn),
+        resident_id: residentId,
+        visitor: visitor(),
+        visited_on: visitedOn,
+        kind,
+        notes,
+        path,
+      });
 
     for (let h = 0; h < building.households; h++) {
       const room = `${Math.floor(h / perFloor) + 1}${pad((h % perFloor) + 1)}`;
-      const household: HouseholdSeedRow = { id: stableId('household', building.code, room), building_code: building.code, community_code: communityCode, room, path: building.path };
+      const household: HouseholdSeedRow = {
+        id: stableId('household', building.code, room),
+        building_code: building.code,
+        community_code: communityCode,
+        room,
+        path: building.path,
+      };
       out.households.push(household);
       const size = random.pick([1, 1, 2, 2, 2, 2, 3, 3, 3, 4]);
       const surname = random.pick(SURNAMES);
 
       for (let i = 0; i < size; i++) {
         const roll = random.next();
-        const age = roll < 0.16 ? random.int(0, 17) : roll < 0.7 ? random.int(18, 59) : roll < 0.84 ? random.int(60, 69) : roll < 0.975 ? random.int(70, 89) : random.int(90, 102);
+        const age =
+          roll < 0.16
+            ? random.int(0, 17)
+            : roll < 0.7
+              ? random.int(18, 59)
+              : roll < 0.84
+                ? random.int(60, 69)
+                : roll < 0.975
+                  ? random.int(70, 89)
+                  : random.int(90, 102);
         const birthDate = `${untilYear - age}-${pad(random.int(1, 12))}-${pad(random.int(1, 28))}`;
         let sequence = random.int(0, 999);
         let first17 = '';
@@ -117,11 +212,16 @@ export function* residentBatches(data: DemoDataset): Generator<ResidentsDemo, vo
           }
         }
         const resident: ResidentSeedRow = {
-          id: stableId('resident', household.id, i), household_id: household.id, community_code: communityCode,
+          id: stableId('resident', household.id, i),
+          household_id: household.id,
+          community_code: communityCode,
           name: (i === 0 || random.next() < 0.6 ? surname : random.pick(SURNAMES)) + random.pick(GIVEN),
           id_card_number: first17 + idCardCheckDigit(first17),
           phone: age >= 14 && random.next() < 0.92 ? `1${random.pick(['38', '39', '58', '86', '35', '37'])}${pad(random.int(0, 99_999_999), 8)}` : null,
-          birth_date: birthDate, gender, key_categories: categories, path: building.path,
+          birth_date: birthDate,
+          gender,
+          key_categories: categories,
+          path: building.path,
         };
         out.residents.push(resident);
         const done = () => random.next() < 0.9;
@@ -136,24 +236,38 @@ export function* residentBatches(data: DemoDataset): Generator<ResidentsDemo, vo
           const admitted = date(`${DEMO_YEAR}-01-01`, DEMO_VISITS_UNTIL);
           const discharged = addDays(admitted, random.int(3, 20));
           out.stays.push({
-            id: stableId('hospital-stay', resident.id, admitted), resident_id: resident.id, admitted_on: admitted, discharged_on: discharged <= DEMO_VISITS_UNTIL ? discharged : null,
-            hospital: random.pick(HOSPITALS), recorded_by: visitor(), path: building.path,
+            id: stableId('hospital-stay', resident.id, admitted),
+            resident_id: resident.id,
+            admitted_on: admitted,
+            discharged_on: discharged <= DEMO_VISITS_UNTIL ? discharged : null,
+            hospital: random.pick(HOSPITALS),
+            recorded_by: visitor(),
+            path: building.path,
           });
           if (done()) visit(resident.id, 'HOSPITAL', date(admitted, min(addDays(admitted, 7), DEMO_VISITS_UNTIL)), building.path);
         }
         // (d) Birthdays of those turning 90 or more, up to the end of the demo year.
         if (DEMO_YEAR - (untilYear - age) >= 90) {
           const birthday = `${DEMO_YEAR}${birthDate.slice(4)}`;
-          if (addDays(birthday, -7) <= DEMO_VISITS_UNTIL && done()) visit(resident.id, 'BIRTHDAY', date(addDays(birthday, -7), min(birthday, DEMO_VISITS_UNTIL)), building.path);
+          if (addDays(birthday, -7) <= DEMO_VISITS_UNTIL && done())
+            visit(resident.id, 'BIRTHDAY', date(addDays(birthday, -7), min(birthday, DEMO_VISITS_UNTIL)), building.path);
         }
         // Routine visits to key people.
-        if (categories.length) for (let q = 0; q < 2; q++) visit(resident.id, 'ROUTINE', date(`${DEMO_YEAR}-01-01`, DEMO_VISITS_UNTIL), building.path, '了解近况，生活正常');
+        if (categories.length)
+          for (let q = 0; q < 2; q++) visit(resident.id, 'ROUTINE', date(`${DEMO_YEAR}-01-01`, DEMO_VISITS_UNTIL), building.path, '了解近况，生活正常');
       }
       // (c) A major family event in about 1.5% of households.
       if (random.next() < 0.015) {
         const residentId = stableId('resident', household.id, 0);
         const happened = date(`${DEMO_YEAR}-01-01`, DEMO_VISITS_UNTIL);
-        out.events.push({ id: stableId('family-event', household.id, happened), resident_id: residentId, kind: random.pick(EVENT_KINDS), happened_on: happened, recorded_by: visitor(), path: building.path });
+        out.events.push({
+          id: stableId('family-event', household.id, happened),
+          resident_id: residentId,
+          kind: random.pick(EVENT_KINDS),
+          happened_on: happened,
+          recorded_by: visitor(),
+          path: building.path,
+        });
         if (random.next() < 0.88) visit(residentId, 'FAMILY_EVENT', date(happened, min(addDays(happened, 7), DEMO_VISITS_UNTIL)), building.path);
       }
     }

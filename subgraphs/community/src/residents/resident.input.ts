@@ -5,7 +5,10 @@ import { FamilyEventKind, KeyCategory, VisitKind } from './resident.type';
 
 @InputType({ description: 'Filters for a list of residents; all given conditions must hold.' })
 export class ResidentFilter {
-  @Field(() => [KeyCategory], { nullable: true, description: 'Only residents with at least one of these key categories (personal data: for the community’s own staff only, FORBIDDEN for others).' })
+  @Field(() => [KeyCategory], {
+    nullable: true,
+    description: 'Only residents with at least one of these key categories (personal data: for the community’s own staff only, FORBIDDEN for others).',
+  })
   @IsOptional()
   @ArrayMaxSize(6)
   keyCategories?: KeyCategory[] | null;

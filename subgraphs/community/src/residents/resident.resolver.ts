@@ -1,7 +1,20 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  assertUnitCode, badInput, chinaToday, connectionType, isCalendarDate, maskIdCard, maskName, maskPhone, PageArgs, personalField, rules, Tier,
-  type ConnectionData, type Permissions, type RequestContext,
+  assertUnitCode,
+  badInput,
+  chinaToday,
+  connectionType,
+  isCalendarDate,
+  maskIdCard,
+  maskName,
+  maskPhone,
+  PageArgs,
+  personalField,
+  rules,
+  Tier,
+  type ConnectionData,
+  type Permissions,
+  type RequestContext,
 } from '@cgp/core';
 import { Building } from '../units/building.type';
 import { Community } from '../units/community.type';
@@ -20,7 +33,14 @@ export const HouseholdConnection = connectionType(Household, 'Household', 'A pag
 const hidden = () => null;
 
 /** A personal field of a record: unmasked (and audited) for the staff whose work needs it, masked for everyone else. */
-function personal(ctx: RequestContext, recordType: string, record: { id: string; path: string }, field: string, value: string | null, mask: (v: string | null) => string | null) {
+function personal(
+  ctx: RequestContext,
+  recordType: string,
+  record: { id: string; path: string },
+  field: string,
+  value: string | null,
+  mask: (v: string | null) => string | null,
+) {
   return personalField(ctx, AUDIT_TABLE, { recordType, recordId: record.id, field, path: record.path }, value, mask);
 }
 
@@ -47,17 +67,27 @@ export class ResidentResolver {
     return importResidents(ctx, communityCode, csv);
   }
 
-  @Mutation(() => Visit, { description: 'Records a visit to a resident of your unit (community staff, grid staff, or the building leader). The visitor is you.' })
+  @Mutation(() => Visit, {
+    description: 'Records a visit to a resident of your unit (community staff, grid staff, or the building leader). The visitor is you.',
+  })
   recordVisit(@Arg('input', () => RecordVisitInput, { description: 'The visit.' }) input: RecordVisitInput, @Ctx() ctx: RequestContext): Promise<Visit> {
     return ResidentService.recordVisit(ctx, input);
   }
 
-  @Mutation(() => HospitalStay, { description: 'Records a hospital stay of a resident of your unit (community staff, grid staff, or the building leader); a HOSPITAL visit becomes due within 7 days of admission.' })
-  recordHospitalStay(@Arg('input', () => RecordHospitalStayInput, { description: 'The stay.' }) input: RecordHospitalStayInput, @Ctx() ctx: RequestContext): Promise<HospitalStay> {
+  @Mutation(() => HospitalStay, {
+    description:
+      'Records a hospital stay of a resident of your unit (community staff, grid staff, or the building leader); a HOSPITAL visit becomes due within 7 days of admission.',
+  })
+  recordHospitalStay(
+    @Arg('input', () => RecordHospitalStayInput, { description: 'The stay.' }) input: RecordHospitalStayInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<HospitalStay> {
     return ResidentService.recordHospitalStay(ctx, input);
   }
 
-  @Mutation(() => HospitalStay, { description: 'Records the discharge of a resident of your unit from hospital (community staff, grid staff, or the building leader).' })
+  @Mutation(() => HospitalStay, {
+    description: 'Records the discharge of a resident of your unit from hospital (community staff, grid staff, or the building leader).',
+  })
   recordDischarge(
     @Arg('hospitalStayId', () => ID, { description: 'The hospital stay.' }) hospitalStayId: string,
     @Arg('dischargedOn', () => DateScalar, { description: 'Discharge date; not before admission, not in the future.' }) dischargedOn: string,
@@ -66,8 +96,14 @@ export class ResidentResolver {
     return ResidentService.recordDischarge(ctx, hospitalStayId, dischargedOn);
   }
 
-  @Mutation(() => FamilyEvent, { description: 'Records a major family event of a resident of your unit (community staff, grid staff, or the building leader); a FAMILY_EVENT visit becomes due within 7 days.' })
-  recordFamilyEvent(@Arg('input', () => RecordFamilyEventInput, { description: 'The event.' }) input: RecordFamilyEventInput, @Ctx() ctx: RequestContext): Promise<FamilyEvent> {
+  @Mutation(() => FamilyEvent, {
+    description:
+      'Records a major family event of a resident of your unit (community staff, grid staff, or the building leader); a FAMILY_EVENT visit becomes due within 7 days.',
+  })
+  recordFamilyEvent(
+    @Arg('input', () => RecordFamilyEventInput, { description: 'The event.' }) input: RecordFamilyEventInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<FamilyEvent> {
     return ResidentService.recordFamilyEvent(ctx, input);
   }
 
@@ -81,7 +117,10 @@ export class ResidentResolver {
     return personal(ctx, 'Resident', r, 'idCardNumber', r.idCardNumber, maskIdCard);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Phone number (personal data; masked as 138****5678 unless your work needs it); null when none is known.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Phone number (personal data; masked as 138****5678 unless your work needs it); null when none is known.',
+  })
   phone(@Root() r: ResidentRow, @Ctx() ctx: RequestContext): string | null {
     return personal(ctx, 'Resident', r, 'phone', r.phone, maskPhone);
   }
@@ -133,7 +172,11 @@ export const residentPermissions: Permissions = {
   Query: { resident: rules.unitStaff },
   // Importing: community STAFF of the community only; recording: the resident's community, grid and building staff (the service checks both).
   Mutation: {
-    importResidents: rules.unitStaff, recordVisit: rules.unitStaff, recordHospitalStay: rules.unitStaff, recordDischarge: rules.unitStaff, recordFamilyEvent: rules.unitStaff,
+    importResidents: rules.unitStaff,
+    recordVisit: rules.unitStaff,
+    recordHospitalStay: rules.unitStaff,
+    recordDischarge: rules.unitStaff,
+    recordFamilyEvent: rules.unitStaff,
   },
   Resident: { '*': rules.recordInScope },
   ImportReport: { '*': rules.allow },

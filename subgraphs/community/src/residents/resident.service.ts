@@ -1,11 +1,34 @@
 import {
-  badInput, CallerKind, childConnection, conflict, forbidden, isUniqueViolation, mayReadPersonalData, pageWindow, pathOfCode, Role, toConnection, uuidIn, uuidIs,
-  type ConnectionData, type PageArgs, type RequestContext,
+  badInput,
+  CallerKind,
+  childConnection,
+  conflict,
+  forbidden,
+  isUniqueViolation,
+  mayReadPersonalData,
+  pageWindow,
+  pathOfCode,
+  Role,
+  toConnection,
+  uuidIn,
+  uuidIs,
+  type ConnectionData,
+  type PageArgs,
+  type RequestContext,
 } from '@cgp/core';
 import { assertPastDate } from './date.scalar';
 import {
-  EVENT_COLUMNS, HOUSEHOLD_COLUMNS, RESIDENT_COLUMNS, RESIDENT_FROM, STAY_COLUMNS, VISIT_COLUMNS,
-  type FamilyEvent, type HospitalStay, type HouseholdRow, type ResidentRow, type Visit,
+  EVENT_COLUMNS,
+  HOUSEHOLD_COLUMNS,
+  RESIDENT_COLUMNS,
+  RESIDENT_FROM,
+  STAY_COLUMNS,
+  VISIT_COLUMNS,
+  type FamilyEvent,
+  type HospitalStay,
+  type HouseholdRow,
+  type ResidentRow,
+  type Visit,
 } from './resident.type';
 import type { RecordFamilyEventInput, RecordHospitalStayInput, RecordVisitInput, ResidentFilter } from './resident.input';
 
@@ -22,7 +45,6 @@ export function assertRecorder(ctx: RequestContext, what: string): void {
     throw forbidden(`Only community staff, grid staff or the building leader of the resident’s unit record ${what}`);
   }
 }
-
 
 /** Rethrows a unique violation as CONFLICT (a concurrent writer won), anything else as is. */
 export function uniqueViolationAsConflict(error: unknown, message: string): never {
@@ -81,43 +103,65 @@ export const ResidentService = {
 
   residentsOfHousehold: (ctx: RequestContext, householdId: string) =>
     listBy<ResidentRow>(
-      ctx, 'resident.byHousehold',
+      ctx,
+      'resident.byHousehold',
       `SELECT ${RESIDENT_COLUMNS} FROM ${RESIDENT_FROM} WHERE ${uuidIn('r.household_id', '$1')} AND r.path <@ $2::ltree ORDER BY r.birth_date, r.id`,
-      (r) => r.householdId, householdId,
+      (r) => r.householdId,
+      householdId,
     ),
 
   hospitalStays: (ctx: RequestContext, residentId: string) =>
     listBy<HospitalStay>(
-      ctx, 'stay.byResident',
+      ctx,
+      'stay.byResident',
       `SELECT ${STAY_COLUMNS} FROM community.hospital_stay WHERE ${uuidIn('resident_id', '$1')} AND path <@ $2::ltree ORDER BY admitted_on DESC, id`,
-      (s) => s.residentId, residentId,
+      (s) => s.residentId,
+      residentId,
     ),
 
   familyEvents: (ctx: RequestContext, residentId: string) =>
     listBy<FamilyEvent>(
-      ctx, 'event.byResident',
+      ctx,
+      'event.byResident',
       `SELECT ${EVENT_COLUMNS} FROM community.family_event WHERE ${uuidIn('resident_id', '$1')} AND path <@ $2::ltree ORDER BY happened_on DESC, id`,
-      (e) => e.residentId, residentId,
+      (e) => e.residentId,
+      residentId,
     ),
 
   visits: (ctx: RequestContext, residentId: string, since: string) =>
     listBy<Visit>(
-      ctx, `visit.byResident:${since}`,
+      ctx,
+      `visit.byResident:${since}`,
       `SELECT ${VISIT_COLUMNS} FROM community.visit WHERE ${uuidIn('resident_id', '$1')} AND path <@ $2::ltree AND visited_on >= $3::date ORDER BY visited_on DESC, id`,
-      (v) => v.residentId, residentId, [since],
+      (v) => v.residentId,
+      residentId,
+      [since],
     ),
 
   householdsOfBuilding(ctx: RequestContext, buildingCode: string, args: PageArgs): Promise<ConnectionData<HouseholdRow>> {
     return childConnection<HouseholdRow>(
       ctx,
-      { name: 'household.byBuilding', table: 'community.household', columns: HOUSEHOLD_COLUMNS, parentColumn: 'building_code', orderColumn: 'id', orderKey: (h) => h.id, scopeColumn: 'path' },
+      {
+        name: 'household.byBuilding',
+        table: 'community.household',
+        columns: HOUSEHOLD_COLUMNS,
+        parentColumn: 'building_code',
+        orderColumn: 'id',
+        orderKey: (h) => h.id,
+        scopeColumn: 'path',
+      },
       buildingCode,
       args,
     );
   },
 
   /** A page of a community's residents, by id; every community asked for in one request with the same arguments costs two statements. */
-  residentsOfCommunity(ctx: RequestContext, communityCode: string, filter: ResidentFilter | null | undefined, args: PageArgs): Promise<ConnectionData<ResidentRow>> {
+  residentsOfCommunity(
+    ctx: RequestContext,
+    communityCode: string,
+    filter: ResidentFilter | null | undefined,
+    args: PageArgs,
+  ): Promise<ConnectionData<ResidentRow>> {
     // Key categories are personal data (hidden from everyone else): filtering by them would reveal them.
     if (filter?.keyCategories?.length && !mayReadPersonalData(ctx.identity, pathOfCode(communityCode))) {
       throw forbidden('Key categories are personal data: only the community’s own staff filter residents by them');
@@ -155,7 +199,10 @@ export const ResidentService = {
   /** The resident, when inside the caller's subtree and the caller may record for them; FORBIDDEN otherwise (also for unknown ids, so nothing is revealed). */
   async residentForRecording(ctx: RequestContext, residentId: string, what: string): Promise<ResidentRow> {
     assertRecorder(ctx, what);
-    const [resident] = await ctx.query<ResidentRow>(`SELECT ${RESIDENT_COLUMNS} FROM ${RESIDENT_FROM} WHERE r.id = $1 AND r.path <@ $2::ltree`, [residentId, ctx.scope]);
+    const [resident] = await ctx.query<ResidentRow>(`SELECT ${RESIDENT_COLUMNS} FROM ${RESIDENT_FROM} WHERE r.id = $1 AND r.path <@ $2::ltree`, [
+      residentId,
+      ctx.scope,
+    ]);
     if (!resident) throw forbidden(`No resident with id ${residentId} in your unit: you record ${what} only for residents of your own unit`);
     return resident;
   },
@@ -188,7 +235,10 @@ export const ResidentService = {
   async recordDischarge(ctx: RequestContext, stayId: string, dischargedOn: string): Promise<HospitalStay> {
     assertRecorder(ctx, 'hospital stays');
     assertPastDate(dischargedOn, 'dischargedOn');
-    const [stay] = await ctx.query<HospitalStay>(`SELECT ${STAY_COLUMNS} FROM community.hospital_stay WHERE ${uuidIs('id', '$1')} AND path <@ $2::ltree`, [stayId, ctx.scope]);
+    const [stay] = await ctx.query<HospitalStay>(`SELECT ${STAY_COLUMNS} FROM community.hospital_stay WHERE ${uuidIs('id', '$1')} AND path <@ $2::ltree`, [
+      stayId,
+      ctx.scope,
+    ]);
     if (!stay) throw forbidden(`No hospital stay with id ${stayId} in your unit`);
     if (dischargedOn < stay.admittedOn) throw badInput(`dischargedOn is before the admission on ${stay.admittedOn}`, 'dischargedOn');
     const [updated] = await ctx.query<HospitalStay>(

@@ -24,7 +24,12 @@ registerEnumType(KeyCategory, {
 });
 /** Chinese single-character names of the key categories, accepted in CSV files too. */
 export const KEY_CATEGORY_CHINESE: Record<string, KeyCategory> = {
-  孤: KeyCategory.LIVING_ALONE, 寡: KeyCategory.WIDOWED, 贫: KeyCategory.POOR, 弱: KeyCategory.WEAK_ILL, 残: KeyCategory.DISABLED, 老: KeyCategory.ELDERLY,
+  孤: KeyCategory.LIVING_ALONE,
+  寡: KeyCategory.WIDOWED,
+  贫: KeyCategory.POOR,
+  弱: KeyCategory.WEAK_ILL,
+  残: KeyCategory.DISABLED,
+  老: KeyCategory.ELDERLY,
 };
 
 export enum Gender {

@@ -13,9 +13,11 @@ const PER_COMMUNITY = 'null for a grid: kept per community';
     'where they stand now, and what happened in the period asked for (dates in China time).',
 })
 export class CommunityWorkStatistics {
-  @Field(() => Int, { nullable: true, description: `Micro-wishes on the wall now, waiting for someone to claim them (POSTED; ${PER_COMMUNITY}).` }) openWishes: number | null;
+  @Field(() => Int, { nullable: true, description: `Micro-wishes on the wall now, waiting for someone to claim them (POSTED; ${PER_COMMUNITY}).` }) openWishes:
+    number | null;
   @Field(() => Int, { nullable: true, description: `Micro-wishes claimed now, not yet fulfilled (CLAIMED; ${PER_COMMUNITY}).` }) claimedWishes: number | null;
-  @Field(() => Int, { nullable: true, description: `Micro-wishes fulfilled now, waiting for the community’s confirmation (FULFILLED; ${PER_COMMUNITY}).` }) fulfilledWishes: number | null;
+  @Field(() => Int, { nullable: true, description: `Micro-wishes fulfilled now, waiting for the community’s confirmation (FULFILLED; ${PER_COMMUNITY}).` })
+  fulfilledWishes: number | null;
   @Field(() => Int, { nullable: true, description: `Micro-wishes confirmed, all time (CONFIRMED; ${PER_COMMUNITY}).` }) confirmedWishes: number | null;
   @Field(() => Int, { nullable: true, description: `Micro-wishes withdrawn, all time (WITHDRAWN; ${PER_COMMUNITY}).` }) withdrawnWishes: number | null;
   @Field(() => Int, { nullable: true, description: `Micro-wishes posted in the period (${PER_COMMUNITY}).` }) wishesPostedInPeriod: number | null;
@@ -27,7 +29,8 @@ export class CommunityWorkStatistics {
   @Field(() => Int, { description: 'Livelihood errands asked for in the period.' }) errandsRequestedInPeriod: number;
   @Field(() => Int, { description: 'Livelihood errands done in the period.' }) errandsDoneInPeriod: number;
   @Field(() => Int, {
-    description: 'Must-visits (四必访) whose occasion (festival, family event, admission, 90+ birthday) falls in the period and whose window has opened by today; the same as visitsDue counts for a calendar-year period.',
+    description:
+      'Must-visits (四必访) whose occasion (festival, family event, admission, 90+ birthday) falls in the period and whose window has opened by today; the same as visitsDue counts for a calendar-year period.',
   })
   mustVisits: number;
   @Field(() => Int, { description: 'Of mustVisits: window open, no visit yet, due date not passed (as of today).' }) mustVisitsDue: number;
@@ -36,10 +39,14 @@ export class CommunityWorkStatistics {
   @Field(() => Int, { description: 'Visits to residents made in the period (all kinds, routine visits to key persons included).' }) visitsMadeInPeriod: number;
   @Field(() => Int, { nullable: true, description: `Volunteer teams now (${PER_COMMUNITY}).` }) volunteerTeams: number | null;
   @Field(() => Int, { nullable: true, description: `Members of those teams (${PER_COMMUNITY}).` }) volunteers: number | null;
-  @Field(() => Int, { nullable: true, description: `Volunteer service activities held in the period (${PER_COMMUNITY}).` }) volunteerActivitiesInPeriod: number | null;
-  @Field(() => Int, { nullable: true, description: `Volunteers taking part in them, summed over the activities (${PER_COMMUNITY}).` }) volunteerParticipantsInPeriod: number | null;
-  @Field(() => Int, { nullable: true, description: `Residents who benefited from them, summed over the activities (${PER_COMMUNITY}).` }) volunteerBeneficiariesInPeriod: number | null;
-  @Field(() => Int, { nullable: true, description: `Four-party joint meetings (四方联席会议) held in the period (${PER_COMMUNITY}).` }) jointMeetingsInPeriod: number | null;
+  @Field(() => Int, { nullable: true, description: `Volunteer service activities held in the period (${PER_COMMUNITY}).` }) volunteerActivitiesInPeriod:
+    number | null;
+  @Field(() => Int, { nullable: true, description: `Volunteers taking part in them, summed over the activities (${PER_COMMUNITY}).` })
+  volunteerParticipantsInPeriod: number | null;
+  @Field(() => Int, { nullable: true, description: `Residents who benefited from them, summed over the activities (${PER_COMMUNITY}).` })
+  volunteerBeneficiariesInPeriod: number | null;
+  @Field(() => Int, { nullable: true, description: `Four-party joint meetings (四方联席会议) held in the period (${PER_COMMUNITY}).` }) jointMeetingsInPeriod:
+    number | null;
   @Field(() => Int, { nullable: true, description: `Joint-meeting resolutions still open now (${PER_COMMUNITY}).` }) openResolutions: number | null;
 }
 
@@ -79,7 +86,8 @@ export enum CommunityWorkMetric {
 }
 registerEnumType(CommunityWorkMetric, {
   name: 'CommunityWorkMetric',
-  description: 'A community-work figure to rank units by. Wish, volunteer and meeting figures are kept per community (rank a district’s or street’s children by them); errands per grid.',
+  description:
+    'A community-work figure to rank units by. Wish, volunteer and meeting figures are kept per community (rank a district’s or street’s children by them); errands per grid.',
   valuesConfig: {
     OPEN_WISHES: { description: 'Micro-wishes waiting to be claimed now.' },
     WISHES_POSTED: { description: 'Micro-wishes posted in the period.' },
@@ -237,7 +245,10 @@ export const communityWorkFigures = defineFigures<CommunityWorkMetric>({
     check(code, metric) {
       const deepest = METRIC[metric][1];
       if (childLevel(code) > deepest) {
-        const where = deepest === 3 ? 'per community: rank a district’s or a street’s children by it' : 'per grid: rank a district’s, a street’s or a community’s children by it';
+        const where =
+          deepest === 3
+            ? 'per community: rank a district’s or a street’s children by it'
+            : 'per grid: rank a district’s, a street’s or a community’s children by it';
         throw badInput(`${metric} is kept ${where} (must-visits and visits can rank any unit’s children)`, 'metric');
       }
     },

@@ -14,7 +14,10 @@ export const ErrandService = {
   agentsOfGrid(ctx: RequestContext, gridCode: string): Promise<LivelihoodAgent[]> {
     return ctx
       .loader<string, LivelihoodAgent[]>('errand.agentsOfGrid', async (codes) => {
-        const rows = await ctx.query<LivelihoodAgent>(`SELECT ${AGENT_COLUMNS} FROM community.livelihood_agent WHERE grid_code = ANY($1) AND path <@ $2::ltree ORDER BY name`, [codes, ctx.scope]);
+        const rows = await ctx.query<LivelihoodAgent>(
+          `SELECT ${AGENT_COLUMNS} FROM community.livelihood_agent WHERE grid_code = ANY($1) AND path <@ $2::ltree ORDER BY name`,
+          [codes, ctx.scope],
+        );
         return groupRows(codes, rows, (a) => a.gridCode);
       })
       .load(gridCode);
@@ -84,7 +87,17 @@ export const ErrandService = {
     const [errand] = await ctx.query<Errand>(
       `INSERT INTO community.errand (id, agent_id, kind, status, resident_name, requested_on, done_on, note, recorded_by, path)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9::ltree) RETURNING ${ERRAND_COLUMNS}`,
-      [agent.id, input.kind, input.doneOn ? 'DONE' : 'REQUESTED', input.residentName, input.requestedOn, input.doneOn ?? null, input.note ?? null, ctx.identity.sub, agent.path],
+      [
+        agent.id,
+        input.kind,
+        input.doneOn ? 'DONE' : 'REQUESTED',
+        input.residentName,
+        input.requestedOn,
+        input.doneOn ?? null,
+        input.note ?? null,
+        ctx.identity.sub,
+        agent.path,
+      ],
     );
     return errand;
   },
@@ -97,7 +110,10 @@ export const ErrandService = {
     assertPastDate(doneOn, 'doneOn');
     if (errand.status === ErrandStatus.DONE) throw badInput('This errand is already done', 'errandId');
     if (doneOn < errand.requestedOn) throw badInput('doneOn is before the errand was asked for', 'doneOn');
-    const [done] = await ctx.query<Errand>(`UPDATE community.errand SET status = 'DONE', done_on = $2 WHERE ${uuidIs('id', '$1')} AND status = 'REQUESTED' RETURNING ${ERRAND_COLUMNS}`, [errandId, doneOn]);
+    const [done] = await ctx.query<Errand>(
+      `UPDATE community.errand SET status = 'DONE', done_on = $2 WHERE ${uuidIs('id', '$1')} AND status = 'REQUESTED' RETURNING ${ERRAND_COLUMNS}`,
+      [errandId, doneOn],
+    );
     if (!done) throw badInput('This errand is already done', 'errandId');
     return done;
   },

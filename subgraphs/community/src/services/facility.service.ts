@@ -8,7 +8,10 @@ export const FacilityService = {
   ofCommunity(ctx: RequestContext, communityCode: string): Promise<Facility[]> {
     return ctx
       .loader<string, Facility[]>('facility.ofCommunity', async (codes) => {
-        const rows = await ctx.query<Facility>(`SELECT ${FACILITY_COLUMNS} FROM community.facility WHERE community_code = ANY($1) AND path <@ $2::ltree ORDER BY kind, name`, [codes, ctx.scope]);
+        const rows = await ctx.query<Facility>(
+          `SELECT ${FACILITY_COLUMNS} FROM community.facility WHERE community_code = ANY($1) AND path <@ $2::ltree ORDER BY kind, name`,
+          [codes, ctx.scope],
+        );
         return groupRows(codes, rows, (f) => f.communityCode);
       })
       .load(communityCode);

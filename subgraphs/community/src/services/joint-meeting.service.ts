@@ -1,4 +1,15 @@
-import { badInput, childConnection, forbidden, groupRows, pathOfCode, uuidIn, uuidIs, type ConnectionData, type PageArgs, type RequestContext } from '@cgp/core';
+import {
+  badInput,
+  childConnection,
+  forbidden,
+  groupRows,
+  pathOfCode,
+  uuidIn,
+  uuidIs,
+  type ConnectionData,
+  type PageArgs,
+  type RequestContext,
+} from '@cgp/core';
 import { assertPastDate } from '../residents/date.scalar';
 import type { FollowUpInput, JointMeetingInput } from './joint-meeting.input';
 import { JointParty, MEETING_COLUMNS, RESOLUTION_COLUMNS, ResolutionStatus, type JointMeeting, type Resolution } from './joint-meeting.type';
@@ -9,7 +20,15 @@ export const JointMeetingService = {
   meetings(ctx: RequestContext, communityCode: string, args: PageArgs): Promise<ConnectionData<JointMeeting>> {
     return childConnection<JointMeeting>(
       ctx,
-      { name: 'joint.meetings', table: 'community.joint_meeting', columns: MEETING_COLUMNS, parentColumn: 'community_code', orderColumn: 'id', orderKey: (m) => m.id, scopeColumn: 'path' },
+      {
+        name: 'joint.meetings',
+        table: 'community.joint_meeting',
+        columns: MEETING_COLUMNS,
+        parentColumn: 'community_code',
+        orderColumn: 'id',
+        orderKey: (m) => m.id,
+        scopeColumn: 'path',
+      },
       communityCode,
       args,
     );
@@ -18,7 +37,10 @@ export const JointMeetingService = {
   resolutions(ctx: RequestContext, meetingId: string): Promise<Resolution[]> {
     return ctx
       .loader<string, Resolution[]>('joint.resolutions', async (ids) => {
-        const rows = await ctx.query<Resolution>(`SELECT ${RESOLUTION_COLUMNS} FROM community.meeting_resolution WHERE ${uuidIn('meeting_id', '$1')} ORDER BY position`, [ids]);
+        const rows = await ctx.query<Resolution>(
+          `SELECT ${RESOLUTION_COLUMNS} FROM community.meeting_resolution WHERE ${uuidIn('meeting_id', '$1')} ORDER BY position`,
+          [ids],
+        );
         return groupRows(ids, rows, (r) => r.meetingId);
       })
       .load(meetingId);
@@ -29,8 +51,10 @@ export const JointMeetingService = {
     assertPastDate(input.heldOn, 'heldOn');
     const parties = [...new Set(input.parties)];
     if (parties.length !== input.parties.length) throw badInput('parties lists a party twice', 'parties');
-    if (!parties.includes(JointParty.PARTY_COMMITTEE)) throw badInput('The joint meeting is led by the community party committee: include PARTY_COMMITTEE in parties', 'parties');
-    for (const r of input.resolutions) if (!parties.includes(r.owner)) throw badInput(`A resolution is owned by ${r.owner}, which did not attend`, 'resolutions');
+    if (!parties.includes(JointParty.PARTY_COMMITTEE))
+      throw badInput('The joint meeting is led by the community party committee: include PARTY_COMMITTEE in parties', 'parties');
+    for (const r of input.resolutions)
+      if (!parties.includes(r.owner)) throw badInput(`A resolution is owned by ${r.owner}, which did not attend`, 'resolutions');
     const path = pathOfCode(input.communityCode);
     const [meeting] = await ctx.query<JointMeeting>(
       `INSERT INTO community.joint_meeting (id, community_code, held_on, parties, topics, recorded_by, path) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::ltree) RETURNING ${MEETING_COLUMNS}`,
@@ -48,7 +72,9 @@ export const JointMeetingService = {
   },
 
   async followUp(ctx: RequestContext, input: FollowUpInput): Promise<Resolution> {
-    const [resolution] = await ctx.query<Resolution>(`SELECT ${RESOLUTION_COLUMNS} FROM community.meeting_resolution WHERE ${uuidIs('id', '$1')}`, [input.resolutionId]);
+    const [resolution] = await ctx.query<Resolution>(`SELECT ${RESOLUTION_COLUMNS} FROM community.meeting_resolution WHERE ${uuidIs('id', '$1')}`, [
+      input.resolutionId,
+    ]);
     if (!resolution) throw forbidden('No resolution with this id in your unit');
     assertStaffOf(ctx, resolution.path.split('.').pop() as string, 'follow up this resolution');
     if (resolution.status === ResolutionStatus.DONE) throw badInput('This resolution is already carried out', 'resolutionId');

@@ -1,6 +1,16 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  assertUnitCode, badInput, connectionType, maskName, maskPhone, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext,
+  assertUnitCode,
+  badInput,
+  connectionType,
+  maskName,
+  maskPhone,
+  PageArgs,
+  personalField,
+  rules,
+  type ConnectionData,
+  type Permissions,
+  type RequestContext,
 } from '@cgp/core';
 import { Community } from '../units/community.type';
 import { Grid } from '../units/grid.type';
@@ -46,7 +56,11 @@ export class CommunityServicesResolver {
     @Arg('from', () => String, { nullable: true, description: 'From this date (YYYY-MM-DD), inclusive.' }) from?: string,
     @Arg('to', () => String, { nullable: true, description: 'Up to this date (YYYY-MM-DD), exclusive.' }) to?: string,
   ): Promise<ErrandCounts> {
-    for (const [name, v] of [['from', from], ['to', to]] as const) if (v && !DATE.test(v)) throw badInput(`${name} must be a date YYYY-MM-DD`, name);
+    for (const [name, v] of [
+      ['from', from],
+      ['to', to],
+    ] as const)
+      if (v && !DATE.test(v)) throw badInput(`${name} must be a date YYYY-MM-DD`, name);
     return ErrandService.countsForUnit(ctx, c.code, from ?? null, to ?? null);
   }
 }
@@ -80,7 +94,11 @@ export class LivelihoodAgentResolver {
   }
 
   @FieldResolver(() => [Errand], { description: 'The agent’s latest errands.' })
-  errands(@Root() a: LivelihoodAgent, @Ctx() ctx: RequestContext, @Arg('last', () => Int, { defaultValue: 20, description: 'How many, 1 to 100.' }) last: number): Promise<Errand[]> {
+  errands(
+    @Root() a: LivelihoodAgent,
+    @Ctx() ctx: RequestContext,
+    @Arg('last', () => Int, { defaultValue: 20, description: 'How many, 1 to 100.' }) last: number,
+  ): Promise<Errand[]> {
     if (last < 1 || last > 100) throw badInput('last must be between 1 and 100', 'last');
     return ErrandService.errandsOfAgent(ctx, a.id, last);
   }
@@ -99,7 +117,11 @@ export class LivelihoodAgentResolver {
     @Arg('to', () => String, { nullable: true, description: 'Up to this date (YYYY-MM-DD), exclusive.' }) to?: string,
   ): Promise<ErrandCounts> {
     assertUnitCode(unitCode, undefined, 'unitCode');
-    for (const [name, v] of [['from', from], ['to', to]] as const) if (v && !DATE.test(v)) throw badInput(`${name} must be a date YYYY-MM-DD`, name);
+    for (const [name, v] of [
+      ['from', from],
+      ['to', to],
+    ] as const)
+      if (v && !DATE.test(v)) throw badInput(`${name} must be a date YYYY-MM-DD`, name);
     return ErrandService.countsForUnit(ctx, unitCode, from ?? null, to ?? null);
   }
 
@@ -148,7 +170,13 @@ export const errandPermissions: Permissions = {
 export class VolunteerTeamResolver {
   @FieldResolver(() => String, { description: 'Team leader (personal data: masked as 王* unless your work needs it).' })
   leaderName(@Root() team: VolunteerTeam, @Ctx() ctx: RequestContext): string {
-    return personalField(ctx, AUDIT, { recordType: 'VolunteerTeam', recordId: team.id, field: 'leaderName', path: team.path }, team.leaderName, maskName) as string;
+    return personalField(
+      ctx,
+      AUDIT,
+      { recordType: 'VolunteerTeam', recordId: team.id, field: 'leaderName', path: team.path },
+      team.leaderName,
+      maskName,
+    ) as string;
   }
 
   @FieldResolver(() => VolunteerActivityConnection, { description: 'The team’s service activities.' })

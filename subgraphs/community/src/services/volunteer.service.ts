@@ -9,7 +9,10 @@ export const VolunteerService = {
   teamsOfCommunity(ctx: RequestContext, communityCode: string): Promise<VolunteerTeam[]> {
     return ctx
       .loader<string, VolunteerTeam[]>('volunteer.teams', async (codes) => {
-        const rows = await ctx.query<VolunteerTeam>(`SELECT ${TEAM_COLUMNS} FROM community.volunteer_team WHERE community_code = ANY($1) AND path <@ $2::ltree ORDER BY name`, [codes, ctx.scope]);
+        const rows = await ctx.query<VolunteerTeam>(
+          `SELECT ${TEAM_COLUMNS} FROM community.volunteer_team WHERE community_code = ANY($1) AND path <@ $2::ltree ORDER BY name`,
+          [codes, ctx.scope],
+        );
         return groupRows(codes, rows, (t) => t.communityCode);
       })
       .load(communityCode);
@@ -18,7 +21,15 @@ export const VolunteerService = {
   activities(ctx: RequestContext, teamId: string, args: PageArgs): Promise<ConnectionData<VolunteerActivity>> {
     return childConnection<VolunteerActivity>(
       ctx,
-      { name: 'volunteer.activities', table: 'community.volunteer_activity', columns: ACTIVITY_COLUMNS, parentColumn: 'team_id', orderColumn: 'id', orderKey: (a) => a.id, scopeColumn: 'path' },
+      {
+        name: 'volunteer.activities',
+        table: 'community.volunteer_activity',
+        columns: ACTIVITY_COLUMNS,
+        parentColumn: 'team_id',
+        orderColumn: 'id',
+        orderKey: (a) => a.id,
+        scopeColumn: 'path',
+      },
       teamId,
       args,
     );

@@ -1,7 +1,16 @@
 import { and } from 'graphql-shield';
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  assertUnitCode, connectionType, Role, rules, Tier, UnitListArgs, unitTypeRules, type ConnectionData, type Permissions, type RequestContext,
+  assertUnitCode,
+  connectionType,
+  Role,
+  rules,
+  Tier,
+  UnitListArgs,
+  unitTypeRules,
+  type ConnectionData,
+  type Permissions,
+  type RequestContext,
 } from '@cgp/core';
 import { Community } from './community.type';
 import { CommunityProfileInput } from './community.input';
@@ -13,7 +22,10 @@ export const CommunityConnection = connectionType(Community, 'Community', 'A pag
 @Resolver(() => Community)
 export class CommunityResolver {
   @Query(() => Community, { nullable: true, description: 'The community with this 12-digit code, or null when there is none.' })
-  community(@Arg('code', () => String, { description: '12-digit community code, e.g. 411602001001.' }) code: string, @Ctx() ctx: RequestContext): Promise<Community | null> {
+  community(
+    @Arg('code', () => String, { description: '12-digit community code, e.g. 411602001001.' }) code: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Community | null> {
     assertUnitCode(code, Tier.COMMUNITY);
     return CommunityService.byCode(ctx, code);
   }

@@ -7,8 +7,15 @@ export async function seedCommunities(db: Queryable, data: DemoDataset): Promise
     db,
     'community.community',
     {
-      id: (r) => r.id, code: (r) => r.code, name: (r) => r.name, street_code: (r) => r.code.slice(0, 9), households: (r) => r.households,
-      population: (r) => r.population, staff: (r) => r.staff, area_km2: (r) => r.areaKm2, path: (r) => r.path,
+      id: (r) => r.id,
+      code: (r) => r.code,
+      name: (r) => r.name,
+      street_code: (r) => r.code.slice(0, 9),
+      households: (r) => r.households,
+      population: (r) => r.population,
+      staff: (r) => r.staff,
+      area_km2: (r) => r.areaKm2,
+      path: (r) => r.path,
     },
     data.communities,
   );

@@ -10,7 +10,13 @@ export const CommunityService = {
 
   /** Updates the profile of a community inside the caller's subtree; the caller's scope is checked before (rules) and in SQL (and by RLS). */
   async updateProfile(ctx: RequestContext, code: string, input: CommunityProfileInput): Promise<Community | null> {
-    const columns: Record<keyof CommunityProfileInput, string> = { name: 'name', households: 'households', population: 'population', staff: 'staff', areaKm2: 'area_km2' };
+    const columns: Record<keyof CommunityProfileInput, string> = {
+      name: 'name',
+      households: 'households',
+      population: 'population',
+      staff: 'staff',
+      areaKm2: 'area_km2',
+    };
     const sets: string[] = [];
     const params: unknown[] = [code, ctx.scope];
     for (const [field, column] of Object.entries(columns) as [keyof CommunityProfileInput, string][]) {

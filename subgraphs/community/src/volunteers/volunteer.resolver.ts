@@ -11,23 +11,41 @@ const maskName = (v: string | null) => v && `${v.slice(0, 1)}*`;
 
 @Resolver(() => Volunteer)
 export class VolunteerResolver {
-  @Mutation(() => Volunteer, { description: 'Registers a volunteer of your community: a resident of it or a party member, in one of its teams or not (community staff).' })
-  registerVolunteer(@Arg('input', () => RegisterVolunteerInput, { description: 'The volunteer.' }) input: RegisterVolunteerInput, @Ctx() ctx: RequestContext): Promise<Volunteer> {
+  @Mutation(() => Volunteer, {
+    description: 'Registers a volunteer of your community: a resident of it or a party member, in one of its teams or not (community staff).',
+  })
+  registerVolunteer(
+    @Arg('input', () => RegisterVolunteerInput, { description: 'The volunteer.' }) input: RegisterVolunteerInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Volunteer> {
     return VolunteerRegistryService.register(ctx, input);
   }
 
-  @Mutation(() => [VolunteerHoursEntry], { description: 'Logs the hours volunteers served at an activity; each earns points by the district’s rule in force on its day (community staff).' })
-  logVolunteerHours(@Arg('input', () => LogVolunteerHoursInput, { description: 'The hours.' }) input: LogVolunteerHoursInput, @Ctx() ctx: RequestContext): Promise<VolunteerHoursEntry[]> {
+  @Mutation(() => [VolunteerHoursEntry], {
+    description: 'Logs the hours volunteers served at an activity; each earns points by the district’s rule in force on its day (community staff).',
+  })
+  logVolunteerHours(
+    @Arg('input', () => LogVolunteerHoursInput, { description: 'The hours.' }) input: LogVolunteerHoursInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<VolunteerHoursEntry[]> {
     return VolunteerRegistryService.logHours(ctx, input);
   }
 
-  @Mutation(() => PointsRule, { description: 'Sets a volunteer points rule of your district from a day (district STAFF): points per hour and per activity, for a kind of service or all.' })
-  setVolunteerPointsRule(@Arg('input', () => SetPointsRuleInput, { description: 'The rule.' }) input: SetPointsRuleInput, @Ctx() ctx: RequestContext): Promise<PointsRule> {
+  @Mutation(() => PointsRule, {
+    description: 'Sets a volunteer points rule of your district from a day (district STAFF): points per hour and per activity, for a kind of service or all.',
+  })
+  setVolunteerPointsRule(
+    @Arg('input', () => SetPointsRuleInput, { description: 'The rule.' }) input: SetPointsRuleInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PointsRule> {
     return VolunteerRegistryService.setRule(ctx, input);
   }
 
   @Query(() => [PointsRule], { description: 'The volunteer points rules of a district (its staff, and the units below it).' })
-  volunteerPointsRules(@Arg('districtCode', () => String, { description: '6-digit district code.' }) districtCode: string, @Ctx() ctx: RequestContext): Promise<PointsRule[]> {
+  volunteerPointsRules(
+    @Arg('districtCode', () => String, { description: '6-digit district code.' }) districtCode: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PointsRule[]> {
     return VolunteerRegistryService.rules(ctx, districtCode);
   }
 
@@ -49,7 +67,10 @@ export class VolunteerResolver {
   @FieldResolver(() => VolunteerTeam, { nullable: true, description: 'The team they belong to, if any.' })
   async team(@Root() v: Volunteer, @Ctx() ctx: RequestContext): Promise<VolunteerTeam | null> {
     if (!v.teamId) return null;
-    const [team] = await ctx.query<VolunteerTeam>(`SELECT id, name, kind, members, leader_name AS "leaderName", community_code AS "communityCode", path::text AS path FROM community.volunteer_team WHERE id = $1`, [v.teamId]);
+    const [team] = await ctx.query<VolunteerTeam>(
+      `SELECT id, name, kind, members, leader_name AS "leaderName", community_code AS "communityCode", path::text AS path FROM community.volunteer_team WHERE id = $1`,
+      [v.teamId],
+    );
     return team ?? null;
   }
 }

@@ -3,7 +3,10 @@ import { ArrayMaxSize, ArrayMinSize, IsOptional, IsUUID, Matches, Max, MaxLength
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-@ObjectType({ description: 'An individual volunteer of a community: a resident or a party member, in a team or not, with the hours served and the points earned under the district’s rules.' })
+@ObjectType({
+  description:
+    'An individual volunteer of a community: a resident or a party member, in a team or not, with the hours served and the points earned under the district’s rules.',
+})
 export class Volunteer {
   @Field(() => ID, { description: 'Stable identifier.' }) id: string;
   @Field(() => String, { description: 'RESIDENT or PARTY_MEMBER.' }) kind: string;
@@ -32,7 +35,11 @@ export class VolunteerHoursEntry {
 export class PointsRule {
   @Field(() => ID, { description: 'Stable identifier.' }) id: string;
   @Field(() => String, { description: 'The district.' }) districtCode: string;
-  @Field(() => String, { nullable: true, description: 'The kind of service it applies to (as activities name it, e.g. 义诊), or null for every kind without a rule of its own.' }) activityKind: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The kind of service it applies to (as activities name it, e.g. 义诊), or null for every kind without a rule of its own.',
+  })
+  activityKind: string | null;
   @Field(() => Float, { description: 'Points per hour served.' }) pointsPerHour: number;
   @Field(() => Float, { description: 'Points per activity taken part in.' }) pointsPerActivity: number;
   @Field(() => String, { description: 'First day it applies (YYYY-MM-DD); it applies until a later rule for the same kind.' }) effectiveFrom: string;
@@ -45,27 +52,33 @@ export class RegisterVolunteerInput {
   communityCode: string;
 
   @Field(() => String, { description: 'Name, 1 to 50 characters.' })
-  @MinLength(1) @MaxLength(50)
+  @MinLength(1)
+  @MaxLength(50)
   name: string;
 
   @Field(() => String, { nullable: true, description: 'Mobile phone, 11 digits.' })
-  @IsOptional() @Matches(/^1\d{10}$/, { message: 'phone must be an 11-digit mobile number' })
+  @IsOptional()
+  @Matches(/^1\d{10}$/, { message: 'phone must be an 11-digit mobile number' })
   phone?: string;
 
   @Field(() => ID, { nullable: true, description: 'The resident (of this community) who volunteers.' })
-  @IsOptional() @IsUUID('all', { message: 'residentId must be a resident id' })
+  @IsOptional()
+  @IsUUID('all', { message: 'residentId must be a resident id' })
   residentId?: string;
 
   @Field(() => ID, { nullable: true, description: 'The party member who volunteers (instead of residentId).' })
-  @IsOptional() @IsUUID('all', { message: 'partyMemberId must be a party member id' })
+  @IsOptional()
+  @IsUUID('all', { message: 'partyMemberId must be a party member id' })
   partyMemberId?: string;
 
   @Field(() => ID, { nullable: true, description: 'The community’s volunteer team they join.' })
-  @IsOptional() @IsUUID('all', { message: 'teamId must be a volunteer team id' })
+  @IsOptional()
+  @IsUUID('all', { message: 'teamId must be a volunteer team id' })
   teamId?: string;
 
   @Field(() => String, { nullable: true, description: 'Registered on (YYYY-MM-DD), not in the future; today when left out.' })
-  @IsOptional() @Matches(DATE, { message: 'joinedOn must be a date written YYYY-MM-DD' })
+  @IsOptional()
+  @Matches(DATE, { message: 'joinedOn must be a date written YYYY-MM-DD' })
   joinedOn?: string;
 }
 
@@ -76,7 +89,8 @@ export class VolunteerHoursInput {
   volunteerId: string;
 
   @Field(() => Float, { description: 'Hours, more than 0 and at most 24, in tenths.' })
-  @Min(0.1, { message: 'hours must be more than 0' }) @Max(24, { message: 'hours must be at most 24' })
+  @Min(0.1, { message: 'hours must be more than 0' })
+  @Max(24, { message: 'hours must be at most 24' })
   hours: number;
 }
 
@@ -87,7 +101,9 @@ export class LogVolunteerHoursInput {
   activityId: string;
 
   @Field(() => [VolunteerHoursInput], { description: 'One entry per volunteer, 1 to 500.' })
-  @ArrayMinSize(1) @ArrayMaxSize(500) @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
   entries: VolunteerHoursInput[];
 }
 
@@ -98,15 +114,18 @@ export class SetPointsRuleInput {
   districtCode: string;
 
   @Field(() => String, { nullable: true, description: 'The kind of service (as activities name it), or null for every kind without a rule of its own.' })
-  @IsOptional() @MaxLength(50)
+  @IsOptional()
+  @MaxLength(50)
   activityKind?: string;
 
   @Field(() => Float, { description: 'Points per hour, 0 to 1,000.' })
-  @Min(0) @Max(1000)
+  @Min(0)
+  @Max(1000)
   pointsPerHour: number;
 
   @Field(() => Float, { description: 'Points per activity, 0 to 1,000.' })
-  @Min(0) @Max(1000)
+  @Min(0)
+  @Max(1000)
   pointsPerActivity: number;
 
   @Field(() => String, { description: 'First day it applies (YYYY-MM-DD).' })

@@ -32,7 +32,10 @@ export class ClaimWishInput {
   @IsUUID()
   wishId: string;
 
-  @Field(() => ID, { nullable: true, description: 'For staff recording a party member’s claim: the member. Partners claim for their own organisation and leave it out.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'For staff recording a party member’s claim: the member. Partners claim for their own organisation and leave it out.',
+  })
   @IsOptional()
   @IsUUID()
   partyMemberId?: string | null;

@@ -12,12 +12,17 @@ const OPEN = [WishState.POSTED];
 @Resolver(() => Wish)
 export class WishResolver {
   @Query(() => WishConnection, {
-    description: 'The wish wall: open wishes you may see, newest first — staff: in your subtree (optionally one community); partners: those opened to partners in your paired communities.',
+    description:
+      'The wish wall: open wishes you may see, newest first — staff: in your subtree (optionally one community); partners: those opened to partners in your paired communities.',
   })
   wishWall(
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: RequestContext,
-    @Arg('communityCode', () => String, { nullable: true, description: 'Only this community’s wall: one in your subtree (a partner: one of its paired communities), FORBIDDEN otherwise.' }) communityCode?: string,
+    @Arg('communityCode', () => String, {
+      nullable: true,
+      description: 'Only this community’s wall: one in your subtree (a partner: one of its paired communities), FORBIDDEN otherwise.',
+    })
+    communityCode?: string,
   ): Promise<ConnectionData<Wish>> {
     return WishService.list(ctx, OPEN, args, communityCode);
   }
@@ -27,8 +32,16 @@ export class WishResolver {
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: RequestContext,
     @Arg('states', () => [WishState], { nullable: true, description: 'Only these states.' }) states?: WishState[],
-    @Arg('communityCode', () => String, { nullable: true, description: 'Only this community: one in your subtree (a partner: one of its paired communities), FORBIDDEN otherwise.' }) communityCode?: string,
-    @Arg('unitCode', () => String, { nullable: true, description: 'Only the wishes in this unit’s subtree (district, street or community): one in your subtree, FORBIDDEN otherwise (staff only).' }) unitCode?: string,
+    @Arg('communityCode', () => String, {
+      nullable: true,
+      description: 'Only this community: one in your subtree (a partner: one of its paired communities), FORBIDDEN otherwise.',
+    })
+    communityCode?: string,
+    @Arg('unitCode', () => String, {
+      nullable: true,
+      description: 'Only the wishes in this unit’s subtree (district, street or community): one in your subtree, FORBIDDEN otherwise (staff only).',
+    })
+    unitCode?: string,
   ): Promise<ConnectionData<Wish>> {
     return WishService.list(ctx, states?.length ? states : Object.values(WishState), args, communityCode, unitCode);
   }
@@ -43,7 +56,10 @@ export class WishResolver {
     return WishService.post(ctx, input);
   }
 
-  @Mutation(() => Wish, { description: 'Claims an open wish: a partner for itself, or staff recording a party member’s claim. Of two claims at once exactly one wins; the other gets CONFLICT.' })
+  @Mutation(() => Wish, {
+    description:
+      'Claims an open wish: a partner for itself, or staff recording a party member’s claim. Of two claims at once exactly one wins; the other gets CONFLICT.',
+  })
   claimWish(@Arg('input', () => ClaimWishInput) input: ClaimWishInput, @Ctx() ctx: RequestContext): Promise<Wish> {
     return WishService.claim(ctx, input);
   }
@@ -66,7 +82,13 @@ export class WishResolver {
   @FieldResolver(() => String, { description: 'The resident the wish is for (personal data: masked unless your work needs it; partners see only 居民).' })
   beneficiary(@Root() wish: Wish, @Ctx() ctx: RequestContext): string {
     if (ctx.identity.kind === CallerKind.PARTNER) return '居民';
-    return personalField(ctx, 'community.personal_data_read', { recordType: 'Wish', recordId: wish.id, field: 'beneficiary', path: wish.path }, wish.beneficiaryName, maskName) as string;
+    return personalField(
+      ctx,
+      'community.personal_data_read',
+      { recordType: 'Wish', recordId: wish.id, field: 'beneficiary', path: wish.path },
+      wish.beneficiaryName,
+      maskName,
+    ) as string;
   }
 
   @FieldResolver(() => PartyMember, { nullable: true, description: 'The party member who claimed it, if a member did.' })

@@ -18,6 +18,7 @@ export const wishVisible = rule('wishVisible', { cache: 'no_cache' })((wish: Wis
 export const wishCommunityArg = rule('wishCommunityArg', { cache: 'no_cache' })((_parent, args: { communityCode?: string | null }, ctx: RequestContext) => {
   const code = args.communityCode;
   if (!code) return true;
-  if (ctx.identity.kind === CallerKind.PARTNER) return ctx.identity.communities.includes(code) ? true : forbidden('Partners see the wish walls of their paired communities only');
+  if (ctx.identity.kind === CallerKind.PARTNER)
+    return ctx.identity.communities.includes(code) ? true : forbidden('Partners see the wish walls of their paired communities only');
   return !tierOfCode(code) || accessToCode(ctx.identity, code) === Access.FULL ? true : forbidden();
 });

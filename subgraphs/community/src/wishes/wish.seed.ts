@@ -2,8 +2,15 @@ import { columnsOf, insertRows, type Queryable } from '@cgp/core';
 import { demoEnd, Random, stableId, type DemoDataset } from '@cgp/demo-data';
 
 const WISHES: [string, string][] = [
-  ['STUDY', '一个新书包'], ['STUDY', '一套课外读物'], ['DAILY_NECESSITIES', '一床冬被'], ['DAILY_NECESSITIES', '一个电饭煲'],
-  ['HEALTH', '一次免费体检'], ['HEALTH', '一辆轮椅'], ['COMPANIONSHIP', '有人陪我聊聊天'], ['COMPANIONSHIP', '上门理发一次'], ['OTHER', '修好家里的水龙头'],
+  ['STUDY', '一个新书包'],
+  ['STUDY', '一套课外读物'],
+  ['DAILY_NECESSITIES', '一床冬被'],
+  ['DAILY_NECESSITIES', '一个电饭煲'],
+  ['HEALTH', '一次免费体检'],
+  ['HEALTH', '一辆轮椅'],
+  ['COMPANIONSHIP', '有人陪我聊聊天'],
+  ['COMPANIONSHIP', '上门理发一次'],
+  ['OTHER', '修好家里的水龙头'],
 ];
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨'];
 const GIVEN = ['奶奶', '爷爷', '阿姨', '小明', '小红', '大爷'];
@@ -18,7 +25,8 @@ export async function seedWishes(db: Queryable, data: DemoDataset): Promise<void
     if (community) inService.set(community, [...(inService.get(community) ?? []), m.id]);
   }
   const partnersOf = new Map<string, string[]>();
-  for (const p of data.pairings) partnersOf.set(p.communityCode, [...(partnersOf.get(p.communityCode) ?? []), (p.socialOrganisationId ?? p.enterpriseId) as string]);
+  for (const p of data.pairings)
+    partnersOf.set(p.communityCode, [...(partnersOf.get(p.communityCode) ?? []), (p.socialOrganisationId ?? p.enterpriseId) as string]);
   const until = demoEnd(data);
   const rows: Record<string, unknown>[] = [];
   for (const c of data.communities) {
@@ -35,8 +43,14 @@ export async function seedWishes(db: Queryable, data: DemoDataset): Promise<void
       const claimed = stage >= 1 && (byPartner || members.length > 0);
       const day = 86_400_000;
       rows.push({
-        id: stableId('wish', c.code, i), community_code: c.code, text, category, beneficiary_name: random.pick(SURNAMES) + random.pick(GIVEN),
-        open_to_partners: openToPartners, state: claimed ? ['POSTED', 'CLAIMED', 'FULFILLED', 'CONFIRMED'][stage] : 'POSTED', posted_by: `demo-${c.code}`,
+        id: stableId('wish', c.code, i),
+        community_code: c.code,
+        text,
+        category,
+        beneficiary_name: random.pick(SURNAMES) + random.pick(GIVEN),
+        open_to_partners: openToPartners,
+        state: claimed ? ['POSTED', 'CLAIMED', 'FULFILLED', 'CONFIRMED'][stage] : 'POSTED',
+        posted_by: `demo-${c.code}`,
         posted_at: postedAt,
         claimer_kind: claimed ? (byPartner ? 'PARTNER' : 'PARTY_MEMBER') : null,
         claimed_member_id: claimed && !byPartner ? random.pick(members) : null,
@@ -44,7 +58,8 @@ export async function seedWishes(db: Queryable, data: DemoDataset): Promise<void
         claimed_at: claimed ? new Date(postedAt.getTime() + day) : null,
         fulfilled_at: claimed && stage >= 2 ? new Date(postedAt.getTime() + 5 * day) : null,
         confirmed_at: claimed && stage >= 3 ? new Date(postedAt.getTime() + 6 * day) : null,
-        version: claimed ? stage + 1 : 1, path: c.path,
+        version: claimed ? stage + 1 : 1,
+        path: c.path,
       });
     }
   }

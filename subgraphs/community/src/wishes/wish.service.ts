@@ -1,13 +1,34 @@
 import {
-  Access, accessToCode, assertUnitCode, badInput, callPeer, CallerKind, conflict, forbidden, pageWindow, pathOfCode, Role, rowsByKey, toConnection,
-  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
+  Access,
+  accessToCode,
+  assertUnitCode,
+  badInput,
+  callPeer,
+  CallerKind,
+  conflict,
+  forbidden,
+  pageWindow,
+  pathOfCode,
+  Role,
+  rowsByKey,
+  toConnection,
+  type ConnectionData,
+  type PageArgs,
+  type RequestContext,
+  uuidIn,
+  uuidIs,
+} from '@cgp/core';
 import type { ClaimWishInput, PostWishInput, WishStepInput } from './wish.input';
 import { ClaimerKind, WISH_COLUMNS, WishState, type Wish } from './wish.type';
 
 const COMMUNITY_ROLES = [Role.STAFF, Role.PARTY_SECRETARY];
 
 function isCommunityStaffOf(ctx: RequestContext, communityCode: string): boolean {
-  return accessToCode(ctx.identity, communityCode) === Access.FULL && ctx.identity.roles.some((r) => COMMUNITY_ROLES.includes(r)) && ctx.identity.kind !== CallerKind.PARTNER;
+  return (
+    accessToCode(ctx.identity, communityCode) === Access.FULL &&
+    ctx.identity.roles.some((r) => COMMUNITY_ROLES.includes(r)) &&
+    ctx.identity.kind !== CallerKind.PARTNER
+  );
 }
 
 /** Who may see a wish: staff in whose subtree it is, or a partner when it is open to partners in a paired community (or claimed by it). */
@@ -26,18 +47,31 @@ async function fresh(ctx: RequestContext, id: string): Promise<Wish> {
 }
 
 /** Moves a wish from one state to the next if nobody changed it meanwhile; exactly one of two concurrent moves wins. */
-async function move(ctx: RequestContext, wish: Wish, version: number | null, from: WishState[], to: WishState, set: string, params: unknown[] = []): Promise<Wish> {
+async function move(
+  ctx: RequestContext,
+  wish: Wish,
+  version: number | null,
+  from: WishState[],
+  to: WishState,
+  set: string,
+  params: unknown[] = [],
+): Promise<Wish> {
   const taken = [WishState.CLAIMED, WishState.FULFILLED, WishState.CONFIRMED];
   if (to === WishState.CLAIMED && taken.includes(wish.state)) throw conflict('Someone else has already claimed this wish');
   if (!from.includes(wish.state)) throw badInput(`This wish is ${wish.state}; that step needs a wish that is ${from.join(' or ')}`, 'wishId');
-  if (version !== null && version !== wish.version) throw conflict(`The wish changed since you loaded it (now ${wish.state}, version ${wish.version}): reload it`);
+  if (version !== null && version !== wish.version)
+    throw conflict(`The wish changed since you loaded it (now ${wish.state}, version ${wish.version}): reload it`);
   const [moved] = await ctx.query<Wish>(
     `UPDATE community.wish SET state = $3, version = version + 1${set} WHERE ${uuidIs('id', '$1')} AND version = $2 RETURNING ${WISH_COLUMNS}`,
     [wish.id, wish.version, to, ...params],
   );
   if (!moved) {
     const now = await fresh(ctx, wish.id);
-    throw conflict(now.state === WishState.CLAIMED && to === WishState.CLAIMED ? 'Someone else claimed this wish just now' : `The wish changed at the same moment (now ${now.state}): reload it`);
+    throw conflict(
+      now.state === WishState.CLAIMED && to === WishState.CLAIMED
+        ? 'Someone else claimed this wish just now'
+        : `The wish changed at the same moment (now ${now.state}): reload it`,
+    );
   }
   return moved;
 }
@@ -67,19 +101,28 @@ export const WishService = {
     if (ctx.identity.kind === CallerKind.PARTNER) {
       if (input.partyMemberId) throw badInput('A partner claims for its own organisation: leave partyMemberId out', 'partyMemberId');
       if (!wish.openToPartners) throw forbidden('This wish is not open to partner organisations');
-      return move(ctx, wish, null, [WishState.POSTED], WishState.CLAIMED, `, claimer_kind = 'PARTNER', claimed_org_id = $4, claimed_at = now()`, [ctx.identity.org]);
+      return move(ctx, wish, null, [WishState.POSTED], WishState.CLAIMED, `, claimer_kind = 'PARTNER', claimed_org_id = $4, claimed_at = now()`, [
+        ctx.identity.org,
+      ]);
     }
     if (!input.partyMemberId) throw badInput('Give partyMemberId: the party member who claims the wish', 'partyMemberId');
     if (!isCommunityStaffOf(ctx, wish.communityCode)) throw forbidden('Only staff of the wish’s community record a party member’s claim');
-    const found = await callPeer<{ partyMember: { id: string } | null }>(ctx, 'party', `query ClaimingMember($id: ID!) { partyMember(id: $id) { id } }`, { id: input.partyMemberId });
+    const found = await callPeer<{ partyMember: { id: string } | null }>(ctx, 'party', `query ClaimingMember($id: ID!) { partyMember(id: $id) { id } }`, {
+      id: input.partyMemberId,
+    });
     if (!found.partyMember) throw badInput(`No party member ${input.partyMemberId} in your unit`, 'partyMemberId');
-    return move(ctx, wish, null, [WishState.POSTED], WishState.CLAIMED, `, claimer_kind = 'PARTY_MEMBER', claimed_member_id = $4, claimed_at = now()`, [input.partyMemberId]);
+    return move(ctx, wish, null, [WishState.POSTED], WishState.CLAIMED, `, claimer_kind = 'PARTY_MEMBER', claimed_member_id = $4, claimed_at = now()`, [
+      input.partyMemberId,
+    ]);
   },
 
   /** The claimer (the partner itself, or staff for a party member's claim) marks it fulfilled. */
   async fulfil(ctx: RequestContext, input: WishStepInput): Promise<Wish> {
     const wish = await fresh(ctx, input.wishId);
-    const allowed = wish.claimerKind === ClaimerKind.PARTNER ? ctx.identity.org === wish.claimedByOrganisationId || isCommunityStaffOf(ctx, wish.communityCode) : isCommunityStaffOf(ctx, wish.communityCode);
+    const allowed =
+      wish.claimerKind === ClaimerKind.PARTNER
+        ? ctx.identity.org === wish.claimedByOrganisationId || isCommunityStaffOf(ctx, wish.communityCode)
+        : isCommunityStaffOf(ctx, wish.communityCode);
     if (!allowed) throw forbidden('Only the claimer or the community’s staff mark a wish fulfilled');
     return move(ctx, wish, input.version, [WishState.CLAIMED], WishState.FULFILLED, `, fulfilled_at = now()`);
   },
@@ -130,7 +173,10 @@ export const WishService = {
     }
     params.push(window.limit + 1);
     const [rows, [{ n }]] = await Promise.all([
-      ctx.query<Wish>(`SELECT ${WISH_COLUMNS} FROM community.wish WHERE ${where}${after} ORDER BY posted_at DESC, id::text DESC LIMIT $${params.length}`, params),
+      ctx.query<Wish>(
+        `SELECT ${WISH_COLUMNS} FROM community.wish WHERE ${where}${after} ORDER BY posted_at DESC, id::text DESC LIMIT $${params.length}`,
+        params,
+      ),
       ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM community.wish WHERE ${where}`, countParams),
     ]);
     return toConnection(rows, window, n, (w) => `${w.postedAt.toISOString()}|${w.id}`);
@@ -139,7 +185,10 @@ export const WishService = {
   claimedBy(ctx: RequestContext, memberId: string): Promise<Wish[]> {
     return ctx
       .loader<string, Wish[]>('wish.claimedBy', async (ids) => {
-        const rows = await ctx.query<Wish>(`SELECT ${WISH_COLUMNS} FROM community.wish WHERE ${uuidIn('claimed_member_id', '$1')} AND path <@ $2::ltree ORDER BY claimed_at DESC`, [ids, ctx.scope]);
+        const rows = await ctx.query<Wish>(
+          `SELECT ${WISH_COLUMNS} FROM community.wish WHERE ${uuidIn('claimed_member_id', '$1')} AND path <@ $2::ltree ORDER BY claimed_at DESC`,
+          [ids, ctx.scope],
+        );
         return ids.map((id) => rows.filter((w) => w.claimedMemberId === id));
       })
       .load(memberId);

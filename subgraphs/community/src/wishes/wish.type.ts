@@ -45,11 +45,17 @@ export enum ClaimerKind {
 registerEnumType(ClaimerKind, {
   name: 'ClaimerKind',
   description: 'Who claimed a wish.',
-  valuesConfig: { PARTY_MEMBER: { description: 'A party member (often an in-service member).' }, PARTNER: { description: 'A partner social organisation or caring enterprise.' } },
+  valuesConfig: {
+    PARTY_MEMBER: { description: 'A party member (often an in-service member).' },
+    PARTNER: { description: 'A partner social organisation or caring enterprise.' },
+  },
 });
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'A micro-wish (微心愿): a small wish of a resident in difficulty, posted on the wish wall by community staff and claimed, fulfilled and confirmed.' })
+@ObjectType({
+  description:
+    'A micro-wish (微心愿): a small wish of a resident in difficulty, posted on the wish wall by community staff and claimed, fulfilled and confirmed.',
+})
 export class Wish {
   @Field(() => ID, { description: 'Stable identifier.' }) id: string;
   @Field(() => String, { description: 'The wish, e.g. 一个新书包.' }) text: string;

@@ -1,6 +1,22 @@
 import {
-  Access, accessToCode, assertUnitCode, CallerKind, chinaToday, existingUnitCodes, forbidden, insertRows, isCalendarDate, pathOfCode, readRegistryFile, Role, RowChecker,
-  Tier, tierOfCode, type RegistryFileInput, type RegistryImportReport, type RequestContext,
+  Access,
+  accessToCode,
+  assertUnitCode,
+  CallerKind,
+  chinaToday,
+  existingUnitCodes,
+  forbidden,
+  insertRows,
+  isCalendarDate,
+  pathOfCode,
+  readRegistryFile,
+  Role,
+  RowChecker,
+  Tier,
+  tierOfCode,
+  type RegistryFileInput,
+  type RegistryImportReport,
+  type RequestContext,
 } from '@cgp/core';
 import { ROLES_BY_TIER } from './appointment.service';
 
@@ -19,7 +35,10 @@ export async function importAppointments(ctx: RequestContext, districtCode: stri
   const rows = await readRegistryFile(file, { required: ['sub', 'person_name', 'unit_code', 'roles'], optional: ['starts_on'] });
   const check = new RowChecker();
   const today = chinaToday();
-  const units = await existingUnitCodes(ctx, rows.map((r) => r.cells.unit_code ?? '').filter((c) => c.startsWith(districtCode)));
+  const units = await existingUnitCodes(
+    ctx,
+    rows.map((r) => r.cells.unit_code ?? '').filter((c) => c.startsWith(districtCode)),
+  );
   const parsed = rows.map((row) => {
     const sub = check.matching(row, 'sub', /^\S{1,200}$/, 'must be the person’s subject at the identity provider (no spaces, at most 200 characters)');
     const name = check.required(row, 'person_name');
@@ -28,18 +47,32 @@ export async function importAppointments(ctx: RequestContext, districtCode: stri
     const tier = unit ? tierOfCode(unit) : undefined;
     if (unit && !unit.startsWith(districtCode)) check.add(row.line, 'unit_code', `${unit} is not in district ${districtCode}`);
     else if (unit && !units.has(unit)) check.add(row.line, 'unit_code', `there is no unit ${unit} (import the units first)`);
-    const roles = [...new Set((row.cells.roles ?? '').split(/[;|]/).map((r) => r.trim().toUpperCase()).filter(Boolean))] as Role[];
+    const roles = [
+      ...new Set(
+        (row.cells.roles ?? '')
+          .split(/[;|]/)
+          .map((r) => r.trim().toUpperCase())
+          .filter(Boolean),
+      ),
+    ] as Role[];
     if (!roles.length) check.add(row.line, 'roles', 'is empty');
     else if (tier) {
       const wrong = roles.filter((r) => !ROLES_BY_TIER[tier].includes(r));
-      if (wrong.length) check.add(row.line, 'roles', `a ${tier.toLowerCase()} is not staffed with ${wrong.join(', ')}: its roles are ${ROLES_BY_TIER[tier].join(', ')}`);
+      if (wrong.length)
+        check.add(row.line, 'roles', `a ${tier.toLowerCase()} is not staffed with ${wrong.join(', ')}: its roles are ${ROLES_BY_TIER[tier].join(', ')}`);
     }
     const startsOn = row.cells.starts_on || today;
     if (!isCalendarDate(startsOn)) check.add(row.line, 'starts_on', `"${startsOn}" is not a date written YYYY-MM-DD`);
-    else if (startsOn < '2000-01-01' || startsOn > addDays(today, 365)) check.add(row.line, 'starts_on', `${startsOn} is out of range: from 2000-01-01 to a year ahead`);
+    else if (startsOn < '2000-01-01' || startsOn > addDays(today, 365))
+      check.add(row.line, 'starts_on', `${startsOn} is out of range: from 2000-01-01 to a year ahead`);
     return { line: row.line, sub: sub ?? '', name: name ?? '', unit: unit ?? '', tier, roles, startsOn };
   });
-  check.unique(rows, 'sub', (r) => (r.cells.sub && r.cells.unit_code ? `${r.cells.sub}|${r.cells.unit_code}` : undefined), 'the appointment of this person at this unit');
+  check.unique(
+    rows,
+    'sub',
+    (r) => (r.cells.sub && r.cells.unit_code ? `${r.cells.sub}|${r.cells.unit_code}` : undefined),
+    'the appointment of this person at this unit',
+  );
   const current = await ctx.query<{ sub: string; unit: string; roles: string[] }>(
     `SELECT sub, unit_code AS unit, roles FROM district.appointment WHERE path <@ $1::ltree AND (ended_on IS NULL OR ended_on > $2::date)`,
     [districtCode, today],
@@ -51,9 +84,20 @@ export async function importAppointments(ctx: RequestContext, districtCode: stri
   }
   check.throwIfAny();
   type P = (typeof parsed)[number];
-  await insertRows<P>(ctx, 'district.appointment', {
-    sub: (p) => p.sub, person_name: (p) => p.name, tier: (p) => p.tier, unit_code: (p) => p.unit, path: (p) => pathOfCode(p.unit), roles: (p) => p.roles,
-    started_on: (p) => p.startsOn, appointed_by: () => identity.sub,
-  }, parsed);
+  await insertRows<P>(
+    ctx,
+    'district.appointment',
+    {
+      sub: (p) => p.sub,
+      person_name: (p) => p.name,
+      tier: (p) => p.tier,
+      unit_code: (p) => p.unit,
+      path: (p) => pathOfCode(p.unit),
+      roles: (p) => p.roles,
+      started_on: (p) => p.startsOn,
+      appointed_by: () => identity.sub,
+    },
+    parsed,
+  );
   return { rows: rows.length, created: parsed.length };
 }

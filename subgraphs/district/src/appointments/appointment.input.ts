@@ -22,7 +22,10 @@ export class AppointStaffInput {
   @Matches(/^\d{6}(\d{3}){0,4}$/, { message: 'unitCode must be a unit code of 6, 9, 12, 15 or 18 digits' })
   unitCode: string;
 
-  @Field(() => [Role], { description: 'The roles, one to three, allowed at the unit’s tier: STAFF, PARTY_SECRETARY or AUDITOR at a district, street or community; GRID_MANAGER, GRID_SUPERVISOR or GRID_CO_MANAGER at a grid; BUILDING_LEADER at a building.' })
+  @Field(() => [Role], {
+    description:
+      'The roles, one to three, allowed at the unit’s tier: STAFF, PARTY_SECRETARY or AUDITOR at a district, street or community; GRID_MANAGER, GRID_SUPERVISOR or GRID_CO_MANAGER at a grid; BUILDING_LEADER at a building.',
+  })
   @ArrayMinSize(1, { message: 'roles must name at least one role' })
   @ArrayMaxSize(3, { message: 'roles may name at most three roles' })
   @IsIn(Object.values(Role), { each: true })

@@ -15,7 +15,9 @@ export const AppointmentConnection = connectionType(Appointment, 'Appointment', 
 
 @Resolver(() => Appointment)
 export class AppointmentResolver {
-  @Query(() => AppointmentConnection, { description: 'Appointments at a unit of your subtree and the units below it: those current on a day (today by default), or the whole history.' })
+  @Query(() => AppointmentConnection, {
+    description: 'Appointments at a unit of your subtree and the units below it: those current on a day (today by default), or the whole history.',
+  })
   appointments(@Args(() => AppointmentsArgs) args: AppointmentsArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<Appointment>> {
     return AppointmentService.list(ctx, args);
   }
@@ -24,11 +26,16 @@ export class AppointmentResolver {
     description:
       'Appoints a person (by their identity provider `sub`) in roles at a unit below yours (STAFF; district STAFF also at their district). From its first day their tokens for that unit and those roles are accepted; tokens claiming more are refused.',
   })
-  appointStaff(@Arg('input', () => AppointStaffInput, { description: 'The appointment.' }) input: AppointStaffInput, @Ctx() ctx: RequestContext): Promise<Appointment> {
+  appointStaff(
+    @Arg('input', () => AppointStaffInput, { description: 'The appointment.' }) input: AppointStaffInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Appointment> {
     return AppointmentService.appoint(ctx, input);
   }
 
-  @Mutation(() => Appointment, { description: 'Ends an appointment (STAFF of the tier above); ended today, the person’s tokens for it are refused from today (within seconds).' })
+  @Mutation(() => Appointment, {
+    description: 'Ends an appointment (STAFF of the tier above); ended today, the person’s tokens for it are refused from today (within seconds).',
+  })
   endAppointment(@Args(() => EndAppointmentArgs) args: EndAppointmentArgs, @Ctx() ctx: RequestContext): Promise<Appointment> {
     return AppointmentService.end(ctx, args);
   }
@@ -73,7 +80,9 @@ export class GridStaffResolver {
 
 @Resolver(() => Building)
 export class BuildingLeadersResolver {
-  @FieldResolver(() => [Appointment], { description: 'Who holds the BUILDING_LEADER appointment today (what lets them sign in); `leader` is the elected leader’s contact record.' })
+  @FieldResolver(() => [Appointment], {
+    description: 'Who holds the BUILDING_LEADER appointment today (what lets them sign in); `leader` is the elected leader’s contact record.',
+  })
   leaders(@Root() unit: Building, @Ctx() ctx: RequestContext): Promise<Appointment[]> {
     return currentAppointments(ctx, unit);
   }
@@ -95,7 +104,8 @@ export const appointmentPermissions: Permissions = {
 export const appointmentImports = registryImports([
   {
     name: 'importAppointments',
-    description: 'Imports a district’s appointments at every tier from a CSV or Excel file (district STAFF), all or nothing: columns sub, person_name, unit_code, roles (separated by ;), starts_on.',
+    description:
+      'Imports a district’s appointments at every tier from a CSV or Excel file (district STAFF), all or nothing: columns sub, person_name, unit_code, roles (separated by ;), starts_on.',
     run: importAppointments,
   },
 ]);

@@ -23,7 +23,8 @@ export function appointmentRoutes(db: DataSource, verify: Verifier): Record<stri
     } catch {
       return json(res, 401, { error: 'invalid_token' });
     }
-    if (identity.kind === CallerKind.PARTNER || !identity.unit) return json(res, 400, { error: 'not_a_staff_token', message: 'Partner tokens hold no appointment' });
+    if (identity.kind === CallerKind.PARTNER || !identity.unit)
+      return json(res, 400, { error: 'not_a_staff_token', message: 'Partner tokens hold no appointment' });
     try {
       const today = chinaToday();
       const rows = await db.transaction(async (m) => {
@@ -40,8 +41,10 @@ export function appointmentRoutes(db: DataSource, verify: Verifier): Record<stri
       if (current.length && !missing.length) return json(res, 200, { backed: true, roles: [...held] });
       const where = `${identity.kind.toLowerCase()} ${identity.unit}`;
       let message: string;
-      if (current.length) message = `${identity.sub} is not appointed ${missing.join(', ')} at ${where} (holds ${[...held].join(', ')}): ask for a token with those roles only`;
-      else if (rows.some((r) => r.endedOn && r.endedOn <= today)) message = `${identity.sub}'s appointment at ${where} ended on ${rows.find((r) => r.endedOn && r.endedOn <= today)!.endedOn}: this token no longer gives access`;
+      if (current.length)
+        message = `${identity.sub} is not appointed ${missing.join(', ')} at ${where} (holds ${[...held].join(', ')}): ask for a token with those roles only`;
+      else if (rows.some((r) => r.endedOn && r.endedOn <= today))
+        message = `${identity.sub}'s appointment at ${where} ended on ${rows.find((r) => r.endedOn && r.endedOn <= today)!.endedOn}: this token no longer gives access`;
       else if (rows.length) message = `${identity.sub}'s appointment at ${where} starts on ${rows[rows.length - 1].startedOn}`;
       else message = `${identity.sub} holds no appointment at ${where}: staff of the tier above appoint people (appointStaff)`;
       json(res, 403, { backed: false, message });

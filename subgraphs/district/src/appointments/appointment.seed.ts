@@ -7,8 +7,15 @@ export async function seedAppointments(db: Queryable, data: DemoDataset): Promis
     db,
     'district.appointment',
     {
-      id: (r) => r.id, sub: (r) => r.sub, person_name: (r) => r.personName, tier: (r) => r.tier, unit_code: (r) => r.unitCode, path: (r) => r.path,
-      roles: (r) => r.roles, started_on: (r) => r.startedOn, appointed_by: () => 'demo-data',
+      id: (r) => r.id,
+      sub: (r) => r.sub,
+      person_name: (r) => r.personName,
+      tier: (r) => r.tier,
+      unit_code: (r) => r.unitCode,
+      path: (r) => r.path,
+      roles: (r) => r.roles,
+      started_on: (r) => r.startedOn,
+      appointed_by: () => 'demo-data',
     },
     demoAppointments(data),
   );

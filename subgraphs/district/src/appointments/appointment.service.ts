@@ -1,6 +1,21 @@
 import {
-  Access, accessToCode, badInput, callPeer, CallerKind, chinaToday, conflict, forbidden, groupRows, pageWindow, pathOfCode, Role, tierOfCode, toConnection,
-  uuidIs, type ConnectionData, type RequestContext,
+  Access,
+  accessToCode,
+  badInput,
+  callPeer,
+  CallerKind,
+  chinaToday,
+  conflict,
+  forbidden,
+  groupRows,
+  pageWindow,
+  pathOfCode,
+  Role,
+  tierOfCode,
+  toConnection,
+  uuidIs,
+  type ConnectionData,
+  type RequestContext,
 } from '@cgp/core';
 import { APPOINTMENT_COLUMNS, type Appointment } from './appointment.type';
 import type { AppointmentsArgs, AppointStaffInput, EndAppointmentArgs } from './appointment.input';
@@ -41,7 +56,12 @@ function assertAppointer(ctx: RequestContext, unitCode: string, what: string): v
 async function unitExists(ctx: RequestContext, tier: string, code: string): Promise<boolean> {
   if (tier === 'DISTRICT') return (await ctx.query(`SELECT 1 FROM district.district WHERE code = $1`, [code])).length > 0;
   const { subgraph, field } = UNIT_LOOKUP[tier];
-  const found = await callPeer<Record<string, { code: string } | null>>(ctx, subgraph, `query AppointedUnit($code: String!) { ${field}(code: $code) { code } }`, { code });
+  const found = await callPeer<Record<string, { code: string } | null>>(
+    ctx,
+    subgraph,
+    `query AppointedUnit($code: String!) { ${field}(code: $code) { code } }`,
+    { code },
+  );
   return found[field] != null;
 }
 
@@ -66,7 +86,10 @@ export const AppointmentService = {
       `SELECT id, roles FROM district.appointment WHERE sub = $1 AND unit_code = $2 AND roles && $3::text[] AND (ended_on IS NULL OR ended_on > $4::date)`,
       [input.sub, input.unitCode, roles, startsOn],
     );
-    if (overlap) throw conflict(`${input.sub} already holds ${overlap.roles.join(', ')} at ${input.unitCode} (appointment ${overlap.id}): end it first, or appoint other roles`);
+    if (overlap)
+      throw conflict(
+        `${input.sub} already holds ${overlap.roles.join(', ')} at ${input.unitCode} (appointment ${overlap.id}): end it first, or appoint other roles`,
+      );
     const [created] = await ctx.query<Appointment>(
       `INSERT INTO district.appointment (sub, person_name, tier, unit_code, path, roles, started_on, appointed_by)
        VALUES ($1, $2, $3, $4, $5::ltree, $6::text[], $7::date, $8) RETURNING ${APPOINTMENT_COLUMNS}`,

@@ -1,7 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { CallerKind, Role } from '@cgp/core';
 
-@ObjectType({ description: 'A staff appointment (任命): a person, known to the identity provider by `sub`, in roles at a unit from a date; only a current appointment gives access.' })
+@ObjectType({
+  description:
+    'A staff appointment (任命): a person, known to the identity provider by `sub`, in roles at a unit from a date; only a current appointment gives access.',
+})
 export class Appointment {
   @Field(() => ID, { description: 'Stable identifier.' })
   id: string;

@@ -142,4 +142,3 @@ export const assessmentFigures = defineFigures<AssessmentMetric, string, Statist
          GROUP BY u.code, subpath(a.path, u.level - 1, 1))`,
   },
 });
-

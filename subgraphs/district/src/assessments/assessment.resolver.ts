@@ -10,9 +10,13 @@ import { AssessmentService } from './assessment.service';
 @Resolver(() => Assessment)
 export class AssessmentResolver {
   @Mutation(() => Assessment, {
-    description: 'Records a harmonious-community assessment on the six goods for one community and period (once per community and period). District staff, for communities of their district.',
+    description:
+      'Records a harmonious-community assessment on the six goods for one community and period (once per community and period). District staff, for communities of their district.',
   })
-  recordAssessment(@Arg('input', () => RecordAssessmentInput, { description: 'The assessment.' }) input: RecordAssessmentInput, @Ctx() ctx: RequestContext): Promise<Assessment> {
+  recordAssessment(
+    @Arg('input', () => RecordAssessmentInput, { description: 'The assessment.' }) input: RecordAssessmentInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Assessment> {
     return AssessmentService.record(ctx, input);
   }
 

@@ -6,7 +6,8 @@ import { PERIOD, PERIOD_HINT, type RecordAssessmentInput } from './assessment.in
  * Assessments (alias a) of one period inside a unit's subtree and the caller's scope: what both
  * rankings (the communities of a subtree, and a unit's child units) rank.
  */
-export const ASSESSED = (periodParam: string, unitPath: string, scopeParam: string) => `a.period = ${periodParam} AND a.path <@ ${unitPath} AND a.path <@ ${scopeParam}::ltree`;
+export const ASSESSED = (periodParam: string, unitPath: string, scopeParam: string) =>
+  `a.period = ${periodParam} AND a.path <@ ${unitPath} AND a.path <@ ${scopeParam}::ltree`;
 
 const SCORE_FIELDS = ['selfGovernance', 'management', 'service', 'publicSecurity', 'environment', 'ethos'] as const;
 
@@ -19,7 +20,8 @@ export const AssessmentService = {
     }
     for (const field of SCORE_FIELDS) {
       const value = input.scores[field];
-      if (Math.abs(value * 100 - Math.round(value * 100)) > 1e-6) throw badInput(`scores.${field} must have at most 2 decimals; got ${value}`, `scores.${field}`);
+      if (Math.abs(value * 100 - Math.round(value * 100)) > 1e-6)
+        throw badInput(`scores.${field} must have at most 2 decimals; got ${value}`, `scores.${field}`);
     }
     const s = input.scores;
     const rows = await ctx.query<AssessmentRow>(
@@ -27,8 +29,19 @@ export const AssessmentService = {
        VALUES ($1, $2::ltree, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (community_code, period) DO NOTHING
        RETURNING ${ASSESSMENT_COLUMNS}`,
-      [input.communityCode, pathOfCode(input.communityCode), input.period, s.selfGovernance, s.management, s.service, s.publicSecurity, s.environment, s.ethos,
-        ctx.identity.sub, input.comments ?? ''],
+      [
+        input.communityCode,
+        pathOfCode(input.communityCode),
+        input.period,
+        s.selfGovernance,
+        s.management,
+        s.service,
+        s.publicSecurity,
+        s.environment,
+        s.ethos,
+        ctx.identity.sub,
+        input.comments ?? '',
+      ],
     );
     if (!rows[0]) {
       throw badInput(

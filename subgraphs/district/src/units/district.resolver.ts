@@ -1,5 +1,16 @@
 import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
-import { assertUnitCode, connectionType, UnitListArgs, rules, Tier, UNIT_TYPENAMES, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import {
+  assertUnitCode,
+  connectionType,
+  UnitListArgs,
+  rules,
+  Tier,
+  UNIT_TYPENAMES,
+  unitTypeRules,
+  type ConnectionData,
+  type Permissions,
+  type RequestContext,
+} from '@cgp/core';
 import { District } from './district.type';
 import { DistrictService } from './district.service';
 import { unitTypes } from './unit.union';
@@ -9,7 +20,10 @@ export const DistrictConnection = connectionType(District, 'District', 'A page o
 @Resolver(() => District)
 export class DistrictResolver {
   @Query(() => District, { nullable: true, description: 'The district with this 6-digit code, or null when there is none.' })
-  district(@Arg('code', () => String, { description: '6-digit district code, e.g. 411602.' }) code: string, @Ctx() ctx: RequestContext): Promise<District | null> {
+  district(
+    @Arg('code', () => String, { description: '6-digit district code, e.g. 411602.' }) code: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<District | null> {
     assertUnitCode(code, Tier.DISTRICT);
     return DistrictService.byCode(ctx, code);
   }

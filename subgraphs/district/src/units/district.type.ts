@@ -3,7 +3,9 @@ import { Tier, UNIT_LIFE_COLUMNS, withUnitLife } from '@cgp/core';
 
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "code")')
-@ObjectType({ description: 'A district government (区): the top tier, the "front-line headquarters" that sees every street, community, grid and building below it.' })
+@ObjectType({
+  description: 'A district government (区): the top tier, the "front-line headquarters" that sees every street, community, grid and building below it.',
+})
 export class District {
   @Field(() => ID, { description: 'Stable identifier.' })
   id: string;

@@ -99,7 +99,11 @@ export const caseFigures = defineFigures<CaseMetric>({
     default: CaseMetric.OVERDUE,
     description: (u) =>
       `The child units of this ${u.label} ranked by a case figure, highest first; equal values share a rank.${
-        u.label === 'grid' ? ' A grid’s buildings are those that have had cases.' : u.label === 'building' ? ' A building has no child units: BAD_USER_INPUT.' : ''
+        u.label === 'grid'
+          ? ' A grid’s buildings are those that have had cases.'
+          : u.label === 'building'
+            ? ' A building has no child units: BAD_USER_INPUT.'
+            : ''
       }`,
     // Children come from the grids (every community and street below has grids) and from the cases' buildings; children with no cases rank with 0.
     sql: (metric) => `

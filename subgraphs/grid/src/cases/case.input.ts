@@ -37,7 +37,10 @@ export class ReportCaseInput {
   @Matches(/^[0-9+\- ]{5,20}$/, { message: 'reporterPhone must be a phone number' })
   reporterPhone?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The building instability check that found the problem; reporting the same check twice returns the first case.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The building instability check that found the problem; reporting the same check twice returns the first case.',
+  })
   @IsOptional()
   sourceCheckId?: string | null;
 }
@@ -56,7 +59,10 @@ export class CaseStepInput {
   @MaxLength(1000)
   note?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Dispatch only: who handles the case, by their `sub` — one of the grid’s staff appointed today (`Grid.staff`).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Dispatch only: who handles the case, by their `sub` — one of the grid’s staff appointed today (`Grid.staff`).',
+  })
   @IsOptional()
   @MaxLength(200)
   handlerSub?: string | null;

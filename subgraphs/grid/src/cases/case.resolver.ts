@@ -1,6 +1,16 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { and } from 'graphql-shield';
-import { assertUnitCode, connectionType, maskPhone, PageArgs, personalField, rules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import {
+  assertUnitCode,
+  connectionType,
+  maskPhone,
+  PageArgs,
+  personalField,
+  rules,
+  type ConnectionData,
+  type Permissions,
+  type RequestContext,
+} from '@cgp/core';
 import { CaseAction, CaseCounts, CaseState, CaseTransition, GridCase } from './case.type';
 import { CaseFilter, CaseOrder, CaseStepInput, ReportCaseInput } from './case.input';
 import { CaseService } from './case.service';
@@ -16,7 +26,9 @@ export class CaseResolver {
     return CaseService.byId(ctx, id);
   }
 
-  @Query(() => GridCaseConnection, { description: 'The cases waiting in your own unit’s queue (a grid’s, or a community’s or street office’s after escalation).' })
+  @Query(() => GridCaseConnection, {
+    description: 'The cases waiting in your own unit’s queue (a grid’s, or a community’s or street office’s after escalation).',
+  })
   caseQueue(
     @Ctx() ctx: RequestContext,
     @Args(() => PageArgs) args: PageArgs,
@@ -44,7 +56,10 @@ export class CaseResolver {
     return CaseService.counts(ctx, unitCode);
   }
 
-  @Mutation(() => GridCase, { description: 'Reports a case in a grid (grid staff; a building leader in their building; community staff on a resident’s behalf). It is received in the grid’s queue with its category’s deadline.' })
+  @Mutation(() => GridCase, {
+    description:
+      'Reports a case in a grid (grid staff; a building leader in their building; community staff on a resident’s behalf). It is received in the grid’s queue with its category’s deadline.',
+  })
   reportCase(@Arg('input', () => ReportCaseInput) input: ReportCaseInput, @Ctx() ctx: RequestContext): Promise<GridCase> {
     return CaseService.report(ctx, input);
   }
@@ -79,7 +94,9 @@ export class CaseResolver {
     return this.step(ctx, CaseAction.REOPEN, input);
   }
 
-  @Mutation(() => GridCase, { description: 'Moves a dispute up one mediation level: WINDOW → JOINT (the community’s queue) → KEY (the street office’s queue).' })
+  @Mutation(() => GridCase, {
+    description: 'Moves a dispute up one mediation level: WINDOW → JOINT (the community’s queue) → KEY (the street office’s queue).',
+  })
   escalateCase(@Arg('input', () => CaseStepInput) input: CaseStepInput, @Ctx() ctx: RequestContext) {
     return this.step(ctx, CaseAction.ESCALATE, input);
   }
@@ -100,7 +117,13 @@ export class CaseResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'The resident who reported it (personal data: masked unless your work needs it).' })
   reporterName(@Root() c: GridCase, @Ctx() ctx: RequestContext): string | null {
-    return personalField(ctx, AUDIT, { recordType: 'GridCase', recordId: c.id, field: 'reporterName', path: c.path }, c.reporterName, (v) => v && `${v.slice(0, 1)}*`);
+    return personalField(
+      ctx,
+      AUDIT,
+      { recordType: 'GridCase', recordId: c.id, field: 'reporterName', path: c.path },
+      c.reporterName,
+      (v) => v && `${v.slice(0, 1)}*`,
+    );
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The resident’s phone (personal data: masked unless your work needs it).' })

@@ -1,6 +1,20 @@
 import {
-  callPeer, chinaToday, Tier, badInput, conflict, encodeCursor, forbidden, pageWindow, pathOfCode, rowsByKey,
-  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs } from '@cgp/core';
+  callPeer,
+  chinaToday,
+  Tier,
+  badInput,
+  conflict,
+  encodeCursor,
+  forbidden,
+  pageWindow,
+  pathOfCode,
+  rowsByKey,
+  type ConnectionData,
+  type PageArgs,
+  type RequestContext,
+  uuidIn,
+  uuidIs,
+} from '@cgp/core';
 import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.type';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
 import { actingRole, escalation, reporterKindOf, STEPS, type Step } from './case.workflow';
@@ -9,7 +23,13 @@ const TRANSITION_COLUMNS = `case_id AS "caseId", action, from_state AS "fromStat
 const OPEN = `state NOT IN ('CLOSED', 'REJECTED')`;
 
 const VERB: Record<Step, string> = {
-  DISPATCH: 'dispatched', REJECT: 'rejected', START: 'started', RETURN: 'returned', CLOSE: 'closed', REOPEN: 'reopened', ESCALATE: 'escalated',
+  DISPATCH: 'dispatched',
+  REJECT: 'rejected',
+  START: 'started',
+  RETURN: 'returned',
+  CLOSE: 'closed',
+  REOPEN: 'reopened',
+  ESCALATE: 'escalated',
 };
 
 async function freshCase(ctx: RequestContext, id: string): Promise<GridCase | null> {
@@ -17,7 +37,15 @@ async function freshCase(ctx: RequestContext, id: string): Promise<GridCase | nu
   return row ?? null;
 }
 
-async function recordTransition(ctx: RequestContext, c: { id: string }, action: CaseAction, from: CaseState | null, to: CaseState, role: string, note?: string | null) {
+async function recordTransition(
+  ctx: RequestContext,
+  c: { id: string },
+  action: CaseAction,
+  from: CaseState | null,
+  to: CaseState,
+  role: string,
+  note?: string | null,
+) {
   await ctx.query(
     `INSERT INTO grid.case_transition (case_id, action, from_state, to_state, actor_sub, actor_role, note, path)
      SELECT id, $2, $3, $4, $5, $6, $7, path FROM grid.grid_case WHERE id = $1`,
@@ -66,7 +94,10 @@ export const CaseService = {
   history(ctx: RequestContext, caseId: string): Promise<CaseTransition[]> {
     return ctx
       .loader<string, CaseTransition[]>('case.history', async (ids) => {
-        const rows = await ctx.query<CaseTransition>(`SELECT ${TRANSITION_COLUMNS} FROM grid.case_transition WHERE ${uuidIn('case_id', '$1')} ORDER BY at, id`, [ids]);
+        const rows = await ctx.query<CaseTransition>(
+          `SELECT ${TRANSITION_COLUMNS} FROM grid.case_transition WHERE ${uuidIn('case_id', '$1')} ORDER BY at, id`,
+          [ids],
+        );
         return ids.map((id) => rows.filter((r) => r.caseId === id));
       })
       .load(caseId);
@@ -91,7 +122,10 @@ export const CaseService = {
     );
     if (!grid) throw badInput(`There is no grid ${input.gridCode} today`, 'gridCode');
     if (grid.closedOn && grid.closedOn <= chinaToday()) {
-      throw badInput(`Grid ${input.gridCode} closed on ${grid.closedOn}${grid.successorCode ? `: report the case to its successor ${grid.successorCode}` : ''}`, 'gridCode');
+      throw badInput(
+        `Grid ${input.gridCode} closed on ${grid.closedOn}${grid.successorCode ? `: report the case to its successor ${grid.successorCode}` : ''}`,
+        'gridCode',
+      );
     }
     const path = pathOfCode(buildingCode ?? input.gridCode);
     const [created] = await ctx.query<GridCase>(
@@ -102,8 +136,18 @@ export const CaseService = {
          FROM grid.case_category c WHERE c.code = $2::text
        RETURNING ${CASE_COLUMNS}`,
       [
-        input.gridCode, input.category, input.title, input.description, input.category === CaseCategory.DISPUTE ? MediationLevel.WINDOW : null, buildingCode,
-        reporter.kind, input.reporterName ?? null, input.reporterPhone ?? null, ctx.identity.sub, input.sourceCheckId ?? null, path,
+        input.gridCode,
+        input.category,
+        input.title,
+        input.description,
+        input.category === CaseCategory.DISPUTE ? MediationLevel.WINDOW : null,
+        buildingCode,
+        reporter.kind,
+        input.reporterName ?? null,
+        input.reporterPhone ?? null,
+        ctx.identity.sub,
+        input.sourceCheckId ?? null,
+        path,
       ],
     );
     await recordTransition(ctx, created, CaseAction.REPORT, null, CaseState.RECEIVED, reporter.role);
@@ -132,7 +176,11 @@ export const CaseService = {
     if (input.handlerSub) {
       if (action !== CaseAction.DISPATCH) throw badInput('handlerSub names the handler of a dispatch only', 'handlerSub');
       const handler = await gridStaffMember(ctx, current.queueCode, input.handlerSub);
-      if (!handler) throw badInput(`${input.handlerSub} is not one of the staff of ${current.queueTier.toLowerCase()} ${current.queueCode} today (see Grid.staff)`, 'handlerSub');
+      if (!handler)
+        throw badInput(
+          `${input.handlerSub} is not one of the staff of ${current.queueTier.toLowerCase()} ${current.queueCode} today (see Grid.staff)`,
+          'handlerSub',
+        );
       params.push(handler.sub, handler.personName);
       moves = `, handler_sub = $${params.length - 1}, handler_name = $${params.length}`;
     }
@@ -142,7 +190,8 @@ export const CaseService = {
       params.push(next.level, next.queueTier, next.queueCode);
       moves = `, mediation_level = $5, queue_tier = $6, queue_code = $7, handler_sub = NULL, handler_name = NULL`;
     }
-    const closes = spec.to === CaseState.CLOSED || spec.to === CaseState.REJECTED ? `, closed_at = now()` : spec.to === CaseState.IN_PROGRESS ? `, closed_at = NULL` : '';
+    const closes =
+      spec.to === CaseState.CLOSED || spec.to === CaseState.REJECTED ? `, closed_at = now()` : spec.to === CaseState.IN_PROGRESS ? `, closed_at = NULL` : '';
     const [updated] = await ctx.query<GridCase>(
       `UPDATE grid.grid_case SET state = $4, version = version + 1, updated_at = now()${moves}${closes}
         WHERE ${uuidIs('id', '$1')} AND version = $2 AND state = ANY($3) RETURNING ${CASE_COLUMNS}`,
@@ -157,7 +206,13 @@ export const CaseService = {
   },
 
   /** A page of cases: those in `unitCode`'s subtree, or (queueOnly) those waiting in the caller's own queue. */
-  async list(ctx: RequestContext, where: { unitCode?: string; queueCode?: string }, filter: CaseFilter | null | undefined, order: CaseOrder, args: PageArgs): Promise<ConnectionData<GridCase>> {
+  async list(
+    ctx: RequestContext,
+    where: { unitCode?: string; queueCode?: string },
+    filter: CaseFilter | null | undefined,
+    order: CaseOrder,
+    args: PageArgs,
+  ): Promise<ConnectionData<GridCase>> {
     const window = pageWindow(args);
     const params: unknown[] = [ctx.scope];
     const conditions = [`path <@ $1::ltree`];
@@ -193,11 +248,19 @@ export const CaseService = {
     ]);
     const hasNextPage = rows.length > window.limit;
     const page = rows.slice(0, window.limit);
-    const edges = page.map((node) => ({ cursor: encodeCursor(`${(order === CaseOrder.DEADLINE ? node.deadline : node.reportedAt).toISOString()}|${node.id}`), node }));
+    const edges = page.map((node) => ({
+      cursor: encodeCursor(`${(order === CaseOrder.DEADLINE ? node.deadline : node.reportedAt).toISOString()}|${node.id}`),
+      node,
+    }));
     return {
       edges,
       totalCount: n,
-      pageInfo: { hasNextPage, hasPreviousPage: window.after !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
+      pageInfo: {
+        hasNextPage,
+        hasPreviousPage: window.after !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
     };
   },
 
@@ -216,7 +279,12 @@ export const CaseService = {
         return codes.map((code) => {
           const counts: CaseCounts = { received: 0, dispatched: 0, inProgress: 0, returned: 0, closed: 0, rejected: 0, overdue: 0, total: 0 };
           const field: Record<CaseState, keyof CaseCounts> = {
-            RECEIVED: 'received', DISPATCHED: 'dispatched', IN_PROGRESS: 'inProgress', RETURNED: 'returned', CLOSED: 'closed', REJECTED: 'rejected',
+            RECEIVED: 'received',
+            DISPATCHED: 'dispatched',
+            IN_PROGRESS: 'inProgress',
+            RETURNED: 'returned',
+            CLOSED: 'closed',
+            REJECTED: 'rejected',
           };
           for (const r of rows.filter((row) => row.code === code)) {
             counts[field[r.state]] += r.n;

@@ -125,9 +125,14 @@ export class GridCase {
   @Field(() => GraphQLISODateTime, { description: 'When it was received.' }) reportedAt: Date;
   @Field(() => GraphQLISODateTime, { description: 'When it must be closed by (set by the category’s deadline).' }) deadline: Date;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was closed or rejected.' }) closedAt: Date | null;
-  @Field(() => Int, { description: 'Version for optimistic concurrency: pass it with every step; a step on a stale version is refused with CONFLICT.' }) version: number;
+  @Field(() => Int, { description: 'Version for optimistic concurrency: pass it with every step; a step on a stale version is refused with CONFLICT.' })
+  version: number;
   @Field(() => ID, { nullable: true, description: 'The building instability check that raised this case, if any.' }) sourceCheckId: string | null;
-  @Field(() => String, { nullable: true, description: 'Who handles it: the grid staff member the dispatch named (their `sub`), or null; cleared when the case is escalated.' }) handlerSub: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Who handles it: the grid staff member the dispatch named (their `sub`), or null; cleared when the case is escalated.',
+  })
+  handlerSub: string | null;
   @Field(() => String, { nullable: true, description: 'The handler’s name as appointed.' }) handlerName: string | null;
   reporterName: string | null;
   reporterPhone: string | null;

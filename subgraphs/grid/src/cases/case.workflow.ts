@@ -40,7 +40,11 @@ export function actingRole(identity: Identity, c: GridCase, step: Step): Role | 
 }
 
 /** Who may report a case in a grid, and as what kind of reporter. */
-export function reporterKindOf(identity: Identity, gridCode: string, buildingCode: string | null): { kind: 'GRID_STAFF' | 'BUILDING_LEADER' | 'RESIDENT'; role: Role } | string {
+export function reporterKindOf(
+  identity: Identity,
+  gridCode: string,
+  buildingCode: string | null,
+): { kind: 'GRID_STAFF' | 'BUILDING_LEADER' | 'RESIDENT'; role: Role } | string {
   const gridRoles = [Role.GRID_MANAGER, Role.GRID_SUPERVISOR, Role.GRID_CO_MANAGER];
   if (identity.kind === CallerKind.GRID && identity.unit === gridCode) {
     const role = identity.roles.find((r) => gridRoles.includes(r));

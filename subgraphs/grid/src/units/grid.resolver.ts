@@ -1,5 +1,15 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, UnitListArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import {
+  assertUnitCode,
+  connectionType,
+  UnitListArgs,
+  rules,
+  Tier,
+  unitTypeRules,
+  type ConnectionData,
+  type Permissions,
+  type RequestContext,
+} from '@cgp/core';
 import { Community } from './community.type';
 import { Grid } from './grid.type';
 import { GridService } from './grid.service';
@@ -9,7 +19,10 @@ export const GridConnection = connectionType(Grid, 'Grid', 'A page of grids, by 
 @Resolver(() => Grid)
 export class GridResolver {
   @Query(() => Grid, { nullable: true, description: 'The grid with this 15-digit code, or null when there is none.' })
-  grid(@Arg('code', () => String, { description: '15-digit grid code, e.g. 411602001001001.' }) code: string, @Ctx() ctx: RequestContext): Promise<Grid | null> {
+  grid(
+    @Arg('code', () => String, { description: '15-digit grid code, e.g. 411602001001001.' }) code: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Grid | null> {
     assertUnitCode(code, Tier.GRID);
     return GridService.byCode(ctx, code);
   }

@@ -6,7 +6,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 @InputType({ description: 'A service activity a partner ran under one of its pairings.' })
 export class RecordPartnerActivityInput {
-  @Field(() => ID, { description: 'The pairing: your own organisation’s (partner), or one of your community’s (community staff on a partner’s behalf). It must be running on heldOn.' })
+  @Field(() => ID, {
+    description:
+      'The pairing: your own organisation’s (partner), or one of your community’s (community staff on a partner’s behalf). It must be running on heldOn.',
+  })
   @IsUUID('all', { message: 'pairingId must be a pairing id' })
   pairingId: string;
 

@@ -13,18 +13,23 @@ export const PartnerActivityConnection = connectionType(PartnerActivity, 'Partne
 
 @Resolver(() => PartnerActivity)
 export class PartnerActivityResolver {
-  @Query(() => PartnerActivity, { nullable: true, description: 'A partner’s service activity you may see (in your subtree, or your own as a partner), or null.' })
+  @Query(() => PartnerActivity, {
+    nullable: true,
+    description: 'A partner’s service activity you may see (in your subtree, or your own as a partner), or null.',
+  })
   partnerActivity(@Arg('id', () => ID, { description: 'Its id.' }) id: string, @Ctx() ctx: RequestContext): Promise<PartnerActivity | null> {
     return ActivityService.activity(ctx, id);
   }
 
   @Query(() => PartnerActivitySummary, {
-    description: 'A partner’s public aggregate figures for a year (activities, volunteers, people served). A partner asks for its own; staff name the partner and count what was done in their subtree.',
+    description:
+      'A partner’s public aggregate figures for a year (activities, volunteers, people served). A partner asks for its own; staff name the partner and count what was done in their subtree.',
   })
   partnerActivitySummary(
     @Arg('year', () => Int, { description: 'Calendar year, e.g. 2026.' }) year: number,
     @Ctx() ctx: RequestContext,
-    @Arg('partnerId', () => ID, { nullable: true, description: 'The social organisation or enterprise; a partner may leave it out (or give its own id).' }) partnerId?: string,
+    @Arg('partnerId', () => ID, { nullable: true, description: 'The social organisation or enterprise; a partner may leave it out (or give its own id).' })
+    partnerId?: string,
   ): Promise<PartnerActivitySummary> {
     if (ctx.identity.kind === CallerKind.PARTNER) {
       if (partnerId && partnerId !== ctx.identity.org) throw forbidden('A partner sees its own figures only');
@@ -35,13 +40,20 @@ export class PartnerActivityResolver {
   }
 
   @Mutation(() => PartnerActivity, {
-    description: 'Records a service activity under a pairing: a partner for its own pairings only, or community STAFF on a partner’s behalf for pairings of their community. The pairing must be running on the day held.',
+    description:
+      'Records a service activity under a pairing: a partner for its own pairings only, or community STAFF on a partner’s behalf for pairings of their community. The pairing must be running on the day held.',
   })
-  recordPartnerActivity(@Arg('input', () => RecordPartnerActivityInput, { description: 'The activity.' }) input: RecordPartnerActivityInput, @Ctx() ctx: RequestContext): Promise<PartnerActivity> {
+  recordPartnerActivity(
+    @Arg('input', () => RecordPartnerActivityInput, { description: 'The activity.' }) input: RecordPartnerActivityInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PartnerActivity> {
     return ActivityService.record(ctx, input);
   }
 
-  @Mutation(() => Pairing, { description: 'Ends a running pairing (district or street STAFF whose subtree holds the community). No activity may have been recorded on or after the end date.' })
+  @Mutation(() => Pairing, {
+    description:
+      'Ends a running pairing (district or street STAFF whose subtree holds the community). No activity may have been recorded on or after the end date.',
+  })
   endPairing(@Args(() => EndPairingArgs) args: EndPairingArgs, @Ctx() ctx: RequestContext): Promise<Pairing> {
     return ActivityService.endPairing(ctx, args);
   }
@@ -58,7 +70,9 @@ export class PartnerActivityResolver {
 
   @FieldResolver(() => Partner, { description: 'The social organisation or caring enterprise that ran it.' })
   async partner(@Root() a: PartnerActivity, @Ctx() ctx: RequestContext): Promise<SocialOrganisation | Enterprise> {
-    const partner = a.socialOrganisationId ? await PairingService.socialOrganisation(ctx, a.socialOrganisationId) : await PairingService.enterprise(ctx, a.enterpriseId as string);
+    const partner = a.socialOrganisationId
+      ? await PairingService.socialOrganisation(ctx, a.socialOrganisationId)
+      : await PairingService.enterprise(ctx, a.enterpriseId as string);
     return partner as SocialOrganisation | Enterprise;
   }
 }
@@ -86,8 +100,14 @@ export const pairingActivitiesPermissions: Permissions = {
 
 @Resolver(() => SocialOrganisation)
 export class SocialOrganisationActivityResolver {
-  @FieldResolver(() => PartnerActivitySummary, { description: 'The organisation’s figures for a year, as far as you may see its activities (all of them for the organisation itself).' })
-  activitySummary(@Root() org: SocialOrganisation, @Arg('year', () => Int, { description: 'Calendar year, e.g. 2026.' }) year: number, @Ctx() ctx: RequestContext): Promise<PartnerActivitySummary> {
+  @FieldResolver(() => PartnerActivitySummary, {
+    description: 'The organisation’s figures for a year, as far as you may see its activities (all of them for the organisation itself).',
+  })
+  activitySummary(
+    @Root() org: SocialOrganisation,
+    @Arg('year', () => Int, { description: 'Calendar year, e.g. 2026.' }) year: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PartnerActivitySummary> {
     return ActivityService.summary(ctx, org.id, year);
   }
 }
@@ -98,8 +118,14 @@ export const socialOrganisationActivityPermissions: Permissions = {
 
 @Resolver(() => Enterprise)
 export class EnterpriseActivityResolver {
-  @FieldResolver(() => PartnerActivitySummary, { description: 'The enterprise’s figures for a year, as far as you may see its activities (all of them for the enterprise itself).' })
-  activitySummary(@Root() org: Enterprise, @Arg('year', () => Int, { description: 'Calendar year, e.g. 2026.' }) year: number, @Ctx() ctx: RequestContext): Promise<PartnerActivitySummary> {
+  @FieldResolver(() => PartnerActivitySummary, {
+    description: 'The enterprise’s figures for a year, as far as you may see its activities (all of them for the enterprise itself).',
+  })
+  activitySummary(
+    @Root() org: Enterprise,
+    @Arg('year', () => Int, { description: 'Calendar year, e.g. 2026.' }) year: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PartnerActivitySummary> {
     return ActivityService.summary(ctx, org.id, year);
   }
 }

@@ -7,9 +7,18 @@ export async function seedActivities(db: Queryable, data: DemoDataset): Promise<
     db,
     'pairing.service_activity',
     {
-      id: (r) => r.id, pairing_id: (r) => r.pairingId, kind: (r) => r.kind, held_on: (r) => r.heldOn, title: (r) => r.title, volunteers: (r) => r.volunteers,
-      beneficiaries: (r) => r.beneficiaries, community_code: (r) => r.communityCode, path: (r) => r.path, social_organisation_id: (r) => r.socialOrganisationId,
-      enterprise_id: (r) => r.enterpriseId, recorded_by: (r) => r.recordedBy,
+      id: (r) => r.id,
+      pairing_id: (r) => r.pairingId,
+      kind: (r) => r.kind,
+      held_on: (r) => r.heldOn,
+      title: (r) => r.title,
+      volunteers: (r) => r.volunteers,
+      beneficiaries: (r) => r.beneficiaries,
+      community_code: (r) => r.communityCode,
+      path: (r) => r.path,
+      social_organisation_id: (r) => r.socialOrganisationId,
+      enterprise_id: (r) => r.enterpriseId,
+      recorded_by: (r) => r.recordedBy,
     },
     generateActivities(data),
   );
@@ -18,8 +27,18 @@ export async function seedActivities(db: Queryable, data: DemoDataset): Promise<
 }
 
 export interface ActivityRow {
-  id: string; pairingId: string; kind: string; heldOn: string; title: string; volunteers: number; beneficiaries: number; communityCode: string; path: string;
-  socialOrganisationId: string | null; enterpriseId: string | null; recordedBy: string;
+  id: string;
+  pairingId: string;
+  kind: string;
+  heldOn: string;
+  title: string;
+  volunteers: number;
+  beneficiaries: number;
+  communityCode: string;
+  path: string;
+  socialOrganisationId: string | null;
+  enterpriseId: string | null;
+  recordedBy: string;
 }
 
 /** Chuanhui's figure: 226 volunteer service activities in a year over its 89 + 50 pairings. */
@@ -58,13 +77,22 @@ export function generateActivities(data: DemoDataset): ActivityRow[] {
   for (let i = 0; i < total && pairings.length; i++) {
     // Every pairing gets at least one activity; the rest go to pairings at random.
     const p = i < pairings.length ? pairings[i] : random.pick(pairings);
-    const kind = p.socialOrganisationId ? random.pick(KIND_BY_FIELD[fieldOf.get(p.socialOrganisationId) ?? ''] ?? ['OTHER']) : random.pick(['VOLUNTEER_SERVICE', 'PRECISE_ASSISTANCE', 'SOCIAL_CARE']);
+    const kind = p.socialOrganisationId
+      ? random.pick(KIND_BY_FIELD[fieldOf.get(p.socialOrganisationId) ?? ''] ?? ['OTHER'])
+      : random.pick(['VOLUNTEER_SERVICE', 'PRECISE_ASSISTANCE', 'SOCIAL_CARE']);
     const held = new Date(Math.max(start + random.int(0, 363) * DAY, Date.parse(p.startedOn))).toISOString().slice(0, 10);
     rows.push({
-      id: stableId('partner-activity', p.id, i), pairingId: p.id, kind, heldOn: held, title: random.pick(TITLES[kind]),
+      id: stableId('partner-activity', p.id, i),
+      pairingId: p.id,
+      kind,
+      heldOn: held,
+      title: random.pick(TITLES[kind]),
       volunteers: p.enterpriseId ? random.int(3, Math.max(3, employeesOf.get(p.enterpriseId) ?? 10)) : random.int(3, 25),
-      beneficiaries: random.int(10, 200), communityCode: p.communityCode, path: p.path,
-      socialOrganisationId: p.socialOrganisationId, enterpriseId: p.enterpriseId,
+      beneficiaries: random.int(10, 200),
+      communityCode: p.communityCode,
+      path: p.path,
+      socialOrganisationId: p.socialOrganisationId,
+      enterpriseId: p.enterpriseId,
       recordedBy: random.next() < 0.7 ? `partner-${p.socialOrganisationId ?? p.enterpriseId}` : `community-staff-${p.communityCode}`,
     });
   }

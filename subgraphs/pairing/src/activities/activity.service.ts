@@ -1,6 +1,18 @@
 import {
-  Access, accessToPath, badInput, CallerKind, conflict, forbidden, Role,
-  type ConnectionData, type PageArgs, type RequestContext, rowsByKey, uuidIn, uuidIs } from '@cgp/core';
+  Access,
+  accessToPath,
+  badInput,
+  CallerKind,
+  conflict,
+  forbidden,
+  Role,
+  type ConnectionData,
+  type PageArgs,
+  type RequestContext,
+  rowsByKey,
+  uuidIn,
+  uuidIs,
+} from '@cgp/core';
 import { PAIRING_COLUMNS, type Pairing } from '../pairings/pairing.type';
 import { ACTIVITY_COLUMNS, PartnerActivityKind, type PartnerActivity, type PartnerActivitySummary } from './activity.type';
 import type { EndPairingArgs, RecordPartnerActivityInput } from './activity.input';
@@ -29,7 +41,12 @@ function checkYear(year: number): void {
 /** Partners' service activities under their pairings, and the ending of pairings. */
 export const ActivityService = {
   activity(ctx: RequestContext, id: string): Promise<PartnerActivity | null> {
-    return rowsByKey<PartnerActivity>(ctx, 'activity.byId', `SELECT ${ACTIVITY_COLUMNS} FROM pairing.service_activity WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
+    return rowsByKey<PartnerActivity>(
+      ctx,
+      'activity.byId',
+      `SELECT ${ACTIVITY_COLUMNS} FROM pairing.service_activity WHERE ${uuidIn('id', '$1')}`,
+      (r) => r.id,
+    ).load(id);
   },
 
   /**
@@ -51,7 +68,8 @@ export const ActivityService = {
         throw forbidden(`Only the partner itself, or STAFF of community ${pairing.communityCode} on its behalf, can record activities under this pairing`);
       }
     }
-    if (input.heldOn > today()) throw badInput(`heldOn ${input.heldOn} is in the future: record activities once they were held (today is ${today()})`, 'heldOn');
+    if (input.heldOn > today())
+      throw badInput(`heldOn ${input.heldOn} is in the future: record activities once they were held (today is ${today()})`, 'heldOn');
     if (!runsOn(pairing, input.heldOn)) {
       throw badInput(
         `The pairing was not running on ${input.heldOn}: it runs from ${pairing.startedOn}${pairing.endedOn ? ` until it ended on ${pairing.endedOn}` : ''}`,
@@ -62,8 +80,17 @@ export const ActivityService = {
       `INSERT INTO pairing.service_activity (pairing_id, kind, held_on, title, volunteers, beneficiaries, community_code, path, social_organisation_id, enterprise_id, recorded_by)
        VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8::ltree, $9, $10, $11) RETURNING ${ACTIVITY_COLUMNS}`,
       [
-        pairing.id, input.kind, input.heldOn, input.title, input.volunteers, input.beneficiaries, pairing.communityCode, pairing.path,
-        pairing.socialOrganisationId, pairing.enterpriseId, identity.sub,
+        pairing.id,
+        input.kind,
+        input.heldOn,
+        input.title,
+        input.volunteers,
+        input.beneficiaries,
+        pairing.communityCode,
+        pairing.path,
+        pairing.socialOrganisationId,
+        pairing.enterpriseId,
+        identity.sub,
       ],
     );
     return created;
@@ -83,7 +110,8 @@ export const ActivityService = {
       `SELECT count(*)::int AS n, to_char(max(held_on), 'YYYY-MM-DD') AS last FROM pairing.service_activity WHERE pairing_id = $1 AND held_on >= $2::date`,
       [pairing.id, args.endedOn],
     );
-    if (n > 0) throw badInput(`${n} activities were recorded under this pairing on or after ${args.endedOn} (the last on ${last}): end it after them`, 'endedOn');
+    if (n > 0)
+      throw badInput(`${n} activities were recorded under this pairing on or after ${args.endedOn} (the last on ${last}): end it after them`, 'endedOn');
     const [updated] = await ctx.query<Pairing>(
       `UPDATE pairing.pairing SET ended_on = $2::date WHERE id = $1 AND ended_on IS NULL RETURNING ${PAIRING_COLUMNS}`,
       [pairing.id, args.endedOn],
@@ -96,7 +124,15 @@ export const ActivityService = {
     const visible = visibleActivities(ctx);
     return datedConnection<PartnerActivity>(
       ctx,
-      { name: 'activity.ofPairing', from: 'pairing.service_activity t', columns: ACTIVITY_COLUMNS, parent: 't.pairing_id', date: 't.held_on', where: visible.sql, params: [visible.param] },
+      {
+        name: 'activity.ofPairing',
+        from: 'pairing.service_activity t',
+        columns: ACTIVITY_COLUMNS,
+        parent: 't.pairing_id',
+        date: 't.held_on',
+        where: visible.sql,
+        params: [visible.param],
+      },
       pairingId,
       args,
       (r) => r.heldOn,
@@ -106,7 +142,15 @@ export const ActivityService = {
   ofCommunity(ctx: RequestContext, communityCode: string, args: PageArgs): Promise<ConnectionData<PartnerActivity>> {
     return datedConnection<PartnerActivity>(
       ctx,
-      { name: 'activity.ofCommunity', from: 'pairing.service_activity t', columns: ACTIVITY_COLUMNS, parent: 't.community_code', date: 't.held_on', where: 't.path <@ $4::ltree', params: [ctx.scope] },
+      {
+        name: 'activity.ofCommunity',
+        from: 'pairing.service_activity t',
+        columns: ACTIVITY_COLUMNS,
+        parent: 't.community_code',
+        date: 't.held_on',
+        where: 't.path <@ $4::ltree',
+        params: [ctx.scope],
+      },
       communityCode,
       args,
       (r) => r.heldOn,
@@ -119,7 +163,14 @@ export const ActivityService = {
     const visible = visibleActivities(ctx);
     return ctx
       .loader<string, PartnerActivitySummary>(`activity.summary:${year}`, async (ids) => {
-        const rows = await ctx.query<{ partner: string; kind: PartnerActivityKind; n: number; volunteers: number; beneficiaries: number; communities: string[] }>(
+        const rows = await ctx.query<{
+          partner: string;
+          kind: PartnerActivityKind;
+          n: number;
+          volunteers: number;
+          beneficiaries: number;
+          communities: string[];
+        }>(
           `SELECT coalesce(t.social_organisation_id, t.enterprise_id)::text AS partner, t.kind, count(*)::int AS n,
                   coalesce(sum(t.volunteers), 0)::int AS volunteers, coalesce(sum(t.beneficiaries), 0)::int AS beneficiaries,
                   array_agg(DISTINCT t.community_code) AS communities

@@ -20,7 +20,10 @@ registerEnumType(PartnerActivityKind, {
 });
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'A service activity a partner (social organisation or caring enterprise) ran in a paired community. Aggregate figures only: no resident is named.' })
+@ObjectType({
+  description:
+    'A service activity a partner (social organisation or caring enterprise) ran in a paired community. Aggregate figures only: no resident is named.',
+})
 export class PartnerActivity {
   @Field(() => ID, { description: 'Stable identifier.' }) id: string;
   @Field(() => PartnerActivityKind, { description: 'What kind of service it was.' }) kind: PartnerActivityKind;

@@ -1,7 +1,15 @@
 import { defineFeature } from '@cgp/core';
 import {
-  CommunityPartnerActivitiesResolver, communityPartnerActivitiesPermissions, EnterpriseActivityResolver, enterpriseActivityPermissions, PairingActivitiesResolver,
-  pairingActivitiesPermissions, PartnerActivityResolver, partnerActivityPermissions, SocialOrganisationActivityResolver, socialOrganisationActivityPermissions,
+  CommunityPartnerActivitiesResolver,
+  communityPartnerActivitiesPermissions,
+  EnterpriseActivityResolver,
+  enterpriseActivityPermissions,
+  PairingActivitiesResolver,
+  pairingActivitiesPermissions,
+  PartnerActivityResolver,
+  partnerActivityPermissions,
+  SocialOrganisationActivityResolver,
+  socialOrganisationActivityPermissions,
 } from './activity.resolver';
 import { activityReference } from './activity.reference';
 import { seedActivities } from './activity.seed';
@@ -10,9 +18,19 @@ import { CreateServiceActivity1732000010000 } from './migrations/1732000010000-c
 /** Partners' service activities under their pairings: recorded by partners or community staff, listed and summed; ending a pairing. */
 export const activities = defineFeature({
   name: 'activities',
-  resolvers: [PartnerActivityResolver, PairingActivitiesResolver, SocialOrganisationActivityResolver, EnterpriseActivityResolver, CommunityPartnerActivitiesResolver],
+  resolvers: [
+    PartnerActivityResolver,
+    PairingActivitiesResolver,
+    SocialOrganisationActivityResolver,
+    EnterpriseActivityResolver,
+    CommunityPartnerActivitiesResolver,
+  ],
   permissions: [
-    partnerActivityPermissions, pairingActivitiesPermissions, socialOrganisationActivityPermissions, enterpriseActivityPermissions, communityPartnerActivitiesPermissions,
+    partnerActivityPermissions,
+    pairingActivitiesPermissions,
+    socialOrganisationActivityPermissions,
+    enterpriseActivityPermissions,
+    communityPartnerActivitiesPermissions,
   ],
   references: activityReference,
   migrations: [CreateServiceActivity1732000010000],

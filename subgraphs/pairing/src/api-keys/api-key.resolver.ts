@@ -20,12 +20,16 @@ export class PartnerApiKeyResolver {
     description:
       'Issues an API key to a partner organisation paired with a community of your district (district STAFF). The answer carries the key this once: only its SHA-256 hash is stored. The partner exchanges it at the gateway (POST /auth/token) or sends it as `Authorization: ApiKey <key>`.',
   })
-  createPartnerApiKey(@Arg('input', () => CreatePartnerApiKeyInput, { description: 'Whom the key is for and what for.' }) input: CreatePartnerApiKeyInput, @Ctx() ctx: RequestContext): Promise<CreatedPartnerApiKey> {
+  createPartnerApiKey(
+    @Arg('input', () => CreatePartnerApiKeyInput, { description: 'Whom the key is for and what for.' }) input: CreatePartnerApiKeyInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CreatedPartnerApiKey> {
     return ApiKeyService.create(ctx, input);
   }
 
   @Mutation(() => PartnerApiKey, {
-    description: 'Revokes an API key your district issued (district STAFF). It stops working at once, and so do the tokens exchanged for it (the gateway checks them on every request).',
+    description:
+      'Revokes an API key your district issued (district STAFF). It stops working at once, and so do the tokens exchanged for it (the gateway checks them on every request).',
   })
   revokePartnerApiKey(@Args(() => RevokePartnerApiKeyArgs) args: RevokePartnerApiKeyArgs, @Ctx() ctx: RequestContext): Promise<PartnerApiKey> {
     return ApiKeyService.revoke(ctx, args.id);
@@ -38,7 +42,9 @@ export class PartnerApiKeyResolver {
 
   @FieldResolver(() => Partner, { description: 'The social organisation or caring enterprise the key speaks for.' })
   async partner(@Root() key: PartnerApiKey, @Ctx() ctx: RequestContext): Promise<SocialOrganisation | Enterprise> {
-    const partner = key.socialOrganisationId ? await PairingService.socialOrganisation(ctx, key.socialOrganisationId) : await PairingService.enterprise(ctx, key.enterpriseId as string);
+    const partner = key.socialOrganisationId
+      ? await PairingService.socialOrganisation(ctx, key.socialOrganisationId)
+      : await PairingService.enterprise(ctx, key.enterpriseId as string);
     return partner as SocialOrganisation | Enterprise;
   }
 }

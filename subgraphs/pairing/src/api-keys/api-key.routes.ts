@@ -38,7 +38,10 @@ const INVALID = { error: 'invalid_api_key', message: 'The API key is not valid (
 
 /** Marks a key used, at most once a minute (the gateway asks on every request). */
 async function touch(m: EntityManager, id: string): Promise<void> {
-  await m.query(`UPDATE pairing.partner_api_key SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [id]);
+  await m.query(
+    `UPDATE pairing.partner_api_key SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+    [id],
+  );
 }
 
 /** The communities of the partner's running pairings; the transaction must have set cgp.partner_org to it. */
@@ -64,18 +67,20 @@ async function pairedCommunities(m: EntityManager, org: string): Promise<string[
  *   `{ active: true }` while the token's key is not revoked, 401 otherwise.
  */
 export function partnerKeyRoutes(db: DataSource, verify: Verifier): Record<string, HttpRoute> {
-  const guard = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): HttpRoute => async (req, res) => {
-    if (req.method !== 'POST') {
-      res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'method_not_allowed' }));
-      return;
-    }
-    try {
-      await handler(req, res);
-    } catch (error) {
-      logger.error({ err: error }, 'partner key check failed');
-      if (!res.headersSent) json(res, 503, { error: 'unavailable', message: 'Partner keys cannot be checked right now' });
-    }
-  };
+  const guard =
+    (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): HttpRoute =>
+    async (req, res) => {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'method_not_allowed' }));
+        return;
+      }
+      try {
+        await handler(req, res);
+      } catch (error) {
+        logger.error({ err: error }, 'partner key check failed');
+        if (!res.headersSent) json(res, 503, { error: 'unavailable', message: 'Partner keys cannot be checked right now' });
+      }
+    };
 
   return {
     '/partner-keys/verify': guard(async (req, res) => {

@@ -16,7 +16,11 @@ function districtScope(ctx: RequestContext): string {
  * The partner (social organisation or enterprise) with this id when it is paired with a community of the
  * caller's district (a pairing running or ended); FORBIDDEN otherwise, the same whether or not it exists.
  */
-async function partnerOfDistrict(ctx: RequestContext, partnerId: string, scope: string): Promise<{ socialOrganisationId: string | null; enterpriseId: string | null }> {
+async function partnerOfDistrict(
+  ctx: RequestContext,
+  partnerId: string,
+  scope: string,
+): Promise<{ socialOrganisationId: string | null; enterpriseId: string | null }> {
   const [row] = await ctx.query<{ socialOrganisationId: string | null; enterpriseId: string | null }>(
     `SELECT social_organisation_id AS "socialOrganisationId", enterprise_id AS "enterpriseId" FROM pairing.pairing
       WHERE (${uuidIs('social_organisation_id', '$1')} OR ${uuidIs('enterprise_id', '$1')}) AND path <@ $2::ltree LIMIT 1`,

@@ -3,7 +3,13 @@ import { CreatePairing1732000000000 } from './migrations/1732000000000-create-pa
 import { PairingRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';
 import { pairingFigures } from './pairing.figures';
 import {
-  CommunityPairingsResolver, communityPairingsPermissions, EnterpriseResolver, enterprisePermissions, PairingResolver, pairingPermissions, SocialOrganisationResolver,
+  CommunityPairingsResolver,
+  communityPairingsPermissions,
+  EnterpriseResolver,
+  enterprisePermissions,
+  PairingResolver,
+  pairingPermissions,
+  SocialOrganisationResolver,
   socialOrganisationPermissions,
 } from './pairing.resolver';
 import { pairingReference } from './pairing.reference';

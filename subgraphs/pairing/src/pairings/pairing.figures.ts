@@ -1,5 +1,16 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CallerKind, chinaToday, defineFigures, forbidden, monthSeriesSql, periodRange, RankedUnit, Tier, type FiguresPeriod, type StatisticsPeriod } from '@cgp/core';
+import {
+  CallerKind,
+  chinaToday,
+  defineFigures,
+  forbidden,
+  monthSeriesSql,
+  periodRange,
+  RankedUnit,
+  Tier,
+  type FiguresPeriod,
+  type StatisticsPeriod,
+} from '@cgp/core';
 import { PartnerActivityKind, PartnerActivityKindCount } from '../activities/activity.type';
 import { pairedCommunityFigures } from './pairing.rules';
 import { unitTypes } from './unit.union';
@@ -75,7 +86,9 @@ const periodAndToday: FiguresPeriod<Period> = {
 };
 
 /** Every kind, in the enum's order: the statistics list them all. */
-const KINDS = `ARRAY[${Object.values(PartnerActivityKind).map((k) => `'${k}'`).join(', ')}]::text[]`;
+const KINDS = `ARRAY[${Object.values(PartnerActivityKind)
+  .map((k) => `'${k}'`)
+  .join(', ')}]::text[]`;
 
 /**
  * The rows (alias `x`) the caller counts: staff everything in their subtree ($3), a partner ($3 null)
@@ -129,7 +142,8 @@ export const pairingFigures = defineFigures<PairingMetric, Period, StatisticsPer
     type: MonthlyPairingCount,
     // from ($4) to ($5): the months need no today.
     period: range,
-    description: (u) => `Partners’ activities, volunteers, people served and pairings started per month in this ${u.label}'s subtree (every month of the period, empty months as 0).`,
+    description: (u) =>
+      `Partners’ activities, volunteers, people served and pairings started per month in this ${u.label}'s subtree (every month of the period, empty months as 0).`,
     sql: `WITH u AS (SELECT * FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
                acts AS (
                  SELECT u.code, date_trunc('month', a.held_on::timestamp) AS month, count(*)::int AS n,
@@ -152,7 +166,8 @@ export const pairingFigures = defineFigures<PairingMetric, Period, StatisticsPer
     default: PairingMetric.ACTIVITIES,
     description: (u) => `The child units of this ${u.label} ranked by a pairing figure, highest first (staff only).`,
     sql: (metric) => {
-      const activities = (figure: string) => `(SELECT ${figure} FROM pairing.service_activity a WHERE a.path <@ ch.path AND a.path <@ $3::ltree AND ${HELD_IN_PERIOD})`;
+      const activities = (figure: string) =>
+        `(SELECT ${figure} FROM pairing.service_activity a WHERE a.path <@ ch.path AND a.path <@ $3::ltree AND ${HELD_IN_PERIOD})`;
       const value = {
         ACTIVITIES: activities('count(*)'),
         BENEFICIARIES: activities('coalesce(sum(a.beneficiaries), 0)'),

@@ -31,12 +31,19 @@ export class PairingResolver {
     return PairingService.start(ctx, input);
   }
 
-  @Mutation(() => Pairing, { description: 'Renews a running pairing for a new term (district or street STAFF whose subtree holds the community); the terms are kept in `terms`.' })
-  renewPairing(@Arg('input', () => RenewPairingInput, { description: 'The new term.' }) input: RenewPairingInput, @Ctx() ctx: RequestContext): Promise<Pairing> {
+  @Mutation(() => Pairing, {
+    description: 'Renews a running pairing for a new term (district or street STAFF whose subtree holds the community); the terms are kept in `terms`.',
+  })
+  renewPairing(
+    @Arg('input', () => RenewPairingInput, { description: 'The new term.' }) input: RenewPairingInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Pairing> {
     return PairingService.renew(ctx, input);
   }
 
-  @FieldResolver(() => [PairingTerm], { description: 'Its terms, oldest first: the start and each renewal, with the agreement for each (none for pairings started before terms were recorded).' })
+  @FieldResolver(() => [PairingTerm], {
+    description: 'Its terms, oldest first: the start and each renewal, with the agreement for each (none for pairings started before terms were recorded).',
+  })
   terms(@Root() pairing: Pairing, @Ctx() ctx: RequestContext): Promise<PairingTerm[]> {
     return PairingService.termsOf(ctx, pairing.id);
   }

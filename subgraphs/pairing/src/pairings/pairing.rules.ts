@@ -9,7 +9,8 @@ export const partnerProfile = rule('partnerProfile', { cache: 'no_cache' })((org
 
 /** A pairing: staff inside whose subtree the community lies, or the partner in it. */
 export const pairingVisible = rule('pairingVisible', { cache: 'no_cache' })((p: Pairing, _args, ctx: RequestContext) => {
-  if (ctx.identity.kind === CallerKind.PARTNER) return ctx.identity.org !== undefined && (p.socialOrganisationId === ctx.identity.org || p.enterpriseId === ctx.identity.org) ? true : forbidden();
+  if (ctx.identity.kind === CallerKind.PARTNER)
+    return ctx.identity.org !== undefined && (p.socialOrganisationId === ctx.identity.org || p.enterpriseId === ctx.identity.org) ? true : forbidden();
   return accessToPath(ctx.identity, p.path) === Access.FULL ? true : forbidden();
 });
 

@@ -1,10 +1,36 @@
 import {
-  Access, accessToCode, accessToPath, badInput, callPeer, CallerKind, chinaToday, conflict, forbidden, groupRows, isCalendarDate, pageWindow, pathOfCode, Role, rowsByKey, toConnection,
-  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs,
+  Access,
+  accessToCode,
+  accessToPath,
+  badInput,
+  callPeer,
+  CallerKind,
+  chinaToday,
+  conflict,
+  forbidden,
+  groupRows,
+  isCalendarDate,
+  pageWindow,
+  pathOfCode,
+  Role,
+  rowsByKey,
+  toConnection,
+  type ConnectionData,
+  type PageArgs,
+  type RequestContext,
+  uuidIn,
+  uuidIs,
 } from '@cgp/core';
 import type { RenewPairingInput, StartPairingInput } from './pairing.input';
 import {
-  ENTERPRISE_COLUMNS, PAIRING_COLUMNS, PAIRING_TERM_COLUMNS, SOCIAL_ORGANISATION_COLUMNS, type Enterprise, type Pairing, type PairingTerm, type SocialOrganisation,
+  ENTERPRISE_COLUMNS,
+  PAIRING_COLUMNS,
+  PAIRING_TERM_COLUMNS,
+  SOCIAL_ORGANISATION_COLUMNS,
+  type Enterprise,
+  type Pairing,
+  type PairingTerm,
+  type SocialOrganisation,
 } from './pairing.type';
 
 const DAY = 86_400_000;
@@ -20,11 +46,15 @@ function assertPairingStaff(ctx: RequestContext, what: string): void {
 }
 
 function checkTerm(from: string, until: string, fromName: string): void {
-  for (const [name, day] of [[fromName, from], ['agreedUntil', until]] as const) {
+  for (const [name, day] of [
+    [fromName, from],
+    ['agreedUntil', until],
+  ] as const) {
     if (!isCalendarDate(day)) throw badInput(`${name} ${day} is not a calendar date`, name);
   }
   if (until < from) throw badInput(`agreedUntil ${until} is before the term starts (${from})`, 'agreedUntil');
-  if (until > addYears(from, 5)) throw badInput(`agreedUntil ${until} is more than five years after the term starts (${from}): agree a shorter term and renew it`, 'agreedUntil');
+  if (until > addYears(from, 5))
+    throw badInput(`agreedUntil ${until} is more than five years after the term starts (${from}): agree a shorter term and renew it`, 'agreedUntil');
 }
 
 /**
@@ -46,7 +76,11 @@ async function pagedList<T extends { id: string }>(ctx: RequestContext, table: s
   const window = pageWindow(args);
   const visible = visiblePartners(ctx, 1);
   const [rows, [{ n }]] = await Promise.all([
-    ctx.query<T>(`SELECT ${columns} FROM ${table} WHERE ${visible.sql} AND ($2::text IS NULL OR id::text > $2) ORDER BY id LIMIT $3`, [...visible.params, window.after, window.limit + 1]),
+    ctx.query<T>(`SELECT ${columns} FROM ${table} WHERE ${visible.sql} AND ($2::text IS NULL OR id::text > $2) ORDER BY id LIMIT $3`, [
+      ...visible.params,
+      window.after,
+      window.limit + 1,
+    ]),
     ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${visible.sql}`, visible.params),
   ]);
   return toConnection(rows, window, n, (r) => r.id);
@@ -55,11 +89,21 @@ async function pagedList<T extends { id: string }>(ctx: RequestContext, table: s
 /** Partners and pairings; every read batched per request and limited in SQL to what the caller may see. */
 export const PairingService = {
   socialOrganisation(ctx: RequestContext, id: string): Promise<SocialOrganisation | null> {
-    return rowsByKey<SocialOrganisation>(ctx, 'pairing.socialOrganisation', `SELECT ${SOCIAL_ORGANISATION_COLUMNS} FROM pairing.social_organisation WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
+    return rowsByKey<SocialOrganisation>(
+      ctx,
+      'pairing.socialOrganisation',
+      `SELECT ${SOCIAL_ORGANISATION_COLUMNS} FROM pairing.social_organisation WHERE ${uuidIn('id', '$1')}`,
+      (r) => r.id,
+    ).load(id);
   },
 
   enterprise(ctx: RequestContext, id: string): Promise<Enterprise | null> {
-    return rowsByKey<Enterprise>(ctx, 'pairing.enterprise', `SELECT ${ENTERPRISE_COLUMNS} FROM pairing.enterprise WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
+    return rowsByKey<Enterprise>(
+      ctx,
+      'pairing.enterprise',
+      `SELECT ${ENTERPRISE_COLUMNS} FROM pairing.enterprise WHERE ${uuidIn('id', '$1')}`,
+      (r) => r.id,
+    ).load(id);
   },
 
   pairing(ctx: RequestContext, id: string): Promise<Pairing | null> {
@@ -112,12 +156,20 @@ export const PairingService = {
     assertPairingStaff(ctx, 'start');
     if (accessToCode(ctx.identity, input.communityCode) !== Access.FULL) throw forbidden(`Community ${input.communityCode} is not in your subtree`);
     checkTerm(input.startedOn, input.agreedUntil, 'startedOn');
-    const found = await callPeer<{ community: { code: string } | null }>(ctx, 'community', `query PairedCommunity($code: String!) { community(code: $code) { code } }`, { code: input.communityCode });
+    const found = await callPeer<{ community: { code: string } | null }>(
+      ctx,
+      'community',
+      `query PairedCommunity($code: String!) { community(code: $code) { code } }`,
+      { code: input.communityCode },
+    );
     if (!found.community) throw badInput(`There is no community ${input.communityCode}`, 'communityCode');
     const partner = await this.partnerOf(ctx, input.partnerId);
     const district = input.communityCode.slice(0, 6);
     if (!partner || partner.path !== district) {
-      throw badInput(`Partner ${input.partnerId} is not registered in district ${district}: register it there first (registerSocialOrganisation or registerEnterprise)`, 'partnerId');
+      throw badInput(
+        `Partner ${input.partnerId} is not registered in district ${district}: register it there first (registerSocialOrganisation or registerEnterprise)`,
+        'partnerId',
+      );
     }
     const isOrganisation = 'field' in partner;
     const [running] = await ctx.query<{ id: string }>(
@@ -130,7 +182,16 @@ export const PairingService = {
       `INSERT INTO pairing.pairing (id, community_code, social_organisation_id, enterprise_id, started_on, agreed_until, agreement, path, started_by)
        VALUES (gen_random_uuid(), $1, $2, $3, $4::date, $5::date, $6, $7::ltree, $8)
        ON CONFLICT DO NOTHING RETURNING ${PAIRING_COLUMNS}`,
-      [input.communityCode, isOrganisation ? partner.id : null, isOrganisation ? null : partner.id, input.startedOn, input.agreedUntil, agreement, pathOfCode(input.communityCode), ctx.identity.sub],
+      [
+        input.communityCode,
+        isOrganisation ? partner.id : null,
+        isOrganisation ? null : partner.id,
+        input.startedOn,
+        input.agreedUntil,
+        agreement,
+        pathOfCode(input.communityCode),
+        ctx.identity.sub,
+      ],
     );
     if (!created) throw conflict(`${partner.name} was paired with community ${input.communityCode} at the same moment: reload its pairings`);
     await ctx.query(
@@ -168,7 +229,10 @@ export const PairingService = {
   termsOf(ctx: RequestContext, pairingId: string): Promise<PairingTerm[]> {
     return ctx
       .loader<string, PairingTerm[]>('pairing.terms', async (ids) => {
-        const rows = await ctx.query<PairingTerm>(`SELECT ${PAIRING_TERM_COLUMNS} FROM pairing.pairing_term WHERE ${uuidIn('pairing_id', '$1')} ORDER BY from_on, recorded_at`, [ids]);
+        const rows = await ctx.query<PairingTerm>(
+          `SELECT ${PAIRING_TERM_COLUMNS} FROM pairing.pairing_term WHERE ${uuidIn('pairing_id', '$1')} ORDER BY from_on, recorded_at`,
+          [ids],
+        );
         return groupRows(ids, rows, (r) => r.pairingId);
       })
       .load(pairingId);

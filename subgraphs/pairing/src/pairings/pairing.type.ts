@@ -1,7 +1,9 @@
 import { createUnionType, Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'A social organisation (社会组织) that pairs with communities and sends volunteers. Partners work through the API with their own credentials.' })
+@ObjectType({
+  description: 'A social organisation (社会组织) that pairs with communities and sends volunteers. Partners work through the API with their own credentials.',
+})
 export class SocialOrganisation {
   @Field(() => ID, { description: 'Stable identifier; a partner token carries it as `org`.' })
   id: string;
@@ -15,7 +17,11 @@ export class SocialOrganisation {
   @Field(() => String, { description: 'Date of registration (YYYY-MM-DD).' })
   registeredOn: string;
 
-  @Field(() => String, { nullable: true, description: 'Unified social credit code (统一社会信用代码, 18 characters, issued by civil affairs: begins with 5); null for partners registered before codes were recorded.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Unified social credit code (统一社会信用代码, 18 characters, issued by civil affairs: begins with 5); null for partners registered before codes were recorded.',
+  })
   creditCode: string | null;
 
   path: string;
@@ -33,7 +39,11 @@ export class Enterprise {
   @Field(() => Int, { description: 'Employees taking part in volunteer service.' })
   employees: number;
 
-  @Field(() => String, { nullable: true, description: 'Unified social credit code (统一社会信用代码, 18 characters, issued by market regulation: begins with 9); null for partners registered before codes were recorded.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Unified social credit code (统一社会信用代码, 18 characters, issued by market regulation: begins with 9); null for partners registered before codes were recorded.',
+  })
   creditCode: string | null;
 
   @Field(() => String, { nullable: true, description: 'Date it was registered here (YYYY-MM-DD); null for partners registered before dates were recorded.' })
@@ -61,10 +71,17 @@ export class Pairing {
   @Field(() => String, { nullable: true, description: 'Date the pairing ended (YYYY-MM-DD), or null while it runs.' })
   endedOn: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Last day of the agreed term (YYYY-MM-DD), moved by each renewal; null for pairings started before terms were recorded.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Last day of the agreed term (YYYY-MM-DD), moved by each renewal; null for pairings started before terms were recorded.',
+  })
   agreedUntil: string | null;
 
-  @Field(() => String, { nullable: true, description: 'What the two sides agreed to do (the pairing agreement’s content), as last renewed; null for pairings started before agreements were recorded.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What the two sides agreed to do (the pairing agreement’s content), as last renewed; null for pairings started before agreements were recorded.',
+  })
   agreement: string | null;
 
   communityCode: string;

@@ -25,7 +25,8 @@ export function creditCodeProblem(code: string, authority?: { char: string; name
     return `"${code}" is not a unified social credit code: use capitals and digits only (never I, O, Z, S or V), and digits in places 3 to 8 (the division of registration)`;
   }
   const expected = creditCodeCheck(code.slice(0, 17));
-  if (code[17] !== expected) return `"${code}" fails its check character: the 18th character should be ${expected} for the first 17 given — check for a typing error`;
+  if (code[17] !== expected)
+    return `"${code}" fails its check character: the 18th character should be ${expected} for the first 17 given — check for a typing error`;
   if (authority && code[0] !== authority.char) {
     return `"${code}" was not issued by ${authority.name}: the code of ${authority.name.replace(/^the /, '')} registrations begins with ${authority.char}`;
   }

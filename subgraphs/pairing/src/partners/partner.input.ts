@@ -20,7 +20,9 @@ export class RegisterSocialOrganisationInput {
   @MaxLength(100, { message: 'field must be 2 to 100 characters' })
   field: string;
 
-  @Field(() => String, { description: 'Unified social credit code (统一社会信用代码): 18 characters issued by civil affairs, beginning with 5; its check character is verified.' })
+  @Field(() => String, {
+    description: 'Unified social credit code (统一社会信用代码): 18 characters issued by civil affairs, beginning with 5; its check character is verified.',
+  })
   creditCode: string;
 
   @Field(() => String, { description: 'Date of its registration with civil affairs (YYYY-MM-DD), not in the future.' })
@@ -41,7 +43,9 @@ export class RegisterEnterpriseInput {
   @Matches(/\S/, { message: 'name must not be blank' })
   name: string;
 
-  @Field(() => String, { description: 'Unified social credit code (统一社会信用代码): 18 characters issued by market regulation, beginning with 9; its check character is verified.' })
+  @Field(() => String, {
+    description: 'Unified social credit code (统一社会信用代码): 18 characters issued by market regulation, beginning with 9; its check character is verified.',
+  })
   creditCode: string;
 
   @Field(() => Int, { description: 'Employees taking part in volunteer service: 0 to 100,000.' })

@@ -7,7 +7,13 @@ const CIVIL_AFFAIRS = { char: '5', name: 'civil affairs' };
 const MARKET_REGULATION = { char: '9', name: 'market regulation' };
 
 /** The checks every registration shares: the caller's own district, a valid and unused credit code, a past date. */
-async function checkRegistration(ctx: RequestContext, districtCode: string, creditCode: string, authority: { char: string; name: string }, registeredOn?: string): Promise<string> {
+async function checkRegistration(
+  ctx: RequestContext,
+  districtCode: string,
+  creditCode: string,
+  authority: { char: string; name: string },
+  registeredOn?: string,
+): Promise<string> {
   assertUnitCode(districtCode, Tier.DISTRICT, 'districtCode');
   if (accessToCode(ctx.identity, districtCode) !== Access.FULL) throw forbidden(`District ${districtCode} is not your district: register partners in your own`);
   const code = creditCode.trim().toUpperCase();

@@ -3,9 +3,20 @@ import { CreatePartyLife1732000010000 } from './migrations/1732000010000-create-
 import { organisationMeetingReference } from './organisation-meeting.reference';
 import { partyFigures, partyFiguresPermissions } from './party.figures';
 import {
-  CommunityServiceReportsResolver, communityServiceReportsPermissions, MeetingAttendanceResolver, meetingAttendancePermissions, OrganisationMeetingResolver,
-  organisationMeetingPermissions, PartyMemberLifeResolver, partyMemberLifePermissions, PartyOrganisationLifeResolver, partyOrganisationLifePermissions,
-  ResponsibilityPostResolver, responsibilityPostPermissions, ServiceReportResolver, serviceReportPermissions,
+  CommunityServiceReportsResolver,
+  communityServiceReportsPermissions,
+  MeetingAttendanceResolver,
+  meetingAttendancePermissions,
+  OrganisationMeetingResolver,
+  organisationMeetingPermissions,
+  PartyMemberLifeResolver,
+  partyMemberLifePermissions,
+  PartyOrganisationLifeResolver,
+  partyOrganisationLifePermissions,
+  ResponsibilityPostResolver,
+  responsibilityPostPermissions,
+  ServiceReportResolver,
+  serviceReportPermissions,
 } from './party-life.resolver';
 import { seedPartyLife } from './party-life.seed';
 import { serviceReportFigures } from './service-report.figures';
@@ -19,12 +30,23 @@ import { serviceReportReference } from './service-report.reference';
 export const life = defineFeature({
   name: 'life',
   resolvers: [
-    ServiceReportResolver, OrganisationMeetingResolver, MeetingAttendanceResolver, ResponsibilityPostResolver, PartyMemberLifeResolver, PartyOrganisationLifeResolver,
+    ServiceReportResolver,
+    OrganisationMeetingResolver,
+    MeetingAttendanceResolver,
+    ResponsibilityPostResolver,
+    PartyMemberLifeResolver,
+    PartyOrganisationLifeResolver,
     CommunityServiceReportsResolver,
   ],
   permissions: [
-    serviceReportPermissions, organisationMeetingPermissions, meetingAttendancePermissions, responsibilityPostPermissions, partyMemberLifePermissions,
-    partyOrganisationLifePermissions, communityServiceReportsPermissions, partyFiguresPermissions,
+    serviceReportPermissions,
+    organisationMeetingPermissions,
+    meetingAttendancePermissions,
+    responsibilityPostPermissions,
+    partyMemberLifePermissions,
+    partyOrganisationLifePermissions,
+    communityServiceReportsPermissions,
+    partyFiguresPermissions,
   ],
   references: { ...serviceReportReference, ...organisationMeetingReference },
   migrations: [CreatePartyLife1732000010000],

@@ -22,17 +22,21 @@ export class ServiceReportResolver {
   }
 
   @Mutation(() => ServiceReport, {
-    description: 'Records that an in-service party member reported (报到) to the community where they live (STAFF or PARTY_SECRETARY of that community). A member has one live report at a time.',
+    description:
+      'Records that an in-service party member reported (报到) to the community where they live (STAFF or PARTY_SECRETARY of that community). A member has one live report at a time.',
   })
   reportToCommunity(@Args(() => ReportToCommunityArgs) args: ReportToCommunityArgs, @Ctx() ctx: RequestContext): Promise<ServiceReport> {
     return PartyLifeService.reportToCommunity(ctx, args);
   }
 
-  @Mutation(() => ServiceReport, { description: 'Accepts a waiting report (PARTY_SECRETARY or STAFF of its community). Of two concurrent decisions exactly one wins; the other gets CONFLICT.' })
+  @Mutation(() => ServiceReport, {
+    description: 'Accepts a waiting report (PARTY_SECRETARY or STAFF of its community). Of two concurrent decisions exactly one wins; the other gets CONFLICT.',
+  })
   acceptServiceReport(
     @Arg('id', () => ID, { description: 'The report.' }) id: string,
     @Ctx() ctx: RequestContext,
-    @Arg('version', () => Int, { nullable: true, description: 'The version you last saw, if any: a report changed since is refused with CONFLICT.' }) version?: number,
+    @Arg('version', () => Int, { nullable: true, description: 'The version you last saw, if any: a report changed since is refused with CONFLICT.' })
+    version?: number,
   ): Promise<ServiceReport> {
     return PartyLifeService.decideServiceReport(ctx, id, ServiceReportStatus.ACCEPTED, version);
   }
@@ -41,12 +45,15 @@ export class ServiceReportResolver {
   rejectServiceReport(
     @Arg('id', () => ID, { description: 'The report.' }) id: string,
     @Ctx() ctx: RequestContext,
-    @Arg('version', () => Int, { nullable: true, description: 'The version you last saw, if any: a report changed since is refused with CONFLICT.' }) version?: number,
+    @Arg('version', () => Int, { nullable: true, description: 'The version you last saw, if any: a report changed since is refused with CONFLICT.' })
+    version?: number,
   ): Promise<ServiceReport> {
     return PartyLifeService.decideServiceReport(ctx, id, ServiceReportStatus.REJECTED, version);
   }
 
-  @Mutation(() => ServiceReport, { description: 'Logs hours an in-service member served in the community on an accepted report (community STAFF); the report’s total grows with it.' })
+  @Mutation(() => ServiceReport, {
+    description: 'Logs hours an in-service member served in the community on an accepted report (community STAFF); the report’s total grows with it.',
+  })
   logServiceHours(@Args(() => LogServiceHoursArgs) args: LogServiceHoursArgs, @Ctx() ctx: RequestContext): Promise<ServiceReport> {
     return PartyLifeService.logServiceHours(ctx, args);
   }
@@ -70,7 +77,12 @@ export class ServiceReportResolver {
 export const serviceReportPermissions: Permissions = {
   Query: { serviceReport: rules.unitStaff },
   // Every change is made by unit staff; the service checks the role and the community of each report.
-  Mutation: { reportToCommunity: rules.unitStaff, acceptServiceReport: rules.unitStaff, rejectServiceReport: rules.unitStaff, logServiceHours: rules.unitStaff },
+  Mutation: {
+    reportToCommunity: rules.unitStaff,
+    acceptServiceReport: rules.unitStaff,
+    rejectServiceReport: rules.unitStaff,
+    logServiceHours: rules.unitStaff,
+  },
   ServiceReport: { '*': staffRecord },
   ServiceLog: { '*': staffRecord },
 };
@@ -83,9 +95,13 @@ export class OrganisationMeetingResolver {
   }
 
   @Mutation(() => OrganisationMeeting, {
-    description: 'Records a meeting or lesson ("three meetings and one lesson", 三会一课) with attendance (PARTY_SECRETARY or STAFF whose unit contains the organisation). Every member listed must belong to the organisation or one of its groups.',
+    description:
+      'Records a meeting or lesson ("three meetings and one lesson", 三会一课) with attendance (PARTY_SECRETARY or STAFF whose unit contains the organisation). Every member listed must belong to the organisation or one of its groups.',
   })
-  recordMeeting(@Arg('input', () => RecordMeetingInput, { description: 'The meeting and who attended.' }) input: RecordMeetingInput, @Ctx() ctx: RequestContext): Promise<OrganisationMeeting> {
+  recordMeeting(
+    @Arg('input', () => RecordMeetingInput, { description: 'The meeting and who attended.' }) input: RecordMeetingInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<OrganisationMeeting> {
     return PartyLifeService.recordMeeting(ctx, input);
   }
 
@@ -127,7 +143,9 @@ export const meetingAttendancePermissions: Permissions = {
 
 @Resolver(() => ResponsibilityPost)
 export class ResponsibilityPostResolver {
-  @Mutation(() => ResponsibilityPost, { description: 'Assigns a responsibility post (党员责任岗) to a party member in your unit (PARTY_SECRETARY or STAFF). A member holds each post once.' })
+  @Mutation(() => ResponsibilityPost, {
+    description: 'Assigns a responsibility post (党员责任岗) to a party member in your unit (PARTY_SECRETARY or STAFF). A member holds each post once.',
+  })
   assignPost(@Args(() => AssignPostArgs) args: AssignPostArgs, @Ctx() ctx: RequestContext): Promise<ResponsibilityPost> {
     return PartyLifeService.assignPost(ctx, args);
   }

@@ -4,35 +4,125 @@ import { demoEnd, Random, stableId, type DemoDataset, type PartyMemberSeed, type
 /** A year of party life (see generatePartyLife) for the demo dataset's members and organisations. */
 export async function seedPartyLife(db: Queryable, data: DemoDataset): Promise<void> {
   const life = generatePartyLife(data);
-  await insertRows(db, 'party.service_report', {
-    id: (r: ReportRow) => r.id, member_id: (r) => r.memberId, community_code: (r) => r.communityCode, path: (r) => r.path, reported_on: (r) => r.reportedOn,
-    status: (r) => r.status, accepted_by: (r) => r.acceptedBy, decided_at: (r) => r.decidedAt, service_hours: (r) => r.serviceHours,
-    recorded_by: (r) => r.recordedBy, version: (r) => r.version,
-  }, life.reports);
-  await insertRows(db, 'party.service_log', {
-    id: (r: LogRow) => r.id, report_id: (r) => r.reportId, hours: (r) => r.hours, served_on: (r) => r.servedOn, note: (r) => r.note, recorded_by: (r) => r.recordedBy, path: (r) => r.path,
-  }, life.logs);
-  await insertRows(db, 'party.organisation_meeting', {
-    id: (r: MeetingRow) => r.id, organisation_id: (r) => r.organisationId, kind: (r) => r.kind, held_on: (r) => r.heldOn, topic: (r) => r.topic, path: (r) => r.path, recorded_by: (r) => r.recordedBy,
-  }, life.meetings);
-  await insertRows(db, 'party.meeting_attendance', {
-    meeting_id: (r: AttendanceRow) => r.meetingId, member_id: (r) => r.memberId, present: (r) => r.present, path: (r) => r.path,
-  }, life.attendance);
-  await insertRows(db, 'party.responsibility_post', {
-    id: (r: PostRow) => r.id, member_id: (r) => r.memberId, post: (r) => r.post, since: (r) => r.since, path: (r) => r.path, assigned_by: (r) => r.assignedBy,
-  }, life.posts);
+  await insertRows(
+    db,
+    'party.service_report',
+    {
+      id: (r: ReportRow) => r.id,
+      member_id: (r) => r.memberId,
+      community_code: (r) => r.communityCode,
+      path: (r) => r.path,
+      reported_on: (r) => r.reportedOn,
+      status: (r) => r.status,
+      accepted_by: (r) => r.acceptedBy,
+      decided_at: (r) => r.decidedAt,
+      service_hours: (r) => r.serviceHours,
+      recorded_by: (r) => r.recordedBy,
+      version: (r) => r.version,
+    },
+    life.reports,
+  );
+  await insertRows(
+    db,
+    'party.service_log',
+    {
+      id: (r: LogRow) => r.id,
+      report_id: (r) => r.reportId,
+      hours: (r) => r.hours,
+      served_on: (r) => r.servedOn,
+      note: (r) => r.note,
+      recorded_by: (r) => r.recordedBy,
+      path: (r) => r.path,
+    },
+    life.logs,
+  );
+  await insertRows(
+    db,
+    'party.organisation_meeting',
+    {
+      id: (r: MeetingRow) => r.id,
+      organisation_id: (r) => r.organisationId,
+      kind: (r) => r.kind,
+      held_on: (r) => r.heldOn,
+      topic: (r) => r.topic,
+      path: (r) => r.path,
+      recorded_by: (r) => r.recordedBy,
+    },
+    life.meetings,
+  );
+  await insertRows(
+    db,
+    'party.meeting_attendance',
+    {
+      meeting_id: (r: AttendanceRow) => r.meetingId,
+      member_id: (r) => r.memberId,
+      present: (r) => r.present,
+      path: (r) => r.path,
+    },
+    life.attendance,
+  );
+  await insertRows(
+    db,
+    'party.responsibility_post',
+    {
+      id: (r: PostRow) => r.id,
+      member_id: (r) => r.memberId,
+      post: (r) => r.post,
+      since: (r) => r.since,
+      path: (r) => r.path,
+      assigned_by: (r) => r.assignedBy,
+    },
+    life.posts,
+  );
   // Fresh statistics for the planner: the figures join these tables, and a plan made for empty tables is ruinous on full ones.
   await db.query(`ANALYZE party.service_report, party.service_log, party.organisation_meeting, party.meeting_attendance, party.responsibility_post`);
 }
 
 interface ReportRow {
-  id: string; memberId: string; communityCode: string; path: string; reportedOn: string; status: string; acceptedBy: string | null; decidedAt: Date | null;
-  serviceHours: number; recordedBy: string; version: number;
+  id: string;
+  memberId: string;
+  communityCode: string;
+  path: string;
+  reportedOn: string;
+  status: string;
+  acceptedBy: string | null;
+  decidedAt: Date | null;
+  serviceHours: number;
+  recordedBy: string;
+  version: number;
 }
-interface LogRow { id: string; reportId: string; hours: number; servedOn: string; note: string; recordedBy: string; path: string }
-interface MeetingRow { id: string; organisationId: string; kind: string; heldOn: string; topic: string; path: string; recordedBy: string }
-interface AttendanceRow { meetingId: string; memberId: string; present: boolean; path: string }
-interface PostRow { id: string; memberId: string; post: string; since: string; path: string; assignedBy: string }
+interface LogRow {
+  id: string;
+  reportId: string;
+  hours: number;
+  servedOn: string;
+  note: string;
+  recordedBy: string;
+  path: string;
+}
+interface MeetingRow {
+  id: string;
+  organisationId: string;
+  kind: string;
+  heldOn: string;
+  topic: string;
+  path: string;
+  recordedBy: string;
+}
+interface AttendanceRow {
+  meetingId: string;
+  memberId: string;
+  present: boolean;
+  path: string;
+}
+interface PostRow {
+  id: string;
+  memberId: string;
+  post: string;
+  since: string;
+  path: string;
+  assignedBy: string;
+}
 
 const DAY = 86_400_000;
 const SERVICE_NOTES = ['楼道清扫', '政策宣讲', '走访独居老人', '文明劝导', '垃圾分类督导', '治安巡逻', '微心愿认领', '义务理发', '法律咨询', '环境整治'];
@@ -75,16 +165,28 @@ export function generatePartyLife(data: DemoDataset) {
         const h = random.int(1, 8) / 2;
         hours += h;
         logs.push({
-          id: stableId('service-log', id, i), reportId: id, hours: h, servedOn: isoDay(Math.max(start + random.int(0, 364) * DAY, reportedAt)),
-          note: random.pick(SERVICE_NOTES), recordedBy: `community-staff-${communityCode}`, path: m.path,
+          id: stableId('service-log', id, i),
+          reportId: id,
+          hours: h,
+          servedOn: isoDay(Math.max(start + random.int(0, 364) * DAY, reportedAt)),
+          note: random.pick(SERVICE_NOTES),
+          recordedBy: `community-staff-${communityCode}`,
+          path: m.path,
         });
       }
     }
     reports.push({
-      id, memberId: m.id, communityCode, path: m.path, reportedOn, status,
+      id,
+      memberId: m.id,
+      communityCode,
+      path: m.path,
+      reportedOn,
+      status,
       acceptedBy: status === 'REPORTED' ? null : `party-secretary-${communityCode}`,
       decidedAt: status === 'REPORTED' ? null : new Date(Math.min(reportedAt + random.int(1, 10) * DAY, end - DAY)),
-      serviceHours: hours, recordedBy: `community-staff-${communityCode}`, version: status === 'REPORTED' ? 1 : 2 + logged,
+      serviceHours: hours,
+      recordedBy: `community-staff-${communityCode}`,
+      version: status === 'REPORTED' ? 1 : 2 + logged,
     });
   }
 
@@ -103,7 +205,15 @@ export function generatePartyLife(data: DemoDataset) {
   const meeting = (org: PartyOrganisationSeed, kind: string, month: number, attendees: PartyMemberSeed[]) => {
     const d = new Date(Date.UTC(firstMonth.getUTCFullYear(), firstMonth.getUTCMonth() + month, random.int(15, 28)));
     const id = stableId('meeting', org.id, kind, month);
-    meetings.push({ id, organisationId: org.id, kind, heldOn: isoDay(Math.min(d.getTime(), end - DAY)), topic: random.pick(MEETING_TOPICS[kind]), path: org.path, recordedBy: `party-secretary-${org.unitCode}` });
+    meetings.push({
+      id,
+      organisationId: org.id,
+      kind,
+      heldOn: isoDay(Math.min(d.getTime(), end - DAY)),
+      topic: random.pick(MEETING_TOPICS[kind]),
+      path: org.path,
+      recordedBy: `party-secretary-${org.unitCode}`,
+    });
     const rate = 0.75 + random.next() * 0.22;
     for (const m of attendees) attendance.push({ meetingId: id, memberId: m.id, present: random.next() < rate, path: org.path });
   };
@@ -128,8 +238,12 @@ export function generatePartyLife(data: DemoDataset) {
     const chosen = new Set([random.pick(POSTS), ...(random.next() < 0.3 ? [random.pick(POSTS)] : [])]);
     for (const post of chosen) {
       posts.push({
-        id: stableId('responsibility-post', m.id, post), memberId: m.id, post, since: isoDay(from + random.int(0, Math.max(0, Math.floor((start - from) / DAY))) * DAY),
-        path: m.path, assignedBy: `party-secretary-${m.path.split('.').pop()}`,
+        id: stableId('responsibility-post', m.id, post),
+        memberId: m.id,
+        post,
+        since: isoDay(from + random.int(0, Math.max(0, Math.floor((start - from) / DAY))) * DAY),
+        path: m.path,
+        assignedBy: `party-secretary-${m.path.split('.').pop()}`,
       });
     }
   }

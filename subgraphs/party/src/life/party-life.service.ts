@@ -1,13 +1,39 @@
 import {
-  Access, accessToPath, badInput, CallerKind, chinaToday as today, conflict, datedConnection, forbidden, groupRows, isUniqueViolation, pathOfCode, Role, rowsByKey,
-  type ConnectionData, type PageArgs, type RequestContext, uuidIn, uuidIs,
+  Access,
+  accessToPath,
+  badInput,
+  CallerKind,
+  chinaToday as today,
+  conflict,
+  datedConnection,
+  forbidden,
+  groupRows,
+  isUniqueViolation,
+  pathOfCode,
+  Role,
+  rowsByKey,
+  type ConnectionData,
+  type PageArgs,
+  type RequestContext,
+  uuidIn,
+  uuidIs,
 } from '@cgp/core';
 import { PARTY_MEMBER_COLUMNS, PartyMemberKind, type PartyMember } from '../organisations/party-member.type';
 import { PARTY_ORGANISATION_COLUMNS, PartyOrganisationKind, type PartyOrganisation } from '../organisations/party-organisation.type';
 import type { AssignPostArgs, LogServiceHoursArgs, RecordMeetingInput, ReportToCommunityArgs } from './party-life.input';
 import {
-  meetingColumns, MeetingKind, POST_COLUMNS, SERVICE_LOG_COLUMNS, SERVICE_REPORT_COLUMNS, ServiceReportStatus,
-  type MeetingAttendance, type MeetingSummary, type OrganisationMeeting, type ResponsibilityPost, type ServiceLog, type ServiceReport,
+  meetingColumns,
+  MeetingKind,
+  POST_COLUMNS,
+  SERVICE_LOG_COLUMNS,
+  SERVICE_REPORT_COLUMNS,
+  ServiceReportStatus,
+  type MeetingAttendance,
+  type MeetingSummary,
+  type OrganisationMeeting,
+  type ResponsibilityPost,
+  type ServiceLog,
+  type ServiceReport,
 } from './party-life.type';
 
 /** The role the caller acts in as staff of exactly this community, or null. */
@@ -38,7 +64,12 @@ export const PartyLifeService = {
   /* ---------- in-service members reporting to their communities ---------- */
 
   serviceReport(ctx: RequestContext, id: string): Promise<ServiceReport | null> {
-    return rowsByKey<ServiceReport>(ctx, 'partyLife.reportById', `SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
+    return rowsByKey<ServiceReport>(
+      ctx,
+      'partyLife.reportById',
+      `SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE ${uuidIn('id', '$1')}`,
+      (r) => r.id,
+    ).load(id);
   },
 
   async reportToCommunity(ctx: RequestContext, args: ReportToCommunityArgs): Promise<ServiceReport> {
@@ -70,7 +101,12 @@ export const PartyLifeService = {
   },
 
   /** Accepts or rejects a waiting report; of two concurrent decisions exactly one wins, the other gets CONFLICT. */
-  async decideServiceReport(ctx: RequestContext, id: string, status: ServiceReportStatus.ACCEPTED | ServiceReportStatus.REJECTED, version?: number | null): Promise<ServiceReport> {
+  async decideServiceReport(
+    ctx: RequestContext,
+    id: string,
+    status: ServiceReportStatus.ACCEPTED | ServiceReportStatus.REJECTED,
+    version?: number | null,
+  ): Promise<ServiceReport> {
     const verb = status === ServiceReportStatus.ACCEPTED ? 'accept' : 'reject';
     const report = await freshReport(ctx, id);
     if (!report) throw forbidden(`You cannot ${verb} service report ${id}: there is no such report in your community`);
@@ -100,13 +136,18 @@ export const PartyLifeService = {
     if (!report) throw forbidden(`You cannot log hours on service report ${args.reportId}: there is no such report in your community`);
     if (!communityRole(ctx, report.communityCode, [Role.STAFF])) throw forbidden(`Only STAFF of community ${report.communityCode} can log service hours there`);
     if (!Number.isInteger(args.hours * 2)) throw badInput(`hours must be a multiple of 0.5; got ${args.hours}`, 'hours');
-    if (report.status !== ServiceReportStatus.ACCEPTED) throw badInput(`Hours are logged on accepted reports only; this report is ${report.status}`, 'reportId');
+    if (report.status !== ServiceReportStatus.ACCEPTED)
+      throw badInput(`Hours are logged on accepted reports only; this report is ${report.status}`, 'reportId');
     notInFuture(args.servedOn, 'servedOn');
     if (args.servedOn < report.reportedOn) throw badInput(`servedOn ${args.servedOn} is before the member reported (${report.reportedOn})`, 'servedOn');
-    await ctx.query(
-      `INSERT INTO party.service_log (report_id, hours, served_on, note, recorded_by, path) VALUES ($1, $2, $3::date, $4, $5, $6::ltree)`,
-      [report.id, args.hours, args.servedOn, args.note ?? null, ctx.identity.sub, report.path],
-    );
+    await ctx.query(`INSERT INTO party.service_log (report_id, hours, served_on, note, recorded_by, path) VALUES ($1, $2, $3::date, $4, $5, $6::ltree)`, [
+      report.id,
+      args.hours,
+      args.servedOn,
+      args.note ?? null,
+      ctx.identity.sub,
+      report.path,
+    ]);
     const [updated] = await ctx.query<ServiceReport>(
       `UPDATE party.service_report SET service_hours = service_hours + $2, version = version + 1 WHERE id = $1 AND status = 'ACCEPTED' RETURNING ${SERVICE_REPORT_COLUMNS}`,
       [report.id, args.hours],
@@ -118,7 +159,10 @@ export const PartyLifeService = {
   serviceLogs(ctx: RequestContext, reportId: string): Promise<ServiceLog[]> {
     return ctx
       .loader<string, ServiceLog[]>('partyLife.logs', async (ids) => {
-        const rows = await ctx.query<ServiceLog>(`SELECT ${SERVICE_LOG_COLUMNS} FROM party.service_log WHERE ${uuidIn('report_id', '$1')} ORDER BY served_on DESC, id`, [ids]);
+        const rows = await ctx.query<ServiceLog>(
+          `SELECT ${SERVICE_LOG_COLUMNS} FROM party.service_log WHERE ${uuidIn('report_id', '$1')} ORDER BY served_on DESC, id`,
+          [ids],
+        );
         return groupRows(ids, rows, (r) => r.reportId);
       })
       .load(reportId);
@@ -136,7 +180,12 @@ export const PartyLifeService = {
       .load(memberId);
   },
 
-  reportsOfCommunity(ctx: RequestContext, communityCode: string, status: ServiceReportStatus | null | undefined, args: PageArgs): Promise<ConnectionData<ServiceReport>> {
+  reportsOfCommunity(
+    ctx: RequestContext,
+    communityCode: string,
+    status: ServiceReportStatus | null | undefined,
+    args: PageArgs,
+  ): Promise<ConnectionData<ServiceReport>> {
     return datedConnection<ServiceReport>(
       ctx,
       {
@@ -157,17 +206,27 @@ export const PartyLifeService = {
   /* ---------- three meetings and one lesson ---------- */
 
   meeting(ctx: RequestContext, id: string): Promise<OrganisationMeeting | null> {
-    return rowsByKey<OrganisationMeeting>(ctx, 'partyLife.meetingById', `SELECT ${meetingColumns('m')} FROM party.organisation_meeting m WHERE ${uuidIn('m.id', '$1')}`, (r) => r.id).load(id);
+    return rowsByKey<OrganisationMeeting>(
+      ctx,
+      'partyLife.meetingById',
+      `SELECT ${meetingColumns('m')} FROM party.organisation_meeting m WHERE ${uuidIn('m.id', '$1')}`,
+      (r) => r.id,
+    ).load(id);
   },
 
   async recordMeeting(ctx: RequestContext, input: RecordMeetingInput): Promise<OrganisationMeeting> {
-    const [org] = await ctx.query<PartyOrganisation>(`SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation WHERE ${uuidIs('id', '$1')}`, [input.organisationId]);
+    const [org] = await ctx.query<PartyOrganisation>(`SELECT ${PARTY_ORGANISATION_COLUMNS} FROM party.party_organisation WHERE ${uuidIs('id', '$1')}`, [
+      input.organisationId,
+    ]);
     if (!org || accessToPath(ctx.identity, org.path) !== Access.FULL) {
       throw forbidden(`You cannot record meetings of party organisation ${input.organisationId}: it is not in your unit`);
     }
     if (!SECRETARY_OR_STAFF.some((r) => ctx.identity.roles.includes(r))) throw forbidden('Only a PARTY_SECRETARY or STAFF can record meetings');
     notInFuture(input.heldOn, 'heldOn');
-    if (org.kind === PartyOrganisationKind.GROUP && (input.kind === MeetingKind.BRANCH_MEMBERS_MEETING || input.kind === MeetingKind.BRANCH_COMMITTEE_MEETING)) {
+    if (
+      org.kind === PartyOrganisationKind.GROUP &&
+      (input.kind === MeetingKind.BRANCH_MEMBERS_MEETING || input.kind === MeetingKind.BRANCH_COMMITTEE_MEETING)
+    ) {
       throw badInput(`A building party group holds group meetings and lessons, not ${input.kind}`, 'kind');
     }
     const present = [...new Set(input.presentMemberIds)];
@@ -190,7 +249,10 @@ export const PartyLifeService = {
     const members = new Set(belonging.map((r) => r.id));
     const strangers = all.filter((id) => !members.has(id));
     if (strangers.length) {
-      throw badInput(`These are not members of ${org.name} (nor of its groups): ${strangers.join(', ')}`, strangers.some((s) => present.includes(s)) ? 'presentMemberIds' : 'absentMemberIds');
+      throw badInput(
+        `These are not members of ${org.name} (nor of its groups): ${strangers.join(', ')}`,
+        strangers.some((s) => present.includes(s)) ? 'presentMemberIds' : 'absentMemberIds',
+      );
     }
     const [{ id }] = await ctx.query<{ id: string }>(
       `INSERT INTO party.organisation_meeting (organisation_id, kind, held_on, topic, path, recorded_by) VALUES ($1, $2, $3::date, $4, $5::ltree, $6) RETURNING id::text AS id`,
@@ -208,7 +270,15 @@ export const PartyLifeService = {
   meetings(ctx: RequestContext, organisationId: string, args: PageArgs): Promise<ConnectionData<OrganisationMeeting>> {
     return datedConnection<OrganisationMeeting>(
       ctx,
-      { name: 'partyLife.meetings', from: 'party.organisation_meeting t', columns: meetingColumns('t'), parent: 't.organisation_id', date: 't.held_on', where: 't.path <@ $4::ltree', params: [ctx.scope] },
+      {
+        name: 'partyLife.meetings',
+        from: 'party.organisation_meeting t',
+        columns: meetingColumns('t'),
+        parent: 't.organisation_id',
+        date: 't.held_on',
+        where: 't.path <@ $4::ltree',
+        params: [ctx.scope],
+      },
       organisationId,
       args,
       (r) => r.heldOn,

@@ -61,7 +61,11 @@ export class ServiceReport {
   @Field(() => String, { description: 'Date of the report (YYYY-MM-DD).' }) reportedOn: string;
   @Field(() => ServiceReportStatus, { description: 'Reported, accepted or rejected.' }) status: ServiceReportStatus;
   @Field(() => String, { nullable: true, description: 'Who accepted or rejected it (token subject), once decided.' }) acceptedBy: string | null;
-  @Field(() => String, { nullable: true, description: 'The day the member stopped serving this community (YYYY-MM-DD), or null while the report stands; after it the member may report elsewhere.' }) endedOn: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The day the member stopped serving this community (YYYY-MM-DD), or null while the report stands; after it the member may report elsewhere.',
+  })
+  endedOn: string | null;
   @Field(() => Float, { description: 'Total service hours logged in the community (kept in step with the service log).' }) serviceHours: number;
   @Field(() => Int, { description: 'Version, raised by every change (acceptance, rejection, logged hours).' }) version: number;
   memberId: string;
@@ -109,7 +113,8 @@ export class MeetingSummary {
   @Field(() => Int, { description: 'Party group meetings held.' }) groupMeetings: number;
   @Field(() => Int, { description: 'Party lessons held.' }) partyLessons: number;
   @Field(() => Int, { description: 'All meetings and lessons held.' }) total: number;
-  @Field(() => Float, { nullable: true, description: 'Present / (present + absent) over the year’s meetings, 0 to 1; null when no attendance was recorded.' }) attendanceRate: number | null;
+  @Field(() => Float, { nullable: true, description: 'Present / (present + absent) over the year’s meetings, 0 to 1; null when no attendance was recorded.' })
+  attendanceRate: number | null;
 }
 
 @ObjectType({ description: 'A responsibility post (党员责任岗) a party member holds.' })
@@ -126,7 +131,9 @@ export const SERVICE_REPORT_COLUMNS = `id, member_id AS "memberId", community_co
   accepted_by AS "acceptedBy", service_hours::float8 AS "serviceHours", version, to_char(ended_on, 'YYYY-MM-DD') AS "endedOn", path::text AS path`;
 export const SERVICE_LOG_COLUMNS = `id, report_id AS "reportId", hours::float8 AS hours, to_char(served_on, 'YYYY-MM-DD') AS "servedOn", note, recorded_by AS "recordedBy", path::text AS path`;
 /** Columns of a meeting row aliased `a`, with its attendance counts. */
-export const meetingColumns = (a: string) => `${a}.id, ${a}.organisation_id AS "organisationId", ${a}.kind, to_char(${a}.held_on, 'YYYY-MM-DD') AS "heldOn", ${a}.topic,
+export const meetingColumns = (
+  a: string,
+) => `${a}.id, ${a}.organisation_id AS "organisationId", ${a}.kind, to_char(${a}.held_on, 'YYYY-MM-DD') AS "heldOn", ${a}.topic,
   ${a}.recorded_by AS "recordedBy", ${a}.path::text AS path,
   (SELECT count(*) FROM party.meeting_attendance x WHERE x.meeting_id = ${a}.id AND x.present)::int AS "presentCount",
   (SELECT count(*) FROM party.meeting_attendance x WHERE x.meeting_id = ${a}.id AND NOT x.present)::int AS "absentCount"`;

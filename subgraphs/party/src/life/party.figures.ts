@@ -15,7 +15,9 @@ export class PartyOrganisationKindCount {
   @Field(() => Int, { description: 'Organisations of that kind.' }) organisations: number;
 }
 
-@ObjectType({ description: 'Party figures of a unit’s whole subtree: members and organisations now, and the meetings, reports and service hours of the period asked for.' })
+@ObjectType({
+  description: 'Party figures of a unit’s whole subtree: members and organisations now, and the meetings, reports and service hours of the period asked for.',
+})
 export class PartyStatistics {
   @Field(() => Int, { description: 'Party members now, all kinds.' }) members: number;
   @Field(() => Int, { description: 'Resident members (居民党员) now.' }) residentMembers: number;
@@ -36,7 +38,10 @@ export class PartyStatistics {
   @Field(() => Int, { description: 'Branch committee meetings held in the period.' }) branchCommitteeMeetings: number;
   @Field(() => Int, { description: 'Party group meetings held in the period.' }) groupMeetings: number;
   @Field(() => Int, { description: 'Party lessons held in the period.' }) partyLessons: number;
-  @Field(() => Float, { nullable: true, description: 'Present / listed over the period’s meetings, 0 to 1 (4 decimals); null when no attendance was recorded.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Present / listed over the period’s meetings, 0 to 1 (4 decimals); null when no attendance was recorded.',
+  })
   attendanceRate: number | null;
 }
 
@@ -91,7 +96,12 @@ const ACCEPTED_IN_PERIOD = `r.status = 'ACCEPTED' AND ${DECIDED_ON} >= $4::date 
 /** Service logs (aliased `l`) by the day served, and meetings (aliased `mt`) by the day held, in the period. */
 const SERVED_IN_PERIOD = `l.served_on >= $4::date AND l.served_on < $5::date`;
 const HELD_IN_PERIOD = `mt.held_on >= $4::date AND mt.held_on < $5::date`;
-const MEETING_KINDS = [['branchMembersMeetings', 'BRANCH_MEMBERS_MEETING'], ['branchCommitteeMeetings', 'BRANCH_COMMITTEE_MEETING'], ['groupMeetings', 'GROUP_MEETING'], ['partyLessons', 'PARTY_LESSON']] as const;
+const MEETING_KINDS = [
+  ['branchMembersMeetings', 'BRANCH_MEMBERS_MEETING'],
+  ['branchCommitteeMeetings', 'BRANCH_COMMITTEE_MEETING'],
+  ['groupMeetings', 'GROUP_MEETING'],
+  ['partyLessons', 'PARTY_LESSON'],
+] as const;
 /**
  * The attendance rows (aliased `a`) of a unit's subtree with their meetings (aliased `mt`) held in the
  * period. The attendance is read in one pass (`OFFSET 0` keeps the subquery apart): joined directly, the
@@ -153,7 +163,8 @@ export const partyFigures = defineFigures<PartyMetric>({
   },
   trend: {
     type: MonthlyPartyCount,
-    description: (u) => `Meetings, attendance, reports and service hours per month in this ${u.label}'s subtree (every month of the period, empty months as 0).`,
+    description: (u) =>
+      `Meetings, attendance, reports and service hours per month in this ${u.label}'s subtree (every month of the period, empty months as 0).`,
     sql: `WITH u AS (SELECT * FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
                meetings AS (
                  SELECT u.code, ${MONTH('mt.held_on')} AS month, count(*)::int AS n

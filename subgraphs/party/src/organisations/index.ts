@@ -2,7 +2,10 @@ import { defineFeature } from '@cgp/core';
 // The organisations' resolvers are imported first: Query.partyOrganisation comes before Query.partyMember in the schema (as published).
 import { partyOrganisationReference } from './party-organisation.reference';
 import {
-  PartyOrganisationResolver, partyOrganisationPermissions, unitPartyOrganisationsPermissions, unitPartyOrganisationsResolvers,
+  PartyOrganisationResolver,
+  partyOrganisationPermissions,
+  unitPartyOrganisationsPermissions,
+  unitPartyOrganisationsResolvers,
 } from './party-organisation.resolver';
 import { CreateParty1732000000000 } from './migrations/1732000000000-create-party';
 import { PartyRowLevelSecurity1732000001000 } from './migrations/1732000001000-row-level-security';

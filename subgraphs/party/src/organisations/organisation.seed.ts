@@ -7,8 +7,14 @@ export async function seedOrganisations(db: Queryable, data: DemoDataset): Promi
     db,
     'party.party_organisation',
     {
-      id: (r) => r.id, name: (r) => r.name, kind: (r) => r.kind, category: (r) => r.category, parent_id: (r) => r.parentId,
-      unit_code: (r) => r.unitCode, unit_tier: (r) => r.unitTier, path: (r) => r.path,
+      id: (r) => r.id,
+      name: (r) => r.name,
+      kind: (r) => r.kind,
+      category: (r) => r.category,
+      parent_id: (r) => r.parentId,
+      unit_code: (r) => r.unitCode,
+      unit_tier: (r) => r.unitTier,
+      path: (r) => r.path,
     },
     data.partyOrganisations,
   );
@@ -16,8 +22,14 @@ export async function seedOrganisations(db: Queryable, data: DemoDataset): Promi
     db,
     'party.party_member',
     {
-      id: (r) => r.id, name: (r) => r.name, kind: (r) => r.kind, organisation_id: (r) => r.organisationId, joined_on: (r) => r.joinedOn,
-      phone: (r) => r.phone, id_card_number: (r) => r.idCardNumber, path: (r) => r.path,
+      id: (r) => r.id,
+      name: (r) => r.name,
+      kind: (r) => r.kind,
+      organisation_id: (r) => r.organisationId,
+      joined_on: (r) => r.joinedOn,
+      phone: (r) => r.phone,
+      id_card_number: (r) => r.idCardNumber,
+      path: (r) => r.path,
     },
     data.partyMembers,
   );

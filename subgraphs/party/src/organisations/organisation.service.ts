@@ -16,7 +16,12 @@ export const OrganisationService = {
   },
 
   member(ctx: RequestContext, id: string): Promise<PartyMember | null> {
-    return rowsByKey<PartyMember>(ctx, 'party.memberById', `SELECT ${PARTY_MEMBER_COLUMNS} FROM party.party_member WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
+    return rowsByKey<PartyMember>(
+      ctx,
+      'party.memberById',
+      `SELECT ${PARTY_MEMBER_COLUMNS} FROM party.party_member WHERE ${uuidIn('id', '$1')}`,
+      (r) => r.id,
+    ).load(id);
   },
 
   /** Organisations attached directly to a unit, top level first. */
@@ -49,7 +54,15 @@ export const OrganisationService = {
   members(ctx: RequestContext, organisationId: string, args: PageArgs): Promise<ConnectionData<PartyMember>> {
     return childConnection<PartyMember>(
       ctx,
-      { name: 'party.members', table: 'party.party_member', columns: PARTY_MEMBER_COLUMNS, parentColumn: 'organisation_id', orderColumn: 'id', orderKey: (m) => m.id, scopeColumn: 'path' },
+      {
+        name: 'party.members',
+        table: 'party.party_member',
+        columns: PARTY_MEMBER_COLUMNS,
+        parentColumn: 'organisation_id',
+        orderColumn: 'id',
+        orderKey: (m) => m.id,
+        scopeColumn: 'path',
+      },
       organisationId,
       args,
     );

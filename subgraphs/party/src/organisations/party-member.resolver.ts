@@ -21,7 +21,13 @@ export class PartyMemberResolver {
 
   @FieldResolver(() => String)
   name(@Root() m: PartyMember, @Ctx() ctx: RequestContext): string {
-    return personalField(ctx, AUDIT_TABLE, { recordType: 'PartyMember', recordId: m.id, field: 'name', path: m.path }, m.name, (v) => v && `${v.slice(0, 1)}*`) as string;
+    return personalField(
+      ctx,
+      AUDIT_TABLE,
+      { recordType: 'PartyMember', recordId: m.id, field: 'name', path: m.path },
+      m.name,
+      (v) => v && `${v.slice(0, 1)}*`,
+    ) as string;
   }
 
   @FieldResolver(() => String, { nullable: true })

@@ -17,7 +17,10 @@ registerEnumType(PartyMemberKind, {
 });
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'A party member. Name, phone and ID-card number are personal data: masked unless the caller’s work needs them, and every unmasked read is audited.' })
+@ObjectType({
+  description:
+    'A party member. Name, phone and ID-card number are personal data: masked unless the caller’s work needs them, and every unmasked read is audited.',
+})
 export class PartyMember {
   @Field(() => ID, { description: 'Stable identifier.' })
   id: string;
@@ -34,7 +37,10 @@ export class PartyMember {
   @Field(() => String, { nullable: true, description: 'Mobile phone (personal data: masked as 138****5678 unless the caller’s work needs it).' })
   phone: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Resident ID-card number (personal data: masked as 411602********1234 unless the caller’s work needs it).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Resident ID-card number (personal data: masked as 411602********1234 unless the caller’s work needs it).',
+  })
   idCardNumber: string | null;
 
   /** The organisation the member belongs to. */

@@ -1,5 +1,18 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ClassType } from 'type-graphql';
-import { connectionType, PageArgs, rules, Tier, tierOfCode, TIERS, UNIT_LABELS, UNIT_TYPENAMES, type ConnectionData, type Permissions, type RequestContext, type UnitStub } from '@cgp/core';
+import {
+  connectionType,
+  PageArgs,
+  rules,
+  Tier,
+  tierOfCode,
+  TIERS,
+  UNIT_LABELS,
+  UNIT_TYPENAMES,
+  type ConnectionData,
+  type Permissions,
+  type RequestContext,
+  type UnitStub,
+} from '@cgp/core';
 import { OrganisationService } from './organisation.service';
 import { PartyMember } from './party-member.type';
 import { PartyOrganisation } from './party-organisation.type';
@@ -19,7 +32,10 @@ export class PartyOrganisationResolver {
     return { __typename: UNIT_TYPENAMES[tierOfCode(org.unitCode) ?? Tier.DISTRICT], code: org.unitCode };
   }
 
-  @FieldResolver(() => PartyOrganisation, { nullable: true, description: 'The organisation one level up; null at the top or when it lies outside your subtree.' })
+  @FieldResolver(() => PartyOrganisation, {
+    nullable: true,
+    description: 'The organisation one level up; null at the top or when it lies outside your subtree.',
+  })
   parent(@Root() org: PartyOrganisation, @Ctx() ctx: RequestContext): Promise<PartyOrganisation | null> | null {
     return org.parentId ? OrganisationService.organisation(ctx, org.parentId) : null;
   }
@@ -60,4 +76,6 @@ function unitPartyOrganisationsResolver(unit: ClassType<UnitStub>, label: string
 /** `partyOrganisations` on the five unit types. */
 export const unitPartyOrganisationsResolvers = TIERS.map((tier) => unitPartyOrganisationsResolver(unitTypes.classes[tier], UNIT_LABELS[tier]));
 
-export const unitPartyOrganisationsPermissions: Permissions = Object.fromEntries(TIERS.map((tier) => [UNIT_TYPENAMES[tier], { partyOrganisations: rules.unitFull }]));
+export const unitPartyOrganisationsPermissions: Permissions = Object.fromEntries(
+  TIERS.map((tier) => [UNIT_TYPENAMES[tier], { partyOrganisations: rules.unitFull }]),
+);

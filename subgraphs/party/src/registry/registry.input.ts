@@ -12,11 +12,16 @@ export class CreatePartyOrganisationInput {
   @MaxLength(200, { message: 'name must be 2 to 200 characters' })
   name: string;
 
-  @Field(() => PartyOrganisationKind, { description: 'Level: district committee at a district, street working committee at a street, community committee or general branch at a community, branch at a community or grid, group at a grid or building.' })
+  @Field(() => PartyOrganisationKind, {
+    description:
+      'Level: district committee at a district, street working committee at a street, community committee or general branch at a community, branch at a community or grid, group at a grid or building.',
+  })
   @IsIn(Object.values(PartyOrganisationKind))
   kind: PartyOrganisationKind;
 
-  @Field(() => BranchCategory, { description: 'Territorial, functional (by interest: security, charity…) or combined (members living here but belonging elsewhere).' })
+  @Field(() => BranchCategory, {
+    description: 'Territorial, functional (by interest: security, charity…) or combined (members living here but belonging elsewhere).',
+  })
   @IsIn(Object.values(BranchCategory))
   category: BranchCategory;
 

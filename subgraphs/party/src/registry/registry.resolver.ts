@@ -10,18 +10,27 @@ import { PartyImport } from './registry.import';
 @Resolver(() => PartyMember)
 export class PartyRegistryResolver {
   @Mutation(() => PartyOrganisation, {
-    description: 'Creates a party organisation attached to a unit of your subtree, under its parent organisation (STAFF or PARTY_SECRETARY): territorial, functional or combined branches included.',
+    description:
+      'Creates a party organisation attached to a unit of your subtree, under its parent organisation (STAFF or PARTY_SECRETARY): territorial, functional or combined branches included.',
   })
-  createPartyOrganisation(@Arg('input', () => CreatePartyOrganisationInput, { description: 'The organisation.' }) input: CreatePartyOrganisationInput, @Ctx() ctx: RequestContext): Promise<PartyOrganisation> {
+  createPartyOrganisation(
+    @Arg('input', () => CreatePartyOrganisationInput, { description: 'The organisation.' }) input: CreatePartyOrganisationInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PartyOrganisation> {
     return PartyRegistryService.createOrganisation(ctx, input);
   }
 
   @Mutation(() => PartyMember, { description: 'Adds a member to a party organisation of your subtree (STAFF or PARTY_SECRETARY).' })
-  addPartyMember(@Arg('input', () => AddPartyMemberInput, { description: 'The member.' }) input: AddPartyMemberInput, @Ctx() ctx: RequestContext): Promise<PartyMember> {
+  addPartyMember(
+    @Arg('input', () => AddPartyMemberInput, { description: 'The member.' }) input: AddPartyMemberInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PartyMember> {
     return PartyRegistryService.addMember(ctx, input);
   }
 
-  @Mutation(() => PartyMember, { description: 'Transfers a member to another organisation (组织关系转接), both in your subtree; every transfer is kept in `transfers`.' })
+  @Mutation(() => PartyMember, {
+    description: 'Transfers a member to another organisation (组织关系转接), both in your subtree; every transfer is kept in `transfers`.',
+  })
   transferPartyMember(@Args(() => TransferPartyMemberArgs) args: TransferPartyMemberArgs, @Ctx() ctx: RequestContext): Promise<PartyMember> {
     return PartyRegistryService.transferMember(ctx, args);
   }
@@ -40,7 +49,10 @@ export class PartyRegistryResolver {
 // Unit staff and party secretaries; the service checks the role and the subtree of each record.
 export const partyRegistryPermissions: Permissions = {
   Mutation: {
-    createPartyOrganisation: rules.unitStaff, addPartyMember: rules.unitStaff, transferPartyMember: rules.unitStaff, endServiceReport: rules.unitStaff,
+    createPartyOrganisation: rules.unitStaff,
+    addPartyMember: rules.unitStaff,
+    transferPartyMember: rules.unitStaff,
+    endServiceReport: rules.unitStaff,
   },
   PartyMember: { transfers: rules.recordInScope },
   MemberTransfer: { '*': rules.allow },
@@ -56,7 +68,8 @@ export const partyImports = registryImports([
   },
   {
     name: 'importPartyMembers',
-    description: 'Imports the district’s party members from a CSV or Excel file (district STAFF), all or nothing: columns organisation_unit_code, organisation_name, name, kind, joined_on, phone, id_card_number.',
+    description:
+      'Imports the district’s party members from a CSV or Excel file (district STAFF), all or nothing: columns organisation_unit_code, organisation_name, name, kind, joined_on, phone, id_card_number.',
     run: (ctx, districtCode, file) => PartyImport.members(ctx, districtCode, file),
   },
 ]);

@@ -1,6 +1,19 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import {
-  Access, accessToPath, badInput, CallerKind, chinaToday, conflict, existingUnitCodes, forbidden, isValidIdCard, pathOfCode, Role, tierOfCode, uuidIn, uuidIs,
+  Access,
+  accessToPath,
+  badInput,
+  CallerKind,
+  chinaToday,
+  conflict,
+  existingUnitCodes,
+  forbidden,
+  isValidIdCard,
+  pathOfCode,
+  Role,
+  tierOfCode,
+  uuidIn,
+  uuidIs,
   type RequestContext,
 } from '@cgp/core';
 import { PARTY_ORGANISATION_COLUMNS, PartyOrganisationKind, type PartyOrganisation } from '../organisations/party-organisation.type';
@@ -78,7 +91,8 @@ export const PartyRegistryService = {
     if (!organisation) throw forbidden(`No party organisation ${input.organisationId} in your subtree`);
     assertPartyWorker(ctx, organisation.path, 'add party members');
     if (input.joinedOn > chinaToday()) throw badInput(`joinedOn ${input.joinedOn} is in the future`, 'joinedOn');
-    if (input.idCardNumber && !isValidIdCard(input.idCardNumber)) throw badInput(`idCardNumber ${input.idCardNumber.slice(0, 6)}… fails its check digit: check for a typing error`, 'idCardNumber');
+    if (input.idCardNumber && !isValidIdCard(input.idCardNumber))
+      throw badInput(`idCardNumber ${input.idCardNumber.slice(0, 6)}… fails its check digit: check for a typing error`, 'idCardNumber');
     if (input.idCardNumber) {
       const [twin] = await ctx.query<{ id: string }>(`SELECT id FROM party.party_member WHERE id_card_number = $1`, [input.idCardNumber]);
       if (twin) throw conflict(`A party member with this ID-card number is already registered (${twin.id}): transfer them instead`);
@@ -92,15 +106,20 @@ export const PartyRegistryService = {
   },
 
   async transferMember(ctx: RequestContext, args: TransferPartyMemberArgs): Promise<PartyMember> {
-    const [member] = await ctx.query<PartyMember & { joinedOn: string }>(`SELECT ${PARTY_MEMBER_COLUMNS} FROM party.party_member WHERE ${uuidIs('id', '$1')} FOR UPDATE`, [args.memberId]);
+    const [member] = await ctx.query<PartyMember & { joinedOn: string }>(
+      `SELECT ${PARTY_MEMBER_COLUMNS} FROM party.party_member WHERE ${uuidIs('id', '$1')} FOR UPDATE`,
+      [args.memberId],
+    );
     if (!member) throw forbidden(`No party member ${args.memberId} in your subtree`);
     assertPartyWorker(ctx, member.path, 'transfer party members');
     const target = await freshOrganisation(ctx, args.toOrganisationId);
-    if (!target) throw forbidden(`No party organisation ${args.toOrganisationId} in your subtree: a transfer to another subtree is made by the unit above both`);
+    if (!target)
+      throw forbidden(`No party organisation ${args.toOrganisationId} in your subtree: a transfer to another subtree is made by the unit above both`);
     assertPartyWorker(ctx, target.path, 'transfer party members');
     if (target.id === member.organisationId) throw badInput('The member already belongs to that organisation', 'toOrganisationId');
     if (args.transferredOn > chinaToday()) throw badInput(`transferredOn ${args.transferredOn} is in the future`, 'transferredOn');
-    if (args.transferredOn < member.joinedOn) throw badInput(`transferredOn ${args.transferredOn} is before the member joined (${member.joinedOn})`, 'transferredOn');
+    if (args.transferredOn < member.joinedOn)
+      throw badInput(`transferredOn ${args.transferredOn} is before the member joined (${member.joinedOn})`, 'transferredOn');
     await ctx.query(
       `INSERT INTO party.member_transfer (member_id, from_organisation_id, to_organisation_id, transferred_on, reason, path, path_to, recorded_by)
        VALUES ($1, $2, $3, $4::date, $5, $6::ltree, $7::ltree, $8)`,
@@ -114,7 +133,10 @@ export const PartyRegistryService = {
   },
 
   async endServiceReport(ctx: RequestContext, args: EndServiceReportArgs): Promise<ServiceReport> {
-    const [report] = await ctx.query<ServiceReport & { endedOn: string | null }>(`SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE ${uuidIs('id', '$1')} FOR UPDATE`, [args.id]);
+    const [report] = await ctx.query<ServiceReport & { endedOn: string | null }>(
+      `SELECT ${SERVICE_REPORT_COLUMNS} FROM party.service_report WHERE ${uuidIs('id', '$1')} FOR UPDATE`,
+      [args.id],
+    );
     if (!report) throw forbidden(`No report ${args.id} in your subtree`);
     assertPartyWorker(ctx, report.path, 'end reports');
     if (report.status === ServiceReportStatus.REJECTED) throw conflict('The report was rejected: there is nothing to end');
@@ -131,7 +153,10 @@ export const PartyRegistryService = {
   transfersOf(ctx: RequestContext, memberId: string): Promise<MemberTransfer[]> {
     return ctx
       .loader<string, MemberTransfer[]>('party.transfers', async (ids) => {
-        const rows = await ctx.query<MemberTransfer>(`SELECT ${TRANSFER_COLUMNS} FROM party.member_transfer WHERE ${uuidIn('member_id', '$1')} ORDER BY transferred_on, recorded_at`, [ids]);
+        const rows = await ctx.query<MemberTransfer>(
+          `SELECT ${TRANSFER_COLUMNS} FROM party.member_transfer WHERE ${uuidIn('member_id', '$1')} ORDER BY transferred_on, recorded_at`,
+          [ids],
+        );
         return ids.map((id) => rows.filter((r) => r.memberId === id));
       })
       .load(memberId);

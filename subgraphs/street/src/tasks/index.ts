@@ -3,7 +3,12 @@ import { CreateTasks1732000002000 } from './migrations/1732000002000-create-task
 import { TaskRowLevelSecurity1732000003000 } from './migrations/1732000003000-task-row-level-security';
 import { taskFigures } from './task.figures';
 import {
-  CommunityTasksResolver, communityTasksPermissions, TaskAssignmentResolver, taskAssignmentPermissions, TaskResolver, taskPermissions,
+  CommunityTasksResolver,
+  communityTasksPermissions,
+  TaskAssignmentResolver,
+  taskAssignmentPermissions,
+  TaskResolver,
+  taskPermissions,
 } from './task.resolver';
 import { seedTasks } from './task.seed';
 

@@ -15,7 +15,8 @@ export class TaskStatistics {
   @Field(() => Int, { description: 'Assignments of tasks still awaiting the street office’s decision (now).' }) pending: number;
   @Field(() => Float, { description: 'Money (yuan) that came with the admitted assignments (open and done), all time.' }) fundingReceived: number;
   @Field(() => Int, { description: 'Tasks submitted in the period.' }) submittedInPeriod: number;
-  @Field(() => Int, { description: 'Tasks the street office admitted in the period (for at least one community of the subtree that did not refuse).' }) admittedInPeriod: number;
+  @Field(() => Int, { description: 'Tasks the street office admitted in the period (for at least one community of the subtree that did not refuse).' })
+  admittedInPeriod: number;
   @Field(() => Int, { description: 'Tasks the street office rejected in the period.' }) rejectedInPeriod: number;
   @Field(() => Float, { description: 'Money (yuan) that came with the assignments of the tasks admitted in the period.' }) fundingAdmittedInPeriod: number;
   @Field(() => Int, { description: 'Assignments the communities marked done in the period.' }) doneInPeriod: number;

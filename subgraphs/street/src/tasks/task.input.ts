@@ -1,7 +1,5 @@
 import { ArgsType, Field, Float, ID, InputType, Int } from 'type-graphql';
-import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min, MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { TaskStatus } from './task.type';
 
 @InputType({ description: 'An administrative task a department asks the street office to admit, with the communities it is for and its money.' })
@@ -24,7 +22,9 @@ export class SubmitTaskInput {
   @MaxLength(5000, { message: 'description must have at most 5000 characters' })
   description: string;
 
-  @Field(() => Float, { description: 'Total money (yuan) that comes with the task, 0 to 1,000,000,000, at most 2 decimals. A task without money cannot be admitted.' })
+  @Field(() => Float, {
+    description: 'Total money (yuan) that comes with the task, 0 to 1,000,000,000, at most 2 decimals. A task without money cannot be admitted.',
+  })
   @Min(0, { message: 'funding must not be negative (yuan)' })
   @Max(1_000_000_000, { message: 'funding must be at most 1,000,000,000 yuan' })
   funding: number;
@@ -110,4 +110,3 @@ export class TaskFilter {
   @MaxLength(100, { message: 'department must have at most 100 characters' })
   department?: string | null;
 }
-

@@ -10,7 +10,11 @@ import { callerKind, ownCommunityArg, taskVisible, unitCodeArgInScope } from './
 import { TaskService } from './task.service';
 
 export const AdminTaskConnection = connectionType(AdminTask, 'AdminTask', 'A page of administrative tasks, newest first.');
-export const TaskAssignmentConnection = connectionType(TaskAssignment, 'TaskAssignment', 'A page of task assignments (communities\' shares of administrative tasks), newest task first.');
+export const TaskAssignmentConnection = connectionType(
+  TaskAssignment,
+  'TaskAssignment',
+  "A page of task assignments (communities' shares of administrative tasks), newest task first.",
+);
 
 @Resolver(() => AdminTask)
 export class TaskResolver {
@@ -20,7 +24,8 @@ export class TaskResolver {
   }
 
   @Query(() => AdminTaskConnection, {
-    description: 'Administrative tasks whose street office or assigned communities lie in your subtree (a community sees the tasks assigned to it), newest first.',
+    description:
+      'Administrative tasks whose street office or assigned communities lie in your subtree (a community sees the tasks assigned to it), newest first.',
   })
   tasks(
     @Arg('filter', () => TaskFilter, { nullable: true, description: 'Which tasks to list; all when omitted.' }) filter: TaskFilter | null,
@@ -31,9 +36,13 @@ export class TaskResolver {
   }
 
   @Query(() => [CommunityTaskBurden], {
-    description: 'Every community with administrative tasks in this unit’s subtree, with its task burden, most open tasks first. The unit must be in your subtree.',
+    description:
+      'Every community with administrative tasks in this unit’s subtree, with its task burden, most open tasks first. The unit must be in your subtree.',
   })
-  taskBurdens(@Arg('unitCode', () => String, { description: 'Code of a unit in your subtree (any tier).' }) unitCode: string, @Ctx() ctx: RequestContext): Promise<CommunityTaskBurden[]> {
+  taskBurdens(
+    @Arg('unitCode', () => String, { description: 'Code of a unit in your subtree (any tier).' }) unitCode: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CommunityTaskBurden[]> {
     assertUnitCode(unitCode, undefined, 'unitCode');
     return TaskService.burdens(ctx, unitCode);
   }
@@ -44,7 +53,8 @@ export class TaskResolver {
   })
   taskAssignments(
     @Arg('unitCode', () => String, { description: 'Code of a unit in your subtree (district, street office or community).' }) unitCode: string,
-    @Arg('status', () => TaskAssignmentStatus, { nullable: true, description: 'Only assignments in this status; all when omitted.' }) status: TaskAssignmentStatus | null,
+    @Arg('status', () => TaskAssignmentStatus, { nullable: true, description: 'Only assignments in this status; all when omitted.' })
+    status: TaskAssignmentStatus | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionData<TaskAssignment>> {
@@ -61,14 +71,16 @@ export class TaskResolver {
   }
 
   @Mutation(() => AdminTask, {
-    description: 'Admits a submitted task (only with funding: "费随事转"): its communities must then do it. Staff of the task’s street office; CONFLICT when the version changed.',
+    description:
+      'Admits a submitted task (only with funding: "费随事转"): its communities must then do it. Staff of the task’s street office; CONFLICT when the version changed.',
   })
   admitTask(@Args(() => TaskDecisionArgs) args: TaskDecisionArgs, @Ctx() ctx: RequestContext): Promise<AdminTask> {
     return TaskService.decide(ctx, args, TaskStatus.ADMITTED);
   }
 
   @Mutation(() => AdminTask, {
-    description: 'Rejects a submitted task: its communities need not do it (they may refuse it). Staff of the task’s street office; CONFLICT when the version changed.',
+    description:
+      'Rejects a submitted task: its communities need not do it (they may refuse it). Staff of the task’s street office; CONFLICT when the version changed.',
   })
   rejectTask(@Args(() => TaskDecisionArgs) args: TaskDecisionArgs, @Ctx() ctx: RequestContext): Promise<AdminTask> {
     return TaskService.decide(ctx, args, TaskStatus.REJECTED);
@@ -100,7 +112,12 @@ const streetStaff = and(rules.unitStaff, callerKind(CallerKind.STREET), staff);
 const communityStaff = and(rules.unitStaff, callerKind(CallerKind.COMMUNITY), staff, ownCommunityArg);
 
 export const taskPermissions: Permissions = {
-  Query: { task: rules.unitStaff, tasks: rules.unitStaff, taskBurdens: and(rules.unitStaff, unitCodeArgInScope), taskAssignments: and(rules.unitStaff, unitCodeArgInScope) },
+  Query: {
+    task: rules.unitStaff,
+    tasks: rules.unitStaff,
+    taskBurdens: and(rules.unitStaff, unitCodeArgInScope),
+    taskAssignments: and(rules.unitStaff, unitCodeArgInScope),
+  },
   Mutation: {
     submitTask: and(rules.unitStaff, callerKind(CallerKind.DISTRICT, CallerKind.STREET), staff),
     admitTask: streetStaff,
@@ -134,7 +151,8 @@ export class CommunityTasksResolver {
   @FieldResolver(() => [TaskAssignment], { description: 'Administrative tasks assigned to this community (its share of each), newest first.' })
   tasks(
     @Root() community: Community,
-    @Arg('status', () => TaskAssignmentStatus, { nullable: true, description: 'Only assignments in this status; all when omitted.' }) status: TaskAssignmentStatus | null,
+    @Arg('status', () => TaskAssignmentStatus, { nullable: true, description: 'Only assignments in this status; all when omitted.' })
+    status: TaskAssignmentStatus | null,
     @Ctx() ctx: RequestContext,
   ): Promise<TaskAssignment[]> {
     return TaskService.assignmentsOfCommunity(ctx, community.code, status);

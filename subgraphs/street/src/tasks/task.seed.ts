@@ -100,12 +100,27 @@ export function demoTasks(data: DemoDataset, seed = 2024): { tasks: TaskSeed[]; 
         const id = stableId('admin-task', street.code, n++);
         const decided = status === 'SUBMITTED' ? null : Math.min(now - 3_600_000, submitted + random.int(2, 10) * DAY);
         tasks.push({
-          id, title: `${title}（${quarterOf(submitted)}）`, department,
+          id,
+          title: `${title}（${quarterOf(submitted)}）`,
+          department,
           description: `${department}委托社区开展${title}工作，请按要求完成并报送结果。`,
-          funding: perCommunity * picked.length, streetCode: street.code, path: street.path, status,
-          decisionNote: status === 'ADMITTED' ? '经街道审核准入，经费随事转移。' : status === 'REJECTED' ? (funded ? '不属于社区职责范围，不予准入。' : '未附工作经费，不予准入。') : null,
-          decidedBy: decided ? `street-staff-${street.code}` : null, decidedAt: decided ? at(decided) : null,
-          submittedBy: `dept-${department}`, submittedAt: at(submitted), dueOn: at(submitted + random.int(30, 60) * DAY).slice(0, 10),
+          funding: perCommunity * picked.length,
+          streetCode: street.code,
+          path: street.path,
+          status,
+          decisionNote:
+            status === 'ADMITTED'
+              ? '经街道审核准入，经费随事转移。'
+              : status === 'REJECTED'
+                ? funded
+                  ? '不属于社区职责范围，不予准入。'
+                  : '未附工作经费，不予准入。'
+                : null,
+          decidedBy: decided ? `street-staff-${street.code}` : null,
+          decidedAt: decided ? at(decided) : null,
+          submittedBy: `dept-${department}`,
+          submittedAt: at(submitted),
+          dueOn: at(submitted + random.int(30, 60) * DAY).slice(0, 10),
           version: decided ? 2 : 1,
         });
         for (const c of picked) {
@@ -113,13 +128,21 @@ export function demoTasks(data: DemoDataset, seed = 2024): { tasks: TaskSeed[]; 
           if (status === 'REJECTED' && random.next() < 0.6) a = 'REFUSED';
           else if (status === 'SUBMITTED' && random.next() < 0.15) a = 'REFUSED';
           else if (status === 'ADMITTED' && random.next() < 0.05) a = 'REFUSED';
-          const doneAt = a === 'ADMITTED' && decided && random.next() < (quarter === 3 ? 0.5 : 0.9) ? Math.min(now - DAY, decided + random.int(5, 45) * DAY) : null;
+          const doneAt =
+            a === 'ADMITTED' && decided && random.next() < (quarter === 3 ? 0.5 : 0.9) ? Math.min(now - DAY, decided + random.int(5, 45) * DAY) : null;
           if (doneAt) a = 'DONE';
           const refusedAt = a === 'REFUSED' ? Math.min(now - 3_600_000, submitted + random.int(1, 2) * DAY) : null;
           assignments.push({
-            id: stableId('task-assignment', id, c.code), taskId: id, communityCode: c.code, path: c.path, fundingShare: perCommunity,
-            status: a, refusedReason: refusedAt ? '不属于社区法定职责，且未经街道准入。' : null, refusedAt: refusedAt ? at(refusedAt) : null,
-            doneNote: doneAt ? '已按要求完成并报送。' : null, doneAt: doneAt ? at(doneAt) : null,
+            id: stableId('task-assignment', id, c.code),
+            taskId: id,
+            communityCode: c.code,
+            path: c.path,
+            fundingShare: perCommunity,
+            status: a,
+            refusedReason: refusedAt ? '不属于社区法定职责，且未经街道准入。' : null,
+            refusedAt: refusedAt ? at(refusedAt) : null,
+            doneNote: doneAt ? '已按要求完成并报送。' : null,
+            doneAt: doneAt ? at(doneAt) : null,
           });
         }
       }
@@ -135,10 +158,21 @@ export async function seedTasks(db: Queryable, data: DemoDataset): Promise<void>
     db,
     'street.admin_task',
     {
-      id: (r) => r.id, title: (r) => r.title, department: (r) => r.department, description: (r) => r.description, funding: (r) => r.funding,
-      street_code: (r) => r.streetCode, path: (r) => r.path, status: (r) => r.status, decision_note: (r) => r.decisionNote,
-      decided_by: (r) => r.decidedBy, decided_at: (r) => r.decidedAt, submitted_by: (r) => r.submittedBy, submitted_at: (r) => r.submittedAt,
-      due_on: (r) => r.dueOn, version: (r) => r.version,
+      id: (r) => r.id,
+      title: (r) => r.title,
+      department: (r) => r.department,
+      description: (r) => r.description,
+      funding: (r) => r.funding,
+      street_code: (r) => r.streetCode,
+      path: (r) => r.path,
+      status: (r) => r.status,
+      decision_note: (r) => r.decisionNote,
+      decided_by: (r) => r.decidedBy,
+      decided_at: (r) => r.decidedAt,
+      submitted_by: (r) => r.submittedBy,
+      submitted_at: (r) => r.submittedAt,
+      due_on: (r) => r.dueOn,
+      version: (r) => r.version,
     },
     tasks,
   );
@@ -146,8 +180,16 @@ export async function seedTasks(db: Queryable, data: DemoDataset): Promise<void>
     db,
     'street.task_assignment',
     {
-      id: (r) => r.id, task_id: (r) => r.taskId, community_code: (r) => r.communityCode, path: (r) => r.path, funding_share: (r) => r.fundingShare,
-      status: (r) => r.status, refused_reason: (r) => r.refusedReason, refused_at: (r) => r.refusedAt, done_note: (r) => r.doneNote, done_at: (r) => r.doneAt,
+      id: (r) => r.id,
+      task_id: (r) => r.taskId,
+      community_code: (r) => r.communityCode,
+      path: (r) => r.path,
+      funding_share: (r) => r.fundingShare,
+      status: (r) => r.status,
+      refused_reason: (r) => r.refusedReason,
+      refused_at: (r) => r.refusedAt,
+      done_note: (r) => r.doneNote,
+      done_at: (r) => r.doneAt,
     },
     assignments,
   );

@@ -1,9 +1,27 @@
 import {
-  Access, accessToPath, badInput, conflict, forbidden, notFound, pageWindow, pathOfCode, toConnection,
-  type ConnectionData, type PageArgs, type RequestContext, uuidIn } from '@cgp/core';
+  Access,
+  accessToPath,
+  badInput,
+  conflict,
+  forbidden,
+  notFound,
+  pageWindow,
+  pathOfCode,
+  toConnection,
+  type ConnectionData,
+  type PageArgs,
+  type RequestContext,
+  uuidIn,
+} from '@cgp/core';
 import {
-  ASSIGNMENT_COLUMNS, TASK_COLUMNS, TaskAssignmentStatus, TaskStatus,
-  type AdminTask, type CommunityTaskBurden, type TaskAssignment, type TaskBurden,
+  ASSIGNMENT_COLUMNS,
+  TASK_COLUMNS,
+  TaskAssignmentStatus,
+  TaskStatus,
+  type AdminTask,
+  type CommunityTaskBurden,
+  type TaskAssignment,
+  type TaskBurden,
 } from './task.type';
 import type { CompleteTaskArgs, RefuseTaskArgs, SubmitTaskInput, TaskDecisionArgs, TaskFilter } from './task.input';
 
@@ -36,7 +54,8 @@ function assertTaskId(id: string, argumentName = 'taskId'): void {
 
 function assertDate(value: string, field: string): void {
   const date = new Date(`${value}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) throw badInput(`${field} "${value}" is not a calendar date: write YYYY-MM-DD`, field);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
+    throw badInput(`${field} "${value}" is not a calendar date: write YYYY-MM-DD`, field);
 }
 
 function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
@@ -66,7 +85,10 @@ export const TaskService = {
   byId(ctx: RequestContext, id: string): Promise<AdminTask | null> {
     return ctx
       .loader<string, AdminTask | null>('street.taskById', async (ids) => {
-        const rows = await ctx.query<AdminTask>(`SELECT ${TASK_COLUMNS} FROM street.admin_task t WHERE ${uuidIn('t.id', '$1')} AND ${TASK_IN_SCOPE('$2')}`, [ids, ctx.scope]);
+        const rows = await ctx.query<AdminTask>(`SELECT ${TASK_COLUMNS} FROM street.admin_task t WHERE ${uuidIn('t.id', '$1')} AND ${TASK_IN_SCOPE('$2')}`, [
+          ids,
+          ctx.scope,
+        ]);
         const byId = new Map(rows.map((r) => [r.id, r]));
         return ids.map((i) => byId.get(i) ?? null);
       })
@@ -161,7 +183,12 @@ export const TaskService = {
    * The assignments in a unit's subtree (and the caller's), optionally of one status, newest task first: the
    * records behind the task figures of that unit (e.g. `open` = status ADMITTED). Paginated by (submitted, id).
    */
-  async assignmentsUnder(ctx: RequestContext, unitCode: string, status: TaskAssignmentStatus | null | undefined, page: PageArgs): Promise<ConnectionData<TaskAssignment>> {
+  async assignmentsUnder(
+    ctx: RequestContext,
+    unitCode: string,
+    status: TaskAssignmentStatus | null | undefined,
+    page: PageArgs,
+  ): Promise<ConnectionData<TaskAssignment>> {
     const window = pageWindow(page);
     const [afterAt, afterId] = cursorAfter(window.after);
     const filters = `a.path <@ $1::ltree AND a.path <@ $2::ltree AND ($3::text IS NULL OR a.status = $3)`;

@@ -1,5 +1,15 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { assertUnitCode, connectionType, UnitListArgs, rules, Tier, unitTypeRules, type ConnectionData, type Permissions, type RequestContext } from '@cgp/core';
+import {
+  assertUnitCode,
+  connectionType,
+  UnitListArgs,
+  rules,
+  Tier,
+  unitTypeRules,
+  type ConnectionData,
+  type Permissions,
+  type RequestContext,
+} from '@cgp/core';
 import { District } from './district.type';
 import { Street } from './street.type';
 import { StreetService } from './street.service';

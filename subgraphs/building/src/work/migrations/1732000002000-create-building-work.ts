@@ -49,6 +49,11 @@ export class CreateBuildingWork1732000002000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await runAll(q, ['DROP TABLE building.personal_data_read', 'DROP TABLE building.instability_check', 'DROP TABLE building.opinion', 'DROP TABLE building.building_leader']);
+    await runAll(q, [
+      'DROP TABLE building.personal_data_read',
+      'DROP TABLE building.instability_check',
+      'DROP TABLE building.opinion',
+      'DROP TABLE building.building_leader',
+    ]);
   }
 }

@@ -5,7 +5,13 @@ const KEY_CATEGORIES = `ARRAY['LIVING_ALONE','WIDOWED','POOR','WEAK_ILL','DISABL
 
 /** Spring Festival (春节) dates; New Year is 1 January. Festival dates are data: add later years with an INSERT, not code. */
 const SPRING_FESTIVAL: [number, string][] = [
-  [2024, '2024-02-10'], [2025, '2025-01-29'], [2026, '2026-02-17'], [2027, '2027-02-06'], [2028, '2028-01-26'], [2029, '2029-02-13'], [2030, '2030-02-03'],
+  [2024, '2024-02-10'],
+  [2025, '2025-01-29'],
+  [2026, '2026-02-17'],
+  [2027, '2027-02-06'],
+  [2028, '2028-01-26'],
+  [2029, '2029-02-13'],
+  [2030, '2030-02-03'],
 ];
 
 /**

@@ -46,6 +46,11 @@ export class CreateCommunityServices1732000021000 implements MigrationInterface 
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await runAll(q, ['meeting_resolution', 'joint_meeting', 'volunteer_activity', 'volunteer_team', 'errand', 'livelihood_agent', 'facility'].map((t) => `DROP TABLE community.${t}`));
+    await runAll(
+      q,
+      ['meeting_resolution', 'joint_meeting', 'volunteer_activity', 'volunteer_team', 'errand', 'livelihood_agent', 'facility'].map(
+        (t) => `DROP TABLE community.${t}`,
+      ),
+    );
   }
 }

@@ -67,6 +67,12 @@ export class CreateCases1732000002000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await runAll(q, [`DROP TABLE grid.personal_data_read`, `DROP TABLE grid.case_transition`, `DROP TABLE grid.grid_case`, `DROP SEQUENCE grid.case_number`, `DROP TABLE grid.case_category`]);
+    await runAll(q, [
+      `DROP TABLE grid.personal_data_read`,
+      `DROP TABLE grid.case_transition`,
+      `DROP TABLE grid.grid_case`,
+      `DROP SEQUENCE grid.case_number`,
+      `DROP TABLE grid.case_category`,
+    ]);
   }
 }
