@@ -66,7 +66,8 @@ function targets(tier: Tier, unit: UnitSeed): { relation: Relation; tier: Tier; 
   return list;
 }
 
-function outcome(res: GraphQLResponse, field: string): Expect | string {
+/** 'data', 'forbidden' (an Expect), 'null', or the error's code and message. */
+function outcome(res: GraphQLResponse, field: string): string {
   const error = res.errors?.[0];
   if (!error) return (res.data as Record<string, unknown> | undefined)?.[field] != null ? 'data' : 'null';
   return error.extensions?.code === 'FORBIDDEN' ? 'forbidden' : `error ${error.extensions?.code}: ${error.message}`;
@@ -604,14 +605,14 @@ describe('authorization matrix', () => {
     it('reads its own pairings and activities and the wishes opened to it in its paired communities; nothing of the units, residents or party', async () => {
       const gw = platform.gatewayUrl;
       const at = (name: string) => subgraphUrl(name);
-      const ours = (await gql(
+      const ours = await gql(
         gw,
         `mutation ($i: RecordPartnerActivityInput!) { r: recordPartnerActivity(input: $i) { id } }`,
         {
           i: { pairingId: pairing.id, kind: 'MEDICAL_SERVICE', heldOn: DATE, title: '矩阵义诊', volunteers: 4, beneficiaries: 30 },
         },
         headers,
-      )) as GraphQLResponse<any>;
+      );
       expect(outcome(ours, 'r')).toBe('data');
       const own = ours.data!.r.id as string;
       const entity = (type: string, selection: string) =>

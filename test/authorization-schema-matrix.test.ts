@@ -861,7 +861,7 @@ describe('authorization matrix generated from the schema', () => {
     const declare = (vars: Record<string, unknown>) =>
       field.args
         .filter((a) => a.name in vars)
-        .map((a) => `$${a.name}: ${a.type}`)
+        .map((a) => `$${a.name}: ${a.type.toString()}`)
         .join(', ');
     const call = (vars: Record<string, unknown>) => {
       const args = field.args

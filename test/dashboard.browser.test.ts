@@ -790,7 +790,7 @@ describe('dashboard page in Chromium', () => {
     };
     const csv = await exported('#records-csv');
     expect(csv.name).toMatch(new RegExp(`^openCases-${district.code}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
-    const csvRows = parseCsv(csv.bytes.toString('utf8'), { bom: true }) as string[][];
+    const csvRows = parseCsv<string[]>(csv.bytes.toString('utf8'), { bom: true });
     expect(csvRows[0]).toEqual(['案件编号', '事项', '类别', '状态', '网格', '楼栋', '承办人', '上报时间', '办结时限', '逾期']);
     expect(
       csvRows
@@ -806,7 +806,10 @@ describe('dashboard page in Chromium', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.bytes as never);
     const sheet = workbook.worksheets[0];
-    const values = (row: number) => (sheet.getRow(row).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? '' : String(v)));
+    const values = (row: number) =>
+      (sheet.getRow(row).values as unknown[])
+        .slice(1)
+        .map((v) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number)));
     expect(values(1)).toEqual(['Number', 'Title', 'Category', 'State', 'Grid', 'Building', 'Handler', 'Reported', 'Deadline', 'Overdue']);
     expect(sheet.rowCount).toBe(open.totalCount + 1);
     const xlsxNumbers = Array.from({ length: open.totalCount }, (_, i) => values(i + 2)[0]);

@@ -18,7 +18,7 @@ import {
   type SubgraphFetchMetrics,
   type Tracing,
 } from '@cgp/core';
-import type { GatewayContext } from './subgraph-source';
+import { gatewayContextOf, type GatewayContext } from './gateway-context';
 
 /**
  * What the gateway's subgraph fetches report: a client span per fetch (its W3C traceparent goes to
@@ -36,7 +36,7 @@ export class SubgraphFetchObserver {
   ) {}
 
   async observe<T>(subgraph: string, options: GraphQLDataSourceProcessOptions<GatewayContext>, fetch: () => Promise<T>): Promise<T> {
-    const parent = options.context.requestScope?.context ?? ROOT_CONTEXT;
+    const parent = gatewayContextOf(options).requestScope?.context ?? ROOT_CONTEXT;
     const span = this.tracing.tracer.startSpan(
       `fetch ${subgraph}`,
       {
@@ -76,7 +76,7 @@ export class SubgraphFetchObserver {
     const key = incoming?.request.http?.headers.get(IDEMPOTENCY_HEADER);
     if (!key || !incoming || !/^\s*mutation\b/.test(options.request.query ?? '')) return;
     let counts = this.mutationFetches.get(incoming);
-    if (!counts) this.mutationFetches.set(incoming, (counts = new Map()));
+    if (!counts) this.mutationFetches.set(incoming, (counts = new Map<string, number>()));
     const n = (counts.get(subgraph) ?? 0) + 1;
     counts.set(subgraph, n);
     headers.set(IDEMPOTENCY_HEADER, n === 1 ? key : `${key}#${n}`);

@@ -162,7 +162,7 @@ export function safelistPlugin(safelist: Safelist, options: { enforce: boolean }
     async requestDidStart(requestContext) {
       if (isRefused(requestContext)) return;
       const { request } = requestContext;
-      const hash = request.extensions?.persistedQuery?.sha256Hash;
+      const hash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
       const listed = typeof hash === 'string' ? safelist.get(hash) : undefined;
       const partner = options.enforce && (requestContext.contextValue as GatewayContext).identity?.kind === CallerKind.PARTNER;
       if (listed && (request.query === undefined || sha256(request.query) === listed.id)) {
@@ -177,7 +177,7 @@ export function safelistPlugin(safelist: Safelist, options: { enforce: boolean }
         requestContext,
         notInSafelist(
           hash !== undefined && request.query === undefined
-            ? `Persisted query ${String(hash).slice(0, 16)}… is not in the partner safelist: partners may run only the published operations (GET /safelist lists them with their hashes).`
+            ? `Persisted query ${typeof hash === 'string' ? hash.slice(0, 16) : JSON.stringify(hash)}… is not in the partner safelist: partners may run only the published operations (GET /safelist lists them with their hashes).`
             : 'Partners may run only operations from the published safelist, sent by hash: { "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "<id from GET /safelist>" } } }. Ad-hoc query text is refused.',
         ),
       );

@@ -2,17 +2,12 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DEADLINE_HEADER, setting, type Env } from '@cgp/core';
+import { gatewayContextOf, type GatewayContext } from './gateway-context';
 import type { SubgraphFetchObserver } from './observability';
 import { STATUS_CODES } from 'node:http';
 import { Agent } from 'undici';
 
-export interface GatewayContext {
-  requestId: string;
-  authorization?: string;
-  identity: import('@cgp/core').Identity;
-  /** The HTTP request's ids and trace context. */
-  requestScope?: import('@cgp/core').RequestScope;
-}
+export type { GatewayContext } from './gateway-context';
 
 export interface SubgraphFetchOptions {
   /** How long one subgraph fetch may take before its part of the answer is given up (ms). */
@@ -123,7 +118,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       statusText: STATUS_CODES[status] ?? '',
       url: this.url,
       headers: { get: header, has: (name: string) => header(name) !== null },
-      json: async () => JSON.parse(text),
+      json: async (): Promise<unknown> => JSON.parse(text),
       text: async () => text,
     };
     if (!response.ok) throw await this.errorFromResponse(response as never);
@@ -131,23 +126,24 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!contentType.startsWith('application/json') && !contentType.startsWith('application/graphql-response+json')) {
       throw new Error(`Expected JSON response body from the ${this.subgraph} subgraph, but received ${contentType || 'no content type'}`);
     }
-    const parsed = JSON.parse(text);
+    const parsed: unknown = JSON.parse(text);
     if (parsed === null || typeof parsed !== 'object') throw new Error(`Expected JSON response body, but received: ${text.slice(0, 100)}`);
-    return { ...parsed, http: response };
+    return { ...(parsed as Record<string, unknown>), http: response };
   }
 
   /** Each fetch of an operation is timed, counted and traced (a client span whose traceparent the subgraph continues). */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
     const observer = this.options.observer;
     if (!observer || options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION) return super.process(options);
-    return observer.observe(this.subgraph, options, () => super.process(options)) as ReturnType<RemoteGraphQLDataSource['process']>;
+    return observer.observe(this.subgraph, options, () => super.process(options));
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const { request, context } = options;
+    const { request } = options;
+    const context = gatewayContextOf(options);
     if (!request.http) return;
-    if ('requestId' in context && context.requestId) request.http.headers.set('x-request-id', context.requestId);
-    if ('authorization' in context && context.authorization) request.http.headers.set('authorization', context.authorization);
+    if (context.requestId) request.http.headers.set('x-request-id', context.requestId);
+    if (context.authorization) request.http.headers.set('authorization', context.authorization);
     this.options.observer?.decorate(this.subgraph, options);
   }
 

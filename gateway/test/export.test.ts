@@ -86,7 +86,7 @@ describe('the /export route of the gateway', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="overdueCases-411602-\d{4}-\d{2}-\d{2}\.csv"$/);
-    const rows = parseCsv(Buffer.from(await res.arrayBuffer()).toString('utf8'), { bom: true }) as string[][];
+    const rows = parseCsv<string[]>(Buffer.from(await res.arrayBuffer()).toString('utf8'), { bom: true });
     expect(rows[0]).toEqual(['案件编号', '事项', '类别', '状态', '网格', '楼栋', '承办人', '上报时间', '办结时限', '逾期']);
     expect(rows.slice(1).map((r) => r[0])).toEqual(cases.map((c) => c.number));
     // Commas and quotes survive; times are China Standard Time.

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import { chinaToday, type Claims } from '@cgp/core';
+import { CallerKind, chinaToday, type Claims } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { DEFAULT_RATE_LIMITS, readManifest } from '@cgp/gateway';
 import { preparedDatabase, startPlatform, tokenFor, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
@@ -154,7 +154,7 @@ describe('docs/examples run against the platform, each operation as its caller',
       const caller = resolve(step.caller, answers) as Step['caller'];
       const variables = resolve(step.variables ?? {}, answers) as Record<string, unknown>;
       const query = operations.get(name)!;
-      const isPartner = 'apiKey' in caller || caller.tier === 'PARTNER';
+      const isPartner = 'apiKey' in caller || caller.tier === CallerKind.PARTNER;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       headers.authorization =
         'apiKey' in caller

@@ -44,11 +44,18 @@ function register(n: number, buildings: string[], area: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function gql(url: string, authorization: string, query: string, variables: Record<string, unknown>): Promise<any> {
+async function gql<T>(url: string, authorization: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) });
-  const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(`${query.slice(0, 40)}…: ${body.errors[0].message}`);
+  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length || !body.data) throw new Error(`${query.slice(0, 40)}…: ${body.errors?.[0]?.message ?? 'no data'}`);
   return body.data;
+}
+
+interface ImportJob {
+  id: string;
+  state: string;
+  message: string | null;
+  report: { residentsCreated: number } | null;
 }
 
 interface ImportRun {
@@ -87,19 +94,19 @@ async function main(): Promise<number> {
       const staff = await tokens.of({ tier: 'COMMUNITY' as never, unit: community.code, roles: ['STAFF'] as never });
       const csv = register(n, buildings, `1102${String(k).padStart(2, '0')}`);
       const t0 = process.hrtime.bigint();
-      const { submitResidentImport: job } = await gql(
+      const { submitResidentImport: job } = await gql<{ submitResidentImport: ImportJob }>(
         platform.gatewayUrl,
         staff,
         `mutation ($c: String!, $csv: String!) { submitResidentImport(communityCode: $c, csv: $csv) { id state } }`,
         { c: community.code, csv },
       );
       const submitMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      let state = job.state as string;
-      let last: any;
+      let state = job.state;
+      let last = job;
       while (state === 'QUEUED' || state === 'RUNNING') {
         await new Promise((r) => setTimeout(r, 100));
         last = (
-          await gql(
+          await gql<{ residentImportJob: ImportJob }>(
             platform.gatewayUrl,
             staff,
             `query ($id: ID!) { residentImportJob(id: $id) { state rowsChecked rowsWritten message report { residentsCreated } } }`,
@@ -109,7 +116,7 @@ async function main(): Promise<number> {
         state = last.state;
       }
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (state !== 'SUCCEEDED' || last.report.residentsCreated !== n) throw new Error(`the ${n}-row import ended ${state}: ${last.message}`);
+      if (state !== 'SUCCEEDED' || last.report?.residentsCreated !== n) throw new Error(`the ${n}-row import ended ${state}: ${last.message}`);
       const run = { rows: n, megabytes: Buffer.byteLength(csv) / 1024 / 1024, submitMs, seconds, rowsPerSecond: n / seconds };
       runs.push(run);
       log(

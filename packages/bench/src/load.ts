@@ -93,7 +93,10 @@ export async function drive(url: string, mix: Mix | Operation, options: { connec
 }
 
 /** Sends one request and returns the parsed answer (warm-up, SQL counts, pools). */
-export async function send(url: string, request: BenchRequest): Promise<{ data?: any; errors?: { message: string; extensions?: { code?: string } }[] }> {
+export async function send<T = Record<string, unknown>>(
+  url: string,
+  request: BenchRequest,
+): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: request.authorization }, body: request.body });
   return (await res.json()) as never;
 }

@@ -137,12 +137,12 @@ async function createPools(platform: RunningPlatform, data: DemoDataset, tokens:
     );
   };
   await run(requests.cases, async (c) => {
-    const a = await send(platform.subgraphUrls.grid, c.request);
+    const a = await send<{ reportCase?: { id: string } }>(platform.subgraphUrls.grid, c.request);
     if (a.data?.reportCase) pools.cases.push({ id: a.data.reportCase.id, grid: c.grid });
     else throw new Error(`creating the case pool: ${a.errors?.[0]?.message}`);
   });
   await run(requests.wishes, async (w) => {
-    const a = await send(platform.subgraphUrls.community, w.request);
+    const a = await send<{ postWish?: { id: string } }>(platform.subgraphUrls.community, w.request);
     if (a.data?.postWish) pools.wishes.push({ id: a.data.postWish.id, community: w.community, member: w.member });
     else throw new Error(`creating the wish pool: ${a.errors?.[0]?.message}`);
   });
@@ -284,7 +284,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   try {
     const v = new Client({ connectionString: main.db.url });
     await v.connect();
-    results.machine.postgres = (await v.query('SHOW server_version')).rows[0].server_version;
+    results.machine.postgres = (await v.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
     await v.end();
     if (main.db.loaded) results.load[String(options.scale)] = main.db.loadSeconds;
     const { platform, data, tokens } = main;

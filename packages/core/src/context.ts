@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import DataLoader from 'dataloader';
 import { SpanKind, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -188,7 +189,7 @@ export class RequestContext {
   /** Records an unmasked read of personal data; written to `table` in this request's transaction. */
   audit(table: string, read: PersonalDataAccess): void {
     let reads = this.auditBuffer.get(table);
-    if (!reads) this.auditBuffer.set(table, (reads = new Map()));
+    if (!reads) this.auditBuffer.set(table, (reads = new Map<string, PersonalDataAccess>()));
     reads.set(`${read.recordType}/${read.recordId}/${read.field}`, read);
   }
 
@@ -239,7 +240,7 @@ export class RequestContext {
       try {
         await this.flushAudit();
       } catch (error) {
-        auditFailure = error instanceof Error ? error : new Error(String(error));
+        auditFailure = error instanceof Error ? error : new Error(inspect(error));
         commit = false;
       }
     }
@@ -262,7 +263,7 @@ export class RequestContext {
         );
       }
     } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
+      failure = error instanceof Error ? error : new Error(inspect(error));
       throw error;
     } finally {
       // A mutation's writes (or, should its commit fail, its possible writes) evict the figures they may change.
@@ -309,7 +310,7 @@ function requestEnded(): Error {
 /** Returns a query runner's connection to the pool; after an error the pool closes it instead of reusing it. */
 async function releaseRunner(runner: QueryRunner, error?: unknown): Promise<void> {
   const pg = runner as unknown as { releasePostgresConnection?(err?: Error): Promise<void> };
-  if (error && pg.releasePostgresConnection) await pg.releasePostgresConnection(error instanceof Error ? error : new Error(String(error)));
+  if (error && pg.releasePostgresConnection) await pg.releasePostgresConnection(error instanceof Error ? error : new Error(inspect(error)));
   else await runner.release();
 }
 

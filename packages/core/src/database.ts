@@ -1,6 +1,6 @@
 import { setting, type Env } from './config';
 import 'reflect-metadata';
-import { DataSource, MigrationExecutor, type Logger as OrmLogger, type MixedList } from 'typeorm';
+import { DataSource, MigrationExecutor, type DataSourceOptions, type Logger as OrmLogger } from 'typeorm';
 import { Client } from 'pg';
 import { prepareValue } from 'pg/lib/utils';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -46,12 +46,15 @@ class CountingLogger implements OrmLogger {
   log(): void {}
 }
 
+/** Migrations as TypeORM takes them: classes (or glob paths) in a list or an object. */
+export type MigrationList = NonNullable<DataSourceOptions['migrations']>;
+
 export interface SubgraphDataSourceOptions {
   /** Subgraph name; also its PostgreSQL schema (namespace). */
   schema: string;
   url: string;
 
-  migrations: MixedList<Function | string>;
+  migrations: MigrationList;
   poolSize?: number;
 }
 
@@ -287,7 +290,8 @@ export async function insertRows<T>(
     await db.query(`INSERT INTO ${table} (${names.map((n) => `"${n}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
   };
   if (Array.isArray(rows)) {
-    for (let start = 0; start < rows.length; start += perStatement) await flush(rows.slice(start, start + perStatement));
+    const list = rows as readonly T[];
+    for (let start = 0; start < list.length; start += perStatement) await flush(list.slice(start, start + perStatement));
     return;
   }
   let chunk: T[] = [];

@@ -18,11 +18,14 @@ import { UNIT_TYPENAMES, type UnitStub } from './unit-stubs';
  * figures cache applies), and opens the fields with one rule (default: staff inside the unit's subtree).
  */
 
+/** A class as type-graphql takes it (its decorators and metadata are typed with `Function`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type ClassFunction = Function;
+
 /** A unit type the figures are added to. */
 export interface FiguresUnit {
   /** Its type-graphql class in this subgraph: the subgraph's own unit type or an entity stub. */
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  type: Function;
+  type: ClassFunction;
   /** How descriptions name it, e.g. 'street office'. */
   label: string;
   /** How descriptions name its children, e.g. 'communities' (for a ranking's description). */
@@ -155,10 +158,8 @@ export interface FiguresSpec<M extends string, P = StatisticsPeriod, TP = P> {
 export interface Figures {
   name: string;
   /** The generated resolver classes, declared on the first call (defineFeature makes it). */
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  declare(): Function[];
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  orphanedTypes: Function[];
+  declare(): ClassFunction[];
+  orphanedTypes: ClassFunction[];
   permissions: Permissions;
 }
 
@@ -262,7 +263,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
    * The resolver classes are made by defineFeature, not when this module is loaded: type-graphql lists a
    * type's fields in the order their resolvers were declared, and a feature's figures follow its own fields.
    */
-  let resolvers: Function[] | undefined; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+  let resolvers: ClassFunction[] | undefined;
   /** The period's arguments (none without a period) as the parameter at `index`. */
   const periodArgs = (of: FiguresPeriod<unknown>, index: number): Param[] =>
     of.args
@@ -274,7 +275,7 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
         ]
       : [];
   const declare = () => {
-    const made: Function[] = []; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+    const made: ClassFunction[] = [];
     // The statistics and trend fields of every unit first, then the rankings.
     for (const unit of spec.units) {
       if (statistics && has(unit, 'statistics')) {
@@ -374,14 +375,13 @@ const UNIT_AND_CONTEXT: Param[] = [at(1, Ctx()), at(0, Root())];
  * the arguments are listed in the schema in that order.
  */
 function unitFieldResolver(
-  type: Function, // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+  type: ClassFunction,
   field: string,
   returns: () => ClassType | [ClassType],
   description: string,
   params: Param[],
   resolve: (...args: never[]) => unknown,
-): Function {
-  // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+): ClassFunction {
   class UnitFigureResolver {}
   const prototype = UnitFigureResolver.prototype as Record<string, unknown>;
   prototype[field] = resolve;
@@ -392,8 +392,7 @@ function unitFieldResolver(
 }
 
 /** The GraphQL name of a class (its @ObjectType name: unit stubs are all classes named Stub). */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-function graphqlName(type: Function): string {
+function graphqlName(type: ClassFunction): string {
   return getMetadataStorage().objectTypes.find((t) => t.target === type)?.name ?? type.name;
 }
 /**

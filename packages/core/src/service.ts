@@ -12,11 +12,11 @@ import {
   type SelectionSetNode,
   OperationTypeNode,
 } from 'graphql';
-import type { DataSource, MixedList } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Feature } from './feature';
 import { DEADLINE_EXCEEDED, DEADLINE_HEADER, deadlineFrom, RequestContext } from './context';
 import { FiguresCache } from './figures-cache';
-import { connect, createDataSource, DatabaseUnreachableError, migrate, type Queryable } from './database';
+import { connect, createDataSource, DatabaseUnreachableError, migrate, type MigrationList, type Queryable } from './database';
 import { appDatabaseUrl, metricsHost, metricsPort, servicePort, SUBGRAPH_NAMES, subgraphDatabaseUrl, type SubgraphName } from './environment';
 import { setting, startupConfig, type Env } from './config';
 import { authConfigFromEnvironment, createVerifier, type AuthConfig, type Verifier } from './auth/verify';
@@ -52,7 +52,7 @@ export interface SubgraphDefinition {
   /** The features it is made of, when it was made with defineSubgraph (src/<feature>/index.ts). */
   features?: readonly Feature[];
 
-  migrations: MixedList<Function | string>;
+  migrations: MigrationList;
   buildSchema(): Promise<GraphQLSchema>;
   /** graphql-shield rules by type and field; anything not listed is denied. */
   permissions: Record<string, IRules>;
@@ -162,7 +162,7 @@ export async function protectedSchema(def: SubgraphDefinition): Promise<GraphQLS
  * cross-cutting tables arrive in each schema without each subgraph listing them.
  */
 
-export function subgraphMigrations(def: SubgraphDefinition): MixedList<Function | string> {
+export function subgraphMigrations(def: SubgraphDefinition): MigrationList {
   const own = Array.isArray(def.migrations) ? def.migrations : Object.values(def.migrations);
   return [...own, idempotencyMigration(def.name), idempotencyForcedMigration(def.name)];
 }

@@ -25,7 +25,7 @@ export async function seedAll(
     const ds = await connect(subgraphDataSource(def, url), url);
     try {
       await ds.query(`CREATE TABLE IF NOT EXISTS "${def.name}".demo_dataset (label text PRIMARY KEY, loaded_at timestamptz NOT NULL DEFAULT now())`);
-      const [{ loaded }] = await ds.query(`SELECT count(*)::int AS loaded FROM "${def.name}".demo_dataset`);
+      const [{ loaded }] = await ds.query<{ loaded: number }[]>(`SELECT count(*)::int AS loaded FROM "${def.name}".demo_dataset`);
       if (loaded > 0) return;
       dataset ??= generateDemo({ scale, caseVolume: options.caseVolume, asOf: options.asOf });
       const data = dataset;
@@ -65,7 +65,7 @@ export async function demoLoadedOn(env?: Env, def?: SubgraphDefinition): Promise
   const ds = await connect(subgraphDataSource(def, url), url);
   try {
     const [row] = await ds
-      .query(`SELECT to_char(min(loaded_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day FROM "${def.name}".demo_dataset`)
+      .query<{ day: string | null }[]>(`SELECT to_char(min(loaded_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day FROM "${def.name}".demo_dataset`)
       .catch(() => [{ day: null }]);
     return row?.day ?? null;
   } finally {

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -259,7 +260,7 @@ main().catch((error: unknown) => {
   process.stderr.write(`${message}\n`);
   if (isDebug())
     process.stderr.write(
-      `${error instanceof Error ? error.stack : String(error)}\n${error instanceof StartFailure && error.detail ? String((error.detail as Error).stack ?? error.detail) : ''}\n`,
+      `${error instanceof Error ? error.stack : String(error)}\n${error instanceof StartFailure && error.detail ? ((error.detail instanceof Error ? error.detail.stack : undefined) ?? inspect(error.detail)) : ''}\n`,
     );
   void stop(1);
 });

@@ -207,6 +207,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 /** Posts one GraphQL operation. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers loosely; a test names T where it wants the type checked
 export async function gql<T = any>(
   url: string,
   query: string,
@@ -227,6 +228,7 @@ export * from './oidc';
  * Runs an operation of the partner safelist (gateway/safelist/partner-operations.graphql) by name, sent as
  * a partner client must send it: by its SHA-256 hash in Apollo's persisted-query format, no query text.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as gql
 export async function gqlSafelisted<T = any>(
   url: string,
   name: string,

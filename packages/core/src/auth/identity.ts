@@ -112,5 +112,5 @@ export function identityFromClaims(payload: unknown): Identity {
 }
 
 export function tierOfIdentity(identity: Identity): Tier | undefined {
-  return TIERS.find((t) => t === (identity.kind as string));
+  return TIERS.find((t) => (t as string) === (identity.kind as string));
 }

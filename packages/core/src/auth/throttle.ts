@@ -59,7 +59,7 @@ function ipv6Groups(address: string): string[] | undefined {
   const part = (s: string | undefined) => (s ? s.split(':') : []);
   const h = part(head);
   const t = tail === undefined ? [] : part(tail);
-  return [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
 }
 
 /**

@@ -49,7 +49,7 @@ export function observabilityPlugin<TContext extends BaseContext>(metrics: Servi
         },
         async willSendResponse(rc) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const codes = responseErrors(rc).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          const codes = responseErrors(rc).map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR'));
           metrics.requests.inc({ operation, type });
           metrics.duration.observe({ operation, type }, seconds);
           for (const code of codes) metrics.errors.inc({ operation, code });

@@ -49,7 +49,7 @@ export async function subgraphReadiness(db: DataSource, schema: string, timeoutM
   const figures = () => (pool ? { pool: poolFigures(pool()) } : {});
   let applied: Set<string>;
   try {
-    const rows = await withTimeout(db.query(`SELECT name FROM "${schema}".migrations`) as Promise<{ name: string }[]>, timeoutMs);
+    const rows = await withTimeout(db.query<{ name: string }[]>(`SELECT name FROM "${schema}".migrations`), timeoutMs);
     applied = new Set(rows.map((r) => r.name));
   } catch (error) {
     // A missing migrations table (42P01) means nothing is applied yet; a pool with requests queueing

@@ -34,7 +34,7 @@ export function escalation(c: GridCase): { level: MediationLevel; queueTier: Tie
  * street office's queue (after escalation) that unit's staff.
  */
 export function actingRole(identity: Identity, c: GridCase, step: Step): Role | undefined {
-  if (identity.kind !== (c.queueTier as string) || identity.unit !== c.queueCode) return undefined;
+  if ((identity.kind as string) !== (c.queueTier as string) || identity.unit !== c.queueCode) return undefined;
   const allowed = c.queueTier === Tier.GRID ? STEPS[step].gridRoles : [Role.STAFF];
   return identity.roles.find((r) => allowed.includes(r));
 }
