@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, getMetadataStorage, Resolver, Root, type ClassType } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
 import type { IRule } from 'graphql-shield/typings/types';
 import { rules } from './auth/permissions';
 import type { RequestContext } from './context';
@@ -6,6 +6,7 @@ import type { Permissions } from './feature';
 import { assertRankingSize, childLevel, PeriodArgs, RankingPageArgs, RankingSizeArgs, statisticsPeriod, type StatisticsPeriod } from './statistics';
 import { pathOfCode, tierOfCode, type Tier } from './tier';
 import { UNIT_TYPENAMES, type UnitStub } from './unit-stubs';
+import { graphqlTypeName } from './unit-resolvers';
 
 /*
  * One frame for every domain's dashboard figures. A domain declares, once, its figures and their SQL
@@ -255,9 +256,9 @@ export function defineFigures<M extends string, P = StatisticsPeriod, TP = P>(sp
   for (const unit of spec.units) {
     const fields: Record<string, IRule> = {};
     for (const field of ['statistics', 'trend', 'ranking'] as const) if (has(unit, field)) fields[fieldName(field)] = unit.rule ?? rule;
-    permissions[graphqlName(unit.type)] = fields;
+    permissions[graphqlTypeName(unit.type)] = fields;
   }
-  for (const type of [statistics?.type, trend?.type, ranking?.type]) if (type) permissions[graphqlName(type)] = { '*': rules.allow };
+  for (const type of [statistics?.type, trend?.type, ranking?.type]) if (type) permissions[graphqlTypeName(type)] = { '*': rules.allow };
 
   /*
    * The resolver classes are made by defineFeature, not when this module is loaded: type-graphql lists a
@@ -391,10 +392,6 @@ function unitFieldResolver(
   return UnitFigureResolver;
 }
 
-/** The GraphQL name of a class (its @ObjectType name: unit stubs are all classes named Stub). */
-function graphqlName(type: ClassFunction): string {
-  return getMetadataStorage().objectTypes.find((t) => t.target === type)?.name ?? type.name;
-}
 /**
  * The deepest path every given path lies under (the path itself for one): a statement can read the
  * records of many units from this one subtree with the ltree index, then give them to the units by

@@ -12,6 +12,7 @@ export * from './subgraph';
 export * from './http';
 export * from './service';
 export * from './unit-store';
+export * from './unit-resolvers';
 export * from './platform';
 export * from './auth';
 export * from './rls';

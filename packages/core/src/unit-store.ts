@@ -23,6 +23,9 @@ export interface UnitStoreSpec {
   parentColumn?: string;
 }
 
+/** The batched reads of one unit tier's table. */
+export type UnitStore<T extends UnitRow> = ReturnType<typeof unitStore<T>>;
+
 /**
  * The reads every unit subgraph needs, each batched per request: by id and by code (entity
  * references and root lookups), a root list, and the children of many parents at once.

@@ -1,3 +1,4 @@
+import { personName } from './names';
 import { CallerKind, Role } from '@cgp/core';
 import { Random, stableId } from './random';
 import type { DemoDataset, UnitSeed } from './generate';
@@ -22,35 +23,6 @@ export interface NamedDemoStaff {
   tier: AppointmentSeed['tier'];
   roles: Role[];
 }
-
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
-const GIVEN = [
-  '伟',
-  '芳',
-  '娜',
-  '秀英',
-  '敏',
-  '静',
-  '丽',
-  '强',
-  '磊',
-  '军',
-  '洋',
-  '勇',
-  '艳',
-  '杰',
-  '娟',
-  '涛',
-  '明',
-  '超',
-  '秀兰',
-  '霞',
-  '平',
-  '刚',
-  '桂英',
-  '建国',
-  '红梅',
-];
 
 /**
  * The people of the development sign-in page: district staff (also auditor), the district's auditor and
@@ -124,7 +96,7 @@ export function demoAppointments(demo: DemoDataset): AppointmentSeed[] {
         appointments.push({
           id: stableId('appointment', sub),
           sub,
-          personName: random.pick(SURNAMES) + random.pick(GIVEN),
+          personName: personName(random),
           tier,
           unitCode: unit.code,
           path: unit.path,

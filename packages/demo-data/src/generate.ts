@@ -1,3 +1,4 @@
+import { personName } from './names';
 import { chinaToday, idCardCheckDigit, setting, type Env } from '@cgp/core';
 import { Random, spread, stableId } from './random';
 
@@ -195,34 +196,6 @@ const COMMUNITY_WORDS = [
   '康宁',
   '向阳',
 ];
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
-const GIVEN = [
-  '伟',
-  '芳',
-  '娜',
-  '秀英',
-  '敏',
-  '静',
-  '丽',
-  '强',
-  '磊',
-  '军',
-  '洋',
-  '勇',
-  '艳',
-  '杰',
-  '娟',
-  '涛',
-  '明',
-  '超',
-  '秀兰',
-  '霞',
-  '平',
-  '刚',
-  '桂英',
-  '建国',
-  '红梅',
-];
 const ORG_WORDS = ['阳光', '爱心', '同心', '春晖', '暖阳', '启航', '益善', '和美', '乐龄', '康护', '馨家', '善行', '友邻', '晨曦', '众益'];
 const ORG_KINDS: [string, string][] = [
   ['社工服务中心', 'social work'],
@@ -248,10 +221,6 @@ function isoDate(random: Random, fromYear: number, toYear: number): string {
 function idCard(random: Random, areaCode: string): string {
   const first17 = `${areaCode}${isoDate(random, 1940, 2000).replace(/-/g, '')}${String(random.int(0, 999)).padStart(3, '0')}`;
   return first17 + idCardCheckDigit(first17);
-}
-
-function personName(random: Random): string {
-  return random.pick(SURNAMES) + random.pick(GIVEN);
 }
 
 export interface GenerateOptions {

@@ -4,3 +4,4 @@ export { Random, stableId, spread } from './random';
 export { demoLoadedOn, seedAll } from './load';
 export * from './work';
 export * from './appointments';
+export { GIVEN_NAMES, personName, SURNAMES } from './names';

@@ -1,5 +1,5 @@
 import { idCardCheckDigit } from '@cgp/core';
-import { Random, stableId, type DemoDataset } from '@cgp/demo-data';
+import { GIVEN_NAMES, Random, stableId, SURNAMES, type DemoDataset } from '@cgp/demo-data';
 
 /** Spring Festival (春节) dates, as in the migration's festival calendar; New Year is 1 January. */
 const SPRING_FESTIVAL: Record<number, string> = {
@@ -81,37 +81,8 @@ export interface ResidentsDemo {
   visits: VisitSeedRow[];
 }
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
-const GIVEN = [
-  '伟',
-  '芳',
-  '娜',
-  '秀英',
-  '敏',
-  '静',
-  '丽',
-  '强',
-  '磊',
-  '军',
-  '洋',
-  '勇',
-  '艳',
-  '杰',
-  '娟',
-  '涛',
-  '明',
-  '超',
-  '秀兰',
-  '霞',
-  '平',
-  '刚',
-  '桂英',
-  '建国',
-  '红梅',
-  '玉兰',
-  '德胜',
-  '凤英',
-];
+/** Older given names beside the common ones. */
+const GIVEN = [...GIVEN_NAMES, '玉兰', '德胜', '凤英'];
 const HOSPITALS = ['周口市中心医院', '周口市人民医院', '川汇区人民医院', '周口市中医院'];
 const EVENT_KINDS = ['BEREAVEMENT', 'WEDDING', 'BIRTH', 'HARDSHIP'];
 const DAY = 86_400_000;

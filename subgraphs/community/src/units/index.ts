@@ -1,5 +1,5 @@
 import { defineFeature } from '@cgp/core';
-import { CommunityResolver, communityPermissions, StreetCommunitiesResolver, streetCommunitiesPermissions } from './community.resolver';
+import { communityProfilePermissions, CommunityProfileResolver, communityQueries } from './community.resolver';
 import { communityReference } from './community.reference';
 import { seedCommunities } from './community.seed';
 import { CreateCommunity1732000000000 } from './migrations/1732000000000-create-community';
@@ -11,9 +11,9 @@ import { CommunityUnitRegistry1732000110000 } from './migrations/1732000110000-u
 /** The communities themselves: Query.community(ies), their profiles, Street.communities, the Community entity, and the unit stubs the other features add to. */
 export const units = defineFeature({
   name: 'units',
-  resolvers: [CommunityResolver, StreetCommunitiesResolver, ...communityRegistryApi.resolvers],
+  resolvers: [...communityQueries.resolvers, CommunityProfileResolver, ...communityRegistryApi.resolvers],
   orphanedTypes: unitTypes.stubTypes,
-  permissions: [communityPermissions, streetCommunitiesPermissions, unitTypes.permissions, communityRegistryApi.permissions],
+  permissions: [...communityQueries.permissions, communityProfilePermissions, unitTypes.permissions, communityRegistryApi.permissions],
   references: communityReference,
   migrations: [CreateCommunity1732000000000, CommunityRowLevelSecurity1732000001000, CommunityUnitRegistry1732000110000],
   seed: seedCommunities,

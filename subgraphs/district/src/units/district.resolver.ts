@@ -1,38 +1,22 @@
-import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
-import {
-  assertUnitCode,
-  connectionType,
-  UnitListArgs,
-  rules,
-  Tier,
-  UNIT_TYPENAMES,
-  unitTypeRules,
-  type ConnectionData,
-  type Permissions,
-  type RequestContext,
-} from '@cgp/core';
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { assertUnitCode, rules, Tier, UNIT_TYPENAMES, unitResolvers, type Permissions, type RequestContext } from '@cgp/core';
 import { District } from './district.type';
 import { DistrictService } from './district.service';
 import { unitTypes } from './unit.union';
 
-export const DistrictConnection = connectionType(District, 'District', 'A page of districts.');
+/** Query.district and Query.districts with their rules (core's unitResolvers); a district has no parent. */
+export const districtQueries = unitResolvers({
+  type: District,
+  tier: Tier.DISTRICT,
+  field: 'district',
+  listField: 'districts',
+  label: 'district',
+  plural: 'districts',
+  store: DistrictService,
+});
 
-@Resolver(() => District)
-export class DistrictResolver {
-  @Query(() => District, { nullable: true, description: 'The district with this 6-digit code, or null when there is none.' })
-  district(
-    @Arg('code', () => String, { description: '6-digit district code, e.g. 411602.' }) code: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<District | null> {
-    assertUnitCode(code, Tier.DISTRICT);
-    return DistrictService.byCode(ctx, code);
-  }
-
-  @Query(() => DistrictConnection, { description: 'All districts, by code.' })
-  districts(@Args(() => UnitListArgs) args: UnitListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<District>> {
-    return DistrictService.list(ctx, args);
-  }
-
+@Resolver()
+export class UnitResolver {
   @Query(() => unitTypes.Unit, {
     nullable: true,
     description:
@@ -48,8 +32,6 @@ export class DistrictResolver {
   }
 }
 
-export const districtPermissions: Permissions = {
-  Query: { district: rules.codeArgVisible, districts: rules.unitStaff, unit: rules.codeArgVisible },
-  // id, code, name and tier as a breadcrumb; the rest only inside the caller's subtree.
-  District: unitTypeRules(),
+export const unitPermissions: Permissions = {
+  Query: { unit: rules.codeArgVisible },
 };

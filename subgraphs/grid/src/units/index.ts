@@ -1,7 +1,7 @@
 import { defineFeature } from '@cgp/core';
 import { GridUnitRegistry1732000110000 } from './migrations/1732000110000-unit-registry';
 import { gridRegistryApi } from './grid.registry';
-import { CommunityGridsResolver, communityGridsPermissions, GridResolver, gridPermissions } from './grid.resolver';
+import { gridQueries } from './grid.resolver';
 import { gridReference } from './grid.reference';
 import { seedGrids } from './grid.seed';
 import { CreateGrid1732000000000 } from './migrations/1732000000000-create-grid';
@@ -11,9 +11,9 @@ import { unitTypes } from './unit.union';
 /** The grids themselves: Query.grid(s), Community.grids, the Grid entity, the unit stubs the cases feature adds to. */
 export const units = defineFeature({
   name: 'units',
-  resolvers: [GridResolver, CommunityGridsResolver, ...gridRegistryApi.resolvers],
+  resolvers: [...gridQueries.resolvers, ...gridRegistryApi.resolvers],
   orphanedTypes: unitTypes.stubTypes,
-  permissions: [gridPermissions, communityGridsPermissions, unitTypes.permissions, gridRegistryApi.permissions],
+  permissions: [...gridQueries.permissions, unitTypes.permissions, gridRegistryApi.permissions],
   references: gridReference,
   migrations: [CreateGrid1732000000000, GridRowLevelSecurity1732000001000, GridUnitRegistry1732000110000],
   seed: seedGrids,

@@ -3,8 +3,9 @@ import { IsISO8601, IsOptional, Matches, Max, MaxLength, Min, MinLength } from '
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-@InputType({ description: 'A social organisation (社会组织) your district registers as a partner.' })
-export class RegisterSocialOrganisationInput {
+/** What registering any partner asks: the district and the registered name (fields the input types below inherit). */
+@InputType('PartnerRegistrationInput')
+abstract class PartnerRegistrationInput {
   @Field(() => String, { description: 'Your district’s 6-digit code: the partner is registered there and can be paired with its communities.' })
   @Matches(/^\d{6}$/, { message: 'districtCode must be a 6-digit district code' })
   districtCode: string;
@@ -14,7 +15,10 @@ export class RegisterSocialOrganisationInput {
   @MaxLength(200, { message: 'name must be 2 to 200 characters' })
   @Matches(/\S/, { message: 'name must not be blank' })
   name: string;
+}
 
+@InputType({ description: 'A social organisation (社会组织) your district registers as a partner.' })
+export class RegisterSocialOrganisationInput extends PartnerRegistrationInput {
   @Field(() => String, { description: 'Field of service, 2 to 100 characters, e.g. 养老服务, 医疗服务, 社工服务.' })
   @MinLength(2, { message: 'field must be 2 to 100 characters' })
   @MaxLength(100, { message: 'field must be 2 to 100 characters' })
@@ -32,17 +36,7 @@ export class RegisterSocialOrganisationInput {
 }
 
 @InputType({ description: 'A caring enterprise (爱心企业) your district registers as a partner.' })
-export class RegisterEnterpriseInput {
-  @Field(() => String, { description: 'Your district’s 6-digit code: the partner is registered there and can be paired with its communities.' })
-  @Matches(/^\d{6}$/, { message: 'districtCode must be a 6-digit district code' })
-  districtCode: string;
-
-  @Field(() => String, { description: 'Registered name, 2 to 200 characters.' })
-  @MinLength(2, { message: 'name must be 2 to 200 characters' })
-  @MaxLength(200, { message: 'name must be 2 to 200 characters' })
-  @Matches(/\S/, { message: 'name must not be blank' })
-  name: string;
-
+export class RegisterEnterpriseInput extends PartnerRegistrationInput {
   @Field(() => String, {
     description: 'Unified social credit code (统一社会信用代码): 18 characters issued by market regulation, beginning with 9; its check character is verified.',
   })
