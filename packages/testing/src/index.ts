@@ -221,6 +221,20 @@ export async function gql<T = any>(
   });
   return (await res.json()) as GraphQLResponse<T>;
 }
+/**
+ * Asks a subgraph directly for fields of one unit entity, as the gateway resolves it: `_entities` with a
+ * `{ __typename, code }` representation (every route is guarded, so the subgraph's own rules answer).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as gql
+export function entityFields<T = any>(subgraphUrl: string, typename: string, code: string, selection: string, headers: Record<string, string> = {}) {
+  return gql<T>(
+    subgraphUrl,
+    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`,
+    { r: [{ __typename: typename, code }] },
+    headers,
+  );
+}
+
 export * from './processes';
 export * from './oidc';
 

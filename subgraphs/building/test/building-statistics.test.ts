@@ -1,7 +1,7 @@
 import { sqlStatements } from '@cgp/core';
 import { generateDemo, generateWork } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
-import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform, entityFields } from '@cgp/testing';
 
 type Headers = Record<string, string>;
 type Figures = { opinions: number; residentsHeard: number; checks: number; problemsFound: number };
@@ -233,22 +233,8 @@ describe('building work statistics, trend and ranking', () => {
       expect(codeOf(await call('leader', `{ grid(code: "${grid}") { ${field} } }`))).toBe('FORBIDDEN');
       // A partner runs only safelisted operations at the gateway; the building subgraph refuses this one too.
       expect(codeOf(await call('partner', `{ community(code: "${community}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
-      expect(
-        codeOf(
-          await gql(
-            platform.subgraphs.building.url,
-            `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-            { r: [{ __typename: 'Community', code: community }] },
-            as.partner,
-          ),
-        ),
-      ).toBe('FORBIDDEN');
-      const direct = await gql(
-        platform.subgraphs.building.url,
-        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
-        { r: [{ __typename: 'Street', code: street }] },
-        as.otherStreet,
-      );
+      expect(codeOf(await entityFields(platform.subgraphs.building.url, 'Community', community, field, as.partner))).toBe('FORBIDDEN');
+      const direct = await entityFields(platform.subgraphs.building.url, 'Street', street, field, as.otherStreet);
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
   });

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { authHeader, gql, gqlSafelisted, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, gqlSafelisted, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform, entityFields } from '@cgp/testing';
 import { generateResidents } from '../src/residents/resident.demo';
 
 /**
@@ -500,13 +500,7 @@ describe('community statistics', () => {
     const sibling = await call('street', `query ($c: String!) { street(code: $c) { ${fields} } }`, { c: siblingStreet });
     expect(code(sibling)).toBe('FORBIDDEN');
     expect(sibling.data?.street ?? null).toBeNull();
-    const entities = (type: string, unit: string, selection: string) =>
-      gql(
-        platform.subgraphs.community.url,
-        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${type} { ${selection} } } }`,
-        { r: [{ __typename: type, code: unit }] },
-        as.street,
-      );
+    const entities = (type: string, unit: string, selection: string) => entityFields(platform.subgraphs.community.url, type, unit, selection, as.street);
     for (const selection of [
       'populationStatistics { residents }',
       'communityWorkStatistics { mustVisits }',
@@ -538,12 +532,7 @@ describe('community statistics', () => {
     ]) {
       const res = await call('partner', `query ($c: String!) { community(code: $c) { ${selection} } }`, { c: community });
       expect([selection, code(res)]).toEqual([selection, 'PERSISTED_QUERY_NOT_IN_SAFELIST']);
-      const direct = await gql(
-        platform.subgraphs.community.url,
-        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${selection} } } }`,
-        { r: [{ __typename: 'Community', code: community }] },
-        as.partner,
-      );
+      const direct = await entityFields(platform.subgraphs.community.url, 'Community', community, selection, as.partner);
       expect([selection, code(direct)]).toEqual([selection, 'FORBIDDEN']);
     }
   });

@@ -1,7 +1,7 @@
 import { sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
-import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform, entityFields } from '@cgp/testing';
 import { demoAssessments } from '../src/assessments/assessment.seed';
 
 type Headers = Record<string, string>;
@@ -226,27 +226,13 @@ describe('assessment statistics, trend and ranking', () => {
     for (const field of fields) {
       expect(codeOf(await call('street', `{ district(code: "${district}") { ${field} } }`))).toBe('FORBIDDEN');
       expect(codeOf(await call('community', `{ street(code: "${street}") { ${field} } }`))).toBe('FORBIDDEN');
-      const direct = await gql(
-        platform.subgraphs.district.url,
-        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
-        { r: [{ __typename: 'Street', code: street }] },
-        as.otherStreet,
-      );
+      const direct = await entityFields(platform.subgraphs.district.url, 'Street', street, field, as.otherStreet);
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
     for (const field of fields.slice(0, 2)) {
       // A partner runs only safelisted operations at the gateway; the district subgraph refuses this one too.
       expect(codeOf(await call('partner', `{ community(code: "${ours[0]}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
-      expect(
-        codeOf(
-          await gql(
-            platform.subgraphs.district.url,
-            `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-            { r: [{ __typename: 'Community', code: ours[0] }] },
-            as.partner,
-          ),
-        ),
-      ).toBe('FORBIDDEN');
+      expect(codeOf(await entityFields(platform.subgraphs.district.url, 'Community', ours[0], field, as.partner))).toBe('FORBIDDEN');
     }
     const own = await call('street', `{ street(code: "${street}") { assessmentRanking(period: "2024") { code } } }`);
     expect(own.errors).toBeUndefined();

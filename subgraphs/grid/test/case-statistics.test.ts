@@ -1,7 +1,7 @@
 import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo, generateWork, type CaseRow } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
-import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform, entityFields } from '@cgp/testing';
 
 type Headers = Record<string, string>;
 
@@ -299,23 +299,9 @@ describe('grid case statistics, trend and ranking', () => {
       expect(codeOf(await call('community', `{ street(code: "${street}") { ${field} } }`))).toBe('FORBIDDEN');
       // A partner runs only safelisted operations at the gateway; the grid subgraph refuses this one too.
       expect(codeOf(await call('partner', `{ community(code: "${community}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
-      expect(
-        codeOf(
-          await gql(
-            platform.subgraphs.grid.url,
-            `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-            { r: [{ __typename: 'Community', code: community }] },
-            as.partner,
-          ),
-        ),
-      ).toBe('FORBIDDEN');
+      expect(codeOf(await entityFields(platform.subgraphs.grid.url, 'Community', community, field, as.partner))).toBe('FORBIDDEN');
       // A sibling street asked of the grid subgraph directly (as the gateway would resolve it).
-      const direct = await gql(
-        platform.subgraphs.grid.url,
-        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
-        { r: [{ __typename: 'Street', code: street }] },
-        as.otherStreet,
-      );
+      const direct = await entityFields(platform.subgraphs.grid.url, 'Street', street, field, as.otherStreet);
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
   });

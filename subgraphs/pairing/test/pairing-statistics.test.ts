@@ -1,7 +1,17 @@
 import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo, type PairingSeed } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
-import { authHeader, gql, gqlSafelisted, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import {
+  authHeader,
+  gql,
+  gqlSafelisted,
+  NO_COST_LIMIT,
+  preparedDatabase,
+  startPlatform,
+  type GraphQLResponse,
+  type InProcessPlatform,
+  entityFields,
+} from '@cgp/testing';
 import { generateActivities } from '../src/activities/activity.seed';
 
 /**
@@ -294,12 +304,7 @@ describe('pairing statistics', () => {
     for (const [what, subgraph, typename, unitCode, selection] of refused) {
       const viaGateway = await call('partner', `query ($c: String!) { ${typename.toLowerCase()}(code: $c) { ${selection} } }`, { c: unitCode });
       expect(`${what}: ${code(viaGateway)}`).toBe(`${what}: PERSISTED_QUERY_NOT_IN_SAFELIST`);
-      const res = await gql(
-        platform.subgraphs[subgraph].url,
-        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`,
-        { r: [{ __typename: typename, code: unitCode }] },
-        as.partner,
-      );
+      const res = await entityFields(platform.subgraphs[subgraph].url, typename, unitCode, selection, as.partner);
       expect(`${what}: ${code(res)}`).toBe(`${what}: FORBIDDEN`);
       expect(JSON.stringify(res.data ?? {})).not.toMatch(/"activities":\d|"members":\d|"open":\d/);
     }

@@ -1,7 +1,7 @@
 import { chinaToday, sqlStatements } from '@cgp/core';
 import { generateDemo, type PartyMemberSeed } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
-import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform, entityFields } from '@cgp/testing';
 import { generatePartyLife } from '../src/life/party-life.seed';
 
 /**
@@ -308,12 +308,7 @@ describe('party statistics', () => {
       const viaGateway = await call('partner', `query ($c: String!) { community(code: $c) { ${field} } }`, { c: community.code });
       expect(`${field}: ${code(viaGateway)}`).toBe(`${field}: PERSISTED_QUERY_NOT_IN_SAFELIST`);
       expect(viaGateway.data?.community ?? null).toBeNull();
-      const res = await gql(
-        platform.subgraphs.party.url,
-        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-        { r: [{ __typename: 'Community', code: community.code }] },
-        as.partner,
-      );
+      const res = await entityFields(platform.subgraphs.party.url, 'Community', community.code, field, as.partner);
       expect(`${field}: ${code(res)}`).toBe(`${field}: FORBIDDEN`);
       expect(res.data?._entities?.[0] ?? null).toBeNull();
     }

@@ -1,7 +1,7 @@
 import { sqlStatements } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
-import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform, entityFields } from '@cgp/testing';
 import { demoTasks } from '../src/tasks/task.seed';
 
 type Headers = Record<string, string>;
@@ -276,33 +276,14 @@ describe('administrative task statistics, trend and ranking', () => {
     for (const field of ['taskStatistics { open }', 'taskTrend { month }', 'taskRanking { rank }']) {
       expect(codeOf(await call('street', `{ district(code: "${district}") { ${field} } }`))).toBe('FORBIDDEN');
       expect(codeOf(await call('c1', `{ street(code: "${street}") { ${field} } }`))).toBe('FORBIDDEN');
-      const direct = await gql(
-        platform.subgraphs.street.url,
-        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Street { ${field} } } }`,
-        { r: [{ __typename: 'Street', code: street }] },
-        as.otherStreet,
-      );
+      const direct = await entityFields(platform.subgraphs.street.url, 'Street', street, field, as.otherStreet);
       expect(codeOf(direct)).toBe('FORBIDDEN');
     }
     for (const field of ['taskStatistics { open }', 'taskTrend { month }']) {
       // A partner runs only safelisted operations at the gateway; the street subgraph refuses this one too.
       expect(codeOf(await call('partner', `{ community(code: "${c1}") { ${field} } }`))).toBe('PERSISTED_QUERY_NOT_IN_SAFELIST');
-      expect(
-        codeOf(
-          await gql(
-            platform.subgraphs.street.url,
-            `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-            { r: [{ __typename: 'Community', code: c1 }] },
-            as.partner,
-          ),
-        ),
-      ).toBe('FORBIDDEN');
-      const sibling = await gql(
-        platform.subgraphs.street.url,
-        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { ${field} } } }`,
-        { r: [{ __typename: 'Community', code: c2 }] },
-        as.c1,
-      );
+      expect(codeOf(await entityFields(platform.subgraphs.street.url, 'Community', c1, field, as.partner))).toBe('FORBIDDEN');
+      const sibling = await entityFields(platform.subgraphs.street.url, 'Community', c2, field, as.c1);
       expect(codeOf(sibling)).toBe('FORBIDDEN');
     }
   });
