@@ -2,7 +2,7 @@ import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { setting, type Env } from '../config';
 import { unauthenticated } from '../errors';
-import { CallerKind, type Identity } from './identity';
+import { CallerKind, INTAKE_KINDS, type Identity } from './identity';
 
 /*
  * Staff access follows appointments (issue 14). The identity provider says who someone is; the platform
@@ -49,9 +49,12 @@ export class AppointmentCheck {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** Refuses (UNAUTHENTICATED) a staff token no current appointment backs; partners and, with appointments off, everyone pass. */
+  /**
+   * Refuses (UNAUTHENTICATED) a staff token no current appointment backs; partners, residents and the hotline
+   * (no staff unit: their tokens grant no staff rights) and, with appointments off, everyone pass.
+   */
   async ensureBacked(identity: Identity, authorization: string | undefined): Promise<void> {
-    if (!this.options.required || identity.kind === CallerKind.PARTNER) return;
+    if (!this.options.required || identity.kind === CallerKind.PARTNER || INTAKE_KINDS.includes(identity.kind)) return;
     const id = `${identity.sub}\u0000${identity.unit ?? ''}\u0000${[...identity.roles].sort().join(',')}`;
     const now = this.now();
     const known = this.answers.get(id);
