@@ -53,10 +53,12 @@ registerEnumType(CallerKind, {
     BUILDING: { description: 'A building leader: the building.' },
     PARTNER: { description: 'A partner social organisation or caring enterprise, through the API: its own pairings only.' },
     RESIDENT: {
-      description: 'A resident signed in through the identity provider, bound to one household of one community: reports cases there and follows, completes and rates their household’s own cases.',
+      description:
+        'A resident signed in through the identity provider, bound to one household of one community: reports cases there and follows, completes and rates their household’s own cases.',
     },
     HOTLINE: {
-      description: 'The district’s convenience hotline (12345) or an Open311 client, as a service caller: files work orders as cases and reads back their replies.',
+      description:
+        'The district’s convenience hotline (12345) or an Open311 client, as a service caller: files work orders as cases and reads back their replies.',
     },
   },
 });
@@ -107,13 +109,15 @@ export const claimsSchema = z
     if (c.key && c.tier !== CallerKind.HOTLINE) ctx.addIssue({ code: 'custom', message: 'only a PARTNER or HOTLINE token carries the key claim' });
     if (c.tier === CallerKind.RESIDENT) {
       if (!c.household) ctx.addIssue({ code: 'custom', message: 'a RESIDENT token needs the household claim' });
-      if (!c.unit || c.unit.length !== CODE_LENGTH[Tier.COMMUNITY]) ctx.addIssue({ code: 'custom', message: 'a RESIDENT token needs the unit claim: its community’s code' });
+      if (!c.unit || c.unit.length !== CODE_LENGTH[Tier.COMMUNITY])
+        ctx.addIssue({ code: 'custom', message: 'a RESIDENT token needs the unit claim: its community’s code' });
       if (c.roles.length) ctx.addIssue({ code: 'custom', message: 'a RESIDENT token has no roles' });
       return;
     }
     if (c.household) ctx.addIssue({ code: 'custom', message: 'only a RESIDENT token carries the household claim' });
     if (c.tier === CallerKind.HOTLINE) {
-      if (!c.unit || c.unit.length !== CODE_LENGTH[Tier.DISTRICT]) ctx.addIssue({ code: 'custom', message: 'a HOTLINE token needs the unit claim: its district’s code' });
+      if (!c.unit || c.unit.length !== CODE_LENGTH[Tier.DISTRICT])
+        ctx.addIssue({ code: 'custom', message: 'a HOTLINE token needs the unit claim: its district’s code' });
       if (c.roles.length) ctx.addIssue({ code: 'custom', message: 'a HOTLINE token has no roles' });
       return;
     }

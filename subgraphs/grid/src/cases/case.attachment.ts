@@ -37,7 +37,13 @@ export async function checkFile(file: AttachmentInput, index: number, argumentNa
 }
 
 /** Checks and stores files on a case (all or none: the request's transaction), within the case's limit. */
-export async function storeAttachments(ctx: RequestContext, c: { id: string }, purpose: AttachmentPurpose, files: AttachmentInput[], argumentName = 'attachments'): Promise<void> {
+export async function storeAttachments(
+  ctx: RequestContext,
+  c: { id: string },
+  purpose: AttachmentPurpose,
+  files: AttachmentInput[],
+  argumentName = 'attachments',
+): Promise<void> {
   const checked: CheckedFile[] = [];
   for (const [i, file] of files.entries()) checked.push(await checkFile(file, i, argumentName));
   const [{ n }] = await ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM grid.case_attachment WHERE ${uuidIs('case_id', '$1')}`, [c.id]);

@@ -31,7 +31,8 @@ registerEnumType(CoordinateSystem, {
   valuesConfig: {
     WGS84: { description: 'WGS-84, as GPS receivers and Open311 give them; stored as given.' },
     GCJ02: {
-      description: 'GCJ-02 ("Mars coordinates") of Chinese map services; converted to WGS-84 before storing (inverse of the published offset formula, iterated to < 1 cm).',
+      description:
+        'GCJ-02 ("Mars coordinates") of Chinese map services; converted to WGS-84 before storing (inverse of the published offset formula, iterated to < 1 cm).',
     },
   },
 });

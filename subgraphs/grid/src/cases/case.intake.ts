@@ -79,7 +79,8 @@ export const IntakeService = {
     if (!role) throw forbidden(`Only the staff handling the case in its queue (${c.queueTier} ${c.queueCode}) can ask its reporter`);
     checkVersion(c, input.version);
     if (!c.reporterHousehold) throw badInput('Only a case a resident reported themselves can ask its reporter for information', 'caseId');
-    if (!INFO_REQUEST.from.includes(c.state)) throw badInput(`A ${c.state} case cannot ask for information; that needs a case that is DISPATCHED or IN_PROGRESS`, 'action');
+    if (!INFO_REQUEST.from.includes(c.state))
+      throw badInput(`A ${c.state} case cannot ask for information; that needs a case that is DISPATCHED or IN_PROGRESS`, 'action');
     const question = input.note?.trim();
     if (!question) throw badInput('note: say what information you need', 'note');
     if (input.handlerSub || input.handlerDepartment || input.evidence?.length) throw badInput('Asking for information takes a note only', 'input');
@@ -106,10 +107,10 @@ export const IntakeService = {
     if (c.state !== CaseState.CLOSED) throw badInput(`A ${c.state} case cannot be rated; that needs a case that is CLOSED`, 'caseId');
     const reason = input.reason?.trim() || null;
     if (!input.satisfied && !reason) throw badInput('reason: say why you are not satisfied', 'reason');
-    const [rated] = await ctx.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM grid.case_rating WHERE ${uuidIs('case_id', '$1')} AND closed_at = $2`,
-      [c.id, c.closedAt],
-    );
+    const [rated] = await ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM grid.case_rating WHERE ${uuidIs('case_id', '$1')} AND closed_at = $2`, [
+      c.id,
+      c.closedAt,
+    ]);
     if (rated.n > 0) throw conflict('You have rated this result already');
     const next = ratingOutcome(c, input.satisfied);
     await ctx.query(
@@ -204,11 +205,13 @@ export const IntakeService = {
     const [row] = await ctx.query<HotlineReply>(
       `SELECT c.hotline_ticket AS "ticketNumber", c.hotline_ticket AS "hotlineTicket", c.number AS "caseNumber", c.state, c.grid_code AS "gridCode",
               c.deadline, c.closed_at AS "closedAt", coalesce(c.handler_name, c.handler_department) AS handler, c.path::text AS path,
-              NULL AS "reporterHousehold", r.note AS result, r.at AS "repliedAt"
+              NULL AS "reporterHousehold", r.note AS result, r.at AS "repliedAt", c.category, c.hotline_category AS "hotlineCategory", c.description,
+              c.latitude::float8 AS latitude, c.longitude::float8 AS longitude, c.reported_at AS "filedAt"
          FROM grid.grid_case c
          LEFT JOIN LATERAL (SELECT note, at FROM grid.case_transition t WHERE t.case_id = c.id AND t.action = 'RETURN' ORDER BY t.at DESC, t.id DESC LIMIT 1) r ON true
-        WHERE c.hotline_ticket = $1 AND c.path <@ $2::ltree`,
-      [ticketNumber, intake.path],
+        WHERE c.hotline_ticket = $1 AND c.path <@ $2::ltree AND ($3::text IS NULL OR c.reported_by = $3)`,
+      // An Open311 client (a key's token) reads its own requests only; the hotline itself every ticket of its district.
+      [ticketNumber, intake.path, ctx.identity.apiKey ? ctx.identity.sub : null],
     );
     return row ?? null;
   },

@@ -59,8 +59,7 @@ export function gcj02ToWgs84(lat: number, lng: number): [number, number] {
 /** A location as stored: WGS-84 degrees rounded to 6 decimals (about 11 cm). */
 export function storedLocation(location: LocationInput | null | undefined): { latitude: number | null; longitude: number | null } {
   if (!location) return { latitude: null, longitude: null };
-  const [lat, lng] =
-    location.system === CoordinateSystem.GCJ02 ? gcj02ToWgs84(location.latitude, location.longitude) : [location.latitude, location.longitude];
+  const [lat, lng] = location.system === CoordinateSystem.GCJ02 ? gcj02ToWgs84(location.latitude, location.longitude) : [location.latitude, location.longitude];
   const round = (v: number) => Math.round(v * 1e6) / 1e6;
   return { latitude: round(lat), longitude: round(lng) };
 }

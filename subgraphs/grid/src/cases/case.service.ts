@@ -16,7 +16,17 @@ import {
   uuidIs,
 } from '@cgp/core';
 import { storeAttachments } from './case.attachment';
-import { AttachmentPurpose, CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.type';
+import {
+  AttachmentPurpose,
+  CASE_COLUMNS,
+  CaseAction,
+  CaseCategory,
+  CaseState,
+  MediationLevel,
+  type CaseCounts,
+  type CaseTransition,
+  type GridCase,
+} from './case.type';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
 import { actingRole, escalation, reporterKindOf, STEPS, type Step } from './case.workflow';
 
@@ -94,7 +104,10 @@ export async function assertOpenGrid(ctx: RequestContext, gridCode: string, argu
   );
   if (!grid) throw badInput(`There is no grid ${gridCode} today`, argumentName);
   if (grid.closedOn && grid.closedOn <= chinaToday()) {
-    throw badInput(`Grid ${gridCode} closed on ${grid.closedOn}${grid.successorCode ? `: report the case to its successor ${grid.successorCode}` : ''}`, argumentName);
+    throw badInput(
+      `Grid ${gridCode} closed on ${grid.closedOn}${grid.successorCode ? `: report the case to its successor ${grid.successorCode}` : ''}`,
+      argumentName,
+    );
   }
 }
 

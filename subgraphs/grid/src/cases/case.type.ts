@@ -248,6 +248,12 @@ export class HotlineReply {
   @Field(() => String, { description: 'The case’s number on the platform.' }) caseNumber: string;
   @Field(() => CaseState, { description: 'Where the case stands.' }) state: CaseState;
   @Field(() => String, { description: 'The grid it was routed to.' }) gridCode: string;
+  @Field(() => CaseCategory, { description: 'Its category on the platform.' }) category: CaseCategory;
+  @Field(() => String, { nullable: true, description: 'The hotline’s own category, as filed.' }) hotlineCategory: string | null;
+  @Field(() => String, { description: 'The description filed.' }) description: string;
+  @Field(() => Float, { nullable: true, description: 'WGS-84 latitude, when filed with a location.' }) latitude: number | null;
+  @Field(() => Float, { nullable: true, description: 'WGS-84 longitude.' }) longitude: number | null;
+  @Field(() => GraphQLISODateTime, { description: 'When it was filed.' }) filedAt: Date;
   @Field(() => GraphQLISODateTime, { description: 'The hotline’s deadline (its deadline class in hours from filing).' }) deadline: Date;
   @Field(() => String, { nullable: true, description: 'The result as the handler returned it (the note of the return step), or null before.' })
   result: string | null;
