@@ -66,6 +66,10 @@ export const rules = {
   hotline: rule('hotline', { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
     ctx.identity.kind === CallerKind.HOTLINE && ctx.identity.intake ? true : forbidden('This field is for the hotline'),
   ),
+  /** Staff of a unit or a partner: not a resident or the hotline (registries of partner organisations). */
+  staffOrPartner: rule('staffOrPartner', { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
+    ctx.identity.kind === CallerKind.PARTNER || ctx.identity.unitPath ? true : forbidden(`${ctx.identity.kind} callers cannot use this field`),
+  ),
   partner: rule('partner', { cache: 'contextual' })((_parent, _args, ctx: Ctx) => (ctx.identity.kind === CallerKind.PARTNER ? true : forbidden())),
   hasRole: (role: Role) =>
     rule(`hasRole:${role}`, { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
