@@ -872,7 +872,7 @@ describe('authorization matrix generated from the schema', () => {
         { relation: 'other district community', code: elsewhere },
       ];
     }
-    const tier = c.kind as Tier;
+    const tier = c.kind;
     const unit = UNITS[tier].find((u) => u.code === c.unit)!;
     const list: Target[] = [{ relation: 'own', code: unit.code }];
     const child = tier !== 'BUILDING' ? UNITS[TIERS[TIERS.indexOf(tier) + 1]].find((u) => u.parentId === unit.id) : undefined;

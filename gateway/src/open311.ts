@@ -168,7 +168,12 @@ export function open311Route(graphqlUrl: () => string | undefined, auth: AuthCon
       body = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
     }
     const client = clientOf(body.api_key ?? new URL(req.url ?? '/', 'http://x').searchParams.get('api_key'));
-    const text = (name: string) => (body[name] === undefined || body[name] === null || body[name] === '' ? undefined : String(body[name]));
+    // Form fields are strings; in a JSON body numbers are taken too, anything else is as if missing.
+    const text = (name: string): string | undefined => {
+      const value = body[name];
+      if (typeof value === 'number') return String(value);
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    };
     const service = text('service_code');
     if (!service || !SERVICES.some((s) => s.code === service)) throw new Refusal(400, `service_code must be one of ${SERVICES.map((s) => s.code).join(', ')}`);
     const addressId = text('address_id');

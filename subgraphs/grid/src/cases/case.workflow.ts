@@ -74,7 +74,7 @@ export const INFO_REQUEST = { from: [CaseState.DISPATCHED, CaseState.IN_PROGRESS
 
 /** The role in which the caller may ask the reporter for information: whoever may start or return the case in its queue. */
 export function infoRequestRole(identity: Identity, c: GridCase): Role | undefined {
-  if (identity.kind !== (c.queueTier as string) || identity.unit !== c.queueCode) return undefined;
+  if ((identity.kind as string) !== (c.queueTier as string) || identity.unit !== c.queueCode) return undefined;
   const allowed = c.queueTier === Tier.GRID ? INFO_REQUEST.gridRoles : [Role.STAFF];
   return identity.roles.find((r) => allowed.includes(r));
 }
