@@ -26,9 +26,11 @@ describe('the case loop from the street', () => {
   let databaseUrl: string;
   const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code ?? 'OK';
   const staff = (unit: string, tier: string, role: Role) => authHeader({ sub: demoStaffSub(unit, role), tier, unit, roles: [role] } as never);
-  const household = randomUUID();
+  // Two households of the community's register (the demo's residents): tokens are served only for registered ones.
+  let household: string;
+  let neighboursHousehold: string;
   const resident = () => authHeader({ sub: 'oidc|resident.wang', tier: 'RESIDENT', unit: community.code, household, roles: [] } as never);
-  const neighbour = () => authHeader({ sub: 'oidc|resident.zhao', tier: 'RESIDENT', unit: community.code, household: randomUUID(), roles: [] } as never);
+  const neighbour = () => authHeader({ sub: 'oidc|resident.zhao', tier: 'RESIDENT', unit: community.code, household: neighboursHousehold, roles: [] } as never);
   const hotline = () => authHeader({ sub: 'hotline-12345', tier: 'HOTLINE', unit: home.code, roles: [] } as never);
   const db = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
     const client = new Client({ connectionString: databaseUrl });
@@ -59,10 +61,26 @@ describe('the case loop from the street', () => {
     process.env.OPEN311_API_KEYS = `city-app@${home.code}=${createHash('sha256').update(OPEN311_KEY).digest('hex')}`;
     databaseUrl = await preparedDatabase({ dataset: demo });
     platform = await startPlatform(databaseUrl, undefined, { appointments: 'required' });
+    [household, neighboursHousehold] = (
+      await db<{ id: string }>(`SELECT id::text FROM community.household WHERE community_code = $1 ORDER BY id LIMIT 2`, [community.code])
+    ).map((r) => r.id);
   });
   afterAll(async () => {
     delete process.env.OPEN311_API_KEYS;
     await platform?.stop();
+  });
+
+  it('serves a resident token only for a household registered in the community it claims, as staff tokens need an appointment', async () => {
+    const me = `{ me { tier unit } }`;
+    expect((await gql(platform.gatewayUrl, me, undefined, await resident())).data.me).toEqual({ tier: 'RESIDENT', unit: null });
+    const stranger = await authHeader({ sub: 'oidc|x', tier: 'RESIDENT', unit: community.code, household: randomUUID(), roles: [] } as never);
+    const wrongCommunity = await authHeader({ sub: 'oidc|y', tier: 'RESIDENT', unit: away.code + '001001', household, roles: [] } as never);
+    for (const url of [platform.gatewayUrl, platform.subgraphs.grid.url]) {
+      const refused = await gql(url, me, undefined, stranger);
+      expect([url, code(refused), refused.errors?.[0].message]).toEqual([url, 'UNAUTHENTICATED', expect.stringMatching(/is not registered/)]);
+      const moved = await gql(url, me, undefined, wrongCommunity);
+      expect([url, code(moved), moved.errors?.[0].message]).toEqual([url, 'UNAUTHENTICATED', expect.stringMatching(/is not in community/)]);
+    }
   });
 
   it('a resident reports with a photo and a location; dispatched, asked, handled with evidence, closed; rated "not satisfied", it reopens', async () => {

@@ -92,10 +92,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const verifyToken = createVerifier(auth);
   const supergraphSdl = options.supergraphSdl ?? readCommittedSupergraph();
   // A staff token is served only while a current appointment backs it (the subgraphs check again).
-  const appointments = new AppointmentCheck(() => overrides.district ?? subgraphUrlOf(supergraphSdl, 'district'), {
-    ...appointmentCheckFromEnvironment(),
-    ...options.appointments,
-  });
+  // A resident token only while its household is registered in its community (asked of the community subgraph).
+  const appointments = new AppointmentCheck(
+    () => overrides.district ?? subgraphUrlOf(supergraphSdl, 'district'),
+    { ...appointmentCheckFromEnvironment(), ...options.appointments },
+    undefined,
+    undefined,
+    () => overrides.community ?? subgraphUrlOf(supergraphSdl, 'community'),
+  );
   const verify: Verifier = async (authorization) => {
     const identity = await verifyToken(authorization);
     await appointments.ensureBacked(identity, authorization);
