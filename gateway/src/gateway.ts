@@ -186,7 +186,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // GET /cases/attachments/<id>: a case's file, read through /graphql with the caller's token (issue 15).
       '/cases/attachments/*': attachmentRoute(() => running?.url, logger),
       // Open311 GeoReport v2: clients' api_keys call as their district's HOTLINE service caller (issue 15).
-      '/open311/v2/*': open311Route(() => running?.url, auth, logger),
+      '/open311/v2/*': open311Route(() => running?.url, auth, logger, throttle),
       // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).
       ...partnerApi.routes,
     },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
-import { CallerKind, setting, signToken, type AuthConfig, type Claims, type Env, type HttpRoute, type Logger } from '@cgp/core';
+import { GraphQLError } from 'graphql';
+import { CallerKind, setting, signToken, type AuthConfig, type AuthThrottle, type Claims, type Env, type HttpRoute, type Logger } from '@cgp/core';
 import { callGraph, readBody, statusOfError, type GraphAnswer } from './graph-call';
 
 /*
@@ -119,11 +120,28 @@ function georeportRequest(r: Reply) {
   };
 }
 
-export function open311Route(graphqlUrl: () => string | undefined, auth: AuthConfig, logger: Logger, clients = open311ClientsFromEnvironment()): HttpRoute {
-  const clientOf = (key: unknown): Client => {
+export function open311Route(
+  graphqlUrl: () => string | undefined,
+  auth: AuthConfig,
+  logger: Logger,
+  /** Failed keys count as failed sign-ins of the client's address (AUTH_FAILURE_*), as bad tokens and partner keys do. */
+  throttle?: AuthThrottle,
+  clients = open311ClientsFromEnvironment(),
+): HttpRoute {
+  const clientOf = async (req: IncomingMessage, key: unknown): Promise<Client> => {
+    const address = throttle?.addressOf(req) ?? '';
+    try {
+      await throttle?.admit(address);
+    } catch (error) {
+      if (error instanceof GraphQLError) throw new Refusal(429, error.message);
+      throw error;
+    }
     if (typeof key !== 'string' || key.length === 0) throw new Refusal(403, 'api_key is required');
     const client = clients.get(createHash('sha256').update(key).digest('hex'));
-    if (!client) throw new Refusal(403, 'api_key is not valid');
+    if (!client) {
+      await throttle?.failed(address);
+      throw new Refusal(403, 'api_key is not valid');
+    }
     return client;
   };
   const tokenOf = async (client: Client): Promise<string> => {
@@ -167,7 +185,7 @@ export function open311Route(graphqlUrl: () => string | undefined, auth: AuthCon
     } else {
       body = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
     }
-    const client = clientOf(body.api_key ?? new URL(req.url ?? '/', 'http://x').searchParams.get('api_key'));
+    const client = await clientOf(req, body.api_key ?? new URL(req.url ?? '/', 'http://x').searchParams.get('api_key'));
     // Form fields are strings; in a JSON body numbers are taken too, anything else is as if missing.
     const text = (name: string): string | undefined => {
       const value = body[name];
@@ -228,7 +246,7 @@ export function open311Route(graphqlUrl: () => string | undefined, auth: AuthCon
       if (path === 'requests.json' && req.method === 'POST') return answer(res, 201, await file(req));
       const one = /^requests\/([^/]+)\.json$/.exec(path);
       if ((path === 'requests.json' || one) && req.method === 'GET') {
-        const client = clientOf(url.searchParams.get('api_key'));
+        const client = await clientOf(req, url.searchParams.get('api_key'));
         const ids = one ? [decodeURIComponent(one[1])] : (url.searchParams.get('service_request_id') ?? '').split(',').filter(Boolean);
         return answer(res, 200, await readRequests(req, client, ids));
       }
