@@ -100,6 +100,12 @@ describe('the case loop from the street', () => {
     const fake = await gql(g, REPORT, { i: { ...input, attachments: [{ filename: 'lamp.png', contentBase64: FAKE_PNG }] } }, await resident());
     expect(code(fake)).toBe('BAD_USER_INPUT');
     expect(fake.errors?.[0].message).toMatch(/JPEG, PNG or PDF/);
+    // Too large: over 512 KiB (the PNG signature does not help it).
+    const large = Buffer.concat([Buffer.from(PNG, 'base64'), Buffer.alloc(530_000, 7)]).toString('base64');
+    const tooLarge = await gql(g, REPORT, { i: { ...input, attachments: [{ filename: 'big.png', contentBase64: large }] } }, await resident());
+    expect(code(tooLarge)).toBe('BAD_USER_INPUT');
+    const four = Array.from({ length: 4 }, (_, i) => ({ filename: `p${i}.png`, contentBase64: PNG }));
+    expect(code(await gql(g, REPORT, { i: { ...input, attachments: four } }, await resident()))).toBe('BAD_USER_INPUT');
     // Only in their own community.
     const elsewhere = await gql(g, REPORT, { i: { ...input, buildingCode: awayBuilding.code } }, await resident());
     expect(code(elsewhere)).toBe('FORBIDDEN');
@@ -238,6 +244,12 @@ describe('the case loop from the street', () => {
     expect(again.data.fileHotlineTicket.id).toBe(first.data.fileHotlineTicket.id);
     expect(code(await gql(g, FILE, { i: { ...ticket, description: '别的内容' } }, await hotline()))).toBe('CONFLICT');
     expect((await db<{ n: number }>(`SELECT count(*)::int AS n FROM grid.grid_case WHERE hotline_ticket = $1`, [ticket.ticketNumber]))[0].n).toBe(1);
+    // The same ticket twice at the same moment (a retry racing the first try): one case, both answered with it.
+    const race = { ...ticket, ticketNumber: '12345-20261203-0043' };
+    const both = await Promise.all([gql(g, FILE, { i: race }, await hotline()), gql(g, FILE, { i: race }, await hotline())]);
+    expect(both.map((r) => r.errors)).toEqual([undefined, undefined]);
+    expect(both[0].data.fileHotlineTicket.id).toBe(both[1].data.fileHotlineTicket.id);
+    expect((await db<{ n: number }>(`SELECT count(*)::int AS n FROM grid.grid_case WHERE hotline_ticket = $1`, [race.ticketNumber]))[0].n).toBe(1);
     expect(code(await gql(g, FILE, { i: { ...ticket, ticketNumber: '12345-x', buildingCode: awayBuilding.code } }, await hotline()))).toBe('FORBIDDEN');
     expect(code(await gql(g, FILE, { i: { ...ticket, ticketNumber: '12345-y', buildingCode: undefined } }, await hotline()))).toBe('BAD_USER_INPUT');
     expect(code(await gql(g, `{ caseQueue(first: 5) { totalCount } }`, undefined, await hotline()))).toBe('FORBIDDEN');
