@@ -606,6 +606,25 @@ const variables = {
     usedBy: ['gateway'],
     description: 'lifetime of a partner token exchanged for an API key',
   }),
+  OPEN311_API_KEYS: variable(
+    {
+      schema: z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9-]{0,39}@\d{6}=[0-9a-f]{64}(,[a-z0-9][a-z0-9-]{0,39}@\d{6}=[0-9a-f]{64})*$/,
+          'entries <name>@<district code>=<sha256 hex>, separated by commas',
+        ),
+      type: 'list of Open311 clients',
+      allowed: '`<name>@<district code>=<sha256 of the key, hex>` entries separated by commas, e.g. `city-app@411602=9f86d0…`',
+    },
+    undefined,
+    {
+      group: 'Rate limits and partner API',
+      usedBy: ['gateway'],
+      description:
+        'the Open311 (GeoReport v2) clients allowed at `/open311/v2/`: each key (sent as `api_key`) files and reads cases as that district’s HOTLINE service caller; only its SHA-256 is configured. Unset: Open311 answers 403 to every key',
+    },
+  ),
 
   // Observability and lifecycle
   NODE_ENV: variable(choice(['development', 'production', 'test']), 'development', {

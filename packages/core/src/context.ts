@@ -117,12 +117,20 @@ export class RequestContext {
       await runner.connect();
       try {
         await runner.startTransaction();
-        const settings = [this.identity.unitPath ?? '', this.identity.org ?? '', this.identity.communities.join(','), principalOf(this.identity)];
+        const settings = [
+          this.identity.unitPath ?? '',
+          this.identity.org ?? '',
+          this.identity.communities.join(','),
+          principalOf(this.identity),
+          this.identity.intake ? this.identity.kind : '',
+          this.identity.intake?.path ?? '',
+          this.identity.household ?? '',
+        ];
         // With a deadline, no statement of this transaction may run past it (the session's own limit still applies when shorter).
-        const budget = this.deadline === undefined ? '' : `, set_config('statement_timeout', $5, true)`;
+        const budget = this.deadline === undefined ? '' : `, set_config('statement_timeout', $8, true)`;
         if (this.deadline !== undefined) settings.push(String(statementBudget(this.deadline, sessionStatementTimeoutMs(this.db))));
         await runner.query(
-          `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true)${budget}`,
+          `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true), set_config('cgp.intake_kind', $5, true), set_config('cgp.intake_path', $6, true), set_config('cgp.household', $7, true)${budget}`,
           settings,
         );
       } catch (error) {

@@ -360,7 +360,13 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   // Partner tokens made from an API key are refused here too once the key is revoked (auth/key-check.ts).
   const keyCheck = new PartnerKeyCheck(() => peers.pairing, options.keyCheckCacheSeconds ?? keyCheckCacheSecondsFromEnvironment());
   // Staff tokens are served only while a current appointment backs them (auth/appointment-check.ts).
-  const appointmentCheck = new AppointmentCheck(() => peers.district, { ...appointmentCheckFromEnvironment(), ...options.appointments });
+  const appointmentCheck = new AppointmentCheck(
+    () => peers.district,
+    { ...appointmentCheckFromEnvironment(), ...options.appointments },
+    undefined,
+    undefined,
+    () => peers.community,
+  );
   const tracing = options.tracing ?? createTracing(def.name);
   const metrics = new ServiceMetrics(def.name);
   metrics.observePool(() => poolOf(db));
