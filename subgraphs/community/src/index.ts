@@ -7,4 +7,6 @@ import { services } from './services';
 import { wishes } from './wishes';
 import { volunteers } from './volunteers';
 
+export { demoHousehold } from './residents/resident.demo';
+
 export const communitySubgraph = defineSubgraph({ name: 'community', features: [units, residents, wishes, services, volunteers, personalData] });
