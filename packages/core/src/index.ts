@@ -35,3 +35,5 @@ export * from './text-input';
 export * from './registry-file';
 export * from './request-checks';
 export * from './unit-registry';
+export * from './jobs';
+export * from './notifications';

@@ -1,0 +1,33 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { JOB_WORKER, jobQueueMigrationClass, notificationsMigrationClass, runAll } from '@cgp/core';
+
+/** The grid's job queue (issue 15): the deadline job, renewed after each run (`short`: one waiting at most). */
+export const GridJobQueues1732000170000 = jobQueueMigrationClass('GridJobQueues1732000170000', [{ name: 'grid.case-deadlines', policy: 'short' }]);
+
+/** In-app notifications of grid, community and street staff about cases (issue 15). */
+export const GridNotifications1732000170100 = notificationsMigrationClass('grid', 'GridNotifications1732000170100');
+
+/**
+ * Deadlines that act (issue 15): when each case's reminder, overdue notice and move to the community's
+ * queue were done (so each is done once), and the job worker's access to every unit's cases.
+ */
+export class CaseDeadlineSteps1732000170200 implements MigrationInterface {
+  name = 'CaseDeadlineSteps1732000170200';
+
+  async up(q: QueryRunner): Promise<void> {
+    await runAll(q, [
+      `ALTER TABLE grid.grid_case ADD COLUMN reminded_at timestamptz, ADD COLUMN overdue_notified_at timestamptz, ADD COLUMN auto_escalated_at timestamptz`,
+      // Open cases by deadline is indexed already (grid_case_open_deadline).
+      `CREATE POLICY job_worker ON grid.grid_case TO cgp_app USING (${JOB_WORKER}) WITH CHECK (${JOB_WORKER})`,
+      `CREATE POLICY job_worker ON grid.case_transition TO cgp_app USING (${JOB_WORKER}) WITH CHECK (${JOB_WORKER})`,
+    ]);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await runAll(q, [
+      `DROP POLICY job_worker ON grid.case_transition`,
+      `DROP POLICY job_worker ON grid.grid_case`,
+      `ALTER TABLE grid.grid_case DROP COLUMN reminded_at, DROP COLUMN overdue_notified_at, DROP COLUMN auto_escalated_at`,
+    ]);
+  }
+}
