@@ -260,6 +260,8 @@ const ROOTS: Record<string, Entry> = {
   buildingPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
   communityPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
   gridPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
+  // In-app notifications (issue 15): each staff member's own, at their own unit; partners have none.
+  notifications: { on: 'none', args: { unread: true }, select: 'id kind', expect: staffOnly },
   partyPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
 
   // Changes, tried outside the caller's subtree only (each must be refused and change nothing).
@@ -525,6 +527,8 @@ const ROOTS: Record<string, Entry> = {
     select: 'apiKey { id }',
   },
   revokePartnerApiKey: { on: 'record', source: SOURCES.apiKey, args: (r) => ({ id: r.id }), select: 'id' },
+  // Marks only the caller's own notifications (test/case-deadline-jobs.test.ts: another's ids mark nothing); partners have none.
+  markNotificationsRead: { on: 'none', args: {}, select: '', expect: staffOnly },
   setSpringFestival: {
     on: 'none',
     args: { year: 2099, date: '2099-01-21' },
