@@ -671,6 +671,24 @@ const variables = {
     usedBy: ['subgraphs'],
     description: 'how long after its deadline an open case in a grid’s queue moves to the community’s queue (at the deadline the grid supervisor is told)',
   }),
+  INTERNAL_ROUTES_SECRET: variable(
+    { ...text('secret, ≥ 32 characters'), schema: z.string().min(32, 'shorter than 32 characters'), allowed: 'at least 32 characters' },
+    undefined,
+    {
+      group: 'Jobs and notifications',
+      usedBy: ['subgraphs'],
+      secret: true,
+      default: '`AUTH_JWT_SECRET`',
+      description:
+        'key of the HMAC with which a subgraph’s background workers sign their calls to another subgraph’s internal routes (the community relay asking pairing for partners’ webhook endpoints); every subgraph needs the same',
+    },
+  ),
+  WEBHOOK_ALLOW_PRIVATE_URLS: variable(choice(['on', 'off']), 'off', {
+    group: 'Jobs and notifications',
+    usedBy: ['subgraphs'],
+    description:
+      '`on`: partners may register webhook URLs on http and on loopback or private addresses (development and tests, whose receivers run locally); `off`: https to public hosts only',
+  }),
   WEBHOOK_RETRY_LIMIT: variable(integer(0, 50), 8, {
     group: 'Jobs and notifications',
     usedBy: ['subgraphs'],

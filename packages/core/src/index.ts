@@ -37,3 +37,5 @@ export * from './request-checks';
 export * from './unit-registry';
 export * from './jobs';
 export * from './notifications';
+export * from './internal-route';
+export * from './outbox';

@@ -207,7 +207,15 @@ export class JobWorker implements BackgroundWorker {
         handler.queue,
         { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: handler.pollingIntervalSeconds ?? 2 },
         async (jobs: PgBoss.JobWithMetadata<never>[]) => {
-          for (const job of jobs) await handler.handle({ id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit });
+          for (const job of jobs) {
+            try {
+              await handler.handle({ id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit });
+            } catch (err) {
+              // pg-boss tries it again after the job's retry delay (or fails it for good past its retry limit).
+              this.logger.warn({ err, queue: handler.queue, jobId: job.id, retryCount: job.retryCount }, 'job failed');
+              throw err;
+            }
+          }
         },
       );
     }

@@ -18,6 +18,7 @@ import {
 import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.type';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
 import { actingRole, escalation, reporterKindOf, STEPS, type Step } from './case.workflow';
+import { announceClosedCase } from './case.events';
 
 const TRANSITION_COLUMNS = `case_id AS "caseId", action, from_state AS "fromState", to_state AS "toState", actor_sub AS actor, actor_role AS "actorRole", at, note`;
 const OPEN = `state NOT IN ('CLOSED', 'REJECTED')`;
@@ -202,6 +203,7 @@ export const CaseService = {
       throw conflict(`Someone else changed the case at the same moment (now ${now?.state}, version ${now?.version}): reload it and try again`);
     }
     await recordTransition(ctx, updated, action, current.state, spec.to, role, input.note);
+    if (spec.to === CaseState.CLOSED) await announceClosedCase(ctx, updated);
     return updated;
   },
 

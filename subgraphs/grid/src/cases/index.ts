@@ -5,8 +5,14 @@ import { caseReference } from './case.reference';
 import { CaseResolver, casePermissions } from './case.resolver';
 import { seedCases } from './case.seed';
 import { CreateCases1732000002000 } from './migrations/1732000002000-create-cases';
-import { CaseDeadlineSteps1732000170200, GridJobQueues1732000170000, GridNotifications1732000170100 } from './migrations/1732000170000-case-deadline-jobs';
+import {
+  CaseDeadlineSteps1732000170200,
+  GridJobQueues1732000170000,
+  GridNotifications1732000170100,
+  GridOutbox1732000170300,
+} from './migrations/1732000170000-case-deadline-jobs';
 import { caseDeadlineWorker } from './case.deadlines';
+import { gridRelay } from './case.events';
 
 /** Grid cases (事件): reported, dispatched, handled, returned, checked and closed, escalated as disputes; and their figures. */
 export const cases = defineFeature({
@@ -14,9 +20,16 @@ export const cases = defineFeature({
   resolvers: [CaseResolver],
   permissions: casePermissions,
   references: caseReference,
-  migrations: [CreateCases1732000002000, CaseHandler1732000140000, GridJobQueues1732000170000, GridNotifications1732000170100, CaseDeadlineSteps1732000170200],
+  migrations: [
+    CreateCases1732000002000,
+    CaseHandler1732000140000,
+    GridJobQueues1732000170000,
+    GridNotifications1732000170100,
+    CaseDeadlineSteps1732000170200,
+    GridOutbox1732000170300,
+  ],
   // Deadlines that act (case.deadlines.ts): reminders, overdue notices and moves to the community's queue, from the job queue.
-  workers: (db, logger) => [caseDeadlineWorker(db, logger)],
+  workers: (db, logger) => [caseDeadlineWorker(db, logger), gridRelay(db, logger)],
   seed: seedCases,
   figures: [caseFigures],
 });

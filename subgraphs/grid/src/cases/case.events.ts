@@ -1,0 +1,32 @@
+import type { DataSource } from 'typeorm';
+import { emitEvent, outboxWorker, type JobWorker, type Logger, type RequestContext } from '@cgp/core';
+import type { GridCase } from './case.type';
+
+/**
+ * Events of grid cases told outside (issue 15), through the grid's outbox in the request's transaction.
+ * `case.closed` goes out for every closed case with its source (how it came in), to the subscribers of the
+ * topic, who filter on it (the hotline: on `source.kind`, and its ticket number once cases carry one).
+ */
+export function announceClosedCase(ctx: RequestContext, c: GridCase): Promise<string> {
+  return emitEvent(ctx, 'grid', {
+    type: 'case.closed',
+    payload: {
+      caseId: c.id,
+      number: c.number,
+      category: c.category,
+      gridCode: c.gridCode,
+      closedAt: c.closedAt,
+      source: { kind: c.reporterKind },
+    },
+    audience: { topic: 'case.closed' },
+    path: c.path,
+  });
+}
+
+/**
+ * The grid's relay. Topic subscribers (the hotline's endpoint) are not registered anywhere yet: until
+ * they are, events are kept in the outbox, marked relayed to no one.
+ */
+export function gridRelay(db: DataSource, logger: Logger): JobWorker {
+  return outboxWorker(db, logger, { schema: 'grid', resolveTargets: () => Promise.resolve([]), endpointSecret: () => Promise.resolve(null) });
+}
