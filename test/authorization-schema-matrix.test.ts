@@ -262,6 +262,10 @@ const ROOTS: Record<string, Entry> = {
   gridPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
   // In-app notifications (issue 15): each staff member's own, at their own unit; partners have none.
   notifications: { on: 'none', args: { unread: true }, select: 'id kind', expect: staffOnly },
+  // Webhook deliveries (issue 15): a partner's own, staff's of their subtree (row-level security either way).
+  partnerWebhookDeliveries: { on: 'none', args: { first: 5 }, select: 'id state', expect: () => 'data' },
+  // A partner's own webhook endpoints; staff have none.
+  myWebhookEndpoints: { on: 'none', args: {}, select: 'id url', expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden') },
   partyPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
 
   // Changes, tried outside the caller's subtree only (each must be refused and change nothing).
@@ -529,6 +533,19 @@ const ROOTS: Record<string, Entry> = {
   revokePartnerApiKey: { on: 'record', source: SOURCES.apiKey, args: (r) => ({ id: r.id }), select: 'id' },
   // Marks only the caller's own notifications (test/case-deadline-jobs.test.ts: another's ids mark nothing); partners have none.
   markNotificationsRead: { on: 'none', args: {}, select: '', expect: staffOnly },
+  // A partner manages its own endpoints (test/webhooks.test.ts); staff are refused.
+  registerWebhookEndpoint: {
+    on: 'none',
+    args: { input: { url: 'https://example.com/hook', eventTypes: ['wish.opened'] } },
+    select: 'secret',
+    expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden'),
+  },
+  disableWebhookEndpoint: {
+    on: 'none',
+    args: { id: '00000000-0000-4000-8000-000000000000' },
+    select: 'id',
+    expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden'),
+  },
   setSpringFestival: {
     on: 'none',
     args: { year: 2099, date: '2099-01-21' },
