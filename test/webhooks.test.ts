@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { chinaToday } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
@@ -44,6 +45,7 @@ describe('webhooks to partners', () => {
   const received: Received[] = [];
   let manifest: { operations: { id: string; name: string }[] };
   let partner: Record<string, string>;
+  let databaseUrl: string;
 
   /** A safelisted partner operation, by its hash. */
   async function persisted(name: string, variables: Record<string, unknown>) {
@@ -88,8 +90,8 @@ describe('webhooks to partners', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    const url = await preparedDatabase({ dataset: demo });
-    platform = await startPlatform(url);
+    databaseUrl = await preparedDatabase({ dataset: demo });
+    platform = await startPlatform(databaseUrl);
     manifest = (await (await fetch(`${new URL(platform.gatewayUrl).origin}/safelist`)).json()) as typeof manifest;
     partner = await authHeader({ tier: 'PARTNER', org: org.id, communities: paired, roles: [], sub: 'partner-webhooks' } as never);
   });
@@ -176,5 +178,55 @@ describe('webhooks to partners', () => {
       await authHeader({ tier: 'COMMUNITY', unit: community, roles: ['STAFF'], sub: 'staff' } as never),
     );
     expect(staff.data.partnerWebhookDeliveries.map((d: { id: string }) => d.id)).toContain(dead.id);
+  });
+
+  it('every closed case puts a case.closed event with its source in the grid’s outbox, in the closing transaction (a refused close puts none)', async () => {
+    const grid = demo.grids[0];
+    const as = (role: string) => authHeader({ tier: 'GRID', unit: grid.code, roles: [role], sub: `events-${role.toLowerCase()}` } as never);
+    const step = async (name: string, role: string, input: Record<string, unknown>) => {
+      const res = await gql(
+        platform.gatewayUrl,
+        `mutation ($input: CaseStepInput!) { ${name}(input: $input) { id version state } }`,
+        { input },
+        await as(role),
+      );
+      return res;
+    };
+    const reported = await gql(
+      platform.gatewayUrl,
+      `mutation ($input: ReportCaseInput!) { reportCase(input: $input) { id version } }`,
+      { input: { gridCode: grid.code, category: 'CITY_APPEARANCE', title: '垃圾未清运', description: '三号楼门口' } },
+      await as('GRID_MANAGER'),
+    );
+    let c = reported.data.reportCase as { id: string; version: number };
+    for (const [name, role] of [
+      ['dispatchCase', 'GRID_MANAGER'],
+      ['startCase', 'GRID_CO_MANAGER'],
+      ['returnCase', 'GRID_CO_MANAGER'],
+    ]) {
+      const res = await step(name, role, { caseId: c.id, version: c.version });
+      expect(res.errors).toBeUndefined();
+      c = res.data[name];
+    }
+    const owner = new Client({ connectionString: databaseUrl });
+    await owner.connect();
+    try {
+      const events = () => owner.query(`SELECT type, payload, audience, relayed_at FROM grid.outbox_event WHERE payload->>'caseId' = $1`, [c.id]);
+      const stale = await step('closeCase', 'GRID_SUPERVISOR', { caseId: c.id, version: c.version - 1 });
+      expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect((await events()).rows).toEqual([]);
+      const closed = await step('closeCase', 'GRID_SUPERVISOR', { caseId: c.id, version: c.version });
+      expect(closed.data.closeCase.state).toBe('CLOSED');
+      const [event] = (await events()).rows;
+      expect(event).toMatchObject({
+        type: 'case.closed',
+        payload: { caseId: c.id, category: 'CITY_APPEARANCE', gridCode: grid.code, source: { kind: 'GRID_STAFF' } },
+        audience: { topic: 'case.closed' },
+      });
+      // The relay took it (no subscriber is registered for the topic yet).
+      await eventually('the relay', async () => (await events()).rows[0].relayed_at);
+    } finally {
+      await owner.end();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { asJobWorker, JobWorker, pathOfCode, Role, setting, writeNotification, t
  * Deadlines that act (issue 15). A job in the grid's queue (`grid.case-deadlines`, pg-boss on
  * PostgreSQL) looks at the open cases every CASE_DEADLINE_SWEEP_SECONDS and sends the next look before
  * it ends, so the schedule is a row in the database and survives any restart; each step is done once
- * per case (its time is recorded on the case):
+ * per case (when is recorded on the case; the demo's recorded cases are marked dealt with when seeded):
  * - a reminder CASE_REMINDER_HOURS_BEFORE_DEADLINE before the deadline, to the handler (or, before
  *   dispatch, to the role that dispatches in the case's queue);
  * - at the deadline, the grid supervisor is told (the staff of the queue's unit after an escalation);
@@ -50,8 +50,8 @@ export async function sweepDeadlines(db: DataSource): Promise<{ reminded: number
 
 async function reminders(t: JobTransaction, hours: number): Promise<number> {
   const due = await t.query<DueCase>(
-    `UPDATE grid.grid_case SET reminded_at = now()
-      WHERE id IN (SELECT id FROM grid.grid_case WHERE ${OPEN} AND reminded_at IS NULL AND deadline > now()
+    `UPDATE grid.grid_case SET reminder_done_at = now()
+      WHERE id IN (SELECT id FROM grid.grid_case WHERE ${OPEN} AND reminder_done_at IS NULL AND deadline > now()
                      AND deadline - $1 * interval '1 hour' <= now() ORDER BY deadline LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
       RETURNING ${DUE_COLUMNS}`,
     [hours],
@@ -73,8 +73,8 @@ async function reminders(t: JobTransaction, hours: number): Promise<number> {
 
 async function overdueNotices(t: JobTransaction): Promise<number> {
   const due = await t.query<DueCase>(
-    `UPDATE grid.grid_case SET overdue_notified_at = now(), reminded_at = coalesce(reminded_at, now())
-      WHERE id IN (SELECT id FROM grid.grid_case WHERE ${OPEN} AND overdue_notified_at IS NULL AND deadline <= now()
+    `UPDATE grid.grid_case SET overdue_done_at = now(), reminder_done_at = coalesce(reminder_done_at, now())
+      WHERE id IN (SELECT id FROM grid.grid_case WHERE ${OPEN} AND overdue_done_at IS NULL AND deadline <= now()
                     ORDER BY deadline LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
       RETURNING ${DUE_COLUMNS}`,
   );
@@ -96,7 +96,7 @@ async function escalate(t: JobTransaction, hours: number): Promise<number> {
   const moved = await t.query<DueCase & { fromState: string }>(
     `WITH due AS (
        SELECT id, state AS from_state FROM grid.grid_case
-        WHERE ${OPEN} AND queue_tier = 'GRID' AND auto_escalated_at IS NULL AND deadline + $1 * interval '1 hour' <= now()
+        WHERE ${OPEN} AND queue_tier = 'GRID' AND escalation_done_at IS NULL AND deadline + $1 * interval '1 hour' <= now()
         ORDER BY deadline LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
      UPDATE grid.grid_case c
         SET queue_tier = 'COMMUNITY', queue_code = left(c.grid_code, 12),
@@ -104,8 +104,8 @@ async function escalate(t: JobTransaction, hours: number): Promise<number> {
             handler_sub = NULL, handler_name = NULL,
             -- A returned case waits for the check in its new queue; any other is received there, as a manual escalation does.
             state = CASE WHEN c.state = 'RETURNED' THEN c.state ELSE 'RECEIVED' END,
-            version = c.version + 1, updated_at = now(), auto_escalated_at = now(),
-            overdue_notified_at = coalesce(c.overdue_notified_at, now()), reminded_at = coalesce(c.reminded_at, now())
+            version = c.version + 1, updated_at = now(), escalation_done_at = now(),
+            overdue_done_at = coalesce(c.overdue_done_at, now()), reminder_done_at = coalesce(c.reminder_done_at, now())
        FROM due WHERE c.id = due.id
      RETURNING c.id::text AS id, c.number, c.title, c.queue_tier AS "queueTier", c.queue_code AS "queueCode", c.grid_code AS "gridCode",
                c.handler_sub AS "handlerSub", c.deadline, due.from_state AS "fromState"`,

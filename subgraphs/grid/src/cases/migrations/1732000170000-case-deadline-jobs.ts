@@ -14,15 +14,16 @@ export const GridOutbox1732000170300 = outboxMigrationClass('grid', 'GridOutbox1
 export const GridNotifications1732000170100 = notificationsMigrationClass('grid', 'GridNotifications1732000170100');
 
 /**
- * Deadlines that act (issue 15): when each case's reminder, overdue notice and move to the community's
- * queue were done (so each is done once), and the job worker's access to every unit's cases.
+ * Deadlines that act (issue 15): when the deadline job dealt with each case's reminder, overdue notice and
+ * move to the community's queue (each is dealt with once: taken, or passed over for history such as the
+ * demo's recorded cases), and the job worker's access to every unit's cases.
  */
 export class CaseDeadlineSteps1732000170200 implements MigrationInterface {
   name = 'CaseDeadlineSteps1732000170200';
 
   async up(q: QueryRunner): Promise<void> {
     await runAll(q, [
-      `ALTER TABLE grid.grid_case ADD COLUMN reminded_at timestamptz, ADD COLUMN overdue_notified_at timestamptz, ADD COLUMN auto_escalated_at timestamptz`,
+      `ALTER TABLE grid.grid_case ADD COLUMN reminder_done_at timestamptz, ADD COLUMN overdue_done_at timestamptz, ADD COLUMN escalation_done_at timestamptz`,
       // Open cases by deadline is indexed already (grid_case_open_deadline).
       `CREATE POLICY job_worker ON grid.grid_case TO cgp_app USING (${JOB_WORKER}) WITH CHECK (${JOB_WORKER})`,
       `CREATE POLICY job_worker ON grid.case_transition TO cgp_app USING (${JOB_WORKER}) WITH CHECK (${JOB_WORKER})`,
@@ -33,7 +34,7 @@ export class CaseDeadlineSteps1732000170200 implements MigrationInterface {
     await runAll(q, [
       `DROP POLICY job_worker ON grid.case_transition`,
       `DROP POLICY job_worker ON grid.grid_case`,
-      `ALTER TABLE grid.grid_case DROP COLUMN reminded_at, DROP COLUMN overdue_notified_at, DROP COLUMN auto_escalated_at`,
+      `ALTER TABLE grid.grid_case DROP COLUMN reminder_done_at, DROP COLUMN overdue_done_at, DROP COLUMN escalation_done_at`,
     ]);
   }
 }
