@@ -1,3 +1,4 @@
+import { Pool } from 'pg';
 import PgBoss from 'pg-boss';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import type { RequestContext } from './context';
@@ -29,21 +30,56 @@ export const JOB_WORKER = `(coalesce(current_setting('cgp.worker', true), '') = 
 
 /** Runs `fn` in one transaction of the data source as a job worker (cgp.worker = 'jobs'; no caller scope). */
 export async function asJobWorker<T>(db: DataSource, fn: (m: JobTransaction) => Promise<T>): Promise<T> {
-  const runner = db.createQueryRunner();
-  await runner.connect();
+  const client = await workerPool(db).connect();
   try {
-    await runner.startTransaction();
-    await runner.query(`SELECT set_config('cgp.worker', $1, true)`, [JOB_WORKER_SETTING]);
-    // Structured results: the rows of every command (TypeORM's plain result for UPDATE is [rows, count]).
-    const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => (await runner.query(sql, params, true)).records as R[] });
-    await runner.commitTransaction();
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('cgp.worker', $1, true)`, [JOB_WORKER_SETTING]);
+    const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] });
+    await client.query('COMMIT');
     return result;
   } catch (error) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    await runner.release();
+    client.release();
   }
+}
+
+/**
+ * The job workers' own small pool per data source (same database, role and session settings): their
+ * statements stay out of the requests' pool and out of its statement counts (the N+1 tests measure
+ * requests). Opened by the first JobWorker to start, closed when the last one stops.
+ */
+const workerPools = new WeakMap<DataSource, { pool: Pool; users: number }>();
+
+function workerPool(db: DataSource): Pool {
+  let entry = workerPools.get(db);
+  if (!entry) {
+    const options = db.options as { url?: string; extra?: { options?: string; application_name?: string; connectionTimeoutMillis?: number } };
+    const pool = new Pool({
+      connectionString: options.url,
+      options: options.extra?.options,
+      application_name: `${options.extra?.application_name ?? 'cgp'}-jobs`,
+      connectionTimeoutMillis: options.extra?.connectionTimeoutMillis ?? 5000,
+      max: 2,
+    });
+    pool.on('error', () => undefined); // an idle client's broken connection is replaced on next use
+    entry = { pool, users: 0 };
+    workerPools.set(db, entry);
+  }
+  return entry.pool;
+}
+
+function acquireWorkerPool(db: DataSource): void {
+  workerPool(db);
+  workerPools.get(db)!.users++;
+}
+
+async function releaseWorkerPool(db: DataSource): Promise<void> {
+  const entry = workerPools.get(db);
+  if (!entry || --entry.users > 0) return;
+  workerPools.delete(db);
+  await entry.pool.end().catch(() => undefined);
 }
 
 /** A job worker's transaction. */
@@ -176,6 +212,7 @@ export class JobWorker implements BackgroundWorker {
   ) {}
 
   start(): this {
+    acquireWorkerPool(this.db);
     this.starting = this.run().catch((err: unknown) => this.logger.warn({ err }, 'job worker: could not start; its jobs wait in the database'));
     return this;
   }
@@ -233,5 +270,6 @@ export class JobWorker implements BackgroundWorker {
     await this.starting;
     // graceful: the jobs in hand finish (a job cut off would only run again after it expires).
     await this.boss?.stop({ graceful: true, wait: true, timeout: 10_000, close: true }).catch(() => undefined);
+    await releaseWorkerPool(this.db);
   }
 }

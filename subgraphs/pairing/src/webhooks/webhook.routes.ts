@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { asJobWorker, createLogger, json, verifyInternal, type HttpRoute } from '@cgp/core';
+import { createLogger, json, JOB_WORKER_SETTING, verifyInternal, type HttpRoute } from '@cgp/core';
 
 const logger = createLogger('subgraph-pairing');
 const MAX_BODY = 4096;
@@ -34,6 +34,12 @@ function readBody(req: IncomingMessage): Promise<string> {
  * - `POST /webhook-endpoints/secret` `{ endpointId }` → `{ url, secret }`, or 404 when it is disabled or unknown.
  */
 export function webhookEndpointRoutes(db: DataSource): Record<string, HttpRoute> {
+  // As the platform's workers (cgp.worker): the signed caller is a relay, not a person with a scope.
+  const asWorker = <T>(sql: string, params: unknown[]) =>
+    db.transaction(async (m): Promise<T[]> => {
+      await m.query(`SELECT set_config('cgp.worker', $1, true)`, [JOB_WORKER_SETTING]);
+      return m.query(sql, params);
+    });
   const signed =
     (handler: (body: Record<string, unknown>, res: ServerResponse) => Promise<void>): HttpRoute =>
     async (req, res) => {
@@ -64,24 +70,23 @@ export function webhookEndpointRoutes(db: DataSource): Record<string, HttpRoute>
       if (typeof communityCode !== 'string' || !/^\d{12}$/.test(communityCode) || typeof eventType !== 'string') {
         return json(res, 400, { error: 'bad_request', message: 'Give communityCode (12 digits) and eventType' });
       }
-      const rows = await asJobWorker(db, (t) =>
-        t.query<{ endpointId: string; partnerOrg: string; url: string }>(
-          `SELECT e.id::text AS "endpointId", e.partner_org AS "partnerOrg", e.url
+      const rows = await asWorker<{ endpointId: string; partnerOrg: string; url: string }>(
+        `SELECT e.id::text AS "endpointId", e.partner_org AS "partnerOrg", e.url
              FROM pairing.webhook_endpoint e
             WHERE e.disabled_at IS NULL AND $2 = ANY (e.event_types)
               AND e.partner_org IN (SELECT coalesce(social_organisation_id, enterprise_id)::text FROM pairing.pairing
                                      WHERE community_code = $1 AND (ended_on IS NULL OR ended_on > current_date))
             ORDER BY e.created_at, e.id`,
-          [communityCode, eventType],
-        ),
+        [communityCode, eventType],
       );
       json(res, 200, rows);
     }),
     '/webhook-endpoints/secret': signed(async (body, res) => {
       const { endpointId } = body;
       if (typeof endpointId !== 'string' || !/^[0-9a-f-]{36}$/i.test(endpointId)) return json(res, 400, { error: 'bad_request', message: 'Give endpointId' });
-      const [row] = await asJobWorker(db, (t) =>
-        t.query<{ url: string; secret: string }>(`SELECT url, secret FROM pairing.webhook_endpoint WHERE id = $1::uuid AND disabled_at IS NULL`, [endpointId]),
+      const [row] = await asWorker<{ url: string; secret: string }>(
+        `SELECT url, secret FROM pairing.webhook_endpoint WHERE id = $1::uuid AND disabled_at IS NULL`,
+        [endpointId],
       );
       if (!row) return json(res, 404, { error: 'not_found' });
       json(res, 200, row);
