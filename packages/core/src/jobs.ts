@@ -203,6 +203,8 @@ export class JobWorker implements BackgroundWorker {
   private boss?: PgBoss;
   private starting?: Promise<void>;
   private stopped = false;
+  /** Ends a wait between two start attempts (stop). */
+  private wake?: () => void;
 
   constructor(
     private readonly db: DataSource,
@@ -213,8 +215,29 @@ export class JobWorker implements BackgroundWorker {
 
   start(): this {
     acquireWorkerPool(this.db);
-    this.starting = this.run().catch((err: unknown) => this.logger.warn({ err }, 'job worker: could not start; its jobs wait in the database'));
+    this.starting = this.startUntilStopped();
     return this;
+  }
+
+  /** Starts pg-boss, trying again every few seconds while the database cannot be reached (its jobs wait there meanwhile). */
+  private async startUntilStopped(): Promise<void> {
+    for (let wait = 1000; !this.stopped; wait = Math.min(wait * 2, 30_000)) {
+      try {
+        await this.run();
+        return;
+      } catch (err) {
+        this.logger.warn({ err }, 'job worker: could not start; trying again shortly (its jobs wait in the database)');
+        await this.boss?.stop({ graceful: false, wait: false, close: true }).catch(() => undefined);
+        this.boss = undefined;
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, wait);
+          this.wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
+      }
+    }
   }
 
   /** Resolves once the handlers are registered (tests wait for it). */
@@ -267,6 +290,7 @@ export class JobWorker implements BackgroundWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake?.();
     await this.starting;
     // graceful: the jobs in hand finish (a job cut off would only run again after it expires).
     await this.boss?.stop({ graceful: true, wait: true, timeout: 10_000, close: true }).catch(() => undefined);
