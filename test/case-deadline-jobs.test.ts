@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { startSubgraph, type StartedSubgraph } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { gridSubgraph } from '@cgp/subgraph-grid';
-import { authHeader, gql, preparedDatabase, startPlatform, TEST_AUTH, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, preparedDatabase, spawnService, startPlatform, TEST_AUTH, tokenFor, type InProcessPlatform, type ServiceProcess } from '@cgp/testing';
 
 /**
  * Issue 15, deadlines that act: the grid subgraph's job queue (pg-boss on PostgreSQL) reminds before a
@@ -172,5 +172,72 @@ describe('case deadlines through the job queue', () => {
       return res.data?.gridCase?.queueTier === 'COMMUNITY' ? res.data.gridCase : undefined;
     });
     expect(moved).toEqual({ queueTier: 'COMMUNITY', queueCode: community });
+  });
+});
+
+describe('case deadlines: the grid subgraph as its own process, stopped mid-schedule and started again', () => {
+  const demo = generateDemo({ scale: 0.1 });
+  const grid = demo.grids[1];
+  let databaseUrl: string;
+  let owner: Client;
+  const spawned: ServiceProcess[] = [];
+  // As in the tests above: a look every second, polling every 0.5 s (production: every minute, every 2 s).
+  const env = () => ({ DATABASE_URL: databaseUrl, CASE_DEADLINE_SWEEP_SECONDS: '1', JOBS_POLL_SECONDS: '0.5' });
+
+  beforeAll(async () => {
+    databaseUrl = await preparedDatabase({ dataset: demo });
+    owner = new Client({ connectionString: databaseUrl });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    await owner?.end();
+    for (const s of spawned) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+  });
+
+  const looks = async () =>
+    (await owner.query(`SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'grid.case-deadlines' GROUP BY 1`)).rows.reduce(
+      (m: Record<string, number>, r: { state: string; n: number }) => ({ ...m, [r.state]: r.n }),
+      {},
+    );
+
+  it('the job waiting when the process stopped runs after it starts again, and moves the case', async () => {
+    const first = await spawnService('grid', env());
+    spawned.push(first);
+    const token = await tokenFor({ tier: 'GRID', unit: grid.code, roles: ['GRID_MANAGER'], sub: 'process-manager' } as never);
+    const res = await fetch(first.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: `mutation ($input: ReportCaseInput!) { reportCase(input: $input) { id } }`,
+        variables: { input: { gridCode: grid.code, category: 'PUBLIC_SERVICE', title: '供暖不热', description: '五号楼' } },
+      }),
+    });
+    const { data } = (await res.json()) as { data: { reportCase: { id: string } } };
+    const id = data.reportCase.id;
+    // Mid-schedule: the deadline job has run a few times, and its next look is waiting.
+    const until = Date.now() + 15_000;
+    while (((await looks()).completed ?? 0) < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    expect((await looks()).completed).toBeGreaterThanOrEqual(2);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect((await looks()).created).toBe(1);
+    // Time runs out while no process is there: nothing moves.
+    await owner.query(`UPDATE grid.grid_case SET deadline = now() - interval '30 hours' WHERE id = $1`, [id]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await owner.query(`SELECT queue_tier FROM grid.grid_case WHERE id = $1`, [id])).rows[0].queue_tier).toBe('GRID');
+
+    const second = await spawnService('grid', env());
+    spawned.push(second);
+    const moved = async () =>
+      (await owner.query(`SELECT queue_tier, queue_code FROM grid.grid_case WHERE id = $1 AND queue_tier = 'COMMUNITY'`, [id])).rows[0] as
+        { queue_tier: string; queue_code: string } | undefined;
+    const deadline = Date.now() + 15_000;
+    while (!(await moved()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await moved()).toEqual({ queue_tier: 'COMMUNITY', queue_code: grid.code.slice(0, 12) });
+    const notices = await owner.query(`SELECT kind FROM grid.notification WHERE record_id = $1 ORDER BY id`, [id]);
+    expect(notices.rows.map((r) => r.kind)).toEqual(['CASE_OVERDUE', 'CASE_ESCALATED']);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
   });
 });

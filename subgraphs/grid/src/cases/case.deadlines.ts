@@ -41,8 +41,9 @@ export async function sweepDeadlines(db: DataSource): Promise<{ reminded: number
   const reminderHours = setting('CASE_REMINDER_HOURS_BEFORE_DEADLINE');
   const escalationHours = setting('CASE_ESCALATION_HOURS_AFTER_DEADLINE');
   return asJobWorker(db, async (t) => {
-    const escalated = await escalate(t, escalationHours);
+    // In this order, so a case found far past its deadline (after an outage) is told to the grid's supervisor, then moved.
     const overdue = await overdueNotices(t);
+    const escalated = await escalate(t, escalationHours);
     const reminded = await reminders(t, reminderHours);
     return { reminded, overdue, escalated };
   });
@@ -104,8 +105,7 @@ async function escalate(t: JobTransaction, hours: number): Promise<number> {
             handler_sub = NULL, handler_name = NULL,
             -- A returned case waits for the check in its new queue; any other is received there, as a manual escalation does.
             state = CASE WHEN c.state = 'RETURNED' THEN c.state ELSE 'RECEIVED' END,
-            version = c.version + 1, updated_at = now(), escalation_done_at = now(),
-            overdue_done_at = coalesce(c.overdue_done_at, now()), reminder_done_at = coalesce(c.reminder_done_at, now())
+            version = c.version + 1, updated_at = now(), escalation_done_at = now()
        FROM due WHERE c.id = due.id
      RETURNING c.id::text AS id, c.number, c.title, c.queue_tier AS "queueTier", c.queue_code AS "queueCode", c.grid_code AS "gridCode",
                c.handler_sub AS "handlerSub", c.deadline, due.from_state AS "fromState"`,
