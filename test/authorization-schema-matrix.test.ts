@@ -266,6 +266,9 @@ const ROOTS: Record<string, Entry> = {
   partnerWebhookDeliveries: { on: 'none', args: { first: 5 }, select: 'id state', expect: () => 'data' },
   // A partner's own webhook endpoints; staff have none.
   myWebhookEndpoints: { on: 'none', args: {}, select: 'id url', expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden') },
+  // Outside systems' subscriptions to case events (the hotline's): district STAFF's, for their district; deliveries like the partners'.
+  caseWebhookSubscriptions: { on: 'none', args: {}, select: 'id topic', expect: (c) => (c.kind === 'DISTRICT' && !c.auditor ? 'data' : 'forbidden') },
+  caseWebhookDeliveries: { on: 'none', args: { first: 5 }, select: 'id state', expect: () => 'data' },
   partyPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
 
   // Changes, tried outside the caller's subtree only (each must be refused and change nothing).
@@ -539,6 +542,18 @@ const ROOTS: Record<string, Entry> = {
     args: { input: { url: 'https://example.com/hook', eventTypes: ['wish.opened'] } },
     select: 'secret',
     expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden'),
+  },
+  subscribeCaseWebhook: {
+    on: 'none',
+    args: { input: { topic: 'case.closed', url: 'https://example.com/hook' } },
+    select: 'secret',
+    expect: (c) => (c.kind === 'DISTRICT' && !c.auditor ? 'data' : 'forbidden'),
+  },
+  cancelCaseWebhookSubscription: {
+    on: 'none',
+    args: { id: '00000000-0000-4000-8000-000000000000' },
+    select: 'id',
+    expect: (c) => (c.kind === 'DISTRICT' && !c.auditor ? 'data' : 'forbidden'),
   },
   disableWebhookEndpoint: {
     on: 'none',

@@ -85,7 +85,7 @@ describe('webhooks to partners', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         received.push({ path: req.url ?? '', at: Date.now(), headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(req.url === '/ok' ? 204 : 500).end();
+        res.writeHead(req.url?.startsWith('/ok') ? 204 : 500).end();
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
@@ -208,6 +208,32 @@ describe('webhooks to partners', () => {
       expect(res.errors).toBeUndefined();
       c = res.data[name];
     }
+    // The hotline's operators (district STAFF) subscribe to case.closed: one subscription for cases found by
+    // grid staff, one for the hotline's own (the filter is on the event's data).
+    const district = await authHeader({ tier: 'DISTRICT', unit: grid.code.slice(0, 6), roles: ['STAFF'], sub: 'hotline-operator' } as never);
+    const subscribe = async (path: string, filter: unknown) => {
+      const res = await gql(
+        platform.gatewayUrl,
+        `mutation ($input: SubscribeCaseWebhookInput!) { subscribeCaseWebhook(input: $input) { secret subscription { id topic filter url unitCode } } }`,
+        { input: { topic: 'case.closed', url: `${base}${path}`, filter: JSON.stringify(filter), description: '12345 热线' } },
+        district,
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data.subscribeCaseWebhook as { secret: string; subscription: { id: string; unitCode: string } };
+    };
+    const gridStaffCases = await subscribe('/ok?hotline=grid-staff', { source: { kind: 'GRID_STAFF' } });
+    expect(gridStaffCases.subscription.unitCode).toBe(grid.code.slice(0, 6));
+    await subscribe('/ok?hotline=own', { source: { kind: 'HOTLINE' } });
+    const refused = await gql(
+      platform.gatewayUrl,
+      `mutation { subscribeCaseWebhook(input: { topic: "case.closed", url: "https://example.com/h", filter: "[1]" }) { secret } }`,
+      {},
+      district,
+    );
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter' });
+    const grid_ = await gql(platform.gatewayUrl, `{ caseWebhookSubscriptions { id } }`, {}, await as('GRID_MANAGER'));
+    expect(grid_.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
     const owner = new Client({ connectionString: databaseUrl });
     await owner.connect();
     try {
@@ -223,8 +249,17 @@ describe('webhooks to partners', () => {
         payload: { caseId: c.id, category: 'CITY_APPEARANCE', gridCode: grid.code, source: { kind: 'GRID_STAFF' } },
         audience: { topic: 'case.closed' },
       });
-      // The relay took it (no subscriber is registered for the topic yet).
+      // The subscription whose filter the event matches gets it, signed with its secret; the other does not.
+      const message = await eventually('the hotline’s message', () => received.find((r) => r.path === '/ok?hotline=grid-staff' && r.body.includes(c.id)));
+      expect(new Webhook(gridStaffCases.secret).verify(message.body, message.headers)).toMatchObject({
+        type: 'case.closed',
+        data: { caseId: c.id, source: { kind: 'GRID_STAFF' } },
+      });
       await eventually('the relay', async () => (await events()).rows[0].relayed_at);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(received.some((r) => r.path === '/ok?hotline=own')).toBe(false);
+      const deliveries = await gql(platform.gatewayUrl, `{ caseWebhookDeliveries(state: DELIVERED) { eventType url } }`, {}, district);
+      expect(deliveries.data.caseWebhookDeliveries).toEqual([{ eventType: 'case.closed', url: `${base}/ok?hotline=grid-staff` }]);
     } finally {
       await owner.end();
     }

@@ -39,3 +39,4 @@ export * from './jobs';
 export * from './notifications';
 export * from './internal-route';
 export * from './outbox';
+export * from './webhook-subscriptions';

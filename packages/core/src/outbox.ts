@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Ctx, Directive, Field, ID, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { CallerKind } from './auth/identity';
@@ -276,6 +277,8 @@ registerEnumType(WebhookDeliveryState, {
   },
 });
 
+// Shareable: every subgraph with an outbox lists its own deliveries.
+@Directive('@shareable')
 @ObjectType({ description: 'One event sent (or being sent) to one webhook endpoint.' })
 export class WebhookDelivery {
   @Field(() => ID, { description: 'Delivery id.' }) id: string;
@@ -325,4 +328,39 @@ export function webhookDeliveries(schema: string, queryName: string): Feature {
     permissions: { Query: { [queryName]: rules.allow }, WebhookDelivery: { '*': rules.allow } },
     migrations: [],
   };
+}
+
+/** Loopback, private, link-local and unspecified addresses (by their literal form; names are refused unless public-looking). */
+function isPrivateHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal') || (!h.includes('.') && !isIP(h))) return true;
+  if (isIP(h) === 4) {
+    const [a, b] = h.split('.').map(Number);
+    return (
+      a === 10 ||
+      a === 127 ||
+      a === 0 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  if (isIP(h) === 6) return h === '::1' || h === '::' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('::ffff:');
+  return false;
+}
+
+/** Checks a webhook URL: https to a public host (WEBHOOK_ALLOW_PRIVATE_URLS=on also allows http and local hosts). */
+export function checkWebhookUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw badInput('url must be an absolute https URL', 'url');
+  }
+  const relaxed = setting('WEBHOOK_ALLOW_PRIVATE_URLS') === 'on';
+  if (url.protocol !== 'https:' && !(relaxed && url.protocol === 'http:')) throw badInput('url must be an https URL', 'url');
+  if (url.username || url.password) throw badInput('url must not carry a user name or password', 'url');
+  if (!relaxed && isPrivateHost(url.hostname)) throw badInput('url must name a public host (not a loopback, private or internal address)', 'url');
+  return url.toString();
 }

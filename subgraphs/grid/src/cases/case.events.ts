@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { emitEvent, outboxWorker, type JobWorker, type Logger, type RequestContext } from '@cgp/core';
+import { emitEvent, outboxWorker, topicTargets, type JobWorker, type Logger, type RequestContext } from '@cgp/core';
 import type { GridCase } from './case.type';
 
 /**
@@ -24,9 +24,10 @@ export function announceClosedCase(ctx: RequestContext, c: GridCase): Promise<st
 }
 
 /**
- * The grid's relay. Topic subscribers (the hotline's endpoint) are not registered anywhere yet: until
- * they are, events are kept in the outbox, marked relayed to no one.
+ * The grid's relay: its events go to the topic subscriptions of the grid's own schema (registered by
+ * district STAFF with `subscribeCaseWebhook`, e.g. the hotline's endpoint for `case.closed` with the filter
+ * `{"source":{"kind":"HOTLINE"}}`).
  */
 export function gridRelay(db: DataSource, logger: Logger): JobWorker {
-  return outboxWorker(db, logger, { schema: 'grid', resolveTargets: () => Promise.resolve([]), endpointSecret: () => Promise.resolve(null) });
+  return outboxWorker(db, logger, { schema: 'grid', ...topicTargets(db, 'grid') });
 }

@@ -10,6 +10,7 @@ import {
   GridJobQueues1732000170000,
   GridNotifications1732000170100,
   GridOutbox1732000170300,
+  GridWebhookSubscriptions1732000170400,
 } from './migrations/1732000170000-case-deadline-jobs';
 import { caseDeadlineWorker } from './case.deadlines';
 import { gridRelay } from './case.events';
@@ -27,6 +28,7 @@ export const cases = defineFeature({
     GridNotifications1732000170100,
     CaseDeadlineSteps1732000170200,
     GridOutbox1732000170300,
+    GridWebhookSubscriptions1732000170400,
   ],
   // Deadlines that act (case.deadlines.ts): reminders, overdue notices and moves to the community's queue, from the job queue.
   workers: (db, logger) => [caseDeadlineWorker(db, logger), gridRelay(db, logger)],

@@ -1,46 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
-import { badInput, conflict, forbidden, setting, uuidIs, type RequestContext } from '@cgp/core';
+import { checkWebhookUrl, conflict, forbidden, uuidIs, type RequestContext } from '@cgp/core';
 import type { RegisterWebhookEndpointInput } from './webhook.input';
 import { ENDPOINT_COLUMNS, type RegisteredWebhookEndpoint, type WebhookEndpoint } from './webhook.type';
 
 /** Endpoints a partner may have at once. */
 const MAX_ENDPOINTS = 10;
-
-/** Loopback, private, link-local and unspecified addresses (by their literal form; names are refused unless public-looking). */
-function isPrivateHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal') || (!h.includes('.') && !isIP(h))) return true;
-  if (isIP(h) === 4) {
-    const [a, b] = h.split('.').map(Number);
-    return (
-      a === 10 ||
-      a === 127 ||
-      a === 0 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  if (isIP(h) === 6) return h === '::1' || h === '::' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('::ffff:');
-  return false;
-}
-
-/** Checks a webhook URL: https to a public host (WEBHOOK_ALLOW_PRIVATE_URLS=on also allows http and local hosts). */
-export function checkWebhookUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw badInput('url must be an absolute https URL', 'url');
-  }
-  const relaxed = setting('WEBHOOK_ALLOW_PRIVATE_URLS') === 'on';
-  if (url.protocol !== 'https:' && !(relaxed && url.protocol === 'http:')) throw badInput('url must be an https URL', 'url');
-  if (url.username || url.password) throw badInput('url must not carry a user name or password', 'url');
-  if (!relaxed && isPrivateHost(url.hostname)) throw badInput('url must name a public host (not a loopback, private or internal address)', 'url');
-  return url.toString();
-}
 
 function partnerOrg(ctx: RequestContext): string {
   if (!ctx.identity.org) throw forbidden('Only partner organisations have webhook endpoints');

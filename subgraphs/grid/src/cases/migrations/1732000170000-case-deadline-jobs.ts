@@ -1,5 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { JOB_WORKER, jobQueueMigrationClass, notificationsMigrationClass, outboxMigrationClass, outboxQueues, runAll } from '@cgp/core';
+import {
+  JOB_WORKER,
+  jobQueueMigrationClass,
+  notificationsMigrationClass,
+  outboxMigrationClass,
+  outboxQueues,
+  runAll,
+  webhookSubscriptionsMigrationClass,
+} from '@cgp/core';
 
 /** The grid's job queue (issue 15): the deadline job, renewed after each run (`short`: one waiting at most). */
 export const GridJobQueues1732000170000 = jobQueueMigrationClass('GridJobQueues1732000170000', [
@@ -9,6 +17,9 @@ export const GridJobQueues1732000170000 = jobQueueMigrationClass('GridJobQueues1
 
 /** The grid's outbox of events (case.closed) and their webhook deliveries (issue 15). */
 export const GridOutbox1732000170300 = outboxMigrationClass('grid', 'GridOutbox1732000170300');
+
+/** Outside systems' subscriptions to the grid's events (the hotline's to case.closed; issue 15). */
+export const GridWebhookSubscriptions1732000170400 = webhookSubscriptionsMigrationClass('grid', 'GridWebhookSubscriptions1732000170400');
 
 /** In-app notifications of grid, community and street staff about cases (issue 15). */
 export const GridNotifications1732000170100 = notificationsMigrationClass('grid', 'GridNotifications1732000170100');
