@@ -285,6 +285,15 @@ const ROOTS: Record<string, Entry> = {
   buildingPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
   communityPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
   gridPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
+  // In-app notifications (issue 15): each staff member's own, at their own unit; partners have none.
+  notifications: { on: 'none', args: { unread: true }, select: 'id kind', expect: staffOnly },
+  // Webhook deliveries (issue 15): a partner's own, staff's of their subtree (row-level security either way).
+  partnerWebhookDeliveries: { on: 'none', args: { first: 5 }, select: 'id state', expect: () => 'data' },
+  // A partner's own webhook endpoints; staff have none.
+  myWebhookEndpoints: { on: 'none', args: {}, select: 'id url', expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden') },
+  // Outside systems' subscriptions to case events (the hotline's): district STAFF's, for their district; deliveries like the partners'.
+  caseWebhookSubscriptions: { on: 'none', args: {}, select: 'id topic', expect: (c) => (c.kind === 'DISTRICT' && !c.auditor ? 'data' : 'forbidden') },
+  caseWebhookDeliveries: { on: 'none', args: { first: 5 }, select: 'id state', expect: () => 'data' },
   partyPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
 
   // Changes, tried outside the caller's subtree only (each must be refused and change nothing).
@@ -587,6 +596,33 @@ const ROOTS: Record<string, Entry> = {
     select: 'apiKey { id }',
   },
   revokePartnerApiKey: { on: 'record', source: SOURCES.apiKey, args: (r) => ({ id: r.id }), select: 'id' },
+  // Marks only the caller's own notifications (test/case-deadline-jobs.test.ts: another's ids mark nothing); partners have none.
+  markNotificationsRead: { on: 'none', args: {}, select: '', expect: staffOnly },
+  // A partner manages its own endpoints (test/webhooks.test.ts); staff are refused.
+  registerWebhookEndpoint: {
+    on: 'none',
+    args: { input: { url: 'https://example.com/hook', eventTypes: ['wish.opened'] } },
+    select: 'secret',
+    expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden'),
+  },
+  subscribeCaseWebhook: {
+    on: 'none',
+    args: { input: { topic: 'case.closed', url: 'https://example.com/hook' } },
+    select: 'secret',
+    expect: (c) => (c.kind === 'DISTRICT' && !c.auditor ? 'data' : 'forbidden'),
+  },
+  cancelCaseWebhookSubscription: {
+    on: 'none',
+    args: { id: '00000000-0000-4000-8000-000000000000' },
+    select: 'id',
+    expect: (c) => (c.kind === 'DISTRICT' && !c.auditor ? 'data' : 'forbidden'),
+  },
+  disableWebhookEndpoint: {
+    on: 'none',
+    args: { id: '00000000-0000-4000-8000-000000000000' },
+    select: 'id',
+    expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden'),
+  },
   setSpringFestival: {
     on: 'none',
     args: { year: 2099, date: '2099-01-21' },

@@ -125,6 +125,42 @@ describe('row-level security', () => {
     }
   });
 
+  it('in-app notifications: a session sees its own unit’s only (not the units below it), read marks its own principal’s only; events are write-only to requests', async () => {
+    const grid = demo.grids.find((g) => g.code.startsWith(inStreet[0].code))!;
+    const communityPath = pathOfCode(grid.code.slice(0, 12));
+    const owner = new Client({ connectionString: ownerUrl });
+    await owner.connect();
+    try {
+      const ids = (
+        await owner.query(
+          `INSERT INTO grid.notification (unit_code, path, recipient_role, kind, title) VALUES ($1, $2::ltree, 'GRID_SUPERVISOR', 'RLS', 'grid'), ($3, $4::ltree, 'STAFF', 'RLS', 'community')
+           RETURNING id::text AS id`,
+          [grid.code, pathOfCode(grid.code), grid.code.slice(0, 12), communityPath],
+        )
+      ).rows.map((r) => r.id as string);
+      await owner.query(`INSERT INTO grid.notification_read (notification_id, reader) VALUES ($1, 'GRID:x:someone-else')`, [ids[0]]);
+      const seen = async (scope: string, principal: string) => {
+        await app.query('BEGIN');
+        try {
+          await app.query(`SELECT set_config('cgp.scope', $1, true), set_config('cgp.principal', $2, true)`, [scope, principal]);
+          const titles = (await app.query(`SELECT title FROM grid.notification WHERE kind = 'RLS' ORDER BY title`)).rows.map((r) => r.title);
+          const marks = Number((await app.query(`SELECT count(*) AS n FROM grid.notification_read`)).rows[0].n);
+          const events = Number((await app.query(`SELECT count(*) AS n FROM grid.outbox_event`)).rows[0].n);
+          return { titles, marks, events };
+        } finally {
+          await app.query('ROLLBACK');
+        }
+      };
+      expect(await seen(pathOfCode(grid.code), 'GRID:x:me')).toEqual({ titles: ['grid'], marks: 0, events: 0 });
+      expect(await seen(communityPath, 'COMMUNITY:x:me')).toEqual({ titles: ['community'], marks: 0, events: 0 });
+      expect(await seen(street.path, 'STREET:x:me')).toEqual({ titles: [], marks: 0, events: 0 });
+      expect((await seen(pathOfCode(grid.code), 'GRID:x:someone-else')).marks).toBe(1);
+      await owner.query(`DELETE FROM grid.notification WHERE id = ANY ($1::bigint[])`, [ids]);
+    } finally {
+      await owner.end();
+    }
+  });
+
   it('the forced idempotency table hides its rows from a non-superuser owner, whose expiry function still deletes expired keys', async () => {
     // The test server's admin is a superuser, who bypasses RLS even when forced: an owner without that privilege shows the policies at work.
     const admin = new Client({ connectionString: ownerUrl });

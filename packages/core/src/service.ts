@@ -67,7 +67,7 @@ export interface SubgraphDefinition {
    * Background workers that run beside the server (e.g. the community subgraph's residents-import
    * jobs), started once the server listens and stopped (before the pool closes) when it stops.
    */
-  workers?(db: DataSource, logger: Logger): BackgroundWorker[];
+  workers?(db: DataSource, logger: Logger, peers: Readonly<Record<string, string>>): BackgroundWorker[];
 }
 
 /** A piece of work a subgraph runs in the background; `stop` ends it, leaving its durable state consistent. */
@@ -443,7 +443,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   // Every caller's expired idempotency keys go, now and then (a missing table means migrations are pending: /ready says so).
   const expiry = setInterval(() => void idempotency.expire(db).catch(() => undefined), 15 * 60_000);
   expiry.unref();
-  const workers = def.workers?.(db, logger) ?? [];
+  const workers = def.workers?.(db, logger, peers) ?? [];
   logger.info({ url: http.url, metrics: `${operations.url}/metrics`, tracing: tracing.enabled }, `${def.name} subgraph ready`);
   return {
     name: def.name,

@@ -29,6 +29,7 @@ import {
 } from './case.type';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
 import { actingRole, escalation, reporterKindOf, STEPS, type Step } from './case.workflow';
+import { announceClosedCase } from './case.events';
 
 const TRANSITION_COLUMNS = `case_id AS "caseId", action, from_state AS "fromState", to_state AS "toState", actor_sub AS actor, actor_role AS "actorRole", at, note`;
 const OPEN = `state NOT IN ('CLOSED', 'REJECTED')`;
@@ -281,6 +282,7 @@ export const CaseService = {
     }
     await recordTransition(ctx, updated, action, current.state, spec.to, role, input.note);
     if (input.evidence?.length) await storeAttachments(ctx, updated, AttachmentPurpose.EVIDENCE, input.evidence);
+    if (spec.to === CaseState.CLOSED) await announceClosedCase(ctx, updated);
     return updated;
   },
 
