@@ -71,8 +71,9 @@ describe('the case loop from the street', () => {
   });
 
   it('serves a resident token only for a household registered in the community it claims, as staff tokens need an appointment', async () => {
-    const me = `{ me { tier unit } }`;
-    expect((await gql(platform.gatewayUrl, me, undefined, await resident())).data.me).toEqual({ tier: 'RESIDENT', unit: null });
+    const me = `{ me { tier unit household } }`;
+    // `me` names the resident's community and household; their scope is their household's own cases there.
+    expect((await gql(platform.gatewayUrl, me, undefined, await resident())).data.me).toEqual({ tier: 'RESIDENT', unit: community.code, household });
     const stranger = await authHeader({ sub: 'oidc|x', tier: 'RESIDENT', unit: community.code, household: randomUUID(), roles: [] } as never);
     const wrongCommunity = await authHeader({ sub: 'oidc|y', tier: 'RESIDENT', unit: away.code + '001001', household, roles: [] } as never);
     for (const url of [platform.gatewayUrl, platform.subgraphs.grid.url]) {
