@@ -93,7 +93,8 @@ class StatementCounter {
   }
   private static readonly APP = `FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
      WHERE r.rolname = 'cgp_app' AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SET |SHOW |DISCARD|RESET|LISTEN)'
-       AND s.query !~ 'resident_import_job'`; // the residents-import worker's look at its queue is not a request's statement
+       AND s.query !~ 'resident_import_job'
+       AND s.query !~ '(pgboss\\.|cgp\\.worker|(reminder|overdue|escalation)_done_at)'`; // background work is not a request's: the residents-import worker's look at its queue, pg-boss's polling, the job workers' transactions and the deadline sweep
   async count(): Promise<number> {
     if (!this.enabled) return NaN;
     const [row] = await this.q<{ n: string }>(`SELECT coalesce(sum(s.calls), 0)::text AS n ${StatementCounter.APP}`);

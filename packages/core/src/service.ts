@@ -455,14 +455,17 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     metricsUrl: `${operations.url}/metrics`,
     async stop() {
       clearInterval(expiry);
-      await http.close();
-      await operations.close();
-      await server.stop();
-      await throttle.close();
-      // The workers stop before the pool closes: a job in progress is rolled back and resumed by the next start.
-      for (const worker of workers) await worker.stop().catch((err: unknown) => logger.warn({ err }, 'a background worker failed to stop'));
-      if (ownsDataSource && db.isInitialized) await db.destroy();
-      await tracing.shutdown();
+      try {
+        await http.close();
+        await operations.close();
+        await server.stop();
+        await throttle.close();
+      } finally {
+        // Whatever failed above, the workers stop, and before the pool closes: a job in progress is rolled back and resumed by the next start.
+        for (const worker of workers) await worker.stop().catch((err: unknown) => logger.warn({ err }, 'a background worker failed to stop'));
+        if (ownsDataSource && db.isInitialized) await db.destroy();
+        await tracing.shutdown();
+      }
     },
   };
 }

@@ -194,9 +194,12 @@ export async function startPlatform(
     gatewayUrl: gateway.url,
     subgraphs: started,
     gateway,
+    /** Stops the gateway and every subgraph (each one even when another fails to stop; the first failure is thrown after). */
     async stop() {
-      await gateway.stop();
-      for (const s of Object.values(started)) await s.stop();
+      const results = await Promise.allSettled([gateway.stop()]);
+      for (const s of Object.values(started)) results.push(...(await Promise.allSettled([s.stop()])));
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }
