@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { childPids } from './platform';
 import { Client } from 'pg';
 import { environmentWith, migrateAll, type Env } from '@cgp/core';
 import { BENCH_AS_OF } from './operations';
@@ -17,6 +19,8 @@ export interface BenchDatabase {
   statements: boolean;
   /** Rows per table after loading. */
   rows: Record<string, number>;
+  /** The embedded server's processes, the postmaster first, then its backends now (for their CPU time); none for an external server. */
+  serverPids(): number[];
   stop(): Promise<void>;
 }
 
@@ -87,12 +91,22 @@ export async function prepareBenchDatabase(options: BenchDatabaseOptions): Promi
   } finally {
     await client.end();
   }
+  const serverPids = () => {
+    if (!embedded) return [];
+    try {
+      const postmaster = Number(readFileSync(join(options.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return [postmaster, ...childPids(postmaster)];
+    } catch {
+      return [];
+    }
+  };
   return {
     url,
     loadSeconds,
     loaded: seeded.length > 0,
     statements,
     rows,
+    serverPids,
     stop: async () => {
       await embedded?.stop();
     },

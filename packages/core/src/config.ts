@@ -33,6 +33,13 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   pairing: 4007,
 };
 
+/**
+ * How the platform runs: `single`, the seven subgraphs and the gateway in one process (the gateway calls
+ * each subgraph in-process); `separate`, each its own process, reached over HTTP (Kubernetes).
+ */
+export const TOPOLOGIES = ['single', 'separate'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+
 /** The five staff tiers, each of which may have its own gateway rate limit (GATEWAY_RATE_LIMIT_<TIER>). */
 export const STAFF_TIERS = ['DISTRICT', 'STREET', 'COMMUNITY', 'GRID', 'BUILDING'] as const;
 
@@ -658,6 +665,12 @@ const variables = {
   }),
 
   // Launcher and demo data
+  TOPOLOGY: variable(choice(TOPOLOGIES), 'single', {
+    group: 'Launcher and demo data',
+    usedBy: ['launcher'],
+    description:
+      "how `start` runs the platform: `single`, the seven subgraphs and the gateway in one Node process (the gateway calls each subgraph in-process, with the caller it verified; each keeps its schema, database schema, pool, authorization and its own port); `separate`, one process each, as in Kubernetes (which runs each service's own `main.js`) ([Topologies](operations.md#topologies-one-process-or-eight))",
+  }),
   EMBEDDED_PG_DIR: variable(text('path', 'a directory path'), undefined, {
     group: 'Launcher and demo data',
     usedBy: ['launcher'],
@@ -903,7 +916,11 @@ const STARTS: Partial<Record<Service, readonly Service[]>> = {
 };
 
 /** Checks across variables, for the services they concern. */
-const crossChecks: { usedBy: readonly Service[]; inputs: readonly VariableName[]; check(config: Partial<Config>, service: ServiceId): string | undefined }[] = [
+const crossChecks: {
+  usedBy: readonly Service[];
+  inputs: readonly VariableName[];
+  check: (config: Partial<Config>, service: ServiceId) => string | undefined;
+}[] = [
   {
     usedBy: RUNNING,
     inputs: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_OIDC_ISSUER'],
