@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { generateDemo } from '@cgp/demo-data';
 import { authHeader, gql, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
+import { HeaderMap } from '@apollo/server';
 import { signToken } from '@cgp/core';
 
 /**
@@ -68,6 +69,27 @@ describe('single-machine topology', () => {
     expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(refused.errors?.[0].message).toMatch(/No party member .* in your unit/);
     expect(total()).toBe(0);
+  });
+
+  it('takes a verified caller only as an object from the gateway of the process: an in-process request without one verifies its Authorization, whatever its headers say', async () => {
+    const query = `query ($code: String!) { community(code: $code) { name households } }`;
+    const entry = platform.subgraphs.community.inProcess;
+    const ask = (headers: [string, string][]) => entry.execute({ query, variables: { code: community.code }, headers: new HeaderMap(headers) });
+    // No token: refused as over HTTP, whatever a header claims about the caller.
+    for (const headers of [[], [['x-cgp-caller', JSON.stringify({ kind: 'DISTRICT', unit: '411602' })]], [['x-forwarded-user', 'admin']]] as [
+      string,
+      string,
+    ][][]) {
+      const answer = await ask(headers);
+      expect([answer.status, answer.result.errors?.[0].extensions?.code]).toEqual([401, 'UNAUTHENTICATED']);
+      expect(answer.result.data ?? null).toBeNull();
+    }
+    // A forged token: refused too; the caller's own token: answered, within its scope.
+    const forged = await signToken({ sub: 'x', tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never, 'another-secret-0123456789abcdef0123456789');
+    expect((await ask([['authorization', `Bearer ${forged}`]])).result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const own = await ask([['authorization', staff.authorization]]);
+    expect(own.result.errors).toBeUndefined();
+    expect(own.result.data).toMatchObject({ community: { name: community.name } });
   });
 
   it('keeps every subgraph on its own port, where it verifies the caller itself', async () => {
