@@ -39,6 +39,7 @@ import { dashboardRoute, dashboardSignInFromEnvironment, type DashboardSignIn } 
 import { partnerApiHooks, type PartnerApiSettings } from './partner-api';
 import { subgraphUrlOf } from './partner-auth';
 import { gatewayObservability } from './observability';
+import { responseCachePlugins } from './response-cache';
 
 export type { GatewayContext } from './subgraph-source';
 
@@ -67,6 +68,8 @@ export interface GatewayOptions extends PartnerApiSettings {
   limits?: Partial<OperationLimits>;
   /** Subgraph fetch timeout and sockets; default from the environment (GATEWAY_SUBGRAPH_*). */
   subgraphFetch?: Partial<SubgraphFetchOptions>;
+  /** How long a query's answer without personal data is kept for the same caller; default RESPONSE_CACHE_SECONDS (0: off; response-cache.ts). */
+  responseCacheSeconds?: number;
   /** Throttling of failed authentication per client address; default from the environment (AUTH_FAILURE_*, TRUST_PROXY_HOPS, REDIS_URL). */
   authThrottle?: Partial<AuthThrottleOptions>;
   /** Whether staff tokens need a current appointment (asked of the district subgraph); default AUTH_APPOINTMENTS, AUTH_APPOINTMENT_CHECK_CACHE_SECONDS. */
@@ -151,6 +154,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       ...partnerApi.plugins,
       ...guarded.plugins,
       observability.plugin,
+      // Last: a kept answer is looked up once every check above has passed for this request.
+      ...responseCachePlugins(options.responseCacheSeconds ?? setting('RESPONSE_CACHE_SECONDS')),
     ],
   });
   await server.start();

@@ -8,6 +8,16 @@ import { fetchBudgetMs, forwardCaller, subgraphUnavailable, variablesRefused, ty
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
+/** A subgraph answer's Cache-Control as a cache hint, read as @apollo/gateway's RemoteGraphQLDataSource reads it (none: not cacheable). */
+export function cacheHint(cacheControl: string | undefined): { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } {
+  const maxAge = /(?:^|,)\s*max-age=(\d+)\s*(?:,|$)/.exec(cacheControl ?? '')?.[1];
+  const directives = (cacheControl ?? '').split(',').map((d) => d.trim().toLowerCase());
+  return {
+    maxAge: maxAge ? Number(maxAge) : 0,
+    ...(directives.includes('private') ? { scope: 'PRIVATE' as const } : directives.includes('public') ? { scope: 'PUBLIC' as const } : {}),
+  };
+}
+
 /**
  * A subgraph served by this process (the single-machine topology, TOPOLOGY=single): each fetch of a
  * query plan calls the subgraph's request handler directly (core's in-process.ts) instead of sending
@@ -80,6 +90,11 @@ export class InProcessSubgraphSource implements GraphQLDataSource<GatewayContext
       throw new GraphQLError(`${status}: ${STATUS_CODES[status] ?? ''}`, {
         extensions: { ...(code ? { code } : {}), response: { url: this.url, status, statusText: STATUS_CODES[status] ?? '', body: response.result } },
       });
+    }
+    // As RemoteGraphQLDataSource honours a subgraph's Cache-Control: no header, no caching of the whole answer (response-cache.ts).
+    if (options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
+      const incoming = options.incomingRequestContext as { overallCachePolicy?: { restrict(hint: ReturnType<typeof cacheHint>): void } };
+      incoming.overallCachePolicy?.restrict(cacheHint(response.headers.get('cache-control')));
     }
     return response.result;
   }

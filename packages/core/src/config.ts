@@ -330,6 +330,13 @@ const variables = {
       'how long a subgraph keeps computed dashboard figures (`0`: not at all); writes through the subgraph evict them sooner ([Dashboard figures cache](dashboard.md#dashboard-figures-cache))',
   }),
 
+  RESPONSE_CACHE_SECONDS: variable(integer(0, 60, 'seconds'), 0, {
+    group: 'Database',
+    usedBy: ['gateway', 'subgraphs'],
+    description:
+      "how long the gateway keeps a query's whole answer for the same caller (`0`: not at all): a subgraph marks its part of an answer cacheable for this long only when it read no personal data unmasked (the audit sees every such read) and answered without error; any mutation through the gateway drops every kept answer ([Response cache](operations.md#response-cache))",
+  }),
+
   // Ports and addresses
   PORT: variable(PORT, undefined, {
     group: 'Ports and addresses',

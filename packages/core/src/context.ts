@@ -81,6 +81,8 @@ export class RequestContext {
   deadline?: number;
   /** Told when one of this request's statements was cancelled by the statement timeout (metrics). */
   onStatementTimeout?: () => void;
+  /** Whether this request read personal data unmasked (audited): its answer is never kept by the gateway's response cache. */
+  personalDataRead = false;
   /** Whether this request is a mutation: its commit evicts the cached figures it may have changed. */
   mutation = false;
 
@@ -209,6 +211,7 @@ export class RequestContext {
 
   /** Records an unmasked read of personal data; written to `table` in this request's transaction. */
   audit(table: string, read: PersonalDataAccess): void {
+    this.personalDataRead = true;
     let reads = this.auditBuffer.get(table);
     if (!reads) this.auditBuffer.set(table, (reads = new Map<string, PersonalDataAccess>()));
     reads.set(`${read.recordType}/${read.recordId}/${read.field}`, read);

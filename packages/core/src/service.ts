@@ -154,6 +154,8 @@ export interface StartSubgraphOptions {
   logger?: Logger;
   /** Seconds the subgraph keeps dashboard figures (0: off); default STATISTICS_CACHE_SECONDS (15). */
   statisticsCacheSeconds?: number;
+  /** Seconds the gateway may keep this subgraph's answers without personal data (0: never); default RESPONSE_CACHE_SECONDS. */
+  responseCacheSeconds?: number;
   /** Operation limits (depth, aliases, cost, size…); default the gateway's, from the environment (GATEWAY_MAX_*). */
   limits?: Partial<OperationLimits>;
   /** Throttling of failed authentication per client address; default from the environment (AUTH_FAILURE_*, REDIS_URL). */
@@ -268,6 +270,8 @@ function subgraphRequestPlugin(
   store: IdempotencyStore,
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
   observer: ObservabilityPlugin<RequestContext>,
+  /** How long the gateway may keep this subgraph's answers without personal data (RESPONSE_CACHE_SECONDS; 0: never). */
+  responseCacheSeconds = 0,
 ): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart(start) {
@@ -329,6 +333,13 @@ function subgraphRequestPlugin(
           try {
             if (commit && claimed && ctx.idempotencyKey) await store.save(ctx, ctx.idempotencyKey, result?.data);
             await ctx.finish(commit);
+            // The gateway's response cache may keep this part of an answer only when it holds no personal
+            // data read unmasked (the audit must see every such read) and nothing failed (gateway response-cache.ts).
+            if (responseCacheSeconds > 0)
+              rc.response.http.headers.set(
+                'cache-control',
+                !mutation && errors === 0 && !ctx.personalDataRead ? `private, max-age=${responseCacheSeconds}` : 'no-store',
+              );
             // A mutation document is atomic in its subgraph: with any error, every change in it is rolled
             // back, so no field of it may be answered as done (the data goes, the reason is said).
             // With one field, its own error says it failed; with several, the ones without an error were rolled back too.
@@ -398,7 +409,12 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
       entityRepresentationsCheck,
-      subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger)),
+      subgraphRequestPlugin(
+        idempotency,
+        formatError,
+        observabilityPlugin<RequestContext>(metrics, logger),
+        options.responseCacheSeconds ?? setting('RESPONSE_CACHE_SECONDS'),
+      ),
     ],
   });
   await server.start();

@@ -147,7 +147,10 @@ export interface InProcessPlatform {
 }
 
 /** Gateway options a test may set on the platform it starts. */
-export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle' | 'dashboardSignIn'> & {
+export type PlatformGatewayOptions = Pick<
+  GatewayOptions,
+  'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle' | 'dashboardSignIn' | 'responseCacheSeconds'
+> & {
   /** How the gateway and every subgraph verify tokens; default TEST_AUTH (HS256 with TEST_SECRET). */
   auth?: GatewayOptions['auth'];
   /**
@@ -182,7 +185,7 @@ export async function startPlatform(
   defs: readonly SubgraphDefinition[] = SUBGRAPHS,
   gatewayOptions: PlatformGatewayOptions = {},
   /** Options every subgraph starts with (e.g. `statisticsCacheSeconds`). */
-  subgraphOptions: Pick<StartSubgraphOptions, 'statisticsCacheSeconds'> = {},
+  subgraphOptions: Pick<StartSubgraphOptions, 'statisticsCacheSeconds' | 'responseCacheSeconds'> = {},
 ): Promise<InProcessPlatform> {
   const started: Record<string, StartedSubgraph> = {};
   // Filled once every subgraph listens: the subgraphs reach each other through it.
