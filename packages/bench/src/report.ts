@@ -440,7 +440,9 @@ export function renderResults(r: BenchResults): string {
   out.push('');
   if (r.soak.length) {
     const names = Object.keys(r.soak[0].rss);
-    out.push(`Soak: ${r.options.soakMinutes} minutes of the mix, RSS sampled every 30 s:`);
+    out.push(
+      `Soak: ${r.options.soakMinutes} minutes of the mix through the single process (TOPOLOGY=single; its peak RSS above includes the soak), RSS sampled every 30 s:`,
+    );
     out.push('');
     out.push(row(['minute', 'req/s', 'p95 ms', 'errors', ...names]));
     out.push(row(['---:', '---:', '---:', '---:', ...names.map(() => '---:')]));

@@ -388,22 +388,24 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     results.operations = separate.operations;
     results.direct = separate.direct;
     results.mix = separate.mix;
-    results.single = { ...alone, memory: memoryOf(single.processes.platform?.pid) };
-    await single.stop();
+    // The memory soak (issue 17: the single process's RSS flat over ten minutes): the mix through the single process.
     if (options.soakMinutes > 0) {
-      options.log(`memory soak: ${options.soakMinutes} min of the mix…`);
+      options.log(`memory soak: ${options.soakMinutes} min of the mix through the single process…`);
+      const singleMix = theMix(singleOps);
       const samples = Math.max(1, Math.round(options.soakMinutes * 2));
       for (let s = 0; s < samples; s++) {
-        const r = await drive(platform.gatewayUrl, mix, { connections: options.connections, duration: 30 });
+        const r = await drive(single.gatewayUrl, singleMix, { connections: options.connections, duration: 30 });
         results.soak.push({
           minute: ((s + 1) * 30) / 60,
           throughput: r.throughput,
           p95: r.p95,
           errors: r.errors,
-          rss: Object.fromEntries(Object.entries(platform.processes).map(([n, c]) => [n, memoryOf(c.pid)?.rssMiB ?? NaN])),
+          rss: Object.fromEntries(Object.entries(single.processes).map(([n, c]) => [n, memoryOf(c.pid)?.rssMiB ?? NaN])),
         });
       }
     }
+    results.single = { ...alone, memory: memoryOf(single.processes.platform?.pid) };
+    await single.stop();
     for (const [name, child] of Object.entries(platform.processes)) {
       const m = memoryOf(child.pid);
       if (m) results.memory[name] = m;

@@ -753,7 +753,7 @@ const variables = {
   BENCH_SOAK_MINUTES: variable(decimal(0, undefined, 'minutes'), 0, {
     group: 'Benchmark',
     usedBy: ['bench'],
-    description: 'minutes of the memory soak under the mix (RSS sampled every 30 s)',
+    description: 'minutes of the memory soak under the mix through the single process (TOPOLOGY=single; RSS sampled every 30 s)',
   }),
   BENCH_COUNT_REQUESTS: variable(integer(1), undefined, {
     group: 'Benchmark',
