@@ -56,7 +56,7 @@ describe.each(TOPOLOGY_CASES)('response cache at the gateway (%s topology)', (to
     expect(elsewhere.age).toBeNull();
   });
 
-  it('never keeps an answer with personal data read unmasked: the audit records every read', async () => {
+  it('never keeps an answer with personal data, masked or not, nor the audit log: the audit records every unmasked read', async () => {
     const RESIDENTS = `query Residents($code: String!) { community(code: $code) { residents(first: 2) { edges { node { id name } } } } }`;
     const audited = async () => Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM community.personal_data_read')).rows[0].n);
     const before = await audited();
@@ -69,6 +69,18 @@ describe.each(TOPOLOGY_CASES)('response cache at the gateway (%s topology)', (to
     expect(read).toBeGreaterThan(0);
     // One audit record per unmasked name, for each of the two requests.
     expect(await audited()).toBe(before + 2 * read);
+    // Masked names (district staff's view) are personal fields too: never kept either.
+    const district = await authHeader({ tier: 'DISTRICT', unit: community.code.slice(0, 6), roles: ['STAFF'] } as never);
+    const masked = await ask(RESIDENTS, district);
+    expect(masked.body.errors).toBeUndefined();
+    expect(JSON.stringify(masked.body)).toMatch(/\*/);
+    expect((await ask(RESIDENTS, district)).age).toBeNull();
+    expect(await audited()).toBe(before + 2 * read);
+    // The audit log itself is never kept.
+    const auditor = await authHeader({ tier: 'DISTRICT', unit: community.code.slice(0, 6), roles: ['STAFF', 'AUDITOR'] } as never);
+    const LOG = `{ communityPersonalDataReads(first: 5) { totalCount } }`;
+    expect((await ask(LOG, auditor, {})).body.errors).toBeUndefined();
+    expect((await ask(LOG, auditor, {})).age).toBeNull();
   });
 
   it('drops every kept answer when a mutation goes through the gateway', async () => {

@@ -9,9 +9,9 @@ import type { GatewayContext } from './gateway-context';
  * kept a few seconds for the same caller, with Apollo's response-cache plugin.
  *
  * Only answers without personal data: whether an answer may be kept is the subgraphs' call, as each fetch
- * of the plan answers it — a subgraph marks its part `Cache-Control: private, max-age=N` when it read no
- * personal data unmasked (nothing for the audit: the audit must see every such read, so those answers are
- * never kept) and answered without an error; anything else (no header, `no-store`) makes the whole answer
+ * of the plan answers it — a subgraph marks its part `Cache-Control: private, max-age=N` when its answer
+ * holds no personal field, masked or not, and no audit-log entry (the audit must see every unmasked read,
+ * so those answers are computed, and audited, every time) and it answered without an error; anything else (no header, `no-store`) makes the whole answer
  * uncacheable (the overall policy is the strictest of its fetches'). Answers with errors are never kept.
  *
  * Per caller: the key holds everything the subgraphs authorize by — the caller's kind, unit path, roles,

@@ -334,7 +334,7 @@ const variables = {
     group: 'Database',
     usedBy: ['gateway', 'subgraphs'],
     description:
-      "how long the gateway keeps a query's whole answer for the same caller (`0`: not at all): a subgraph marks its part of an answer cacheable for this long only when it read no personal data unmasked (the audit sees every such read) and answered without error; any mutation through the gateway drops every kept answer ([Response cache](operations.md#response-cache))",
+      "how long the gateway keeps a query's whole answer for the same caller (`0`: not at all): a subgraph marks its part of an answer cacheable for this long only when it holds no personal field, masked or not, nor audit-log entry (the audit sees every unmasked read) and answered without error; any mutation through the gateway drops every kept answer ([Response cache](operations.md#response-cache))",
   }),
 
   // Ports and addresses

@@ -81,8 +81,11 @@ export class RequestContext {
   deadline?: number;
   /** Told when one of this request's statements was cancelled by the statement timeout (metrics). */
   onStatementTimeout?: () => void;
-  /** Whether this request read personal data unmasked (audited): its answer is never kept by the gateway's response cache. */
-  personalDataRead = false;
+  /**
+   * Whether this request's answer holds personal data — a personal field, masked or not (personalField),
+   * an audited unmasked read, the audit log itself: the gateway's response cache never keeps it.
+   */
+  holdsPersonalData = false;
   /** Whether this request is a mutation: its commit evicts the cached figures it may have changed. */
   mutation = false;
 
@@ -211,7 +214,7 @@ export class RequestContext {
 
   /** Records an unmasked read of personal data; written to `table` in this request's transaction. */
   audit(table: string, read: PersonalDataAccess): void {
-    this.personalDataRead = true;
+    this.holdsPersonalData = true;
     let reads = this.auditBuffer.get(table);
     if (!reads) this.auditBuffer.set(table, (reads = new Map<string, PersonalDataAccess>()));
     reads.set(`${read.recordType}/${read.recordId}/${read.field}`, read);

@@ -334,11 +334,11 @@ function subgraphRequestPlugin(
             if (commit && claimed && ctx.idempotencyKey) await store.save(ctx, ctx.idempotencyKey, result?.data);
             await ctx.finish(commit);
             // The gateway's response cache may keep this part of an answer only when it holds no personal
-            // data read unmasked (the audit must see every such read) and nothing failed (gateway response-cache.ts).
+            // data, masked or not (the audit must see every unmasked read), and nothing failed (gateway response-cache.ts).
             if (responseCacheSeconds > 0)
               rc.response.http.headers.set(
                 'cache-control',
-                !mutation && errors === 0 && !ctx.personalDataRead ? `private, max-age=${responseCacheSeconds}` : 'no-store',
+                !mutation && errors === 0 && !ctx.holdsPersonalData ? `private, max-age=${responseCacheSeconds}` : 'no-store',
               );
             // A mutation document is atomic in its subgraph: with any error, every change in it is rolled
             // back, so no field of it may be answered as done (the data goes, the reason is said).
