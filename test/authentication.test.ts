@@ -277,6 +277,16 @@ describe('tokens of an OpenID Connect provider', () => {
     const me = (await gqlSafelisted(platform.gatewayUrl, 'PartnerMe', {}, { authorization: `Bearer ${partner}` })).data!.me;
     expect(me).toMatchObject({ tier: 'PARTNER' });
     expect(demo.socialOrganisations.map((o) => o.id)).toContain(me.org);
+
+    // The demo resident (a registered household of the first community) and the district's 12345 hotline.
+    const resident = await signIn('demo-resident');
+    const residentMe = (await post(platform.gatewayUrl, resident, '{ me { tier unit roles household } }')).body.data.me;
+    expect(residentMe).toMatchObject({ tier: 'RESIDENT', unit: demo.communities[0].code, roles: [] });
+    expect(residentMe.household).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await post(platform.gatewayUrl, resident, '{ myCases { totalCount } }')).body.data.myCases.totalCount).toBe(0);
+    expect((await post(platform.gatewayUrl, resident, `{ district(code: "411602") { name } }`)).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const hotline = await signIn('demo-hotline');
+    expect((await post(platform.gatewayUrl, hotline, '{ me { tier unit roles } }')).body.data.me).toEqual({ tier: 'HOTLINE', unit: '411602', roles: [] });
   });
 
   it('refuses a token signed with another key in its name, and HS256 staff tokens, with UNAUTHENTICATED', async () => {

@@ -18,13 +18,14 @@ import { authHeader, gql, preparedDatabase, startPlatform, TOPOLOGY_CASES, type 
  * The authorization matrix generated from the schema: every Query and Mutation root field of the
  * composed supergraph (through the gateway and directly at the subgraph that owns it) and every entity
  * type's `_entities` at every subgraph that resolves it, for every kind of caller: the five tiers (at
- * their own unit, a child, a sibling, an ancestor and the same tier in another district), a partner
- * and an auditor. The expected answer follows from the scope rule alone:
+ * their own unit, a child, a sibling, an ancestor and the same tier in another district), a partner,
+ * an auditor, a resident and the district's hotline (issue 15). The expected answer follows from the scope rule alone:
  *   - a unit or record in the caller's subtree: the data;
  *   - an ancestor unit: its breadcrumb (id, code, name, tier) and nothing more;
  *   - anything else (a sibling's, another district's): FORBIDDEN, or null for a lookup by id;
  *   - a partner: its own pairings and activities and the wishes opened to it, nothing of the units;
- *   - the personal-data audit log: the AUDITOR role only, within its subtree.
+ *   - the personal-data audit log: the AUDITOR role only, within its subtree;
+ *   - a resident or the hotline (no unit scope): only their own fields (INTAKE_FIELDS), nothing of the units.
  * Changes are tried outside the caller's subtree (refused cases): every one is FORBIDDEN, and the whole
  * database is the same afterwards. The allowed changes are in authorization-matrix.test.ts.
  *
@@ -71,13 +72,15 @@ type Access = 'full' | 'breadcrumb' | 'none';
 
 interface Caller {
   label: string;
-  kind: Tier | 'PARTNER';
+  kind: Tier | 'PARTNER' | 'RESIDENT' | 'HOTLINE';
   unit?: string;
   auditor?: boolean;
   headers: Record<string, string>;
   /** Partner: its organisation and paired communities. */
   org?: string;
   communities?: string[];
+  /** Resident and hotline: the unit they bring work into (a community, a district). */
+  intake?: string;
 }
 
 function access(caller: Caller, path: string): Access {
@@ -132,6 +135,21 @@ type Entry =
   | { on: 'none'; args?: Record<string, unknown>; select?: string; expect: (c: Caller) => Outcome; inScope?: (data: any) => string[] };
 
 const staffOnly = (c: Caller): Outcome => (c.kind === 'PARTNER' ? 'forbidden' : 'data');
+/** Residents and the hotline, who have no unit scope (issue 15). */
+const isIntake = (c: Caller) => c.kind === 'RESIDENT' || c.kind === 'HOTLINE';
+/**
+ * What residents and the hotline may use: these fields, for their own household, tickets and unit; every
+ * other field of the schema is refused to them (FORBIDDEN, or null where row-level security hides a record).
+ * `code` is the target unit of a field reached by unit.
+ */
+const INTAKE_FIELDS: Record<string, (c: Caller, code?: string) => Outcome> = {
+  me: () => 'data',
+  myCases: (c) => (c.kind === 'RESIDENT' ? 'data' : 'forbidden'),
+  // No ticket of this number: null, for the hotline only.
+  hotlineReply: (c) => (c.kind === 'HOTLINE' ? 'null' : 'forbidden'),
+  reportMyCase: (c, code) => (c.kind === 'RESIDENT' && code!.startsWith(c.intake!) ? 'data' : 'forbidden'),
+  fileHotlineTicket: (c, code) => (c.kind === 'HOTLINE' && code!.startsWith(c.intake!) ? 'data' : 'forbidden'),
+};
 const auditorOnly = (c: Caller): Outcome => (c.auditor ? 'data' : 'forbidden');
 const connectionCodes = (data: any) => data.edges.map((e: any) => e.node.code);
 const page = 'totalCount edges { node { code } }';
@@ -146,6 +164,8 @@ const SOURCES = {
   volunteerActivity: { table: 'community.volunteer_activity' },
   resolution: { table: 'community.meeting_resolution' },
   gridCase: { table: 'grid.grid_case', columns: ['version'] },
+  // One file per case, written by the test's setup (the demo data has none).
+  caseAttachment: { table: 'grid.case_attachment' },
   task: {
     table: 'street.admin_task',
     columns: ['version'],
@@ -247,6 +267,11 @@ const ROOTS: Record<string, Entry> = {
   grids: { on: 'none', args: { first: 5 }, select: page, expect: staffOnly, inScope: connectionCodes },
   buildings: { on: 'none', args: { first: 5 }, select: page, expect: staffOnly, inScope: connectionCodes },
   caseQueue: { on: 'none', args: { orderBy: 'NEWEST', first: 1 }, select: 'totalCount', expect: staffOnly },
+  // Issue 15: a handler's own cases; a resident's household's cases; the hotline's replies (INTAKE_FIELDS); a case's file.
+  myAssignedCases: { on: 'none', args: { first: 1 }, select: 'totalCount', expect: staffOnly },
+  myCases: { on: 'none', args: { first: 1 }, select: 'totalCount', expect: () => 'forbidden' },
+  hotlineReply: { on: 'none', args: { ticketNumber: 'MATRIX-NONE' }, select: 'ticketNumber', expect: () => 'forbidden' },
+  caseAttachment: { on: 'record', source: SOURCES.caseAttachment, args: (r) => ({ id: r.id }), select: 'id mediaType' },
   tasks: { on: 'none', args: { first: 1 }, select: 'totalCount', expect: staffOnly },
   festivals: { on: 'none', args: {}, select: 'year', expect: staffOnly },
   // Residents import jobs: a community's staff and the units above it see them; partners nothing.
@@ -266,6 +291,15 @@ const ROOTS: Record<string, Entry> = {
   buildingPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
   communityPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
   gridPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
+  // In-app notifications (issue 15): each staff member's own, at their own unit; partners have none.
+  notifications: { on: 'none', args: { unread: true }, select: 'id kind', expect: staffOnly },
+  // Webhook deliveries (issue 15): a partner's own, staff's of their subtree (row-level security either way).
+  partnerWebhookDeliveries: { on: 'none', args: { first: 5 }, select: 'id state', expect: () => 'data' },
+  // A partner's own webhook endpoints; staff have none.
+  myWebhookEndpoints: { on: 'none', args: {}, select: 'id url', expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden') },
+  // Outside systems' subscriptions to case events (the hotline's): district STAFF's, for their district; deliveries like the partners'.
+  caseWebhookSubscriptions: { on: 'none', args: {}, select: 'id topic', expect: (c) => (c.kind === 'DISTRICT' && !c.auditor ? 'data' : 'forbidden') },
+  caseWebhookDeliveries: { on: 'none', args: { first: 5 }, select: 'id state', expect: () => 'data' },
   partyPersonalDataReads: { on: 'none', args: { first: 5 }, select: 'totalCount', expect: auditorOnly },
 
   // Changes, tried outside the caller's subtree only (each must be refused and change nothing).
@@ -383,6 +417,43 @@ const ROOTS: Record<string, Entry> = {
   closeCase: { on: 'record', source: SOURCES.gridCase, args: (r) => ({ input: { caseId: r.id, version: r.version } }), select: 'id' },
   reopenCase: { on: 'record', source: SOURCES.gridCase, args: (r) => ({ input: { caseId: r.id, version: r.version, note: '矩阵' } }), select: 'id' },
   escalateCase: { on: 'record', source: SOURCES.gridCase, args: (r) => ({ input: { caseId: r.id, version: r.version, note: '矩阵' } }), select: 'id' },
+  requestCaseInformation: {
+    on: 'record',
+    source: SOURCES.gridCase,
+    args: (r) => ({ input: { caseId: r.id, version: r.version, note: '矩阵' } }),
+    select: 'id',
+  },
+  // Residents' own steps: refused to every staff caller whatever the case (rules.resident); residents own none of the demo's cases.
+  addCaseInformation: {
+    on: 'record',
+    source: SOURCES.gridCase,
+    args: (r) => ({ input: { caseId: r.id, version: r.version, text: '矩阵' } }),
+    select: 'id',
+    expect: () => 'forbidden',
+  },
+  rateCase: {
+    on: 'record',
+    source: SOURCES.gridCase,
+    args: (r) => ({ input: { caseId: r.id, version: r.version, satisfied: true } }),
+    select: 'id',
+    expect: () => 'forbidden',
+  },
+  reportMyCase: {
+    on: 'unit',
+    tiers: ['BUILDING'],
+    args: (buildingCode) => ({ input: { buildingCode, category: 'CITY_APPEARANCE', title: '矩阵', description: '矩阵' } }),
+    select: 'id',
+    expect: () => 'forbidden',
+  },
+  fileHotlineTicket: {
+    on: 'unit',
+    tiers: ['BUILDING'],
+    args: (buildingCode) => ({
+      input: { ticketNumber: `MATRIX-${buildingCode}`, category: 'CITY_APPEARANCE', title: '矩阵', description: '矩阵', buildingCode, deadlineHours: 24 },
+    }),
+    select: 'id',
+    expect: () => 'forbidden',
+  },
   admitTask: { on: 'record', source: SOURCES.task, args: (r) => ({ taskId: r.id, version: r.version }), select: 'id' },
   rejectTask: { on: 'record', source: SOURCES.task, args: (r) => ({ taskId: r.id, version: r.version, note: '矩阵' }), select: 'id' },
   refuseTask: {
@@ -531,6 +602,33 @@ const ROOTS: Record<string, Entry> = {
     select: 'apiKey { id }',
   },
   revokePartnerApiKey: { on: 'record', source: SOURCES.apiKey, args: (r) => ({ id: r.id }), select: 'id' },
+  // Marks only the caller's own notifications (test/case-deadline-jobs.test.ts: another's ids mark nothing); partners have none.
+  markNotificationsRead: { on: 'none', args: {}, select: '', expect: staffOnly },
+  // A partner manages its own endpoints (test/webhooks.test.ts); staff are refused.
+  registerWebhookEndpoint: {
+    on: 'none',
+    args: { input: { url: 'https://example.com/hook', eventTypes: ['wish.opened'] } },
+    select: 'secret',
+    expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden'),
+  },
+  subscribeCaseWebhook: {
+    on: 'none',
+    args: { input: { topic: 'case.closed', url: 'https://example.com/hook' } },
+    select: 'secret',
+    expect: (c) => (c.kind === 'DISTRICT' && !c.auditor ? 'data' : 'forbidden'),
+  },
+  cancelCaseWebhookSubscription: {
+    on: 'none',
+    args: { id: '00000000-0000-4000-8000-000000000000' },
+    select: 'id',
+    expect: (c) => (c.kind === 'DISTRICT' && !c.auditor ? 'data' : 'forbidden'),
+  },
+  disableWebhookEndpoint: {
+    on: 'none',
+    args: { id: '00000000-0000-4000-8000-000000000000' },
+    select: 'id',
+    expect: (c) => (c.kind === 'PARTNER' ? 'data' : 'forbidden'),
+  },
   setSpringFestival: {
     on: 'none',
     args: { year: 2099, date: '2099-01-21' },
@@ -669,6 +767,8 @@ describe.each(TOPOLOGY_CASES)('authorization matrix generated from the schema (%
     await admin.connect();
     await admin.query(`INSERT INTO community.resident_import_job (community_code, path, submitted_by, state, file_bytes, finished_at)
                          SELECT code, path, 'matrix-setup', 'FAILED', 0, now() FROM community.community`);
+    await admin.query(`INSERT INTO grid.case_attachment (case_id, purpose, media_type, filename, size, sha256, content, uploaded_by, path)
+                         SELECT id, 'REPORT', 'image/png', 'matrix.png', 1, repeat('0', 64), '\\x00', 'matrix-setup', path FROM grid.grid_case`);
 
     // Five tiers in the home district, each at a unit whose parent has another child (so a sibling exists).
     for (const tier of TIERS) {
@@ -700,6 +800,21 @@ describe.each(TOPOLOGY_CASES)('authorization matrix generated from the schema (%
       org,
       communities,
       headers: await authHeader({ tier: 'PARTNER', org, communities, roles: [] } as never),
+    });
+
+    // A resident of a home community and the home district's hotline (issue 15): no unit scope, their own fields only.
+    const residentCommunity = callers[2].unit!;
+    callers.push({
+      label: `RESIDENT of community ${residentCommunity}`,
+      kind: 'RESIDENT',
+      intake: residentCommunity,
+      headers: await authHeader({ tier: 'RESIDENT', unit: residentCommunity, household: '0b6f1c9e-7d64-4c1e-9a51-5f3b8e2d0c11', roles: [] } as never),
+    });
+    callers.push({
+      label: `HOTLINE of district ${HOME.code}`,
+      kind: 'HOTLINE',
+      intake: HOME.code,
+      headers: await authHeader({ tier: 'HOTLINE', unit: HOME.code, roles: [] } as never),
     });
 
     // Records the seed does not make: an API key per district (by its own district staff), a wish open to partners in each paired community.
@@ -783,6 +898,15 @@ describe.each(TOPOLOGY_CASES)('authorization matrix generated from the schema (%
 
   /** Unit targets of a caller: its own unit, a child, a sibling, its parent and the same tier in the other district. */
   function unitTargets(c: Caller): Target[] {
+    if (c.kind === 'RESIDENT' || c.kind === 'HOTLINE') {
+      const tier: Tier = c.kind === 'RESIDENT' ? 'COMMUNITY' : 'DISTRICT';
+      const own = UNITS[tier].find((u) => u.code === c.intake)!;
+      const list: Target[] = [{ relation: 'own', code: own.code }];
+      const sibling = UNITS[tier].find((o) => o.code !== own.code && o.parentId === own.parentId && o.code.startsWith(HOME.code));
+      if (sibling) list.push({ relation: 'sibling', code: sibling.code });
+      list.push({ relation: 'other district', code: UNITS[tier].find((o) => o.code.startsWith(OTHER.code))!.code });
+      return list;
+    }
     if (c.kind === 'PARTNER') {
       const paired = c.communities![0];
       const unpaired = demo.communities.find((u) => !c.communities!.includes(u.code))!.code;
@@ -896,7 +1020,7 @@ describe.each(TOPOLOGY_CASES)('authorization matrix generated from the schema (%
       }
     };
     if (entry.on === 'none') {
-      const expected = entry.expect(c);
+      const expected = isIntake(c) ? (INTAKE_FIELDS[name]?.(c) ?? 'forbidden') : entry.expect(c);
       // Changes without a target run only where refused (the allowed ones are tried in authorization-matrix.test.ts).
       if (mutation && expected === 'data') return [];
       const inScope = entry.inScope;
@@ -921,6 +1045,7 @@ describe.each(TOPOLOGY_CASES)('authorization matrix generated from the schema (%
           let expected: Outcome = entry.expect?.(c, a) ?? (a === 'full' || (entry.lookup && a === 'breadcrumb') ? 'data' : 'forbidden');
           // A partner sees its paired communities' names and the wishes opened to it there; nothing else of a unit.
           if (c.kind === 'PARTNER') expected = partnerCommunity && ['wishWall', 'wishes', 'community', 'unit'].includes(name) ? 'data' : 'forbidden';
+          if (isIntake(c)) expected = INTAKE_FIELDS[name]?.(c, t.code) ?? 'forbidden';
           if (mutation && expected === 'data') continue;
           add(`${t.relation} ${t.code}`, entry.args(t.code), expected);
         }
@@ -935,6 +1060,8 @@ describe.each(TOPOLOGY_CASES)('authorization matrix generated from the schema (%
       let expected: Outcome = entry.expect?.(c, row) ?? (row.visible ? 'data' : mutation ? 'forbidden' : 'null');
       // A partner reaches no record of the units: refused outright, not answered null.
       if (c.kind === 'PARTNER' && (mutation || !entry.expect)) expected = 'forbidden';
+      // Residents and the hotline own no demo record: refused (FORBIDDEN, or null where row-level security hides it).
+      if (isIntake(c)) expected = mutation ? 'forbidden' : 'refused';
       if (mutation && expected === 'data') continue;
       const check = entry.check;
       add(`${entry.source.table} of ${t.relation} ${t.code}`, entry.args(row), expected, check ? (data) => check(c, row, data) : undefined);
@@ -960,6 +1087,7 @@ describe.each(TOPOLOGY_CASES)('authorization matrix generated from the schema (%
             let expected: Outcome = a === 'full' || (!full && a === 'breadcrumb') ? 'data' : 'forbidden';
             // A partner sees the names of its paired communities (its breadcrumb), nothing else of a unit.
             if (c.kind === 'PARTNER') expected = !full && c.communities!.includes(t.code) ? 'data' : 'forbidden';
+            if (isIntake(c)) expected = 'forbidden';
             out.push({
               name: name(`${t.relation} ${t.code}`),
               url,
@@ -974,7 +1102,9 @@ describe.each(TOPOLOGY_CASES)('authorization matrix generated from the schema (%
             const row = await recordFor(entry.source, t, c);
             if (!row) continue;
             // A partner reaches no record of the units: each subgraph refuses the reference (FORBIDDEN, or null where row-level security hid it).
-            const expected: Outcome = entry.expect?.(c, row, subgraph) ?? (c.kind === 'PARTNER' ? 'refused' : row.visible ? 'data' : 'null');
+            const expected: Outcome = isIntake(c)
+              ? 'refused'
+              : (entry.expect?.(c, row, subgraph) ?? (c.kind === 'PARTNER' ? 'refused' : row.visible ? 'data' : 'null'));
             out.push({
               name: name(`${entry.source.table} of ${t.relation} ${t.code}`),
               url,

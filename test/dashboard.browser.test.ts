@@ -1091,7 +1091,7 @@ describe('dashboard page in Chromium', () => {
       // The provider's page: the demo people of every tier, and plainly no passwords.
       await Promise.all([page.waitForURL(`${issuer}/interaction/**`), page.click('#oidc-signin')]);
       const tiers = await page.$$eval('button[data-tier]', (buttons) => [...new Set(buttons.map((b) => (b as HTMLElement).dataset.tier))]);
-      expect(tiers.sort()).toEqual(['BUILDING', 'COMMUNITY', 'DISTRICT', 'GRID', 'PARTNER', 'STREET']);
+      expect(tiers.sort()).toEqual(['BUILDING', 'COMMUNITY', 'DISTRICT', 'GRID', 'HOTLINE', 'PARTNER', 'RESIDENT', 'STREET']);
       expect(await page.textContent('.warning')).toMatch(/仅供开发使用：无需密码[\s\S]*Development only: no passwords/);
       expect(await page.$$('input[type="password"]')).toHaveLength(0);
       if (lang === 'zh') await page.screenshot({ path: join(SCREENSHOTS, 'dev-identity-provider.png'), fullPage: true });
@@ -1127,6 +1127,13 @@ describe('dashboard page in Chromium', () => {
       expect(await page.evaluate(() => sessionStorage.getItem('cgp.dashboard.token'))).toBeNull();
       await Promise.all([page.waitForURL(`${issuer}/interaction/**`), page.click('#oidc-signin')]);
       await page.waitForSelector('button[data-person="demo-district-staff"]');
+      if (lang === 'en') {
+        // A resident signs in too (their token is good for their own cases), but the dashboard is for staff: it says so.
+        await Promise.all([page.waitForURL(`${dashboardUrl}/`), page.click('button[data-person="demo-resident"]')]);
+        await page.waitForSelector('.error-title');
+        expect(await page.textContent('.error-title')).toMatch(/^The dashboard is for staff and paired partners\. Residents and the 12345 hotline/);
+        await context.clearCookies(); // the provider's session ends with the tab: the next test picks a person again
+      }
       expect((page as any).problems).toEqual([]);
       await page.close();
     }

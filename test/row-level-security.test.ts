@@ -125,6 +125,42 @@ describe('row-level security', () => {
     }
   });
 
+  it('in-app notifications: a session sees its own unit’s only (not the units below it), read marks its own principal’s only; events are write-only to requests', async () => {
+    const grid = demo.grids.find((g) => g.code.startsWith(inStreet[0].code))!;
+    const communityPath = pathOfCode(grid.code.slice(0, 12));
+    const owner = new Client({ connectionString: ownerUrl });
+    await owner.connect();
+    try {
+      const ids = (
+        await owner.query(
+          `INSERT INTO grid.notification (unit_code, path, recipient_role, kind, title) VALUES ($1, $2::ltree, 'GRID_SUPERVISOR', 'RLS', 'grid'), ($3, $4::ltree, 'STAFF', 'RLS', 'community')
+           RETURNING id::text AS id`,
+          [grid.code, pathOfCode(grid.code), grid.code.slice(0, 12), communityPath],
+        )
+      ).rows.map((r) => r.id as string);
+      await owner.query(`INSERT INTO grid.notification_read (notification_id, reader) VALUES ($1, 'GRID:x:someone-else')`, [ids[0]]);
+      const seen = async (scope: string, principal: string) => {
+        await app.query('BEGIN');
+        try {
+          await app.query(`SELECT set_config('cgp.scope', $1, true), set_config('cgp.principal', $2, true)`, [scope, principal]);
+          const titles = (await app.query(`SELECT title FROM grid.notification WHERE kind = 'RLS' ORDER BY title`)).rows.map((r) => r.title);
+          const marks = Number((await app.query(`SELECT count(*) AS n FROM grid.notification_read`)).rows[0].n);
+          const events = Number((await app.query(`SELECT count(*) AS n FROM grid.outbox_event`)).rows[0].n);
+          return { titles, marks, events };
+        } finally {
+          await app.query('ROLLBACK');
+        }
+      };
+      expect(await seen(pathOfCode(grid.code), 'GRID:x:me')).toEqual({ titles: ['grid'], marks: 0, events: 0 });
+      expect(await seen(communityPath, 'COMMUNITY:x:me')).toEqual({ titles: ['community'], marks: 0, events: 0 });
+      expect(await seen(street.path, 'STREET:x:me')).toEqual({ titles: [], marks: 0, events: 0 });
+      expect((await seen(pathOfCode(grid.code), 'GRID:x:someone-else')).marks).toBe(1);
+      await owner.query(`DELETE FROM grid.notification WHERE id = ANY ($1::bigint[])`, [ids]);
+    } finally {
+      await owner.end();
+    }
+  });
+
   it('the forced idempotency table hides its rows from a non-superuser owner, whose expiry function still deletes expired keys', async () => {
     // The test server's admin is a superuser, who bypasses RLS even when forced: an owner without that privilege shows the policies at work.
     const admin = new Client({ connectionString: ownerUrl });
@@ -156,6 +192,91 @@ describe('row-level security', () => {
       await admin.query(`REVOKE ALL ON DATABASE "${new URL(ownerUrl).pathname.slice(1)}" FROM ${role}`);
       await admin.query(`DROP ROLE IF EXISTS ${role}`);
       await admin.end();
+    }
+  });
+
+  it('residents and the hotline (no unit scope) see only their household’s or tickets’ cases, inside their community or district, and nothing else', async () => {
+    const grid = demo.grids.find((g) => g.code.startsWith(inStreet[0].code))!;
+    const otherGrid = demo.grids.find((g) => g.code.startsWith(elsewhere.code))!;
+    const [mine, neighbours] = ['8e0c6b8e-1f0a-4f57-9a37-6c1d7d1f0001', '8e0c6b8e-1f0a-4f57-9a37-6c1d7d1f0002'];
+    const owner = new Client({ connectionString: ownerUrl });
+    await owner.connect();
+    const insert = (number: string, gridCode: string, household: string | null, ticket: string | null) =>
+      owner.query(
+        `INSERT INTO grid.grid_case (number, category, title, description, state, queue_tier, queue_code, grid_code, reporter_kind, reported_by, deadline, path,
+                                     reporter_household, hotline_ticket, hotline_deadline_hours)
+         VALUES ($1, 'CITY_APPEARANCE', 'rls', 'rls', 'RECEIVED', 'GRID', $2, $2, $3, 'rls', now(), $4::ltree, $5, $6, $7) RETURNING id`,
+        [number, gridCode, ticket ? 'HOTLINE' : 'RESIDENT', pathOfCode(gridCode), household, ticket, ticket ? 24 : null],
+      );
+    const ids: string[] = [];
+    for (const [n, g, h, t] of [
+      ['rls-1', grid.code, mine, null],
+      ['rls-2', grid.code, neighbours, null],
+      ['rls-3', otherGrid.code, mine, null],
+      ['rls-4', grid.code, null, 'RLS-TICKET-1'],
+    ] as const)
+      ids.push((await insert(n, g, h, t)).rows[0].id as string);
+    await owner.query(
+      `INSERT INTO grid.case_attachment (case_id, purpose, media_type, filename, size, sha256, content, uploaded_by, path)
+       SELECT id, 'REPORT', 'image/png', 'x.png', 1, repeat('0', 64), '\\x00', 'rls', path FROM grid.grid_case WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const subgraph: StartedSubgraph = await startSubgraph(communitySubgraph, { port: 0, databaseUrl: ownerUrl, auth: TEST_AUTH });
+    const unfiltered = async (claims: Record<string, unknown>) => {
+      const ctx = new RequestContext(subgraph.dataSource, identityFromClaims({ roles: [], ...claims }));
+      try {
+        const numbers = async (sql: string) => (await ctx.query<{ number: string }>(sql)).map((r) => r.number).sort();
+        return {
+          cases: await numbers(`SELECT number FROM grid.grid_case WHERE number LIKE 'rls-%'`),
+          files: await numbers(`SELECT c.number FROM grid.case_attachment a JOIN grid.grid_case c ON c.id = a.case_id WHERE c.number LIKE 'rls-%'`),
+          transitions: (await ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM grid.case_transition`))[0].n,
+          grids: (
+            await ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM grid.grid WHERE NOT path <@ $1::ltree`, [pathOfCode(claims.unit as string)])
+          )[0].n,
+          residents: (await ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM community.resident`))[0].n,
+          households: (await ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM community.household`))[0].n,
+        };
+      } finally {
+        await ctx.finish(false);
+      }
+    };
+    try {
+      expect(await unfiltered({ sub: 'r', tier: CallerKind.RESIDENT, unit: inStreet[0].code, household: mine })).toEqual({
+        cases: ['rls-1'],
+        files: ['rls-1'],
+        transitions: 0,
+        grids: 0,
+        residents: 0,
+        households: 0,
+      });
+      expect(await unfiltered({ sub: 'h', tier: CallerKind.HOTLINE, unit: demo.districts[0].code })).toEqual({
+        cases: ['rls-4'],
+        files: ['rls-4'],
+        transitions: 0,
+        grids: 0,
+        residents: 0,
+        households: 0,
+      });
+      // A resident cannot write a case for another household, nor a case outside their community.
+      const ctx = new RequestContext(
+        subgraph.dataSource,
+        identityFromClaims({ sub: 'r', tier: CallerKind.RESIDENT, unit: inStreet[0].code, household: mine, roles: [] }),
+      );
+      const updated = await ctx.query(`UPDATE grid.grid_case SET title = 'changed' WHERE number IN ('rls-2', 'rls-3', 'rls-4') RETURNING id`);
+      expect(updated).toEqual([]);
+      await expect(
+        ctx.query(
+          `INSERT INTO grid.grid_case (number, category, title, description, state, queue_tier, queue_code, grid_code, reporter_kind, reported_by, deadline, path, reporter_household)
+           VALUES ('rls-5', 'CITY_APPEARANCE', 'x', 'x', 'RECEIVED', 'GRID', $1, $1, 'RESIDENT', 'r', now(), $2::ltree, $3)`,
+          [grid.code, pathOfCode(grid.code), neighbours],
+        ),
+      ).rejects.toThrow(/row-level security/);
+      await ctx.finish(false);
+    } finally {
+      await subgraph.stop();
+      await owner.query(`DELETE FROM grid.case_attachment WHERE case_id = ANY($1::uuid[])`, [ids]);
+      await owner.query(`DELETE FROM grid.grid_case WHERE id = ANY($1::uuid[])`, [ids]);
+      await owner.end();
     }
   });
 

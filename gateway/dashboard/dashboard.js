@@ -57,6 +57,7 @@ const TEXT = {
     backToMine: '返回本单位',
     loading: '加载中…',
     noUnit: '该身份没有所属单位，看板只面向区、街道、社区、网格和楼栋工作人员及结对合作伙伴。',
+    notStaff: '看板面向工作人员和结对合作伙伴。居民和 12345 热线通过自己的应用或接口上报、跟踪诉求（见接入指南：居民与热线）。',
     partialErrors: '部分数据未能加载：',
     records: {
       close: '关闭', more: '加载更多', shown: '共 {total} 条，已显示 {shown} 条', none: '没有记录',
@@ -127,6 +128,7 @@ const TEXT = {
     backToMine: 'Back to my unit',
     loading: 'Loading…',
     noUnit: 'This caller has no unit: the dashboard is for district, street, community, grid and building staff, and for paired partners.',
+    notStaff: 'The dashboard is for staff and paired partners. Residents and the 12345 hotline report and follow their cases through their own apps or the API (consumer guide: residents and the hotline).',
     partialErrors: 'Some figures could not be loaded:',
     records: {
       close: 'Close', more: 'Load more', shown: '{shown} of {total} shown', none: 'No records',
@@ -344,6 +346,7 @@ async function start() {
   if (!answer.data?.me) return fail(apiErrorOf(answer.errors));
   state.me = answer.data.me;
   if (isPartner()) return loadPartner();
+  if (state.me.tier === 'RESIDENT' || state.me.tier === 'HOTLINE') return fail(new ApiError('NOT_STAFF', t('notStaff')));
   if (!state.me.unit) return fail(new ApiError('NO_UNIT', t('noUnit')));
   await loadUnit(unitFromAddress() ?? state.me.unit);
 }
@@ -564,12 +567,12 @@ function renderSignInError() {
 /** An error as shown to the user: what it means in their language, then the platform's code and message. */
 function errorView(error) {
   const errors = TEXT[state.lang].errors;
-  const title = error.code === 'NO_UNIT' ? t('noUnit') : errors[error.code] ?? errors.DEFAULT;
+  const title = error.code === 'NO_UNIT' ? t('noUnit') : error.code === 'NOT_STAFF' ? t('notStaff') : errors[error.code] ?? errors.DEFAULT;
   return el(
     'div',
     { class: 'error-body' },
     el('strong', { class: 'error-title' }, title),
-    el('div', { class: 'error-detail' }, el('code', { class: 'error-code' }, error.code), error.message && error.code !== 'NO_UNIT' ? ` ${error.message}` : ''),
+    el('div', { class: 'error-detail' }, el('code', { class: 'error-code' }, error.code), error.message && error.code !== 'NO_UNIT' && error.code !== 'NOT_STAFF' ? ` ${error.message}` : ''),
   );
 }
 

@@ -35,6 +35,8 @@ import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } fr
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
 import { InProcessSubgraphSource } from './in-process-source';
 import { exportRoute } from './export';
+import { attachmentRoute } from './attachments';
+import { open311Route } from './open311';
 import { dashboardRoute, dashboardSignInFromEnvironment, type DashboardSignIn } from './dashboard';
 import { partnerApiHooks, type PartnerApiSettings } from './partner-api';
 import { subgraphUrlOf } from './partner-auth';
@@ -102,10 +104,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const verifyToken = createVerifier(auth);
   const supergraphSdl = options.supergraphSdl ?? readCommittedSupergraph();
   // A staff token is served only while a current appointment backs it (the subgraphs check again).
-  const appointments = new AppointmentCheck(() => overrides.district ?? subgraphUrlOf(supergraphSdl, 'district'), {
-    ...appointmentCheckFromEnvironment(),
-    ...options.appointments,
-  });
+  // A resident token only while its household is registered in its community (asked of the community subgraph).
+  const appointments = new AppointmentCheck(
+    () => overrides.district ?? subgraphUrlOf(supergraphSdl, 'district'),
+    { ...appointmentCheckFromEnvironment(), ...options.appointments },
+    undefined,
+    undefined,
+    () => overrides.community ?? subgraphUrlOf(supergraphSdl, 'community'),
+  );
   const verify: Verifier = async (authorization) => {
     const identity = await verifyToken(authorization);
     await appointments.ensureBacked(identity, authorization);
@@ -193,6 +199,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       }),
       // POST /export: a dashboard list as CSV or Excel, run through /graphql with the caller's token, audited.
       '/export': exportRoute(() => listening.http?.url, logger),
+      // GET /cases/attachments/<id>: a case's file, read through /graphql with the caller's token (issue 15).
+      '/cases/attachments/*': attachmentRoute(() => listening.http?.url, logger),
+      // Open311 GeoReport v2: clients' api_keys call as their district's HOTLINE service caller (issue 15).
+      '/open311/v2/*': open311Route(() => listening.http?.url, auth, logger, throttle),
       // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).
       ...partnerApi.routes,
     },

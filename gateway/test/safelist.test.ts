@@ -23,7 +23,7 @@ describe('partner safelist', () => {
         .filter((o) => o.type === 'mutation')
         .map((o) => o.name)
         .sort(),
-    ).toEqual(['PartnerClaimWish', 'PartnerFulfilWish', 'PartnerRecordActivity']);
+    ).toEqual(['PartnerClaimWish', 'PartnerDisableWebhookEndpoint', 'PartnerFulfilWish', 'PartnerRecordActivity', 'PartnerRegisterWebhookEndpoint']);
   });
 
   it('refuses to build a manifest from unnamed or duplicate operations or unknown fragments', () => {

@@ -18,7 +18,7 @@ const documents = files.map((file) => ({ file, document: parse(readFileSync(join
 
 describe('docs/examples', () => {
   it('has an example per tier, for the dashboard, for partners and for every workflow', () => {
-    const workflows = ['cases', 'wishes', 'visits', 'tasks', 'party-life', 'partner-registry', 'appointments', 'units'];
+    const workflows = ['cases', 'wishes', 'visits', 'tasks', 'party-life', 'partner-registry', 'appointments', 'units', 'intake', 'notifications'];
     expect(files.sort()).toEqual(
       [...['building', 'community', 'dashboard', 'district', 'grid', 'partner', 'street'], ...workflows].map((n) => `${n}.graphql`).sort(),
     );

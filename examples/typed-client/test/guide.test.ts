@@ -80,7 +80,7 @@ describe('docs/CONSUMER_GUIDE.md', () => {
     const dir = join(ROOT, 'docs', 'examples');
     const workflows = guide.slice(guide.indexOf('## Workflows'), guide.indexOf('## Typed clients'));
     let checked = 0;
-    for (const file of ['cases', 'wishes', 'visits', 'tasks', 'party-life', 'partner']) {
+    for (const file of ['cases', 'wishes', 'visits', 'tasks', 'party-life', 'partner', 'notifications']) {
       const steps = JSON.parse(readFileSync(join(dir, `${file}.json`), 'utf8')) as Record<
         string,
         { caller: { tier?: string; roles?: string[]; apiKey?: string } }

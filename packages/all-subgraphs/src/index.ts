@@ -1,2 +1,3 @@
 export * from './subgraphs';
 export * from './sdl';
+export { demoHousehold } from '@cgp/subgraph-community';

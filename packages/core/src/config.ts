@@ -78,6 +78,7 @@ export const GROUPS = [
   'Gateway limits',
   'Rate limits and partner API',
   'Observability and lifecycle',
+  'Jobs and notifications',
   'Launcher and demo data',
   'Benchmark',
   'Tests',
@@ -620,6 +621,25 @@ const variables = {
     usedBy: ['gateway'],
     description: 'lifetime of a partner token exchanged for an API key',
   }),
+  OPEN311_API_KEYS: variable(
+    {
+      schema: z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9-]{0,39}@\d{6}=[0-9a-f]{64}(,[a-z0-9][a-z0-9-]{0,39}@\d{6}=[0-9a-f]{64})*$/,
+          'entries <name>@<district code>=<sha256 hex>, separated by commas',
+        ),
+      type: 'list of Open311 clients',
+      allowed: '`<name>@<district code>=<sha256 of the key, hex>` entries separated by commas, e.g. `city-app@411602=9f86d0…`',
+    },
+    undefined,
+    {
+      group: 'Rate limits and partner API',
+      usedBy: ['gateway'],
+      description:
+        'the Open311 (GeoReport v2) clients allowed at `/open311/v2/`: each key (sent as `api_key`) files and reads cases as that district’s HOTLINE service caller; only its SHA-256 is configured. Unset: Open311 answers 403 to every key',
+    },
+  ),
 
   // Observability and lifecycle
   NODE_ENV: variable(choice(['development', 'production', 'test']), 'development', {
@@ -663,6 +683,59 @@ const variables = {
     group: 'Observability and lifecycle',
     usedBy: ['subgraphs'],
     description: 'how long an `Idempotency-Key` and its answer are remembered',
+  }),
+  JOBS_POLL_SECONDS: variable(decimal(0.5, 600, 'seconds'), 2, {
+    group: 'Jobs and notifications',
+    usedBy: ['subgraphs'],
+    description: 'how often a subgraph’s job workers look for jobs that are due (pg-boss polling; tests use 0.5 to see jobs run within a second)',
+  }),
+  CASE_DEADLINE_SWEEP_SECONDS: variable(decimal(0.5, 3600, 'seconds'), 60, {
+    group: 'Jobs and notifications',
+    usedBy: ['subgraphs'],
+    description: 'how often the grid subgraph’s deadline job looks for cases to remind, report overdue or move up (a job in the queue, renewed after each run)',
+  }),
+  CASE_REMINDER_HOURS_BEFORE_DEADLINE: variable(decimal(undefined, undefined, 'hours', 0), 12, {
+    group: 'Jobs and notifications',
+    usedBy: ['subgraphs'],
+    description: 'how long before a case’s deadline its handler (or the grid manager) gets a reminder in the app',
+  }),
+  CASE_ESCALATION_HOURS_AFTER_DEADLINE: variable(decimal(undefined, undefined, 'hours', 0), 24, {
+    group: 'Jobs and notifications',
+    usedBy: ['subgraphs'],
+    description: 'how long after its deadline an open case in a grid’s queue moves to the community’s queue (at the deadline the grid supervisor is told)',
+  }),
+  INTERNAL_ROUTES_SECRET: variable(
+    { ...text('secret, ≥ 32 characters'), schema: z.string().min(32, 'shorter than 32 characters'), allowed: 'at least 32 characters' },
+    undefined,
+    {
+      group: 'Jobs and notifications',
+      usedBy: ['subgraphs'],
+      secret: true,
+      default: '`AUTH_JWT_SECRET`',
+      description:
+        'key of the HMAC with which a subgraph’s background workers sign their calls to another subgraph’s internal routes (the community relay asking pairing for partners’ webhook endpoints); every subgraph needs the same',
+    },
+  ),
+  WEBHOOK_ALLOW_PRIVATE_URLS: variable(choice(['on', 'off']), 'off', {
+    group: 'Jobs and notifications',
+    usedBy: ['subgraphs'],
+    description:
+      '`on`: partners may register webhook URLs on http and on loopback or private addresses (development and tests, whose receivers run locally); `off`: https to public hosts only',
+  }),
+  WEBHOOK_RETRY_LIMIT: variable(integer(0, 50), 8, {
+    group: 'Jobs and notifications',
+    usedBy: ['subgraphs'],
+    description: 'how many times a failed webhook delivery is tried again before it is dead-lettered',
+  }),
+  WEBHOOK_RETRY_DELAY_SECONDS: variable(integer(1, 86_400, 'seconds'), 30, {
+    group: 'Jobs and notifications',
+    usedBy: ['subgraphs'],
+    description: 'the wait before the first retry of a webhook delivery; each later retry waits about twice as long (with jitter)',
+  }),
+  WEBHOOK_TIMEOUT_MS: variable(integer(100, 60_000, 'milliseconds'), 5000, {
+    group: 'Jobs and notifications',
+    usedBy: ['subgraphs'],
+    description: 'how long a webhook receiver may take to answer before the delivery counts as failed',
   }),
   CGP_INSTANCE_ID: variable(text(), undefined, {
     group: 'Observability and lifecycle',

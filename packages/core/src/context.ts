@@ -146,6 +146,9 @@ export class RequestContext {
           ['cgp.partner_org', this.identity.org ?? ''],
           ['cgp.partner_communities', this.identity.communities.join(',')],
           ['cgp.principal', principalOf(this.identity)],
+          ['cgp.intake_kind', this.identity.intake ? this.identity.kind : ''],
+          ['cgp.intake_path', this.identity.intake?.path ?? ''],
+          ['cgp.household', this.identity.household ?? ''],
         ];
         // With a deadline, no statement of this transaction may run past it (the session's own limit still applies when shorter).
         if (this.deadline !== undefined) settings.push(['statement_timeout', String(statementBudget(this.deadline, sessionStatementTimeoutMs(this.db)))]);

@@ -47,7 +47,7 @@ export interface Feature {
   /** Dashboard figures declared with `defineFigures`: their resolvers, types and rules join the feature's. */
   figures?: readonly Figures[];
   /** Background work started beside the server (see SubgraphDefinition.workers). */
-  workers?(db: DataSource, logger: Logger): BackgroundWorker[];
+  workers?(db: DataSource, logger: Logger, peers: Readonly<Record<string, string>>): BackgroundWorker[];
   /** HTTP routes beside /graphql (see SubgraphDefinition.routes). */
   routes?(db: DataSource, verify: Verifier): Record<string, HttpRoute>;
 }
@@ -147,7 +147,7 @@ export function defineSubgraph(spec: SubgraphSpec): SubgraphDefinition {
             withRoutes.map((f) => [f.name, f.routes?.(db, verify)]),
           )
       : undefined,
-    workers: withWorkers.length ? (db, logger) => withWorkers.flatMap((f) => f.workers?.(db, logger) ?? []) : undefined,
+    workers: withWorkers.length ? (db, logger, peers) => withWorkers.flatMap((f) => f.workers?.(db, logger, peers) ?? []) : undefined,
     buildSchema: () =>
       buildFederatedSchema(
         {

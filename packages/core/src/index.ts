@@ -37,3 +37,8 @@ export * from './text-input';
 export * from './registry-file';
 export * from './request-checks';
 export * from './unit-registry';
+export * from './jobs';
+export * from './notifications';
+export * from './internal-route';
+export * from './outbox';
+export * from './webhook-subscriptions';

@@ -24,6 +24,14 @@ export const IS_PARTNER_ORG = (column: string) =>
 export const IS_PARTNER_COMMUNITY = (codeColumn: string) =>
   `(coalesce(current_setting('cgp.partner_communities', true), '') <> '' AND ${codeColumn} = ANY (string_to_array(current_setting('cgp.partner_communities', true), ',')))`;
 
+/** SQL predicate: the caller is a resident or the hotline (`kind`), bringing work into the unit whose subtree holds `path`. */
+export const IN_INTAKE = (kind: 'RESIDENT' | 'HOTLINE', path: string) =>
+  `(coalesce(current_setting('cgp.intake_kind', true), '') = '${kind}' AND coalesce(current_setting('cgp.intake_path', true), '') <> '' AND ${path} <@ current_setting('cgp.intake_path', true)::ltree)`;
+
+/** SQL predicate: `column` is the signed-in resident's household. */
+export const IS_HOUSEHOLD = (column: string) =>
+  `(coalesce(current_setting('cgp.household', true), '') <> '' AND ${column}::text = current_setting('cgp.household', true))`;
+
 /** Creates the application role (once per server) and lets it use a schema's tables, not own them. */
 export function grantAppRole(schema: string, password: string): string[] {
   return [

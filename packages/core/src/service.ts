@@ -72,7 +72,7 @@ export interface SubgraphDefinition {
    * Background workers that run beside the server (e.g. the community subgraph's residents-import
    * jobs), started once the server listens and stopped (before the pool closes) when it stops.
    */
-  workers?(db: DataSource, logger: Logger): BackgroundWorker[];
+  workers?(db: DataSource, logger: Logger, peers: Readonly<Record<string, string>>): BackgroundWorker[];
 }
 
 /** A piece of work a subgraph runs in the background; `stop` ends it, leaving its durable state consistent. */
@@ -383,7 +383,13 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   // Partner tokens made from an API key are refused here too once the key is revoked (auth/key-check.ts).
   const keyCheck = new PartnerKeyCheck(() => peers.pairing, options.keyCheckCacheSeconds ?? keyCheckCacheSecondsFromEnvironment());
   // Staff tokens are served only while a current appointment backs them (auth/appointment-check.ts).
-  const appointmentCheck = new AppointmentCheck(() => peers.district, { ...appointmentCheckFromEnvironment(), ...options.appointments });
+  const appointmentCheck = new AppointmentCheck(
+    () => peers.district,
+    { ...appointmentCheckFromEnvironment(), ...options.appointments },
+    undefined,
+    undefined,
+    () => peers.community,
+  );
   const tracing = options.tracing ?? createTracing(def.name);
   const metrics = new ServiceMetrics(def.name);
   metrics.observePool(() => poolOf(db));
@@ -494,7 +500,7 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
   // Every caller's expired idempotency keys go, now and then (a missing table means migrations are pending: /ready says so).
   const expiry = setInterval(() => void idempotency.expire(db).catch(() => undefined), 15 * 60_000);
   expiry.unref();
-  const workers = def.workers?.(db, logger) ?? [];
+  const workers = def.workers?.(db, logger, peers) ?? [];
   logger.info({ url: http.url, metrics: `${operations.url}/metrics`, tracing: tracing.enabled }, `${def.name} subgraph ready`);
   return {
     name: def.name,

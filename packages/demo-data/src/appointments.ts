@@ -8,7 +8,7 @@ export interface AppointmentSeed {
   id: string;
   sub: string;
   personName: string;
-  tier: Exclude<CallerKind, CallerKind.PARTNER>;
+  tier: Exclude<CallerKind, CallerKind.PARTNER | CallerKind.RESIDENT | CallerKind.HOTLINE>;
   unitCode: string;
   path: string;
   roles: Role[];

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CallerKind, setting, type Claims, type Env } from '@cgp/core';
 import { generateDemo, namedDemoStaff, type DemoDataset } from '@cgp/demo-data';
+import { demoHousehold } from '@cgp/all-subgraphs';
 
 /*
  * The development identity provider (issue 18, sign-in): an OpenID Connect provider built on
@@ -43,8 +44,9 @@ export function isProduction(env?: Env): boolean {
 /**
  * The demo people of every tier in a demo dataset: district staff (also auditor), the district party
  * secretary, a street office's staff and party secretary, a community's staff and party secretary, the
- * grid's three staff, a building leader, staff of a second street (to see scope), and a partner
- * organisation with its paired communities.
+ * grid's three staff, a building leader, staff of a second street (to see scope), a partner
+ * organisation with its paired communities, a resident of a registered household and the district's
+ * 12345 hotline.
  */
 export function demoPeople(demo: DemoDataset): DemoPerson[] {
   // The staff are the named demo people the demo data appoints (a sign-in gives what their appointment backs).
@@ -64,6 +66,22 @@ export function demoPeople(demo: DemoDataset): DemoPerson[] {
       claims: { tier: CallerKind.PARTNER, org: org.id, communities, roles: [] },
     });
   }
+  const household = demoHousehold(demo);
+  if (household)
+    people.push({
+      id: 'resident',
+      label: { zh: '社区居民', en: 'Resident' },
+      where: household.buildingCode,
+      claims: { tier: CallerKind.RESIDENT, unit: household.communityCode, household: household.id, roles: [] },
+    });
+  const district = demo.districts[0];
+  if (district)
+    people.push({
+      id: 'hotline',
+      label: { zh: '12345 便民热线', en: '12345 citizen hotline' },
+      where: district.name,
+      claims: { tier: CallerKind.HOTLINE, unit: district.code, roles: [] },
+    });
   return people.map((p) => ({ ...p, id: `demo-${p.id}` }));
 }
 

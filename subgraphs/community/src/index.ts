@@ -6,5 +6,8 @@ import { personalData, residents } from './residents';
 import { services } from './services';
 import { wishes } from './wishes';
 import { volunteers } from './volunteers';
+import { outbox } from './outbox';
 
-export const communitySubgraph = defineSubgraph({ name: 'community', features: [units, residents, wishes, services, volunteers, personalData] });
+export { demoHousehold } from './residents/resident.demo';
+
+export const communitySubgraph = defineSubgraph({ name: 'community', features: [units, residents, wishes, services, volunteers, personalData, outbox] });

@@ -1,7 +1,16 @@
 import 'reflect-metadata';
-import { defineSubgraph, personalDataReads } from '@cgp/core';
+import { defineSubgraph, inAppNotifications, personalDataReads, webhookSubscriptions } from '@cgp/core';
 // cases is imported first: its fields on Community and Grid come before the units' in the schema (as published).
 import { cases } from './cases';
 import { units } from './units';
 
-export const gridSubgraph = defineSubgraph({ name: 'grid', features: [units, cases, personalDataReads('grid', 'gridPersonalDataReads', 'Grid')] });
+export const gridSubgraph = defineSubgraph({
+  name: 'grid',
+  features: [
+    units,
+    cases,
+    personalDataReads('grid', 'gridPersonalDataReads', 'Grid'),
+    inAppNotifications('grid'),
+    webhookSubscriptions('grid', 'case', ['case.closed']),
+  ],
+});

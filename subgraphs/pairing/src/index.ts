@@ -5,8 +5,9 @@ import { pairings } from './pairings';
 import { activities } from './activities';
 import { apiKeys } from './api-keys';
 import { partners } from './partners';
+import { webhooks } from './webhooks';
 
 export * from './api-keys/api-key.secret';
 export type { PartnerKeyPrincipal } from './api-keys/api-key.routes';
 
-export const pairingSubgraph = defineSubgraph({ name: 'pairing', features: [pairings, activities, apiKeys, partners] });
+export const pairingSubgraph = defineSubgraph({ name: 'pairing', features: [pairings, activities, apiKeys, partners, webhooks] });

@@ -25,8 +25,12 @@ export function appointmentCheckFromEnvironment(env?: Env): AppointmentCheckOpti
   return { required: setting('AUTH_APPOINTMENTS', env) === 'required', cacheSeconds: setting('AUTH_APPOINTMENT_CHECK_CACHE_SECONDS', env) };
 }
 
-function unavailable(): GraphQLError {
-  return new GraphQLError('Staff tokens cannot be checked against appointments right now (the district subgraph does not answer): try again shortly.', {
+function unavailable(route = '/appointments/check'): GraphQLError {
+  const what =
+    route === '/households/check'
+      ? 'Resident tokens cannot be checked against households right now (the community subgraph'
+      : 'Staff tokens cannot be checked against appointments right now (the district subgraph';
+  return new GraphQLError(`${what} does not answer): try again shortly.`, {
     extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: new HeaderMap([['retry-after', '2']]) } },
   });
 }
@@ -47,12 +51,21 @@ export class AppointmentCheck {
     readonly options: AppointmentCheckOptions,
     private readonly timeoutMs = 5_000,
     private readonly now: () => number = () => Date.now(),
+    /** The community subgraph's GraphQL URL: residents' households are checked at its POST /households/check. */
+    private readonly communityUrl: () => string | undefined = () => undefined,
   ) {}
 
-  /** Refuses (UNAUTHENTICATED) a staff token no current appointment backs; partners and, with appointments off, everyone pass. */
+  /**
+   * Refuses (UNAUTHENTICATED) a staff token no current appointment backs, and a resident token whose household
+   * is not registered in the community it claims (issue 15); partners and the hotline (a service account) and,
+   * with appointments off, everyone pass.
+   */
   async ensureBacked(identity: Identity, authorization: string | undefined): Promise<void> {
-    if (!this.options.required || identity.kind === CallerKind.PARTNER) return;
-    const id = `${identity.sub}\u0000${identity.unit ?? ''}\u0000${[...identity.roles].sort().join(',')}`;
+    if (!this.options.required || identity.kind === CallerKind.PARTNER || identity.kind === CallerKind.HOTLINE) return;
+    const resident = identity.kind === CallerKind.RESIDENT;
+    const id = resident
+      ? `resident\u0000${identity.household ?? ''}\u0000${identity.intake?.unit ?? ''}`
+      : `${identity.sub}\u0000${identity.unit ?? ''}\u0000${[...identity.roles].sort().join(',')}`;
     const now = this.now();
     const known = this.answers.get(id);
     let refusal: string | null;
@@ -62,7 +75,7 @@ export class AppointmentCheck {
       // Concurrent requests of one person share one question.
       let asking = this.pending.get(id);
       if (!asking) {
-        asking = this.ask(authorization).finally(() => this.pending.delete(id));
+        asking = (resident ? this.ask(authorization, this.communityUrl, '/households/check') : this.ask(authorization)).finally(() => this.pending.delete(id));
         this.pending.set(id, asking);
       }
       refusal = await asking;
@@ -74,13 +87,13 @@ export class AppointmentCheck {
     if (refusal !== null) throw unauthenticated(refusal);
   }
 
-  private async ask(authorization: string | undefined): Promise<string | null> {
-    const url = this.districtUrl();
-    if (!url) throw unavailable();
+  private async ask(authorization: string | undefined, peer = this.districtUrl, route = '/appointments/check'): Promise<string | null> {
+    const url = peer();
+    if (!url) throw unavailable(route);
     let res: Response;
     let body: { message?: string };
     try {
-      res = await fetch(new URL('/appointments/check', url), {
+      res = await fetch(new URL(route, url), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
         body: '{}',
@@ -88,11 +101,11 @@ export class AppointmentCheck {
       });
       body = (await res.json()) as { message?: string };
     } catch {
-      throw unavailable();
+      throw unavailable(route);
     }
     if (res.status === 403) return body.message ?? 'No current appointment backs this token';
     if (res.status === 401) return 'The token is not valid';
-    if (!res.ok) throw unavailable();
+    if (!res.ok) throw unavailable(route);
     return null;
   }
 

@@ -35,7 +35,12 @@ export enum CallerKind {
   GRID = 'GRID',
   BUILDING = 'BUILDING',
   PARTNER = 'PARTNER',
+  RESIDENT = 'RESIDENT',
+  HOTLINE = 'HOTLINE',
 }
+
+/** Callers who bring work in from outside the tiers' staff: residents and the district's hotline (issue 15). */
+export const INTAKE_KINDS: readonly CallerKind[] = [CallerKind.RESIDENT, CallerKind.HOTLINE];
 
 registerEnumType(CallerKind, {
   name: 'CallerKind',
@@ -47,6 +52,14 @@ registerEnumType(CallerKind, {
     GRID: { description: 'Grid staff: the grid and its buildings.' },
     BUILDING: { description: 'A building leader: the building.' },
     PARTNER: { description: 'A partner social organisation or caring enterprise, through the API: its own pairings only.' },
+    RESIDENT: {
+      description:
+        'A resident signed in through the identity provider, bound to one household of one community: reports cases there and follows, completes and rates their household’s own cases.',
+    },
+    HOTLINE: {
+      description:
+        'The district’s convenience hotline (12345) or an Open311 client, as a service caller: files work orders as cases and reads back their replies.',
+    },
   },
 });
 
@@ -65,6 +78,13 @@ export interface Identity {
   communities: string[];
   /** For a partner token the gateway issued from an API key: that key's id (checked for revocation at the gateway). */
   apiKey?: string;
+  /** A resident's household (the community subgraph's household id). */
+  household?: string;
+  /**
+   * Residents and the hotline: the unit they bring work into (a resident's community, the hotline's district)
+   * and its path. Not a scope: these callers have no `unit`/`unitPath`, so no staff rule or list opens to them.
+   */
+  intake?: { unit: string; path: string };
 }
 
 export const claimsSchema = z
@@ -77,6 +97,8 @@ export const claimsSchema = z
     communities: z.array(z.string().regex(/^\d{12}$/)).default([]),
     /** The partner API key a gateway-issued partner token was made from. */
     key: z.string().uuid().optional(),
+    /** A RESIDENT's household id. */
+    household: z.string().uuid().optional(),
   })
   .superRefine((c, ctx) => {
     if (c.tier === CallerKind.PARTNER) {
@@ -84,7 +106,21 @@ export const claimsSchema = z
       if (c.unit) ctx.addIssue({ code: 'custom', message: 'a PARTNER token has no unit claim' });
       return;
     }
-    if (c.key) ctx.addIssue({ code: 'custom', message: 'only a PARTNER token carries the key claim' });
+    if (c.key && c.tier !== CallerKind.HOTLINE) ctx.addIssue({ code: 'custom', message: 'only a PARTNER or HOTLINE token carries the key claim' });
+    if (c.tier === CallerKind.RESIDENT) {
+      if (!c.household) ctx.addIssue({ code: 'custom', message: 'a RESIDENT token needs the household claim' });
+      if (!c.unit || c.unit.length !== CODE_LENGTH[Tier.COMMUNITY])
+        ctx.addIssue({ code: 'custom', message: 'a RESIDENT token needs the unit claim: its community’s code' });
+      if (c.roles.length) ctx.addIssue({ code: 'custom', message: 'a RESIDENT token has no roles' });
+      return;
+    }
+    if (c.household) ctx.addIssue({ code: 'custom', message: 'only a RESIDENT token carries the household claim' });
+    if (c.tier === CallerKind.HOTLINE) {
+      if (!c.unit || c.unit.length !== CODE_LENGTH[Tier.DISTRICT])
+        ctx.addIssue({ code: 'custom', message: 'a HOTLINE token needs the unit claim: its district’s code' });
+      if (c.roles.length) ctx.addIssue({ code: 'custom', message: 'a HOTLINE token has no roles' });
+      return;
+    }
     if (!c.unit) {
       ctx.addIssue({ code: 'custom', message: `a ${c.tier} token needs the unit claim` });
       return;
@@ -98,6 +134,18 @@ export type Claims = z.input<typeof claimsSchema>;
 
 export function identityFromClaims(payload: unknown): Identity {
   const c = claimsSchema.parse(payload);
+  if (INTAKE_KINDS.includes(c.tier)) {
+    const unit = c.unit as string;
+    return {
+      sub: c.sub,
+      kind: c.tier,
+      roles: [],
+      communities: [],
+      household: c.household,
+      intake: { unit, path: pathOfCode(unit) },
+      apiKey: c.key,
+    };
+  }
   const isUnit = c.tier !== CallerKind.PARTNER;
   return {
     sub: c.sub,

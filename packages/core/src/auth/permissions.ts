@@ -54,9 +54,25 @@ export const rules = {
     const code = args.code ?? args.unitCode;
     return !code || !tierOfCode(code) || accessToCode(ctx.identity, code) === Access.FULL ? true : forbidden();
   }),
-  /** Staff of a unit (any tier), not a partner. */
+  /** Staff of a unit (any tier): not a partner, a resident or the hotline. */
   unitStaff: rule('unitStaff', { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
-    ctx.identity.kind !== CallerKind.PARTNER ? true : forbidden('Partner organisations cannot use this field'),
+    ctx.identity.kind === CallerKind.PARTNER
+      ? forbidden('Partner organisations cannot use this field')
+      : ctx.identity.unitPath
+        ? true
+        : forbidden(`${ctx.identity.kind} callers cannot use this field: it is for the staff of a unit`),
+  ),
+  /** A resident (bound to a household). */
+  resident: rule('resident', { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
+    ctx.identity.kind === CallerKind.RESIDENT && ctx.identity.household ? true : forbidden('This field is for residents'),
+  ),
+  /** The district's hotline service caller (or an Open311 client, which calls as one). */
+  hotline: rule('hotline', { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
+    ctx.identity.kind === CallerKind.HOTLINE && ctx.identity.intake ? true : forbidden('This field is for the hotline'),
+  ),
+  /** Staff of a unit or a partner: not a resident or the hotline (registries of partner organisations). */
+  staffOrPartner: rule('staffOrPartner', { cache: 'contextual' })((_parent, _args, ctx: Ctx) =>
+    ctx.identity.kind === CallerKind.PARTNER || ctx.identity.unitPath ? true : forbidden(`${ctx.identity.kind} callers cannot use this field`),
   ),
   partner: rule('partner', { cache: 'contextual' })((_parent, _args, ctx: Ctx) => (ctx.identity.kind === CallerKind.PARTNER ? true : forbidden())),
   hasRole: (role: Role) =>

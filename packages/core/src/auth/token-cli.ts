@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       roles: { type: 'string', default: 'STAFF' },
       org: { type: 'string' },
       communities: { type: 'string' },
+      household: { type: 'string' },
       sub: { type: 'string' },
       person: { type: 'string' },
       expires: { type: 'string', default: '8h' },
@@ -60,9 +61,10 @@ async function main(): Promise<void> {
     sub: values.person ?? values.sub ?? defaultSub(values.tier, values.unit, values.org, values.roles),
     tier: person?.tier ?? values.tier,
     unit: person?.unit ?? values.unit,
+    // Residents and the hotline carry no roles (`--tier RESIDENT --unit <community> --household <id>`, `--tier HOTLINE --unit <district>`).
     roles:
       person?.roles ??
-      (values.roles
+      (values.roles && values.tier !== 'RESIDENT' && values.tier !== 'HOTLINE'
         ? values.roles
             .split(',')
             .map((r) => r.trim())
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
         : []),
     org: values.org,
     communities: values.communities ? values.communities.split(',').map((c) => c.trim()) : undefined,
+    household: values.household,
   };
   const parsed = claimsSchema.safeParse(claims);
   if (!parsed.success) {

@@ -184,7 +184,9 @@ export function createVerifier(config: AuthConfig): Verifier {
       });
       checkLifetime(payload, maxLifetime, skew);
       const identity = identityFromClaims(payload);
-      if (jwks && identity.kind !== CallerKind.PARTNER && !config.localStaffTokens)
+      // The gateway issues HS256 tokens for partners' API keys and for Open311 clients' keys (HOTLINE with a key claim).
+      const gatewayIssued = identity.kind === CallerKind.PARTNER || (identity.kind === CallerKind.HOTLINE && identity.apiKey !== undefined);
+      if (jwks && !gatewayIssued && !config.localStaffTokens)
         throw unauthenticated('Staff tokens come from the identity provider: this HS256 token is not accepted');
       return identity;
     } catch (error) {

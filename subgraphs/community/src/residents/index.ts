@@ -23,6 +23,8 @@ import { ResidentImportWorker } from './import-job.worker';
 import { CreateResidents1732000010000 } from './migrations/1732000010000-create-residents';
 import { FestivalCalendarUpkeep1732000011000 } from './migrations/1732000011000-festival-calendar-upkeep';
 import { ResidentImportJobs1732000012000 } from './migrations/1732000012000-resident-import-jobs';
+import { HouseholdCheck1732000153000 } from './migrations/1732000153000-household-check';
+import { householdRoutes } from './household.routes';
 import { populationFigures } from './population.figures';
 import { residentReference } from './resident.reference';
 import { seedResidents } from './resident.seed';
@@ -61,7 +63,9 @@ export const residents = defineFeature({
     festivalPermissions,
   ],
   references: residentReference,
-  migrations: [CreateResidents1732000010000, FestivalCalendarUpkeep1732000011000, ResidentImportJobs1732000012000],
+  migrations: [CreateResidents1732000010000, FestivalCalendarUpkeep1732000011000, ResidentImportJobs1732000012000, HouseholdCheck1732000153000],
+  // POST /households/check: whether a resident token's household is registered in its community (issue 15).
+  routes: householdRoutes,
   seed: seedResidents,
   figures: [populationFigures],
   // Residents imports submitted as jobs run beside the server (see import-job.worker.ts).

@@ -249,3 +249,13 @@ export function* residentBatches(data: DemoDataset): Generator<ResidentsDemo, vo
     yield out;
   }
 }
+
+/**
+ * A household of the demo register to sign a demo resident in with (development sign-in): the first
+ * household of the dataset's first building, with its community and building.
+ */
+export function demoHousehold(data: DemoDataset): { id: string; communityCode: string; buildingCode: string } | undefined {
+  const first = residentBatches(data).next();
+  const household = first.done ? undefined : first.value.households[0];
+  return household && { id: household.id, communityCode: household.community_code, buildingCode: household.building_code };
+}

@@ -1,4 +1,5 @@
 import {
+  emitEvent,
   Access,
   accessToCode,
   assertUnitCode,
@@ -76,6 +77,19 @@ async function move(
   return moved;
 }
 
+/**
+ * A wish opened to partners is told to the partners paired with its community (issue 15): an event in the
+ * outbox, written in the posting request's transaction; never the beneficiary's name (personal data).
+ */
+function announceOpenedWish(ctx: RequestContext, wish: Wish): Promise<string> {
+  return emitEvent(ctx, 'community', {
+    type: 'wish.opened',
+    payload: { wishId: wish.id, communityCode: wish.communityCode, text: wish.text, category: wish.category, postedAt: wish.postedAt },
+    audience: { partnersOf: wish.communityCode },
+    path: wish.path,
+  });
+}
+
 /** Micro-wishes: the wish wall, claims by party members and partners, fulfilment and the resident's confirmation. */
 export const WishService = {
   byId(ctx: RequestContext, id: string): Promise<Wish | null> {
@@ -89,6 +103,7 @@ export const WishService = {
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, 'POSTED', $6, $7::ltree) RETURNING ${WISH_COLUMNS}`,
       [input.communityCode, input.text, input.category, input.beneficiaryName, input.openToPartners, ctx.identity.sub, pathOfCode(input.communityCode)],
     );
+    if (wish.openToPartners) await announceOpenedWish(ctx, wish);
     return wish;
   },
 

@@ -6,8 +6,8 @@ import { Caller } from './caller.type';
 export class CallerResolver {
   @Query(() => Caller, { description: 'The caller: tier, unit and roles. Everything else it may see is scoped to that unit.' })
   me(@Ctx() ctx: RequestContext): Caller {
-    const { sub, kind, unit, roles, org } = ctx.identity;
-    return { sub, tier: kind, unit: unit ?? null, roles, org: org ?? null };
+    const { sub, kind, unit, roles, org, intake, household } = ctx.identity;
+    return { sub, tier: kind, unit: unit ?? intake?.unit ?? null, roles, org: org ?? null, household: household ?? null };
   }
 }
 

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { and } from 'graphql-shield';
+import { and, or } from 'graphql-shield';
+import { caseReader } from './case.rules';
 import {
   assertUnitCode,
   connectionType,
@@ -134,14 +135,15 @@ export class CaseResolver {
 
 export const casePermissions: Permissions = {
   Query: {
-    gridCase: rules.unitStaff,
+    // Residents and the hotline too: GridCase's rule (caseReader) opens their household's or tickets' cases only.
+    gridCase: or(rules.unitStaff, rules.resident, rules.hotline),
     caseQueue: rules.unitStaff,
     cases: and(rules.unitStaff, rules.codeArgInScope),
     caseCounts: and(rules.unitStaff, rules.codeArgInScope),
   },
   // Who may take each step is decided by the workflow (case.workflow.ts), from the caller's roles and the case's queue.
   Mutation: { '*': rules.unitStaff },
-  GridCase: { '*': rules.recordInScope },
+  GridCase: { '*': caseReader, handlerSub: rules.recordInScope },
   CaseTransition: { '*': rules.allow },
   CaseCounts: { '*': rules.allow },
 };

@@ -1,5 +1,5 @@
 import { columnsOf, insertRows, type Queryable } from '@cgp/core';
-import { gridCaseBatches, type CaseRow, type DemoDataset, type TransitionRow } from '@cgp/demo-data';
+import { demoEnd, gridCaseBatches, type CaseRow, type DemoDataset, type TransitionRow } from '@cgp/demo-data';
 
 /** Transitions gathered before a batch of grids' cases and transitions is written (bounds the memory a city's cases take). */
 const BATCH_TRANSITIONS = 50_000;
@@ -23,5 +23,11 @@ export async function seedCases(db: Queryable, data: DemoDataset): Promise<void>
     if (transitions.length >= BATCH_TRANSITIONS) await flush();
   }
   await flush();
+  // The demo's recorded cases are history (before its asOf day): their deadlines' reminders, notices and
+  // moves are not taken now, when the platform starts (they would reshuffle the demo's queues).
+  await db.query(
+    `UPDATE grid.grid_case SET reminder_done_at = reported_at, overdue_done_at = reported_at, escalation_done_at = reported_at WHERE deadline < $1`,
+    [new Date(demoEnd(data))],
+  );
   if (total) await db.query(`SELECT setval('grid.case_number', $1)`, [total]);
 }

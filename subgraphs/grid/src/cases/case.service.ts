@@ -15,9 +15,21 @@ import {
   uuidIn,
   uuidIs,
 } from '@cgp/core';
-import { CASE_COLUMNS, CaseAction, CaseCategory, CaseState, MediationLevel, type CaseCounts, type CaseTransition, type GridCase } from './case.type';
+import { storeAttachments } from './case.attachment';
+import {
+  AttachmentPurpose,
+  CASE_COLUMNS,
+  CaseAction,
+  CaseCategory,
+  CaseState,
+  MediationLevel,
+  type CaseCounts,
+  type CaseTransition,
+  type GridCase,
+} from './case.type';
 import { CaseOrder, type CaseFilter, type CaseStepInput, type ReportCaseInput } from './case.input';
 import { actingRole, escalation, reporterKindOf, STEPS, type Step } from './case.workflow';
+import { announceClosedCase } from './case.events';
 
 const TRANSITION_COLUMNS = `case_id AS "caseId", action, from_state AS "fromState", to_state AS "toState", actor_sub AS actor, actor_role AS "actorRole", at, note`;
 const OPEN = `state NOT IN ('CLOSED', 'REJECTED')`;
@@ -32,12 +44,12 @@ const VERB: Record<Step, string> = {
   ESCALATE: 'escalated',
 };
 
-async function freshCase(ctx: RequestContext, id: string): Promise<GridCase | null> {
+export async function freshCase(ctx: RequestContext, id: string): Promise<GridCase | null> {
   const [row] = await ctx.query<GridCase>(`SELECT ${CASE_COLUMNS} FROM grid.grid_case WHERE ${uuidIs('id', '$1')}`, [id]);
   return row ?? null;
 }
 
-async function recordTransition(
+export async function recordTransition(
   ctx: RequestContext,
   c: { id: string },
   action: CaseAction,
@@ -74,7 +86,6 @@ function filterSql(filter: CaseFilter | null | undefined, start: number): { sql:
   return { sql: parts.length ? parts.join(' AND ') : 'true', params };
 }
 
-/** Grid cases: reporting, the "receive, dispatch, handle, return" steps, queues and counts. */
 /** The staff member appointed at a unit today with this `sub`, asked of the district subgraph (which owns appointments). */
 async function gridStaffMember(ctx: RequestContext, unitCode: string, sub: string): Promise<{ sub: string; personName: string } | null> {
   const found = await callPeer<{ appointments: { edges: { node: { sub: string; personName: string; unitCode: string } }[] } }>(
@@ -86,6 +97,83 @@ async function gridStaffMember(ctx: RequestContext, unitCode: string, sub: strin
   return found.appointments.edges.map((e) => e.node).find((n) => n.unitCode === unitCode) ?? null;
 }
 
+/** Refuses a grid that does not exist today or is closed (new work goes to today's tree: a moved grid's successor). */
+export async function assertOpenGrid(ctx: RequestContext, gridCode: string, argumentName = 'gridCode'): Promise<void> {
+  const [grid] = await ctx.query<{ closedOn: string | null; successorCode: string | null }>(
+    `SELECT to_char(closed_on, 'YYYY-MM-DD') AS "closedOn", successor_code AS "successorCode" FROM grid.grid WHERE code = $1 AND established_on <= $2::date`,
+    [gridCode, chinaToday()],
+  );
+  if (!grid) throw badInput(`There is no grid ${gridCode} today`, argumentName);
+  if (grid.closedOn && grid.closedOn <= chinaToday()) {
+    throw badInput(
+      `Grid ${gridCode} closed on ${grid.closedOn}${grid.successorCode ? `: report the case to its successor ${grid.successorCode}` : ''}`,
+      argumentName,
+    );
+  }
+}
+
+/** The row of a new case, as reportCase, reportMyCase and fileHotlineTicket give it. */
+export interface NewCase {
+  gridCode: string;
+  buildingCode: string | null;
+  category: CaseCategory;
+  title: string;
+  description: string;
+  reporterKind: 'GRID_STAFF' | 'BUILDING_LEADER' | 'RESIDENT' | 'HOTLINE';
+  reporterName?: string | null;
+  reporterPhone?: string | null;
+  sourceCheckId?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  address?: string | null;
+  reporterHousehold?: string | null;
+  hotlineTicket?: string | null;
+  hotlineCategory?: string | null;
+  /** The hotline's deadline class; the category's deadline otherwise. */
+  deadlineHours?: number | null;
+}
+
+/**
+ * Inserts a case RECEIVED in its grid's queue, numbered `<grid>-<year>-<n>`. With a hotline ticket, a ticket
+ * filed already inserts nothing and answers null (ON CONFLICT: two filings at once make one case).
+ */
+export async function insertCase(ctx: RequestContext, c: NewCase): Promise<GridCase | null> {
+  const [created] = await ctx.query<GridCase>(
+    `INSERT INTO grid.grid_case (number, category, title, description, state, mediation_level, queue_tier, queue_code, grid_code, building_code,
+                                 reporter_kind, reporter_name, reporter_phone, reported_by, deadline, source_check_id, path,
+                                 latitude, longitude, address, reporter_household, hotline_ticket, hotline_category, hotline_deadline_hours)
+     SELECT $1::text || '-' || to_char(now(), 'YYYY') || '-' || (SELECT lpad(n::text, greatest(6, length(n::text)), '0') FROM nextval('grid.case_number') AS n), $2::text, $3, $4, 'RECEIVED', $5, 'GRID', $1::text, $1::text, $6,
+            $7, $8, $9, $10, now() + coalesce($19::int, c.deadline_hours) * interval '1 hour', $11::uuid, $12::ltree,
+            $13, $14, $15, $16::uuid, $17, $18, $19::int
+       FROM grid.case_category c WHERE c.code = $2::text
+     ON CONFLICT (hotline_ticket) DO NOTHING
+     RETURNING ${CASE_COLUMNS}`,
+    [
+      c.gridCode,
+      c.category,
+      c.title,
+      c.description,
+      c.category === CaseCategory.DISPUTE ? MediationLevel.WINDOW : null,
+      c.buildingCode,
+      c.reporterKind,
+      c.reporterName ?? null,
+      c.reporterPhone ?? null,
+      ctx.identity.sub,
+      c.sourceCheckId ?? null,
+      pathOfCode(c.buildingCode ?? c.gridCode),
+      c.latitude ?? null,
+      c.longitude ?? null,
+      c.address ?? null,
+      c.reporterHousehold ?? null,
+      c.hotlineTicket ?? null,
+      c.hotlineCategory ?? null,
+      c.deadlineHours ?? null,
+    ],
+  );
+  return created ?? null;
+}
+
+/** Grid cases: reporting, the "receive, dispatch, handle, return" steps, queues and counts. */
 export const CaseService = {
   byId(ctx: RequestContext, id: string): Promise<GridCase | null> {
     return rowsByKey<GridCase>(ctx, 'case.byId', `SELECT ${CASE_COLUMNS} FROM grid.grid_case WHERE ${uuidIn('id', '$1')}`, (r) => r.id).load(id);
@@ -116,40 +204,18 @@ export const CaseService = {
       if (existing) return existing;
     }
     // New work goes to today's tree: a moved or merged grid's cases go to its successor.
-    const [grid] = await ctx.query<{ closedOn: string | null; successorCode: string | null }>(
-      `SELECT to_char(closed_on, 'YYYY-MM-DD') AS "closedOn", successor_code AS "successorCode" FROM grid.grid WHERE code = $1 AND established_on <= $2::date`,
-      [input.gridCode, chinaToday()],
-    );
-    if (!grid) throw badInput(`There is no grid ${input.gridCode} today`, 'gridCode');
-    if (grid.closedOn && grid.closedOn <= chinaToday()) {
-      throw badInput(
-        `Grid ${input.gridCode} closed on ${grid.closedOn}${grid.successorCode ? `: report the case to its successor ${grid.successorCode}` : ''}`,
-        'gridCode',
-      );
-    }
-    const path = pathOfCode(buildingCode ?? input.gridCode);
-    const [created] = await ctx.query<GridCase>(
-      `INSERT INTO grid.grid_case (number, category, title, description, state, mediation_level, queue_tier, queue_code, grid_code, building_code,
-                                   reporter_kind, reporter_name, reporter_phone, reported_by, deadline, source_check_id, path)
-       SELECT $1::text || '-' || to_char(now(), 'YYYY') || '-' || (SELECT lpad(n::text, greatest(6, length(n::text)), '0') FROM nextval('grid.case_number') AS n), $2::text, $3, $4, 'RECEIVED', $5, 'GRID', $1::text, $1::text, $6,
-              $7, $8, $9, $10, now() + c.deadline_hours * interval '1 hour', $11::uuid, $12::ltree
-         FROM grid.case_category c WHERE c.code = $2::text
-       RETURNING ${CASE_COLUMNS}`,
-      [
-        input.gridCode,
-        input.category,
-        input.title,
-        input.description,
-        input.category === CaseCategory.DISPUTE ? MediationLevel.WINDOW : null,
-        buildingCode,
-        reporter.kind,
-        input.reporterName ?? null,
-        input.reporterPhone ?? null,
-        ctx.identity.sub,
-        input.sourceCheckId ?? null,
-        path,
-      ],
-    );
+    await assertOpenGrid(ctx, input.gridCode);
+    const created = (await insertCase(ctx, {
+      gridCode: input.gridCode,
+      buildingCode,
+      category: input.category,
+      title: input.title,
+      description: input.description,
+      reporterKind: reporter.kind,
+      reporterName: input.reporterName,
+      reporterPhone: input.reporterPhone,
+      sourceCheckId: input.sourceCheckId,
+    })) as GridCase;
     await recordTransition(ctx, created, CaseAction.REPORT, null, CaseState.RECEIVED, reporter.role);
     return created;
   },
@@ -184,11 +250,24 @@ export const CaseService = {
       params.push(handler.sub, handler.personName);
       moves = `, handler_sub = $${params.length - 1}, handler_name = $${params.length}`;
     }
+    if (input.handlerDepartment) {
+      if (action !== CaseAction.DISPATCH || current.queueTier === Tier.GRID)
+        throw badInput(
+          'handlerDepartment names the department a community or street office dispatches to (after escalation or referral); in a grid, name one of its staff with handlerSub',
+          'handlerDepartment',
+        );
+      if (input.handlerSub) throw badInput('Name either a handler (handlerSub) or a department (handlerDepartment), not both', 'handlerDepartment');
+      params.push(input.handlerDepartment.trim());
+      moves = `, handler_sub = NULL, handler_name = NULL, handler_department = $${params.length}`;
+    } else if (input.handlerSub) {
+      moves += ', handler_department = NULL';
+    }
+    if (input.evidence?.length && action !== CaseAction.RETURN) throw badInput('evidence is attached when returning the result (returnCase)', 'evidence');
     if (action === CaseAction.ESCALATE) {
       const next = escalation(current);
       if (typeof next === 'string') throw badInput(`This case cannot be escalated: ${next}`, 'action');
       params.push(next.level, next.queueTier, next.queueCode);
-      moves = `, mediation_level = $5, queue_tier = $6, queue_code = $7, handler_sub = NULL, handler_name = NULL`;
+      moves = `, mediation_level = $5, queue_tier = $6, queue_code = $7, handler_sub = NULL, handler_name = NULL, handler_department = NULL`;
     }
     const closes =
       spec.to === CaseState.CLOSED || spec.to === CaseState.REJECTED ? `, closed_at = now()` : spec.to === CaseState.IN_PROGRESS ? `, closed_at = NULL` : '';
@@ -202,20 +281,31 @@ export const CaseService = {
       throw conflict(`Someone else changed the case at the same moment (now ${now?.state}, version ${now?.version}): reload it and try again`);
     }
     await recordTransition(ctx, updated, action, current.state, spec.to, role, input.note);
+    if (input.evidence?.length) await storeAttachments(ctx, updated, AttachmentPurpose.EVIDENCE, input.evidence);
+    if (spec.to === CaseState.CLOSED) await announceClosedCase(ctx, updated);
     return updated;
   },
 
   /** A page of cases: those in `unitCode`'s subtree, or (queueOnly) those waiting in the caller's own queue. */
   async list(
     ctx: RequestContext,
-    where: { unitCode?: string; queueCode?: string },
+    where: { unitCode?: string; queueCode?: string; handlerSub?: string; household?: { id: string; path: string } },
     filter: CaseFilter | null | undefined,
     order: CaseOrder,
     args: PageArgs,
   ): Promise<ConnectionData<GridCase>> {
     const window = pageWindow(args);
-    const params: unknown[] = [ctx.scope];
+    // Staff: their subtree. A resident: their household's cases in their community (no scope of their own).
+    const params: unknown[] = [where.household ? where.household.path : ctx.scope];
     const conditions = [`path <@ $1::ltree`];
+    if (where.household) {
+      params.push(where.household.id);
+      conditions.push(`reporter_household = $${params.length}::uuid`);
+    }
+    if (where.handlerSub) {
+      params.push(where.handlerSub);
+      conditions.push(`handler_sub = $${params.length}`);
+    }
     if (where.unitCode) {
       params.push(pathOfCode(where.unitCode));
       conditions.push(`path <@ $${params.length}::ltree`);

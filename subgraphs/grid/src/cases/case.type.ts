@@ -1,4 +1,4 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
 import { Tier } from '@cgp/core';
 
@@ -59,6 +59,7 @@ export enum ReporterKind {
   GRID_STAFF = 'GRID_STAFF',
   BUILDING_LEADER = 'BUILDING_LEADER',
   RESIDENT = 'RESIDENT',
+  HOTLINE = 'HOTLINE',
 }
 registerEnumType(ReporterKind, {
   name: 'ReporterKind',
@@ -66,7 +67,8 @@ registerEnumType(ReporterKind, {
   valuesConfig: {
     GRID_STAFF: { description: 'Grid staff on their round.' },
     BUILDING_LEADER: { description: 'A building leader (for example from an instability check).' },
-    RESIDENT: { description: 'A resident, reported on their behalf by community staff.' },
+    RESIDENT: { description: 'A resident: signed in themselves (RESIDENT caller), or reported on their behalf by community staff.' },
+    HOTLINE: { description: 'A work order of the district’s convenience hotline (12345) or an Open311 client, with its ticket number.' },
   },
 });
 
@@ -79,6 +81,11 @@ export enum CaseAction {
   CLOSE = 'CLOSE',
   REOPEN = 'REOPEN',
   ESCALATE = 'ESCALATE',
+  REQUEST_INFO = 'REQUEST_INFO',
+  ADD_INFO = 'ADD_INFO',
+  RATE = 'RATE',
+  RESIDENT_REOPEN = 'RESIDENT_REOPEN',
+  REFER = 'REFER',
 }
 registerEnumType(CaseAction, {
   name: 'CaseAction',
@@ -92,6 +99,11 @@ registerEnumType(CaseAction, {
     CLOSE: { description: 'Checked and closed (grid supervisor).' },
     REOPEN: { description: 'Check failed: back to handling (grid supervisor).' },
     ESCALATE: { description: 'A dispute moved up a mediation level, to the community’s or street office’s queue.' },
+    REQUEST_INFO: { description: 'The handler asked the reporting resident for more information (the state does not change).' },
+    ADD_INFO: { description: 'The resident added the information asked for.' },
+    RATE: { description: 'The resident rated the closed case; it stays closed.' },
+    RESIDENT_REOPEN: { description: 'The resident was not satisfied: the case went back to its handler (once).' },
+    REFER: { description: 'The resident was not satisfied again: the case went to the community’s queue.' },
   },
 });
 
@@ -134,6 +146,26 @@ export class GridCase {
   })
   handlerSub: string | null;
   @Field(() => String, { nullable: true, description: 'The handler’s name as appointed.' }) handlerName: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The department that handles it, when a community or street office dispatched it to one (after escalation or referral).',
+  })
+  handlerDepartment: string | null;
+  @Field(() => Float, { nullable: true, description: 'Where: WGS-84 latitude in degrees (GCJ-02 map coordinates are converted on input).' })
+  latitude: number | null;
+  @Field(() => Float, { nullable: true, description: 'Where: WGS-84 longitude in degrees.' }) longitude: number | null;
+  @Field(() => String, { nullable: true, description: 'The hotline’s ticket number, for a hotline work order.' }) hotlineTicket: string | null;
+  @Field(() => String, { nullable: true, description: 'The hotline’s own category of the work order.' }) hotlineCategory: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The handler’s open question to the reporting resident (`requestCaseInformation`), until they answer it (`addCaseInformation`).',
+  })
+  infoQuestion: string | null;
+  @Field(() => Int, { description: 'How often the reporting resident reopened it by rating it "not satisfied" (at most once; then it goes to the community).' })
+  residentReopens: number;
+  address: string | null;
+  reporterHousehold: string | null;
+  hotlineDeadlineHours: number | null;
   reporterName: string | null;
   reporterPhone: string | null;
   reportedBy: string;
@@ -155,4 +187,80 @@ export class CaseCounts {
 export const CASE_COLUMNS = `id, number, category, title, description, state, mediation_level AS "mediationLevel", queue_tier AS "queueTier",
   queue_code AS "queueCode", grid_code AS "gridCode", building_code AS "buildingCode", reporter_kind AS "reporterKind",
   reporter_name AS "reporterName", reporter_phone AS "reporterPhone", reported_by AS "reportedBy", reported_at AS "reportedAt",
-  deadline, closed_at AS "closedAt", version, source_check_id AS "sourceCheckId", handler_sub AS "handlerSub", handler_name AS "handlerName", path::text AS path`;
+  deadline, closed_at AS "closedAt", version, source_check_id AS "sourceCheckId", handler_sub AS "handlerSub", handler_name AS "handlerName", handler_department AS "handlerDepartment",
+  latitude::float8 AS latitude, longitude::float8 AS longitude, address, reporter_household::text AS "reporterHousehold", hotline_ticket AS "hotlineTicket",
+  hotline_category AS "hotlineCategory", hotline_deadline_hours AS "hotlineDeadlineHours", info_question AS "infoQuestion", resident_reopens AS "residentReopens",
+  path::text AS path`;
+
+export enum AttachmentPurpose {
+  REPORT = 'REPORT',
+  INFORMATION = 'INFORMATION',
+  EVIDENCE = 'EVIDENCE',
+}
+registerEnumType(AttachmentPurpose, {
+  name: 'AttachmentPurpose',
+  description: 'Why a file was attached to a case.',
+  valuesConfig: {
+    REPORT: { description: 'With the report (a photo of the problem).' },
+    INFORMATION: { description: 'With information the resident added when asked.' },
+    EVIDENCE: { description: 'Evidence of the handling, attached by the handler when returning the result.' },
+  },
+});
+
+@ObjectType({ description: 'A photo or document attached to a case (JPEG, PNG or PDF, its type checked by content).' })
+export class CaseAttachment {
+  @Field(() => ID, { description: 'Stable identifier.' }) id: string;
+  @Field(() => AttachmentPurpose, { description: 'Why it was attached.' }) purpose: AttachmentPurpose;
+  @Field(() => String, { description: 'Its type as found in its content: image/jpeg, image/png or application/pdf.' }) mediaType: string;
+  @Field(() => String, { description: 'The file name it was uploaded with (letters, digits, dots, dashes; its extension follows the type).' })
+  filename: string;
+  @Field(() => Int, { description: 'Size in bytes.' }) size: number;
+  @Field(() => String, { description: 'SHA-256 of the content, hexadecimal.' }) sha256: string;
+  @Field(() => GraphQLISODateTime, { description: 'When it was attached.' }) uploadedAt: Date;
+  @Field(() => String, {
+    description: 'Where the gateway serves the file to whoever may read the case: GET <gateway>/cases/attachments/<id> with the same Authorization header.',
+  })
+  downloadPath: string;
+  caseId: string;
+  path: string;
+  reporterHousehold: string | null;
+  hotlineTicket: string | null;
+}
+
+export const ATTACHMENT_COLUMNS = `a.id, a.case_id AS "caseId", a.purpose, a.media_type AS "mediaType", a.filename, a.size, a.sha256, a.uploaded_at AS "uploadedAt",
+  '/cases/attachments/' || a.id AS "downloadPath", a.path::text AS path, c.reporter_household::text AS "reporterHousehold", c.hotline_ticket AS "hotlineTicket"`;
+
+@ObjectType({ description: 'A resident’s rating of their closed case.' })
+export class CaseRating {
+  @Field(() => Boolean, { description: 'Satisfied with the result.' }) satisfied: boolean;
+  @Field(() => String, { nullable: true, description: 'Why not (required when not satisfied).' }) reason: string | null;
+  @Field(() => String, {
+    description: 'What the rating did: KEPT (the case stays closed), REOPENED (back to its handler, once), REFERRED (to the community’s queue).',
+  })
+  outcome: string;
+  @Field(() => GraphQLISODateTime, { description: 'When.' }) ratedAt: Date;
+  caseId: string;
+}
+
+@ObjectType({ description: 'The reply to a hotline work order: what the platform tells the hotline back (the 回 of 收分办回).' })
+export class HotlineReply {
+  @Field(() => String, { description: 'The hotline’s ticket number.' }) ticketNumber: string;
+  @Field(() => String, { description: 'The case’s number on the platform.' }) caseNumber: string;
+  @Field(() => CaseState, { description: 'Where the case stands.' }) state: CaseState;
+  @Field(() => String, { description: 'The grid it was routed to.' }) gridCode: string;
+  @Field(() => CaseCategory, { description: 'Its category on the platform.' }) category: CaseCategory;
+  @Field(() => String, { nullable: true, description: 'The hotline’s own category, as filed.' }) hotlineCategory: string | null;
+  @Field(() => String, { description: 'The description filed.' }) description: string;
+  @Field(() => Float, { nullable: true, description: 'WGS-84 latitude, when filed with a location.' }) latitude: number | null;
+  @Field(() => Float, { nullable: true, description: 'WGS-84 longitude.' }) longitude: number | null;
+  @Field(() => GraphQLISODateTime, { description: 'When it was filed.' }) filedAt: Date;
+  @Field(() => GraphQLISODateTime, { description: 'The hotline’s deadline (its deadline class in hours from filing).' }) deadline: Date;
+  @Field(() => String, { nullable: true, description: 'The result as the handler returned it (the note of the return step), or null before.' })
+  result: string | null;
+  @Field(() => String, { nullable: true, description: 'Who handled it: the handler’s name, or the department.' }) handler: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the result was returned.' }) repliedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the case was checked and closed.' }) closedAt: Date | null;
+  path: string;
+  hotlineTicket: string;
+  reporterHousehold: null;
+}

@@ -2,7 +2,7 @@ import { CallerKind, Role, Tier, type Identity } from '@cgp/core';
 import { CaseAction, CaseCategory, CaseState, MediationLevel, type GridCase } from './case.type';
 
 /** The steps of "receive, dispatch, handle, return", and who may take each in a grid's queue ("one grid, three staff"). */
-export const STEPS: Record<Exclude<CaseAction, CaseAction.REPORT>, { from: CaseState[]; to: CaseState; gridRoles: Role[] }> = {
+export const STEPS: Record<Exclude<CaseAction, CaseAction.REPORT | IntakeAction>, { from: CaseState[]; to: CaseState; gridRoles: Role[] }> = {
   [CaseAction.DISPATCH]: { from: [CaseState.RECEIVED], to: CaseState.DISPATCHED, gridRoles: [Role.GRID_MANAGER] },
   [CaseAction.REJECT]: { from: [CaseState.RECEIVED], to: CaseState.REJECTED, gridRoles: [Role.GRID_MANAGER] },
   [CaseAction.START]: { from: [CaseState.DISPATCHED], to: CaseState.IN_PROGRESS, gridRoles: [Role.GRID_CO_MANAGER, Role.GRID_MANAGER] },
@@ -59,4 +59,60 @@ export function reporterKindOf(
     return { kind: 'RESIDENT', role: Role.STAFF };
   }
   return 'cases are reported by the grid’s staff, a building leader of the building, or community staff on behalf of a resident';
+}
+
+/*
+ * Residents and the hotline (issue 15): the loop from the street. These steps come on top of the staff
+ * steps above; who may take them and where they lead is decided here, the SQL is in case.intake.ts.
+ */
+
+/** The actions of the intake loop: asking and answering the reporting resident, and the resident's rating. */
+export type IntakeAction = CaseAction.REQUEST_INFO | CaseAction.ADD_INFO | CaseAction.RATE | CaseAction.RESIDENT_REOPEN | CaseAction.REFER;
+
+/** The handler may ask the reporting resident for information while the case is dispatched or being handled. */
+export const INFO_REQUEST = { from: [CaseState.DISPATCHED, CaseState.IN_PROGRESS], gridRoles: [Role.GRID_CO_MANAGER, Role.GRID_MANAGER] };
+
+/** The role in which the caller may ask the reporter for information: whoever may start or return the case in its queue. */
+export function infoRequestRole(identity: Identity, c: GridCase): Role | undefined {
+  if ((identity.kind as string) !== (c.queueTier as string) || identity.unit !== c.queueCode) return undefined;
+  const allowed = c.queueTier === Tier.GRID ? INFO_REQUEST.gridRoles : [Role.STAFF];
+  return identity.roles.find((r) => allowed.includes(r));
+}
+
+/** Whether this resident caller reported this case (their household's, in their community). */
+export function isResidentsCase(identity: Identity, c: { reporterHousehold: string | null; path: string }): boolean {
+  return (
+    identity.kind === CallerKind.RESIDENT &&
+    !!identity.household &&
+    !!identity.intake &&
+    c.reporterHousehold === identity.household &&
+    (c.path === identity.intake.path || c.path.startsWith(`${identity.intake.path}.`))
+  );
+}
+
+/** Whether this hotline caller filed this case (a ticket's case in its district). */
+export function isHotlinesCase(identity: Identity, c: { hotlineTicket: string | null; path: string }): boolean {
+  return (
+    identity.kind === CallerKind.HOTLINE &&
+    !!identity.intake &&
+    !!c.hotlineTicket &&
+    (c.path === identity.intake.path || c.path.startsWith(`${identity.intake.path}.`))
+  );
+}
+
+export type RatingOutcome = 'KEPT' | 'REOPENED' | 'REFERRED';
+
+/**
+ * What a resident's rating of a closed case does. Satisfied: it stays closed. Not satisfied: the first
+ * time it goes back to its handler in the grid (IN_PROGRESS); the second time it goes to the community's
+ * queue (RECEIVED, handler cleared), whose staff dispatch it to a department or one of their staff. A case
+ * already in a community's or street office's queue stays closed: the rating is recorded for the staff above.
+ */
+export function ratingOutcome(
+  c: GridCase,
+  satisfied: boolean,
+): { outcome: 'KEPT' } | { outcome: 'REOPENED'; to: CaseState } | { outcome: 'REFERRED'; to: CaseState; queueTier: Tier; queueCode: string } {
+  if (satisfied || c.queueTier !== Tier.GRID) return { outcome: 'KEPT' };
+  if (c.residentReopens < 1) return { outcome: 'REOPENED', to: CaseState.IN_PROGRESS };
+  return { outcome: 'REFERRED', to: CaseState.RECEIVED, queueTier: Tier.COMMUNITY, queueCode: c.gridCode.slice(0, 12) };
 }

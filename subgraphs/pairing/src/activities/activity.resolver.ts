@@ -79,7 +79,7 @@ export class PartnerActivityResolver {
 
 // Partners and community staff record activities (the service checks whose pairing it is); only staff end pairings.
 export const partnerActivityPermissions: Permissions = {
-  Query: { partnerActivity: rules.allow, partnerActivitySummary: rules.allow },
+  Query: { partnerActivity: rules.staffOrPartner, partnerActivitySummary: rules.staffOrPartner },
   Mutation: { recordPartnerActivity: rules.allow, endPairing: rules.unitStaff },
   PartnerActivity: { '*': activityVisible },
   PartnerActivitySummary: { '*': rules.allow },

@@ -94,7 +94,7 @@ export class SocialOrganisationResolver {
 }
 
 export const socialOrganisationPermissions: Permissions = {
-  Query: { socialOrganisations: rules.allow, socialOrganisation: rules.allow },
+  Query: { socialOrganisations: rules.staffOrPartner, socialOrganisation: rules.staffOrPartner },
   SocialOrganisation: { '*': partnerProfile },
 };
 
@@ -112,7 +112,7 @@ export class EnterpriseResolver {
 }
 
 export const enterprisePermissions: Permissions = {
-  Query: { enterprises: rules.allow },
+  Query: { enterprises: rules.staffOrPartner },
   Enterprise: { '*': partnerProfile },
 };
 

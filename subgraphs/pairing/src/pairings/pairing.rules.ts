@@ -2,9 +2,9 @@ import { rule } from 'graphql-shield';
 import { Access, accessToCode, accessToPath, CallerKind, forbidden, type RequestContext } from '@cgp/core';
 import type { Pairing } from './pairing.type';
 
-/** A partner organisation's profile: any unit staff, or the organisation itself. */
+/** A partner organisation's profile: any unit staff (not residents or the hotline), or the organisation itself. */
 export const partnerProfile = rule('partnerProfile', { cache: 'no_cache' })((org: { id: string }, _args, ctx: RequestContext) =>
-  ctx.identity.kind !== CallerKind.PARTNER || ctx.identity.org === org.id ? true : forbidden(),
+  (ctx.identity.kind === CallerKind.PARTNER ? ctx.identity.org === org.id : !!ctx.identity.unitPath) ? true : forbidden(),
 );
 
 /** A pairing: staff inside whose subtree the community lies, or the partner in it. */
