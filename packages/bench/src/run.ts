@@ -93,7 +93,7 @@ class StatementCounter {
   }
   private static readonly APP = `FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
      WHERE r.rolname = 'cgp_app' AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SET |SHOW |DISCARD|RESET|LISTEN)'
-       AND s.query !~ 'resident_import_job'`; // the residents-import worker's look at its queue is not a request's statement
+       AND s.query !~ 'resident_import_job' AND s.query !~ 'pgboss[."]'`; // the residents-import worker's and pg-boss's looks at their queues are not a request's statements
   async count(): Promise<number> {
     if (!this.enabled) return NaN;
     const [row] = await this.q<{ n: string }>(`SELECT coalesce(sum(s.calls), 0)::text AS n ${StatementCounter.APP}`);
