@@ -1,5 +1,5 @@
 import { generateDemo, type BuildingSeed, type UnitSeed } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, preparedDatabase, startPlatform, TOPOLOGY_CASES, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 
 /**
  * The authorization matrix: every tier as caller, targets in its own subtree, in a sibling's subtree
@@ -11,6 +11,10 @@ import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse,
  *
  * authorization-schema-matrix.test.ts generates the matrix from the schema (every root field and entity
  * type, refused changes); this file walks records across units and tries the allowed changes.
+ *
+ * The whole matrix runs in both topologies, each on a database of its own: the gateway reaching the
+ * subgraphs over HTTP (separate processes, Kubernetes) and calling them in-process with the caller it
+ * verified (one process, `pnpm start`).
  */
 // Two real districts: Chuanhui and one more of its size, so a district's sibling is a district with data.
 const demo = generateDemo({ scale: 0.3, districts: 2 });
@@ -83,7 +87,7 @@ function membersUnder(orgId: string): string[] {
   return demo.partyMembers.filter((m) => under(m.organisationId)).map((m) => m.id);
 }
 
-describe('authorization matrix', () => {
+describe.each(TOPOLOGY_CASES)('authorization matrix (%s topology)', (topology) => {
   let platform: InProcessPlatform;
   let cases = 0;
   beforeAll(async () => {
@@ -92,12 +96,12 @@ describe('authorization matrix', () => {
     // at the gateway before any subgraph is asked. The safelist has its own tests
     // (test/partner-api.test.ts, and the partner tests of each subgraph expect its refusal); rate limits
     // and operation limits stay on.
-    platform = await startPlatform(await preparedDatabase({ dataset: demo }), undefined, { partnerSafelist: false });
+    platform = await startPlatform(await preparedDatabase({ dataset: demo }), undefined, { partnerSafelist: false, topology });
   });
   afterAll(async () => {
     await platform?.stop();
 
-    console.log(`authorization matrix: ${cases} cases run`);
+    console.log(`authorization matrix (${topology} topology): ${cases} cases run`);
   });
 
   const subgraphUrl = (name: string) => platform.subgraphs[name].url;

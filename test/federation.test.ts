@@ -1,16 +1,20 @@
 import { generateDemo } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
-import { districtStaff, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
+import { districtStaff, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, TOPOLOGY_CASES, type InProcessPlatform } from '@cgp/testing';
 
-/** The whole federated graph, seven subgraphs and the gateway over HTTP, on a real PostgreSQL with a small demo district. */
-describe('federated graph through the gateway', () => {
+/**
+ * The whole federated graph, seven subgraphs and the gateway, on a real PostgreSQL with a small demo
+ * district: in both topologies, the gateway reaching the subgraphs over HTTP (separate processes) and
+ * calling them in-process (one process).
+ */
+describe.each(TOPOLOGY_CASES)('federated graph through the gateway (%s topology)', (topology) => {
   const demo = generateDemo({ scale: 0.1 });
   let platform: InProcessPlatform;
   let auth: Record<string, string>;
   const query = (q: string, variables?: Record<string, unknown>) => gql(platform.gatewayUrl, q, variables, auth);
 
   beforeAll(async () => {
-    platform = await startPlatform(await preparedDatabase({ dataset: demo }), SUBGRAPHS, NO_COST_LIMIT);
+    platform = await startPlatform(await preparedDatabase({ dataset: demo }), SUBGRAPHS, { ...NO_COST_LIMIT, topology });
     auth = await districtStaff();
   });
   afterAll(() => platform?.stop());

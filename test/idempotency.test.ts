@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { appDatabaseUrl } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
-import { authHeader, gql, preparedDatabase, startPlatform, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
+import { authHeader, gql, preparedDatabase, startPlatform, TOPOLOGY_CASES, type GraphQLResponse, type InProcessPlatform } from '@cgp/testing';
 
 /**
  * Retry-safe mutations: a mutation sent again with the same Idempotency-Key by the same caller returns
  * the first result and changes nothing twice, whether the retry comes after the first answer or at
  * the same time; the same key with another operation is refused; a failed mutation keeps nothing.
+ * In both topologies: the key reaches each subgraph over HTTP, or with the gateway's in-process call.
  */
-describe('idempotent mutations (Idempotency-Key)', () => {
+describe.each(TOPOLOGY_CASES)('idempotent mutations (Idempotency-Key, %s topology)', (topology) => {
   const demo = generateDemo({ scale: 0.2 });
   const pairing = demo.pairings.find((p) => p.socialOrganisationId)!;
   const community = demo.communities.find((c) => c.code === pairing.communityCode)!;
@@ -60,7 +61,7 @@ describe('idempotent mutations (Idempotency-Key)', () => {
     // for the test (several mutations on several subgraphs in one operation, fields other subgraphs add)
     // sent by a partner, which the safelist refuses before any key is looked at. The safelist has its
     // own tests (test/partner-api.test.ts); the rate limits and operation limits stay on.
-    platform = await startPlatform(databaseUrl, undefined, { partnerSafelist: false });
+    platform = await startPlatform(databaseUrl, undefined, { partnerSafelist: false, topology });
     owner = new Client({ connectionString: databaseUrl });
     await owner.connect();
     as.manager = await authHeader({ tier: 'GRID', unit: grid.code, roles: ['GRID_MANAGER'], sub: 'manager' } as never);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,58 +30,79 @@ async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<voi
   }
 }
 
-/** The production start path: the launcher migrates, loads demo data, spawns seven subgraph processes and the gateway. */
-describe('start command (compiled, separate processes)', () => {
-  it('starts the platform on a given DATABASE_URL, serves the demo district, and stops cleanly on SIGINT', async () => {
-    const base = await launcherBase();
-    // As shipped: staff tokens are served only while an appointment backs them (the demo appoints its people).
-    const started = run({
-      DATABASE_URL: await createTestDatabase(),
-      PORT_BASE: String(base),
-      DEMO_SCALE: '0.1',
-      AUTH_JWT_SECRET: TEST_SECRET,
-      AUTH_APPOINTMENTS: 'required',
-    });
-    try {
-      await waitFor(() => /Platform ready/.test(started.output()) || started.child.exitCode !== null, 90_000);
-      expect(started.output()).toContain(`Gateway: http://localhost:${base}/graphql`);
-      expect(started.output()).toMatch(/Migrations: \d+ applied/);
-      const res = await gql(
-        `http://127.0.0.1:${base}/graphql`,
-        `{ district(code: "411602") { name streets(first: 1) { totalCount edges { node { communities(first: 1) { edges { node { grids(first: 1) { edges { node { buildings(first: 1) { totalCount } } } } } } } } } } } }`,
-        undefined,
-        {
-          authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: demoStaffSub('411602', Role.STAFF) } as never)}`,
-        },
-      );
-      expect(res.errors).toBeUndefined();
-      expect(res.data.district.name).toBe('川汇区');
-      expect(res.data.district.streets.totalCount).toBeGreaterThan(0);
-      // Someone the district never appointed gets nothing, whatever the token claims.
-      const stranger = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier } }', undefined, {
-        authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: 'not-appointed' } as never)}`,
-      });
-      expect(stranger.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-      expect(stranger.errors?.[0].message).toContain('not-appointed holds no appointment at district 411602');
+/** The processes a process has started (Linux: /proc). */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
 
-      // Sign-in: the dashboard's address and the development identity provider's, which the platform trusts.
-      expect(started.output()).toContain(`Dashboard: http://localhost:${base}/dashboard/`);
-      expect(started.output()).toContain(
-        `Sign-in: development identity provider at http://127.0.0.1:${base + 8} — pick a demo person of any tier, NO PASSWORDS`,
-      );
-      const signIn = await fetch(`http://127.0.0.1:${base}/dashboard/sign-in.json`);
-      expect(await signIn.json()).toEqual({ oidc: { issuer: `http://127.0.0.1:${base + 8}`, clientId: 'cgp-dashboard', scope: 'openid profile' } });
-      const token = await signInAtDevIdentityProvider(`http://127.0.0.1:${base + 8}`, 'demo-district-staff', `http://localhost:${base}/dashboard/`);
-      const me = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier unit roles } district(code: "411602") { name } }', undefined, {
-        authorization: `Bearer ${token}`,
+/**
+ * The production start path: the launcher migrates, loads demo data and starts the platform — by default
+ * one process serving the seven subgraphs and the gateway (TOPOLOGY=single), or seven subgraph processes
+ * and the gateway's (TOPOLOGY=separate, as Kubernetes runs them).
+ */
+describe('start command (compiled)', () => {
+  it.each([
+    ['single', undefined, 1],
+    ['separate', 'separate', 8],
+  ] as const)(
+    'starts the platform (%s topology) on a given DATABASE_URL, serves the demo district, and stops cleanly on SIGINT',
+    async (topology, variable, processes) => {
+      const base = await launcherBase();
+      // As shipped: staff tokens are served only while an appointment backs them (the demo appoints its people).
+      const started = run({
+        DATABASE_URL: await createTestDatabase(),
+        PORT_BASE: String(base),
+        DEMO_SCALE: '0.1',
+        AUTH_JWT_SECRET: TEST_SECRET,
+        AUTH_APPOINTMENTS: 'required',
+        TOPOLOGY: variable,
       });
-      expect(me.data).toEqual({ me: { tier: 'DISTRICT', unit: '411602', roles: ['STAFF', 'AUDITOR'] }, district: { name: '川汇区' } });
-    } finally {
-      started.child.kill('SIGINT');
-    }
-    expect(await started.exited).toBe(0);
-    expect(started.output()).toContain('Stopped.');
-  });
+      try {
+        await waitFor(() => /Platform ready/.test(started.output()) || started.child.exitCode !== null, 90_000);
+        expect(started.output()).toContain(`TOPOLOGY=${topology}). Gateway: http://localhost:${base}/graphql`);
+        // One process for the whole platform (the default), or one per service.
+        expect(childrenOf(started.child.pid!)).toHaveLength(processes);
+        // Every subgraph answers on its own port in either topology (reached directly, it checks the token itself).
+        const direct = await gql(`http://127.0.0.1:${base + 4}/graphql`, '{ grid(code: "411602001001001") { code } }');
+        expect(direct.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+        expect(started.output()).toMatch(/Migrations: \d+ applied/);
+        const res = await gql(
+          `http://127.0.0.1:${base}/graphql`,
+          `{ district(code: "411602") { name streets(first: 1) { totalCount edges { node { communities(first: 1) { edges { node { grids(first: 1) { edges { node { buildings(first: 1) { totalCount } } } } } } } } } } } }`,
+          undefined,
+          {
+            authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: demoStaffSub('411602', Role.STAFF) } as never)}`,
+          },
+        );
+        expect(res.errors).toBeUndefined();
+        expect(res.data.district.name).toBe('川汇区');
+        expect(res.data.district.streets.totalCount).toBeGreaterThan(0);
+        // Someone the district never appointed gets nothing, whatever the token claims.
+        const stranger = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier } }', undefined, {
+          authorization: `Bearer ${await tokenFor({ tier: 'DISTRICT', unit: '411602', sub: 'not-appointed' } as never)}`,
+        });
+        expect(stranger.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+        expect(stranger.errors?.[0].message).toContain('not-appointed holds no appointment at district 411602');
+
+        // Sign-in: the dashboard's address and the development identity provider's, which the platform trusts.
+        expect(started.output()).toContain(`Dashboard: http://localhost:${base}/dashboard/`);
+        expect(started.output()).toContain(
+          `Sign-in: development identity provider at http://127.0.0.1:${base + 8} — pick a demo person of any tier, NO PASSWORDS`,
+        );
+        const signIn = await fetch(`http://127.0.0.1:${base}/dashboard/sign-in.json`);
+        expect(await signIn.json()).toEqual({ oidc: { issuer: `http://127.0.0.1:${base + 8}`, clientId: 'cgp-dashboard', scope: 'openid profile' } });
+        const token = await signInAtDevIdentityProvider(`http://127.0.0.1:${base + 8}`, 'demo-district-staff', `http://localhost:${base}/dashboard/`);
+        const me = await gql(`http://127.0.0.1:${base}/graphql`, '{ me { tier unit roles } district(code: "411602") { name } }', undefined, {
+          authorization: `Bearer ${token}`,
+        });
+        expect(me.data).toEqual({ me: { tier: 'DISTRICT', unit: '411602', roles: ['STAFF', 'AUDITOR'] }, district: { name: '川汇区' } });
+      } finally {
+        started.child.kill('SIGINT');
+      }
+      expect(await started.exited).toBe(0);
+      expect(started.output()).toContain('Stopped.');
+    },
+  );
 
   it('never runs the development identity provider in production: DEV_IDP=on with NODE_ENV=production stops the start with one line', async () => {
     const failed = run({

@@ -147,6 +147,12 @@ function generatedDocuments(schema: GraphQLSchema, caller: Caller): string[] {
 describe('every request ends its transaction', () => {
   let databaseUrl: string;
   let platform: InProcessPlatform;
+  /**
+   * The same subgraphs' code in the single-machine topology (TOPOLOGY=single), on the same database: its
+   * gateway calls each subgraph's request handler in-process, with no HTTP request whose end would
+   * close the transaction. The core cases below run through it too.
+   */
+  let single: InProcessPlatform;
   let admin: Client;
   const saved = process.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS;
 
@@ -158,6 +164,7 @@ describe('every request ends its transaction', () => {
     // the generated documents is ad-hoc operations, which it would refuse at the gateway before any
     // transaction opens. The operation limits stay on.
     platform = await startPlatform(databaseUrl, SUBGRAPHS, { rateLimits: false, partnerSafelist: false });
+    single = await startPlatform(databaseUrl, SUBGRAPHS, { rateLimits: false, partnerSafelist: false, topology: 'single' });
     admin = new Client({ connectionString: databaseUrl });
     await admin.connect();
   });
@@ -165,6 +172,7 @@ describe('every request ends its transaction', () => {
     if (saved === undefined) delete process.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS;
     else process.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = saved;
     await admin?.end();
+    await single?.stop();
     await platform?.stop();
   });
 
@@ -246,7 +254,12 @@ describe('every request ends its transaction', () => {
       ['{ district(code: "411602") { name streets(first: 1) { totalCount } } assessmentRanking(unitCode: "411699", period: "2026-Q3") { total } }', district],
     ];
     const jobs: (() => Promise<unknown>)[] = [];
-    for (const [query, headers] of documents) for (let i = 0; i < 100; i++) jobs.push(() => post(platform.gatewayUrl, { query }, headers));
+    for (const [query, headers] of documents)
+      for (let i = 0; i < 100; i++) {
+        jobs.push(() => post(platform.gatewayUrl, { query }, headers));
+        // And through the single process's gateway, whose fetches are in-process calls.
+        if (i % 2 === 0) jobs.push(() => post(single.gatewayUrl, { query }, headers));
+      }
     await inParallel(jobs);
     expect(await openTransactions()).toEqual([]);
     await everySubgraphAnswers();
@@ -269,6 +282,8 @@ describe('every request ends its transaction', () => {
             const status = await post(platform.gatewayUrl, { query }, headers);
             if (status !== 200) refusedOrFailed.count++;
           });
+          // A third of them through the single process's gateway as well (in-process fetches), to keep the time in bounds.
+          if (documents % 3 === 0) jobs.push(() => post(single.gatewayUrl, { query }, headers));
         }
         const firstField = Object.entries(schema.getQueryType()!.getFields()).find(([, f]) => f.args.some((a) => a.name === 'first'))?.[0];
         const fixed = [
@@ -286,6 +301,7 @@ describe('every request ends its transaction', () => {
           documents++;
           jobs.push(() => post(url, body, headers));
           jobs.push(() => post(platform.gatewayUrl, body, headers));
+          jobs.push(() => post(single.gatewayUrl, body, headers));
         }
         // A mutation with a malformed Idempotency-Key (refused while the operation is being resolved).
         const mutation = generatedDocuments(schema, caller).find((d) => d.startsWith('mutation'));
@@ -293,6 +309,7 @@ describe('every request ends its transaction', () => {
           documents++;
           jobs.push(() => post(url, { query: mutation }, { ...headers, 'idempotency-key': 'not a key!' }));
           jobs.push(() => post(platform.gatewayUrl, { query: mutation }, { ...headers, 'idempotency-key': 'x'.repeat(500) }));
+          jobs.push(() => post(single.gatewayUrl, { query: mutation }, headers));
         }
         // Aborted requests: the client goes away while the subgraph works.
         const heavy = generatedDocuments(schema, caller)[0];
@@ -301,6 +318,7 @@ describe('every request ends its transaction', () => {
             documents++;
             jobs.push(() => post(url, { query: heavy }, headers, AbortSignal.timeout(ms)));
             jobs.push(() => post(platform.gatewayUrl, { query: heavy }, headers, AbortSignal.timeout(ms)));
+            jobs.push(() => post(single.gatewayUrl, { query: heavy }, headers, AbortSignal.timeout(ms)));
           }
         }
       }
@@ -332,6 +350,29 @@ describe('every request ends its transaction', () => {
       await gateway.stop();
     }
     await everySubgraphAnswers();
+  });
+
+  it('a single-process gateway that gives up on its in-process subgraphs (timeouts) leaves no transaction open behind it', async () => {
+    const gateway: RunningGateway = await startGateway({
+      port: 0,
+      auth: TEST_AUTH,
+      rateLimits: false,
+      supergraphSdl: readCommittedSupergraph(),
+      subgraphUrls: Object.fromEntries(Object.values(single.subgraphs).map((s) => [s.name, s.url])),
+      inProcessSubgraphs: Object.fromEntries(Object.values(single.subgraphs).map((s) => [s.name, s.inProcess])),
+      subgraphFetch: { timeoutMs: 2 },
+    });
+    try {
+      const headers = await authHeader({ tier: 'DISTRICT', unit: '411602', roles: ['STAFF'] } as never);
+      const query =
+        '{ district(code: "411602") { name streets(first: 20) { edges { node { name communities(first: 20) { totalCount } } } } } caseQueue(first: 20) { totalCount } wishes(first: 20) { totalCount } }';
+      const statuses = await Promise.all(Array.from({ length: 40 }, () => post(gateway.url, { query }, headers)));
+      // Given up on, not failed: the client gets the gateway's answer (its fetches timed out), never a 500.
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      expect(await openTransactions()).toEqual([]);
+    } finally {
+      await gateway.stop();
+    }
   });
 
   it('PostgreSQL ends a transaction left idle past DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS, counted in /metrics; /ready fails while the pool is exhausted and reports its figures', async () => {

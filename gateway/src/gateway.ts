@@ -28,10 +28,12 @@ import {
   type AuthThrottleOptions,
   type RunningHttpServer,
   type RunningOperationsServer,
+  type InProcessSubgraph,
 } from '@cgp/core';
 import { readCommittedSupergraph } from './compose';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
 import { SubgraphSource, subgraphFetchFromEnvironment, type GatewayContext, type SubgraphFetchOptions } from './subgraph-source';
+import { InProcessSubgraphSource } from './in-process-source';
 import { exportRoute } from './export';
 import { attachmentRoute } from './attachments';
 import { open311Route } from './open311';
@@ -39,6 +41,7 @@ import { dashboardRoute, dashboardSignInFromEnvironment, type DashboardSignIn } 
 import { partnerApiHooks, type PartnerApiSettings } from './partner-api';
 import { subgraphUrlOf } from './partner-auth';
 import { gatewayObservability } from './observability';
+import { responseCachePlugins } from './response-cache';
 
 export type { GatewayContext } from './subgraph-source';
 
@@ -53,6 +56,13 @@ export interface GatewayOptions extends PartnerApiSettings {
   supergraphSdl?: string;
   /** Subgraph URLs by name, overriding the supergraph's; defaults to `<NAME>_URL` from the environment. */
   subgraphUrls?: Partial<Record<string, string>>;
+  /**
+   * Subgraphs running in this process, by name (the single-machine topology, TOPOLOGY=single): their
+   * fetches call the subgraph's request handler directly, with the caller this gateway verified, instead
+   * of HTTP. Whoever starts both passes them (the launcher); the gateway never imports subgraph code and
+   * still plans by the supergraph's SDL. The subgraphs not listed are reached over HTTP.
+   */
+  inProcessSubgraphs?: Partial<Record<string, InProcessSubgraph>>;
   auth?: AuthConfig;
   /** How the dashboard signs in through OpenID Connect; default from the environment (DASHBOARD_OIDC_*); null: pasted tokens only. */
   dashboardSignIn?: DashboardSignIn | null;
@@ -60,6 +70,8 @@ export interface GatewayOptions extends PartnerApiSettings {
   limits?: Partial<OperationLimits>;
   /** Subgraph fetch timeout and sockets; default from the environment (GATEWAY_SUBGRAPH_*). */
   subgraphFetch?: Partial<SubgraphFetchOptions>;
+  /** How long a query's answer without personal data is kept for the same caller; default RESPONSE_CACHE_SECONDS (0: off; response-cache.ts). */
+  responseCacheSeconds?: number;
   /** Throttling of failed authentication per client address; default from the environment (AUTH_FAILURE_*, TRUST_PROXY_HOPS, REDIS_URL). */
   authThrottle?: Partial<AuthThrottleOptions>;
   /** Whether staff tokens need a current appointment (asked of the district subgraph); default AUTH_APPOINTMENTS, AUTH_APPOINTMENT_CHECK_CACHE_SECONDS. */
@@ -110,7 +122,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   await throttle.ready();
   const observability = gatewayObservability(logger);
   const fetchOptions = { ...subgraphFetchFromEnvironment(), observer: observability.fetches, ...options.subgraphFetch };
-  const sources: SubgraphSource[] = [];
+  const sources: (SubgraphSource | InProcessSubgraphSource)[] = [];
   // Partner API keys, the partner safelist and per-caller rate limits (partner-api.ts).
   const partnerApi = partnerApiHooks(options, { auth, verify, throttle, supergraphSdl, pairingUrl: overrides.pairing, timeoutMs: fetchOptions.timeoutMs });
   const gateway = new ApolloGateway({
@@ -119,7 +131,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     // (@apollo/gateway's default is ~30 MiB).
     experimental_approximateQueryPlanStoreMiB: fetchOptions.queryPlanCacheMiB ?? 8,
     buildService: ({ name, url }) => {
-      const source = new SubgraphSource(name, overrides[name] ?? url ?? '', fetchOptions);
+      const local = options.inProcessSubgraphs?.[name];
+      const source = local
+        ? new InProcessSubgraphSource(name, overrides[name] ?? url ?? '', local, fetchOptions)
+        : new SubgraphSource(name, overrides[name] ?? url ?? '', fetchOptions);
       sources.push(source);
       return source;
     },
@@ -145,12 +160,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       ...partnerApi.plugins,
       ...guarded.plugins,
       observability.plugin,
+      // Last: a kept answer is looked up once every check above has passed for this request.
+      ...responseCachePlugins(options.responseCacheSeconds ?? setting('RESPONSE_CACHE_SECONDS')),
     ],
   });
   await server.start();
-  // Assigned once the server listens; the routes read it lazily (they are built before it exists).
-  // eslint-disable-next-line prefer-const -- assigned after the routes that capture it are built
-  let running: RunningHttpServer | undefined;
+  /** The public server, once it listens (the routes below read it). */
+  const listening: { http?: RunningHttpServer } = {};
   const port = options.port ?? 4000;
   const operations = await serveOperations({
     port: options.metricsPort ?? metricsPort('gateway', undefined, port),
@@ -174,7 +190,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     routes: {
       '/health': (_req, res) => json(res, 200, { status: 'ok', service: 'gateway', ...instanceOf() }),
       ...observability.routes(
-        () => running,
+        () => listening.http,
         () => Object.fromEntries(sources.map((s) => [s.name, s.url])),
       ),
       // The reference dashboard page (gateway/dashboard/): a client of the public /graphql like any other.
@@ -182,16 +198,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         signIn: (options.dashboardSignIn === undefined ? dashboardSignInFromEnvironment() : options.dashboardSignIn) ?? undefined,
       }),
       // POST /export: a dashboard list as CSV or Excel, run through /graphql with the caller's token, audited.
-      '/export': exportRoute(() => running?.url, logger),
+      '/export': exportRoute(() => listening.http?.url, logger),
       // GET /cases/attachments/<id>: a case's file, read through /graphql with the caller's token (issue 15).
-      '/cases/attachments/*': attachmentRoute(() => running?.url, logger),
+      '/cases/attachments/*': attachmentRoute(() => listening.http?.url, logger),
       // Open311 GeoReport v2: clients' api_keys call as their district's HOTLINE service caller (issue 15).
-      '/open311/v2/*': open311Route(() => running?.url, auth, logger, throttle),
+      '/open311/v2/*': open311Route(() => listening.http?.url, auth, logger, throttle),
       // POST /auth/token (partner API key → short-lived token) and GET /safelist (the partner operations).
       ...partnerApi.routes,
     },
   });
-  running = http;
+  listening.http = http;
   logger.info({ url: http.url, metrics: `${operations.url}/metrics`, tracing: observability.tracing.enabled }, 'gateway ready');
   return {
     url: http.url,

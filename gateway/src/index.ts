@@ -1,4 +1,5 @@
 export * from './gateway';
+export * from './response-cache';
 export * from './compose';
 export * from './dashboard';
 export * from './partner-api';

@@ -32,6 +32,58 @@ export function subgraphFetchFromEnvironment(env?: Env): SubgraphFetchOptions {
 export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
 
 /**
+ * The time a subgraph is given for one fetch: the gateway's wait less a margin for the answer's way
+ * back (a tenth of it, 50–500 ms). The subgraph stops and rolls back at that point (DEADLINE_HEADER),
+ * so when the gateway gives up, the work was not done — except, rarely, a change committed just
+ * before its deadline whose answer came back late: a mutation's timeout says its outcome is unknown.
+ */
+export function fetchBudgetMs(timeoutMs: number): number {
+  const margin = Math.min(500, Math.max(50, Math.round(timeoutMs / 10)));
+  return Math.max(1, timeoutMs - margin);
+}
+
+/** The error of a fetch a subgraph did not answer (in time): the part of the answer it serves is missing. */
+export function subgraphUnavailable(
+  subgraph: string,
+  timeoutMs: number,
+  timedOut = false,
+  reason: string = timedOut ? 'timeout' : 'unreachable',
+  mutation = false,
+): GraphQLError {
+  const why = timedOut ? `did not answer within ${timeoutMs} ms` : 'cannot be reached';
+  const message =
+    timedOut && mutation
+      ? `The ${subgraph} subgraph did not answer within ${timeoutMs} ms. It was told to stop by then and roll back, so the change was most likely not made, but its outcome is not known for sure: ` +
+        'send the same mutation again with the same Idempotency-Key to learn it (a change that was made is answered from its record, never made twice); without a key, read the record before sending it again.'
+      : `The ${subgraph} subgraph ${why}: the fields it serves are missing from this answer (null); the rest is complete. ${timedOut ? 'It was stopped without saving anything. ' : ''}Try again shortly.`;
+  const error = new GraphQLError(message, {
+    extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: subgraph, ...(timedOut && mutation ? { outcome: 'UNKNOWN' } : {}) },
+  });
+  // For the fetch-error metric only; not part of the answer.
+  Object.defineProperty(error, 'fetchFailure', { value: reason, enumerable: false });
+  return error;
+}
+
+/**
+ * A subgraph's answer of HTTP 400 when the caller's variables do not coerce (a `Date` that is no calendar
+ * date, say): its own error — message and code — instead of a bare "400: Bad Request"; undefined for other answers.
+ */
+export function variablesRefused(status: number, body: unknown): GraphQLError | undefined {
+  const errors = (body as { errors?: GraphQLFormattedError[] } | undefined)?.errors;
+  const first = Array.isArray(errors) ? errors[0] : undefined;
+  const code = first?.extensions?.code;
+  if (status === 400 && first && (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED'))
+    return new GraphQLError(first.message, { extensions: { code } });
+  return undefined;
+}
+
+/** The caller's request id and Authorization on a subgraph request, as every fetch carries them. */
+export function forwardCaller(headers: { set(name: string, value: string): unknown }, context: GatewayContext | Record<string, unknown>): void {
+  if (typeof context.requestId === 'string' && context.requestId) headers.set('x-request-id', context.requestId);
+  if (typeof context.authorization === 'string' && context.authorization) headers.set('authorization', context.authorization);
+}
+
+/**
  * One subgraph as the gateway reaches it: keep-alive sockets, bounded per subgraph (untuned
  * @apollo/gateway opens unlimited ones), a timeout on every fetch so a slow or dead subgraph never
  * hangs the answer, and the caller's identity and request id forwarded.
@@ -57,30 +109,12 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.agent = new Agent({ connections: options.connections, keepAliveTimeout: 30_000, connect: { timeout: Math.min(options.timeoutMs, 5_000) } });
   }
 
-  /**
-   * The time a subgraph is given for one fetch: the gateway's wait less a margin for the answer's way
-   * back (a tenth of it, 50–500 ms). The subgraph stops and rolls back at that point (DEADLINE_HEADER),
-   * so when the gateway gives up, the work was not done — except, rarely, a change committed just
-   * before its deadline whose answer came back late: a mutation's timeout says its outcome is unknown.
-   */
   private budgetMs(): number {
-    const margin = Math.min(500, Math.max(50, Math.round(this.options.timeoutMs / 10)));
-    return Math.max(1, this.options.timeoutMs - margin);
+    return fetchBudgetMs(this.options.timeoutMs);
   }
 
-  private unavailable(timedOut = false, reason: string = timedOut ? 'timeout' : 'unreachable', mutation = false): GraphQLError {
-    const why = timedOut ? `did not answer within ${this.options.timeoutMs} ms` : 'cannot be reached';
-    const message =
-      timedOut && mutation
-        ? `The ${this.subgraph} subgraph did not answer within ${this.options.timeoutMs} ms. It was told to stop by then and roll back, so the change was most likely not made, but its outcome is not known for sure: ` +
-          'send the same mutation again with the same Idempotency-Key to learn it (a change that was made is answered from its record, never made twice); without a key, read the record before sending it again.'
-        : `The ${this.subgraph} subgraph ${why}: the fields it serves are missing from this answer (null); the rest is complete. ${timedOut ? 'It was stopped without saving anything. ' : ''}Try again shortly.`;
-    const error = new GraphQLError(message, {
-      extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: this.subgraph, ...(timedOut && mutation ? { outcome: 'UNKNOWN' } : {}) },
-    });
-    // For the fetch-error metric only; not part of the answer.
-    Object.defineProperty(error, 'fetchFailure', { value: reason, enumerable: false });
-    return error;
+  private unavailable(timedOut = false, reason?: string, mutation = false): GraphQLError {
+    return subgraphUnavailable(this.subgraph, this.options.timeoutMs, timedOut, reason, mutation);
   }
 
   /**
@@ -142,8 +176,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     const { request } = options;
     const context = gatewayContextOf(options);
     if (!request.http) return;
-    if (context.requestId) request.http.headers.set('x-request-id', context.requestId);
-    if (context.authorization) request.http.headers.set('authorization', context.authorization);
+    forwardCaller(request.http.headers, context);
     this.options.observer?.decorate(this.subgraph, options);
   }
 
@@ -153,12 +186,8 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
     const error = await super.errorFromResponse(response);
-    const body = (error.extensions.response as { body?: unknown } | undefined)?.body as { errors?: GraphQLFormattedError[] } | undefined;
-    const first = Array.isArray(body?.errors) ? body.errors[0] : undefined;
-    const code = first?.extensions?.code;
-    if (response.status === 400 && first && (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED')) {
-      return new GraphQLError(first.message, { extensions: { code } });
-    }
+    const refused = variablesRefused(response.status, (error.extensions.response as { body?: unknown } | undefined)?.body);
+    if (refused) return refused;
     if (response.status >= 500) return this.unavailable(false, 'http');
     return error;
   }

@@ -155,6 +155,32 @@ describe('gateway operation limits', () => {
     ).toBe(1 + 40);
   });
 
+  it('weighs a parsed operation once and its variables at each request (the same document comes with other variables)', () => {
+    const schema = buildSchema(`
+      scalar _Any
+      union _Entity = District
+      type Query { districts(first: Int): DistrictConnection! _entities(representations: [_Any!]!): [_Entity]! }
+      type DistrictConnection { totalCount: Int! edges: [DistrictEdge!]! }
+      type DistrictEdge { node: District! }
+      type District { name: String! }`);
+    const doc = parse(
+      'query ($n: Int = 7, $r: [_Any!]!) { districts(first: $n) { edges { node { name } } } fixed: districts(first: 2) { totalCount } _entities(representations: $r) { __typename } }',
+    );
+    const op = doc.definitions[0] as OperationDefinitionNode;
+    const reps = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'District', code: String(i) }));
+    const expected = (n: number, r: number) => 1 + n * (1 + 1 + 1) + (1 + 2) + (1 + r);
+    expect(operationCost(schema, op, {}, { r: reps(3) })).toBe(expected(7, 3));
+    expect(operationCost(schema, op, {}, { n: 4, r: reps(40) })).toBe(expected(4, 40));
+    expect(operationCost(schema, op, {}, { n: 4, r: reps(1) })).toBe(expected(4, 1));
+    // A new schema (a gateway that reloaded its supergraph) is weighed anew.
+    const other = buildSchema(`
+      scalar _Any
+      union _Entity = District
+      type Query { districts(first: Int = 9): [District!]! _entities(representations: [_Any!]!): [_Entity]! }
+      type District { name: String! totalCount: Int edges: [District!] node: District }`);
+    expect(operationCost(other, op, {}, { n: 4, r: reps(1) })).toBe(1 + 4 * (1 + 10 * (1 + 1)) + (1 + 2 * 1) + (1 + 1));
+  });
+
   it('counts __typename aliases and introspection depth like any other', async () => {
     const aliases = Array.from({ length: 4 }, (_, i) => `t${i}: __typename`).join(' ');
     expect(await refusal(strict.url, `{ ${aliases} }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toMatch(/aliases limit of 3/i);

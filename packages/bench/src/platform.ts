@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { environmentWith, setting, SUBGRAPH_NAMES } from '@cgp/core';
-import { freePort, waitForHealth } from '@cgp/launcher';
+import { environmentWith, setting, SUBGRAPH_NAMES, type Topology } from '@cgp/core';
+import { freePort, SINGLE_PROCESS_NODE_OPTIONS, waitForHealth } from '@cgp/launcher';
 
 /** Peak and current resident set size of a process, from /proc (Linux), in MiB. */
 export function memoryOf(pid: number | undefined): { peakMiB: number; rssMiB: number } | undefined {
@@ -17,7 +17,38 @@ export function memoryOf(pid: number | undefined): { peakMiB: number; rssMiB: nu
   }
 }
 
+/** The processes a process has started (Linux: /proc); none when it cannot be read. */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU seconds (user + system) the processes have used so far (Linux: /proc, 100 ticks a second); NaN when
+ * none can be read. With `exitedChildren`, the first process's children that have ended count too (a
+ * PostgreSQL backend whose connection closed during the load: its time moves to its parent's).
+ */
+export function cpuSeconds(pids: readonly number[], exitedChildren = false): number {
+  let ticks = 0;
+  let read = 0;
+  for (const [i, pid] of pids.entries()) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]) + (exitedChildren && i === 0 ? Number(fields[13]) + Number(fields[14]) : 0);
+      read++;
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  return read ? ticks / 100 : NaN;
+}
+
 export interface RunningPlatform {
+  /** One process for everything (`single`), or one per subgraph and one for the gateway (`separate`). */
+  topology: Topology;
   gatewayUrl: string;
   /** Direct subgraph URLs by name. */
   subgraphUrls: Record<string, string>;
@@ -26,6 +57,8 @@ export interface RunningPlatform {
   /** Hive Gateway on the same subgraphs, once started. */
   hiveUrl?: string;
   processes: Record<string, ChildProcess>;
+  /** The platform's own processes (not the comparison Hive gateway), for their CPU time. */
+  pids(): number[];
   startHive(): Promise<string>;
   stopProcess(name: string): Promise<void>;
   stop(): Promise<void>;
@@ -36,6 +69,8 @@ export interface PlatformOptions {
   databaseUrl: string;
   secret: string;
   env?: NodeJS.ProcessEnv;
+  /** `separate` (default): eight processes, as Kubernetes runs them; `single`: one, as `pnpm start` runs it (its name for BENCH_PROFILE: `platform`). */
+  topology?: Topology;
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -48,8 +83,10 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The platform as it runs in production: each subgraph and the gateway its own Node process from the
- * compiled dist, NODE_ENV=production (introspection off, logs at warn), on free ports.
+ * The platform as it runs in production, from the compiled dist, NODE_ENV=production (introspection off,
+ * logs at warn), on free ports: each subgraph and the gateway its own Node process (`separate`, the
+ * Kubernetes topology), or all of them in one (`single`, the launcher's single-main.js: the gateway calls
+ * the subgraphs in-process; each subgraph still listens on its own port).
  */
 export async function startPlatformProcesses(options: PlatformOptions): Promise<RunningPlatform> {
   const ports: Record<string, number> = {};
@@ -76,34 +113,52 @@ export async function startPlatformProcesses(options: PlatformOptions): Promise<
     env[`${name.toUpperCase()}_URL`] = subgraphUrls[name];
   }
   const processes: Record<string, ChildProcess> = {};
-  const spawnNode = (name: string, script: string, extra: NodeJS.ProcessEnv = {}) => {
+  const spawnNode = (name: string, script: string, extra: NodeJS.ProcessEnv = {}, nodeOptions: readonly string[] = []) => {
     // BENCH_PROFILE=<process,…> writes a V8 CPU profile of those processes into BENCH_PROFILE_DIR on exit.
     const profiled = (setting('BENCH_PROFILE') ?? '')
       .split(',')
       .map((s) => s.trim())
       .includes(name);
-    const args = profiled ? ['--cpu-prof', `--cpu-prof-dir=${setting('BENCH_PROFILE_DIR') ?? join(tmpdir(), 'cgp-bench-profiles')}`, script] : [script];
-    const child = spawn(process.execPath, args, {
-      env: { ...env, ...extra, PORT: String(ports[name] ?? extra.PORT), ...(metricsPorts[name] ? { METRICS_PORT: String(metricsPorts[name]) } : {}) },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const args = [
+      ...nodeOptions,
+      ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${setting('BENCH_PROFILE_DIR') ?? join(tmpdir(), 'cgp-bench-profiles')}`] : []),
+      script,
+    ];
+    const own = ports[name] ? { PORT: String(ports[name]), ...(metricsPorts[name] ? { METRICS_PORT: String(metricsPorts[name]) } : {}) } : {};
+    const child = spawn(process.execPath, args, { env: { ...env, ...own, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
     processes[name] = child;
     return child;
   };
+  const topology = options.topology ?? 'separate';
   try {
-    for (const name of SUBGRAPH_NAMES) spawnNode(name, join(options.root, 'subgraphs', name, 'dist', 'main.js'));
-    await Promise.all(SUBGRAPH_NAMES.map((name) => waitForHealth(`http://127.0.0.1:${ports[name]}/health`, processes[name], 120_000)));
-    const gateway = spawnNode('gateway', join(options.root, 'gateway', 'dist', 'main.js'));
-    await waitForHealth(`http://127.0.0.1:${ports.gateway}/health`, gateway, 120_000);
+    if (topology === 'single') {
+      // One process: every service's port and metrics port by name (PORT and METRICS_PORT would be shared by all).
+      const named: NodeJS.ProcessEnv = { PORT: undefined, METRICS_PORT: undefined };
+      for (const name of [...SUBGRAPH_NAMES, 'gateway'])
+        Object.assign(named, { [`${name.toUpperCase()}_PORT`]: String(ports[name]), [`${name.toUpperCase()}_METRICS_PORT`]: String(metricsPorts[name]) });
+      const child = spawnNode('platform', join(options.root, 'packages', 'launcher', 'dist', 'single-main.js'), named, SINGLE_PROCESS_NODE_OPTIONS);
+      for (const name of ['gateway', ...SUBGRAPH_NAMES]) await waitForHealth(`http://127.0.0.1:${ports[name]}/health`, child, 120_000);
+    } else {
+      for (const name of SUBGRAPH_NAMES) spawnNode(name, join(options.root, 'subgraphs', name, 'dist', 'main.js'));
+      await Promise.all(SUBGRAPH_NAMES.map((name) => waitForHealth(`http://127.0.0.1:${ports[name]}/health`, processes[name], 120_000)));
+      const gateway = spawnNode('gateway', join(options.root, 'gateway', 'dist', 'main.js'));
+      await waitForHealth(`http://127.0.0.1:${ports.gateway}/health`, gateway, 120_000);
+    }
   } catch (error) {
     await Promise.all(Object.values(processes).map(stopChild));
     throw error;
   }
   const platform: RunningPlatform = {
+    topology,
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
     subgraphUrls,
     metricsUrls: Object.fromEntries(Object.entries(metricsPorts).map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`])),
     processes,
+    pids: () =>
+      Object.entries(processes)
+        .filter(([name]) => name !== 'hive-gateway')
+        .map(([, child]) => child.pid)
+        .filter((pid): pid is number => pid !== undefined),
     async startHive() {
       // The committed supergraph, its subgraph URLs pointed at this run's subgraphs.
       let sdl = readFileSync(join(options.root, 'gateway', 'supergraph.graphql'), 'utf8');

@@ -9,6 +9,24 @@ export interface OperationResult {
   sqlPerRequest: number;
   /** The operation's slowest statements (pg_stat_statements, mean time). */
   slowest?: { calls: number; meanMs: number; query: string }[];
+  /** CPU milliseconds per request over the load: the platform's processes, and PostgreSQL's (NaN when unknown). */
+  cpu?: { platform: number; database: number };
+}
+
+/** What is measured of each topology: every operation alone, the gateway ÷ direct subgraph ratios, the mix. */
+export interface TopologyResults {
+  operations: OperationResult[];
+  direct: {
+    id: string;
+    title: string;
+    subgraph: string;
+    gateway: LoadResult;
+    direct: LoadResult;
+    gatewaySingle?: LoadResult;
+    directSingle?: LoadResult;
+    cpu?: { gateway?: OperationResult['cpu']; direct?: OperationResult['cpu'] };
+  }[];
+  mix?: LoadResult;
 }
 
 export interface BenchResults {
@@ -20,6 +38,8 @@ export interface BenchResults {
   operations: OperationResult[];
   direct: { id: string; title: string; subgraph: string; gateway: LoadResult; direct: LoadResult; gatewaySingle?: LoadResult; directSingle?: LoadResult }[];
   mix?: LoadResult;
+  /** The single-process topology (TOPOLOGY=single) on the same data, with the peak memory of its one process; the rest of the run is the separate processes. */
+  single?: TopologyResults & { memory?: { peakMiB: number; rssMiB: number } };
   hive: OperationResult[];
   hiveMix?: LoadResult;
   floor?: LoadResult;
@@ -45,6 +65,132 @@ function row(cells: (string | number)[]): string {
 
 function loadRow(name: string, l: LoadResult, extra: (string | number)[] = []): string {
   return row([name, ms(l.p50), ms(l.p95), ms(l.p99), rate(l.throughput), l.errors, ...extra]);
+}
+
+const met = (ok: boolean, miss: string) => (ok ? 'yes' : `no (${miss})`);
+
+/** The two topologies side by side, and issue 17's targets. */
+function topologySection(r: BenchResults, single: NonNullable<BenchResults['single']>): string[] {
+  const out: string[] = [];
+  const separate: TopologyResults = { operations: r.operations, direct: r.direct, mix: r.mix };
+  out.push('## Topologies side by side: separate processes and one process');
+  out.push('');
+  out.push(
+    "The same data and operations, both platforms running side by side and measured operation by operation, one after the other (so both meet the same moment of the machine): eight processes, the gateway reaching each subgraph over HTTP (Kubernetes; the figures above), and one process, the gateway calling each subgraph in-process with the caller it verified (`TOPOLOGY=single`, what `pnpm start` runs). CPU per request is the CPU time the platform's processes (and PostgreSQL's) used over the load, divided by the requests answered: what a page costs, whatever else the machine runs — on a shared machine, throughput and latency also measure the neighbours.",
+  );
+  out.push('');
+  out.push(
+    row([
+      'Operation',
+      'separate p50 ms',
+      'p95 ms',
+      'req/s',
+      'CPU ms / request (PostgreSQL)',
+      'single p50 ms',
+      'p95 ms',
+      'req/s',
+      'CPU ms / request (PostgreSQL)',
+      'errors (single)',
+      'single ÷ separate CPU / request',
+    ]),
+  );
+  out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  const cpu = (o?: OperationResult) => (o?.cpu ? `${ms(o.cpu.platform)} (${ms(o.cpu.database)})` : '–');
+  for (const o of single.operations) {
+    const s = separate.operations.find((x) => x.id === o.id);
+    const a = s?.load;
+    const b = o.load;
+    out.push(
+      row([
+        o.title,
+        a ? ms(a.p50) : '–',
+        a ? ms(a.p95) : '–',
+        a ? rate(a.throughput) : '–',
+        cpu(s),
+        ms(b.p50),
+        ms(b.p95),
+        rate(b.throughput),
+        cpu(o),
+        b.errors,
+        s?.cpu && o.cpu ? ratio(o.cpu.platform / s.cpu.platform) : '–',
+      ]),
+    );
+  }
+  if (single.mix && separate.mix)
+    out.push(
+      row([
+        '**Mix**',
+        ms(separate.mix.p50),
+        ms(separate.mix.p95),
+        rate(separate.mix.throughput),
+        '',
+        ms(single.mix.p50),
+        ms(single.mix.p95),
+        rate(single.mix.throughput),
+        '',
+        single.mix.errors,
+        '',
+      ]),
+    );
+  out.push('');
+  const firstErrors = [...single.operations.map((o) => o.load), ...(single.mix ? [single.mix] : [])].map((l) => l.firstError).filter(Boolean);
+  if (firstErrors.length) out.push(`First errors (single process): ${firstErrors.map((e) => `\`${e}\``).join('; ')}\n`);
+  out.push(row(['Gateway ÷ direct subgraph, p50', 'separate', 'target', 'met', 'single', 'target', 'met']));
+  out.push(row(['---', '---:', '---:', '---', '---:', '---:', '---']));
+  for (const d of single.direct) {
+    const s = separate.direct.find((x) => x.id === d.id);
+    const at = (label: string, a?: LoadResult, b?: LoadResult, c?: LoadResult, e?: LoadResult) => {
+      const v = a && b ? a.p50 / b.p50 : NaN;
+      const w = c && e ? c.p50 / e.p50 : NaN;
+      out.push(
+        row([
+          `${d.title}, ${label} (separate ${ms(a?.p50 ?? NaN)} vs ${ms(b?.p50 ?? NaN)} ms; single ${ms(c?.p50 ?? NaN)} vs ${ms(e?.p50 ?? NaN)} ms)`,
+          ratio(v),
+          '≤ 1.3',
+          met(v <= 1.3, `${ratio(v / 1.3)}×`),
+          ratio(w),
+          '≤ 1.1',
+          met(w <= 1.1, `${ratio(w / 1.1)}×`),
+        ]),
+      );
+    };
+    at(`${r.options.connections} connections`, s?.gateway, s?.direct, d.gateway, d.direct);
+    at('1 connection', s?.gatewaySingle, s?.directSingle, d.gatewaySingle, d.directSingle);
+  }
+  out.push('');
+  const community = single.operations.find((o) => o.id === 'community-page')?.load;
+  const queue = single.operations.find((o) => o.id === 'case-queue')?.load;
+  const separateRss = Object.entries(r.memory)
+    .filter(([name]) => name !== 'hive-gateway')
+    .reduce((n, [, m]) => n + m.peakMiB, 0);
+  out.push(
+    `Targets of issue 17 (the single process unless said; ${r.options.connections} connections, scale ${r.options.scale} — the targets are set for scale 10):`,
+  );
+  out.push('');
+  out.push(row(['Target', 'Measured', 'Met']));
+  out.push(row(['---', '---:', '---']));
+  if (community) {
+    out.push(row(['Community page p95 ≤ 30 ms', `${ms(community.p95)} ms`, met(community.p95 <= 30, `${ratio(community.p95 / 30)}×`)]));
+    out.push(
+      row([
+        'Community page ≥ 400 req/s',
+        `${rate(community.throughput)} req/s`,
+        met(community.throughput >= 400, `${ratio(400 / community.throughput)}× short`),
+      ]),
+    );
+  }
+  if (queue)
+    out.push(row(['Grid case queue ≥ 600 req/s', `${rate(queue.throughput)} req/s`, met(queue.throughput >= 600, `${ratio(600 / queue.throughput)}× short`)]));
+  if (single.memory)
+    out.push(
+      row([
+        `Peak RSS of the single process ≤ 600 MiB (the separate processes: ${separateRss} MiB together)`,
+        `${single.memory.peakMiB} MiB`,
+        met(single.memory.peakMiB <= 600, `${ratio(single.memory.peakMiB / 600)}×`),
+      ]),
+    );
+  out.push('');
+  return out;
 }
 
 /** The results as Markdown: every figure, ratio and target of issue 7. */
@@ -80,7 +226,7 @@ export function renderResults(r: BenchResults): string {
     '- Figures cache: the subgraphs keep dashboard figures for STATISTICS_CACHE_SECONDS (default 15 s) per caller scope, evicted by writes in the subtree they cover; the operations and the mix below run with it on (the mix\'s mutations evict), and the dashboards are measured again with it off ("cache off") — the SQL-floor ratio and the cost growth use the cache-off figures.',
   );
   out.push(
-    `- Load: autocannon, ${r.options.connections} connections, ${r.options.duration} s per operation, every response checked (HTTP 200 and no GraphQL errors); the platform in production mode (one Node process per subgraph and for the gateway)`,
+    `- Load: autocannon, ${r.options.connections} connections, ${r.options.duration} s per operation, every response checked (HTTP 200 and no GraphQL errors); the platform in production mode (one Node process per subgraph and for the gateway${r.single ? '; then all of it in one process, TOPOLOGY=single, in its own section' : ''})`,
   );
   if (Object.keys(r.load).length)
     out.push(
@@ -204,6 +350,7 @@ export function renderResults(r: BenchResults): string {
       ]),
     );
   out.push('');
+  if (r.single) out.push(...topologySection(r, r.single));
   out.push('## Hive Gateway (@graphql-hive/gateway) on the same supergraph and subgraphs');
   out.push('');
   out.push(row(['Operation', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'errors', 'Apollo p95 ms', 'Apollo req/s']));
@@ -293,7 +440,9 @@ export function renderResults(r: BenchResults): string {
   out.push('');
   if (r.soak.length) {
     const names = Object.keys(r.soak[0].rss);
-    out.push(`Soak: ${r.options.soakMinutes} minutes of the mix, RSS sampled every 30 s:`);
+    out.push(
+      `Soak: ${r.options.soakMinutes} minutes of the mix through the single process (TOPOLOGY=single; its peak RSS above includes the soak), RSS sampled every 30 s:`,
+    );
     out.push('');
     out.push(row(['minute', 'req/s', 'p95 ms', 'errors', ...names]));
     out.push(row(['---:', '---:', '---:', '---:', ...names.map(() => '---:')]));

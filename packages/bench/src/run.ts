@@ -21,8 +21,8 @@ import {
   type Operation,
   type OperationSet,
 } from './operations';
-import { memoryOf, startPlatformProcesses, type RunningPlatform } from './platform';
-import { renderResults, type BenchResults, type OperationResult } from './report';
+import { cpuSeconds, memoryOf, startPlatformProcesses, type RunningPlatform } from './platform';
+import { renderResults, type BenchResults, type OperationResult, type TopologyResults } from './report';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -94,7 +94,7 @@ class StatementCounter {
   private static readonly APP = `FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
      WHERE r.rolname = 'cgp_app' AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SET |SHOW |DISCARD|RESET|LISTEN)'
        AND s.query !~ 'resident_import_job'
-       AND s.query !~ '(pgboss\\.|cgp\\.worker|(reminder|overdue|escalation)_done_at)'`; // background work is not a request's: the residents-import worker's look at its queue, pg-boss's polling, the job workers' transactions and the deadline sweep
+       AND s.query !~ '(pgboss[."]|cgp\\.worker|(reminder|overdue|escalation)_done_at)'`; // background work is not a request's: the residents-import worker's look at its queue, pg-boss's polling, the job workers' transactions and the deadline sweep
   async count(): Promise<number> {
     if (!this.enabled) return NaN;
     const [row] = await this.q<{ n: string }>(`SELECT coalesce(sum(s.calls), 0)::text AS n ${StatementCounter.APP}`);
@@ -169,6 +169,8 @@ function theMix(ops: OperationSet): Mix {
 interface ScaleRun {
   db: BenchDatabase;
   platform: RunningPlatform;
+  /** Other platforms running beside it (the single process while both topologies are measured). */
+  others: RunningPlatform[];
   data: DemoDataset;
   tokens: Tokens;
   counter: StatementCounter;
@@ -195,7 +197,14 @@ async function startScale(options: BenchOptions, scale: number, secret: string, 
   try {
     const platform = await startPlatformProcesses({ root: ROOT, databaseUrl: db.url, secret, env });
     options.log(`scale ${scale}: platform started (gateway ${platform.gatewayUrl})`);
-    current = { db, platform, data: generateDemo({ scale, caseVolume }), tokens: new Tokens(secret), counter: new StatementCounter(db.url, db.statements) };
+    current = {
+      db,
+      platform,
+      others: [],
+      data: generateDemo({ scale, caseVolume }),
+      tokens: new Tokens(secret),
+      counter: new StatementCounter(db.url, db.statements),
+    };
     return current;
   } catch (error) {
     await db.stop();
@@ -206,17 +215,89 @@ async function startScale(options: BenchOptions, scale: number, secret: string, 
 async function stopScale(run: ScaleRun): Promise<void> {
   if (current === run) current = undefined;
   await run.platform.stop();
+  for (const other of run.others) await other.stop();
   await run.db.stop();
 }
 
-async function measure(options: BenchOptions, run: ScaleRun, url: string, op: Operation, label = op.id): Promise<OperationResult> {
+async function measure(options: BenchOptions, run: ScaleRun, url: string, op: Operation, label = op.id, platform = run.platform): Promise<OperationResult> {
   await warm(url, op, options.smoke ? 2 : 5);
   const sqlPerRequest = await countStatements(run.counter, url, op, options.countRequests);
   options.log(`${label}: ${options.duration} s at ${options.connections} connections…`);
+  const before = { platform: cpuSeconds(platform.pids()), database: cpuSeconds(run.db.serverPids(), true) };
   const load = await drive(url, op, options);
-  options.log(`${label}: ${load.throughput.toFixed(1)} req/s, p95 ${load.p95.toFixed(1)} ms, ${load.errors} errors`);
+  const after = { platform: cpuSeconds(platform.pids()), database: cpuSeconds(run.db.serverPids(), true) };
+  // CPU per request: what the load costs whatever else the machine runs (the throughput of a shared machine is not).
+  const cpu = { platform: (1000 * (after.platform - before.platform)) / load.requests, database: (1000 * (after.database - before.database)) / load.requests };
+  options.log(
+    `${label}: ${load.throughput.toFixed(1)} req/s, p95 ${load.p95.toFixed(1)} ms, ${load.errors} errors, CPU ${cpu.platform.toFixed(2)} ms/request (PostgreSQL ${cpu.database.toFixed(2)})`,
+  );
   // The statements since the count's reset are this operation's: its slowest, by mean time.
-  return { id: label, title: op.title, load, sqlPerRequest, slowest: await run.counter.slowest(3) };
+  return { id: label, title: op.title, load, sqlPerRequest, slowest: await run.counter.slowest(3), cpu };
+}
+
+/** A topology to measure: its running platform and its operations (with records of its own for the mutation mix). */
+interface Measured {
+  platform: RunningPlatform;
+  ops: OperationSet;
+}
+
+/**
+ * Each operation alone through the gateway (with its SQL statements and CPU per request), the gateway ÷
+ * direct subgraph ratio of the operations that touch one subgraph only (at the run's connections and at
+ * one), and the mix — of each topology, one after the other for every operation, so that both meet the
+ * same moment of a shared machine.
+ */
+async function measureTopologies(options: BenchOptions, run: ScaleRun, topologies: Measured[]): Promise<TopologyResults[]> {
+  const results: TopologyResults[] = topologies.map(() => ({ operations: [], direct: [] }));
+  const label = (platform: RunningPlatform, id: string) => (platform.topology === 'single' ? `${id} (single process)` : id);
+  const each = async (fn: (t: Measured, r: TopologyResults) => Promise<void>) => {
+    for (let i = 0; i < topologies.length; i++) await fn(topologies[i], results[i]);
+  };
+  for (const pick of [
+    (o: OperationSet) => o.districtDashboard,
+    (o: OperationSet) => o.streetDashboard,
+    (o: OperationSet) => o.communityPage,
+    (o: OperationSet) => o.caseQueue,
+    (o: OperationSet) => o.partnerPairings,
+    (o: OperationSet) => o.mutations,
+  ]) {
+    await each(async ({ platform, ops }, r) => {
+      const op = pick(ops);
+      r.operations.push({ ...(await measure(options, run, platform.gatewayUrl, op, label(platform, op.id), platform)), id: op.id });
+    });
+  }
+  // Gateway ÷ direct subgraph, for the operations that touch one subgraph only.
+  for (const pick of [(o: OperationSet) => o.caseQueue, (o: OperationSet) => reportCaseOperation(o)]) {
+    await each(async ({ platform, ops }, r) => {
+      const op = pick(ops);
+      const viaGateway =
+        op.id === ops.caseQueue.id
+          ? r.operations.find((x) => x.id === op.id)!
+          : await measure(options, run, platform.gatewayUrl, op, label(platform, op.id), platform);
+      const subgraphUrl = platform.subgraphUrls[op.subgraph as string];
+      const alone = await measure(options, run, subgraphUrl, op, label(platform, `${op.id} (direct)`), platform);
+      // One connection: the hop's latency without queueing behind other requests on the two cores.
+      const single = { connections: 1, duration: Math.max(1, Math.round(options.duration / 4)) };
+      const gatewaySingle = await drive(platform.gatewayUrl, op, single);
+      const directSingle = await drive(subgraphUrl, op, single);
+      r.direct.push({
+        id: op.id,
+        title: op.title,
+        subgraph: op.subgraph as string,
+        gateway: viaGateway.load,
+        direct: alone.load,
+        gatewaySingle,
+        directSingle,
+        cpu: { gateway: viaGateway.cpu, direct: alone.cpu },
+      });
+    });
+  }
+  await each(async ({ platform, ops }, r) => {
+    options.log(`mix (apollo, ${platform.topology}): ${options.duration} s…`);
+    r.mix = await drive(platform.gatewayUrl, theMix(ops), options);
+    options.log(`mix (apollo, ${platform.topology}): ${r.mix.throughput.toFixed(1)} req/s, p95 ${r.mix.p95.toFixed(1)} ms, ${r.mix.errors} errors`);
+  });
+  return results;
 }
 
 /** Hits and misses of the subgraphs' figures caches so far (their /metrics). */
@@ -293,49 +374,39 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     options.log(`creating ${options.poolSize} cases and wishes for the mutation mix…`);
     const pools = await createPools(platform, data, tokens, options.poolSize);
     const ops = await buildOperations(data, tokens, pools);
-    const reportCase = reportCaseOperation(ops);
-
-    // Each operation alone through our gateway, with its SQL statements per request.
-    for (const op of [ops.districtDashboard, ops.streetDashboard, ops.communityPage, ops.caseQueue, ops.partnerPairings, ops.mutations]) {
-      results.operations.push(await measure(options, main, platform.gatewayUrl, op));
-    }
-    // Gateway ÷ direct subgraph, for the operations that touch one subgraph only.
-    for (const op of [ops.caseQueue, reportCase]) {
-      const viaGateway = op === ops.caseQueue ? results.operations.find((r) => r.id === op.id)! : await measure(options, main, platform.gatewayUrl, op);
-      const direct = await measure(options, main, platform.subgraphUrls[op.subgraph as string], op, `${op.id} (direct)`);
-      // One connection: the hop's latency without queueing behind other requests on the two cores.
-      const single = { connections: 1, duration: Math.max(1, Math.round(options.duration / 4)) };
-      const gatewaySingle = await drive(platform.gatewayUrl, op, single);
-      const directSingle = await drive(platform.subgraphUrls[op.subgraph as string], op, single);
-      results.direct.push({
-        id: op.id,
-        title: op.title,
-        subgraph: op.subgraph as string,
-        gateway: viaGateway.load,
-        direct: direct.load,
-        gatewaySingle,
-        directSingle,
-      });
-    }
-    // The mix through our gateway.
-    options.log(`mix (apollo): ${options.duration} s…`);
     const mix = theMix(ops);
-    results.mix = await drive(platform.gatewayUrl, mix, options);
-    options.log(`mix (apollo): ${results.mix.throughput.toFixed(1)} req/s, p95 ${results.mix.p95.toFixed(1)} ms, ${results.mix.errors} errors`);
+    // The single-machine topology (issue 17) beside it, on the same data, with records of its own for the
+    // mutation mix: both measured operation by operation, one after the other.
+    options.log('single process: starting the platform as one process beside the separate processes…');
+    const single = await startPlatformProcesses({ root: ROOT, databaseUrl: main.db.url, secret, topology: 'single' });
+    main.others.push(single);
+    options.log(`creating ${options.poolSize} cases and wishes for the single process's mutation mix…`);
+    const singleOps = await buildOperations(data, tokens, await createPools(single, data, tokens, options.poolSize));
+    const [separate, alone] = await measureTopologies(options, main, [
+      { platform, ops },
+      { platform: single, ops: singleOps },
+    ]);
+    results.operations = separate.operations;
+    results.direct = separate.direct;
+    results.mix = separate.mix;
+    // The memory soak (issue 17: the single process's RSS flat over ten minutes): the mix through the single process.
     if (options.soakMinutes > 0) {
-      options.log(`memory soak: ${options.soakMinutes} min of the mix…`);
+      options.log(`memory soak: ${options.soakMinutes} min of the mix through the single process…`);
+      const singleMix = theMix(singleOps);
       const samples = Math.max(1, Math.round(options.soakMinutes * 2));
       for (let s = 0; s < samples; s++) {
-        const r = await drive(platform.gatewayUrl, mix, { connections: options.connections, duration: 30 });
+        const r = await drive(single.gatewayUrl, singleMix, { connections: options.connections, duration: 30 });
         results.soak.push({
           minute: ((s + 1) * 30) / 60,
           throughput: r.throughput,
           p95: r.p95,
           errors: r.errors,
-          rss: Object.fromEntries(Object.entries(platform.processes).map(([n, c]) => [n, memoryOf(c.pid)?.rssMiB ?? NaN])),
+          rss: Object.fromEntries(Object.entries(single.processes).map(([n, c]) => [n, memoryOf(c.pid)?.rssMiB ?? NaN])),
         });
       }
     }
+    results.single = { ...alone, memory: memoryOf(single.processes.platform?.pid) };
+    await single.stop();
     for (const [name, child] of Object.entries(platform.processes)) {
       const m = memoryOf(child.pid);
       if (m) results.memory[name] = m;

@@ -66,8 +66,18 @@ describe('pnpm bench (smoke)', () => {
     expect(results.floor?.errors).toBe(0);
     expect(results.floor?.requests).toBeGreaterThan(0);
     expect(Object.keys(results.memory)).toEqual(expect.arrayContaining(['gateway', 'grid', 'community', 'hive-gateway']));
+    // The single process measured beside the separate ones: the same operations, without errors, with its CPU per request and memory.
+    expect(results.single?.operations.map((o) => o.id)).toEqual(ids);
+    for (const o of [...results.single!.operations, ...results.operations]) {
+      expect({ id: o.id, errors: o.load.errors, firstError: o.load.firstError }).toEqual({ id: o.id, errors: 0, firstError: undefined });
+      expect(o.cpu!.platform).toBeGreaterThan(0);
+    }
+    expect(results.single?.direct.map((d) => d.subgraph)).toEqual(['grid', 'grid']);
+    expect(results.single?.mix?.errors).toBe(0);
+    expect(results.single?.memory?.peakMiB).toBeGreaterThan(0);
     const md = readFileSync(env.BENCH_RESULTS, 'utf8');
-    for (const heading of ['## Ratios', '## Targets', '## Hive Gateway', '## SQL floor', '## Cost growth', '## Memory']) expect(md).toContain(heading);
+    for (const heading of ['## Ratios', '## Targets', '## Topologies side by side', '## Hive Gateway', '## SQL floor', '## Cost growth', '## Memory'])
+      expect(md).toContain(heading);
     expect(md).toContain(`${results.machine.memoryGiB} GiB`);
   }, 240_000);
 });

@@ -37,6 +37,8 @@ export function personalDataReadsResolver(schema: string, queryName: string, lab
       description: `Unmasked reads of personal data held by the ${schema} subgraph, within your subtree, newest first. AUDITOR role only.`,
     })
     async reads(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RequestContext): Promise<ConnectionData<PersonalDataRead>> {
+      // Who read whose data: never kept by the gateway's response cache.
+      ctx.holdsPersonalData = true;
       const window = pageWindow(args);
       const after = window.after ? Number(window.after) : null;
       const [rows, [{ n }]] = await Promise.all([

@@ -33,6 +33,13 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   pairing: 4007,
 };
 
+/**
+ * How the platform runs: `single`, the seven subgraphs and the gateway in one process (the gateway calls
+ * each subgraph in-process); `separate`, each its own process, reached over HTTP (Kubernetes).
+ */
+export const TOPOLOGIES = ['single', 'separate'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+
 /** The five staff tiers, each of which may have its own gateway rate limit (GATEWAY_RATE_LIMIT_<TIER>). */
 export const STAFF_TIERS = ['DISTRICT', 'STREET', 'COMMUNITY', 'GRID', 'BUILDING'] as const;
 
@@ -322,6 +329,13 @@ const variables = {
     usedBy: ['subgraphs'],
     description:
       'how long a subgraph keeps computed dashboard figures (`0`: not at all); writes through the subgraph evict them sooner ([Dashboard figures cache](dashboard.md#dashboard-figures-cache))',
+  }),
+
+  RESPONSE_CACHE_SECONDS: variable(integer(0, 60, 'seconds'), 0, {
+    group: 'Database',
+    usedBy: ['gateway', 'subgraphs'],
+    description:
+      "how long the gateway keeps a query's whole answer for the same caller (`0`: not at all): a subgraph marks its part of an answer cacheable for this long only when it holds no personal field, masked or not, nor audit-log entry (the audit sees every unmasked read) and answered without error; any mutation through the gateway drops every kept answer ([Response cache](operations.md#response-cache))",
   }),
 
   // Ports and addresses
@@ -731,6 +745,12 @@ const variables = {
   }),
 
   // Launcher and demo data
+  TOPOLOGY: variable(choice(TOPOLOGIES), 'single', {
+    group: 'Launcher and demo data',
+    usedBy: ['launcher'],
+    description:
+      "how `start` runs the platform: `single`, the seven subgraphs and the gateway in one Node process (the gateway calls each subgraph in-process, with the caller it verified; each keeps its schema, database schema, pool, authorization and its own port); `separate`, one process each, as in Kubernetes (which runs each service's own `main.js`) ([Topologies](operations.md#topologies-one-process-or-eight))",
+  }),
   EMBEDDED_PG_DIR: variable(text('path', 'a directory path'), undefined, {
     group: 'Launcher and demo data',
     usedBy: ['launcher'],
@@ -806,7 +826,7 @@ const variables = {
   BENCH_SOAK_MINUTES: variable(decimal(0, undefined, 'minutes'), 0, {
     group: 'Benchmark',
     usedBy: ['bench'],
-    description: 'minutes of the memory soak under the mix (RSS sampled every 30 s)',
+    description: 'minutes of the memory soak under the mix through the single process (TOPOLOGY=single; RSS sampled every 30 s)',
   }),
   BENCH_COUNT_REQUESTS: variable(integer(1), undefined, {
     group: 'Benchmark',
@@ -976,7 +996,11 @@ const STARTS: Partial<Record<Service, readonly Service[]>> = {
 };
 
 /** Checks across variables, for the services they concern. */
-const crossChecks: { usedBy: readonly Service[]; inputs: readonly VariableName[]; check(config: Partial<Config>, service: ServiceId): string | undefined }[] = [
+const crossChecks: {
+  usedBy: readonly Service[];
+  inputs: readonly VariableName[];
+  check: (config: Partial<Config>, service: ServiceId) => string | undefined;
+}[] = [
   {
     usedBy: RUNNING,
     inputs: ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_OIDC_ISSUER'],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import DataLoader from 'dataloader';
+import { escapeLiteral } from 'pg';
 import { SpanKind, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Identity } from './auth/identity';
@@ -11,6 +12,7 @@ import { forbidden } from './errors';
 import { principalOf } from './idempotency';
 import { FiguresCache } from './figures-cache';
 import type { RequestScope } from './observability/request-scope';
+import type { InProcessSubgraph } from './in-process';
 
 /** Where a request's SQL spans go: the service's tracer, under the request's span. */
 export interface SqlTracing {
@@ -28,6 +30,18 @@ export function sqlSpanName(sql: string): string {
   return table ? `${verb} ${(table[1] ?? '').replace(/"/g, '')}${table[2]}` : verb;
 }
 
+/** A request's transaction and the statements queued on it. */
+interface Transaction {
+  runner?: Promise<QueryRunner>;
+  /** The transaction was begun on the runner's connection (and not yet ended). */
+  begun?: boolean;
+  /** open: statements run; closing: the transaction is being ended; closed: ended. */
+  state: 'open' | 'closing' | 'closed';
+  ending?: Promise<void>;
+  /** Statements on the request's one connection run one after another (pg does not allow overlapping queries). */
+  queue: Promise<unknown>;
+}
+
 /**
  * The one per-request context every resolver and service receives first.
  * It carries the verified caller, this request's DataLoaders (so batching never leaks data from one
@@ -37,12 +51,12 @@ export function sqlSpanName(sql: string): string {
 export class RequestContext {
   readonly requestId: string;
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
-  private runner?: Promise<QueryRunner>;
-  /** open: statements run; closing: the transaction is being ended; closed: ended. */
-  private state: 'open' | 'closing' | 'closed' = 'open';
-  private ending?: Promise<void>;
-  /** Statements on the request's one connection run one after another (pg does not allow overlapping queries). */
-  private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The request's transaction, in an object of its own: Apollo Server hands resolvers and plugins a
+   * shallow copy of the context it was given (`cloneObject`), and the copy and the original must be one
+   * request — the HTTP layer's `finally` ends, through the original, the transaction the copy opened.
+   */
+  private readonly tx: Transaction = { state: 'open', queue: Promise.resolve() };
   private readonly auditBuffer = new Map<string, Map<string, PersonalDataAccess>>();
   /** Name of the GraphQL operation, for the audit log (set once the operation is resolved). */
   operationName?: string;
@@ -52,6 +66,8 @@ export class RequestContext {
   idempotencyKey?: string;
   /** Mutations this request asked of other subgraphs so far (each gets its own derived key). */
   peerMutations = 0;
+  /** The other subgraphs of this process by name (TOPOLOGY=single): a call on the caller's behalf goes to their handler, not over HTTP. */
+  inProcessPeers?: Readonly<Record<string, InProcessSubgraph>>;
   /** The subgraph's cache of dashboard figures (none: every figure is computed). */
   figuresCache?: FiguresCache;
   /** The HTTP request's ids and trace context (logs and spans of this request carry them). */
@@ -65,6 +81,11 @@ export class RequestContext {
   deadline?: number;
   /** Told when one of this request's statements was cancelled by the statement timeout (metrics). */
   onStatementTimeout?: () => void;
+  /**
+   * Whether this request's answer holds personal data — a personal field, masked or not (personalField),
+   * an audited unmasked read, the audit log itself: the gateway's response cache never keeps it.
+   */
+  holdsPersonalData = false;
   /** Whether this request is a mutation: its commit evicts the cached figures it may have changed. */
   mutation = false;
 
@@ -111,35 +132,35 @@ export class RequestContext {
     // Once the request has ended, nothing may open a new transaction on its behalf (a resolver still
     // running after GraphQL answered — a sibling of a refused non-null root field, say — would
     // otherwise hold a connection "idle in transaction" for good).
-    if (!this.runner && this.state === 'closed') return Promise.reject(requestEnded());
-    this.runner ??= this.traced('BEGIN', 'BEGIN; SELECT set_config(...)', async () => {
+    if (!this.tx.runner && this.tx.state === 'closed') return Promise.reject(requestEnded());
+    this.tx.runner ??= this.traced('BEGIN', 'BEGIN; SELECT set_config(...)', async () => {
       const runner = this.db.createQueryRunner();
       await runner.connect();
       try {
-        await runner.startTransaction();
-        const settings = [
-          this.identity.unitPath ?? '',
-          this.identity.org ?? '',
-          this.identity.communities.join(','),
-          principalOf(this.identity),
-          this.identity.intake ? this.identity.kind : '',
-          this.identity.intake?.path ?? '',
-          this.identity.household ?? '',
+        // One round trip opens the transaction and sets the caller's scope (each round trip to PostgreSQL
+        // is a write and a wait: a request's transaction used to take two before its first statement).
+        // Several statements in one text go by the simple protocol, which takes no parameters: the values
+        // are quoted as literals (pg's escapeLiteral).
+        const settings: [string, string][] = [
+          ['cgp.scope', this.identity.unitPath ?? ''],
+          ['cgp.partner_org', this.identity.org ?? ''],
+          ['cgp.partner_communities', this.identity.communities.join(',')],
+          ['cgp.principal', principalOf(this.identity)],
+          ['cgp.intake_kind', this.identity.intake ? this.identity.kind : ''],
+          ['cgp.intake_path', this.identity.intake?.path ?? ''],
+          ['cgp.household', this.identity.household ?? ''],
         ];
         // With a deadline, no statement of this transaction may run past it (the session's own limit still applies when shorter).
-        const budget = this.deadline === undefined ? '' : `, set_config('statement_timeout', $8, true)`;
-        if (this.deadline !== undefined) settings.push(String(statementBudget(this.deadline, sessionStatementTimeoutMs(this.db))));
-        await runner.query(
-          `SELECT set_config('cgp.scope', $1, true), set_config('cgp.partner_org', $2, true), set_config('cgp.partner_communities', $3, true), set_config('cgp.principal', $4, true), set_config('cgp.intake_kind', $5, true), set_config('cgp.intake_path', $6, true), set_config('cgp.household', $7, true)${budget}`,
-          settings,
-        );
+        if (this.deadline !== undefined) settings.push(['statement_timeout', String(statementBudget(this.deadline, sessionStatementTimeoutMs(this.db)))]);
+        await runner.query(`BEGIN; SELECT ${settings.map(([name, value]) => `set_config('${name}', ${escapeLiteral(value)}, true)`).join(', ')}`);
+        this.tx.begun = true;
       } catch (error) {
         await releaseRunner(runner, error);
         throw error;
       }
       return runner;
     });
-    return this.runner;
+    return this.tx.runner;
   }
 
   /** Runs `fn` in a client span for the statement (when the request is traced); no parameter values are recorded. */
@@ -170,12 +191,12 @@ export class RequestContext {
 
   /** Runs one SQL statement with positional parameters, inside this request's scoped transaction. */
   async query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    if (this.state !== 'open') throw requestEnded();
+    if (this.tx.state !== 'open') throw requestEnded();
     return this.enqueue<T>(sql, parameters);
   }
 
   private enqueue<T>(sql: string, parameters: unknown[]): Promise<T[]> {
-    const run = this.queue.then(async () => {
+    const run = this.tx.queue.then(async () => {
       if (this.deadline !== undefined && Date.now() >= this.deadline) throw deadlinePassed();
       const runner = await this.transaction();
       // Structured results give the rows for every command (TypeORM's plain result for UPDATE is [rows, count]).
@@ -190,12 +211,13 @@ export class RequestContext {
         throw error;
       }
     });
-    this.queue = run.catch(() => undefined);
+    this.tx.queue = run.catch(() => undefined);
     return run;
   }
 
   /** Records an unmasked read of personal data; written to `table` in this request's transaction. */
   audit(table: string, read: PersonalDataAccess): void {
+    this.holdsPersonalData = true;
     let reads = this.auditBuffer.get(table);
     if (!reads) this.auditBuffer.set(table, (reads = new Map<string, PersonalDataAccess>()));
     reads.set(`${read.recordType}/${read.recordId}/${read.field}`, read);
@@ -230,18 +252,18 @@ export class RequestContext {
    * else, so the HTTP layer's `finally` can always call `finish(false)` after the plugin committed.
    */
   finish(commit: boolean): Promise<void> {
-    if (this.ending) return this.ending;
-    this.state = 'closing';
-    this.ending = this.end(commit).finally(() => {
-      this.state = 'closed';
+    if (this.tx.ending) return this.tx.ending;
+    this.tx.state = 'closing';
+    this.tx.ending = this.end(commit).finally(() => {
+      this.tx.state = 'closed';
     });
-    return this.ending;
+    return this.tx.ending;
   }
 
   private async end(commit: boolean): Promise<void> {
     // Statements queued before the end run first (the first of them may be the one that opens the transaction).
-    await this.queue;
-    if (!this.runner) return;
+    await this.tx.queue;
+    if (!this.tx.runner) return;
     // Without its audit records a request's reads are not committed either (its data is not sent).
     let auditFailure: Error | undefined;
     if (commit) {
@@ -252,9 +274,9 @@ export class RequestContext {
         commit = false;
       }
     }
-    await this.queue;
-    const pending = this.runner;
-    this.runner = undefined;
+    await this.tx.queue;
+    const pending = this.tx.runner;
+    this.tx.runner = undefined;
     const runner = await pending.catch(() => undefined);
     if (!runner) return;
     let failure: Error | undefined;
@@ -265,10 +287,10 @@ export class RequestContext {
       late = deadlinePassed();
     }
     try {
-      if (runner.isTransactionActive) {
-        await this.traced(commit ? 'COMMIT' : 'ROLLBACK', commit ? 'COMMIT' : 'ROLLBACK', () =>
-          commit ? runner.commitTransaction() : runner.rollbackTransaction(),
-        );
+      if (this.tx.begun) {
+        this.tx.begun = false;
+        const end = commit ? 'COMMIT' : 'ROLLBACK';
+        await this.traced(end, end, () => runner.query(end));
       }
     } catch (error) {
       failure = error instanceof Error ? error : new Error(inspect(error));
@@ -279,7 +301,7 @@ export class RequestContext {
       // A connection that failed is released with its error, so the pool drops it instead of reusing it.
       await releaseRunner(runner, failure);
     }
-    if (auditFailure) throw auditFailure;
+    if (auditFailure) throw auditFailure instanceof Error ? auditFailure : new Error('The audit records could not be written');
     if (late) throw late;
   }
 }

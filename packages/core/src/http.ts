@@ -1,7 +1,7 @@
 import { setting, type Env } from './config';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { bindRequestScope, requestIdFrom, type RequestScope } from './observability/request-scope';
 import { traceIdOf, type Tracing } from './observability/tracing';
@@ -32,7 +32,7 @@ export interface ServeOptions<TContext extends BaseContext> {
    * it was given, if one was made: the one place a request's resources (its database transaction)
    * are released, whatever happened before.
    */
-  endRequest?(context: TContext): Promise<void>;
+  endRequest?: (context: TContext) => Promise<void>;
 }
 
 export interface RunningHttpServer {
@@ -156,10 +156,50 @@ export function routeMatcher(routes: Record<string, HttpRoute>): (pathname: stri
  */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+/**
+ * Runs one GraphQL request whose body has been read and parsed, and ends what its context holds: the
+ * one path every GraphQL request of a service takes, whether it came over HTTP (`serveApollo`) or from
+ * the gateway in the same process (a subgraph's `inProcess`). The context is made at most once, when
+ * Apollo Server asks for it; `endRequest` is called with it whatever happened.
+ */
+export function graphqlHandler<TContext extends BaseContext>(server: ApolloServer<TContext>, endRequest?: (context: TContext) => Promise<void>) {
+  return async (httpGraphQLRequest: HTTPGraphQLRequest, context: () => Promise<TContext>): Promise<HTTPGraphQLResponse> => {
+    let made: Promise<TContext> | undefined;
+    try {
+      return await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => (made ??= context()) });
+    } finally {
+      await endContext(made, endRequest);
+    }
+  };
+}
+
+/** Ends a request's context, if one was made (its transaction, through `endRequest`); never throws. */
+export async function endContext<TContext>(made: Promise<TContext> | undefined, endRequest?: (context: TContext) => Promise<void>): Promise<void> {
+  const ctx = await made?.catch(() => undefined);
+  if (ctx && endRequest) await endRequest(ctx).catch(() => undefined);
+}
+
+/**
+ * The scope of one GraphQL request: its id and its server span, child of the caller's W3C traceparent
+ * (the gateway's fetch span for a subgraph), when the service traces.
+ */
+export function startRequestScope(
+  tracing: Tracing | undefined,
+  requestId: string,
+  headers: Record<string, string | string[] | undefined>,
+  attributes: Record<string, string> = {},
+): RequestScope {
+  const parent = tracing?.extract(headers);
+  const span = tracing?.tracer.startSpan('graphql', { kind: SpanKind.SERVER, attributes: { ...attributes, 'cgp.request_id': requestId } }, parent);
+  return { requestId, span, context: span && parent ? trace.setSpan(parent, span) : undefined, traceId: traceIdOf(span) };
+}
+
 /** Serves an Apollo Server on a plain Node HTTP server at /graphql (and /), plus extra routes. */
 export async function serveApollo<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<RunningHttpServer> {
   const { server, context, routes = {}, maxBodyBytes = MAX_BODY_BYTES, maxBatch = 1 } = options;
   const findRoute = routeMatcher(routes);
+  const execute = graphqlHandler(server, options.endRequest);
+  const running = new InFlight();
   let draining = false;
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => {
     const headers = new HeaderMap();
@@ -187,17 +227,7 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         return;
       }
     }
-    let made: Promise<TContext> | undefined;
-    let result: Awaited<ReturnType<typeof server.executeHTTPGraphQLRequest>>;
-    try {
-      result = await server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => (made ??= context({ req })),
-      });
-    } finally {
-      const ctx = await made?.catch(() => undefined);
-      if (ctx && options.endRequest) await options.endRequest(ctx).catch(() => undefined);
-    }
+    const result = await execute({ method: req.method ?? 'GET', headers, search: url.search, body }, () => context({ req }));
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     scope.span?.setAttribute('http.response.status_code', res.statusCode);
@@ -210,7 +240,7 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
       res.end();
     }
   };
-  const http = createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // One request id per request: the caller's (the gateway passes its own to the subgraphs) or a new one.
     const requestId = requestIdFrom(req.headers['x-request-id']);
@@ -232,20 +262,13 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
         );
         return;
       }
-      const tracing = options.tracing;
       // The request's server span, child of the caller's W3C traceparent (the gateway's fetch span for a subgraph).
-      const parent = tracing?.extract(req.headers);
-      const span = tracing?.tracer.startSpan(
-        'graphql',
-        { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname, 'cgp.request_id': requestId } },
-        parent,
-      );
-      const scope: RequestScope = { requestId, span, context: span && parent ? trace.setSpan(parent, span) : undefined, traceId: traceIdOf(span) };
+      const scope = startRequestScope(options.tracing, requestId, req.headers, { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname });
       try {
         bindRequestScope(req, scope);
-        await handle(req, res, url, scope);
+        await running.track(handle(req, res, url, scope));
       } finally {
-        span?.end();
+        scope.span?.end();
       }
     } catch (error) {
       if (res.headersSent) {
@@ -261,7 +284,8 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
     }
-  });
+  };
+  const http = createServer((req, res) => void serve(req, res));
   http.on('clientError', answerClientError);
   http.keepAliveTimeout = 65_000;
   // Connections that never carried a request (a client that connected, then gave up): Node does not
@@ -283,16 +307,42 @@ export async function serveApollo<TContext extends BaseContext>(options: ServeOp
     close: (graceMs = shutdownGraceMs()) =>
       new Promise<void>((resolve) => {
         draining = true;
+        const started = Date.now();
         const cut = setTimeout(() => http.closeAllConnections(), graceMs);
         cut.unref();
         http.close(() => {
           clearTimeout(cut);
-          resolve();
+          // A request whose client went away is still being worked on: it ends (and releases its transaction) first.
+          void running.settled(Math.max(0, graceMs - (Date.now() - started))).then(resolve);
         });
         http.closeIdleConnections();
         for (const socket of unused) socket.destroy();
       }),
   };
+}
+
+/**
+ * The requests a service is working on. Its HTTP server closes once every connection has ended, which
+ * a client that gives up ends early; the work goes on until it answers, and must end before the
+ * service closes its pool under it.
+ */
+export class InFlight {
+  private readonly running = new Set<Promise<unknown>>();
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    const done = () => this.running.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  /** Waits until nothing is running, or `timeoutMs` has passed. */
+  async settled(timeoutMs: number): Promise<void> {
+    if (!this.running.size) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
 }
 
 /** Listens on `port` (0: any free one) and answers the port taken; a port in use (EADDRINUSE) fails with its code and port, for a one-line message. */
@@ -320,7 +370,7 @@ export interface RunningOperationsServer {
  * port (the ingress, the gateway's Service) can read it. Anything else answers 404.
  */
 export async function serveOperations(options: { port: number; host?: string; routes: Record<string, HttpRoute> }): Promise<RunningOperationsServer> {
-  const http = createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const route = Object.hasOwn(options.routes, pathname) ? options.routes[pathname] : undefined;
     try {
@@ -331,7 +381,8 @@ export async function serveOperations(options: { port: number; host?: string; ro
       if (!res.headersSent) json(res, 500, { error: 'metrics unavailable' });
       else res.end();
     }
-  });
+  };
+  const http = createServer((req, res) => void serve(req, res));
   const port = await listen(http, options.port, options.host);
   return {
     url: `http://127.0.0.1:${port}`,

@@ -10,6 +10,7 @@ export * from './context';
 export * from './pagination';
 export * from './subgraph';
 export * from './http';
+export * from './in-process';
 export * from './service';
 export * from './unit-store';
 export * from './unit-resolvers';

@@ -16,6 +16,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValueNode,
   type GraphQLCompositeType,
   isCompositeType,
   isObjectType,
@@ -84,35 +85,74 @@ export function operationCost(
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown> = {},
 ): number {
+  return compileOperationCost(schema, operation, fragments)(variables);
+}
+
+/** A compiled cost: the operation's cost for the variables sent (arithmetic and variable look-ups only). */
+type CostOf = (variables: Record<string, unknown>) => number;
+
+/** A cost known without the variables, or one that reads them. */
+type Term = number | ((values: Record<string, unknown>) => number);
+
+const apply = (term: Term, values: Record<string, unknown>) => (typeof term === 'number' ? term : term(values));
+
+/** Whether a value in the document reads a variable (only those make a cost depend on the request). */
+function readsVariable(node: ValueNode): boolean {
+  if (node.kind === Kind.VARIABLE) return true;
+  if (node.kind === Kind.LIST) return node.values.some(readsVariable);
+  if (node.kind === Kind.OBJECT) return node.fields.some((f) => readsVariable(f.value));
+  return false;
+}
+
+/**
+ * operationCost compiled once per operation of a parsed document (Apollo Server keeps parsed documents
+ * and hands the same objects to every request of the same text): the walk over the selections, the
+ * schema's fields and the fragments is done once, and what is left per request is the page sizes the
+ * variables give. The gateway and every subgraph weigh every request, five subgraph fetches per page.
+ */
+export function compileOperationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): CostOf {
+  const known = compiledCosts.get(operation);
+  if (known?.schema === schema) return known.cost;
+  const cost = compile(schema, operation, fragments);
+  compiledCosts.set(operation, { schema, cost });
+  return cost;
+}
+
+const compiledCosts = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; cost: CostOf }>();
+
+function compile(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): CostOf {
   const root =
     operation.operation === OperationTypeNode.MUTATION
       ? schema.getMutationType()
       : operation.operation === OperationTypeNode.SUBSCRIPTION
         ? schema.getSubscriptionType()
         : schema.getQueryType();
-  if (!root) return 0;
+  if (!root) return () => 0;
   // A variable not sent takes its default from the operation.
-  const values: Record<string, unknown> = {};
+  const defaults: Record<string, unknown> = {};
   for (const definition of operation.variableDefinitions ?? []) {
-    if (definition.defaultValue) values[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+    if (definition.defaultValue) defaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
   }
-  for (const [name, value] of Object.entries(variables ?? {})) if (value !== undefined) values[name] = value;
   const visiting = new Set<string>();
 
-  const sizeOf = (node: FieldNode, field: GraphQLField<unknown, unknown>, parent: GraphQLCompositeType): number => {
+  const sizeOf = (node: FieldNode, field: GraphQLField<unknown, unknown>, parent: GraphQLCompositeType): Term => {
     // A connection's page size is counted at the connection field; its `edges` list is that page.
     if (parent.name.endsWith('Connection')) return 1;
     if (node.name.value === '_entities') {
       const representations = node.arguments?.find((a) => a.name.value === 'representations');
-      const list = representations ? valueFromASTUntyped(representations.value, values) : undefined;
-      return Array.isArray(list) ? Math.max(1, list.length) : ASSUMED_LIST_SIZE;
+      const count = (values: Record<string, unknown>) => {
+        const list = representations ? valueFromASTUntyped(representations.value, values) : undefined;
+        return Array.isArray(list) ? Math.max(1, list.length) : ASSUMED_LIST_SIZE;
+      };
+      return representations && readsVariable(representations.value) ? count : count({});
     }
-    const firstArg = node.arguments?.find((a) => a.name.value === 'first');
-    const first = firstArg ? valueFromASTUntyped(firstArg.value, values) : field.args.find((a) => a.name === 'first')?.defaultValue;
-    if (typeof first === 'number' && first > 0) return first;
     const named = getNamedType(field.type);
-    if (named.name.endsWith('Connection')) return DEFAULT_PAGE_SIZE;
-    return isListType(getNullableType(field.type)) ? ASSUMED_LIST_SIZE : 1;
+    const otherwise = named.name.endsWith('Connection') ? DEFAULT_PAGE_SIZE : isListType(getNullableType(field.type)) ? ASSUMED_LIST_SIZE : 1;
+    const firstArg = node.arguments?.find((a) => a.name.value === 'first');
+    const size = (first: unknown) => (typeof first === 'number' && first > 0 ? first : otherwise);
+    if (!firstArg) return size(field.args.find((a) => a.name === 'first')?.defaultValue);
+    if (!readsVariable(firstArg.value)) return size(valueFromASTUntyped(firstArg.value, {}));
+    return (values) => size(valueFromASTUntyped(firstArg.value, values));
   };
 
   /** A field of `type` by name, introspection's `__schema` and `__type` included (their types are in every schema). */
@@ -122,36 +162,56 @@ export function operationCost(
     return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
   };
 
-  const costOf = (selectionSet: SelectionSetNode | undefined, type: GraphQLCompositeType): number => {
+  /** The sum of terms, folded to a number when none reads a variable. */
+  const sum = (constant: number, terms: ((values: Record<string, unknown>) => number)[]): Term =>
+    terms.length === 0
+      ? constant
+      : (values) => {
+          let total = constant;
+          for (const term of terms) total += term(values);
+          return total;
+        };
+
+  const costOf = (selectionSet: SelectionSetNode | undefined, type: GraphQLCompositeType): Term => {
     if (!selectionSet) return 0;
-    let total = 0;
+    let constant = 0;
+    const terms: ((values: Record<string, unknown>) => number)[] = [];
+    const add = (term: Term) => (typeof term === 'number' ? (constant += term) : terms.push(term));
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         const field = fieldOf(type, selection.name.value);
         if (!field) {
           // `__typename`, or a field the schema does not have (validation refuses it).
-          total += 1;
+          constant += 1;
           continue;
         }
         const named = getNamedType(field.type);
         const below = isCompositeType(named) ? costOf(selection.selectionSet, named) : 0;
-        total += 1 + sizeOf(selection, field, type) * below;
+        const size = sizeOf(selection, field, type);
+        if (typeof size === 'number' && typeof below === 'number') constant += 1 + size * below;
+        else add((values) => 1 + apply(size, values) * apply(below, values));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        total += costOf(selection.selectionSet, on && isCompositeType(on) ? on : type);
+        add(costOf(selection.selectionSet, on && isCompositeType(on) ? on : type));
       } else {
         const name = selection.name.value;
         const fragment = fragments[name];
         if (!fragment || visiting.has(name)) continue;
         visiting.add(name);
         const on = schema.getType(fragment.typeCondition.name.value);
-        total += costOf(fragment.selectionSet, on && isCompositeType(on) ? on : type);
+        add(costOf(fragment.selectionSet, on && isCompositeType(on) ? on : type));
         visiting.delete(name);
       }
     }
-    return total;
+    return sum(constant, terms);
   };
-  return costOf(operation.selectionSet, root);
+  const total = costOf(operation.selectionSet, root);
+  if (typeof total === 'number') return () => total;
+  return (variables) => {
+    const values: Record<string, unknown> = { ...defaults };
+    for (const [name, value] of Object.entries(variables ?? {})) if (value !== undefined) values[name] = value;
+    return total(values);
+  };
 }
 
 /** Brackets nested deeper than this are refused before parsing: the parser recurses once per level. */
@@ -188,18 +248,37 @@ export function sourceProblem(query: string, limits: Pick<OperationLimits, 'maxC
   return undefined;
 }
 
+/** Operation texts whose checks before parsing are kept, per server. */
+const VERDICTS_KEPT = 2000;
+
 /** The characters, tokens and query-cost limits, as an Apollo Server plugin. */
 function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
+  // What is wrong with each operation text (nothing: null), kept: the same few hundred texts come again
+  // and again (the clients' operations, the gateway's fetches), and each check reads the whole text.
+  const verdicts = new Map<string, { problem?: string; badText: boolean } | null>();
+  const verdictOf = (query: string) => {
+    let verdict = verdicts.get(query);
+    if (verdict === undefined) {
+      const problem = sourceProblem(query, limits);
+      const badText = !problem && BAD_TEXT.test(query);
+      verdict = problem || badText ? { problem, badText } : null;
+      // Bounded: anyone may send texts never seen before.
+      if (verdicts.size >= VERDICTS_KEPT) verdicts.clear();
+      verdicts.set(query, verdict);
+    }
+    return verdict;
+  };
   return {
     async requestDidStart(requestContext) {
       // Before parsing, a huge or too deeply nested document is refused without being parsed. Apollo
       // Server answers an error thrown before parsing with a 500, so the operation is refused
       // (refusal.ts): its text is swapped for a harmless one and the reason answered as a 400.
       const query = requestContext.request.query;
-      const problem = typeof query === 'string' ? sourceProblem(query, limits) : undefined;
+      const verdict = typeof query === 'string' ? verdictOf(query) : null;
+      const problem = verdict?.problem;
       if (problem) refuseOperation(requestContext, shapeError(problem));
       // Text PostgreSQL could not store is refused anywhere in the document, comments included (text-input.ts).
-      else if (typeof query === 'string' && BAD_TEXT.test(query)) {
+      else if (verdict?.badText) {
         refuseOperation(
           requestContext,
           refusedInput('The operation text contains a NUL character (\\u0000) or an unpaired UTF-16 surrogate: remove it and send the operation again.'),

@@ -1,4 +1,6 @@
-import { GraphQLError } from 'graphql';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError, type FormattedExecutionResult } from 'graphql';
+import type { InProcessRequest, InProcessSubgraph } from './in-process';
 import { DEADLINE_HEADER, deadlinePassed, type RequestContext } from './context';
 import { IDEMPOTENCY_HEADER } from './idempotency';
 import { createTracingHeaders } from './observability/tracing';
@@ -11,7 +13,7 @@ const PASSED_ON = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NO
  */
 export async function callPeer<T>(ctx: RequestContext, subgraph: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
   const url = ctx.peers[subgraph];
-  if (!url) throw new Error(`No URL for the ${subgraph} subgraph: set ${subgraph.toUpperCase()}_URL`);
+  if (!url && !ctx.inProcessPeers?.[subgraph]) throw new Error(`No URL for the ${subgraph} subgraph: set ${subgraph.toUpperCase()}_URL`);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     authorization: ctx.authorization ?? '',
@@ -27,17 +29,28 @@ export async function callPeer<T>(ctx: RequestContext, subgraph: string, query: 
     timeoutMs = Math.min(timeoutMs, left);
     headers[DEADLINE_HEADER] = String(Math.max(1, left - Math.min(200, Math.round(left / 10))));
   }
-  const res = await fetch(url, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const body = (await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  const local = ctx.inProcessPeers?.[subgraph];
+  let body: { data?: unknown; errors?: readonly { message: string; extensions?: { code?: unknown } }[] };
+  if (local) {
+    // The peer runs in this process (TOPOLOGY=single): its request handler, with the caller this request verified.
+    body = await inProcessAnswer(
+      local,
+      { query, variables, headers: new HeaderMap(Object.entries(headers)), caller: { identity: ctx.identity, authorization: ctx.authorization } },
+      timeoutMs,
+    );
+  } else {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    body = (await res.json()) as typeof body;
+  }
   const error = body.errors?.[0];
   if (error) {
     const code = error.extensions?.code;
-    if (code && PASSED_ON.has(code)) throw new GraphQLError(error.message, { extensions: { code } });
+    if (typeof code === 'string' && PASSED_ON.has(code)) throw new GraphQLError(error.message, { extensions: { code } });
     throw new Error(`The ${subgraph} subgraph failed: ${error.message}`);
   }
   return body.data as T;
@@ -76,4 +89,17 @@ export async function existingUnitCodes(ctx: RequestContext, codes: Iterable<str
     }
   }
   return found;
+}
+
+/** A peer's answer from its in-process handler, given up after `timeoutMs` as a fetch would be. */
+async function inProcessAnswer(peer: InProcessSubgraph, request: InProcessRequest, timeoutMs: number): Promise<FormattedExecutionResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`The ${peer.name} subgraph did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return (await Promise.race([peer.execute(request), late])).result;
+  } finally {
+    clearTimeout(timer);
+  }
 }

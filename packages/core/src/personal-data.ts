@@ -67,6 +67,8 @@ export function personalField(
   value: string | null,
   mask: (v: string | null) => string | null,
 ): string | null {
+  // Masked or not, the answer holds a personal field: the gateway's response cache never keeps it.
+  ctx.holdsPersonalData = true;
   if (value === null || !mayReadPersonalData(ctx.identity, read.path)) return mask(value);
   ctx.audit(auditTable, read);
   return value;

@@ -6,11 +6,11 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   valueFromASTUntyped,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type SelectionSetNode,
-  OperationTypeNode,
 } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Feature } from './feature';
@@ -39,12 +39,17 @@ import {
   isValidIdempotencyKey,
   operationHash,
 } from './idempotency';
-import { requestScopeOf } from './observability/request-scope';
+import { requestScopeOf, type RequestScope } from './observability/request-scope';
+import { inProcessEntry, type InProcessSubgraph } from './in-process';
+import type { Identity } from './auth/identity';
 import { createTracing, type Tracing } from './observability/tracing';
 import { ServiceMetrics, type PoolCounts } from './observability/metrics';
 import { observabilityPlugin, responseErrors, type ObservabilityPlugin } from './observability/plugin';
 import { subgraphReadiness } from './observability/readiness';
 import { limitsFromEnvironment, operationLimitOptions, type OperationLimits } from './limits';
+
+/** The address failed authentications count against for in-process requests that bring no verified caller (the gateway's, as over the loopback). */
+const IN_PROCESS_ADDRESS = '127.0.0.1';
 
 /** Everything the platform needs to know about one subgraph. */
 export interface SubgraphDefinition {
@@ -113,6 +118,8 @@ export interface StartedSubgraph {
   url: string;
   dataSource: DataSource;
   http: RunningHttpServer;
+  /** Its request handler for a gateway in the same process (TOPOLOGY=single): the path of /graphql without HTTP. */
+  inProcess: InProcessSubgraph;
   metrics: ServiceMetrics;
   /** The operations server: /metrics, on its own port (never the public one). */
   operations: RunningOperationsServer;
@@ -136,12 +143,19 @@ export interface StartSubgraphOptions {
   auth?: AuthConfig;
   /** URLs of the other subgraphs (for calls on the caller's behalf); default `<NAME>_URL` from the environment. */
   peers?: Record<string, string>;
+  /**
+   * The other subgraphs of this process (TOPOLOGY=single), by name, read at each call (filled once all
+   * have started): calls on the caller's behalf go to their handlers with the caller verified here.
+   */
+  inProcessPeers?: Readonly<Record<string, InProcessSubgraph>>;
   /** Tracing; default from the environment (OTEL_EXPORTER_OTLP_ENDPOINT, off when unset). */
   tracing?: Tracing;
   /** Where the subgraph logs; default JSON lines on stdout. */
   logger?: Logger;
   /** Seconds the subgraph keeps dashboard figures (0: off); default STATISTICS_CACHE_SECONDS (15). */
   statisticsCacheSeconds?: number;
+  /** Seconds the gateway may keep this subgraph's answers without personal data (0: never); default RESPONSE_CACHE_SECONDS. */
+  responseCacheSeconds?: number;
   /** Operation limits (depth, aliases, cost, size…); default the gateway's, from the environment (GATEWAY_MAX_*). */
   limits?: Partial<OperationLimits>;
   /** Throttling of failed authentication per client address; default from the environment (AUTH_FAILURE_*, REDIS_URL). */
@@ -256,6 +270,8 @@ function subgraphRequestPlugin(
   store: IdempotencyStore,
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
   observer: ObservabilityPlugin<RequestContext>,
+  /** How long the gateway may keep this subgraph's answers without personal data (RESPONSE_CACHE_SECONDS; 0: never). */
+  responseCacheSeconds = 0,
 ): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart(start) {
@@ -317,6 +333,13 @@ function subgraphRequestPlugin(
           try {
             if (commit && claimed && ctx.idempotencyKey) await store.save(ctx, ctx.idempotencyKey, result?.data);
             await ctx.finish(commit);
+            // The gateway's response cache may keep this part of an answer only when it holds no personal
+            // data, masked or not (the audit must see every unmasked read), and nothing failed (gateway response-cache.ts).
+            if (responseCacheSeconds > 0)
+              rc.response.http.headers.set(
+                'cache-control',
+                !mutation && errors === 0 && !ctx.holdsPersonalData ? `private, max-age=${responseCacheSeconds}` : 'no-store',
+              );
             // A mutation document is atomic in its subgraph: with any error, every change in it is rolled
             // back, so no field of it may be answered as done (the data goes, the reason is said).
             // With one field, its own error says it failed; with several, the ones without an error were rolled back too.
@@ -392,7 +415,12 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
       entityRepresentationsCheck,
-      subgraphRequestPlugin(idempotency, formatError, observabilityPlugin<RequestContext>(metrics, logger)),
+      subgraphRequestPlugin(
+        idempotency,
+        formatError,
+        observabilityPlugin<RequestContext>(metrics, logger),
+        options.responseCacheSeconds ?? setting('RESPONSE_CACHE_SECONDS'),
+      ),
     ],
   });
   await server.start();
@@ -403,29 +431,45 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     host: options.metricsHost ?? metricsHost(),
     routes: { '/metrics': metrics.route() },
   });
+  // Every subgraph verifies the caller again: it must be safe even when reached directly. An address
+  // that keeps failing is refused before its token is even looked at (auth/throttle.ts); nothing here
+  // touches the database until the caller is known.
+  const verifyCaller = (address: string, authorization: string | undefined) =>
+    throttle.guard(address, async () => {
+      const verified = await verify(authorization);
+      await keyCheck.ensureActive(verified, authorization);
+      await appointmentCheck.ensureBacked(verified, authorization);
+      return verified;
+    });
+  // The request's context, the same whichever way the request came: over HTTP, or from the gateway of
+  // this process with the caller it verified (the single-machine topology; in-process.ts).
+  const contextFor = async (
+    scope: RequestScope | undefined,
+    header: (name: string) => string | undefined,
+    identify: () => Promise<Identity>,
+    authorization = header('authorization'),
+  ) => {
+    const identity = await identify();
+    const ctx = new RequestContext(db, identity, scope?.requestId ?? header('x-request-id'), authorization, peers);
+    ctx.figuresCache = figuresCache;
+    ctx.inProcessPeers = options.inProcessPeers;
+    ctx.deadline = deadlineFrom(header(DEADLINE_HEADER));
+    ctx.onStatementTimeout = () => timedOut('statement');
+    ctx.requestScope = scope;
+    if (tracing.enabled && scope?.context) ctx.trace = { tracer: tracing.tracer, context: scope.context, namespace: def.name };
+    return ctx;
+  };
   const http = await serveApollo<RequestContext>({
     server,
     port,
     host: options.host ?? setting('HOST'),
     tracing,
-    // Every subgraph verifies the caller again: it must be safe even when reached directly. An address
-    // that keeps failing is refused before its token is even looked at (auth/throttle.ts); nothing here
-    // touches the database until the caller is known.
-    context: async ({ req }: { req: IncomingMessage }) => {
-      const scope = requestScopeOf(req);
-      const identity = await throttle.guard(throttle.addressOf(req), async () => {
-        const verified = await verify(req.headers.authorization);
-        await keyCheck.ensureActive(verified, req.headers.authorization);
-        await appointmentCheck.ensureBacked(verified, req.headers.authorization);
-        return verified;
-      });
-      const ctx = new RequestContext(db, identity, scope?.requestId ?? (req.headers['x-request-id'] as string | undefined), req.headers.authorization, peers);
-      ctx.figuresCache = figuresCache;
-      ctx.deadline = deadlineFrom(req.headers[DEADLINE_HEADER]);
-      ctx.onStatementTimeout = () => timedOut('statement');
-      ctx.requestScope = scope;
-      if (tracing.enabled && scope?.context) ctx.trace = { tracer: tracing.tracer, context: scope.context, namespace: def.name };
-      return ctx;
+    context: ({ req }: { req: IncomingMessage }) => {
+      const header = (name: string) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      return contextFor(requestScopeOf(req), header, () => verifyCaller(throttle.addressOf(req), req.headers.authorization));
     },
     // Whatever happened (field errors, a thrown plugin, a resolver still running after the answer), the
     // request's transaction ends here: rolled back unless the plugin committed it already.
@@ -440,6 +484,19 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
       },
     },
   });
+  const inProcess = inProcessEntry<RequestContext>({
+    name: def.name,
+    server,
+    tracing,
+    formatError,
+    // The gateway of this process verified the caller for this request; without it, the token is checked here.
+    context: (scope, header, caller) =>
+      caller
+        ? contextFor(scope, header, () => Promise.resolve(caller.identity), caller.authorization)
+        : contextFor(scope, header, () => verifyCaller(IN_PROCESS_ADDRESS, header('authorization'))),
+    endRequest: (ctx) => ctx.finish(false),
+    draining: () => http.draining,
+  });
   // Every caller's expired idempotency keys go, now and then (a missing table means migrations are pending: /ready says so).
   const expiry = setInterval(() => void idempotency.expire(db).catch(() => undefined), 15 * 60_000);
   expiry.unref();
@@ -450,13 +507,18 @@ export async function startSubgraph(def: SubgraphDefinition, options: StartSubgr
     url: http.url,
     dataSource: db,
     http,
+    inProcess,
     metrics,
     operations,
     metricsUrl: `${operations.url}/metrics`,
     async stop() {
       clearInterval(expiry);
+      const grace = setting('SHUTDOWN_GRACE_MS');
+      const started = Date.now();
       try {
-        await http.close();
+        await http.close(grace);
+        // The gateway of this process stopped first; what it still runs here ends before the pool closes.
+        await inProcess.settled(Math.max(0, grace - (Date.now() - started)));
         await operations.close();
         await server.stop();
         await throttle.close();

@@ -37,7 +37,19 @@ export function findBadText(value: unknown, path: string): { path: string; text:
 }
 
 /** The first string literal of the document holding bad text, with the argument it is given to. */
+/** findBadLiteral's answer per parsed document (Apollo Server hands the same document to every request of the same text). */
+const literalVerdicts = new WeakMap<DocumentNode, { argument?: string; text: string } | null>();
+
 function findBadLiteral(document: DocumentNode): { argument?: string; text: string } | undefined {
+  let verdict = literalVerdicts.get(document);
+  if (verdict === undefined) {
+    verdict = walkLiterals(document) ?? null;
+    literalVerdicts.set(document, verdict);
+  }
+  return verdict ?? undefined;
+}
+
+function walkLiterals(document: DocumentNode): { argument?: string; text: string } | undefined {
   let found: { argument?: string; text: string } | undefined;
   const argumentNames: string[] = [];
   visit(document, {

@@ -20,7 +20,7 @@ import { caseVolumeFromEnvironment, demoLoadedOn, seedAll } from '@cgp/demo-data
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { DEV_IDP_AUDIENCE, isProduction, startDevIdentityProvider, type RunningDevIdentityProvider } from './dev-identity-provider';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
-import { takenPorts, waitForHealth, type PlannedPort } from './processes';
+import { SINGLE_PROCESS_NODE_OPTIONS, takenPorts, waitForHealth, type PlannedPort } from './processes';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -188,21 +188,36 @@ async function main(): Promise<void> {
 
   // Every subgraph learns where the others are (a subgraph may ask another on its caller's behalf).
   for (const def of SUBGRAPHS) env[`${upper(def.name)}_URL`] = config[`${upper(def.name)}_URL`] ?? `http://127.0.0.1:${portOf(def.name)}/graphql`;
-  for (const def of SUBGRAPHS) {
-    const port = portOf(def.name);
-    const child = spawn(process.execPath, [join(ROOT, 'subgraphs', def.name, 'dist', 'main.js')], {
-      env: { ...env, PORT: String(port), METRICS_PORT: String(metricsPortOf(def.name)) },
+  const services = ['gateway', ...SUBGRAPH_NAMES] as const;
+  const health = (name: SubgraphName | 'gateway') => `http://127.0.0.1:${portOf(name)}/health`;
+  if (config.TOPOLOGY === 'single') {
+    // One process (single-main.js): the seven subgraphs on their own ports and the gateway, which calls them in-process.
+    const ports: NodeJS.ProcessEnv = {};
+    for (const name of services)
+      Object.assign(ports, { [`${upper(name)}_PORT`]: String(portOf(name)), [`${upper(name)}_METRICS_PORT`]: String(metricsPortOf(name)) });
+    const child = spawn(process.execPath, [...SINGLE_PROCESS_NODE_OPTIONS, join(ROOT, 'packages', 'launcher', 'dist', 'single-main.js')], {
+      env: { ...env, ...ports, PORT: undefined, METRICS_PORT: undefined },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.push(child);
+    for (const name of services) await waitForHealth(health(name), child, 120_000, env.CGP_INSTANCE_ID);
+  } else {
+    for (const def of SUBGRAPHS) {
+      const port = portOf(def.name);
+      const child = spawn(process.execPath, [join(ROOT, 'subgraphs', def.name, 'dist', 'main.js')], {
+        env: { ...env, PORT: String(port), METRICS_PORT: String(metricsPortOf(def.name)) },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      children.push(child);
+    }
+    await Promise.all(SUBGRAPHS.map((def, i) => waitForHealth(health(def.name), children[i], 60_000, env.CGP_INSTANCE_ID)));
+    const gateway = spawn(process.execPath, [join(ROOT, 'gateway', 'dist', 'main.js')], {
+      env: { ...env, PORT: String(gatewayPort), METRICS_PORT: String(metricsPortOf('gateway')) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.push(gateway);
+    await waitForHealth(health('gateway'), gateway, 60_000, env.CGP_INSTANCE_ID);
   }
-  await Promise.all(SUBGRAPHS.map((def, i) => waitForHealth(`http://127.0.0.1:${portOf(def.name)}/health`, children[i], 60_000, env.CGP_INSTANCE_ID)));
-  const gateway = spawn(process.execPath, [join(ROOT, 'gateway', 'dist', 'main.js')], {
-    env: { ...env, PORT: String(gatewayPort), METRICS_PORT: String(metricsPortOf('gateway')) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.push(gateway);
-  await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, gateway, 60_000, env.CGP_INSTANCE_ID);
   for (const child of children) {
     child.once('exit', (code) => {
       if (!stopping) {
@@ -211,7 +226,9 @@ async function main(): Promise<void> {
       }
     });
   }
-  say(`Platform ready. Gateway: http://localhost:${gatewayPort}/graphql`);
+  say(
+    `Platform ready (${config.TOPOLOGY === 'single' ? 'one process: the gateway calls the seven subgraphs in-process' : 'separate processes: seven subgraphs and the gateway'}; TOPOLOGY=${config.TOPOLOGY}). Gateway: http://localhost:${gatewayPort}/graphql`,
+  );
   say(
     `Metrics (this machine only): http://127.0.0.1:${metricsPortOf('gateway')}/metrics (gateway), ${metricsPortOf(SUBGRAPH_NAMES[0])}–${metricsPortOf(SUBGRAPH_NAMES[SUBGRAPH_NAMES.length - 1])} (subgraphs)`,
   );

@@ -63,6 +63,14 @@ export function portAvailable(port: number, host = '127.0.0.1'): Promise<true | 
   });
 }
 
+/**
+ * Node options of the single process (TOPOLOGY=single): a young generation of 32 MiB semi-spaces (Node's
+ * default is 16) — one process answering every request allocates fast, and the profile of the community
+ * page under load spent 7 % of its time in garbage collection with the default, 5 % with this, for
+ * about 20 MiB more resident memory.
+ */
+export const SINGLE_PROCESS_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=32'];
+
 /** A port the platform will use, what it is for, and the variables that move it. */
 export interface PlannedPort {
   port: number;

@@ -6,7 +6,10 @@ import {
   setting,
   signToken,
   startSubgraph,
+  TOPOLOGIES,
   type Claims,
+  type InProcessSubgraph,
+  type Topology,
   type StartedSubgraph,
   type StartSubgraphOptions,
   type SubgraphDefinition,
@@ -135,6 +138,8 @@ async function templateDatabase(key: string, build: (url: string) => Promise<voi
 export const NO_COST_LIMIT: Pick<GatewayOptions, 'limits'> = { limits: { maxCost: Number.MAX_SAFE_INTEGER } };
 
 export interface InProcessPlatform {
+  /** How the gateway reaches the subgraphs: over HTTP (`separate`) or by calling them in-process (`single`). */
+  topology: Topology;
   gatewayUrl: string;
   subgraphs: Record<string, StartedSubgraph>;
   gateway: RunningGateway;
@@ -142,7 +147,10 @@ export interface InProcessPlatform {
 }
 
 /** Gateway options a test may set on the platform it starts. */
-export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle' | 'dashboardSignIn'> & {
+export type PlatformGatewayOptions = Pick<
+  GatewayOptions,
+  'limits' | 'rateLimits' | 'partnerSafelist' | 'partnerApi' | 'authThrottle' | 'dashboardSignIn' | 'responseCacheSeconds'
+> & {
   /** How the gateway and every subgraph verify tokens; default TEST_AUTH (HS256 with TEST_SECRET). */
   auth?: GatewayOptions['auth'];
   /**
@@ -151,10 +159,20 @@ export type PlatformGatewayOptions = Pick<GatewayOptions, 'limits' | 'rateLimits
    * guard itself is tested with `required`, as production runs it (test/appointments.test.ts).
    */
   appointments?: 'required' | 'off';
+  /**
+   * `separate` (default): the gateway reaches each subgraph over HTTP, as the processes of the Kubernetes
+   * topology do; `single`: it calls each subgraph's request handler in-process with the caller it
+   * verified, as `pnpm start` runs (TOPOLOGY=single). Either way every subgraph listens on its own port.
+   */
+  topology?: Topology;
 };
 
+/** Both topologies, for `describe.each(TOPOLOGY_CASES)('… (%s topology)', (topology) => …)`. */
+export const TOPOLOGY_CASES: readonly Topology[] = TOPOLOGIES;
+
 /**
- * Starts all seven subgraphs and the gateway in this process, each on its own HTTP port.
+ * Starts all seven subgraphs and the gateway in this process, each on its own HTTP port; the gateway
+ * reaches the subgraphs over HTTP, or in-process with `topology: 'single'`.
  *
  * Every production guard is on, as production runs (whatever the environment says): the partner
  * safelist, the per-caller rate limits at their production defaults, the operation limits and the
@@ -167,21 +185,34 @@ export async function startPlatform(
   defs: readonly SubgraphDefinition[] = SUBGRAPHS,
   gatewayOptions: PlatformGatewayOptions = {},
   /** Options every subgraph starts with (e.g. `statisticsCacheSeconds`). */
-  subgraphOptions: Pick<StartSubgraphOptions, 'statisticsCacheSeconds'> = {},
+  subgraphOptions: Pick<StartSubgraphOptions, 'statisticsCacheSeconds' | 'responseCacheSeconds'> = {},
 ): Promise<InProcessPlatform> {
   const started: Record<string, StartedSubgraph> = {};
   // Filled once every subgraph listens: the subgraphs reach each other through it.
   const peers: Record<string, string> = {};
   // The subgraphs get the gateway's limits, as in production (a test that lifts a limit lifts it on both routes).
   const auth = gatewayOptions.auth ?? TEST_AUTH;
+  // In the single topology the subgraphs also call each other in-process (filled once all have started).
+  const { topology = 'separate', ...options } = gatewayOptions;
+  const inProcessPeers: Record<string, InProcessSubgraph> = {};
   const appointments = { required: gatewayOptions.appointments === 'required' };
   for (const def of defs)
-    started[def.name] = await startSubgraph(def, { ...subgraphOptions, limits: gatewayOptions.limits, port: 0, databaseUrl, auth, peers, appointments });
+    started[def.name] = await startSubgraph(def, {
+      ...subgraphOptions,
+      limits: gatewayOptions.limits,
+      port: 0,
+      databaseUrl,
+      auth,
+      peers,
+      appointments,
+      inProcessPeers: topology === 'single' ? inProcessPeers : undefined,
+    });
   for (const s of Object.values(started)) peers[s.name] = s.url;
+  for (const s of Object.values(started)) inProcessPeers[s.name] = s.inProcess;
   const gateway = await startGateway({
     rateLimits: DEFAULT_RATE_LIMITS,
     partnerSafelist: true,
-    ...gatewayOptions,
+    ...options,
     port: 0,
     auth,
     appointments,
@@ -189,8 +220,10 @@ export async function startPlatform(
     // The committed gateway/supergraph.graphql (the gateway's default), as production runs it;
     // gateway/test/supergraph.test.ts proves it is what the subgraphs compose to today.
     subgraphUrls: Object.fromEntries(Object.values(started).map((s) => [s.name, s.url])),
+    inProcessSubgraphs: topology === 'single' ? Object.fromEntries(Object.values(started).map((s) => [s.name, s.inProcess])) : undefined,
   });
   return {
+    topology,
     gatewayUrl: gateway.url,
     subgraphs: started,
     gateway,

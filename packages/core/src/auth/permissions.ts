@@ -20,7 +20,11 @@ type Ctx = RequestContext;
 
 /*
  * Rules that depend on the parent object or the arguments must not be cached by name
- * (graphql-shield's 'contextual' cache keys by rule name only), hence cache: 'no_cache'.
+ * (graphql-shield's 'contextual' cache keys by rule name only), hence cache: 'no_cache'. A key of their
+ * own (graphql-shield's cache function, e.g. the unit's path) would cost what the check costs — a
+ * string comparison of two paths — plus a lookup; the rules that depend on the caller alone are
+ * 'contextual', once per request. What the per-field checks cost is graphql-shield's wrapper, which
+ * `protect` leaves off the fields that are open to everyone.
  */
 export const rules = {
   allow,
@@ -97,5 +101,23 @@ export function protect(schema: GraphQLSchema, permissions: Record<string, IRule
   const query = (permissions.Query ?? {}) as Record<string, unknown>;
   all.Query = { ...query, _service: allow, _entities: allow };
   for (const [name, value] of Object.entries(permissions)) if (name !== 'Query') all[name] = value;
-  return applyMiddleware(schema, shield(all as never, { fallbackRule: deny, fallbackError: () => forbidden(), allowExternalErrors: true, debug: false }));
+  const generator = shield(all as never, { fallbackRule: deny, fallbackError: () => forbidden(), allowExternalErrors: true, debug: false });
+  // graphql-shield wraps every field of the schema, open ones too: a field whose rule is `allow` (the
+  // pagination wrappers' edges, nodes and cursors, federation's fields…) would pay an async wrapper and
+  // its promises on every value of every list for a check that always passes. Those keep their own
+  // resolvers; every other field (its rule, or the deny fallback) is wrapped as before.
+  const middleware = generator.generate(schema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, fields] of Object.entries(middleware)) {
+    for (const field of Object.keys(fields)) if (ruleOf(all[typeName], field) === allow) delete fields[field];
+  }
+  return applyMiddleware(schema, middleware as never);
+}
+
+/** The rule graphql-shield applies to a field: the type's rule for it, else the type's `*`, else the deny fallback. */
+function ruleOf(typeRules: IRules | undefined, field: string): unknown {
+  if (typeRules === undefined) return deny;
+  // A rule (it resolves) applies to every field of the type; otherwise it is a map of rules by field.
+  if (typeof (typeRules as { resolve?: unknown }).resolve === 'function') return typeRules;
+  const map = typeRules as Record<string, unknown>;
+  return map[field] ?? map['*'] ?? deny;
 }
