@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createLogger, migrateAll, startSubgraph, type StartedSubgraph } from '@cgp/core';
 import { generateDemo, seedAll } from '@cgp/demo-data';
-import { readCommittedSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
+import { DEFAULT_RATE_LIMITS, readCommittedSupergraph, startGateway, type RunningGateway } from '@cgp/gateway';
 import { gridSubgraph } from '@cgp/subgraph-grid';
 import { authHeader, envFor, freePort, gql, TEST_AUTH, type GraphQLResponse } from '@cgp/testing';
 
@@ -81,7 +81,15 @@ describe('database restart under a stream of mutations', () => {
     await seedAll([gridSubgraph], { dataset: demo, env: envFor(databaseUrl) });
     const logger = createLogger('subgraph-grid', { write: (line: string) => void logLines.push(line) }, 'info');
     subgraph = await startSubgraph(gridSubgraph, { port: 0, databaseUrl, auth: TEST_AUTH, logger });
-    gateway = await startGateway({ port: 0, auth: TEST_AUTH, supergraphSdl: readCommittedSupergraph(), subgraphUrls: { grid: subgraph.url } });
+    // The stream is three callers' worth of mutations from one token, hundreds a second while the database is
+    // down (the refusals come back at once): the staff rate limit is raised so that it answers, not the limit.
+    gateway = await startGateway({
+      port: 0,
+      auth: TEST_AUTH,
+      supergraphSdl: readCommittedSupergraph(),
+      subgraphUrls: { grid: subgraph.url },
+      rateLimits: { ...DEFAULT_RATE_LIMITS, staff: { capacity: 100_000, perSecond: 10_000 } },
+    });
     headers = await authHeader({ tier: 'GRID', unit: grid.code, roles: ['GRID_MANAGER'], sub: 'restart-manager' } as never);
   });
   afterAll(async () => {
