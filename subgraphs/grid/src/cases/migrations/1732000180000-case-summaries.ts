@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { IN_SCOPE, runAll, scopePolicy } from '@cgp/core';
+import { IN_SCOPE, PLATFORM_TIME_ZONE, runAll, scopePolicy } from '@cgp/core';
 
-/** The day a timestamp counts on in the per-day summaries (UTC days). */
-export const CASE_DAY = (ts: string) => `((${ts}) AT TIME ZONE 'UTC')::date`;
+/** The day a timestamp counts on in the per-day summaries: the platform's (China) date, like the dashboard's periods. */
+export const CASE_DAY = (ts: string) => `((${ts}) AT TIME ZONE '${PLATFORM_TIME_ZONE}')::date`;
 
 /**
  * Case summaries kept by the writes themselves (issue 16): current counts per case path and state, and per-day
@@ -34,17 +34,27 @@ export class CaseSummaries1732000180000 implements MigrationInterface {
       `CREATE INDEX case_day_count_day ON grid.case_day_count (day, path)`,
       // One case's contribution, added (sign 1) or taken away (sign -1). Runs as the table owner: the summaries
       // take every caller's writes (staff, intake, the job worker), whatever policy let the case row through.
-      `CREATE FUNCTION grid.case_summary_apply(p ltree, st varchar, reported timestamptz, closed timestamptz, deadline timestamptz, sign int)
+      `CREATE FUNCTION grid.case_summary_apply(p ltree, st varchar, p_reported timestamptz, p_closed timestamptz, p_deadline timestamptz, sign int)
          RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+       DECLARE
+         in_time int := CASE WHEN p_closed <= p_deadline THEN sign ELSE 0 END;
        BEGIN
-         INSERT INTO grid.case_state_count AS s (path, state, n) VALUES (p, st, sign)
-           ON CONFLICT (path, state) DO UPDATE SET n = s.n + sign;
-         INSERT INTO grid.case_day_count AS d (path, day, reported) VALUES (p, ${CASE_DAY('reported')}, sign)
-           ON CONFLICT (path, day) DO UPDATE SET reported = d.reported + sign;
-         IF st = 'CLOSED' AND closed IS NOT NULL THEN
-           INSERT INTO grid.case_day_count AS d (path, day, closed, closed_in_time)
-             VALUES (p, ${CASE_DAY('closed')}, sign, CASE WHEN closed <= deadline THEN sign ELSE 0 END)
-             ON CONFLICT (path, day) DO UPDATE SET closed = d.closed + sign, closed_in_time = d.closed_in_time + CASE WHEN closed <= deadline THEN sign ELSE 0 END;
+         -- Parameters are p_*: plpgsql refuses names that are also columns. Taking away updates the rows in place (an upsert would check n >= 0 on the proposed row first).
+         IF sign < 0 THEN
+           UPDATE grid.case_state_count SET n = n - 1 WHERE path = p AND state = st;
+           UPDATE grid.case_day_count SET reported = reported - 1 WHERE path = p AND day = ${CASE_DAY('p_reported')};
+           IF st = 'CLOSED' AND p_closed IS NOT NULL THEN
+             UPDATE grid.case_day_count SET closed = closed - 1, closed_in_time = closed_in_time + in_time WHERE path = p AND day = ${CASE_DAY('p_closed')};
+           END IF;
+           RETURN;
+         END IF;
+         INSERT INTO grid.case_state_count AS s (path, state, n) VALUES (p, st, 1)
+           ON CONFLICT (path, state) DO UPDATE SET n = s.n + 1;
+         INSERT INTO grid.case_day_count AS d (path, day, reported) VALUES (p, ${CASE_DAY('p_reported')}, 1)
+           ON CONFLICT (path, day) DO UPDATE SET reported = d.reported + 1;
+         IF st = 'CLOSED' AND p_closed IS NOT NULL THEN
+           INSERT INTO grid.case_day_count AS d (path, day, closed, closed_in_time) VALUES (p, ${CASE_DAY('p_closed')}, 1, in_time)
+             ON CONFLICT (path, day) DO UPDATE SET closed = d.closed + 1, closed_in_time = d.closed_in_time + in_time;
          END IF;
        END $$`,
       `CREATE FUNCTION grid.case_summary_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
