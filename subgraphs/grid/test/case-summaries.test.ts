@@ -15,7 +15,7 @@ describe('grid case summaries', () => {
   let owner: Client;
   const as: Record<string, Record<string, string>> = {};
   let seed = 16;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
 
   beforeAll(async () => {
@@ -56,7 +56,7 @@ describe('grid case summaries', () => {
       ],
     };
     const step = async () => {
-      const open = cases.filter((c) => STEPS[c.state]);
+      const open = cases.filter((c) => STEPS[c.state] && c.version > 0);
       if (!open.length || random() < 0.25) {
         const grid = pick(grids);
         const res = await gql(
@@ -72,7 +72,7 @@ describe('grid case summaries', () => {
       const c = pick(open);
       const [who, mutation] = pick(STEPS[c.state]);
       const version = c.version;
-      c.version = -1; // taken: a concurrent step on the same case would be a CONFLICT
+      c.version = -1; // taken: no second step on this case while this one runs
       const res = await gql(
         platform.gatewayUrl,
         `mutation ($input: CaseStepInput!) { r: ${mutation}(input: $input) { state version } }`,
@@ -80,7 +80,7 @@ describe('grid case summaries', () => {
         as[`${c.grid}:${who}`],
       );
       if (res.errors) {
-        expect(res.errors[0].extensions?.code).toBe('CONFLICT');
+        expect(`${mutation}: ${res.errors[0].extensions?.code}`).toBe(`${mutation}: CONFLICT`);
         c.version = version;
         return;
       }

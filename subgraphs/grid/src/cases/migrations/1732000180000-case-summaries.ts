@@ -18,54 +18,46 @@ export class CaseSummaries1732000180000 implements MigrationInterface {
       `CREATE TABLE grid.case_state_count (
          path ltree NOT NULL,
          state varchar(16) NOT NULL,
-         n int NOT NULL CHECK (n >= 0),
+         n int NOT NULL,
          PRIMARY KEY (path, state)
        )`,
       `CREATE INDEX case_state_count_path ON grid.case_state_count USING gist (path)`,
       `CREATE TABLE grid.case_day_count (
          path ltree NOT NULL,
          day date NOT NULL,
-         reported int NOT NULL DEFAULT 0 CHECK (reported >= 0),
-         closed int NOT NULL DEFAULT 0 CHECK (closed >= 0),
-         closed_in_time int NOT NULL DEFAULT 0 CHECK (closed_in_time >= 0),
+         reported int NOT NULL DEFAULT 0,
+         closed int NOT NULL DEFAULT 0,
+         closed_in_time int NOT NULL DEFAULT 0,
          PRIMARY KEY (path, day)
        )`,
       `CREATE INDEX case_day_count_path ON grid.case_day_count USING gist (path)`,
       `CREATE INDEX case_day_count_day ON grid.case_day_count (day, path)`,
-      // One case's contribution, added (sign 1) or taken away (sign -1). Runs as the table owner: the summaries
-      // take every caller's writes (staff, intake, the job worker), whatever policy let the case row through.
-      `CREATE FUNCTION grid.case_summary_apply(p ltree, st varchar, p_reported timestamptz, p_closed timestamptz, p_deadline timestamptz, sign int)
-         RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+      // A write's change to the summaries: the old row's contribution taken away, the new row's added, netted,
+      // and applied in one order (state rows by path and state, then day rows by path and day) so that concurrent
+      // writes never deadlock. Runs as the table owner: the summaries take every caller's writes (staff, intake,
+      // the job worker), whatever policy let the case row through.
+      `CREATE FUNCTION grid.case_summary_trigger() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
        DECLARE
-         in_time int := CASE WHEN p_closed <= p_deadline THEN sign ELSE 0 END;
-       BEGIN
-         -- Parameters are p_*: plpgsql refuses names that are also columns. Taking away updates the rows in place (an upsert would check n >= 0 on the proposed row first).
-         IF sign < 0 THEN
-           UPDATE grid.case_state_count SET n = n - 1 WHERE path = p AND state = st;
-           UPDATE grid.case_day_count SET reported = reported - 1 WHERE path = p AND day = ${CASE_DAY('p_reported')};
-           IF st = 'CLOSED' AND p_closed IS NOT NULL THEN
-             UPDATE grid.case_day_count SET closed = closed - 1, closed_in_time = closed_in_time + in_time WHERE path = p AND day = ${CASE_DAY('p_closed')};
-           END IF;
-           RETURN;
-         END IF;
-         INSERT INTO grid.case_state_count AS s (path, state, n) VALUES (p, st, 1)
-           ON CONFLICT (path, state) DO UPDATE SET n = s.n + 1;
-         INSERT INTO grid.case_day_count AS d (path, day, reported) VALUES (p, ${CASE_DAY('p_reported')}, 1)
-           ON CONFLICT (path, day) DO UPDATE SET reported = d.reported + 1;
-         IF st = 'CLOSED' AND p_closed IS NOT NULL THEN
-           INSERT INTO grid.case_day_count AS d (path, day, closed, closed_in_time) VALUES (p, ${CASE_DAY('p_closed')}, 1, in_time)
-             ON CONFLICT (path, day) DO UPDATE SET closed = d.closed + 1, closed_in_time = d.closed_in_time + in_time;
-         END IF;
-       END $$`,
-      `CREATE FUNCTION grid.case_summary_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+         o_in int := CASE WHEN TG_OP <> 'INSERT' AND OLD.state = 'CLOSED' AND OLD.closed_at IS NOT NULL THEN 1 ELSE 0 END;
+         n_in int := CASE WHEN TG_OP <> 'DELETE' AND NEW.state = 'CLOSED' AND NEW.closed_at IS NOT NULL THEN 1 ELSE 0 END;
        BEGIN
          IF coalesce(current_setting('cgp.case_summaries', true), '') = 'off' THEN RETURN NULL; END IF;
-         IF TG_OP IN ('UPDATE', 'DELETE') THEN
-           PERFORM grid.case_summary_apply(OLD.path, OLD.state, OLD.reported_at, OLD.closed_at, OLD.deadline, -1);
-         END IF;
-         IF TG_OP IN ('INSERT', 'UPDATE') THEN
-           PERFORM grid.case_summary_apply(NEW.path, NEW.state, NEW.reported_at, NEW.closed_at, NEW.deadline, 1);
-         END IF;
+         INSERT INTO grid.case_state_count AS s (path, state, n)
+           SELECT v.path, v.state, sum(v.d)::int FROM (VALUES
+             (CASE WHEN TG_OP <> 'INSERT' THEN OLD.path END, CASE WHEN TG_OP <> 'INSERT' THEN OLD.state END, -1),
+             (CASE WHEN TG_OP <> 'DELETE' THEN NEW.path END, CASE WHEN TG_OP <> 'DELETE' THEN NEW.state END, 1)) v(path, state, d)
+            WHERE v.path IS NOT NULL GROUP BY v.path, v.state HAVING sum(v.d) <> 0 ORDER BY v.path, v.state
+           ON CONFLICT (path, state) DO UPDATE SET n = s.n + excluded.n;
+         INSERT INTO grid.case_day_count AS s (path, day, reported, closed, closed_in_time)
+           SELECT v.path, v.day, sum(v.r)::int, sum(v.c)::int, sum(v.t)::int FROM (VALUES
+             (CASE WHEN TG_OP <> 'INSERT' THEN OLD.path END, CASE WHEN TG_OP <> 'INSERT' THEN ${CASE_DAY('OLD.reported_at')} END, -1, 0, 0),
+             (CASE WHEN o_in = 1 THEN OLD.path END, CASE WHEN o_in = 1 THEN ${CASE_DAY('OLD.closed_at')} END, 0, -1, CASE WHEN o_in = 1 AND OLD.closed_at <= OLD.deadline THEN -1 ELSE 0 END),
+             (CASE WHEN TG_OP <> 'DELETE' THEN NEW.path END, CASE WHEN TG_OP <> 'DELETE' THEN ${CASE_DAY('NEW.reported_at')} END, 1, 0, 0),
+             (CASE WHEN n_in = 1 THEN NEW.path END, CASE WHEN n_in = 1 THEN ${CASE_DAY('NEW.closed_at')} END, 0, 1, CASE WHEN n_in = 1 AND NEW.closed_at <= NEW.deadline THEN 1 ELSE 0 END)
+           ) v(path, day, r, c, t)
+            WHERE v.path IS NOT NULL GROUP BY v.path, v.day HAVING (sum(v.r), sum(v.c), sum(v.t)) <> (0, 0, 0) ORDER BY v.path, v.day
+           ON CONFLICT (path, day) DO UPDATE SET reported = s.reported + excluded.reported, closed = s.closed + excluded.closed,
+             closed_in_time = s.closed_in_time + excluded.closed_in_time;
          RETURN NULL;
        END $$`,
       `CREATE TRIGGER case_summaries_insert_delete AFTER INSERT OR DELETE ON grid.grid_case
@@ -93,8 +85,6 @@ export class CaseSummaries1732000180000 implements MigrationInterface {
            SELECT path, day, reported, closed, closed_in_time FROM grid.case_day_count_truth;
        END $$`,
       `REVOKE ALL ON FUNCTION grid.rebuild_case_summaries() FROM PUBLIC`,
-      `REVOKE ALL ON FUNCTION grid.case_summary_apply(ltree, varchar, timestamptz, timestamptz, timestamptz, int) FROM PUBLIC`,
-      `GRANT EXECUTE ON FUNCTION grid.case_summary_apply(ltree, varchar, timestamptz, timestamptz, timestamptz, int) TO cgp_app`,
       `REVOKE ALL ON grid.case_state_count_truth, grid.case_day_count_truth FROM cgp_app`,
       `REVOKE INSERT, UPDATE, DELETE ON grid.case_state_count, grid.case_day_count FROM cgp_app`,
       ...scopePolicy('grid.case_state_count', IN_SCOPE('path')),
@@ -109,7 +99,6 @@ export class CaseSummaries1732000180000 implements MigrationInterface {
       `DROP TRIGGER case_summaries_insert_delete ON grid.grid_case`,
       `DROP FUNCTION grid.rebuild_case_summaries()`,
       `DROP FUNCTION grid.case_summary_trigger()`,
-      `DROP FUNCTION grid.case_summary_apply(ltree, varchar, timestamptz, timestamptz, timestamptz, int)`,
       `DROP VIEW grid.case_day_count_truth`,
       `DROP VIEW grid.case_state_count_truth`,
       `DROP TABLE grid.case_day_count`,
