@@ -95,13 +95,14 @@ export const caseFigures = defineFigures<CaseMetric>({
   trend: {
     type: MonthlyCaseCount,
     description: (u) => `Cases reported and closed per month in this ${u.label}'s subtree.`,
+    // Sums of the per-day summaries over each month's days in the period.
     sql: `SELECT u.code, to_char(m.month, 'YYYY-MM') AS month,
-                 count(c.id) FILTER (WHERE date_trunc('month', c.reported_at) = m.month AND c.reported_at >= $4 AND c.reported_at < $5)::int AS reported,
-                 count(c.id) FILTER (WHERE date_trunc('month', c.closed_at) = m.month AND c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)::int AS closed
+                 coalesce(sum(d.reported), 0)::int AS reported,
+                 coalesce(sum(d.closed), 0)::int AS closed
             FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
             CROSS JOIN ${monthSeriesSql('$4', '$5')}
-            LEFT JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree
-                  AND ((c.reported_at >= m.month AND c.reported_at < m.month + interval '1 month') OR (c.closed_at >= m.month AND c.closed_at < m.month + interval '1 month'))
+            LEFT JOIN grid.case_day_count d ON d.path <@ u.path AND d.path <@ $3::ltree
+                  AND d.day >= ${DAY_OF('$4')} AND d.day < ${DAY_OF('$5')} AND d.day >= m.month::date AND d.day < (m.month + interval '1 month')::date
            GROUP BY u.code, m.month ORDER BY u.code, m.month`,
   },
   ranking: {
