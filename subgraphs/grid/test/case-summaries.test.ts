@@ -3,6 +3,7 @@ import { generateDemo } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
 import { caseSummaryDifferences, rebuildCaseSummaries } from '../src/cases/case.summaries';
+import { verifyFigures } from '../../../packages/launcher/src/figures-verify';
 
 /**
  * Issue 16: the case summaries (grid.case_state_count, grid.case_day_count) kept by triggers stay equal to
@@ -13,13 +14,14 @@ describe('grid case summaries', () => {
   const grids = demo.grids.slice(0, 3).map((g) => g.code);
   let platform: InProcessPlatform;
   let owner: Client;
+  let url: string;
   const as: Record<string, Record<string, string>> = {};
   let seed = 16;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
 
   beforeAll(async () => {
-    const url = await preparedDatabase({ dataset: demo });
+    url = await preparedDatabase({ dataset: demo });
     platform = await startPlatform(url, SUBGRAPHS, NO_COST_LIMIT);
     owner = new Client({ connectionString: url });
     await owner.connect();
@@ -109,5 +111,21 @@ describe('grid case summaries', () => {
     expect((await caseSummaryDifferences(owner)).length).toBe(1);
     await rebuildCaseSummaries(owner);
     expect(await caseSummaryDifferences(owner)).toEqual([]);
+  });
+
+  it('`pnpm figures:verify` finds a broken summary, names it, and `--repair` rebuilds it', async () => {
+    const run = async (...args: string[]) => {
+      const lines: string[] = [];
+      const code = await verifyFigures(args, { DATABASE_URL: url }, { log: (line: string) => lines.push(line) } as Console);
+      return { code, output: lines.join('\n') };
+    };
+    expect(await run()).toEqual({ code: 0, output: 'grid cases: summaries equal the rows' });
+    const { path, state } = (await owner.query(`SELECT path::text, state FROM grid.case_state_count WHERE n > 0 ORDER BY path, state LIMIT 1`)).rows[0];
+    await owner.query(`UPDATE grid.case_state_count SET n = n + 1 WHERE path = $1::ltree AND state = $2`, [path, state]);
+    const broken = await run();
+    expect(broken.code).toBe(1);
+    expect(broken.output).toContain(`grid.case_state_count ${path} ${state}: stored`);
+    expect((await run('--repair')).code).toBe(0);
+    expect(await run()).toEqual({ code: 0, output: 'grid cases: summaries equal the rows' });
   });
 });
