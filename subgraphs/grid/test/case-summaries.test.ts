@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { appDatabaseUrl, pathOfCode } from '@cgp/core';
 import { generateDemo } from '@cgp/demo-data';
 import { SUBGRAPHS } from '@cgp/all-subgraphs';
 import { authHeader, gql, NO_COST_LIMIT, preparedDatabase, startPlatform, type InProcessPlatform } from '@cgp/testing';
@@ -127,5 +128,23 @@ describe('grid case summaries', () => {
     expect(broken.output).toContain(`grid.case_state_count ${path} ${state}: stored`);
     expect((await run('--repair')).code).toBe(0);
     expect(await run()).toEqual({ code: 0, output: 'grid cases: summaries equal the rows' });
+  });
+
+  it('are scoped like the cases they count: the application reads its subtree only and writes none', async () => {
+    const app = new Client({ connectionString: appDatabaseUrl(url) });
+    await app.connect();
+    try {
+      const path = pathOfCode(grids[0]);
+      await app.query('BEGIN');
+      await app.query(`SELECT set_config('cgp.scope', $1, true)`, [path]);
+      const seen = await app.query(`SELECT path::text FROM grid.case_state_count UNION ALL SELECT path::text FROM grid.case_day_count`);
+      expect(seen.rows.length).toBeGreaterThan(0);
+      expect(seen.rows.filter((r) => !`${r.path}.`.startsWith(`${path}.`))).toEqual([]);
+      await expect(app.query(`UPDATE grid.case_state_count SET n = n + 1`)).rejects.toThrow(/permission denied/);
+      await app.query('ROLLBACK');
+      expect((await app.query(`SELECT count(*)::int AS n FROM grid.case_day_count`)).rows[0].n).toBe(0);
+    } finally {
+      await app.end();
+    }
   });
 });
