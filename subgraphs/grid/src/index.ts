@@ -14,3 +14,6 @@ export const gridSubgraph = defineSubgraph({
     webhookSubscriptions('grid', 'case', ['case.closed']),
   ],
 });
+
+/** The grid's figure summaries, for `pnpm figures:verify` (issue 16). */
+export { caseSummaryDifferences, rebuildCaseSummaries, type SummaryDifference } from './cases/case.summaries';

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { defineFigures, monthSeriesSql, RankedUnit, Tier, TIERS } from '@cgp/core';
+import { defineFigures, monthSeriesSql, PLATFORM_TIME_ZONE, RankedUnit, Tier, TIERS } from '@cgp/core';
 import { GridService } from '../units/grid.service';
 import { unitTypes } from '../units/unit.union';
 
@@ -48,6 +48,8 @@ export class RankedCaseUnit extends RankedUnit {
 }
 
 /* Figures over cases (alias c); the period is $4 (inclusive) to $5 (exclusive). */
+/** The platform's (China) day of a period bound, the day the summaries count on. */
+const DAY_OF = (param: string) => `(${param}::timestamptz AT TIME ZONE '${PLATFORM_TIME_ZONE}')::date`;
 const OPEN = `c.state NOT IN ('CLOSED', 'REJECTED')`;
 
 const VALUE: Record<CaseMetric, string> = {
@@ -64,33 +66,43 @@ export const caseFigures = defineFigures<CaseMetric>({
   statistics: {
     type: CaseStatistics,
     description: (u) => `Grid cases in this ${u.label}'s subtree.`,
-    sql: `SELECT u.code,
-                 count(c.id) FILTER (WHERE ${OPEN})::int AS open,
-                 count(c.id) FILTER (WHERE c.state = 'RECEIVED')::int AS received,
-                 count(c.id) FILTER (WHERE c.state = 'DISPATCHED')::int AS dispatched,
-                 count(c.id) FILTER (WHERE c.state = 'IN_PROGRESS')::int AS "inProgress",
-                 count(c.id) FILTER (WHERE c.state = 'RETURNED')::int AS returned,
-                 count(c.id) FILTER (WHERE c.state = 'CLOSED')::int AS closed,
-                 count(c.id) FILTER (WHERE c.state = 'REJECTED')::int AS rejected,
-                 count(c.id) FILTER (WHERE ${OPEN} AND c.deadline < now())::int AS overdue,
-                 count(c.id) FILTER (WHERE c.reported_at >= $4 AND c.reported_at < $5)::int AS "reportedInPeriod",
-                 count(c.id) FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)::int AS "closedInPeriod",
-                 round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.closed_at - c.reported_at) / 3600)
-                       FILTER (WHERE c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5))::numeric, 1)::float8 AS "medianHandlingHours"
-            FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
-            LEFT JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree
-           GROUP BY u.code`,
+    // Counts from the summaries the case triggers keep (migration 1732000180000); overdue now from the open
+    // cases (partial index grid_case_open_deadline); the median from the period's closed cases only.
+    sql: `WITH u AS (SELECT * FROM unnest($1::text[], $2::ltree[]) AS u(code, path)),
+          st AS (SELECT u.code, s.state, sum(s.n)::int AS n FROM u JOIN grid.case_state_count s ON s.path <@ u.path AND s.path <@ $3::ltree GROUP BY u.code, s.state),
+          dy AS (SELECT u.code, sum(d.reported)::int AS reported, sum(d.closed)::int AS closed
+                   FROM u JOIN grid.case_day_count d ON d.path <@ u.path AND d.path <@ $3::ltree AND d.day >= ${DAY_OF('$4')} AND d.day < ${DAY_OF('$5')}
+                  GROUP BY u.code),
+          od AS (SELECT u.code, count(c.id)::int AS overdue FROM u JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree AND ${OPEN} AND c.deadline < now()
+                  GROUP BY u.code),
+          md AS (SELECT u.code, round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.closed_at - c.reported_at) / 3600))::numeric, 1)::float8 AS median
+                   FROM u JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree AND c.state = 'CLOSED' AND c.closed_at >= $4::timestamptz AND c.closed_at < $5::timestamptz
+                  GROUP BY u.code)
+          SELECT u.code,
+                 coalesce((SELECT sum(n) FROM st WHERE st.code = u.code AND st.state NOT IN ('CLOSED', 'REJECTED')), 0)::int AS open,
+                 coalesce((SELECT n FROM st WHERE st.code = u.code AND st.state = 'RECEIVED'), 0) AS received,
+                 coalesce((SELECT n FROM st WHERE st.code = u.code AND st.state = 'DISPATCHED'), 0) AS dispatched,
+                 coalesce((SELECT n FROM st WHERE st.code = u.code AND st.state = 'IN_PROGRESS'), 0) AS "inProgress",
+                 coalesce((SELECT n FROM st WHERE st.code = u.code AND st.state = 'RETURNED'), 0) AS returned,
+                 coalesce((SELECT n FROM st WHERE st.code = u.code AND st.state = 'CLOSED'), 0) AS closed,
+                 coalesce((SELECT n FROM st WHERE st.code = u.code AND st.state = 'REJECTED'), 0) AS rejected,
+                 coalesce(od.overdue, 0) AS overdue,
+                 coalesce(dy.reported, 0) AS "reportedInPeriod",
+                 coalesce(dy.closed, 0) AS "closedInPeriod",
+                 md.median AS "medianHandlingHours"
+            FROM u LEFT JOIN dy ON dy.code = u.code LEFT JOIN od ON od.code = u.code LEFT JOIN md ON md.code = u.code`,
   },
   trend: {
     type: MonthlyCaseCount,
     description: (u) => `Cases reported and closed per month in this ${u.label}'s subtree.`,
+    // Sums of the per-day summaries over each month's days in the period.
     sql: `SELECT u.code, to_char(m.month, 'YYYY-MM') AS month,
-                 count(c.id) FILTER (WHERE date_trunc('month', c.reported_at) = m.month AND c.reported_at >= $4 AND c.reported_at < $5)::int AS reported,
-                 count(c.id) FILTER (WHERE date_trunc('month', c.closed_at) = m.month AND c.state = 'CLOSED' AND c.closed_at >= $4 AND c.closed_at < $5)::int AS closed
+                 coalesce(sum(d.reported), 0)::int AS reported,
+                 coalesce(sum(d.closed), 0)::int AS closed
             FROM unnest($1::text[], $2::ltree[]) AS u(code, path)
             CROSS JOIN ${monthSeriesSql('$4', '$5')}
-            LEFT JOIN grid.grid_case c ON c.path <@ u.path AND c.path <@ $3::ltree
-                  AND ((c.reported_at >= m.month AND c.reported_at < m.month + interval '1 month') OR (c.closed_at >= m.month AND c.closed_at < m.month + interval '1 month'))
+            LEFT JOIN grid.case_day_count d ON d.path <@ u.path AND d.path <@ $3::ltree
+                  AND d.day >= ${DAY_OF('$4')} AND d.day < ${DAY_OF('$5')} AND d.day >= m.month::date AND d.day < (m.month + interval '1 month')::date
            GROUP BY u.code, m.month ORDER BY u.code, m.month`,
   },
   ranking: {

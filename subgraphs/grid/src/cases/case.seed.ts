@@ -1,4 +1,5 @@
 import { columnsOf, insertRows, type Queryable } from '@cgp/core';
+import { rebuildCaseSummaries } from './case.summaries';
 import { demoEnd, gridCaseBatches, type CaseRow, type DemoDataset, type TransitionRow } from '@cgp/demo-data';
 
 /** Transitions gathered before a batch of grids' cases and transitions is written (bounds the memory a city's cases take). */
@@ -9,6 +10,8 @@ export async function seedCases(db: Queryable, data: DemoDataset): Promise<void>
   let cases: CaseRow[] = [];
   let transitions: TransitionRow[] = [];
   let total = 0;
+  // The summaries are built once at the end, not row by row (the load runs in one transaction; outside one this is a no-op and the triggers count).
+  await db.query(`SELECT set_config('cgp.case_summaries', 'off', true)`);
   const flush = async () => {
     if (!cases.length) return;
     await insertRows<CaseRow>(db, 'grid.grid_case', columnsOf(cases[0]), cases);
@@ -29,5 +32,7 @@ export async function seedCases(db: Queryable, data: DemoDataset): Promise<void>
     `UPDATE grid.grid_case SET reminder_done_at = reported_at, overdue_done_at = reported_at, escalation_done_at = reported_at WHERE deadline < $1`,
     [new Date(demoEnd(data))],
   );
+  await db.query(`SELECT set_config('cgp.case_summaries', '', true)`);
+  await rebuildCaseSummaries(db);
   if (total) await db.query(`SELECT setval('grid.case_number', $1)`, [total]);
 }

@@ -14,6 +14,7 @@ import {
   GridOutbox1732000170300,
   GridWebhookSubscriptions1732000170400,
 } from './migrations/1732000170000-case-deadline-jobs';
+import { CaseSummaries1732000180000 } from './migrations/1732000180000-case-summaries';
 import { caseDeadlineWorker } from './case.deadlines';
 import { gridRelay } from './case.events';
 
@@ -33,6 +34,7 @@ export const cases = defineFeature({
     CaseDeadlineSteps1732000170200,
     GridOutbox1732000170300,
     GridWebhookSubscriptions1732000170400,
+    CaseSummaries1732000180000,
   ],
   // Deadlines that act (case.deadlines.ts): reminders, overdue notices and moves to the community's queue, from the job queue.
   workers: (db, logger) => [caseDeadlineWorker(db, logger), gridRelay(db, logger)],
