@@ -31,6 +31,11 @@ export const JOB_WORKER = `(coalesce(current_setting('cgp.worker', true), '') = 
 /** Runs `fn` in one transaction of the data source as a job worker (cgp.worker = 'jobs'; no caller scope). */
 export async function asJobWorker<T>(db: DataSource, fn: (m: JobTransaction) => Promise<T>): Promise<T> {
   const client = await workerPool(db).connect();
+  // A connection the server drops while this transaction holds it (between statements) is reported as an
+  // event on the client; its next statement fails with it, and the client is thrown away on release.
+  let broken: Error | undefined;
+  const onError = (err: Error) => (broken = err);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     await client.query(`SELECT set_config('cgp.worker', $1, true)`, [JOB_WORKER_SETTING]);
@@ -38,10 +43,12 @@ export async function asJobWorker<T>(db: DataSource, fn: (m: JobTransaction) => 
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    if (isConnectionFailure(error)) broken ??= error as Error;
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 
@@ -201,6 +208,8 @@ export interface JobHandler<T = Record<string, unknown>> {
  */
 export class JobWorker implements BackgroundWorker {
   private boss?: PgBoss;
+  /** pg-boss's own connections (its `db`), closed after it stops. */
+  private bossPool?: Pool;
   private starting?: Promise<void>;
   private stopped = false;
   /** Ends a wait between two start attempts (stop). */
@@ -229,6 +238,8 @@ export class JobWorker implements BackgroundWorker {
         this.logger.warn({ err }, 'job worker: could not start; trying again shortly (its jobs wait in the database)');
         await this.boss?.stop({ graceful: false, wait: false, close: true }).catch(() => undefined);
         this.boss = undefined;
+        await this.bossPool?.end().catch(() => undefined);
+        this.bossPool = undefined;
         await new Promise<void>((r) => {
           const timer = setTimeout(r, wait);
           this.wake = () => {
@@ -247,11 +258,12 @@ export class JobWorker implements BackgroundWorker {
 
   private async run(): Promise<void> {
     const url = (this.db.options as { url?: string }).url;
+    const pool = new Pool({ connectionString: url, max: 2, application_name: 'cgp-jobs', connectionTimeoutMillis: 5000 });
+    pool.on('error', () => undefined); // an idle connection the server dropped is replaced on next use
+    this.bossPool = pool;
     const boss = new PgBoss({
-      connectionString: url,
+      db: bookkeepingTolerantDb(pool, this.logger),
       schema: JOBS_SCHEMA,
-      max: 2,
-      application_name: `cgp-jobs`,
       // The schema and queues come from migrations (the owner's); the application role only uses them.
       migrate: false,
       // No cron schedules: every job is sent for its moment.
@@ -294,6 +306,38 @@ export class JobWorker implements BackgroundWorker {
     await this.starting;
     // graceful: the jobs in hand finish (a job cut off would only run again after it expires).
     await this.boss?.stop({ graceful: true, wait: true, timeout: 10_000, close: true }).catch(() => undefined);
+    await this.bossPool?.end().catch(() => undefined);
     await releaseWorkerPool(this.db);
   }
+}
+
+/**
+ * pg-boss's database, on a pool of ours. pg-boss marks a job done or failed after its handler without
+ * awaiting it (manager.js `onFetch`): with the database down at that moment the rejection would be
+ * unhandled, which ends a Node process. Those two statements, when the database cannot be reached, are
+ * logged and answered "nothing changed": the job stays active until it expires and then runs again, as a
+ * job of a process that died does. Every other statement fails as usual (pg-boss's loops catch them).
+ */
+function bookkeepingTolerantDb(pool: Pool, logger: Logger): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+  const BOOKKEEPING = /SET completed_on = now\(\)|WITH deleted_jobs AS/;
+  return {
+    async executeSql(text, values) {
+      try {
+        return await pool.query(text, values);
+      } catch (err) {
+        if (!BOOKKEEPING.test(text) || !isConnectionFailure(err)) throw err;
+        logger.warn({ err }, 'job queue: the database could not be reached to mark a job done or failed; it runs again when it expires');
+        return { rows: [{ count: '0' }] };
+      }
+    },
+  };
+}
+
+/** The database is away: refused, reset, shut down (57P01–57P03), or a connection that ended. */
+function isConnectionFailure(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08003', '08001'].includes(e?.code ?? '') ||
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e?.message ?? '')
+  );
 }
