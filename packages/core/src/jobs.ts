@@ -4,6 +4,7 @@ import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import type { RequestContext } from './context';
 import type { MigrationClass } from './feature';
 import type { Logger } from './logger';
+import { isDatabaseUnavailable } from './database-availability';
 import { APP_ROLE, runAll } from './rls';
 import type { BackgroundWorker } from './service';
 
@@ -43,7 +44,7 @@ export async function asJobWorker<T>(db: DataSource, fn: (m: JobTransaction) => 
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    if (isConnectionFailure(error)) broken ??= error as Error;
+    if (isDatabaseUnavailable(error)) broken ??= error as Error;
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
@@ -325,19 +326,10 @@ function bookkeepingTolerantDb(pool: Pool, logger: Logger): { executeSql(text: s
       try {
         return await pool.query(text, values);
       } catch (err) {
-        if (!BOOKKEEPING.test(text) || !isConnectionFailure(err)) throw err;
+        if (!BOOKKEEPING.test(text) || !isDatabaseUnavailable(err)) throw err;
         logger.warn({ err }, 'job queue: the database could not be reached to mark a job done or failed; it runs again when it expires');
         return { rows: [{ count: '0' }] };
       }
     },
   };
-}
-
-/** The database is away: refused, reset, shut down (57P01–57P03), or a connection that ended. */
-function isConnectionFailure(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08003', '08001'].includes(e?.code ?? '') ||
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e?.message ?? '')
-  );
 }
