@@ -6,7 +6,7 @@ import type { Permissions } from './feature';
 import { assertRankingSize, childLevel, PeriodArgs, RankingPageArgs, RankingSizeArgs, statisticsPeriod, type StatisticsPeriod } from './statistics';
 import { pathOfCode, tierOfCode, type Tier } from './tier';
 import { UNIT_TYPENAMES, type UnitStub } from './unit-stubs';
-import { graphqlTypeName } from './unit-resolvers';
+import { graphqlTypeName, type ClassFunction } from './unit-resolvers';
 
 /*
  * One frame for every domain's dashboard figures. A domain declares, once, its figures and their SQL
@@ -18,10 +18,6 @@ import { graphqlTypeName } from './unit-resolvers';
  * statement for every unit a request asks about (batched per request through `ctx.figures`, so the
  * figures cache applies), and opens the fields with one rule (default: staff inside the unit's subtree).
  */
-
-/** A class as type-graphql takes it (its decorators and metadata are typed with `Function`). */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type ClassFunction = Function;
 
 /** A unit type the figures are added to. */
 export interface FiguresUnit {

@@ -9,7 +9,7 @@ import type { UnitRow, UnitStore } from './unit-store';
 
 /** A class as type-graphql takes it (its decorators and metadata are typed with `Function`). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type ClassFunction = Function;
+export type ClassFunction = Function;
 
 /** The digits of a unit code per tier, and a code of the demo district to show in descriptions. */
 const DIGITS: Record<Tier, number> = { [Tier.DISTRICT]: 6, [Tier.STREET]: 9, [Tier.COMMUNITY]: 12, [Tier.GRID]: 15, [Tier.BUILDING]: 18 };
